@@ -1,0 +1,20 @@
+"""Errors a user can cause, each carrying a message written for that user."""
+
+
+class StudyAppError(Exception):
+    """Base for every error shown to the user as a one-line message instead of a traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TextLoadError(StudyAppError):
+    """A file could not be opened as Chinese text (missing, empty, binary, too large, unknown encoding)."""
+
+
+class DictionaryError(StudyAppError):
+    """The dictionary data or its cache could not be read or built."""

@@ -1,0 +1,272 @@
+"""Turn bytes into text and text into paragraphs and clauses, as offsets into one string.
+
+Every later stage (analysis, the reader, translations) works with ``(start, end)`` offsets into the string
+that :func:`decode` returns, so nothing downstream re-slices the text its own way and joining the clauses
+with the whitespace between them gives back the original exactly.
+
+Worked example of :func:`split`::
+
+    text = "　　一、双方重申，支持《联合国宪章》。”他说。\\n下一段"
+    clauses: "一、双方重申，"        the heading mark 、 does not end a clause; ， does
+             "支持《联合国宪章》。”"  the closing quote stays with the 。 before it
+             "他说。"
+             "下一段"               a line break always ends a clause
+    paragraphs: the first line (it starts with an indent) and "下一段".
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+
+from .errors import TextLoadError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+#: Encodings tried (in charset-normalizer's ranking) before any other: a Chinese text is far likelier to be
+#: GB18030 (a superset of GBK and GB2312) or Big5 than the Korean or Japanese code page a short sample may
+#: look like statistically.
+CHINESE_ENCODINGS = ["gb18030", "big5"]
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range ``[start, end)`` of code points in the decoded text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedText:
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded text with its paragraphs and clauses."""
+
+    text: str
+    encoding: str
+    paragraphs: tuple[Span, ...]
+    clauses: tuple[Clause, ...]
+
+    def clause_text(self, index: int) -> str:
+        clause = self.clauses[index]
+        return self.text[clause.start:clause.end]
+
+
+def load(path: str | Path) -> LoadedText:
+    """Read a file and decode it, refusing anything that is not text with a message a user understands."""
+    path = Path(path)
+    name = path.name or str(path)
+    try:
+        if path.is_dir():
+            raise TextLoadError(f"{name} is a folder, not a text file.")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise TextLoadError(
+                f"{name} is {size / 1024 / 1024:.0f} MB; studyapp opens text files of up to 50 MB.")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TextLoadError(f"{name}: no such file.") from None
+    except PermissionError:
+        raise TextLoadError(f"{name}: permission denied.") from None
+    except OSError as error:
+        raise TextLoadError(f"{name} could not be read: {error.strerror or error}.") from None
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str = "the text") -> LoadedText:
+    """Decode by BOM (UTF-8/16/32), else UTF-8, GB18030 or Big5, else what charset-normalizer finds."""
+    if len(data) > MAX_FILE_BYTES:
+        raise TextLoadError(f"{name} is larger than 50 MB; studyapp opens text files of up to 50 MB.")
+    text, encoding = _decode_bytes(data, name)
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise TextLoadError(f"{name} is empty: there is no text to show.")
+    if _looks_binary(text):
+        raise TextLoadError(f"{name} is not a text file (it looks like binary data).")
+    return LoadedText(text, encoding)
+
+
+def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    if not data:
+        raise TextLoadError(f"{name} is empty: there is no text to show.")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                raise TextLoadError(f"{name} starts like {encoding.upper()} text but is not valid.") from None
+            return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
+    if b"\x00" in data:
+        raise TextLoadError(f"{name} is not a text file (it looks like binary data).")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for isolation in (CHINESE_ENCODINGS, None):
+        match = charset_normalizer.from_bytes(data, cp_isolation=isolation).best()
+        if match is not None and match.chaos < 0.2:
+            return str(match), match.encoding.replace("_", "-")
+    raise TextLoadError(
+        f"{name} is not in an encoding studyapp recognises (tried UTF-8, GB18030, Big5 and others).")
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
+    return controls > max(2, len(sample) // 100)
+
+
+# --- clauses ---------------------------------------------------------------------------------------------
+
+_FULL_WIDTH_ENDERS = set("，；：。！？")
+_ELLIPSES = set("…⋯")
+_HALF_WIDTH_ENDERS = set("!?")
+#: Closing quotes and brackets that stay with the mark before them: 。” ！」 ？） …
+_CLOSERS = set("”’」』）》〉】〕〗］｝)]}\"'")
+_WHITESPACE = set(" \t\u3000\u00a0\f\v")
+_NUMBERED_HEAD = re.compile(
+    r"[一二三四五六七八九十百零〇]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\s*\D")
+
+
+def is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3134F
+            or 0xF900 <= code <= 0xFAFF or code == 0x3007)
+
+
+def split(loaded: LoadedText | str, encoding: str = "utf-8") -> Document:
+    """Split text into paragraphs and clauses (see the module docstring for a worked example)."""
+    if isinstance(loaded, LoadedText):
+        text, encoding = loaded.text, loaded.encoding
+    else:
+        text = loaded
+    lines = _lines(text)
+    indented_layout = _uses_indents(text, lines)
+    paragraphs: list[Span] = []
+    clauses: list[Clause] = []
+    paragraph_start_clause = 0
+    previous_blank = True
+    for line_start, line_end in lines:
+        line = text[line_start:line_end]
+        stripped = line.strip("".join(_WHITESPACE))
+        if not stripped:
+            previous_blank = True
+            continue
+        indent = len(line) - len(line.lstrip("".join(_WHITESPACE)))
+        starts_paragraph = (
+            not indented_layout or previous_blank or indent > 0
+            or bool(_NUMBERED_HEAD.match(stripped)) or not clauses
+        )
+        previous_blank = False
+        if starts_paragraph and clauses:
+            paragraphs.append(Span(clauses[paragraph_start_clause].start, clauses[-1].end))
+            paragraph_start_clause = len(clauses)
+        for start, end in _clauses_of_line(text, line_start, line_end):
+            clauses.append(Clause(start, end, len(paragraphs)))
+    if clauses:
+        paragraphs.append(Span(clauses[paragraph_start_clause].start, clauses[-1].end))
+    return Document(text, encoding, tuple(paragraphs), tuple(clauses))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    lines = []
+    start = 0
+    for match in re.finditer("\n", text):
+        lines.append((start, match.start()))
+        start = match.end()
+    lines.append((start, len(text)))
+    return lines
+
+
+def _uses_indents(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Hard-wrapped texts mark paragraphs by indenting their first line; there a bare line continues one."""
+    indented = bare = 0
+    for start, end in lines:
+        if start == end or not text[start:end].strip():
+            continue
+        if text[start] in _WHITESPACE:
+            indented += 1
+        else:
+            bare += 1
+    return indented > 0 and bare > indented // 4 and bare > 0 and indented >= 2
+
+
+def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause boundaries within one line, whitespace trimmed from each clause."""
+    pieces = []
+    clause_start = start
+    book_title_depth = 0
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == "《":
+            book_title_depth += 1
+        elif ch == "》" and book_title_depth:
+            book_title_depth -= 1
+        boundary = None
+        if not book_title_depth and _ends_clause(text, i, end):
+            boundary = i + 1
+            while boundary < end and text[boundary] in _ELLIPSES and ch in _ELLIPSES:
+                boundary += 1
+            while boundary < end and (text[boundary] in _HALF_WIDTH_ENDERS or text[boundary] in "！？"):
+                boundary += 1
+            while boundary < end and text[boundary] in _CLOSERS:
+                boundary += 1
+        if boundary is not None:
+            pieces.append((clause_start, boundary))
+            clause_start = i = boundary
+            continue
+        i += 1
+    pieces.append((clause_start, end))
+    trimmed = []
+    for piece_start, piece_end in pieces:
+        while piece_start < piece_end and text[piece_start].isspace():
+            piece_start += 1
+        while piece_end > piece_start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_start < piece_end:
+            trimmed.append((piece_start, piece_end))
+    return trimmed
+
+
+def _ends_clause(text: str, i: int, line_end: int) -> bool:
+    ch = text[i]
+    if ch in _FULL_WIDTH_ENDERS or ch in _ELLIPSES:
+        return True
+    following = text[i + 1] if i + 1 < line_end else ""
+    if ch in _HALF_WIDTH_ENDERS:
+        # "?x=1" in a URL or "!=" in code is not the end of a sentence.
+        return not (following.isascii() and (following.isalnum() or following in "=&_%/#"))
+    if ch == ",":
+        return bool(following) and is_cjk(following)
+    if ch == ".":
+        return not following or following.isspace()
+    return False

@@ -1,0 +1,30 @@
+"""Shared fixtures: Qt offscreen, and user data (cache, config, library) kept inside the test's tmp dir."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_TEXT = REPO / "studyapp" / "resources" / "china-russia-joint-statement-2020-09-11.txt"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Config and library per test; the dictionary cache is shared by the session (it is slow to build)."""
+    config = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("STUDYAPP_CONFIG_DIR", str(config))
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(_session_cache(tmp_path_factory)))
+    yield
+
+
+_CACHE: list[Path] = []
+
+
+def _session_cache(factory) -> Path:
+    if not _CACHE:
+        _CACHE.append(factory.mktemp("cache"))
+    return _CACHE[0]

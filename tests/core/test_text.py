@@ -1,0 +1,155 @@
+"""Decoding and clause splitting, as a reader of the text would notice them."""
+
+import codecs
+
+import pytest
+
+from studyapp import text
+from studyapp.errors import TextLoadError
+
+from ..conftest import CORPUS, DEFAULT_TEXT
+
+SAMPLE = "中俄双方本着两国新时代全面战略协作伙伴精神，基于对当前国际形势和重大问题的一致看法。\n双方声明如下：\n"
+TRADITIONAL = "中俄雙方本著兩國新時代全面戰略協作夥伴精神，基於對當前國際形勢和重大問題的一致看法。\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (SAMPLE.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + SAMPLE.encode("utf-8"), "utf-8"),
+        (SAMPLE.encode("utf-16"), "utf-16"),
+        (codecs.BOM_UTF16_BE + SAMPLE.encode("utf-16-be"), "utf-16"),
+        (SAMPLE.encode("gb18030"), "gb18030"),
+        (SAMPLE.encode("gbk"), "gb18030"),
+        (SAMPLE.encode("gb2312"), "gb18030"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16-le-bom", "utf16-be-bom", "gb18030", "gbk", "gb2312"],
+)
+def test_decodes_simplified_text_in_every_common_encoding(tmp_path, data, encoding):
+    path = tmp_path / "t.txt"
+    path.write_bytes(data)
+    loaded = text.load(path)
+    assert loaded.text == SAMPLE
+    assert loaded.encoding == encoding
+
+
+def test_decodes_big5(tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes(TRADITIONAL.encode("big5"))
+    loaded = text.load(path)
+    assert loaded.text == TRADITIONAL
+    assert loaded.encoding == "big5"
+
+
+def test_line_endings_become_newlines_and_nothing_else_changes(tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("　　第一行，\r\n\t第二行。\r第三行  \n".encode())
+    assert text.load(path).text == "　　第一行，\n\t第二行。\n第三行  \n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "is empty"),
+        (b"  \n\n\t ", "is empty"),
+        (bytes(range(256)) * 20, "not a text file"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(200), "not a text file"),
+    ],
+    ids=["empty", "whitespace", "binary", "png"],
+)
+def test_bad_input_gets_a_one_line_message(tmp_path, data, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(TextLoadError) as caught:
+        text.load(path)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_file_over_50_mb_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(text.MAX_FILE_BYTES + 1)
+    with pytest.raises(TextLoadError, match="up to 50 MB"):
+        text.load(path)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(TextLoadError, match="no such file"):
+        text.load(tmp_path / "nope.txt")
+    with pytest.raises(TextLoadError, match="folder"):
+        text.load(tmp_path)
+
+
+def clause_texts(source: str) -> list[str]:
+    document = text.split(source)
+    return [source[c.start:c.end] for c in document.clauses]
+
+
+def assert_round_trip(source: str) -> None:
+    """Joining the clauses with the text between them gives back the original, which is only whitespace."""
+    document = text.split(source)
+    position = 0
+    rebuilt = []
+    for clause in document.clauses:
+        gap = source[position:clause.start]
+        assert gap.strip() == "", f"text lost between clauses: {gap!r}"
+        rebuilt.append(gap + source[clause.start:clause.end])
+        position = clause.end
+    assert source[position:].strip() == ""
+    rebuilt.append(source[position:])
+    assert "".join(rebuilt) == source
+    for clause in document.clauses:
+        body = source[clause.start:clause.end]
+        assert body == body.strip() and "\n" not in body
+
+
+def test_default_text_round_trips_and_starts_paragraphs_at_numbered_heads():
+    source = text.load(DEFAULT_TEXT).text
+    assert_round_trip(source)
+    document = text.split(source)
+    assert len(document.paragraphs) == 19
+    heads = [source[p.start:p.start + 2] for p in document.paragraphs]
+    for numeral in "一二三四五六七八九":
+        assert numeral + "、" in heads
+    first = [source[c.start:c.end] for c in document.clauses[:3]]
+    assert first == ["中俄双方本着两国新时代全面战略协作伙伴精神，", "基于对当前国际形势和重大问题的一致看法，", "呼吁国际社会加强协作，"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("他说：“好。”然后走了。", ["他说：", "“好。”", "然后走了。"]),
+        ("真的吗？！」她问。", ["真的吗？！」", "她问。"]),
+        ("结束（见上文。）下一句", ["结束（见上文。）", "下一句"]),
+        ("苹果、香蕉和梨。", ["苹果、香蕉和梨。"]),
+        ("读《你好，世界。》一书，很好。", ["读《你好，世界。》一书，", "很好。"]),
+        ("他想了想……然后说", ["他想了想……", "然后说"]),
+        ("Really?! 对", ["Really?!", "对"]),
+        ("增长3.5%,达到U.S.标准", ["增长3.5%,", "达到U.S.标准"]),
+        ("one, two,三", ["one, two,", "三"]),
+        ("see COVID-19 at https://who.int/a.b?x=1 now. 好", ["see COVID-19 at https://who.int/a.b?x=1 now.", "好"]),
+        ("第一行\n第二行", ["第一行", "第二行"]),
+        ("　　缩进，  \n\n  \t末尾。　", ["缩进，", "末尾。"]),
+    ],
+)
+def test_tricky_clauses(source, expected):
+    assert clause_texts(source) == expected
+    assert_round_trip(source)
+
+
+def test_hard_wrapped_text_keeps_paragraphs_by_indent():
+    source = "　　我在年青时候也曾经做过许多梦，后来大半忘却了，\n但自己也并不以为可惜。\n　　所谓回忆者，虽说可以使人欢欣。\n"
+    document = text.split(source)
+    assert len(document.paragraphs) == 2
+    assert [c.paragraph for c in document.clauses] == [0, 0, 0, 1, 1]
+
+
+@pytest.mark.parametrize("name", ["水浒传.txt", "呐喊.txt"])
+def test_corpus_round_trips(name):
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip("../shared/corpus is not beside the project")
+    source = text.load(path).text
+    assert_round_trip(source)
