@@ -79,7 +79,7 @@ class Document:
 def load(path: str | Path) -> LoadedText:
     """Read a file and decode it, refusing anything that is not text with a message a user understands."""
     path = Path(path)
-    name = path.name or str(path)
+    name = str(path)
     try:
         if path.is_dir():
             raise TextLoadError(f"{name} is a folder, not a text file.")

@@ -1,0 +1,169 @@
+"""Clause -> tokens: jieba words (through rjieba), merged into longer dictionary words, with pinyin in context.
+
+Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030年``::
+
+    CJK runs go to jieba, the rest to a small tokenizer:
+        反对 | “ | 长臂 管辖 | ” | 和 数千万 人 | ， | 2030 | 年
+    merging: adjacent hanzi tokens whose concatenation is a CC-CEDICT headword become one token
+        (中 俄 -> 中俄, 可 持续 -> 可持续), never across punctuation or grammatical particles.
+    kinds: word (hanzi), number (2030, 3.5, 75%), latin (COVID, U.S.), punct (“ ， ”).
+    pinyin, one syllable per hanzi, citation tones:
+        a headword with one CC-CEDICT reading takes it (重申 chóng shēn, 一致 yī zhì);
+        several readings: pypinyin's phrase choice when it is one of them (银行 yín háng, 行动 xíng dòng);
+        no entry: the reading shared by every headword that starts with the word (长臂 -> 长臂猿 cháng bì),
+        else pypinyin (数千万 shù qiān wàn). 一 and 不 keep their citation tones yī and bù.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import rjieba
+from pypinyin import Style, lazy_pinyin
+
+from .dictionary import Dictionary, Entry
+from .pinyin import numbered_to_marks
+from .text import is_cjk
+
+#: Tokens that carry grammar, not meaning: a merge through one of them joins two words that jieba rightly kept
+#: apart (的 人, 了 解 ...).
+_PARTICLES = frozenset("的了着过地得是在和与及或把被之其也都就")
+_MAX_MERGED_TOKENS = 4
+_CITATION = {"一": "yī", "不": "bù"}
+_NON_CJK_TOKEN = re.compile(
+    r"(?P<number>[0-9０-９]+(?:[.,:：．][0-9０-９]+)*[%％]?)"
+    r"|(?P<latin>[^\W\d_](?:[\w]|[-.'’](?=\w))*\.?(?<![-.]\.))"
+    r"|(?P<space>\s+)"
+    r"|(?P<punct>(.)\5*)",
+    re.UNICODE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of a clause; offsets are relative to the clause text it came from."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "word" | "number" | "latin" | "punct"
+    pinyin: tuple[str, ...] | None  # one tone-marked syllable per hanzi, for words
+
+    @property
+    def pinyin_text(self) -> str | None:
+        return " ".join(self.pinyin) if self.pinyin else None
+
+
+class Analyzer:
+    """Tokenizes clauses and reads their words; pure, with results cached by clause text and by word."""
+
+    def __init__(self, dictionary: Dictionary) -> None:
+        self.dictionary = dictionary
+        self._headwords = dictionary.headwords()
+        self._clause_cache: dict[str, tuple[Token, ...]] = {}
+        self._reading_cache: dict[str, tuple[str, ...]] = {}
+        self._lock = threading.Lock()
+
+    def analyze(self, clause: str) -> tuple[Token, ...]:
+        cached = self._clause_cache.get(clause)
+        if cached is None:
+            cached = tuple(self._tokens(clause))
+            self._clause_cache[clause] = cached
+        return cached
+
+    def is_cached(self, clause: str) -> bool:
+        return clause in self._clause_cache
+
+    def _tokens(self, clause: str):
+        for run_start, run_end, cjk in _runs(clause):
+            if cjk:
+                position = run_start
+                for word in self._merge(rjieba.cut(clause[run_start:run_end])):
+                    yield Token(position, position + len(word), word, "word", self.reading(word))
+                    position += len(word)
+            else:
+                for match in _NON_CJK_TOKEN.finditer(clause, run_start, run_end):
+                    kind = match.lastgroup
+                    if kind != "space":
+                        yield Token(match.start(), match.end(), match.group(), kind, None)
+
+    def _merge(self, words: list[str]) -> list[str]:
+        merged = []
+        index = 0
+        limit = self.dictionary.max_word_length
+        while index < len(words):
+            best = 1
+            candidate = words[index]
+            for count in range(2, _MAX_MERGED_TOKENS + 1):
+                if index + count > len(words):
+                    break
+                candidate += words[index + count - 1]
+                if len(candidate) > limit:
+                    break
+                if candidate in self._headwords and not any(
+                        word in _PARTICLES for word in words[index:index + count]):
+                    best = count
+            merged.append("".join(words[index:index + best]))
+            index += best
+        return merged
+
+    def reading(self, word: str) -> tuple[str, ...]:
+        """Tone-marked syllables for a hanzi word as read in it (see the module docstring for the order)."""
+        cached = self._reading_cache.get(word)
+        if cached is None:
+            cached = self._reading_cache[word] = self._read(word)
+        return cached
+
+    def _read(self, word: str) -> tuple[str, ...]:
+        guess = tuple(lazy_pinyin(word, style=Style.TONE, errors=lambda chars: ["?"] * len(chars)))
+        readings = self._dictionary_readings(self.dictionary.lookup(word), len(word))
+        if len(readings) == 1:
+            syllables = readings[0]
+        elif guess in readings:
+            syllables = guess
+        elif readings:
+            syllables = readings[0]
+        else:
+            syllables = self._prefix_reading(word) or guess
+        if len(syllables) != len(word):
+            syllables = guess
+        return tuple(_CITATION.get(ch, syllable) for ch, syllable in zip(word, syllables, strict=False))
+
+    @staticmethod
+    def _dictionary_readings(entries: list[Entry], length: int) -> list[tuple[str, ...]]:
+        readings: list[tuple[str, ...]] = []
+        for entry in entries:
+            syllables = tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split())
+            if len(syllables) == length and syllables not in readings:
+                readings.append(syllables)
+        return readings
+
+    def _prefix_reading(self, word: str) -> tuple[str, ...] | None:
+        if len(word) < 2:
+            return None
+        found = {tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split()[:len(word)])
+                 for entry in self.dictionary.words_starting_with(word)}
+        return found.pop() if len(found) == 1 else None
+
+    def definitions(self, token: Token) -> list[str]:
+        """What the word means here: the senses of its entries read as in this context, else all of them."""
+        if token.kind != "word":
+            return []
+        entries = self.dictionary.lookup(token.text)
+        here = [entry for entry in entries
+                if tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split()) == token.pinyin]
+        return [sense for entry in (here or entries) for sense in entry.definitions]
+
+
+def _runs(clause: str):
+    """Maximal runs of hanzi and of everything else, as (start, end, is_hanzi)."""
+    start = 0
+    while start < len(clause):
+        cjk = is_cjk(clause[start])
+        end = start + 1
+        while end < len(clause) and is_cjk(clause[end]) == cjk:
+            end += 1
+        yield start, end, cjk
+        start = end

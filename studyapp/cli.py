@@ -1,0 +1,100 @@
+"""One entry point: the window by default, ``analyze`` and ``lookup`` for scripts; same core as the window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import StudyAppError
+
+SUBCOMMANDS = ("analyze", "lookup")
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="studyapp", description="Read, study and translate Chinese text.")
+    parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze = commands.add_parser("analyze", help="print a text's clauses and tokens")
+    analyze.add_argument("path")
+    analyze.add_argument("--json", action="store_true", help="print one JSON object (the only format so far)")
+    lookup = commands.add_parser("lookup", help="print every CC-CEDICT entry for a word")
+    lookup.add_argument("word")
+    lookup.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studyapp", description="Read, study and translate Chinese text.",
+        epilog="Sub-commands: studyapp analyze PATH --json, studyapp lookup WORD --json")
+    parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
+    parser.add_argument("path", nargs="?", help="a Chinese text file (default: the bundled joint statement)")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="render the window offscreen to a PNG and exit")
+    return parser
+
+
+def _analyzer():
+    from .analysis import Analyzer
+    from .dictionary import Dictionary
+
+    def report(done: int, total: int) -> None:
+        print(f"\rBuilding the dictionary index (first run only): {100 * done // max(total, 1)}%",
+              end="" if done < total else "\n", file=sys.stderr)
+
+    return Analyzer(Dictionary.open(None if Dictionary.is_built() else report))
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from . import text
+    from .document import to_json
+
+    document = text.split(text.load(args.path))
+    print(json.dumps(to_json(document, _analyzer()), ensure_ascii=False))
+    return 0
+
+
+def _lookup(args: argparse.Namespace) -> int:
+    from .document import lookup_json
+
+    result = lookup_json(args.word, _analyzer())
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    if not result["entries"]:
+        print(f"{args.word}: not in CC-CEDICT")
+    for entry in result["entries"]:
+        head = entry["simplified"] if entry["simplified"] == entry["traditional"] else \
+            f"{entry['simplified']} ({entry['traditional']})"
+        print(f"{head} [{entry['pinyin']}] {'; '.join(entry['definitions'])}")
+    if result["hsk"]:
+        print(f"HSK {'7-9' if result['hsk'] == 7 else result['hsk']}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            args = _command_parser().parse_args(argv)
+            return _analyze(args) if args.command == "analyze" else _lookup(args)
+        args = _window_parser().parse_args(argv)
+        if args.path:
+            from . import text
+            text.load(args.path)  # a bad path fails here, with exit 2, before any window opens
+        from .ui.app import run
+        return run(args.path, screenshot=args.screenshot)
+    except StudyAppError as error:
+        print(f"studyapp: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `studyapp analyze … | head` closed the pipe: not an error of ours
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""A whole text analysed: the one function the command line, the window and the benchmarks share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from .analysis import Analyzer, Token
+from .dictionary import hsk_level
+from .text import Document
+
+
+def analyze_all(document: Document, analyzer: Analyzer,
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
+    """Analyse every clause in order, reporting progress now and then; stops early when cancelled."""
+    total = len(document.clauses)
+    for index in range(total):
+        if cancelled and cancelled():
+            return
+        yield index, analyzer.analyze(document.clause_text(index))
+        if progress and (index % 500 == 0 or index == total - 1):
+            progress(index + 1, total)
+
+
+def to_json(document: Document, analyzer: Analyzer) -> dict:
+    """The ``studyapp analyze --json`` object; offsets are code points into ``text``."""
+    clauses = []
+    for index, tokens in analyze_all(document, analyzer):
+        clause = document.clauses[index]
+        clauses.append({
+            "start": clause.start,
+            "end": clause.end,
+            "paragraph": clause.paragraph,
+            "tokens": [{
+                "start": clause.start + token.start,
+                "end": clause.start + token.end,
+                "text": token.text,
+                "kind": token.kind,
+                "pinyin": token.pinyin_text,
+                "hsk": hsk_level(token.text) if token.kind == "word" else None,
+                "definitions": analyzer.definitions(token),
+            } for token in tokens],
+        })
+    return {
+        "encoding": document.encoding,
+        "text": document.text,
+        "paragraphs": [{"start": p.start, "end": p.end} for p in document.paragraphs],
+        "clauses": clauses,
+    }
+
+
+def lookup_json(word: str, analyzer: Analyzer) -> dict:
+    entries = analyzer.dictionary.lookup(word)
+    return {
+        "word": word,
+        "entries": [{"simplified": e.simplified, "traditional": e.traditional, "pinyin": e.pinyin,
+                     "definitions": list(e.definitions)} for e in entries],
+        "hsk": hsk_level(word),
+    }

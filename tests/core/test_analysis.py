@@ -1,0 +1,99 @@
+"""Words and their readings as a learner sees them: the right pinyin for a polyphone in its word."""
+
+import jieba
+import pytest
+import rjieba
+
+from studyapp import text
+from studyapp.analysis import Analyzer
+from studyapp.dictionary import Dictionary, hsk_level, parse_line
+
+from ..conftest import DEFAULT_TEXT
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer(Dictionary.open())
+
+
+def reading_of(analyzer, clause: str, word: str) -> str:
+    for token in analyzer.analyze(clause):
+        if token.text == word:
+            return token.pinyin_text
+    raise AssertionError(f"{word} is not a token of {clause}: {[t.text for t in analyzer.analyze(clause)]}")
+
+
+@pytest.mark.parametrize(
+    ("clause", "word", "expected"),
+    [
+        ("反对没有国际法依据的单边制裁和“长臂管辖”。", "长臂", "cháng bì"),
+        ("反对没有国际法依据的单边制裁和“长臂管辖”。", "管辖", "guǎn xiá"),
+        ("双方重申，", "重申", "chóng shēn"),
+        ("合力应对当前的威胁和挑战，", "应对", "yìng duì"),
+        ("为此，", "为此", "wèi cǐ"),
+        ("不应干涉别国内政，", "干涉", "gān shè"),
+        ("二战夺走了数千万人的生命。", "数千万", "shù qiān wàn"),
+        ("他去银行取钱。", "银行", "yín háng"),
+        ("他们的行动很快。", "行动", "xíng dòng"),
+        ("基于对当前国际形势和重大问题的一致看法，", "一致", "yī zhì"),
+        ("你不要走。", "不要", "bù yào"),
+        ("绿色女孩", "绿色", "lǜ sè"),
+    ],
+)
+def test_polyphones_read_as_in_their_word(analyzer, clause, word, expected):
+    assert reading_of(analyzer, clause, word) == expected
+
+
+def test_tokens_cover_the_clause_and_have_kinds(analyzer):
+    clause = "2030年COVID-19疫情增长3.5%，中俄“长臂管辖”"
+    tokens = analyzer.analyze(clause)
+    for token in tokens:
+        assert clause[token.start:token.end] == token.text
+    kinds = {token.text: token.kind for token in tokens}
+    assert kinds["2030"] == "number" and kinds["年"] == "word"
+    assert kinds["COVID-19"] == "latin"
+    assert kinds["3.5%"] == "number"
+    assert kinds["，"] == "punct" and kinds["“"] == "punct"
+    assert kinds["中俄"] == "word"
+    for token in tokens:
+        if token.kind == "word":
+            assert len(token.pinyin) == len(token.text)
+        else:
+            assert token.pinyin is None
+
+
+def test_adjacent_tokens_merge_into_a_dictionary_word_but_not_through_particles(analyzer):
+    words = [t.text for t in analyzer.analyze("个别国家传播不实信息，他国的人")]
+    assert "不实" in words  # jieba splits 不 实; CC-CEDICT has 不实
+    assert "他国" in words
+    assert "的" in words
+
+
+def test_lookup_keeps_every_reading():
+    dictionary = Dictionary.open()
+    readings = [entry.pinyin for entry in dictionary.lookup("行")]
+    assert "háng" in readings and "xíng" in readings
+    assert dictionary.lookup("長")[0].simplified == "长"  # traditional look-up
+
+
+def test_word_missing_from_dictionary_falls_back_to_sub_words():
+    dictionary = Dictionary.open()
+    assert dictionary.lookup("长臂管辖") == []
+    assert dictionary.longest_subwords("长臂管辖") == ["长", "臂", "管辖"]
+
+
+def test_hsk_levels():
+    assert hsk_level("银行") in range(1, 8)
+    assert hsk_level("长臂") is None
+
+
+def test_cedict_line_parsing():
+    assert parse_line("行 行 [hang2] /row/line/") == ("行", "行", "hang2", ("row", "line"))
+    assert parse_line("# comment") is None
+    assert parse_line("garbage") is None
+
+
+def test_rjieba_agrees_with_jieba_on_the_default_text():
+    source = text.load(DEFAULT_TEXT).text
+    jieba.setLogLevel(60)
+    assert rjieba.cut(source) == jieba.lcut(source)

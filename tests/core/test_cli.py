@@ -1,0 +1,61 @@
+"""The command line, as scripts use it: JSON shapes, every reading, and one-line errors with exit 2."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from studyapp.cli import main
+
+from ..conftest import DEFAULT_TEXT
+
+
+def test_analyze_json_has_offsets_into_the_text(capsys):
+    assert main(["analyze", str(DEFAULT_TEXT), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["encoding"] == "utf-8"
+    source = result["text"]
+    assert len(result["paragraphs"]) == 19
+    assert all(set(c) == {"start", "end", "paragraph", "tokens"} for c in result["clauses"])
+    tokens = [t for c in result["clauses"] for t in c["tokens"]]
+    for token in tokens:
+        assert source[token["start"]:token["end"]] == token["text"]
+        assert token["kind"] in {"word", "number", "latin", "punct"}
+    bank = [t for t in tokens if t["text"] == "重申"][0]
+    assert bank["pinyin"] == "chóng shēn"
+    assert bank["definitions"]
+    assert any(t["hsk"] for t in tokens)
+    assert any(t["kind"] == "number" and t["text"] == "2030" for t in tokens)
+
+
+def test_lookup_json_gives_both_readings_of_hang(capsys):
+    assert main(["lookup", "行", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["word"] == "行"
+    assert {e["pinyin"] for e in result["entries"]} >= {"háng", "xíng"}
+    assert result["hsk"] is not None
+    assert all(e["definitions"] for e in result["entries"])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "no such file"), (b"", "is empty"), (bytes(range(256)) * 8, "not a text file")],
+    ids=["missing", "empty", "binary"],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, content, message):
+    path = tmp_path / "input.txt"
+    if content is not None:
+        path.write_bytes(content)
+    completed = subprocess.run([sys.executable, "-m", "studyapp", "analyze", str(path), "--json"],
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+    assert "Traceback" not in completed.stderr
+
+
+def test_window_with_bad_path_exits_2_before_opening(tmp_path, capsys):
+    assert main([str(tmp_path / "missing.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
