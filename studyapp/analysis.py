@@ -23,9 +23,8 @@ from dataclasses import dataclass
 import rjieba
 from pypinyin import Style, lazy_pinyin
 
-from .dictionary import Dictionary, Entry
+from .dictionary import Dictionary
 from .pinyin import numbered_to_marks
-from .text import is_cjk
 
 #: Tokens that carry grammar, not meaning: a merge through one of them joins two words that jieba rightly kept
 #: apart (的 人, 了 解 ...).
@@ -61,7 +60,7 @@ class Analyzer:
 
     def __init__(self, dictionary: Dictionary) -> None:
         self.dictionary = dictionary
-        self._headwords = dictionary.headwords()
+        self._headwords = dictionary.readings()
         self._clause_cache: dict[str, tuple[Token, ...]] = {}
         self._reading_cache: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
@@ -117,35 +116,23 @@ class Analyzer:
         return cached
 
     def _read(self, word: str) -> tuple[str, ...]:
-        guess = tuple(lazy_pinyin(word, style=Style.TONE, errors=lambda chars: ["?"] * len(chars)))
-        readings = self._dictionary_readings(self.dictionary.lookup(word), len(word))
+        readings = _marked_readings(self._headwords.get(word, ()), len(word))
         if len(readings) == 1:
             syllables = readings[0]
-        elif guess in readings:
-            syllables = guess
-        elif readings:
-            syllables = readings[0]
         else:
-            syllables = self._prefix_reading(word) or guess
-        if len(syllables) != len(word):
-            syllables = guess
-        return tuple(_CITATION.get(ch, syllable) for ch, syllable in zip(word, syllables, strict=False))
-
-    @staticmethod
-    def _dictionary_readings(entries: list[Entry], length: int) -> list[tuple[str, ...]]:
-        readings: list[tuple[str, ...]] = []
-        for entry in entries:
-            syllables = tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split())
-            if len(syllables) == length and syllables not in readings:
-                readings.append(syllables)
-        return readings
+            guess = _pypinyin(word)
+            if guess in readings or not readings:
+                syllables = guess if readings else (self._prefix_reading(word) or guess)
+            else:
+                syllables = readings[0]
+        return tuple(_CITATION.get(ch, syllable) for ch, syllable in zip(word, syllables, strict=True))
 
     def _prefix_reading(self, word: str) -> tuple[str, ...] | None:
         if len(word) < 2:
             return None
         found = {tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split()[:len(word)])
                  for entry in self.dictionary.words_starting_with(word)}
-        return found.pop() if len(found) == 1 else None
+        return found.pop() if len(found) == 1 and len(next(iter(found))) == len(word) else None
 
     def definitions(self, token: Token) -> list[str]:
         """What the word means here: the senses of its entries read as in this context, else all of them."""
@@ -157,13 +144,26 @@ class Analyzer:
         return [sense for entry in (here or entries) for sense in entry.definitions]
 
 
+def _pypinyin(word: str) -> tuple[str, ...]:
+    syllables = lazy_pinyin(word, style=Style.TONE, errors=lambda chars: ["?"] * len(chars))
+    return tuple(syllables) if len(syllables) == len(word) else ("?",) * len(word)
+
+
+def _marked_readings(numbered: tuple[str, ...], length: int) -> list[tuple[str, ...]]:
+    """Distinct tone-marked readings with one syllable per character (drops ones like ``san1 C``)."""
+    readings: list[tuple[str, ...]] = []
+    for reading in numbered:
+        syllables = tuple(numbered_to_marks(reading.lower()).split())
+        if len(syllables) == length and syllables not in readings:
+            readings.append(syllables)
+    return readings
+
+
+_HANZI = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3007\U00020000-\U0003134f"
+_RUN = re.compile(f"([{_HANZI}]+)|[^{_HANZI}]+")
+
+
 def _runs(clause: str):
-    """Maximal runs of hanzi and of everything else, as (start, end, is_hanzi)."""
-    start = 0
-    while start < len(clause):
-        cjk = is_cjk(clause[start])
-        end = start + 1
-        while end < len(clause) and is_cjk(clause[end]) == cjk:
-            end += 1
-        yield start, end, cjk
-        start = end
+    """Maximal runs of hanzi and of everything else, as (start, end, is_hanzi); same ranges as text.is_cjk."""
+    for match in _RUN.finditer(clause):
+        yield match.start(), match.end(), match.group(1) is not None

@@ -110,7 +110,7 @@ class Dictionary:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        self._headwords: frozenset[str] | None = None
+        self._readings: dict[str, tuple[str, ...]] | None = None
         self._lock = threading.Lock()
         self.max_word_length = 1
 
@@ -158,17 +158,20 @@ class Dictionary:
                 " ORDER BY id", (word,)).fetchall()
         return tuple(Entry(s, t, p, tuple(d.split("\x1f"))) for s, t, p, d in rows)
 
-    def headwords(self) -> frozenset[str]:
-        """Simplified headwords, for merging jieba's tokens into longer dictionary words."""
+    def readings(self) -> dict[str, tuple[str, ...]]:
+        """Simplified headword -> its numbered readings; held in memory because analysis asks for every word."""
         with self._lock:
-            if self._headwords is None:
-                rows = self._connection().execute("SELECT DISTINCT simplified FROM entries").fetchall()
-                self._headwords = frozenset(row[0] for row in rows)
-                self.max_word_length = max(len(word) for word in self._headwords)
-            return self._headwords
+            if self._readings is None:
+                readings: dict[str, tuple[str, ...]] = {}
+                for simplified, reading in self._connection().execute(
+                        "SELECT simplified, pinyin FROM entries ORDER BY id"):
+                    readings[simplified] = readings.get(simplified, ()) + (reading,)
+                self._readings = readings
+                self.max_word_length = max(len(word) for word in readings)
+            return self._readings
 
     def __contains__(self, word: str) -> bool:
-        return word in self.headwords()
+        return word in self.readings()
 
     def words_starting_with(self, prefix: str, limit: int = 50) -> list[Entry]:
         rows = self._connection().execute(
