@@ -10,8 +10,9 @@ Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030
     pinyin, one syllable per hanzi, citation tones:
         a headword with one CC-CEDICT reading takes it (重申 chóng shēn, 一致 yī zhì);
         several readings: pypinyin's phrase choice when it is one of them (银行 yín háng, 行动 xíng dòng);
-        no entry: the reading shared by every headword that starts with the word (长臂 -> 长臂猿 cháng bì),
-        else pypinyin (数千万 shù qiān wàn). 一 and 不 keep their citation tones yī and bù.
+        no entry: longest pieces the dictionary settles, a piece being a headword with one reading or the
+        start of headwords that all read it alike (长臂管辖: 长臂 as in 长臂猿 cháng bì, 管辖 guǎn xiá),
+        pypinyin for what is left (数千万 shù qiān wàn). 一 and 不 keep their citation tones yī and bù.
 """
 
 from __future__ import annotations
@@ -119,20 +120,39 @@ class Analyzer:
         readings = _marked_readings(self._headwords.get(word, ()), len(word))
         if len(readings) == 1:
             syllables = readings[0]
-        else:
+        elif readings:
             guess = _pypinyin(word)
-            if guess in readings or not readings:
-                syllables = guess if readings else (self._prefix_reading(word) or guess)
-            else:
-                syllables = readings[0]
+            syllables = guess if guess in readings else readings[0]
+        else:
+            syllables = self._read_unknown(word)
         return tuple(_CITATION.get(ch, syllable) for ch, syllable in zip(word, syllables, strict=True))
 
-    def _prefix_reading(self, word: str) -> tuple[str, ...] | None:
-        if len(word) < 2:
-            return None
-        found = {tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split()[:len(word)])
-                 for entry in self.dictionary.words_starting_with(word)}
-        return found.pop() if len(found) == 1 and len(next(iter(found))) == len(word) else None
+    def _read_unknown(self, word: str) -> tuple[str, ...]:
+        """Longest pieces whose reading the dictionary settles, left to right; pypinyin for the rest."""
+        guess = _pypinyin(word)
+        syllables: list[str] = []
+        position = 0
+        while position < len(word):
+            for end in range(len(word), position + 1, -1):
+                settled = self._settled_reading(word[position:end])
+                if settled:
+                    syllables.extend(settled)
+                    position = end
+                    break
+            else:
+                syllables.append(guess[position])
+                position += 1
+        return tuple(syllables)
+
+    def _settled_reading(self, piece: str) -> tuple[str, ...] | None:
+        """The one reading of a headword, or the reading every headword starting with ``piece`` gives it."""
+        readings = _marked_readings(self._headwords.get(piece, ()), len(piece))
+        if readings:
+            return readings[0] if len(readings) == 1 else None
+        found = {tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split()[:len(piece)])
+                 for entry in self.dictionary.words_starting_with(piece)}
+        only = found.pop() if len(found) == 1 else None
+        return only if only and len(only) == len(piece) else None
 
     def definitions(self, token: Token) -> list[str]:
         """What the word means here: the senses of its entries read as in this context, else all of them."""

@@ -55,3 +55,13 @@ def strip_tones(syllable: str) -> str:
     decomposed = unicodedata.normalize("NFD", syllable)
     kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn" or ch == "\u0308")
     return unicodedata.normalize("NFC", kept)
+
+
+def join_word(syllables: tuple[str, ...] | list[str]) -> str:
+    """Syllables of one word written as one, with an apostrophe before a/e/o: ``xī'ān``, ``zhōngguó``."""
+    written = ""
+    for index, syllable in enumerate(syllables):
+        if index and strip_tones(syllable[:1]).lower() in ("a", "e", "o"):
+            written += "'"
+        written += syllable
+    return written

@@ -1,0 +1,63 @@
+"""The learner's options, one typed schema with defaults, saved as JSON in the user config directory."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from . import paths
+
+MAX_RECENT = 10
+MIN_FONT, MAX_FONT = 10, 48
+
+
+@dataclass
+class Settings:
+    ruby: bool = True  # pinyin above every word
+    tone_colors: bool = True  # hanzi and pinyin coloured by tone, as Pleco does
+    font_size: int = 20  # hanzi size in points
+    theme: str = "light"  # "light" | "dark"
+    recent_files: list[str] = field(default_factory=list)
+
+    def remember(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        self.recent_files = [path] + [p for p in self.recent_files if p != path][:MAX_RECENT - 1]
+
+    def zoom(self, steps: int) -> None:
+        self.font_size = max(MIN_FONT, min(MAX_FONT, self.font_size + 2 * steps))
+
+
+def settings_path() -> Path:
+    return paths.config_dir() / "settings.json"
+
+
+def load() -> Settings:
+    """Saved settings; a missing, damaged or older file gives defaults for what it lacks."""
+    try:
+        saved = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    if not isinstance(saved, dict):
+        return Settings()
+    settings = Settings()
+    for option in fields(Settings):
+        value = saved.get(option.name)
+        default = getattr(settings, option.name)
+        if value is not None and type(value) is type(default):
+            setattr(settings, option.name, value)
+    settings.theme = settings.theme if settings.theme in ("light", "dark") else "light"
+    settings.zoom(0)
+    return settings
+
+
+def save(settings: Settings) -> None:
+    """Written to a temporary file and moved into place, so a crash never leaves half a file."""
+    target = settings_path()
+    temporary = target.with_suffix(".tmp")
+    try:
+        temporary.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        pass  # settings are a convenience; failing to save them must not stop the app

@@ -1,0 +1,1 @@
+"""Every Qt class of studyapp lives in this package and only here."""

@@ -1,0 +1,105 @@
+"""Start the window: Qt application, fonts, theme, the dictionary (built on first start), then the text."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .. import settings as settings_store
+from ..analysis import Analyzer
+from ..dictionary import Dictionary
+from ..errors import StudyAppError
+
+
+def _application(offscreen: bool):
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("studyapp")
+    app.setOrganizationName("studyapp")
+    return app
+
+
+def open_dictionary(interactive: bool) -> Dictionary:
+    """The dictionary, building its index first on the first start (with a progress dialog in the window)."""
+    if Dictionary.is_built() or not interactive:
+        return Dictionary.open()
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QProgressDialog
+
+    from .workers import run_job
+
+    dialog = QProgressDialog("Preparing the dictionary (first start only)…", "", 0, 100)
+    dialog.setCancelButton(None)
+    dialog.setWindowTitle("studyapp")
+    dialog.setMinimumDuration(0)
+    dialog.show()
+    loop = QEventLoop()
+    outcome: dict[str, object] = {}
+
+    def finished(result):
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(message):
+        outcome["error"] = message
+        loop.quit()
+
+    run_job(lambda report, _cancelled: Dictionary.open(report), finished, failed,
+            lambda done, total: dialog.setValue(100 * done // max(1, total)))
+    loop.exec()
+    dialog.close()
+    if "error" in outcome:
+        raise StudyAppError(str(outcome["error"]))
+    return outcome["result"]  # type: ignore[return-value]
+
+
+def build_window(path: str | Path | None, interactive: bool = True):
+    from .fonts import ensure_cjk_font
+    from .main_window import MainWindow
+    from .theme import apply_theme
+
+    app = _application(offscreen=False)
+    settings = settings_store.load()
+    apply_theme(app, settings.theme)
+    family = ensure_cjk_font()
+    analyzer = Analyzer(open_dictionary(interactive))
+    window = MainWindow(analyzer, settings, family)
+    return app, window
+
+
+def run(path: str | None, screenshot: str | None = None) -> int:
+    app = _application(offscreen=bool(screenshot))
+    try:
+        app, window = build_window(path, interactive=not screenshot)
+    except StudyAppError as error:
+        print(f"studyapp: {error}", file=sys.stderr)
+        return 2
+    if not window.open_path(path) and path:
+        return 2
+    window.show()
+    if screenshot:
+        return _screenshot(app, window, screenshot)
+    return app.exec()
+
+
+def _screenshot(app, window, out: str) -> int:
+    """Paint the window with the text on screen, save it, and quit (no event loop left running)."""
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer
+
+    timer = QElapsedTimer()
+    timer.start()
+    while timer.elapsed() < 1500:
+        QCoreApplication.processEvents()
+        if timer.elapsed() > 300 and not window.analysis_running():
+            break
+    image = window.grab()
+    if image.isNull() or not image.save(out):
+        print(f"studyapp: could not write the screenshot to {out}", file=sys.stderr)
+        return 2
+    window.close()
+    print(out)
+    return 0

@@ -1,0 +1,59 @@
+"""A word's dictionary entry as rich text, shared by the hover popup and the pinned side panel."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..dictionary import Entry
+from ..pinyin import tone_of
+from ..wordinfo import WordInfo
+from .reader import TONE_COLORS
+
+MAX_SENSES = 8
+
+
+def _pinyin_html(reading: str, tone_colors: bool) -> str:
+    if not tone_colors:
+        return escape(reading)
+    return " ".join(
+        f'<span style="color:{TONE_COLORS.get(tone_of(s), TONE_COLORS[5]).name()}">{escape(s)}</span>'
+        for s in reading.split())
+
+
+def _entry_html(entry: Entry, tone_colors: bool, max_senses: int, show_head: bool = False) -> str:
+    head = ""
+    if show_head:
+        head = f"<b>{escape(entry.simplified)}</b> "
+    if entry.traditional != entry.simplified:
+        head += f'<span style="color:gray">({escape(entry.traditional)})</span> '
+    senses = list(entry.definitions)
+    shown = "; ".join(escape(s) for s in senses[:max_senses])
+    if len(senses) > max_senses:
+        shown += f" <i>(+{len(senses) - max_senses} more)</i>"
+    return f"<div>{head}<b>{_pinyin_html(entry.pinyin, tone_colors)}</b> {shown}</div>"
+
+
+def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False) -> str:
+    """``full`` (the side panel) lists every sense; the popup is kept short."""
+    size = "22pt" if full else "18pt"
+    parts = [
+        f'<div><span style="font-size:{size}">{escape(info.word)}</span>&nbsp;&nbsp;'
+        f'<span style="font-size:13pt">{_pinyin_html(info.pinyin, tone_colors)}</span>'
+    ]
+    if info.hsk:
+        level = "7–9" if info.hsk == 7 else str(info.hsk)
+        parts.append(f'&nbsp;&nbsp;<span style="background:#546e7a;color:white">&nbsp;HSK {level}&nbsp;</span>')
+    parts.append("</div>")
+    senses = 10_000 if full else MAX_SENSES
+    if info.entries:
+        parts.extend(_entry_html(entry, tone_colors, senses) for entry in info.entries)
+    else:
+        parts.append('<div style="color:gray"><i>Not in CC-CEDICT as one word; its parts:</i></div>')
+    if info.parts and info.entries:
+        parts.append('<hr><div style="color:gray">Characters</div>')
+    for piece, entries in info.parts:
+        if entries:
+            parts.extend(_entry_html(entry, tone_colors, senses, show_head=True) for entry in entries)
+        else:
+            parts.append(f"<div><b>{escape(piece)}</b> <i>no entry</i></div>")
+    return "".join(parts)

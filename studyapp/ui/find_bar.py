@@ -1,0 +1,57 @@
+"""Ctrl+F: find text in the document, clause by clause, with a match count."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+
+class FindBar(QWidget):
+    searchChanged = Signal(str)
+    findNext = Signal(int)  # +1 forwards, -1 backwards
+    closed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.field = QLineEdit(self)
+        self.field.setPlaceholderText(self.tr("Find in text (Enter: next, Shift+Enter: previous)"))
+        self.field.setClearButtonEnabled(True)
+        self.count = QLabel(self)
+        previous = QToolButton(self, text="▲", toolTip=self.tr("Previous match (Shift+Enter)"))
+        following = QToolButton(self, text="▼", toolTip=self.tr("Next match (Enter)"))
+        close = QToolButton(self, text="✕", toolTip=self.tr("Close (Escape)"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(QLabel(self.tr("Find:"), self))
+        layout.addWidget(self.field, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(previous)
+        layout.addWidget(following)
+        layout.addWidget(close)
+        self.field.textChanged.connect(self.searchChanged)
+        self.field.returnPressed.connect(lambda: self.findNext.emit(1))
+        previous.clicked.connect(lambda: self.findNext.emit(-1))
+        following.clicked.connect(lambda: self.findNext.emit(1))
+        close.clicked.connect(self.close_bar)
+        self.field.installEventFilter(self)
+
+    def open_bar(self) -> None:
+        self.show()
+        self.field.setFocus()
+        self.field.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.closed.emit()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.field and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                self.close_bar()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.findNext.emit(-1)
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,42 @@
+"""The hover popup: a frameless tool window beside the word, never taking focus from the reader."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+
+
+class WordPopup(QFrame):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setObjectName("wordPopup")
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)
+        self.label.setMaximumWidth(460)
+        self.label.setMinimumWidth(240)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.label)
+        self.word = ""
+
+    def show_word(self, word: str, html: str, anchor: QRect) -> None:
+        """Show below the word (above it when there is no room below), inside the screen."""
+        self.word = word
+        self.label.setText(html)
+        self.adjustSize()
+        screen = QGuiApplication.screenAt(anchor.center()) or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen else QRect(0, 0, 4000, 4000)
+        position = QPoint(anchor.left(), anchor.bottom() + 6)
+        if position.y() + self.height() > area.bottom():
+            position.setY(anchor.top() - self.height() - 6)
+        position.setX(max(area.left(), min(position.x(), area.right() - self.width())))
+        self.move(position)
+        self.show()
+        self.raise_()
+
+    def text(self) -> str:
+        return self.label.text()

@@ -1,0 +1,372 @@
+"""The reading view: one row per clause, words painted by a delegate, hover and click on words.
+
+Rows are measured lazily (``QListView`` in batched layout mode): nothing measures every row before the first
+paint, so a 100,000-clause novel shows its first page as fast as a short note.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from ..analysis import Analyzer, Token
+from ..pinyin import join_word, tone_of
+from ..settings import Settings
+from ..text import Document
+from .fonts import text_font
+
+PARAGRAPH_START_ROLE = Qt.ItemDataRole.UserRole + 1
+
+#: Pleco's tone colours: red, orange/green, green/blue, blue/purple ... ours, readable on light and dark.
+TONE_COLORS = {
+    1: QColor("#e53935"), 2: QColor("#43a047"), 3: QColor("#1e88e5"), 4: QColor("#8e24aa"), 5: QColor("#808080"),
+}
+MARGIN = 56  # clause numbers live here
+PARAGRAPH_GAP = 14
+ROW_PADDING = 4
+
+
+class ClauseModel(QAbstractListModel):
+    """One row per clause; tokens come from the analyzer on demand (cached there)."""
+
+    def __init__(self, document: Document, analyzer: Analyzer, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.analyzer = analyzer
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.document.clauses)
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = index.row()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.document.clause_text(row)
+        if role == PARAGRAPH_START_ROLE:
+            return self.starts_paragraph(row)
+        return None
+
+    def tokens(self, row: int) -> tuple[Token, ...]:
+        """Read directly by the delegate: a tuple of Python objects does not survive a trip through QVariant."""
+        return self.analyzer.analyze(self.document.clause_text(row))
+
+    def starts_paragraph(self, row: int) -> bool:
+        clauses = self.document.clauses
+        return row == 0 or clauses[row - 1].paragraph != clauses[row].paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedToken:
+    token: Token
+    rect: QRectF  # relative to the row's top-left corner
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseLayout:
+    tokens: tuple[PlacedToken, ...]
+    height: int
+
+    def token_at(self, point: QPoint) -> Token | None:
+        for placed in self.tokens:
+            if placed.rect.adjusted(-1, -2, 1, 2).contains(point.toPointF()):
+                return placed.token
+        return None
+
+    def rect_of(self, token: Token) -> QRectF | None:
+        for placed in self.tokens:
+            if placed.token == token:
+                return placed.rect
+        return None
+
+
+class ClauseDelegate(QStyledItemDelegate):
+    """Lays out a clause's words in wrapped lines, pinyin above each word when ruby is on."""
+
+    def __init__(self, settings: Settings, cjk_family: str, parent=None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.cjk_family = cjk_family
+        self.hovered: tuple[int, Token] | None = None
+        self.search_term = ""
+        self._layouts: OrderedDict[tuple[int, int], ClauseLayout] = OrderedDict()
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        self.hanzi_font = text_font(self.cjk_family, self.settings.font_size)
+        self.pinyin_font = QFont(self.hanzi_font)
+        self.pinyin_font.setPointSizeF(max(7.0, self.settings.font_size * 0.5))
+        self.number_font = QFont(self.pinyin_font)
+        self.hanzi_metrics = QFontMetricsF(self.hanzi_font)
+        self.pinyin_metrics = QFontMetricsF(self.pinyin_font)
+        self._layouts.clear()
+
+    # --- layout -------------------------------------------------------------------------------------------
+    def line_height(self) -> float:
+        height = self.hanzi_metrics.height()
+        if self.settings.ruby:
+            height += self.pinyin_metrics.height()
+        return height + 2
+
+    def layout(self, row: int, tokens: tuple[Token, ...], width: int, paragraph_start: bool) -> ClauseLayout:
+        key = (row, width)
+        cached = self._layouts.get(key)
+        if cached is not None:
+            self._layouts.move_to_end(key)
+            return cached
+        top = ROW_PADDING + (PARAGRAPH_GAP if paragraph_start and row > 0 else 0)
+        available = max(80.0, width - MARGIN - 12)
+        line_height = self.line_height()
+        ruby_height = self.pinyin_metrics.height() if self.settings.ruby else 0.0
+        space = self.hanzi_metrics.horizontalAdvance(" ")
+        gap = space * 0.6 if self.settings.ruby else 0.0
+        x, y = 0.0, float(top)
+        placed = []
+        previous_end = None
+        for token in tokens:
+            text_width = self.hanzi_metrics.horizontalAdvance(token.text)
+            pinyin_width = (self.pinyin_metrics.horizontalAdvance(join_word(token.pinyin))
+                            if self.settings.ruby and token.pinyin else 0.0)
+            width_here = max(text_width, pinyin_width)
+            if previous_end is not None and token.start > previous_end:
+                x += space
+            elif previous_end is not None and token.kind == "word":
+                x += gap
+            if x > 0 and x + width_here > available:
+                x, y = 0.0, y + line_height
+            rect = QRectF(MARGIN + x, y, width_here, ruby_height + self.hanzi_metrics.height())
+            placed.append(PlacedToken(token, rect))
+            x += width_here
+            previous_end = token.end
+        height = int(y + line_height + ROW_PADDING + 1)
+        result = ClauseLayout(tuple(placed), height)
+        self._layouts[key] = result
+        if len(self._layouts) > 4000:
+            self._layouts.popitem(last=False)
+        return result
+
+    def layout_for(self, index: QModelIndex, width: int) -> ClauseLayout:
+        model = index.model()
+        row = index.row()
+        return self.layout(row, model.tokens(row), width, model.starts_paragraph(row))
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        width = option.rect.width() if option.rect.width() > 0 else 800
+        view = self.parent()
+        if isinstance(view, QAbstractItemView):
+            width = view.viewport().width()
+        return QSize(width, self.layout_for(index, width).height)
+
+    # --- painting -----------------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        painter.save()
+        rect = option.rect
+        layout = self.layout_for(index, rect.width())
+        palette = option.palette
+        paragraph_start = index.model().starts_paragraph(index.row()) and index.row() > 0
+        body = QRect(rect.left(), rect.top() + (PARAGRAPH_GAP if paragraph_start else 0), rect.width(),
+                     rect.height() - (PARAGRAPH_GAP if paragraph_start else 0))
+        if option.state & QStyle.StateFlag.State_Selected:
+            highlight = QColor(palette.color(QPalette.ColorRole.Highlight))
+            highlight.setAlpha(45)
+            painter.fillRect(body, highlight)
+            accent = QRect(body.left(), body.top(), 4, body.height())
+            painter.fillRect(accent, palette.color(QPalette.ColorRole.Highlight))
+        if paragraph_start:
+            line = QColor(palette.color(QPalette.ColorRole.Mid))
+            painter.setPen(line)
+            y = rect.top() + PARAGRAPH_GAP // 2
+            painter.drawLine(rect.left() + MARGIN, y, rect.right() - 12, y)
+        # clause number in the margin
+        painter.setFont(self.number_font)
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        number_rect = QRectF(rect.left(), rect.top() + layout.tokens[0].rect.top() if layout.tokens else rect.top(),
+                             MARGIN - 10, self.line_height())
+        painter.drawText(number_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, str(index.row() + 1))
+        text_color = palette.color(QPalette.ColorRole.Text)
+        hovered = self.hovered[1] if self.hovered and self.hovered[0] == index.row() else None
+        clause_text = index.data(Qt.ItemDataRole.DisplayRole)
+        matches = self._search_spans(clause_text)
+        ruby_height = self.pinyin_metrics.height() if self.settings.ruby else 0.0
+        for placed in layout.tokens:
+            token = placed.token
+            box = placed.rect.translated(rect.left(), rect.top())
+            if any(start < token.end and token.start < end for start, end in matches):
+                painter.fillRect(box, QColor(255, 213, 79, 150))
+            if token == hovered:
+                hover = QColor(palette.color(QPalette.ColorRole.Highlight))
+                hover.setAlpha(70)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(hover)
+                painter.drawRoundedRect(box.adjusted(-2, 0, 2, 0), 4, 4)
+            hanzi_box = QRectF(box.left(), box.top() + ruby_height, box.width(), self.hanzi_metrics.height())
+            self._paint_word(painter, token, hanzi_box, text_color)
+            if ruby_height and token.pinyin:
+                self._paint_pinyin(painter, token, QRectF(box.left(), box.top(), box.width(), ruby_height),
+                                   palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.restore()
+
+    def _search_spans(self, clause_text: str) -> list[tuple[int, int]]:
+        if not self.search_term:
+            return []
+        spans, start = [], clause_text.find(self.search_term)
+        while start >= 0:
+            spans.append((start, start + len(self.search_term)))
+            start = clause_text.find(self.search_term, start + 1)
+        return spans
+
+    def _paint_word(self, painter: QPainter, token: Token, box: QRectF, default: QColor) -> None:
+        painter.setFont(self.hanzi_font)
+        if not (self.settings.tone_colors and token.pinyin):
+            painter.setPen(default)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, token.text)
+            return
+        x = box.left() + (box.width() - self.hanzi_metrics.horizontalAdvance(token.text)) / 2
+        for character, syllable in zip(token.text, token.pinyin, strict=False):
+            painter.setPen(TONE_COLORS.get(tone_of(syllable), default))
+            advance = self.hanzi_metrics.horizontalAdvance(character)
+            painter.drawText(QRectF(x, box.top(), advance, box.height()), Qt.AlignmentFlag.AlignCenter, character)
+            x += advance
+
+    def _paint_pinyin(self, painter: QPainter, token: Token, box: QRectF, default: QColor) -> None:
+        painter.setFont(self.pinyin_font)
+        written = join_word(token.pinyin)
+        if not self.settings.tone_colors:
+            painter.setPen(default)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignBottom, written)
+            return
+        x = box.left() + (box.width() - self.pinyin_metrics.horizontalAdvance(written)) / 2
+        pieces = written.split("'")
+        for number, syllable in enumerate(pieces):
+            shown = ("'" if number else "") + syllable
+            # an apostrophe-free word still holds several syllables: colour each by its own tone
+            for part in _split_syllables(shown, token.pinyin):
+                painter.setPen(TONE_COLORS.get(tone_of(part), default))
+                advance = self.pinyin_metrics.horizontalAdvance(part)
+                painter.drawText(QRectF(x, box.top(), advance + 1, box.height()),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, part)
+                x += advance
+
+
+def _split_syllables(written: str, syllables: tuple[str, ...]) -> list[str]:
+    """Cut a written piece back into the syllables it was joined from (for per-syllable colour)."""
+    parts, rest = [], written
+    for syllable in syllables:
+        bare = rest.lstrip("'")
+        if bare.startswith(syllable):
+            cut = len(rest) - len(bare) + len(syllable)
+            parts.append(rest[:cut])
+            rest = rest[cut:]
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+class ReaderView(QListView):
+    """Clause list with word hover (``wordHovered``) and click (``wordClicked``); J/K move like Up/Down."""
+
+    wordHovered = Signal(int, object, QRect)  # row, Token or None, the word's rectangle in global coordinates
+    wordClicked = Signal(int, object, QRect)
+
+    def __init__(self, delegate: ClauseDelegate, parent=None) -> None:
+        super().__init__(parent)
+        self.clause_delegate = delegate
+        self.setItemDelegate(delegate)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMouseTracking(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.setSpacing(0)
+        self.verticalScrollBar().setSingleStep(24)
+        self._last_width = 0
+
+    def relayout(self) -> None:
+        """Row heights changed (zoom, ruby): measure again, keeping the current clause in view."""
+        self.clause_delegate.apply_settings()
+        current = self.currentIndex()
+        self.scheduleDelayedItemsLayout()
+        if current.isValid():
+            self.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.viewport().update()
+
+    def token_at(self, position: QPoint) -> tuple[int, Token | None, QRect]:
+        index = self.indexAt(position)
+        if not index.isValid():
+            return -1, None, QRect()
+        rect = self.visualRect(index)
+        layout = self.clause_delegate.layout_for(index, rect.width())
+        token = layout.token_at(position - rect.topLeft())
+        if token is None or token.kind == "punct":
+            return index.row(), None, QRect()
+        box = layout.rect_of(token).toAlignedRect().translated(rect.topLeft())
+        global_box = QRect(self.viewport().mapToGlobal(box.topLeft()), box.size())
+        return index.row(), token, global_box
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        row, token, box = self.token_at(event.position().toPoint())
+        hovered = (row, token) if token is not None else None
+        if hovered != self.clause_delegate.hovered:
+            self.clause_delegate.hovered = hovered
+            self.viewport().update()
+            self.wordHovered.emit(row, token, box)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            row, token, box = self.token_at(event.position().toPoint())
+            if token is not None:
+                self.wordClicked.emit(row, token, box)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        if self.clause_delegate.hovered is not None:
+            self.clause_delegate.hovered = None
+            self.viewport().update()
+            self.wordHovered.emit(-1, None, QRect())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            step = {Qt.Key.Key_J: 1, Qt.Key.Key_K: -1}.get(Qt.Key(event.key()))
+            if step:
+                self.move_current(step)
+                return
+        super().keyPressEvent(event)
+
+    def move_current(self, step: int) -> None:
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        row = self.currentIndex().row() if self.currentIndex().isValid() else -1
+        row = max(0, min(model.rowCount() - 1, row + step))
+        self.go_to(row)
+
+    def go_to(self, row: int) -> None:
+        index = self.model().index(row, 0)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.viewport().width() != self._last_width:
+            self._last_width = self.viewport().width()
+            self.scheduleDelayedItemsLayout()

@@ -1,0 +1,39 @@
+"""Everything a hover popup shows for a word, as plain data (the UI only formats it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .analysis import Analyzer
+from .dictionary import Entry, hsk_level
+
+
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    word: str
+    pinyin: str  # as read in this context, syllables separated by spaces
+    entries: tuple[Entry, ...]  # every CC-CEDICT entry for the word, the context reading first
+    hsk: int | None
+    parts: tuple[tuple[str, tuple[Entry, ...]], ...]  # characters (or, for unknown words, longest sub-words)
+    parts_are_subwords: bool
+
+    @property
+    def found(self) -> bool:
+        return bool(self.entries)
+
+
+def describe(word: str, analyzer: Analyzer, context_pinyin: tuple[str, ...] | None = None) -> WordInfo:
+    """Entries for ``word``; a word CC-CEDICT lacks gets its longest dictionary sub-words instead."""
+    dictionary = analyzer.dictionary
+    reading = context_pinyin or analyzer.reading(word)
+    entries = dictionary.lookup(word)
+    in_context = [e for e in entries if tuple(e.pinyin.lower().split()) == tuple(reading)]
+    ordered = tuple(in_context + [e for e in entries if e not in in_context])
+    if entries:
+        pieces = list(word) if len(word) > 1 else []
+        subwords = False
+    else:
+        pieces = dictionary.longest_subwords(word)
+        subwords = True
+    parts = tuple((piece, tuple(dictionary.lookup(piece))) for piece in pieces)
+    return WordInfo(word, " ".join(reading), ordered, hsk_level(word), parts, subwords)
