@@ -339,12 +339,10 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        for url in event.mimeData().urls():
-            if url.isLocalFile():
-                event.acceptProposedAction()
-                local = url.toLocalFile()
-                QTimer.singleShot(0, lambda: self.open_path(local))
-                return
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_path(files[0]))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._analysis_job:

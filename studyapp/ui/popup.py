@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextDocumentFragment
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 
@@ -40,3 +40,6 @@ class WordPopup(QFrame):
 
     def text(self) -> str:
         return self.label.text()
+
+    def plain_text(self) -> str:
+        return QTextDocumentFragment.fromHtml(self.label.text()).toPlainText()

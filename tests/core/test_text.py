@@ -153,3 +153,19 @@ def test_corpus_round_trips(name):
         pytest.skip("../shared/corpus is not beside the project")
     source = text.load(path).text
     assert_round_trip(source)
+
+
+@pytest.mark.parametrize(
+    ("sample", "encoding", "expected"),
+    [
+        ("　　你好，世界。\n第二段。", "gb18030", "gb18030"),
+        ("你好", "gbk", "gb18030"),
+        ("你好", "big5", "big5"),
+        ("他說：「好。」", "big5", "big5"),
+        ("我們是學生。", "big5", "big5"),
+    ],
+)
+def test_short_texts_are_not_mistaken_for_another_chinese_encoding(sample, encoding, expected):
+    loaded = text.decode(sample.encode(encoding))
+    assert loaded.text == sample
+    assert loaded.encoding == expected

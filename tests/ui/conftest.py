@@ -1,0 +1,52 @@
+"""A main window on the default text, built as the app builds it, for tests that act like a user."""
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from studyapp.ui.app import build_window
+
+
+@pytest.fixture
+def window(qtbot):
+    _app, main_window = build_window(None)
+    qtbot.addWidget(main_window)
+    main_window.open_path(None)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    qtbot.waitUntil(lambda: not main_window.analysis_running(), timeout=20000)
+    yield main_window
+    main_window.popup.hide()
+
+
+def hover(view, point: QPoint) -> None:
+    """Move the mouse over the reader as a real pointer would (QTest.mouseMove sends no move event offscreen)."""
+    viewport = view.viewport()
+    event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(point), QPointF(viewport.mapToGlobal(point)),
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, event)
+
+
+def word_point(window, word: str) -> tuple[int, QPoint]:
+    """Scroll the first clause holding ``word`` into view and return the centre of that word on screen."""
+    document = window.document
+    for row in range(len(document.clauses)):
+        for token in window.model.tokens(row):
+            if token.text == word:
+                window.view.go_to(row)
+                QApplication.processEvents()
+                index = window.model.index(row, 0)
+                rect = window.view.visualRect(index)
+                layout = window.delegate.layout_for(index, rect.width())
+                return row, layout.rect_of(token).center().toPoint() + rect.topLeft()
+    raise AssertionError(f"{word} not found in the text")
+
+
+def type_text(widget, text: str) -> None:
+    """Type hanzi as an input method delivers them (QTest.keyClicks only knows ASCII)."""
+    from PySide6.QtGui import QKeyEvent
+
+    for character in text:
+        for kind in (QKeyEvent.Type.KeyPress, QKeyEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, character))

@@ -1,0 +1,153 @@
+"""The reading window, driven as a learner drives it."""
+
+import sys
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+
+from studyapp import settings as settings_store
+from studyapp.cli import main
+from studyapp.ui.workers import run_job
+
+from .conftest import hover, type_text, word_point
+
+
+def test_hovering_changbi_shows_a_popup_reading_chang(window, qtbot):
+    _row, point = word_point(window, "长臂")
+    hover(window.view, point)
+    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
+    assert window.popup.word == "长臂"
+    shown = window.popup.plain_text()
+    assert shown.split()[:3] == ["长臂", "cháng", "bì"]  # the reading here comes first, as the heading
+    assert "zhǎng" in shown  # and the character 长 keeps its other reading among its parts
+
+
+def test_hover_popup_lists_every_reading_hsk_and_characters(window, qtbot):
+    _row, point = word_point(window, "重申")
+    hover(window.view, point)
+    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
+    shown = window.popup.text()
+    assert "chóng" in shown and "shēn" in shown
+    assert "HSK" in shown
+    assert "Characters" in shown and "重" in shown and "zhòng" in shown  # the character's other reading
+
+
+def test_moving_off_words_hides_the_popup_and_escape_closes_it(window, qtbot):
+    _row, point = word_point(window, "重申")
+    hover(window.view, point)
+    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
+    hover(window.view, QPoint(5, 5))  # the clause-number margin: no word there
+    qtbot.waitUntil(lambda: not window.popup.isVisible(), timeout=2000)
+    hover(window.view, point)
+    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not window.popup.isVisible()
+
+
+def test_clicking_a_word_pins_its_entry_and_escape_closes_it(window, qtbot):
+    _row, point = word_point(window, "干涉")
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.dock.isVisible()
+    assert "gān shè" in window.entry_panel.toPlainText()
+    window.popup.hide()
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not window.dock.isVisible()
+
+
+def test_word_missing_from_the_dictionary_shows_its_parts(window, qtbot):
+    from studyapp.analysis import Token
+
+    html = window.word_html(Token(0, 4, "长臂管辖", "word", ("cháng", "bì", "guǎn", "xiá")))
+    assert "Not in CC-CEDICT" in html and "管辖" in html and "guǎn" in html
+
+
+def test_keyboard_moves_between_clauses(window, qtbot):
+    view = window.view
+    view.setFocus()
+    view.go_to(0)
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    assert view.currentIndex().row() == 2
+    qtbot.keyClick(view, Qt.Key.Key_K)
+    assert view.currentIndex().row() == 1
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == 2
+    assert "Clause 3 of" in window.position_label.text()
+
+
+def test_find_jumps_to_the_clause_with_the_text(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible()
+    type_text(window.find_bar.field, "联合国宪章")
+    row = window.view.currentIndex().row()
+    assert "联合国宪章" in window.document.clause_text(row)
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    following = window.view.currentIndex().row()
+    assert following > row and "联合国宪章" in window.document.clause_text(following)
+    assert "match" in window.find_bar.count.text()
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible()
+
+
+def test_zoom_and_options_are_remembered(window, qtbot):
+    size = window.settings.font_size
+    index = window.model.index(0, 0)
+    before = window.view.visualRect(index).height()
+    qtbot.keyClick(window.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.view.visualRect(index).height() > before, timeout=2000)
+    assert window.settings.font_size == size + 2
+    window.ruby_action.setChecked(False)
+    window.dark_action.setChecked(True)
+    saved = settings_store.load()
+    assert saved.font_size == size + 2 and saved.ruby is False and saved.theme == "dark"
+
+
+def test_ruby_off_makes_rows_shorter(window, qtbot):
+    index = window.model.index(0, 0)
+    with_ruby = window.view.visualRect(index).height()
+    window.ruby_action.setChecked(False)
+    qtbot.waitUntil(lambda: window.view.visualRect(index).height() < with_ruby, timeout=2000)
+
+
+def test_opening_a_bad_file_says_why_and_keeps_the_text(window, qtbot, tmp_path):
+    bad = tmp_path / "binary.txt"
+    bad.write_bytes(bytes(range(256)) * 4)
+    before = window.document
+    assert window.open_path(bad) is False
+    assert "not a text file" in window.last_error
+    assert window.document is before
+
+
+def test_opening_another_text_is_remembered_in_recent_files(window, qtbot, tmp_path):
+    other = tmp_path / "note.txt"
+    other.write_bytes("　　你好，世界。\n第二段。".encode("gb18030"))
+    assert window.open_path(other)
+    assert window.model.rowCount() == 3
+    assert str(other.resolve()) == settings_store.load().recent_files[0]
+    assert window.recent_menu.actions()[0].text() == str(other.resolve())
+    assert "note.txt" in window.windowTitle()
+
+
+def test_screenshot_writes_a_picture_of_the_text(tmp_path, monkeypatch):
+    out = tmp_path / "shot.png"
+    assert main(["--screenshot", str(out)]) == 0
+    image = QImage(str(out))
+    assert not image.isNull() and image.width() > 400 and image.height() > 300
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 20  # text and pinyin were painted, not a blank window
+
+
+def test_signals_from_worker_threads_do_not_corrupt_reference_counts(qtbot):
+    """PySide6 6.12.0 lost a reference to None on every queued signal from a pool thread, then crashed."""
+    received = []
+    before = sys.getrefcount(None)
+
+    def work(report, _cancelled):
+        for number in range(300):
+            report(number, 300)
+        return None
+
+    run_job(work, success=received.append, progress=lambda done, total: None)
+    qtbot.waitUntil(lambda: len(received) == 1, timeout=5000)
+    qtbot.wait(50)
+    assert sys.getrefcount(None) >= before - 50
