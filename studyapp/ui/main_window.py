@@ -32,7 +32,7 @@ from .find_bar import FindBar
 from .popup import WordPopup
 from .reader import ClauseDelegate, ClauseModel, ReaderView
 from .theme import apply_theme
-from .workers import Job, run_job
+from .workers import Job, cancel_all, run_job
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +85,12 @@ class MainWindow(QMainWindow):
         self.find_bar.findNext.connect(self.find_next)
         self.find_bar.closed.connect(self._on_find_closed)
         self.setAcceptDrops(True)
-        self.resize(1200, 820)
+        self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        screen = QApplication.primaryScreen()
+        area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 860)
+        self.resize(min(1200, area.width() - 40), min(860, area.height() - 40))
 
     # --- menus --------------------------------------------------------------------------------------------
     def _action(self, menu, label: str, slot, shortcut=None, checked: bool | None = None) -> QAction:
@@ -244,6 +249,7 @@ class MainWindow(QMainWindow):
     def _on_word_clicked(self, row: int, token: Token, box: QRect) -> None:
         if token.kind != "word":
             return
+        self.popup.hide()
         self.entry_panel.setHtml(self.word_html(token, full=True))
         self.dock.show()
 
@@ -345,8 +351,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.open_path(files[0]))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._analysis_job:
-            self._analysis_job.cancel()
+        cancel_all()
         self.popup.hide()
         settings_store.save(self.settings)
         super().closeEvent(event)

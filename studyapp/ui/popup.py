@@ -36,7 +36,6 @@ class WordPopup(QFrame):
         position.setX(max(area.left(), min(position.x(), area.right() - self.width())))
         self.move(position)
         self.show()
-        self.raise_()
 
     def text(self) -> str:
         return self.label.text()

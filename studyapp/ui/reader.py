@@ -115,6 +115,20 @@ class ClauseDelegate(QStyledItemDelegate):
         self.hanzi_metrics = QFontMetricsF(self.hanzi_font)
         self.pinyin_metrics = QFontMetricsF(self.pinyin_font)
         self._layouts.clear()
+        self._hanzi_widths: dict[str, float] = {}
+        self._pinyin_widths: dict[tuple[str, ...], float] = {}
+
+    def _hanzi_width(self, text: str) -> float:
+        width = self._hanzi_widths.get(text)
+        if width is None:
+            width = self._hanzi_widths[text] = self.hanzi_metrics.horizontalAdvance(text)
+        return width
+
+    def _pinyin_width(self, syllables: tuple[str, ...]) -> float:
+        width = self._pinyin_widths.get(syllables)
+        if width is None:
+            width = self._pinyin_widths[syllables] = self.pinyin_metrics.horizontalAdvance(join_word(syllables))
+        return width
 
     # --- layout -------------------------------------------------------------------------------------------
     def line_height(self) -> float:
@@ -139,9 +153,8 @@ class ClauseDelegate(QStyledItemDelegate):
         placed = []
         previous_end = None
         for token in tokens:
-            text_width = self.hanzi_metrics.horizontalAdvance(token.text)
-            pinyin_width = (self.pinyin_metrics.horizontalAdvance(join_word(token.pinyin))
-                            if self.settings.ruby and token.pinyin else 0.0)
+            text_width = self._hanzi_width(token.text)
+            pinyin_width = self._pinyin_width(token.pinyin) if self.settings.ruby and token.pinyin else 0.0
             width_here = max(text_width, pinyin_width)
             if previous_end is not None and token.start > previous_end:
                 x += space
@@ -288,7 +301,7 @@ class ReaderView(QListView):
         self.clause_delegate = delegate
         self.setItemDelegate(delegate)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(200)
+        self.setBatchSize(50)  # rows measured per idle step: small enough never to hold up a scroll
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -308,10 +321,29 @@ class ReaderView(QListView):
             self.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
         self.viewport().update()
 
+    def row_at(self, position: QPoint) -> int:
+        """The row under a point. QListView.indexAt answers nothing until batched layout has measured every
+        row (20 s for a novel), so search the rows already placed, whose tops only grow."""
+        model = self.model()
+        if model is None or not self.viewport().rect().contains(position):
+            return -1
+        low, high = 0, model.rowCount() - 1
+        while low <= high:
+            middle = (low + high) // 2
+            rect = self.visualRect(model.index(middle, 0))
+            if rect.isNull() or rect.top() > position.y():
+                high = middle - 1
+            elif rect.bottom() < position.y():
+                low = middle + 1
+            else:
+                return middle
+        return -1
+
     def token_at(self, position: QPoint) -> tuple[int, Token | None, QRect]:
-        index = self.indexAt(position)
-        if not index.isValid():
+        row = self.row_at(position)
+        if row < 0:
             return -1, None, QRect()
+        index = self.model().index(row, 0)
         rect = self.visualRect(index)
         layout = self.clause_delegate.layout_for(index, rect.width())
         token = layout.token_at(position - rect.topLeft())

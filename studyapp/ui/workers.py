@@ -36,16 +36,26 @@ class Job(QRunnable):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def _report(self, done: int, total: int) -> None:
+        if not self.cancelled():
+            self._emit(self.signals.progress, done, total)
+
+    def _emit(self, signal, *values) -> None:
+        try:
+            signal.emit(*values)
+        except RuntimeError:  # the window went away while the job ran: nobody is listening any more
+            self._cancel.set()
+
     def run(self) -> None:
         try:
-            result = self._work(self.signals.progress.emit, self.cancelled)
+            result = self._work(self._report, self.cancelled)
         except StudyAppError as error:
-            self.signals.failed.emit(str(error))
+            self._emit(self.signals.failed, str(error))
         except Exception:  # noqa: BLE001 - a bug in a job must reach the user as a message, not kill the app
-            self.signals.failed.emit("Unexpected error:\n" + traceback.format_exc(limit=3))
+            self._emit(self.signals.failed, "Unexpected error:\n" + traceback.format_exc(limit=3))
         else:
             if not self.cancelled():
-                self.signals.succeeded.emit(result)
+                self._emit(self.signals.succeeded, result)
 
 
 _running: set[Job] = set()
@@ -67,3 +77,10 @@ def run_job(work: Callable[..., Any], success: Callable[[Any], None] | None = No
     job.signals.failed.connect(lambda _message: _running.discard(job))
     QThreadPool.globalInstance().start(job)
     return job
+
+
+def cancel_all(wait_ms: int = 3000) -> None:
+    """On quit: ask every job to stop and give them a moment, so none reports to a deleted window."""
+    for job in list(_running):
+        job.cancel()
+    QThreadPool.globalInstance().waitForDone(wait_ms)

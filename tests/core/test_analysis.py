@@ -97,3 +97,17 @@ def test_rjieba_agrees_with_jieba_on_the_default_text():
     source = text.load(DEFAULT_TEXT).text
     jieba.setLogLevel(60)
     assert rjieba.cut(source) == jieba.lcut(source)
+
+
+def test_damaged_dictionary_cache_is_rebuilt_with_progress(tmp_path, monkeypatch):
+    from studyapp import dictionary
+
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
+    reports = []
+    first = Dictionary.open(lambda done, total: reports.append((done, total)))
+    assert reports and reports[-1][0] == reports[-1][1]
+    assert len(first.lookup("行")) >= 2
+    dictionary._cache_path().write_bytes(b"not a database at all")
+    assert not Dictionary.is_built()
+    again = Dictionary.open()
+    assert len(again.lookup("行")) >= 2
