@@ -151,3 +151,29 @@ def test_signals_from_worker_threads_do_not_corrupt_reference_counts(qtbot):
     qtbot.waitUntil(lambda: len(received) == 1, timeout=5000)
     qtbot.wait(50)
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_hover_works_at_once_in_a_long_text_still_being_laid_out(window, qtbot, tmp_path):
+    long_text = tmp_path / "long.txt"
+    long_text.write_text("　　话说大宋仁宗天子在位，嘉佑三年三月三日五更三点，天子驾坐紫宸殿。\n" * 8000, encoding="utf-8")
+    assert window.open_path(long_text)
+    row, point = word_point(window, "天子")
+    assert row < 5
+    hover(window.view, point)
+    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
+    assert window.popup.word == "天子"
+
+
+def test_dropping_a_file_opens_it(window, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    dropped = tmp_path / "dropped.txt"
+    dropped.write_text("我们走吧。", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)  # Qt delivers a drop only inside a real drag; the handler is what we test
+    qtbot.waitUntil(lambda: "dropped.txt" in window.windowTitle(), timeout=2000)
+    assert window.document.text == "我们走吧。"
