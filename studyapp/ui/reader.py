@@ -1,17 +1,20 @@
 """The reading view: one row per clause, words painted by a delegate, hover and click on words.
 
-Rows are measured lazily (``QListView`` in batched layout mode): nothing measures every row before the first
-paint, so a 100,000-clause novel shows its first page as fast as a short note.
+Rows are measured lazily: a row's height is estimated from its length until it is first shown, so nothing
+measures every row before the first paint and a 100,000-clause novel shows its first page as fast as a note.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import accumulate
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
+    QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -21,8 +24,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPalette, QRegion
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..analysis import Analyzer, Token
 from ..pinyin import join_word, tone_of
@@ -65,6 +68,10 @@ class ClauseModel(QAbstractListModel):
     def tokens(self, row: int) -> tuple[Token, ...]:
         """Read directly by the delegate: a tuple of Python objects does not survive a trip through QVariant."""
         return self.analyzer.analyze(self.document.clause_text(row))
+
+    def clause_length(self, row: int) -> int:
+        clause = self.document.clauses[row]
+        return clause.end - clause.start
 
     def starts_paragraph(self, row: int) -> bool:
         clauses = self.document.clauses
@@ -180,10 +187,16 @@ class ClauseDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         width = option.rect.width() if option.rect.width() > 0 else 800
-        view = self.parent()
-        if isinstance(view, QAbstractItemView):
-            width = view.viewport().width()
         return QSize(width, self.layout_for(index, width).height)
+
+    def estimate_height(self, model: ClauseModel, row: int, width: int) -> int:
+        """A row's height from its length alone, close to what ``layout`` will measure (words wrap whole)."""
+        characters = model.clause_length(row)
+        available = max(80.0, width - MARGIN - 12)
+        per_character = self._hanzi_width("中") * (1.35 if self.settings.ruby else 1.0)
+        lines = max(1, -int(-(characters * per_character) // available))
+        gap = PARAGRAPH_GAP if row > 0 and model.starts_paragraph(row) else 0
+        return int(2 * ROW_PADDING + gap + lines * self.line_height() + 1)
 
     # --- painting -----------------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -290,8 +303,52 @@ def _split_syllables(written: str, syllables: tuple[str, ...]) -> list[str]:
     return parts
 
 
-class ReaderView(QListView):
-    """Clause list with word hover (``wordHovered``) and click (``wordClicked``); J/K move like Up/Down."""
+class RowHeights:
+    """Row heights, estimated until a row is measured, with their running sums for placing rows.
+
+    Why not QListView: in batched layout it paints nothing and answers no ``indexAt`` until every row has
+    been measured (20 s for a novel); in single-pass layout it measures every row before the first paint.
+    Code editors estimate what they have not laid out; so do we.
+    """
+
+    def __init__(self) -> None:
+        self.heights: list[int] = []
+        self.measured = bytearray()
+        self._tops: list[int] | None = [0]
+
+    def reset(self, estimates: list[int]) -> None:
+        self.heights = estimates
+        self.measured = bytearray(len(estimates))
+        self._tops = None
+
+    def set(self, row: int, height: int) -> int:
+        """Record a measured height; returns by how much it moved every row below."""
+        self.measured[row] = 1
+        delta = height - self.heights[row]
+        if delta:
+            self.heights[row] = height
+            self._tops = None
+        return delta
+
+    @property
+    def tops(self) -> list[int]:
+        if self._tops is None:
+            self._tops = [0, *accumulate(self.heights)]
+        return self._tops
+
+    def total(self) -> int:
+        return self.tops[-1]
+
+    def row_at(self, y: int) -> int:
+        """The row covering content coordinate ``y`` (-1 outside every row)."""
+        if not self.heights or y < 0 or y >= self.total():
+            return -1
+        return bisect_right(self.tops, y) - 1
+
+
+class ReaderView(QAbstractItemView):
+    """Clause rows of any count, measured lazily; word hover (``wordHovered``) and click (``wordClicked``);
+    J/K move like Down/Up."""
 
     wordHovered = Signal(int, object, QRect)  # row, Token or None, the word's rectangle in global coordinates
     wordClicked = Signal(int, object, QRect)
@@ -299,46 +356,192 @@ class ReaderView(QListView):
     def __init__(self, delegate: ClauseDelegate, parent=None) -> None:
         super().__init__(parent)
         self.clause_delegate = delegate
+        self.rows = RowHeights()
         self.setItemDelegate(delegate)
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(50)  # rows measured per idle step: small enough never to hold up a scroll
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setMouseTracking(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setWordWrap(True)
-        self.setSpacing(0)
-        self.verticalScrollBar().setSingleStep(24)
-        self._last_width = 0
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._width = 0
+
+    # --- heights ------------------------------------------------------------------------------------------
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self.relayout)
+            model.layoutChanged.connect(self.relayout)
+        self.relayout()
 
     def relayout(self) -> None:
-        """Row heights changed (zoom, ruby): measure again, keeping the current clause in view."""
+        """Heights changed (new text, zoom, ruby, width): estimate again, keeping the current clause in view."""
         self.clause_delegate.apply_settings()
+        model = self.model()
+        self._width = self.viewport().width()
+        if model is None:
+            self.rows.reset([])
+        else:
+            self.rows.reset([self.clause_delegate.estimate_height(model, row, self._width)
+                             for row in range(model.rowCount())])
+        self.updateGeometries()
         current = self.currentIndex()
-        self.scheduleDelayedItemsLayout()
         if current.isValid():
             self.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
         self.viewport().update()
 
-    def row_at(self, position: QPoint) -> int:
-        """The row under a point. QListView.indexAt answers nothing until batched layout has measured every
-        row (20 s for a novel), so search the rows already placed, whose tops only grow."""
-        model = self.model()
-        if model is None or not self.viewport().rect().contains(position):
-            return -1
-        low, high = 0, model.rowCount() - 1
-        while low <= high:
-            middle = (low + high) // 2
-            rect = self.visualRect(model.index(middle, 0))
-            if rect.isNull() or rect.top() > position.y():
-                high = middle - 1
-            elif rect.bottom() < position.y():
-                low = middle + 1
-            else:
-                return middle
-        return -1
+    def _measure(self, row: int) -> int:
+        index = self.model().index(row, 0)
+        layout = self.clause_delegate.layout_for(index, self._width)
+        return self.rows.set(row, layout.height)
 
+    def _measure_visible(self) -> None:
+        """Measure the rows about to be shown; a change above the first one moves the scroll bar with it, so
+        the text under the reader's eyes stays put."""
+        if not self.rows.heights:
+            return
+        bar = self.verticalScrollBar()
+        first = max(0, self.rows.row_at(bar.value()))
+        shift = sum(self._measure(row) for row in range(max(0, first - 2), first))
+        row = first
+        while row < len(self.rows.heights):
+            self._measure(row)
+            if self.rows.tops[row + 1] > bar.value() + shift + self.viewport().height():
+                break
+            row += 1
+        self.updateGeometries()
+        if shift:
+            bar.blockSignals(True)
+            bar.setValue(bar.value() + shift)
+            bar.blockSignals(False)
+
+    def updateGeometries(self) -> None:
+        bar = self.verticalScrollBar()
+        page = self.viewport().height()
+        bar.setRange(0, max(0, self.rows.total() - page))
+        bar.setPageStep(page)
+        bar.setSingleStep(max(12, int(self.clause_delegate.line_height() / 2)))
+        super().updateGeometries()
+
+    # --- QAbstractItemView ---------------------------------------------------------------------------------
+    def visualRect(self, index) -> QRect:
+        if not index.isValid() or index.row() >= len(self.rows.heights):
+            return QRect()
+        row = index.row()
+        top = self.rows.tops[row] - self.verticalScrollBar().value()
+        return QRect(0, top, self.viewport().width(), self.rows.heights[row])
+
+    def indexAt(self, point: QPoint):
+        row = self.rows.row_at(point.y() + self.verticalScrollBar().value())
+        model = self.model()
+        return model.index(row, 0) if model is not None and row >= 0 else QModelIndex()
+
+    def row_at(self, position: QPoint) -> int:
+        return self.indexAt(position).row() if self.viewport().rect().contains(position) else -1
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        if not index.isValid():
+            return
+        row = index.row()
+        self._measure(row)
+        self.updateGeometries()
+        bar = self.verticalScrollBar()
+        top, height, page = self.rows.tops[row], self.rows.heights[row], self.viewport().height()
+        if hint == QAbstractItemView.ScrollHint.PositionAtTop:
+            value = top
+        elif hint == QAbstractItemView.ScrollHint.PositionAtBottom:
+            value = top + height - page
+        elif hint == QAbstractItemView.ScrollHint.PositionAtCenter:
+            value = top - (page - height) // 2
+        elif top < bar.value():
+            value = top
+        elif top + height > bar.value() + page:
+            value = top + height - page
+        else:
+            return
+        bar.setValue(max(0, value))
+        self.viewport().update()
+
+    def moveCursor(self, action, modifiers):
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return QModelIndex()
+        current = self.currentIndex().row() if self.currentIndex().isValid() else 0
+        last = model.rowCount() - 1
+        page_rows = max(1, self.viewport().height() // max(1, self.rows.heights[current] if self.rows.heights else 1))
+        Action = QAbstractItemView.CursorAction
+        target = {
+            Action.MoveUp: current - 1, Action.MovePrevious: current - 1,
+            Action.MoveDown: current + 1, Action.MoveNext: current + 1,
+            Action.MovePageUp: current - page_rows, Action.MovePageDown: current + page_rows,
+            Action.MoveHome: 0, Action.MoveEnd: last,
+        }.get(action, current)
+        return model.index(max(0, min(last, target)), 0)
+
+    def horizontalOffset(self) -> int:
+        return 0
+
+    def verticalOffset(self) -> int:
+        return self.verticalScrollBar().value()
+
+    def isIndexHidden(self, index) -> bool:
+        return False
+
+    def setSelection(self, rect: QRect, flags) -> None:
+        model = self.model()
+        if model is None:
+            return
+        top = self.rows.row_at(rect.top() + self.verticalScrollBar().value())
+        bottom = self.rows.row_at(rect.bottom() + self.verticalScrollBar().value())
+        if top < 0:
+            return
+        bottom = top if bottom < 0 else bottom
+        selection = QItemSelection(model.index(top, 0), model.index(bottom, 0))
+        self.selectionModel().select(selection, flags)
+
+    def visualRegionForSelection(self, selection) -> QRegion:
+        region = QRegion()
+        for selected in selection.indexes():
+            region += self.visualRect(selected)
+        return region
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self.viewport().update()
+
+    # --- painting -----------------------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        model = self.model()
+        if model is None or not self.rows.heights:
+            return
+        if self.viewport().width() != self._width:
+            self.relayout()
+        self._measure_visible()
+        painter = QPainter(self.viewport())
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        value = self.verticalScrollBar().value()
+        bottom = value + self.viewport().height()
+        row = max(0, self.rows.row_at(value))
+        selection = self.selectionModel()
+        current = self.currentIndex()
+        while row < len(self.rows.heights) and self.rows.tops[row] < bottom:
+            index = model.index(row, 0)
+            option.rect = self.visualRect(index)
+            option.state = QStyle.StateFlag.State_Enabled
+            if selection is not None and selection.isSelected(index):
+                option.state |= QStyle.StateFlag.State_Selected
+            if index == current:
+                option.state |= QStyle.StateFlag.State_HasFocus
+            self.clause_delegate.paint(painter, option, index)
+            row += 1
+        painter.end()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.viewport().width() != self._width:
+            self.relayout()
+
+    # --- words --------------------------------------------------------------------------------------------
     def token_at(self, position: QPoint) -> tuple[int, Token | None, QRect]:
         row = self.row_at(position)
         if row < 0:
@@ -348,10 +551,10 @@ class ReaderView(QListView):
         layout = self.clause_delegate.layout_for(index, rect.width())
         token = layout.token_at(position - rect.topLeft())
         if token is None or token.kind == "punct":
-            return index.row(), None, QRect()
+            return row, None, QRect()
         box = layout.rect_of(token).toAlignedRect().translated(rect.topLeft())
         global_box = QRect(self.viewport().mapToGlobal(box.topLeft()), box.size())
-        return index.row(), token, global_box
+        return row, token, global_box
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
@@ -389,16 +592,9 @@ class ReaderView(QListView):
         if model is None or model.rowCount() == 0:
             return
         row = self.currentIndex().row() if self.currentIndex().isValid() else -1
-        row = max(0, min(model.rowCount() - 1, row + step))
-        self.go_to(row)
+        self.go_to(max(0, min(model.rowCount() - 1, row + step)))
 
     def go_to(self, row: int) -> None:
         index = self.model().index(row, 0)
         self.setCurrentIndex(index)
         self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self.viewport().width() != self._last_width:
-            self._last_width = self.viewport().width()
-            self.scheduleDelayedItemsLayout()

@@ -177,3 +177,26 @@ def test_dropping_a_file_opens_it(window, qtbot, tmp_path):
     window.dropEvent(event)  # Qt delivers a drop only inside a real drag; the handler is what we test
     qtbot.waitUntil(lambda: "dropped.txt" in window.windowTitle(), timeout=2000)
     assert window.document.text == "我们走吧。"
+
+
+def test_a_long_text_paints_its_first_page_at_once(window, qtbot, tmp_path):
+    """QListView in batched layout painted nothing until it had measured all rows (blank for 20 s)."""
+    long_text = tmp_path / "long.txt"
+    long_text.write_text("　　话说大宋仁宗天子在位，嘉佑三年三月三日五更三点，天子驾坐紫宸殿。\n" * 8000, encoding="utf-8")
+    assert window.open_path(long_text)
+    image = window.view.viewport().grab().toImage()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, min(300, image.height()), 5)}
+    assert len(colours) > 10
+    assert window.view.indexAt(QPoint(100, 30)).row() == 0
+
+
+def test_scrolling_to_the_end_of_a_long_text_keeps_rows_in_order(window, qtbot, tmp_path):
+    long_text = tmp_path / "long.txt"
+    long_text.write_text("　　话说大宋仁宗天子在位，嘉佑三年三月三日五更三点，天子驾坐紫宸殿。\n" * 3000, encoding="utf-8")
+    assert window.open_path(long_text)
+    qtbot.keyClick(window.view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    last = window.model.rowCount() - 1
+    assert window.view.currentIndex().row() == last
+    rect = window.view.visualRect(window.model.index(last, 0))
+    assert 0 <= rect.top() and rect.bottom() <= window.view.viewport().height() + 1
+    assert window.view.indexAt(rect.center()).row() == last
