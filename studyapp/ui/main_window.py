@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         for offset in range(count):
             row = (start + step * offset) % count
             if term in self.document.clause_text(row):
-                self.view.go_to(row)
+                self.view.go_to(row, center=True)
                 return
 
     def _on_find_closed(self) -> None:

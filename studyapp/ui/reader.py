@@ -594,7 +594,9 @@ class ReaderView(QAbstractItemView):
         row = self.currentIndex().row() if self.currentIndex().isValid() else -1
         self.go_to(max(0, min(model.rowCount() - 1, row + step)))
 
-    def go_to(self, row: int) -> None:
+    def go_to(self, row: int, center: bool = False) -> None:
         index = self.model().index(row, 0)
         self.setCurrentIndex(index)
-        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        hint = QAbstractItemView.ScrollHint
+        visible = self.viewport().rect().contains(self.visualRect(index))
+        self.scrollTo(index, hint.PositionAtCenter if center and not visible else hint.EnsureVisible)
