@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import StudyAppError
 
-SUBCOMMANDS = ("analyze", "lookup")
+SUBCOMMANDS = ("analyze", "lookup", "export", "import")
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -23,6 +23,18 @@ def _command_parser() -> argparse.ArgumentParser:
     lookup = commands.add_parser("lookup", help="print every CC-CEDICT entry for a word")
     lookup.add_argument("word")
     lookup.add_argument("--json", action="store_true", help="print JSON instead of text")
+    export = commands.add_parser("export", help="write a text's translation as TMX, TSV, plain text or HTML")
+    export.add_argument("path", help="the source text (it is added to the library if it is not there yet)")
+    export.add_argument("--format", choices=("tmx", "tsv", "txt", "html"), required=True)
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--lang", default=None, help="target language code (default: the document's, else en)")
+    importer = commands.add_parser("import", help="fill a text's translation from TMX, TSV or a plain-text file")
+    importer.add_argument("path", help="the source text")
+    importer.add_argument("file", help="translation file: .tmx, .tsv, or .txt with matching paragraphs")
+    importer.add_argument("--overwrite", action="store_true", help="replace translations already written")
+    for command in (analyze, lookup, export, importer):
+        command.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
+                                                               "user data folder)")
     return parser
 
 
@@ -33,6 +45,8 @@ def _window_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument("path", nargs="?", help="a Chinese text file (default: the bundled joint statement)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window offscreen to a PNG and exit")
+    parser.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
+                                                          "user data folder)")
     return parser
 
 
@@ -74,18 +88,61 @@ def _lookup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .store import Library
+    from .translation import export_text, open_in_library
+
+    with Library.open(args.library) as library:
+        opened = open_in_library(library, Path(args.path))
+        info = library.document_info(opened.id)
+        language = args.lang or (info.target_lang if info else "en")
+        if args.lang and info and args.lang != info.target_lang:
+            library.set_target_lang(opened.id, args.lang)
+        data = export_text(opened.document, opened.segments, args.format, language, info.title if info else "")
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as error:
+        raise StudyAppError(f"{args.out} cannot be written: {error.strerror}.") from None
+    done = sum(1 for s in opened.segments if s.target)
+    print(f"Wrote {args.out}: {done} of {len(opened.segments)} segments translated.", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .store import Library
+    from .translation import apply_import, open_in_library
+
+    with Library.open(args.library) as library:
+        opened = open_in_library(library, Path(args.path))
+        result = apply_import(library, opened, Path(args.file), args.overwrite)
+    message = f"Filled {len(result.filled)} segments."
+    if result.skipped_existing:
+        message += f" Kept {result.skipped_existing} already written (use --overwrite to replace them)."
+    if result.unmatched:
+        message += f" {result.unmatched} pairs matched no segment."
+    print(message, file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"analyze": "_analyze", "lookup": "_lookup", "export": "_export", "import": "_import"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in SUBCOMMANDS:
             args = _command_parser().parse_args(argv)
-            return _analyze(args) if args.command == "analyze" else _lookup(args)
+            return globals()[COMMANDS[args.command]](args)
         args = _window_parser().parse_args(argv)
         if args.path:
             from . import text
             text.load(args.path)  # a bad path fails here, with exit 2, before any window opens
         from .ui.app import run
-        return run(args.path, screenshot=args.screenshot)
+        return run(args.path, screenshot=args.screenshot, library=args.library)
     except StudyAppError as error:
         print(f"studyapp: {error}", file=sys.stderr)
         return 2

@@ -18,3 +18,7 @@ class TextLoadError(StudyAppError):
 
 class DictionaryError(StudyAppError):
     """The dictionary data or its cache could not be read or built."""
+
+
+class LibraryError(StudyAppError):
+    """The user's library file cannot be used (damaged, read-only, newer, in use); it is left untouched."""

@@ -71,7 +71,7 @@ def build_window(path: str | Path | None, interactive: bool = True):
     return app, window
 
 
-def run(path: str | None, screenshot: str | None = None) -> int:
+def run(path: str | None, screenshot: str | None = None, library: str | None = None) -> int:
     app = _application(offscreen=bool(screenshot))
     try:
         app, window = build_window(path, interactive=not screenshot)

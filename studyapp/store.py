@@ -1,0 +1,375 @@
+"""The user's library in SQLite: documents (their text too), segments and translations.
+
+One file per user (platformdirs, or ``--library`` / ``STUDYAPP_LIBRARY``), WAL, foreign keys on, the schema
+version in ``PRAGMA user_version`` with migrations applied in order, each in a transaction. A file that is
+corrupt, read-only, from a newer studyapp or in use by another window is refused with a message and never
+written to. Segments are kept as offsets into the document's text, so their ids survive merges and splits and
+do not depend on how a later version splits clauses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from .errors import LibraryError
+from .paths import APP_NAME
+from .text import Document
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BACKUPS_KEPT = 7
+UNTRANSLATED, DRAFT, DONE = 0, 1, 2
+STATUS_NAMES = {UNTRANSLATED: "untranslated", DRAFT: "draft", DONE: "done"}
+
+MIGRATIONS: list[str] = [
+    # 1: documents, their segments and translations
+    """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,               -- sha256 of the decoded text: the same text is the same document
+        title TEXT NOT NULL,
+        source_path TEXT,
+        encoding TEXT NOT NULL,
+        text TEXT NOT NULL,
+        target_lang TEXT NOT NULL DEFAULT 'en',
+        position INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        opened_at TEXT NOT NULL
+    );
+    CREATE TABLE segments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        target TEXT NOT NULL DEFAULT '',
+        status INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT,
+        UNIQUE (document_id, start)
+    );
+    CREATE INDEX segments_by_document ON segments (document_id, start);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    id: int
+    start: int
+    end: int
+    target: str
+    status: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    id: str
+    title: str
+    source_path: str | None
+    encoding: str
+    target_lang: str
+    position: int
+    opened_at: str
+    segments: int
+    translated: int
+
+    @property
+    def progress(self) -> float:
+        return self.translated / self.segments if self.segments else 0.0
+
+
+def default_library_path() -> Path:
+    configured = os.environ.get("STUDYAPP_LIBRARY")
+    if configured:
+        return Path(configured)
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "library.sqlite"
+
+
+def document_id(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Library:
+    """An open library file. Methods are short transactions; use one Library per thread."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, lock: _FileLock | None) -> None:
+        self.path = path
+        self._connection = connection
+        self._lock = lock
+        self._write_lock = threading.Lock()
+
+    # --- opening --------------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None, exclusive: bool = False) -> Library:
+        """Open (creating it if absent) and migrate; refuse without touching the file when it is unusable.
+
+        ``exclusive``: the window holds the library against a second window (the command line does not)."""
+        path = Path(path) if path else default_library_path()
+        lock = None
+        if path.exists():
+            _check_existing(path)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise LibraryError(f"The library folder {path.parent} cannot be created: {error.strerror}.") from None
+        if exclusive:
+            lock = _FileLock(path.with_name(path.name + ".lock"))
+            if not lock.acquire():
+                raise LibraryError(
+                    f"The library {path} is open in another studyapp window. Close it there, or open another library.")
+        try:
+            connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            _migrate(connection)
+        except sqlite3.Error as error:
+            if lock:
+                lock.release()
+            raise LibraryError(f"The library {path} could not be opened: {error}.") from None
+        library = cls(path, connection, lock)
+        library.backup_if_due()
+        return library
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._connection.close()
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+    def _query(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        return self._connection.execute(sql, parameters).fetchall()
+
+    # --- backups --------------------------------------------------------------------------------------------
+    def backup_folder(self) -> Path:
+        return self.path.with_name(self.path.stem + "-backups")
+
+    def backup_if_due(self, today: dt.date | None = None) -> Path | None:
+        """One copy per day of use (SQLite's backup API, consistent while open), keeping the last seven."""
+        today = today or dt.date.today()
+        folder = self.backup_folder()
+        target = folder / f"{self.path.stem}-{today.isoformat()}.sqlite"
+        if target.exists():
+            return None
+        try:
+            folder.mkdir(exist_ok=True)
+            partial = target.with_suffix(".partial")
+            with sqlite3.connect(partial) as copy:
+                self._connection.backup(copy)
+            copy.close()
+            os.replace(partial, target)
+            for old in sorted(folder.glob(f"{self.path.stem}-*.sqlite"))[:-BACKUPS_KEPT]:
+                old.unlink()
+        except (OSError, sqlite3.Error):
+            return None  # a backup that cannot be written must not stop the user working
+        return target
+
+    # --- documents ------------------------------------------------------------------------------------------
+    def add_document(self, document: Document, title: str, source_path: str | None) -> str:
+        """The document's id; a text seen before (from any path) comes back with all its work."""
+        identifier = document_id(document.text)
+        now = _now()
+        with self.transaction() as db:
+            known = db.execute("SELECT 1 FROM documents WHERE id = ?", (identifier,)).fetchone()
+            if known:
+                db.execute("UPDATE documents SET opened_at = ?, source_path = COALESCE(?, source_path) WHERE id = ?",
+                           (now, source_path, identifier))
+            else:
+                db.execute(
+                    "INSERT INTO documents (id, title, source_path, encoding, text, created_at, opened_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (identifier, title, source_path, document.encoding, document.text, now, now))
+                db.executemany("INSERT INTO segments (document_id, start, end) VALUES (?, ?, ?)",
+                               [(identifier, c.start, c.end) for c in document.clauses])
+        return identifier
+
+    def documents(self) -> list[DocumentInfo]:
+        rows = self._query(
+            "SELECT d.id, d.title, d.source_path, d.encoding, d.target_lang, d.position, d.opened_at,"
+            " COUNT(s.id), COALESCE(SUM(s.target != ''), 0)"
+            " FROM documents d LEFT JOIN segments s ON s.document_id = d.id GROUP BY d.id ORDER BY d.opened_at DESC")
+        return [DocumentInfo(*row) for row in rows]
+
+    def document_info(self, identifier: str) -> DocumentInfo | None:
+        return next((info for info in self.documents() if info.id == identifier), None)
+
+    def document_text(self, identifier: str) -> tuple[str, str]:
+        row = self._connection.execute("SELECT text, encoding FROM documents WHERE id = ?", (identifier,)).fetchone()
+        if row is None:
+            raise LibraryError("That document is no longer in the library.")
+        return row[0], row[1]
+
+    def rename(self, identifier: str, title: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET title = ? WHERE id = ?", (title.strip() or "Untitled", identifier))
+
+    def delete(self, identifier: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM documents WHERE id = ?", (identifier,))
+
+    def set_position(self, identifier: str, position: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET position = ? WHERE id = ?", (position, identifier))
+
+    def set_target_lang(self, identifier: str, language: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET target_lang = ? WHERE id = ?", (language, identifier))
+
+    # --- segments -------------------------------------------------------------------------------------------
+    def segments(self, identifier: str) -> list[Segment]:
+        rows = self._query("SELECT id, start, end, target, status FROM segments WHERE document_id = ? ORDER BY start",
+                           (identifier,))
+        return [Segment(*row) for row in rows]
+
+    def save_translation(self, segment_id: int, target: str, status: int | None = None) -> None:
+        """One edit, one short transaction. Without a status, typing makes an untranslated segment a draft
+        and clearing it makes it untranslated again."""
+        with self.transaction() as db:
+            if status is None:
+                db.execute(
+                    "UPDATE segments SET target = ?, updated_at = ?,"
+                    " status = CASE WHEN ? = '' THEN 0 WHEN status = 0 THEN 1 ELSE status END WHERE id = ?",
+                    (target, _now(), target, segment_id))
+            else:
+                db.execute("UPDATE segments SET target = ?, status = ?, updated_at = ? WHERE id = ?",
+                           (target, status, _now(), segment_id))
+
+    def set_status(self, segment_id: int, status: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE segments SET status = ?, updated_at = ? WHERE id = ?", (status, _now(), segment_id))
+
+    def replace_segments(self, identifier: str, keep: list[Segment], removed: list[int]) -> None:
+        """Apply a merge, split or regrouping computed by ``translation``: rows in ``keep`` with id 0 are new."""
+        with self.transaction() as db:
+            db.executemany("DELETE FROM segments WHERE id = ?", [(segment_id,) for segment_id in removed])
+            for segment in keep:
+                if segment.id:
+                    db.execute("UPDATE segments SET start = ?, end = ?, target = ?, status = ?, updated_at = ?"
+                               " WHERE id = ?",
+                               (segment.start, segment.end, segment.target, segment.status, _now(), segment.id))
+                else:
+                    db.execute("INSERT INTO segments (document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?)",
+                               (identifier, segment.start, segment.end, segment.target, segment.status))
+
+    def translated_pairs(self) -> list[tuple[str, str, str]]:
+        """(document id, source, target) of every translated segment in the library, for fuzzy matches."""
+        rows = self._query(
+            "SELECT d.id, substr(d.text, s.start + 1, s.end - s.start), s.target"
+            " FROM segments s JOIN documents d ON d.id = s.document_id WHERE s.target != ''")
+        return [tuple(row) for row in rows]
+
+
+def _check_existing(path: Path) -> None:
+    """Everything that makes a file unusable, found without writing a byte to it."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise LibraryError(f"The library {path} cannot be read: {error.strerror}.") from None
+    if header and header != SQLITE_HEADER:
+        raise LibraryError(f"The library {path} is damaged (it is not a studyapp library file). It was left as it is.")
+    if (header and not _writable(path)) or not os.access(path.parent, os.W_OK):
+        raise LibraryError(f"The library {path} is read-only; studyapp needs to save your work in it.")
+    if not header:
+        return  # an empty file: SQLite makes a fresh database of it
+    try:
+        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            version = probe.execute("PRAGMA user_version").fetchone()[0]
+            check = probe.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as error:
+        raise LibraryError(f"The library {path} is damaged ({error}). It was left as it is.") from None
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"The library {path} was written by a newer studyapp (format {version}; this version reads up to "
+            f"{SCHEMA_VERSION}). Update studyapp to open it; it was left as it is.")
+    if check != "ok":
+        raise LibraryError(f"The library {path} is damaged ({check}). It was left as it is.")
+
+
+def _writable(path: Path) -> bool:
+    """Permission bits too, since for root os.access says yes to a file marked read-only."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in script.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+
+class _FileLock:
+    """An advisory lock that the operating system drops when the process dies, so a crash never leaves the
+    library locked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle = None
+
+    def acquire(self) -> bool:
+        try:
+            handle = open(self.path, "a+b")  # noqa: SIM115 - held open for as long as the lock
+        except OSError:
+            return True  # cannot make a lock file (read-only folder): the open itself will say what is wrong
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        if self._handle:
+            self._handle.close()
+            self._handle = None

@@ -1,0 +1,142 @@
+"""The library: work comes back, and a bad library file is refused and never touched."""
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from studyapp import store, text
+from studyapp.errors import LibraryError
+from studyapp.store import DONE, DRAFT, UNTRANSLATED, Library
+
+from ..conftest import DEFAULT_TEXT
+
+
+@pytest.fixture
+def library(tmp_path):
+    with Library.open(tmp_path / "library.sqlite") as opened:
+        yield opened
+
+
+def default_document():
+    return text.split(text.load(DEFAULT_TEXT))
+
+
+def test_new_library_has_schema_wal_and_foreign_keys(tmp_path):
+    path = tmp_path / "new" / "library.sqlite"
+    with Library.open(path):
+        pass
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_the_same_text_from_another_path_brings_back_translations(tmp_path):
+    path = tmp_path / "library.sqlite"
+    document = default_document()
+    with Library.open(path) as library:
+        identifier = library.add_document(document, "statement", "/somewhere/a.txt")
+        first = library.segments(identifier)[0]
+        library.save_translation(first.id, "In the spirit of partnership,")
+    with Library.open(path) as library:
+        again = library.add_document(text.split(document.text), "copy", "/elsewhere/b.txt")
+        assert again == identifier
+        segment = library.segments(again)[0]
+        assert segment.target == "In the spirit of partnership," and segment.status == DRAFT
+        info = library.document_info(again)
+        assert info.title == "statement" and info.source_path == "/elsewhere/b.txt"
+        assert 0 < info.progress < 1
+        assert library.document_text(again)[0] == document.text
+
+
+def test_status_follows_typing_unless_set(library):
+    identifier = library.add_document(default_document(), "s", None)
+    segment = library.segments(identifier)[0]
+    library.save_translation(segment.id, "x")
+    assert library.segments(identifier)[0].status == DRAFT
+    library.set_status(segment.id, DONE)
+    library.save_translation(segment.id, "xy")
+    assert library.segments(identifier)[0].status == DONE
+    library.save_translation(segment.id, "")
+    assert library.segments(identifier)[0].status == UNTRANSLATED
+
+
+def test_rename_and_delete(library):
+    identifier = library.add_document(default_document(), "s", None)
+    library.rename(identifier, "Joint statement")
+    assert library.documents()[0].title == "Joint statement"
+    library.delete(identifier)
+    assert library.documents() == []
+    assert library.segments(identifier) == []
+
+
+def refused_untouched(path, message):
+    before = path.read_bytes()
+    with pytest.raises(LibraryError, match=message):
+        Library.open(path)
+    assert path.read_bytes() == before
+
+
+def test_corrupt_library_is_refused_and_left_byte_identical(tmp_path):
+    path = tmp_path / "library.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    refused_untouched(path, "damaged")
+
+
+def test_truncated_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as library:
+        library.add_document(default_document(), "s", None)
+    data = path.read_bytes()
+    path.write_bytes(data[:100] + b"\xff" * 3000 + data[3100:])
+    refused_untouched(path, "damaged")
+
+
+def test_library_from_a_newer_studyapp_is_refused_and_left_byte_identical(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path):
+        pass
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 5}")
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+    refused_untouched(path, "newer studyapp")
+
+
+def test_read_only_library_is_refused(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path):
+        pass
+    path.chmod(0o444)
+    try:
+        refused_untouched(path, "read-only")
+    finally:
+        path.chmod(0o644)
+
+
+def test_second_window_on_the_same_library_is_refused(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path, exclusive=True):
+        with pytest.raises(LibraryError, match="another studyapp window"):
+            Library.open(path, exclusive=True)
+        with Library.open(path):  # the command line still works beside the window
+            pass
+    with Library.open(path, exclusive=True):
+        pass
+
+
+def test_one_backup_a_day_keeping_seven(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as library:
+        identifier = library.add_document(default_document(), "s", None)
+        start = dt.date(2026, 1, 1)
+        for day in range(10):
+            library.backup_if_due(start + dt.timedelta(days=day))
+        assert library.backup_if_due(start + dt.timedelta(days=9)) is None
+        backups = sorted(library.backup_folder().glob("*.sqlite"))
+    assert len(backups) == 7  # opening made today's; the oldest January ones went
+    names = [backup.name for backup in backups]
+    assert names[0].endswith("2026-01-05.sqlite") and names[-2].endswith("2026-01-10.sqlite")
+    assert names[-1].endswith(f"{dt.date.today().isoformat()}.sqlite")
+    copy = sqlite3.connect(backups[-2])
+    assert copy.execute("SELECT COUNT(*) FROM segments WHERE document_id = ?", (identifier,)).fetchone()[0] > 100

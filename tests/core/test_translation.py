@@ -1,0 +1,172 @@
+"""Segments, translation memory and exchange formats, as a translator relies on them."""
+
+import subprocess
+import sys
+
+import pytest
+from lxml import etree
+
+from studyapp import text, translation
+from studyapp.cli import main
+from studyapp.store import DONE, Library, Segment
+from studyapp.translation import TranslationMemory, export_text, fill_from_pairs, merge, read_pairs, split
+
+from ..conftest import DEFAULT_TEXT, REPO
+
+DTD = REPO / "tests" / "data" / "tmx14.dtd"
+
+
+@pytest.fixture
+def opened(tmp_path):
+    library = Library.open(tmp_path / "library.sqlite")
+    document = translation.open_in_library(library, DEFAULT_TEXT)
+    yield library, document
+    library.close()
+
+
+def translate_first(library, opened, count):
+    for number, segment in enumerate(opened.segments[:count]):
+        library.save_translation(segment.id, f"Translation {number} “quoted” & <b>")
+    opened.segments = library.segments(opened.id)
+
+
+def test_merge_then_split_keeps_every_translated_character(opened):
+    library, doc = opened
+    translate_first(library, doc, 3)
+    before = "".join(s.target for s in doc.segments).replace(" ", "")
+    ids = [s.id for s in doc.segments]
+    keep, removed = merge(doc.segments, 0)
+    library.replace_segments(doc.id, keep, removed)
+    keep, removed = merge(library.segments(doc.id), 0)
+    library.replace_segments(doc.id, keep, removed)
+    merged = library.segments(doc.id)
+    assert merged[0].id == ids[0] and merged[1].id == ids[3]
+    assert doc.document.text[merged[0].start:merged[0].end].count("，") == 3
+    assert merged[0].target == "Translation 0 “quoted” & <b> Translation 1 “quoted” & <b> Translation 2 “quoted” & <b>"
+    parts = split(doc.document, merged[0])
+    library.replace_segments(doc.id, parts, [])
+    after = library.segments(doc.id)
+    assert after[0].id == ids[0] and after[0].target == merged[0].target
+    assert len(after) == len(ids)
+    assert "".join(s.target for s in after).replace(" ", "") == before
+
+
+def test_sentence_mode_round_trip(opened):
+    library, doc = opened
+    translate_first(library, doc, 7)
+    keep, removed = translation.regroup_by_sentence(doc.document, doc.segments)
+    library.replace_segments(doc.id, keep, removed)
+    sentences = library.segments(doc.id)
+    first = doc.document.text[sentences[0].start:sentences[0].end]
+    assert first.endswith("。") and first.count("，") == 5
+    assert len(sentences) < len(doc.segments)
+    library.replace_segments(doc.id, translation.regroup_by_clause(doc.document, sentences), [])
+    clauses = library.segments(doc.id)
+    assert [(s.start, s.end) for s in clauses] == [(s.start, s.end) for s in doc.segments]
+    assert sum(len(s.target) for s in clauses) >= sum(len(s.target) for s in doc.segments)
+
+
+def test_fuzzy_match_finds_a_similar_segment_from_any_document():
+    memory = TranslationMemory([("中俄双方重申，", "China and Russia reaffirm,"), ("今天天气很好。", "Nice day.")])
+    found = memory.matches("中俄两国重申，")
+    assert found and found[0].target == "China and Russia reaffirm," and 60 <= found[0].similarity < 100
+    assert memory.matches("完全无关的句子") == []
+
+
+def test_glossary_hints_from_translated_segments():
+    memory = TranslationMemory([("双方重申支持多边主义，", "Both sides reaffirm support for multilateralism,")])
+    hints = translation.glossary_hints(["双方", "多边主义", "的"], memory)
+    assert [word for word, _ in hints] == ["双方", "多边主义"]
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "tsv"])
+def test_each_export_reimports_to_the_same_pairs(opened, tmp_path, fmt):
+    library, doc = opened
+    translate_first(library, doc, 5)
+    data = export_text(doc.document, doc.segments, fmt, "en")
+    out = tmp_path / f"out.{fmt}"
+    out.write_bytes(data)
+    exported = [(source, target) for source, target in translation.pairs_of(doc.document, doc.segments) if target]
+    reread = [(s, t) for s, t in read_pairs(out) if t]
+    assert reread == exported
+    cleared = [Segment(s.id, s.start, s.end, "", 0) for s in doc.segments]
+    result = fill_from_pairs(doc.document, cleared, read_pairs(out))
+    assert [(s.id, s.target) for s in result.filled] == [(s.id, s.target) for s in doc.segments if s.target]
+
+
+def test_tmx_is_valid_against_the_tmx_14_dtd(opened):
+    library, doc = opened
+    translate_first(library, doc, 4)
+    data = export_text(doc.document, doc.segments, "tmx", "en")
+    parsed = etree.fromstring(data)
+    dtd = etree.DTD(str(DTD))
+    assert dtd.validate(parsed), dtd.error_log.filter_from_errors()
+    assert parsed.find("header").get("srclang") == "zh-CN"
+    langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in parsed.iter("tuv")}
+    assert langs == {"zh-CN", "en"}
+
+
+def test_plain_text_export_keeps_paragraphs_and_reimports(opened, tmp_path):
+    library, doc = opened
+    for segment in doc.segments:
+        library.save_translation(segment.id, "w")
+    doc.segments = library.segments(doc.id)
+    plain = export_text(doc.document, doc.segments, "txt").decode()
+    assert len(plain.strip().split("\n")) == len(doc.document.paragraphs)
+    file = tmp_path / "translation.txt"
+    file.write_text(plain.replace("w", "v"), encoding="utf-8")
+    result = translation.apply_import(library, doc, file)
+    assert not result.filled and result.skipped_existing == len(doc.document.paragraphs)
+    result = translation.apply_import(library, doc, file, overwrite=True)
+    assert len(result.filled) >= len(doc.document.paragraphs)
+    assert library.segments(doc.id)[0].target.startswith("v")
+
+
+def test_html_export_is_side_by_side(opened):
+    library, doc = opened
+    translate_first(library, doc, 1)
+    page = export_text(doc.document, doc.segments, "html", "en", "Statement").decode()
+    assert page.count("<tr") == len(doc.segments)
+    assert "Translation 0 “quoted” &amp; &lt;b&gt;" in page and "中俄双方" in page
+
+
+def test_import_never_overwrites_without_being_told(opened, tmp_path):
+    library, doc = opened
+    library.save_translation(doc.segments[0].id, "Mine", DONE)
+    doc.segments = library.segments(doc.id)
+    source = doc.document.text[doc.segments[0].start:doc.segments[0].end]
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text(f"source\ttarget\n{source}\tTheirs\n", encoding="utf-8")
+    result = translation.apply_import(library, doc, tsv)
+    assert result.skipped_existing == 1
+    assert library.segments(doc.id)[0].target == "Mine"
+
+
+def test_command_line_export_and_import_use_one_library(tmp_path, capsys):
+    library_path = tmp_path / "lib.sqlite"
+    tsv = tmp_path / "in.tsv"
+    statement = text.split(text.load(DEFAULT_TEXT))
+    first = statement.clause_text(0)
+    tsv.write_text(f"{first}\tIn the spirit of partnership,\n", encoding="utf-8")
+    assert main(["import", str(DEFAULT_TEXT), str(tsv), "--library", str(library_path)]) == 0
+    out = tmp_path / "out.tmx"
+    assert main(["export", str(DEFAULT_TEXT), "--format", "tmx", "--out", str(out), "--lang", "en-GB",
+                 "--library", str(library_path)]) == 0
+    assert "In the spirit of partnership," in out.read_text(encoding="utf-8")
+    assert 'xml:lang="en-GB"' in out.read_text(encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "studyapp", "export", str(DEFAULT_TEXT), "--format", "txt",
+                                "--out", str(tmp_path / "t.txt")], capture_output=True, text=True, timeout=60,
+                               env={**__import__("os").environ, "STUDYAPP_LIBRARY": str(library_path)})
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "t.txt").read_text(encoding="utf-8").startswith("In the spirit of partnership,")
+
+
+def test_command_line_refuses_a_corrupt_library_with_one_line(tmp_path):
+    library_path = tmp_path / "lib.sqlite"
+    library_path.write_bytes(b"garbage" * 50)
+    completed = subprocess.run([sys.executable, "-m", "studyapp", "export", str(DEFAULT_TEXT), "--format", "tsv",
+                                "--out", str(tmp_path / "x.tsv"), "--library", str(library_path)],
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 2
+    assert "damaged" in completed.stderr and len(completed.stderr.strip().splitlines()) == 1
+    assert library_path.read_bytes() == b"garbage" * 50
