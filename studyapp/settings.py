@@ -19,6 +19,7 @@ class Settings:
     tone_colors: bool = True  # hanzi and pinyin coloured by tone, as Pleco does
     font_size: int = 20  # hanzi size in points
     theme: str = "light"  # "light" | "dark"
+    translation_pane: bool = True  # an editable translation cell beside every segment
     recent_files: list[str] = field(default_factory=list)
 
     def remember(self, path: str) -> None:

@@ -18,6 +18,7 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
     config = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("STUDYAPP_CONFIG_DIR", str(config))
     monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(_session_cache(tmp_path_factory)))
+    monkeypatch.setenv("STUDYAPP_LIBRARY", str(config / "library.sqlite"))
     yield
 
 

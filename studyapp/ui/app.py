@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 from .. import settings as settings_store
 from ..analysis import Analyzer
 from ..dictionary import Dictionary
-from ..errors import StudyAppError
+from ..errors import LibraryError, StudyAppError
+from ..store import Library, default_library_path
 
 
 def _application(offscreen: bool):
@@ -57,7 +59,28 @@ def open_dictionary(interactive: bool) -> Dictionary:
     return outcome["result"]  # type: ignore[return-value]
 
 
-def build_window(path: str | Path | None, interactive: bool = True):
+def open_library(path: str | Path | None, interactive: bool) -> Library:
+    """The user's library; when it cannot be used, say why and offer a fresh one beside it (never touching it)."""
+    try:
+        return Library.open(path, exclusive=True)
+    except LibraryError as error:
+        if not interactive:
+            raise
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, "studyapp", str(error))
+        fresh = box.addButton("Open a Fresh Library", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText("Your existing library file stays exactly as it is.")
+        box.exec()
+        if box.clickedButton() is not fresh:
+            raise
+        original = Path(path) if path else default_library_path()
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        return Library.open(original.with_name(f"{original.stem}-fresh-{stamp}.sqlite"), exclusive=True)
+
+
+def build_window(path: str | Path | None, interactive: bool = True, library: str | Path | None = None):
     from .fonts import ensure_cjk_font
     from .main_window import MainWindow
     from .theme import apply_theme
@@ -67,14 +90,14 @@ def build_window(path: str | Path | None, interactive: bool = True):
     apply_theme(app, settings.theme)
     family = ensure_cjk_font()
     analyzer = Analyzer(open_dictionary(interactive))
-    window = MainWindow(analyzer, settings, family)
+    window = MainWindow(analyzer, settings, family, open_library(library, interactive))
     return app, window
 
 
 def run(path: str | None, screenshot: str | None = None, library: str | None = None) -> int:
     app = _application(offscreen=bool(screenshot))
     try:
-        app, window = build_window(path, interactive=not screenshot)
+        app, window = build_window(path, interactive=not screenshot, library=library)
     except StudyAppError as error:
         print(f"studyapp: {error}", file=sys.stderr)
         return 2
@@ -83,7 +106,9 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
     window.show()
     if screenshot:
         return _screenshot(app, window, screenshot)
-    return app.exec()
+    code = app.exec()
+    window.library.close()
+    return code
 
 
 def _screenshot(app, window, out: str) -> int:
@@ -97,9 +122,10 @@ def _screenshot(app, window, out: str) -> int:
         if timer.elapsed() > 300 and not window.analysis_running():
             break
     image = window.grab()
+    window.close()
+    window.library.close()
     if image.isNull() or not image.save(out):
         print(f"studyapp: could not write the screenshot to {out}", file=sys.stderr)
         return 2
-    window.close()
     print(out)
     return 0

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QEvent,
     QItemSelection,
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     QRect,
     QRectF,
@@ -24,13 +22,22 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPalette, QRegion
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QRegion,
+)
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from ..analysis import Analyzer, Token
+from ..analysis import Token
 from ..pinyin import join_word, tone_of
 from ..settings import Settings
-from ..text import Document
 from .fonts import text_font
 
 PARAGRAPH_START_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,43 +46,11 @@ PARAGRAPH_START_ROLE = Qt.ItemDataRole.UserRole + 1
 TONE_COLORS = {
     1: QColor("#e53935"), 2: QColor("#43a047"), 3: QColor("#1e88e5"), 4: QColor("#8e24aa"), 5: QColor("#808080"),
 }
+#: Untranslated, draft, done: the bar at the left of each translation cell.
+STATUS_COLORS = {0: QColor(150, 150, 150, 90), 1: QColor("#fb8c00"), 2: QColor("#43a047")}
 MARGIN = 56  # clause numbers live here
 PARAGRAPH_GAP = 14
 ROW_PADDING = 4
-
-
-class ClauseModel(QAbstractListModel):
-    """One row per clause; tokens come from the analyzer on demand (cached there)."""
-
-    def __init__(self, document: Document, analyzer: Analyzer, parent=None) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.analyzer = analyzer
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.document.clauses)
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = index.row()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.document.clause_text(row)
-        if role == PARAGRAPH_START_ROLE:
-            return self.starts_paragraph(row)
-        return None
-
-    def tokens(self, row: int) -> tuple[Token, ...]:
-        """Read directly by the delegate: a tuple of Python objects does not survive a trip through QVariant."""
-        return self.analyzer.analyze(self.document.clause_text(row))
-
-    def clause_length(self, row: int) -> int:
-        clause = self.document.clauses[row]
-        return clause.end - clause.start
-
-    def starts_paragraph(self, row: int) -> bool:
-        clauses = self.document.clauses
-        return row == 0 or clauses[row - 1].paragraph != clauses[row].paragraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +63,7 @@ class PlacedToken:
 class ClauseLayout:
     tokens: tuple[PlacedToken, ...]
     height: int
+    target_rect: QRectF | None = None  # the translation cell, relative to the row; None when the pane is hidden
 
     def token_at(self, point: QPoint) -> Token | None:
         for placed in self.tokens:
@@ -119,6 +95,9 @@ class ClauseDelegate(QStyledItemDelegate):
         self.pinyin_font = QFont(self.hanzi_font)
         self.pinyin_font.setPointSizeF(max(7.0, self.settings.font_size * 0.5))
         self.number_font = QFont(self.pinyin_font)
+        self.target_font = QFont()
+        self.target_font.setPointSizeF(max(9.0, self.settings.font_size * 0.62))
+        self.target_metrics = QFontMetrics(self.target_font)
         self.hanzi_metrics = QFontMetricsF(self.hanzi_font)
         self.pinyin_metrics = QFontMetricsF(self.pinyin_font)
         self._layouts.clear()
@@ -144,14 +123,29 @@ class ClauseDelegate(QStyledItemDelegate):
             height += self.pinyin_metrics.height()
         return height + 2
 
-    def layout(self, row: int, tokens: tuple[Token, ...], width: int, paragraph_start: bool) -> ClauseLayout:
-        key = (row, width)
+    def columns(self, width: int) -> tuple[float, float, float]:
+        """Source width, and translation cell x and width (0 when the pane is hidden)."""
+        usable = max(120.0, width - MARGIN - 12)
+        if not self.settings.translation_pane:
+            return usable, 0.0, 0.0
+        source = usable * 0.56
+        return source, MARGIN + source + 18, usable - source - 18
+
+    def target_height(self, target: str, width: float) -> float:
+        shown = target or "—"
+        box = self.target_metrics.boundingRect(QRect(0, 0, max(40, int(width) - 12), 1_000_000),
+                                               int(Qt.TextFlag.TextWordWrap), shown)
+        return box.height() + 10
+
+    def layout(self, row: int, tokens: tuple[Token, ...], width: int, paragraph_start: bool,
+               target: str = "") -> ClauseLayout:
+        key = (row, width, target)
         cached = self._layouts.get(key)
         if cached is not None:
             self._layouts.move_to_end(key)
             return cached
         top = ROW_PADDING + (PARAGRAPH_GAP if paragraph_start and row > 0 else 0)
-        available = max(80.0, width - MARGIN - 12)
+        available, target_x, target_width = self.columns(width)
         line_height = self.line_height()
         ruby_height = self.pinyin_metrics.height() if self.settings.ruby else 0.0
         space = self.hanzi_metrics.horizontalAdvance(" ")
@@ -174,7 +168,12 @@ class ClauseDelegate(QStyledItemDelegate):
             x += width_here
             previous_end = token.end
         height = int(y + line_height + ROW_PADDING + 1)
-        result = ClauseLayout(tuple(placed), height)
+        target_rect = None
+        if target_width:
+            cell_height = max(line_height, self.target_height(target, target_width))
+            target_rect = QRectF(target_x, top, target_width, max(cell_height, height - top - ROW_PADDING))
+            height = max(height, int(target_rect.bottom() + ROW_PADDING + 1))
+        result = ClauseLayout(tuple(placed), height, target_rect)
         self._layouts[key] = result
         if len(self._layouts) > 4000:
             self._layouts.popitem(last=False)
@@ -183,16 +182,17 @@ class ClauseDelegate(QStyledItemDelegate):
     def layout_for(self, index: QModelIndex, width: int) -> ClauseLayout:
         model = index.model()
         row = index.row()
-        return self.layout(row, model.tokens(row), width, model.starts_paragraph(row))
+        target = model.target(row) if self.settings.translation_pane else ""
+        return self.layout(row, model.tokens(row), width, model.starts_paragraph(row), target)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         width = option.rect.width() if option.rect.width() > 0 else 800
         return QSize(width, self.layout_for(index, width).height)
 
-    def estimate_height(self, model: ClauseModel, row: int, width: int) -> int:
+    def estimate_height(self, model, row: int, width: int) -> int:
         """A row's height from its length alone, close to what ``layout`` will measure (words wrap whole)."""
         characters = model.clause_length(row)
-        available = max(80.0, width - MARGIN - 12)
+        available = self.columns(width)[0]
         per_character = self._hanzi_width("中") * (1.35 if self.settings.ruby else 1.0)
         lines = max(1, -int(-(characters * per_character) // available))
         gap = PARAGRAPH_GAP if row > 0 and model.starts_paragraph(row) else 0
@@ -245,7 +245,26 @@ class ClauseDelegate(QStyledItemDelegate):
             if ruby_height and token.pinyin:
                 self._paint_pinyin(painter, token, QRectF(box.left(), box.top(), box.width(), ruby_height),
                                    palette.color(QPalette.ColorRole.PlaceholderText))
+        if layout.target_rect is not None:
+            model = index.model()
+            self._paint_target(painter, layout.target_rect.translated(rect.left(), rect.top()),
+                               model.target(index.row()), model.status(index.row()), palette)
         painter.restore()
+
+    def _paint_target(self, painter: QPainter, cell: QRectF, target: str, status: int, palette: QPalette) -> None:
+        background = QColor(palette.color(QPalette.ColorRole.AlternateBase))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(background)
+        painter.drawRoundedRect(cell, 4, 4)
+        painter.fillRect(QRectF(cell.left(), cell.top(), 4, cell.height()), STATUS_COLORS[status])
+        painter.setFont(self.target_font)
+        text_box = cell.adjusted(10, 5, -4, -3)
+        if target:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(text_box, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop), target)
+        else:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(text_box, int(Qt.AlignmentFlag.AlignTop), "—")
 
     def _search_spans(self, clause_text: str) -> list[tuple[int, int]]:
         if not self.search_term:
@@ -352,11 +371,15 @@ class ReaderView(QAbstractItemView):
 
     wordHovered = Signal(int, object, QRect)  # row, Token or None, the word's rectangle in global coordinates
     wordClicked = Signal(int, object, QRect)
+    targetClicked = Signal(int)  # the translation cell of a row was clicked
+    editRequested = Signal()  # Enter: translate the current segment
 
     def __init__(self, delegate: ClauseDelegate, parent=None) -> None:
         super().__init__(parent)
         self.clause_delegate = delegate
         self.rows = RowHeights()
+        self.editor: QWidget | None = None  # the translation editor, placed over the cell being edited
+        self.editing_row = -1
         self.setItemDelegate(delegate)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
@@ -507,6 +530,35 @@ class ReaderView(QAbstractItemView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         self.viewport().update()
+        self.place_editor()
+
+    def dataChanged(self, top_left, bottom_right, roles=()) -> None:
+        """A translation changed: its row may have grown, so measure it again now."""
+        if self.model() is not None and self.rows.heights:
+            for row in range(top_left.row(), min(bottom_right.row() + 1, len(self.rows.heights))):
+                self._measure(row)
+            self.updateGeometries()
+        self.viewport().update()
+        self.place_editor()
+
+    def target_rect(self, row: int) -> QRect:
+        """The translation cell of a row, in viewport coordinates (empty when the pane is hidden)."""
+        if row < 0 or self.model() is None or row >= self.model().rowCount():
+            return QRect()
+        index = self.model().index(row, 0)
+        layout = self.clause_delegate.layout_for(index, self._width or self.viewport().width())
+        if layout.target_rect is None:
+            return QRect()
+        return layout.target_rect.toAlignedRect().translated(self.visualRect(index).topLeft())
+
+    def place_editor(self) -> None:
+        if self.editor is None or not self.editor.isVisible():
+            return
+        rect = self.target_rect(self.editing_row)
+        if rect.isEmpty():
+            self.editor.hide()
+            return
+        self.editor.setGeometry(rect.adjusted(4, 0, 0, 0))
 
     # --- painting -----------------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
@@ -535,6 +587,7 @@ class ReaderView(QAbstractItemView):
             self.clause_delegate.paint(painter, option, index)
             row += 1
         painter.end()
+        self.place_editor()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -567,6 +620,10 @@ class ReaderView(QAbstractItemView):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         super().mousePressEvent(event)
+        row = self.row_at(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and self.target_rect(row).contains(event.position().toPoint()):
+            self.targetClicked.emit(row)
+            return
         if event.button() == Qt.MouseButton.LeftButton:
             row, token, box = self.token_at(event.position().toPoint())
             if token is not None:
@@ -584,6 +641,9 @@ class ReaderView(QAbstractItemView):
             step = {Qt.Key.Key_J: 1, Qt.Key.Key_K: -1}.get(Qt.Key(event.key()))
             if step:
                 self.move_current(step)
+                return
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.editRequested.emit()
                 return
         super().keyPressEvent(event)
 

@@ -18,6 +18,8 @@ def window(qtbot):
     qtbot.waitUntil(lambda: not main_window.analysis_running(), timeout=20000)
     yield main_window
     main_window.popup.hide()
+    main_window.translator.save_now()
+    main_window.library.close()
 
 
 def hover(view, point: QPoint) -> None:

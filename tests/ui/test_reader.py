@@ -72,7 +72,7 @@ def test_keyboard_moves_between_clauses(window, qtbot):
     assert view.currentIndex().row() == 1
     qtbot.keyClick(view, Qt.Key.Key_Down)
     assert view.currentIndex().row() == 2
-    assert "Clause 3 of" in window.position_label.text()
+    assert "Segment 3 of 128" in window.position_label.text()
 
 
 def test_find_jumps_to_the_clause_with_the_text(window, qtbot):
@@ -125,7 +125,7 @@ def test_opening_another_text_is_remembered_in_recent_files(window, qtbot, tmp_p
     assert window.model.rowCount() == 3
     assert str(other.resolve()) == settings_store.load().recent_files[0]
     assert window.recent_menu.actions()[0].text() == str(other.resolve())
-    assert "note.txt" in window.windowTitle()
+    assert window.windowTitle().startswith("note ")
 
 
 def test_screenshot_writes_a_picture_of_the_text(tmp_path, monkeypatch):
@@ -175,7 +175,7 @@ def test_dropping_a_file_opens_it(window, qtbot, tmp_path):
     event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
                        Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)  # Qt delivers a drop only inside a real drag; the handler is what we test
-    qtbot.waitUntil(lambda: "dropped.txt" in window.windowTitle(), timeout=2000)
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("dropped "), timeout=2000)
     assert window.document.text == "我们走吧。"
 
 

@@ -1,0 +1,100 @@
+"""File > Library: every document the user opened, with translation progress; open, rename, delete."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from ..store import Library
+
+
+class LibraryDialog(QDialog):
+    def __init__(self, library: Library, current: str | None, parent=None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.current = current
+        self.chosen: str | None = None
+        self.setWindowTitle(self.tr("Library"))
+        self.resize(760, 420)
+        self.table = QTableWidget(0, 4, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Title"), self.tr("Translated"), self.tr("Segments"),
+                                              self.tr("Last opened")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.doubleClicked.connect(self.open_selected)
+        buttons = QDialogButtonBox(self)
+        self.open_button = buttons.addButton(self.tr("Open"), QDialogButtonBox.ButtonRole.AcceptRole)
+        rename = QPushButton(self.tr("Rename…"), self)
+        delete = QPushButton(self.tr("Delete…"), self)
+        buttons.addButton(rename, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(delete, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.open_button.clicked.connect(self.open_selected)
+        rename.clicked.connect(self.rename_selected)
+        delete.clicked.connect(self.delete_selected)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        documents = self.library.documents()
+        self.table.setRowCount(len(documents))
+        for row, info in enumerate(documents):
+            title = QTableWidgetItem(info.title)
+            title.setData(Qt.ItemDataRole.UserRole, info.id)
+            title.setToolTip(info.source_path or "")
+            progress = QTableWidgetItem(f"{info.progress:.0%}")
+            progress.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            segments = QTableWidgetItem(f"{info.translated} / {info.segments}")
+            segments.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for column, item in enumerate((title, progress, segments, QTableWidgetItem(info.opened_at[:16]))):
+                self.table.setItem(row, column, item)
+        if documents:
+            self.table.selectRow(0)
+
+    def selected_id(self) -> str | None:
+        items = self.table.selectedItems()
+        return self.table.item(items[0].row(), 0).data(Qt.ItemDataRole.UserRole) if items else None
+
+    def open_selected(self) -> None:
+        self.chosen = self.selected_id()
+        if self.chosen:
+            self.accept()
+
+    def rename_selected(self) -> None:
+        identifier = self.selected_id()
+        if not identifier:
+            return
+        info = self.library.document_info(identifier)
+        title, ok = QInputDialog.getText(self, self.tr("Rename"), self.tr("Title:"), text=info.title)
+        if ok and title.strip():
+            self.library.rename(identifier, title)
+            self.refresh()
+
+    def delete_selected(self) -> None:
+        identifier = self.selected_id()
+        if not identifier:
+            return
+        info = self.library.document_info(identifier)
+        answer = QMessageBox.question(
+            self, self.tr("Delete"),
+            self.tr("Delete “{0}” and its {1} translated segments from the library? This cannot be undone.").format(
+                info.title, info.translated))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.library.delete(identifier)
+            self.refresh()

@@ -1,0 +1,327 @@
+"""Translating segment by segment: the editor over the current cell, autosave, undo, and help from memory.
+
+Every keystroke goes into the model at once and reaches the library within a second (debounced), and at
+once on leaving a segment, on focus change and on quit. Undo covers typing, status, merge, split and
+regrouping, across segments.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit
+
+from ..store import DONE, DRAFT, Segment
+from ..translation import TranslationMemory, glossary_hints
+from .segment_model import SegmentModel
+
+SAVE_DELAY_MS = 700
+
+
+class TranslationEditor(QPlainTextEdit):
+    """The one editor, moved to whichever translation cell is being edited."""
+
+    navigate = Signal(int)  # +1 next segment, -1 previous
+    confirm = Signal()  # Ctrl+Enter: done, then next
+    leave = Signal()
+    undoRequested = Signal()
+    redoRequested = Signal()
+    focusLost = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("translationEditor")
+        self.setUndoRedoEnabled(False)  # the window's undo stack covers every segment
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setTabChangesFocus(False)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.document().setDocumentMargin(4)
+        self.setPlaceholderText(self.tr("Type the translation · Tab: next · Ctrl+Enter: done"))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
+                event.accept()
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, modifiers = event.key(), event.modifiers()
+        control = modifiers & Qt.KeyboardModifier.ControlModifier
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undoRequested.emit()
+        elif event.matches(QKeySequence.StandardKey.Redo) or (control and key == Qt.Key.Key_Y):
+            self.redoRequested.emit()
+        elif key == Qt.Key.Key_Backtab or (control and key == Qt.Key.Key_Up):
+            self.navigate.emit(-1)
+        elif key == Qt.Key.Key_Tab or (control and key == Qt.Key.Key_Down):
+            self.navigate.emit(1)
+        elif control and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirm.emit()
+        elif key == Qt.Key.Key_Escape:
+            self.leave.emit()
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focusLost.emit()
+
+
+class EditTarget(QUndoCommand):
+    """Typing in one segment; consecutive typing in the same segment is one step."""
+
+    def __init__(self, controller: TranslationController, segment_id: int, before: str, after: str,
+                 mergeable: bool = True) -> None:
+        super().__init__(controller.tr("Typing") if mergeable else controller.tr("Replace"))
+        self.controller, self.segment_id, self.before, self.after = controller, segment_id, before, after
+        self.mergeable = mergeable
+
+    def id(self) -> int:
+        return 1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """Typing on in the same segment extends this step; a replacement is always a step of its own."""
+        if not (isinstance(other, EditTarget) and self.mergeable and other.mergeable
+                and other.segment_id == self.segment_id):
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        self.controller.apply_target(self.segment_id, self.after)
+
+    def undo(self) -> None:
+        self.controller.apply_target(self.segment_id, self.before)
+
+
+class SetStatus(QUndoCommand):
+    def __init__(self, controller: TranslationController, segment_id: int, before: int, after: int) -> None:
+        super().__init__(controller.tr("Status"))
+        self.controller, self.segment_id, self.before, self.after = controller, segment_id, before, after
+
+    def redo(self) -> None:
+        self.controller.apply_status(self.segment_id, self.after)
+
+    def undo(self) -> None:
+        self.controller.apply_status(self.segment_id, self.before)
+
+
+class Restructure(QUndoCommand):
+    """Merge, split or regroup: undone by putting the earlier segments back exactly."""
+
+    def __init__(self, controller: TranslationController, label: str, before: list[Segment],
+                 after: list[Segment]) -> None:
+        super().__init__(label)
+        self.controller, self.before, self.after = controller, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # already applied when pushed
+            self._first = False
+            return
+        self.controller.restore(self.after)
+
+    def undo(self) -> None:
+        self.controller.restore(self.before)
+
+
+class TranslationController(QObject):
+    """Connects the editor, the model, the undo stack, autosave and the help panel."""
+
+    saved = Signal(int)  # segments written
+    saveFailed = Signal(str)
+    currentChanged = Signal(int)
+
+    def __init__(self, view, help_label: QLabel, parent=None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.help_label = help_label
+        self.model: SegmentModel | None = None
+        self.memory = TranslationMemory([])
+        self.undo_stack = QUndoStack(self)
+        self.editor = TranslationEditor(view.viewport())
+        self.editor.hide()
+        view.editor = self.editor
+        self._loading = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_now)
+        self.editor.textChanged.connect(self._on_typed)
+        self.editor.navigate.connect(self.move)
+        self.editor.confirm.connect(self.confirm_and_next)
+        self.editor.leave.connect(self.close_editor)
+        self.editor.focusLost.connect(self.save_now)
+        self.editor.undoRequested.connect(self.undo_stack.undo)
+        self.editor.redoRequested.connect(self.undo_stack.redo)
+        view.targetClicked.connect(self.edit)
+
+    # --- documents ------------------------------------------------------------------------------------------
+    def set_model(self, model: SegmentModel, memory_pairs: list[tuple[str, str, str]]) -> None:
+        self.save_now()
+        self.model = model
+        self.undo_stack.clear()
+        self.memory = TranslationMemory((source, target) for _doc, source, target in memory_pairs)
+        self.close_editor()
+
+    # --- editing --------------------------------------------------------------------------------------------
+    def edit(self, row: int) -> None:
+        """Open the editor on a segment's translation cell and put the cursor at its end."""
+        if self.model is None or not (0 <= row < self.model.rowCount()):
+            return
+        if not self.view.clause_delegate.settings.translation_pane:
+            return
+        self.save_now()
+        self.view.go_to(row)
+        self.view.editing_row = row
+        self._loading = True
+        self.editor.setPlainText(self.model.target(row))
+        self._loading = False
+        self.editor.setFont(self.view.clause_delegate.target_font)
+        self.editor.show()
+        self.view.place_editor()
+        self.editor.setFocus()
+        cursor = self.editor.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.editor.setTextCursor(cursor)
+        self.show_help(row)
+        self.currentChanged.emit(row)
+
+    def editing_row(self) -> int:
+        return self.view.editing_row if self.editor.isVisible() else -1
+
+    def close_editor(self) -> None:
+        self.save_now()
+        self.editor.hide()
+        self.view.editing_row = -1
+        self.view.setFocus()
+
+    def move(self, step: int) -> None:
+        row = self.editing_row()
+        if row < 0:
+            row = self.view.currentIndex().row() - (1 if step > 0 else -1)
+        target = row + step
+        if self.model is not None and 0 <= target < self.model.rowCount():
+            self.edit(target)
+
+    def confirm_and_next(self) -> None:
+        row = self.editing_row()
+        if row >= 0 and self.model is not None:
+            self.set_status(row, DONE)
+            self.move(1)
+
+    def _on_typed(self) -> None:
+        row = self.editing_row()
+        if self._loading or row < 0 or self.model is None:
+            return
+        segment = self.model.segments[row]
+        text = self.editor.toPlainText()
+        if text != segment.target:
+            self.undo_stack.push(EditTarget(self, segment.id, segment.target, text))
+            self._save_timer.start()
+
+    def set_status(self, row: int, status: int) -> None:
+        segment = self.model.segments[row]
+        if segment.status != status:
+            self.undo_stack.push(SetStatus(self, segment.id, segment.status, status))
+            self.save_now()
+
+    def toggle_done(self) -> None:
+        row = self.editing_row()
+        row = row if row >= 0 else self.view.currentIndex().row()
+        if self.model is not None and row >= 0:
+            self.set_status(row, DRAFT if self.model.is_done(row) else DONE)
+
+    # --- applied by undo commands ---------------------------------------------------------------------------
+    def _row_of(self, segment_id: int) -> int:
+        for row, segment in enumerate(self.model.segments):
+            if segment.id == segment_id:
+                return row
+        return -1
+
+    def apply_target(self, segment_id: int, target: str) -> None:
+        row = self._row_of(segment_id)
+        if row < 0:
+            return
+        self.model.set_target(row, target)
+        if row == self.editing_row() and self.editor.toPlainText() != target:
+            self._loading = True
+            self.editor.setPlainText(target)
+            self._loading = False
+        self._save_timer.start()
+
+    def apply_status(self, segment_id: int, status: int) -> None:
+        row = self._row_of(segment_id)
+        if row >= 0:
+            self.model.set_status(row, status)
+            self._save_timer.start()
+
+    def restructure(self, label: str, change) -> bool:
+        """Run a merge/split/regroup on the model as one undoable step."""
+        if self.model is None:
+            return False
+        row = max(0, self.view.currentIndex().row())
+        self.close_editor()
+        before = self.model.snapshot()
+        if not change():
+            return False
+        self.undo_stack.push(Restructure(self, label, before, list(self.model.segments)))
+        self.view.go_to(min(row, self.model.rowCount() - 1))
+        return True
+
+    def restore(self, segments: list[Segment]) -> None:
+        self.close_editor()
+        self.model.restore(segments)
+
+    # --- saving ---------------------------------------------------------------------------------------------
+    def save_now(self) -> None:
+        self._save_timer.stop()
+        if self.model is None or not self.model.has_unsaved():
+            return
+        try:
+            written = self.model.flush()
+        except Exception as error:  # noqa: BLE001 - sqlite3 errors and OS errors alike must reach the user
+            self.saveFailed.emit(self.tr("Your translation could not be saved: {0}").format(error))
+            return
+        row = self.editing_row()
+        if row >= 0:
+            segment = self.model.segments[row]
+            self.memory.add(self.model.source_text(row), segment.target)
+        self.saved.emit(written)
+
+    # --- help -----------------------------------------------------------------------------------------------
+    def matches(self, row: int):
+        source = self.model.source_text(row)
+        own = self.model.segments[row].target
+        return [m for m in self.memory.matches(source) if not (m.source == source and m.target == own)]
+
+    def show_help(self, row: int) -> None:
+        if self.model is None or row < 0:
+            self.help_label.setText("")
+            return
+        parts = []
+        for number, match in enumerate(self.matches(row)[:3], start=1):
+            parts.append(f"<div><b>{match.similarity}%</b> <span style='color:gray'>Ctrl+{number}</span> "
+                         f"{escape(match.source)}<br>&nbsp;&nbsp;→ {escape(match.target)}</div>")
+        words = [token.text for token in self.model.tokens(row) if token.kind == "word"]
+        hints = glossary_hints(words, self.memory)
+        if hints:
+            parts.append("<div style='color:gray'>" + self.tr("Terms translated before:") + "</div>")
+            parts += [f"<div><b>{escape(word)}</b> — {escape(target)}</div>" for word, target in hints]
+        empty = self.tr("No earlier translation resembles this segment.")
+        self.help_label.setText("".join(parts) or f"<span style='color:gray'>{empty}</span>")
+
+    def insert_match(self, number: int) -> None:
+        row = self.editing_row()
+        if row < 0:
+            return
+        found = self.matches(row)
+        if number <= len(found):
+            self.editor.setPlainText(found[number - 1].target)
+            cursor = self.editor.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End)
+            self.editor.setTextCursor(cursor)
