@@ -64,20 +64,22 @@ def open_library(path: str | Path | None, interactive: bool) -> Library:
     try:
         return Library.open(path, exclusive=True)
     except LibraryError as error:
-        if not interactive:
-            raise
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(QMessageBox.Icon.Warning, "studyapp", str(error))
-        fresh = box.addButton("Open a Fresh Library", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-        box.setInformativeText("Your existing library file stays exactly as it is.")
-        box.exec()
-        if box.clickedButton() is not fresh:
+        if not interactive or not offer_fresh_library(str(error)):
             raise
         original = Path(path) if path else default_library_path()
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         return Library.open(original.with_name(f"{original.stem}-fresh-{stamp}.sqlite"), exclusive=True)
+
+
+def offer_fresh_library(message: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "studyapp", message)
+    fresh = box.addButton("Open a Fresh Library", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setInformativeText("Your existing library file stays exactly as it is.")
+    box.exec()
+    return box.clickedButton() is fresh
 
 
 def build_window(path: str | Path | None, interactive: bool = True, library: str | Path | None = None):

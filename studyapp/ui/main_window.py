@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
 
         self.position_label = QLabel(self)
         self.translated_bar = QProgressBar(self)
-        self.translated_bar.setMaximumWidth(260)
+        self.translated_bar.setMinimumWidth(300)
         self.translated_bar.setTextVisible(True)
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(220)

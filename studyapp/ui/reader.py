@@ -161,7 +161,8 @@ class ClauseDelegate(QStyledItemDelegate):
                 x += space
             elif previous_end is not None and token.kind == "word":
                 x += gap
-            if x > 0 and x + width_here > available:
+            # closing punctuation never starts a line (Chinese typesetting): it may hang into the gutter
+            if x > 0 and x + width_here > available and token.kind != "punct":
                 x, y = 0.0, y + line_height
             rect = QRectF(MARGIN + x, y, width_here, ruby_height + self.hanzi_metrics.height())
             placed.append(PlacedToken(token, rect))

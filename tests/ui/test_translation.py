@@ -1,0 +1,245 @@
+"""The translation workspace, driven as a translator drives it."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+from PySide6.QtCore import Qt
+
+from studyapp.store import DONE, Library
+
+from ..conftest import REPO
+
+
+def click_target(window, qtbot, row):
+    window.view.go_to(row)
+    rect = window.view.target_rect(row)
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.translator.editing_row() == row
+
+
+def stored_targets(window):
+    """What a second connection to the library file sees: only what was really saved."""
+    with Library.open(window.library.path) as other:
+        return [segment.target for segment in other.segments(window.document_id)]
+
+
+def test_typing_in_a_cell_is_saved_within_a_second(window, qtbot):
+    click_target(window, qtbot, 0)
+    qtbot.keyClicks(window.translator.editor, "In the spirit of partnership,")
+    assert window.model.target(0) == "In the spirit of partnership,"
+    qtbot.waitUntil(lambda: stored_targets(window)[0] == "In the spirit of partnership,", timeout=1500)
+    assert "1/128" in window.translated_bar.format()
+
+
+def test_tab_and_ctrl_arrows_move_between_segments(window, qtbot):
+    click_target(window, qtbot, 3)
+    qtbot.keyClicks(window.translator.editor, "four")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Tab)
+    assert window.translator.editing_row() == 4
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Backtab)
+    assert window.translator.editing_row() == 3
+    assert window.translator.editor.toPlainText() == "four"
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.translator.editing_row() == 4
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert window.translator.editing_row() == 3
+    assert stored_targets(window)[3] == "four"  # leaving a segment saves at once
+
+
+def test_ctrl_enter_marks_done_and_moves_on(window, qtbot):
+    click_target(window, qtbot, 0)
+    qtbot.keyClicks(window.translator.editor, "Done one")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.status(0) == DONE
+    assert window.translator.editing_row() == 1
+
+
+def test_undo_and_redo_cover_typing_across_segments(window, qtbot):
+    click_target(window, qtbot, 0)
+    qtbot.keyClicks(window.translator.editor, "first")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Tab)
+    qtbot.keyClicks(window.translator.editor, "second")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.target(1) == "" and window.model.target(0) == "first"
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.target(0) == ""
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.model.target(0) == "first"
+    window.translator.save_now()
+    assert stored_targets(window)[:2] == ["first", ""]
+
+
+def test_merge_split_and_undo_keep_every_character(window, qtbot):
+    for row, words in enumerate(["One,", "two,", "three,"]):
+        click_target(window, qtbot, row)
+        qtbot.keyClicks(window.translator.editor, words)
+    window.translator.close_editor()
+    window.view.go_to(0)
+    qtbot.keyClick(window.view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.rowCount() == 126
+    assert window.model.target(0) == "One, two, three,"
+    assert window.model.source_text(0).count("，") == 3
+    qtbot.keyClick(window.view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.model.rowCount() == 128 and window.model.target(0) == "One, two, three,"
+    window.translator.undo_stack.undo()  # the split
+    window.translator.undo_stack.undo()  # the second merge
+    assert window.model.rowCount() == 127 and window.model.target(0) == "One, two,"
+    assert window.model.target(1) == "three,"
+    assert stored_targets(window)[:2] == ["One, two,", "three,"]
+
+
+def test_sentence_mode_groups_and_ungroups(window, qtbot):
+    window.sentence_action.setChecked(True)
+    sentences = window.model.rowCount()
+    assert sentences < 128 and window.model.source_text(0).endswith("。")
+    window.sentence_action.setChecked(False)
+    assert window.model.rowCount() == 128
+
+
+def test_find_and_replace_in_translations(window, qtbot):
+    for row, words in enumerate(["China and Russia", "Russia and China"]):
+        click_target(window, qtbot, row)
+        qtbot.keyClicks(window.translator.editor, words)
+    window.translator.close_editor()
+    qtbot.keyClick(window.view, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.in_translation() and window.find_bar.replacement.isVisible()
+    window.find_bar.field.setText("Russia")
+    window.find_bar.replacement.setText("the Russian Federation")
+    window.find_bar.replace_all_button.click()
+    assert window.model.target(0) == "China and the Russian Federation"
+    assert window.model.target(1) == "the Russian Federation and China"
+    window.translator.undo_stack.undo()
+    assert window.model.target(0) == "China and Russia" and window.model.target(1) == "Russia and China"
+
+
+def test_fuzzy_match_from_another_segment_is_offered_and_inserted(window, qtbot, tmp_path):
+    click_target(window, qtbot, 0)
+    qtbot.keyClicks(window.translator.editor, "In the spirit of the comprehensive strategic partnership,")
+    window.translator.close_editor()
+    note = tmp_path / "similar.txt"
+    note.write_text("中俄双方本着两国全面战略协作伙伴精神，继续合作。", encoding="utf-8")
+    assert window.open_path(note)
+    click_target(window, qtbot, 0)
+    assert "%" in window.help_label.text() and "comprehensive strategic" in window.help_label.text()
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.target(0) == "In the spirit of the comprehensive strategic partnership,"
+
+
+def test_reopening_a_document_restores_translations_and_place(window, qtbot, tmp_path):
+    click_target(window, qtbot, 40)
+    qtbot.keyClicks(window.translator.editor, "forty")
+    window.translator.close_editor()
+    window.view.go_to(40)
+    other = tmp_path / "other.txt"
+    other.write_text("别的文本。", encoding="utf-8")
+    window.open_path(other)
+    window.open_path(None)
+    assert window.model.target(40) == "forty"
+    assert window.view.currentIndex().row() == 40
+
+
+def test_library_dialog_lists_renames_and_deletes(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from studyapp.ui.library_dialog import LibraryDialog
+
+    dialog = LibraryDialog(window.library, window.document_id, window)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "0%"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Joint statement 2020", True))
+    dialog.rename_selected()
+    assert dialog.table.item(0, 0).text() == "Joint statement 2020"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.delete_selected()
+    assert dialog.table.rowCount() == 0
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import os, sys, time
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from studyapp.ui.app import build_window
+    app, window = build_window(None)
+    window.open_path(None)
+    window.show()
+    app.processEvents()
+    window.view.go_to(2)
+    rect = window.view.target_rect(2)
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.keyClicks(window.translator.editor, "Calling on the international community")
+    deadline = time.time() + 1.2
+    while time.time() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    print("TYPED", flush=True)
+    QTest.keyClicks(window.translator.editor, " and more")  # typed less than a second before the kill
+    while True:
+        app.processEvents()
+        time.sleep(0.01)
+""")
+
+
+def test_sigkill_mid_typing_loses_at_most_the_last_second(tmp_path):
+    library = tmp_path / "library.sqlite"
+    environment = {**os.environ, "STUDYAPP_LIBRARY": str(library), "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=environment)
+    try:
+        line = process.stdout.readline()
+        assert line.strip() == "TYPED", process.stderr.read()
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with Library.open(library) as reopened:
+        document = reopened.documents()[0]
+        target = reopened.segments(document.id)[2].target
+    assert target.startswith("Calling on the international community")
+
+
+def test_a_corrupt_library_gets_a_message_and_a_fresh_one_is_offered(qtbot, tmp_path, monkeypatch):
+    import pytest
+
+    from studyapp.errors import LibraryError
+    from studyapp.ui import app as app_module
+
+    broken = tmp_path / "library.sqlite"
+    broken.write_bytes(b"not sqlite" * 100)
+    monkeypatch.setenv("STUDYAPP_LIBRARY", str(broken))
+    with pytest.raises(LibraryError, match="damaged"):
+        app_module.build_window(None, interactive=False)
+    offered = []
+    monkeypatch.setattr(app_module, "offer_fresh_library", lambda message: offered.append(message) or True)
+    _app, window = app_module.build_window(None)
+    qtbot.addWidget(window)
+    assert offered and "damaged" in offered[0]
+    assert window.library.path != broken and window.library.path.name.startswith("library-fresh-")
+    assert window.open_path(None)
+    window.library.close()
+    assert broken.read_bytes() == b"not sqlite" * 100
+
+
+def test_screenshot_with_a_newer_library_exits_2_with_one_line(tmp_path):
+    import sqlite3
+
+    newer = tmp_path / "library.sqlite"
+    connection = sqlite3.connect(newer)
+    connection.execute("PRAGMA user_version = 99")
+    connection.execute("CREATE TABLE t (x)")
+    connection.commit()
+    connection.close()
+    before = newer.read_bytes()
+    completed = subprocess.run([sys.executable, "-m", "studyapp", "--screenshot", str(tmp_path / "s.png"),
+                                "--library", str(newer)], capture_output=True, text=True, timeout=120,
+                               env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert completed.returncode == 2
+    assert "newer studyapp" in completed.stderr and "Traceback" not in completed.stderr
+    assert newer.read_bytes() == before
