@@ -284,11 +284,19 @@ class Library:
                                (identifier, segment.start, segment.end, segment.target, segment.status))
 
     def translated_pairs(self) -> list[tuple[str, str, str]]:
-        """(document id, source, target) of every translated segment in the library, for fuzzy matches."""
-        rows = self._query(
-            "SELECT d.id, substr(d.text, s.start + 1, s.end - s.start), s.target"
-            " FROM segments s JOIN documents d ON d.id = s.document_id WHERE s.target != ''")
-        return [tuple(row) for row in rows]
+        """(document id, source, target) of every translated segment in the library, for fuzzy matches.
+
+        Sources are sliced here from each text, read once: SQLite's substr() walks a long text from its start
+        for every row (6.6 s for 10,000 segments of a novel, against milliseconds)."""
+        rows = self._query("SELECT document_id, start, end, target FROM segments WHERE target != ''"
+                           " ORDER BY document_id, start")
+        texts: dict[str, str] = {}
+        pairs = []
+        for identifier, start, end, target in rows:
+            if identifier not in texts:
+                texts[identifier] = self.document_text(identifier)[0]
+            pairs.append((identifier, texts[identifier][start:end], target))
+        return pairs
 
 
 def _check_existing(path: Path) -> None:
