@@ -23,14 +23,15 @@ def _command_parser() -> argparse.ArgumentParser:
     lookup = commands.add_parser("lookup", help="print every CC-CEDICT entry for a word")
     lookup.add_argument("word")
     lookup.add_argument("--json", action="store_true", help="print JSON instead of text")
-    export = commands.add_parser("export", help="write a text's translation as TMX, TSV, plain text or HTML")
+    export = commands.add_parser("export", help="write a text's translation as TMX, TSV, plain text, HTML or DOCX")
     export.add_argument("path", help="the source text (it is added to the library if it is not there yet)")
-    export.add_argument("--format", choices=("tmx", "tsv", "txt", "html"), required=True)
+    export.add_argument("--format", choices=("tmx", "tsv", "txt", "html", "docx"), required=True)
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument("--lang", default=None, help="target language code (default: the document's, else en)")
-    importer = commands.add_parser("import", help="fill a text's translation from TMX, TSV or a plain-text file")
+    importer = commands.add_parser("import", help="fill a text's translation from TMX, TSV, HTML, DOCX or plain text")
     importer.add_argument("path", help="the source text")
-    importer.add_argument("file", help="translation file: .tmx, .tsv, or .txt with matching paragraphs")
+    importer.add_argument("file", help="translation file: .tmx, .tsv, our .html/.docx, or .txt with matching "
+                                       "paragraphs")
     importer.add_argument("--overwrite", action="store_true", help="replace translations already written")
     for command in (analyze, lookup, export, importer):
         command.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "

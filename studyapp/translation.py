@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import StudyAppError
@@ -22,7 +23,7 @@ from .store import DONE, DRAFT, UNTRANSLATED, Segment
 from .text import Document
 
 SENTENCE_END = re.compile(r"[。！？!?…⋯][”’」』）)\]》]*$")
-FORMATS = ("tmx", "tsv", "txt", "html")
+FORMATS = ("tmx", "tsv", "txt", "html", "docx")
 
 
 class ExchangeError(StudyAppError):
@@ -156,6 +157,8 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
         return _target_text(document, segments).encode("utf-8")
     if fmt == "html":
         return _bilingual_html(document, segments, language, title).encode("utf-8")
+    if fmt == "docx":
+        return _bilingual_docx(document, segments, title)
     raise ExchangeError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
 
 
@@ -205,12 +208,70 @@ def _bilingual_html(document: Document, segments: list[Segment], language: str, 
         f"<h1>{html.escape(title or 'Translation')}</h1><table>" + "\n".join(rows) + "</table></body></html>\n")
 
 
+def _bilingual_docx(document: Document, segments: list[Segment], title: str) -> bytes:
+    """A two-column Word table, the layout reviewers of bilingual files expect (Trados, memoQ)."""
+    import docx
+    from docx.shared import Pt
+
+    out = docx.Document()
+    out.add_heading(title or "Translation", level=1)
+    table = out.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for segment in segments:
+        source_cell, target_cell = table.add_row().cells
+        source_cell.text = document.text[segment.start:segment.end]
+        target_cell.text = segment.target
+        for run in source_cell.paragraphs[0].runs:
+            run.font.size = Pt(11)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+class _TableReader(HTMLParser):
+    """The two cells of every table row of our bilingual HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag == "td":
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
 def read_pairs(path: Path) -> list[tuple[str, str]]:
-    """Source/target pairs from a TMX or TSV file (by extension, else by content)."""
+    """Source/target pairs from TMX, TSV, or our bilingual HTML and DOCX (by extension, else by content)."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ExchangeError(f"{path} cannot be read: {error.strerror}.") from None
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        import docx
+
+        try:
+            tables = docx.Document(io.BytesIO(data)).tables
+        except Exception as error:  # noqa: BLE001 - python-docx raises zipfile's, lxml's and its own errors
+            raise ExchangeError(f"{path} is not a readable DOCX file: {error}") from None
+        return [(row.cells[0].text, row.cells[1].text) for table in tables for row in table.rows
+                if len(row.cells) >= 2]
+    if suffix in (".html", ".htm"):
+        reader = _TableReader()
+        reader.feed(data.decode("utf-8", errors="replace"))
+        return [(row[0], row[1]) for row in reader.rows if len(row) >= 2]
     if path.suffix.lower() == ".tmx" or data.lstrip()[:200].find(b"<tmx") >= 0:
         from translate.storage import tmx
 
@@ -307,7 +368,7 @@ def open_in_library(library, path: Path) -> OpenedDocument:
 
 def apply_import(library, opened: OpenedDocument, file: Path, overwrite: bool = False) -> ImportResult:
     """Fill segments from a TMX, TSV or plain-text translation and save them."""
-    if file.suffix.lower() in (".tmx", ".tsv", ".tab") or file.suffix.lower() not in (".txt", ".text", ".md"):
+    if file.suffix.lower() not in (".txt", ".text", ".md"):
         result = fill_from_pairs(opened.document, opened.segments, read_pairs(file), overwrite)
     else:
         from . import text

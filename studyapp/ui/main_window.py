@@ -148,7 +148,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("&Import Translation…"), self.import_translation)
         export_menu = file_menu.addMenu(self.tr("&Export Translation"))
         for fmt, label in (("tmx", "TMX 1.4 (translation memory)…"), ("tsv", "TSV (segment pairs)…"),
-                           ("txt", "Plain text (translation only)…"), ("html", "Bilingual HTML (side by side)…")):
+                           ("txt", "Plain text (translation only)…"), ("html", "Bilingual HTML (side by side)…"),
+                           ("docx", "Bilingual Word document (side by side)…")):
             self._action(export_menu, self.tr(label), lambda _checked=False, f=fmt: self.export_translation(f))
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -552,7 +553,7 @@ class MainWindow(QMainWindow):
         if self.model is None:
             return
         file, _ = QFileDialog.getOpenFileName(self, self.tr("Import a translation"), str(Path.home()),
-                                              self.tr("Translations (*.tmx *.tsv *.txt);;All files (*)"))
+                                              self.tr("Translations (*.tmx *.tsv *.txt *.html *.docx);;All files (*)"))
         if not file:
             return
         self.translator.save_now()

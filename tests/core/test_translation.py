@@ -79,7 +79,7 @@ def test_glossary_hints_from_translated_segments():
     assert [word for word, _ in hints] == ["双方", "多边主义"]
 
 
-@pytest.mark.parametrize("fmt", ["tmx", "tsv"])
+@pytest.mark.parametrize("fmt", ["tmx", "tsv", "html", "docx"])
 def test_each_export_reimports_to_the_same_pairs(opened, tmp_path, fmt):
     library, doc = opened
     translate_first(library, doc, 5)
