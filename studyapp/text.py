@@ -253,32 +253,39 @@ def _uses_indents(text: str, lines: list[tuple[int, int]]) -> bool:
     return indented > 0 and bare > indented // 4 and bare > 0 and indented >= 2
 
 
+_CANDIDATES = re.compile(r"[《》，；：。！？…⋯!?,.]")
+
+
 def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Clause boundaries within one line, whitespace trimmed from each clause."""
+    """Clause boundaries within one line, whitespace trimmed from each clause.
+
+    Only the marks that can matter are visited (a regex finds them), which keeps a novel's 900,000
+    characters from passing one by one through Python."""
     pieces = []
     clause_start = start
     book_title_depth = 0
-    i = start
-    while i < end:
+    for match in _CANDIDATES.finditer(text, start, end):
+        i = match.start()
+        if i < clause_start:
+            continue  # inside a run already taken into the previous clause (……, ？！, closing quotes)
         ch = text[i]
         if ch == "《":
             book_title_depth += 1
-        elif ch == "》" and book_title_depth:
-            book_title_depth -= 1
-        boundary = None
-        if not book_title_depth and _ends_clause(text, i, end):
-            boundary = i + 1
-            while boundary < end and text[boundary] in _ELLIPSES and ch in _ELLIPSES:
-                boundary += 1
-            while boundary < end and (text[boundary] in _HALF_WIDTH_ENDERS or text[boundary] in "！？"):
-                boundary += 1
-            while boundary < end and text[boundary] in _CLOSERS:
-                boundary += 1
-        if boundary is not None:
-            pieces.append((clause_start, boundary))
-            clause_start = i = boundary
             continue
-        i += 1
+        if ch == "》":
+            book_title_depth = max(0, book_title_depth - 1)
+            continue
+        if book_title_depth or not _ends_clause(text, i, end):
+            continue
+        boundary = i + 1
+        while boundary < end and text[boundary] in _ELLIPSES and ch in _ELLIPSES:
+            boundary += 1
+        while boundary < end and (text[boundary] in _HALF_WIDTH_ENDERS or text[boundary] in "！？"):
+            boundary += 1
+        while boundary < end and text[boundary] in _CLOSERS:
+            boundary += 1
+        pieces.append((clause_start, boundary))
+        clause_start = boundary
     pieces.append((clause_start, end))
     trimmed = []
     for piece_start, piece_end in pieces:
