@@ -190,14 +190,16 @@ class ClauseDelegate(QStyledItemDelegate):
         width = option.rect.width() if option.rect.width() > 0 else 800
         return QSize(width, self.layout_for(index, width).height)
 
-    def estimate_height(self, model, row: int, width: int) -> int:
-        """A row's height from its length alone, close to what ``layout`` will measure (words wrap whole)."""
-        characters = model.clause_length(row)
+    def estimate_heights(self, model, width: int) -> list[int]:
+        """Every row's height from its length alone, close to what ``layout`` will measure (words wrap
+        whole). One tight loop: it runs over every row of a novel before the first paint."""
         available = self.columns(width)[0]
         per_character = self._hanzi_width("中") * (1.35 if self.settings.ruby else 1.0)
-        lines = max(1, -int(-(characters * per_character) // available))
-        gap = PARAGRAPH_GAP if row > 0 and model.starts_paragraph(row) else 0
-        return int(2 * ROW_PADDING + gap + lines * self.line_height() + 1)
+        line = self.line_height()
+        base = 2 * ROW_PADDING + 1
+        per_line = per_character / available
+        return [int(base + (PARAGRAPH_GAP if starts and row else 0) + max(1, -int(-length * per_line // 1)) * line)
+                for row, (length, starts) in enumerate(zip(model.lengths(), model.paragraph_starts(), strict=True))]
 
     # --- painting -----------------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -406,8 +408,7 @@ class ReaderView(QAbstractItemView):
         if model is None:
             self.rows.reset([])
         else:
-            self.rows.reset([self.clause_delegate.estimate_height(model, row, self._width)
-                             for row in range(model.rowCount())])
+            self.rows.reset(self.clause_delegate.estimate_heights(model, self._width))
         self.updateGeometries()
         current = self.currentIndex()
         if current.isValid():

@@ -62,9 +62,22 @@ class SegmentModel(QAbstractListModel):
         """Read directly by the delegate: a tuple of Python objects does not survive a trip through QVariant."""
         return self.analyzer.analyze(self.source_text(row))
 
-    def clause_length(self, row: int) -> int:
-        segment = self.segments[row]
-        return segment.end - segment.start
+    def lengths(self) -> list[int]:
+        return [segment.end - segment.start for segment in self.segments]
+
+    def paragraph_starts(self) -> list[bool]:
+        """For every row at once, whether it begins a paragraph (one walk, not a search per row)."""
+        clauses = self.document.clauses
+        flags = []
+        position = 0
+        previous = None
+        for segment in self.segments:
+            while position + 1 < len(clauses) and clauses[position + 1].start <= segment.start:
+                position += 1
+            paragraph = clauses[position].paragraph
+            flags.append(paragraph != previous)
+            previous = paragraph
+        return flags
 
     def paragraph_of(self, row: int) -> int:
         position = bisect_right(self._clause_starts, self.segments[row].start) - 1
