@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt, QTimer
@@ -309,6 +310,9 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self._analysis_job = None
         self._clause_words = clause_words
+        # Hundreds of thousands of cached tokens live as long as the app: keep the garbage collector from
+        # walking them again at every later allocation burst (it cost 0.7 s when reopening a novel).
+        gc.freeze()
         self._update_progress()
         self.statusBar().showMessage(self.tr("Analysed %n clause(s).", "", len(clause_words)), 4000)
 
