@@ -11,10 +11,9 @@ import os
 import resource
 import statistics
 import sys
+import tempfile  # noqa: E402
 import time
 from pathlib import Path
-
-import tempfile  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["STUDYAPP_LIBRARY"] = os.path.join(tempfile.mkdtemp(prefix="studyapp-bench-"), "library.sqlite")
