@@ -73,9 +73,6 @@ class Analyzer:
             self._clause_cache[clause] = cached
         return cached
 
-    def is_cached(self, clause: str) -> bool:
-        return clause in self._clause_cache
-
     def _tokens(self, clause: str):
         for run_start, run_end, cjk in _runs(clause):
             if cjk:

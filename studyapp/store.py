@@ -28,7 +28,6 @@ from .text import Document
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_KEPT = 7
 UNTRANSLATED, DRAFT, DONE = 0, 1, 2
-STATUS_NAMES = {UNTRANSLATED: "untranslated", DRAFT: "draft", DONE: "done"}
 
 MIGRATIONS: list[str] = [
     # 1: documents, their segments and translations

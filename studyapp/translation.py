@@ -117,6 +117,9 @@ class TranslationMemory:
             if not character.isspace():
                 self._by_character.setdefault(character, []).append(number)
 
+    def pairs_with(self, character: str) -> list[tuple[str, str]]:
+        return [self.pairs[number] for number in self._by_character.get(character, ())]
+
     def matches(self, source: str, threshold: int = 60, limit: int = 3) -> list[FuzzyMatch]:
         shared: Counter[int] = Counter()
         for character in set(source):
@@ -337,9 +340,7 @@ def glossary_hints(words: Iterable[str], memory: TranslationMemory, limit: int =
     for word in dict.fromkeys(words):
         if len(word) < 2:
             continue
-        numbers = memory._by_character.get(word[0], ())
-        for number in numbers:
-            source, target = memory.pairs[number]
+        for source, target in memory.pairs_with(word[0]):
             if word in source:
                 hints.append((word, target))
                 break

@@ -575,12 +575,9 @@ class MainWindow(QMainWindow):
         except StudyAppError as error:
             self.show_error(str(error))
             return
-        self.undo_stack_cleared()
+        self.translator.undo_stack.clear()  # the steps before the import no longer apply to what is stored
         self.model.reload()
         self.statusBar().showMessage(self.tr("Filled {0} segments from {1}").format(len(result.filled), file), 6000)
-
-    def undo_stack_cleared(self) -> None:
-        self.translator.undo_stack.clear()
 
     # --- misc ---------------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:

@@ -40,8 +40,6 @@ from ..pinyin import join_word, tone_of
 from ..settings import Settings
 from .fonts import text_font
 
-PARAGRAPH_START_ROLE = Qt.ItemDataRole.UserRole + 1
-
 #: Pleco's tone colours: red, orange/green, green/blue, blue/purple ... ours, readable on light and dark.
 TONE_COLORS = {
     1: QColor("#e53935"), 2: QColor("#43a047"), 3: QColor("#1e88e5"), 4: QColor("#8e24aa"), 5: QColor("#808080"),

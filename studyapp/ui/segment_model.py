@@ -86,10 +86,6 @@ class SegmentModel(QAbstractListModel):
     def starts_paragraph(self, row: int) -> bool:
         return row == 0 or self.paragraph_of(row - 1) != self.paragraph_of(row)
 
-    def row_of_offset(self, offset: int) -> int:
-        starts = [segment.start for segment in self.segments]
-        return max(0, bisect_right(starts, offset) - 1)
-
     # --- edits ----------------------------------------------------------------------------------------------
     def set_target(self, row: int, target: str) -> None:
         segment = self.segments[row]
@@ -190,9 +186,6 @@ class SegmentModel(QAbstractListModel):
     def progress(self) -> tuple[int, int]:
         done = sum(1 for segment in self.segments if segment.target.strip())
         return done, len(self.segments)
-
-    def words(self, row: int) -> int:
-        return sum(1 for token in self.tokens(row) if token.kind != "punct")
 
     def is_done(self, row: int) -> bool:
         return self.segments[row].status == DONE
