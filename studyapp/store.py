@@ -55,6 +55,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX segments_by_document ON segments (document_id, start);
     """,
+    # 2: how the translator grouped the document, so the window shows the same mode on reopening
+    """
+    ALTER TABLE documents ADD COLUMN grouping TEXT NOT NULL DEFAULT 'clause';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -77,6 +81,7 @@ class DocumentInfo:
     target_lang: str
     position: int
     opened_at: str
+    grouping: str
     segments: int
     translated: int
 
@@ -216,7 +221,7 @@ class Library:
 
     def documents(self) -> list[DocumentInfo]:
         rows = self._query(
-            "SELECT d.id, d.title, d.source_path, d.encoding, d.target_lang, d.position, d.opened_at,"
+            "SELECT d.id, d.title, d.source_path, d.encoding, d.target_lang, d.position, d.opened_at, d.grouping,"
             " COUNT(s.id), COALESCE(SUM(s.target != ''), 0)"
             " FROM documents d LEFT JOIN segments s ON s.document_id = d.id GROUP BY d.id ORDER BY d.opened_at DESC")
         return [DocumentInfo(*row) for row in rows]
@@ -241,6 +246,10 @@ class Library:
     def set_position(self, identifier: str, position: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE documents SET position = ? WHERE id = ?", (position, identifier))
+
+    def set_grouping(self, identifier: str, grouping: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET grouping = ? WHERE id = ?", (grouping, identifier))
 
     def set_target_lang(self, identifier: str, language: str) -> None:
         with self.transaction() as db:

@@ -108,9 +108,22 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
     window.show()
     if screenshot:
         return _screenshot(app, window, screenshot)
+    _close_on_terminate(window)
     code = app.exec()
     window.library.close()
     return code
+
+
+def _close_on_terminate(window) -> None:
+    """SIGTERM (logout, `kill`) closes the window as the user would, so the last keystrokes are saved."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGTERM, lambda *_args: window.close())
+    heartbeat = QTimer(window)  # Python runs signal handlers only between bytecodes: wake it now and then
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(200)
 
 
 def _screenshot(app, window, out: str) -> int:

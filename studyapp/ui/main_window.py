@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self._action(segment_menu, self.tr("&Split into Clauses"), self.split_segment, QKeySequence("Ctrl+Shift+M"))
         self.sentence_action = self._action(segment_menu, self.tr("Group by &Sentence"), self.group_by_sentence,
                                             None, False)
+        self._action(segment_menu, self.tr("Target &Language…"), self.choose_target_language)
         segment_menu.addSeparator()
         for number in (1, 2, 3):
             self._action(segment_menu, self.tr("Insert Fuzzy Match {0}").format(number),
@@ -280,7 +281,7 @@ class MainWindow(QMainWindow):
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         info = self.library.document_info(opened.id)
         self.sentence_action.blockSignals(True)
-        self.sentence_action.setChecked(False)
+        self.sentence_action.setChecked(bool(info) and info.grouping == "sentence")
         self.sentence_action.blockSignals(False)
         self.view.go_to(min(info.position if info else 0, self.model.rowCount() - 1), center=True)
         self.setWindowTitle(f"{info.title if info else path.name} — studyapp")
@@ -520,6 +521,19 @@ class MainWindow(QMainWindow):
     def group_by_sentence(self, on: bool) -> None:
         label = self.tr("Group by sentence") if on else self.tr("Group by clause")
         self.translator.restructure(label, lambda: self.model.regroup(on) or True)
+        self.library.set_grouping(self.document_id, "sentence" if on else "clause")
+
+    def choose_target_language(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        info = self.library.document_info(self.document_id)
+        language, ok = QInputDialog.getText(
+            self, self.tr("Target language"),
+            self.tr("Language of the translation, as a code (en, en-GB, fr, de, ru…), used in TMX exports:"),
+            text=info.target_lang)
+        if ok and language.strip():
+            self.library.set_target_lang(self.document_id, language.strip())
+            self.statusBar().showMessage(self.tr("Target language: {0}").format(language.strip()), 3000)
 
     # --- library and exchange -------------------------------------------------------------------------------
     def show_library(self) -> None:

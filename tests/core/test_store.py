@@ -140,3 +140,22 @@ def test_one_backup_a_day_keeping_seven(tmp_path):
     assert names[-1].endswith(f"{dt.date.today().isoformat()}.sqlite")
     copy = sqlite3.connect(backups[-2])
     assert copy.execute("SELECT COUNT(*) FROM segments WHERE document_id = ?", (identifier,)).fetchone()[0] > 100
+
+
+def test_a_version_1_library_is_migrated_and_keeps_its_work(tmp_path):
+    path = tmp_path / "library.sqlite"
+    connection = sqlite3.connect(path)
+    for statement in store.MIGRATIONS[0].split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    connection.execute("PRAGMA user_version = 1")
+    connection.execute("INSERT INTO documents (id, title, encoding, text, created_at, opened_at)"
+                       " VALUES ('d', 'old', 'utf-8', '你好。', 'x', 'x')")
+    connection.execute("INSERT INTO segments (document_id, start, end, target) VALUES ('d', 0, 3, 'Hello.')")
+    connection.commit()
+    connection.close()
+    with Library.open(path) as library:
+        info = library.documents()[0]
+        assert info.grouping == "clause" and info.translated == 1
+        assert library.segments("d")[0].target == "Hello."
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2

@@ -243,3 +243,55 @@ def test_screenshot_with_a_newer_library_exits_2_with_one_line(tmp_path):
     assert completed.returncode == 2
     assert "newer studyapp" in completed.stderr and "Traceback" not in completed.stderr
     assert newer.read_bytes() == before
+
+
+def test_sentence_grouping_is_remembered_when_reopened(window, qtbot, tmp_path):
+    window.sentence_action.setChecked(True)
+    sentences = window.model.rowCount()
+    other = tmp_path / "other.txt"
+    other.write_text("别的文本。", encoding="utf-8")
+    window.open_path(other)
+    assert not window.sentence_action.isChecked()
+    window.open_path(None)
+    assert window.sentence_action.isChecked() and window.model.rowCount() == sentences
+
+
+TERM_SCRIPT = textwrap.dedent("""
+    import os, sys, time
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from studyapp.ui import app as app_module
+
+    def typed_then_wait(window):
+        window.view.go_to(1)
+        rect = window.view.target_rect(1)
+        QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.keyClicks(window.translator.editor, "typed just before the end")
+        print("TYPED", flush=True)
+
+    from studyapp.ui import main_window
+    show = main_window.MainWindow.show
+    def show_and_type(self):
+        show(self)
+        QTimer.singleShot(300, lambda: typed_then_wait(self))
+    main_window.MainWindow.show = show_and_type
+    sys.exit(app_module.run(None))
+""")
+
+
+def test_sigterm_right_after_typing_still_saves(tmp_path):
+    library = tmp_path / "library.sqlite"
+    environment = {**os.environ, "STUDYAPP_LIBRARY": str(library), "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-c", TERM_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=environment)
+    try:
+        assert process.stdout.readline().strip() == "TYPED", process.stderr.read()
+        process.send_signal(signal.SIGTERM)  # well inside the autosave delay
+        assert process.wait(timeout=20) == 0, process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with Library.open(library) as reopened:
+        document = reopened.documents()[0]
+        assert reopened.segments(document.id)[1].target == "typed just before the end"
