@@ -99,6 +99,16 @@ class FuzzyMatch:
     similarity: int  # percent
 
 
+def differences(current: str, earlier: str) -> list[tuple[str, bool]]:
+    """The earlier source cut into runs, each marked True where it differs from the current one."""
+    matcher = difflib.SequenceMatcher(None, current, earlier, autojunk=False)
+    runs = []
+    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+        if j2 > j1:
+            runs.append((earlier[j1:j2], tag != "equal"))
+    return runs
+
+
 class TranslationMemory:
     """Earlier translations (every document), searched by shared characters first, then by edit similarity."""
 

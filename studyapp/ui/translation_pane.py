@@ -14,7 +14,7 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QUndoCommand, QU
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit
 
 from ..store import DONE, DRAFT, Segment
-from ..translation import TranslationMemory, glossary_hints
+from ..translation import TranslationMemory, differences, glossary_hints
 from .segment_model import SegmentModel
 
 SAVE_DELAY_MS = 700
@@ -304,9 +304,12 @@ class TranslationController(QObject):
             self.help_label.setText("")
             return
         parts = []
+        source = self.model.source_text(row)
         for number, match in enumerate(self.matches(row)[:3], start=1):
+            marked = "".join(f"<span style='background:#ffcc80;color:black'>{escape(run)}</span>" if changed
+                             else escape(run) for run, changed in differences(source, match.source))
             parts.append(f"<div><b>{match.similarity}%</b> <span style='color:gray'>Ctrl+{number}</span> "
-                         f"{escape(match.source)}<br>&nbsp;&nbsp;→ {escape(match.target)}</div>")
+                         f"{marked}<br>&nbsp;&nbsp;→ {escape(match.target)}</div>")
         words = [token.text for token in self.model.tokens(row) if token.kind == "word"]
         hints = glossary_hints(words, self.memory)
         if hints:

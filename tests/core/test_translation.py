@@ -170,3 +170,9 @@ def test_command_line_refuses_a_corrupt_library_with_one_line(tmp_path):
     assert completed.returncode == 2
     assert "damaged" in completed.stderr and len(completed.stderr.strip().splitlines()) == 1
     assert library_path.read_bytes() == b"garbage" * 50
+
+
+def test_differences_mark_what_changed_in_the_earlier_source():
+    runs = translation.differences("中俄两国重申，", "中俄双方重申，")
+    assert "".join(run for run, _ in runs) == "中俄双方重申，"
+    assert [run for run, changed in runs if changed] == ["双方"]
