@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
         self._action(segment_menu, self.tr("&Next Segment"), lambda: self.translator.move(1), QKeySequence("Ctrl+Down"))
         self._action(segment_menu, self.tr("&Previous Segment"), lambda: self.translator.move(-1),
                      QKeySequence("Ctrl+Up"))
+        self._action(segment_menu, self.tr("Next &Untranslated"), self.translator.next_untranslated,
+                     QKeySequence("Ctrl+U"))
         self._action(segment_menu, self.tr("Mark as &Done / Draft"), self.translator.toggle_done,
                      QKeySequence("Ctrl+Shift+D"))
         segment_menu.addSeparator()

@@ -208,6 +208,18 @@ class TranslationController(QObject):
         if self.model is not None and 0 <= target < self.model.rowCount():
             self.edit(target)
 
+    def next_untranslated(self) -> None:
+        """OmegaT's Ctrl+U: the next segment with no translation, wrapping at the end."""
+        if self.model is None or not self.model.rowCount():
+            return
+        count = self.model.rowCount()
+        start = max(self.editing_row(), self.view.currentIndex().row())
+        for offset in range(1, count + 1):
+            row = (start + offset) % count
+            if not self.model.target(row).strip():
+                self.edit(row)
+                return
+
     def confirm_and_next(self) -> None:
         row = self.editing_row()
         if row >= 0 and self.model is not None:

@@ -295,3 +295,14 @@ def test_sigterm_right_after_typing_still_saves(tmp_path):
     with Library.open(library) as reopened:
         document = reopened.documents()[0]
         assert reopened.segments(document.id)[1].target == "typed just before the end"
+
+
+def test_ctrl_u_goes_to_the_next_untranslated_segment(window, qtbot):
+    for row in (0, 1, 3):
+        click_target(window, qtbot, row)
+        qtbot.keyClicks(window.translator.editor, "x")
+    click_target(window, qtbot, 0)
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert window.translator.editing_row() == 2
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert window.translator.editing_row() == 4
