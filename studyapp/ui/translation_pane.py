@@ -326,7 +326,11 @@ class TranslationController(QObject):
         hints = glossary_hints(words, self.memory)
         if hints:
             parts.append("<div style='color:gray'>" + self.tr("Terms translated before:") + "</div>")
-            parts += [f"<div><b>{escape(word)}</b> — {escape(target)}</div>" for word, target in hints]
+            by_target: dict[str, list[str]] = {}
+            for word, target in hints:
+                by_target.setdefault(target, []).append(word)
+            parts += [f"<div><b>{escape('、'.join(words))}</b> — {escape(target)}</div>"
+                      for target, words in by_target.items()]
         empty = self.tr("No earlier translation resembles this segment.")
         self.help_label.setText("".join(parts) or f"<span style='color:gray'>{empty}</span>")
 
