@@ -7,7 +7,7 @@ Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030
     merging: adjacent hanzi tokens whose concatenation is a CC-CEDICT headword become one token
         (中 俄 -> 中俄, 可 持续 -> 可持续), never across punctuation or grammatical particles.
     kinds: word (hanzi), number (2030, 3.5, 75%), latin (COVID, U.S.), punct (“ ， ”).
-    pinyin, one syllable per hanzi, citation tones:
+    pinyin, one syllable per hanzi, citation tones (and 为 read wéi in 以…为…, where alone it is wèi):
         a headword with one CC-CEDICT reading takes it (重申 chóng shēn, 一致 yī zhì);
         several readings: pypinyin's phrase choice when it is one of them (银行 yín háng, 行动 xíng dòng);
         no entry: longest pieces the dictionary settles, a piece being a headword with one reading or the
@@ -69,7 +69,7 @@ class Analyzer:
     def analyze(self, clause: str) -> tuple[Token, ...]:
         cached = self._clause_cache.get(clause)
         if cached is None:
-            cached = tuple(self._tokens(clause))
+            cached = _read_in_construction(tuple(self._tokens(clause)))
             self._clause_cache[clause] = cached
         return cached
 
@@ -159,6 +159,20 @@ class Analyzer:
         here = [entry for entry in entries
                 if tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split()) == token.pinyin]
         return [sense for entry in (here or entries) for sense in entry.definitions]
+
+
+def _read_in_construction(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Readings a single word cannot know: 为 is wéi ("as") in 以…为… (以事实为基础, 以联合国为核心),
+    where taken alone it would be read wèi ("for")."""
+    seen_yi = False
+    changed = list(tokens)
+    for index, token in enumerate(tokens):
+        if token.text == "以":
+            seen_yi = True
+        elif token.text == "为" and seen_yi and token.pinyin != ("wéi",):
+            changed[index] = Token(token.start, token.end, token.text, token.kind, ("wéi",))
+            seen_yi = False
+    return tuple(changed)
 
 
 def _pypinyin(word: str) -> tuple[str, ...]:

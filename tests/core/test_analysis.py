@@ -38,6 +38,9 @@ def reading_of(analyzer, clause: str, word: str) -> str:
         ("基于对当前国际形势和重大问题的一致看法，", "一致", "yī zhì"),
         ("你不要走。", "不要", "bù yào"),
         ("绿色女孩", "绿色", "lǜ sè"),
+        ("以联合国为核心的国际体系", "为", "wéi"),
+        ("各国发布新闻和言论应以事实为基础，", "为", "wéi"),
+        ("那些为维护自由独立、", "为", "wèi"),
     ],
 )
 def test_polyphones_read_as_in_their_word(analyzer, clause, word, expected):
