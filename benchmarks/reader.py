@@ -74,6 +74,21 @@ def hover_latencies(window, samples: int = 200) -> list[float]:
     return timings
 
 
+def keystroke_latencies(window, keys: str = "typing a translation") -> list[float]:
+    """Time for one key typed into a translation cell to reach the model and repaint its row."""
+    from PySide6.QtTest import QTest
+
+    window.translator.edit(min(3, window.model.rowCount() - 1))
+    timings = []
+    for key in keys:
+        started = time.perf_counter()
+        QTest.keyClick(window.translator.editor, key)
+        timings.append(time.perf_counter() - started)
+    window.translator.undo_stack.undo()
+    window.translator.close_editor()
+    return timings
+
+
 def analyse_all_seconds(path: Path, analyzer: Analyzer) -> tuple[float, int]:
     """The core alone, with an empty cache, as on first opening."""
     document = text.split(text.load(path))
@@ -114,6 +129,9 @@ def main(paths: list[Path]) -> None:
         timings = hover_latencies(window)
         print(f"hover popup latency:        median {statistics.median(timings) * 1000:.1f} ms, "
               f"p95 {statistics.quantiles(timings, n=20)[-1] * 1000:.1f} ms ({len(timings)} hovers)")
+        typing = keystroke_latencies(window)
+        print(f"typing in a translation:    median {statistics.median(typing) * 1000:.2f} ms a key, "
+              f"worst {max(typing) * 1000:.2f} ms")
         print(f"peak memory so far:         {peak_mb():.0f} MB")
         window.open_path(default_text() if path != default_text() else paths[-1])
         again = first_paint(window, path)

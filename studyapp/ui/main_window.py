@@ -89,7 +89,10 @@ class MainWindow(QMainWindow):
         self.help_dock.setVisible(settings.translation_pane)
         self.translator = TranslationController(self.view, self.help_label, self)
         self.translator.saveFailed.connect(self.show_error)
-        self.translator.saved.connect(lambda _count: self._update_progress())
+        self._progress_timer = QTimer(self)  # typing changes progress on every key: recount at most 4 times a second
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(250)
+        self._progress_timer.timeout.connect(self._update_progress)
         self.translator.currentChanged.connect(lambda _row: self._update_position())
         self._position_timer = QTimer(self)
         self._position_timer.setSingleShot(True)
@@ -274,7 +277,7 @@ class MainWindow(QMainWindow):
         self._clause_words = None
         old_model = self.model
         self.model = SegmentModel(self.library, opened, self.analyzer, self)
-        self.model.progressChanged.connect(self._update_progress)
+        self.model.progressChanged.connect(self._progress_timer.start)
         self.delegate.apply_settings()
         self.view.setModel(self.model)
         self.translator.set_model(self.model, self.library.translated_pairs())
@@ -357,7 +360,7 @@ class MainWindow(QMainWindow):
     def _word_progress(self) -> tuple[int, int]:
         from bisect import bisect_left
 
-        starts = [clause.start for clause in self.document.clauses]
+        starts = self.model.clause_starts
         done = total = 0
         for segment in self.model.segments:
             first, last = bisect_left(starts, segment.start), bisect_left(starts, segment.end)

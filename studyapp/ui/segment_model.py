@@ -30,7 +30,8 @@ class SegmentModel(QAbstractListModel):
         self.analyzer = analyzer
         self.segments: list[Segment] = opened.segments
         self._dirty: dict[int, Segment] = {}
-        self._clause_starts = [clause.start for clause in self.document.clauses]
+        self.clause_starts = [clause.start for clause in self.document.clauses]
+        self._rows_by_id = {segment.id: row for row, segment in enumerate(self.segments)}
 
     # --- Qt model -------------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -48,6 +49,10 @@ class SegmentModel(QAbstractListModel):
         return None
 
     # --- what the view reads --------------------------------------------------------------------------------
+    def row_of(self, segment_id: int) -> int:
+        """The row showing a segment, or -1 when merging removed it."""
+        return self._rows_by_id.get(segment_id, -1)
+
     def source_text(self, row: int) -> str:
         segment = self.segments[row]
         return self.document.text[segment.start:segment.end]
@@ -80,7 +85,7 @@ class SegmentModel(QAbstractListModel):
         return flags
 
     def paragraph_of(self, row: int) -> int:
-        position = bisect_right(self._clause_starts, self.segments[row].start) - 1
+        position = bisect_right(self.clause_starts, self.segments[row].start) - 1
         return self.document.clauses[max(0, position)].paragraph
 
     def starts_paragraph(self, row: int) -> bool:
@@ -138,6 +143,7 @@ class SegmentModel(QAbstractListModel):
     def reload(self) -> None:
         self.beginResetModel()
         self.segments = self.library.segments(self.document_id)
+        self._rows_by_id = {segment.id: row for row, segment in enumerate(self.segments)}
         self.endResetModel()
         self.progressChanged.emit()
 

@@ -249,14 +249,8 @@ class TranslationController(QObject):
             self.set_status(row, DRAFT if self.model.is_done(row) else DONE)
 
     # --- applied by undo commands ---------------------------------------------------------------------------
-    def _row_of(self, segment_id: int) -> int:
-        for row, segment in enumerate(self.model.segments):
-            if segment.id == segment_id:
-                return row
-        return -1
-
     def apply_target(self, segment_id: int, target: str) -> None:
-        row = self._row_of(segment_id)
+        row = self.model.row_of(segment_id)
         if row < 0:
             return
         self.model.set_target(row, target)
@@ -267,7 +261,7 @@ class TranslationController(QObject):
         self._save_timer.start()
 
     def apply_status(self, segment_id: int, status: int) -> None:
-        row = self._row_of(segment_id)
+        row = self.model.row_of(segment_id)
         if row >= 0:
             self.model.set_status(row, status)
             self._save_timer.start()

@@ -31,7 +31,7 @@ def test_typing_in_a_cell_is_saved_within_a_second(window, qtbot):
     qtbot.keyClicks(window.translator.editor, "In the spirit of partnership,")
     assert window.model.target(0) == "In the spirit of partnership,"
     qtbot.waitUntil(lambda: stored_targets(window)[0] == "In the spirit of partnership,", timeout=1500)
-    assert "1/128" in window.translated_bar.format()
+    qtbot.waitUntil(lambda: "1/128" in window.translated_bar.format(), timeout=1500)
 
 
 def test_tab_and_ctrl_arrows_move_between_segments(window, qtbot):
