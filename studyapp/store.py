@@ -15,7 +15,7 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,15 +219,19 @@ class Library:
                                [(identifier, c.start, c.end) for c in document.clauses])
         return identifier
 
-    def documents(self) -> list[DocumentInfo]:
+    def documents(self, identifier: str | None = None) -> list[DocumentInfo]:
+        """Every document (or just one) with its progress, most recently opened first."""
+        where, parameters = ("WHERE d.id = ?", (identifier,)) if identifier else ("", ())
         rows = self._query(
             "SELECT d.id, d.title, d.source_path, d.encoding, d.target_lang, d.position, d.opened_at, d.grouping,"
             " COUNT(s.id), COALESCE(SUM(s.target != ''), 0)"
-            " FROM documents d LEFT JOIN segments s ON s.document_id = d.id GROUP BY d.id ORDER BY d.opened_at DESC")
+            f" FROM documents d LEFT JOIN segments s ON s.document_id = d.id {where}"
+            " GROUP BY d.id ORDER BY d.opened_at DESC", parameters)
         return [DocumentInfo(*row) for row in rows]
 
     def document_info(self, identifier: str) -> DocumentInfo | None:
-        return next((info for info in self.documents() if info.id == identifier), None)
+        found = self.documents(identifier)
+        return found[0] if found else None
 
     def document_text(self, identifier: str) -> tuple[str, str]:
         row = self._connection.execute("SELECT text, encoding FROM documents WHERE id = ?", (identifier,)).fetchone()
@@ -273,6 +277,24 @@ class Library:
             else:
                 db.execute("UPDATE segments SET target = ?, status = ?, updated_at = ? WHERE id = ?",
                            (target, status, _now(), segment_id))
+
+    def save_segments(self, segments: Iterable[Segment]) -> None:
+        """Several edited translations and statuses in one transaction (the window's autosave)."""
+        with self.transaction() as db:
+            db.executemany("UPDATE segments SET target = ?, status = ?, updated_at = ? WHERE id = ?",
+                           [(s.target, s.status, _now(), s.id) for s in segments])
+
+    def restore_segments(self, identifier: str, segments: list[Segment]) -> None:
+        """Put back an earlier set of segments exactly, ids included (undo of a merge, split or regrouping)."""
+        wanted = {segment.id for segment in segments}
+        with self.transaction() as db:
+            current = {row[0] for row in db.execute("SELECT id FROM segments WHERE document_id = ?", (identifier,))}
+            db.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in current - wanted])
+            db.executemany(
+                "INSERT INTO segments (id, document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET start = excluded.start, end = excluded.end,"
+                " target = excluded.target, status = excluded.status",
+                [(s.id, identifier, s.start, s.end, s.target, s.status) for s in segments])
 
     def set_status(self, segment_id: int, status: int) -> None:
         with self.transaction() as db:

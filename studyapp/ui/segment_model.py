@@ -124,10 +124,7 @@ class SegmentModel(QAbstractListModel):
             return 0
         pending, self._dirty = self._dirty, {}
         try:
-            with self.library.transaction() as db:
-                for segment in pending.values():
-                    db.execute("UPDATE segments SET target = ?, status = ?, updated_at = datetime('now') WHERE id = ?",
-                               (segment.target, segment.status, segment.id))
+            self.library.save_segments(pending.values())
         except Exception:
             pending.update(self._dirty)
             self._dirty = pending  # keep them for the next try; the window reports the failure
@@ -154,16 +151,7 @@ class SegmentModel(QAbstractListModel):
     def restore(self, segments: list[Segment]) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of merge, split, regroup)."""
         self.flush()
-        current = {segment.id for segment in self.library.segments(self.document_id)}
-        wanted = {segment.id for segment in segments}
-        with self.library.transaction() as db:
-            db.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in current - wanted])
-            for segment in segments:
-                db.execute(
-                    "INSERT INTO segments (id, document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(id) DO UPDATE SET start = excluded.start, end = excluded.end,"
-                    " target = excluded.target, status = excluded.status",
-                    (segment.id, self.document_id, segment.start, segment.end, segment.target, segment.status))
+        self.library.restore_segments(self.document_id, segments)
         self.reload()
 
     def merge_with_next(self, row: int) -> bool:
