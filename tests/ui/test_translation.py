@@ -159,6 +159,18 @@ def test_library_dialog_lists_renames_and_deletes(window, qtbot, monkeypatch):
     assert dialog.table.rowCount() == 0
 
 
+def start_typing(script: str, library) -> subprocess.Popen:
+    """Run the app in its own process on ``library`` and return once the script says it has typed."""
+    environment = {**os.environ, "STUDYAPP_LIBRARY": str(library), "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=environment)
+    line = process.stdout.readline()
+    if line.strip() != "TYPED":
+        process.kill()
+        raise AssertionError(process.stderr.read())
+    return process
+
+
 KILL_SCRIPT = textwrap.dedent("""
     import os, sys, time
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -188,12 +200,8 @@ KILL_SCRIPT = textwrap.dedent("""
 
 def test_sigkill_mid_typing_loses_at_most_the_last_second(tmp_path):
     library = tmp_path / "library.sqlite"
-    environment = {**os.environ, "STUDYAPP_LIBRARY": str(library), "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=environment)
+    process = start_typing(KILL_SCRIPT, library)
     try:
-        line = process.stdout.readline()
-        assert line.strip() == "TYPED", process.stderr.read()
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
     finally:
@@ -282,11 +290,8 @@ TERM_SCRIPT = textwrap.dedent("""
 
 def test_sigterm_right_after_typing_still_saves(tmp_path):
     library = tmp_path / "library.sqlite"
-    environment = {**os.environ, "STUDYAPP_LIBRARY": str(library), "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, "-c", TERM_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=environment)
+    process = start_typing(TERM_SCRIPT, library)
     try:
-        assert process.stdout.readline().strip() == "TYPED", process.stderr.read()
         process.send_signal(signal.SIGTERM)  # well inside the autosave delay
         assert process.wait(timeout=20) == 0, process.stderr.read()
     finally:
