@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 import rjieba
 from pypinyin import Style, lazy_pinyin
@@ -55,21 +56,52 @@ class Token:
         return " ".join(self.pinyin) if self.pinyin else None
 
 
+class Parser(Protocol):
+    """The seam a better segmenter or reading model plugs into (Lute's parser interface, in small): tokens of a
+    clause with their readings in context, and the reading of a word alone. Implementations are pure and may be
+    called from any thread."""
+
+    def tokens(self, clause: str) -> tuple[Token, ...]: ...
+
+    def reading(self, word: str) -> tuple[str, ...]: ...
+
+
 class Analyzer:
-    """Tokenizes clauses and reads their words; pure, with results cached by clause text and by word."""
+    """What the rest of the app asks of analysis: a parser's tokens and readings, and the dictionary's senses.
+
+    Nothing here caches clauses: the open document keeps a bounded cache of the clauses it shows, and drops it
+    when it closes, so memory comes back (a cache here grew with every text ever opened)."""
+
+    def __init__(self, dictionary: Dictionary, parser: Parser | None = None) -> None:
+        self.dictionary = dictionary
+        self.parser: Parser = parser or JiebaParser(dictionary)
+
+    def analyze(self, clause: str) -> tuple[Token, ...]:
+        return self.parser.tokens(clause)
+
+    def reading(self, word: str) -> tuple[str, ...]:
+        return self.parser.reading(word)
+
+    def definitions(self, token: Token) -> list[str]:
+        """What the word means here: the senses of its entries read as in this context, else all of them."""
+        if token.kind != "word":
+            return []
+        entries = self.dictionary.lookup(token.text)
+        here = [entry for entry in entries if entry.syllables == token.pinyin]
+        return [sense for entry in (here or entries) for sense in entry.definitions]
+
+
+class JiebaParser:
+    """jieba's words (through rjieba) merged into CC-CEDICT headwords, read as the module docstring describes.
+    Word readings are cached (one entry per distinct word, bounded by the vocabulary)."""
 
     def __init__(self, dictionary: Dictionary) -> None:
         self.dictionary = dictionary
         self._headwords = dictionary.readings()
-        self._clause_cache: dict[str, tuple[Token, ...]] = {}
         self._reading_cache: dict[str, tuple[str, ...]] = {}
 
-    def analyze(self, clause: str) -> tuple[Token, ...]:
-        cached = self._clause_cache.get(clause)
-        if cached is None:
-            cached = _read_in_construction(tuple(self._tokens(clause)))
-            self._clause_cache[clause] = cached
-        return cached
+    def tokens(self, clause: str) -> tuple[Token, ...]:
+        return _read_in_construction(tuple(self._tokens(clause)))
 
     def _tokens(self, clause: str):
         for run_start, run_end, cjk in _runs(clause):
@@ -147,14 +179,6 @@ class Analyzer:
         found = {entry.syllables[:len(piece)] for entry in self.dictionary.words_starting_with(piece)}
         only = found.pop() if len(found) == 1 else None
         return only if only and len(only) == len(piece) else None
-
-    def definitions(self, token: Token) -> list[str]:
-        """What the word means here: the senses of its entries read as in this context, else all of them."""
-        if token.kind != "word":
-            return []
-        entries = self.dictionary.lookup(token.text)
-        here = [entry for entry in entries if entry.syllables == token.pinyin]
-        return [sense for entry in (here or entries) for sense in entry.definitions]
 
 
 def _read_in_construction(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from . import __version__, logs, timings
 from .errors import StudyAppError
+from .exchange import FORMATS
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -23,7 +24,7 @@ def _command_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--json", action="store_true", help="print JSON instead of text")
     export = commands.add_parser("export", help="write a text's translation as TMX, TSV, plain text, HTML or DOCX")
     export.add_argument("path", help="the source text (it is added to the library if it is not there yet)")
-    export.add_argument("--format", choices=("tmx", "tsv", "txt", "html", "docx"), required=True)
+    export.add_argument("--format", choices=tuple(FORMATS), required=True)
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument("--lang", default=None, help="target language code (default: the document's, else en)")
     importer = commands.add_parser("import", help="fill a text's translation from TMX, TSV, HTML, DOCX or plain text")
@@ -46,6 +47,8 @@ def _window_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window offscreen to a PNG and exit")
     parser.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
                                                           "user data folder)")
+    parser.add_argument("--timings", action="store_true",
+                        help="print start-up milestones to stderr, in ms since the process began")
     return parser
 
 
@@ -90,8 +93,9 @@ def _lookup(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .document import open_in_library
+    from .exchange import export_text
     from .store import Library
-    from .translation import export_text, open_in_library
 
     with Library.open(args.library) as library:
         opened = open_in_library(library, Path(args.path))
@@ -112,10 +116,13 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .document import open_in_library
+    from .exchange import apply_import
     from .store import Library
-    from .translation import apply_import, open_in_library
 
-    with Library.open(args.library) as library:
+    # A window holding the library keeps its own copy of the segments: writing under it would be overwritten
+    # or shown stale, so importing waits until the window is closed (reading and exporting go on).
+    with Library.open(args.library, exclusive=True, held_by="import a translation") as library:
         opened = open_in_library(library, Path(args.path))
         result = apply_import(library, opened, Path(args.file), args.overwrite)
     message = f"Filled {len(result.filled)} segments."
@@ -132,11 +139,14 @@ COMMANDS = {"analyze": _analyze, "lookup": _lookup, "export": _export, "import":
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    logs.setup()
     try:
         if argv and argv[0] in COMMANDS:
             args = _command_parser().parse_args(argv)
             return COMMANDS[args.command](args)
         args = _window_parser().parse_args(argv)
+        if args.timings:
+            timings.enable()
         if args.path:
             from . import text
             text.load(args.path)  # a bad path fails here, with exit 2, before any window opens

@@ -1,12 +1,34 @@
-"""A whole text analysed: the one function the command line, the window and the benchmarks share."""
+"""A whole text: opened into the library, and analysed clause by clause (the command line, the window and the
+benchmarks share these)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 from .analysis import Analyzer, Token
 from .dictionary import hsk_level
+from .segments import Segment
 from .text import Document
+
+
+@dataclass
+class OpenedDocument:
+    """A text as the library knows it: its id, the document split into clauses, and its segments."""
+
+    id: str
+    document: Document
+    segments: list[Segment]
+
+
+def open_in_library(library, path: Path) -> OpenedDocument:
+    """Load a file and add it to the library (a known text brings its work back, from any path)."""
+    from . import text
+
+    document = text.split(text.load(path))
+    identifier = library.add_document(document, Path(path).stem, str(Path(path).resolve()))
+    return OpenedDocument(identifier, document, library.segments(identifier))
 
 
 def analyze_all(document: Document, analyzer: Analyzer,

@@ -22,3 +22,7 @@ class DictionaryError(StudyAppError):
 
 class LibraryError(StudyAppError):
     """The user's library file cannot be used (damaged, read-only, newer, in use); it is left untouched."""
+
+
+class JobCancelled(StudyAppError):
+    """A background job stopped because the user cancelled it or moved on; nobody is shown this."""

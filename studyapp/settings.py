@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -21,6 +22,8 @@ class Settings:
     theme: str = "light"  # "light" | "dark"
     translation_pane: bool = True  # an editable translation cell beside every segment
     recent_files: list[str] = field(default_factory=list)
+    window_geometry: str = ""  # Qt's saveGeometry(), base64: where the window was last time
+    window_state: str = ""  # Qt's saveState(), base64: which docks were open, and where
 
     def remember(self, path: str) -> None:
         path = str(Path(path).resolve())
@@ -61,4 +64,5 @@ def save(settings: Settings) -> None:
         temporary.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(temporary, target)
     except OSError:
-        pass  # settings are a convenience; failing to save them must not stop the app
+        # settings are a convenience; failing to save them must not stop the app
+        logging.getLogger(__name__).warning("settings could not be saved to %s", target, exc_info=True)

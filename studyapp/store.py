@@ -23,11 +23,11 @@ import platformdirs
 
 from .errors import LibraryError
 from .paths import APP_NAME
+from .segments import Segment
 from .text import Document
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_KEPT = 7
-UNTRANSLATED, DRAFT, DONE = 0, 1, 2
 
 MIGRATIONS: list[str] = [
     # 1: documents, their segments and translations
@@ -61,15 +61,6 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    id: int
-    start: int
-    end: int
-    target: str
-    status: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +107,11 @@ class Library:
 
     # --- opening --------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, exclusive: bool = False) -> Library:
+    def open(cls, path: str | Path | None = None, exclusive: bool = False, held_by: str = "") -> Library:
         """Open (creating it if absent) and migrate; refuse without touching the file when it is unusable.
 
-        ``exclusive``: the window holds the library against a second window (the command line does not)."""
+        ``exclusive``: the window holds the library against a second window, and commands that write a
+        document's segments (``held_by`` names what they do) hold it against a window."""
         path = Path(path) if path else default_library_path()
         lock = None
         if path.exists():
@@ -132,6 +124,9 @@ class Library:
         if exclusive:
             lock = _FileLock(path.with_name(path.name + ".lock"))
             if not lock.acquire():
+                if held_by:
+                    raise LibraryError(f"The library {path} is open in a studyapp window. Close the window to "
+                                       f"{held_by} from the command line, or do it in the window.")
                 raise LibraryError(
                     f"The library {path} is open in another studyapp window. Close it there, or open another library.")
         try:
@@ -147,6 +142,18 @@ class Library:
         library = cls(path, connection, lock)
         library.backup_if_due()
         return library
+
+    @classmethod
+    def connect(cls, path: Path) -> Library:
+        """A second connection to a library this process already opened and checked, for a background job
+        (SQLite connections are one per thread); WAL lets it write while the window reads."""
+        try:
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as error:
+            raise LibraryError(f"The library {path} could not be opened: {error}.") from None
+        return cls(path, connection, None)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -266,52 +273,65 @@ class Library:
         return [Segment(*row) for row in rows]
 
     def save_translation(self, segment_id: int, target: str, status: int | None = None) -> None:
-        """One edit, one short transaction. Without a status, typing makes an untranslated segment a draft
-        and clearing it makes it untranslated again."""
+        """One edit, one short transaction; without a status, ``Segment.with_target`` decides it."""
         with self.transaction() as db:
-            if status is None:
-                db.execute(
-                    "UPDATE segments SET target = ?, updated_at = ?,"
-                    " status = CASE WHEN ? = '' THEN 0 WHEN status = 0 THEN 1 ELSE status END WHERE id = ?",
-                    (target, _now(), target, segment_id))
-            else:
-                db.execute("UPDATE segments SET target = ?, status = ?, updated_at = ? WHERE id = ?",
-                           (target, status, _now(), segment_id))
+            row = db.execute("SELECT id, start, end, target, status FROM segments WHERE id = ?",
+                             (segment_id,)).fetchone()
+            if row is None:
+                return
+            segment = Segment(*row).with_target(target)
+            if status is not None:
+                segment = segment.with_status(status)
+            db.execute("UPDATE segments SET target = ?, status = ?, updated_at = ? WHERE id = ?",
+                       (segment.target, int(segment.status), _now(), segment_id))
 
     def save_segments(self, segments: Iterable[Segment]) -> None:
         """Several edited translations and statuses in one transaction (the window's autosave)."""
         with self.transaction() as db:
             db.executemany("UPDATE segments SET target = ?, status = ?, updated_at = ? WHERE id = ?",
-                           [(s.target, s.status, _now(), s.id) for s in segments])
+                           [(s.target, int(s.status), _now(), s.id) for s in segments])
+
+    def fill_segments(self, filled: Iterable[Segment], before: dict[int, str]) -> int:
+        """An import's segments, each written only if its translation is still what the import saw, so work
+        typed meanwhile (in the window, or another process) is never overwritten. Returns how many were written."""
+        now = _now()
+        with self.transaction() as db:
+            cursor = db.executemany(
+                "UPDATE segments SET target = ?, status = ?, updated_at = ? WHERE id = ? AND target = ?",
+                [(s.target, int(s.status), now, s.id, before.get(s.id, "")) for s in filled])
+            return cursor.rowcount
 
     def restore_segments(self, identifier: str, segments: list[Segment]) -> None:
-        """Put back an earlier set of segments exactly, ids included (undo of a merge, split or regrouping)."""
-        wanted = {segment.id for segment in segments}
+        """Put back an earlier set of segments exactly, ids included (undo of a merge, split or regrouping).
+
+        Only rows that differ are written: undoing a regrouping of a novel touches the merged rows, not all."""
+        wanted = {segment.id: segment for segment in segments}
         with self.transaction() as db:
-            current = {row[0] for row in db.execute("SELECT id FROM segments WHERE document_id = ?", (identifier,))}
-            db.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in current - wanted])
+            current = {row[0]: Segment(*row) for row in db.execute(
+                "SELECT id, start, end, target, status FROM segments WHERE document_id = ?", (identifier,))}
+            gone = [(i,) for i in current.keys() - wanted.keys()]
+            db.executemany("DELETE FROM segments WHERE id = ?", gone)
+            changed = [s for s in segments if current.get(s.id) != s]
             db.executemany(
                 "INSERT INTO segments (id, document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET start = excluded.start, end = excluded.end,"
                 " target = excluded.target, status = excluded.status",
-                [(s.id, identifier, s.start, s.end, s.target, s.status) for s in segments])
+                [(s.id, identifier, s.start, s.end, s.target, int(s.status)) for s in changed])
 
     def set_status(self, segment_id: int, status: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE segments SET status = ?, updated_at = ? WHERE id = ?", (status, _now(), segment_id))
 
     def replace_segments(self, identifier: str, keep: list[Segment], removed: list[int]) -> None:
-        """Apply a merge, split or regrouping computed by ``translation``: rows in ``keep`` with id 0 are new."""
+        """Apply a merge, split or regrouping computed by ``segments``: rows in ``keep`` with id 0 are new."""
+        now = _now()
         with self.transaction() as db:
             db.executemany("DELETE FROM segments WHERE id = ?", [(segment_id,) for segment_id in removed])
-            for segment in keep:
-                if segment.id:
-                    db.execute("UPDATE segments SET start = ?, end = ?, target = ?, status = ?, updated_at = ?"
-                               " WHERE id = ?",
-                               (segment.start, segment.end, segment.target, segment.status, _now(), segment.id))
-                else:
-                    db.execute("INSERT INTO segments (document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?)",
-                               (identifier, segment.start, segment.end, segment.target, segment.status))
+            db.executemany("UPDATE segments SET start = ?, end = ?, target = ?, status = ?, updated_at = ?"
+                           " WHERE id = ?",
+                           [(s.start, s.end, s.target, int(s.status), now, s.id) for s in keep if s.id])
+            db.executemany("INSERT INTO segments (document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?)",
+                           [(identifier, s.start, s.end, s.target, int(s.status)) for s in keep if not s.id])
 
     def translated_pairs(self) -> list[tuple[str, str, str]]:
         """(document id, source, target) of every translated segment in the library, for fuzzy matches.
@@ -365,18 +385,16 @@ def _writable(path: Path) -> bool:
 
 
 def _migrate(connection: sqlite3.Connection) -> None:
+    """Each migration whole, in one transaction. The script goes to SQLite as it is (``executescript``), not
+    cut at ``;``, which would break a trigger body or a string holding one."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        connection.execute("BEGIN IMMEDIATE")
         try:
-            for statement in script.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {number}")
+            connection.executescript(f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {number};\nCOMMIT;")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise
-        connection.execute("COMMIT")
 
 
 class _FileLock:

@@ -71,6 +71,7 @@ class Document:
     encoding: str
     paragraphs: tuple[Span, ...]
     clauses: tuple[Clause, ...]
+    clause_starts: tuple[int, ...] = ()  # every clause's start, for bisection; filled by ``split``
 
     def clause_text(self, index: int) -> str:
         clause = self.clauses[index]
@@ -227,7 +228,7 @@ def split(loaded: LoadedText | str, encoding: str = "utf-8") -> Document:
             clauses.append(Clause(start, end, len(paragraphs)))
     if clauses:
         paragraphs.append(Span(clauses[paragraph_start_clause].start, clauses[-1].end))
-    return Document(text, encoding, tuple(paragraphs), tuple(clauses))
+    return Document(text, encoding, tuple(paragraphs), tuple(clauses), tuple(clause.start for clause in clauses))
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("STUDYAPP_CONFIG_DIR", str(config))
     monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(_session_cache(tmp_path_factory)))
     monkeypatch.setenv("STUDYAPP_LIBRARY", str(config / "library.sqlite"))
+    monkeypatch.setenv("STUDYAPP_STATE_DIR", str(config / "state"))
     yield
 
 

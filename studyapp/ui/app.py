@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import settings as settings_store
+from .. import timings
 from ..analysis import Analyzer
 from ..dictionary import Dictionary
 from ..errors import LibraryError, StudyAppError
@@ -22,6 +23,7 @@ def _application(offscreen: bool):
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("studyapp")
     app.setOrganizationName("studyapp")
+    timings.mark("Qt up")
     return app
 
 
@@ -92,6 +94,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     apply_theme(app, settings.theme)
     family = ensure_cjk_font()
     analyzer = Analyzer(open_dictionary(interactive))
+    timings.mark("dictionary open")
     window = MainWindow(analyzer, settings, family, open_library(library, interactive))
     return app, window
 

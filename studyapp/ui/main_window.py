@@ -1,43 +1,44 @@
-"""The main window: reader and translation cells in the middle, dictionary and translation help docked, find below."""
+"""The main window: menus and layout. The document's life, words under the pointer, find and replace,
+translating and exchange each live in their own object; this class wires their signals to widgets."""
 
 from __future__ import annotations
 
-import gc
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import settings as settings_store
-from .. import text
+from .. import timings
 from ..analysis import Analyzer, Token
 from ..dictionary import ATTRIBUTION
-from ..document import analyze_all
-from ..errors import StudyAppError
+from ..exchange import FORMATS
 from ..settings import Settings
 from ..store import Library
-from ..translation import open_in_library
-from ..wordinfo import describe
-from .entry_html import word_html
+from .document_session import DocumentSession
+from .exchange_actions import ExchangeActions
+from .find import FindController
 from .find_bar import FindBar
-from .popup import WordPopup
 from .reader import ClauseDelegate, ReaderView
-from .segment_model import SegmentModel
 from .theme import apply_theme
 from .translation_pane import TranslationController
-from .workers import Job, cancel_all, run_job
+from .word_hover import WordHover
+from .workers import cancel_all
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -46,13 +47,7 @@ class MainWindow(QMainWindow):
         self.analyzer = analyzer
         self.settings = settings
         self.library = library
-        self.document: text.Document | None = None
-        self.document_id: str | None = None
-        self.path: Path | None = None
-        self.model: SegmentModel | None = None
-        self._clause_words: list[int] | None = None
-        self._analysis_job: Job | None = None
-        self._html_cache: dict[tuple[str, tuple[str, ...] | None, bool, bool], str] = {}
+        self.session = DocumentSession(library, analyzer, self)
 
         self.delegate = ClauseDelegate(settings, cjk_family)
         self.view = ReaderView(self.delegate, self)
@@ -67,16 +62,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.find_bar)
         self.setCentralWidget(central)
 
-        self.popup = WordPopup(self)
-        self.entry_panel = QTextBrowser(self)
-        self.entry_panel.setOpenExternalLinks(True)
-        self.dock = QDockWidget(self.tr("Dictionary"), self)
-        self.dock.setObjectName("dictionaryDock")
-        self.dock.setWidget(self.entry_panel)
-        self.dock.setMinimumWidth(300)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
-
+        self.hover = WordHover(self, analyzer, settings)
         self.help_label = QLabel(self)
         self.help_label.setWordWrap(True)
         self.help_label.setTextFormat(Qt.TextFormat.RichText)
@@ -88,12 +74,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.help_dock)
         self.help_dock.setVisible(settings.translation_pane)
         self.translator = TranslationController(self.view, self.help_label, self)
-        self.translator.saveFailed.connect(self.show_error)
-        self._progress_timer = QTimer(self)  # typing changes progress on every key: recount at most 4 times a second
-        self._progress_timer.setSingleShot(True)
-        self._progress_timer.setInterval(250)
-        self._progress_timer.timeout.connect(self._update_progress)
-        self.translator.currentChanged.connect(lambda _row: self._update_position())
+        self.finder = FindController(self.find_bar, self.view, self.delegate, self.translator, self)
+        self.exchange = ExchangeActions(self.session, self.translator.save_now, self)
         self._position_timer = QTimer(self)
         self._position_timer.setSingleShot(True)
         self._position_timer.setInterval(1000)
@@ -112,21 +94,78 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
 
         self._build_menus()
-        self.view.wordHovered.connect(self._on_word_hovered)
-        self.view.wordClicked.connect(self._on_word_clicked)
-        self.view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self.find_bar.searchChanged.connect(self._on_search_changed)
-        self.find_bar.findNext.connect(self.find_next)
-        self.find_bar.replaceOne.connect(self.replace_current)
-        self.find_bar.replaceAll.connect(self.replace_all)
-        self.find_bar.closed.connect(self._on_find_closed)
+        self._connect()
         self.setAcceptDrops(True)
-        self._fit_to_screen()
+        self._restore_geometry()
 
-    def _fit_to_screen(self) -> None:
-        screen = QApplication.primaryScreen()
-        area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 860)
-        self.resize(min(1200, area.width() - 40), min(860, area.height() - 40))
+    def _connect(self) -> None:
+        session = self.session
+        session.opened.connect(self._on_opened)
+        session.failed.connect(self.show_error)
+        session.progressChanged.connect(self._update_progress)
+        session.analysisProgress.connect(self._analysis_progress)
+        session.analysisFinished.connect(self._analysis_done)
+        self.translator.saveFailed.connect(self.show_error)
+        self.translator.currentChanged.connect(lambda _row: self._update_position())
+        self.exchange.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.exchange.failed.connect(self.show_error)
+        self.exchange.imported.connect(self._on_imported)
+        self.view.wordHovered.connect(self.hover.on_hovered)
+        self.view.wordClicked.connect(self.hover.on_clicked)
+        self.view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.view.editRequested.connect(self._edit_current)  # Enter on the reader
+
+    # --- what tests and benchmarks read -------------------------------------------------------------------
+    @property
+    def document(self):
+        return self.session.document
+
+    @property
+    def document_id(self) -> str | None:
+        return self.session.document_id
+
+    @property
+    def model(self):
+        return self.session.model
+
+    @property
+    def path(self) -> Path | None:
+        return self.session.path
+
+    @property
+    def popup(self):
+        return self.hover.popup
+
+    @property
+    def dock(self) -> QDockWidget:
+        return self.hover.dock
+
+    @property
+    def entry_panel(self):
+        return self.hover.entry_panel
+
+    def word_html(self, token: Token, full: bool = False) -> str:
+        return self.hover.word_html(token, full)
+
+    def analysis_running(self) -> bool:
+        return self.session.analysis_running()
+
+    # --- geometry -----------------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        """Where the window and its docks were last time; a first start fits the window to the screen."""
+        geometry = QByteArray.fromBase64(self.settings.window_geometry.encode("ascii"))
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            screen = QApplication.primaryScreen()
+            area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 860)
+            self.resize(min(1200, area.width() - 40), min(860, area.height() - 40))
+        state = QByteArray.fromBase64(self.settings.window_state.encode("ascii"))
+        if not state.isEmpty():
+            self.restoreState(state)
+            self.pane_action.setChecked(self.settings.translation_pane)
+
+    def _remember_geometry(self) -> None:
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+        self.settings.window_state = bytes(self.saveState().toBase64()).decode("ascii")
 
     # --- menus --------------------------------------------------------------------------------------------
     def _action(self, menu, label: str, slot, shortcut=None, checked: bool | None = None) -> QAction:
@@ -149,12 +188,11 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("Open the &Sample Text"), lambda: self.open_path(None))
         self._action(file_menu, self.tr("&Library…"), self.show_library, QKeySequence("Ctrl+L"))
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Import Translation…"), self.import_translation)
+        self._action(file_menu, self.tr("&Import Translation…"), self.exchange.choose_import)
         export_menu = file_menu.addMenu(self.tr("&Export Translation"))
-        for fmt, label in (("tmx", "TMX 1.4 (translation memory)…"), ("tsv", "TSV (segment pairs)…"),
-                           ("txt", "Plain text (translation only)…"), ("html", "Bilingual HTML (side by side)…"),
-                           ("docx", "Bilingual Word document (side by side)…")):
-            self._action(export_menu, self.tr(label), lambda _checked=False, f=fmt: self.export_translation(f))
+        for fmt in FORMATS.values():
+            self._action(export_menu, self.tr(fmt.label) + "…",
+                         lambda _checked=False, name=fmt.name: self.exchange.choose_export(name))
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self._refresh_recent_menu()
@@ -174,7 +212,6 @@ class MainWindow(QMainWindow):
         segment_menu = self.menuBar().addMenu(self.tr("&Segment"))
         self._action(segment_menu, self.tr("&Translate This Segment (Enter)"), self._edit_current,
                      QKeySequence(Qt.Key.Key_F2))
-        self.view.editRequested.connect(self._edit_current)  # Enter on the reader
         self._action(segment_menu, self.tr("&Next Segment"), lambda: self.translator.move(1), QKeySequence("Ctrl+Down"))
         self._action(segment_menu, self.tr("&Previous Segment"), lambda: self.translator.move(-1),
                      QKeySequence("Ctrl+Up"))
@@ -211,8 +248,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self._action(view_menu, self.tr("&Next Clause"), lambda: self.view.move_current(1))
         self._action(view_menu, self.tr("&Previous Clause"), lambda: self.view.move_current(-1))
-        self.dock_action = self.dock.toggleViewAction()
-        view_menu.addAction(self.dock_action)
+        view_menu.addAction(self.hover.dock.toggleViewAction())
         view_menu.addAction(self.help_dock.toggleViewAction())
         escape = QAction(self)
         escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
@@ -238,103 +274,67 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str | Path | None) -> bool:
-        """Open a text (the bundled sample for None) into the library; on bad input say why, keep what is open."""
-        from ..paths import default_text
-
-        target = Path(path) if path else default_text()
+        """Open a text (the bundled sample for None); on bad input say why and keep what is open."""
+        self._leave_document()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            opened = open_in_library(self.library, target)
-        except StudyAppError as error:
+            opened = self.session.open_path(path)
+        finally:
             QApplication.restoreOverrideCursor()
-            self.show_error(str(error))
-            return False
-        QApplication.restoreOverrideCursor()
-        self.set_document(opened, target)
-        if path:
-            self.settings.remember(str(target))
+        if opened and path:
+            self.settings.remember(str(Path(path)))
             settings_store.save(self.settings)
             self._refresh_recent_menu()
-        return True
+        return opened
 
     def open_from_library(self, identifier: str) -> None:
-        from ..translation import OpenedDocument
+        self._leave_document()
+        self.session.open_from_library(identifier)
 
-        raw, encoding = self.library.document_text(identifier)
-        document = text.split(raw, encoding)
-        info = self.library.document_info(identifier)
-        self.library.add_document(document, info.title, None)  # marks it opened now
-        source = Path(info.source_path) if info.source_path else Path(info.title)
-        self.set_document(OpenedDocument(identifier, document, self.library.segments(identifier)), source)
-
-    def set_document(self, opened, path: Path) -> None:
-        if self._analysis_job:
-            self._analysis_job.cancel()
+    def _leave_document(self) -> None:
         self.translator.save_now()
         self._save_position()
-        self.popup.hide()
-        self.document, self.document_id, self.path = opened.document, opened.id, path
-        self._clause_words = None
-        old_model = self.model
-        self.model = SegmentModel(self.library, opened, self.analyzer, self)
-        self.model.progressChanged.connect(self._progress_timer.start)
+        self.hover.hide()
+
+    def _on_opened(self) -> None:
+        model = self.session.model
         self.delegate.apply_settings()
-        self.view.setModel(self.model)
-        self.translator.set_model(self.model, self.library.translated_pairs())
-        if old_model is not None:
-            old_model.deleteLater()
+        self.view.setModel(model)
+        self.translator.set_model(model, self.library.translated_pairs())
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
-        info = self.library.document_info(opened.id)
+        info = self.session.info()
         self.sentence_action.blockSignals(True)
         self.sentence_action.setChecked(bool(info) and info.grouping == "sentence")
         self.sentence_action.blockSignals(False)
-        self.view.go_to(min(info.position if info else 0, self.model.rowCount() - 1), center=True)
-        self.setWindowTitle(f"{info.title if info else path.name} — studyapp")
-        self._update_position()
-        self._update_progress()
-        self._start_analysis()
-
-    def _start_analysis(self) -> None:
-        document = self.document
-        analyzer = self.analyzer
-
-        def work(report, cancelled):
-            return [sum(1 for token in tokens if token.kind != "punct")
-                    for _index, tokens in analyze_all(document, analyzer, report, cancelled)]
-
-        self.progress.setRange(0, max(1, len(document.clauses)))
+        self.view.go_to(min(info.position if info else 0, model.rowCount() - 1), center=True)
+        self.setWindowTitle(f"{info.title if info else self.path.name} — studyapp")
+        self.progress.setRange(0, max(1, len(self.document.clauses)))
         self.progress.setValue(0)
         self.progress.show()
-        self._analysis_job = run_job(work, success=self._analysis_done, failure=self.show_error,
-                                     progress=self._analysis_progress)
+        self._update_position()
+        self._update_progress()
+
+    def _on_imported(self) -> None:
+        self.translator.undo_stack.clear()  # the steps before the import no longer apply to what is stored
+        self.translator.set_memory(self.library.translated_pairs())
+        self.model.reload()
 
     def _analysis_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(total)
         self.progress.setValue(done)
 
-    def _analysis_done(self, clause_words: list[int]) -> None:
+    def _analysis_done(self, clauses: int) -> None:
         self.progress.hide()
-        self._analysis_job = None
-        self._clause_words = clause_words
-        # Hundreds of thousands of cached tokens live as long as the app: keep the garbage collector from
-        # walking them again at every later allocation burst (it cost 0.7 s when reopening a novel).
-        gc.freeze()
         self._update_progress()
-        self.statusBar().showMessage(self.tr("Analysed %n clause(s).", "", len(clause_words)), 4000)
-
-    def analysis_running(self) -> bool:
-        return self._analysis_job is not None
+        self.statusBar().showMessage(self.tr("Analysed %n clause(s).", "", clauses), 4000)
 
     def _on_current_changed(self, *_args) -> None:
         self._update_position()
         self._position_timer.start()
 
     def _save_position(self) -> None:
-        if self.model is not None and self.document_id and self.view.currentIndex().isValid():
-            try:
-                self.library.set_position(self.document_id, self.view.currentIndex().row())
-            except Exception:  # noqa: BLE001 - the reading position is a convenience, never worth an error box
-                pass
+        if self.model is not None and self.view.currentIndex().isValid():
+            self.session.save_position(self.view.currentIndex().row())
 
     def _update_position(self, *_args) -> None:
         if not self.document or self.model is None:
@@ -351,50 +351,15 @@ class MainWindow(QMainWindow):
         self.translated_bar.setRange(0, max(1, total))
         self.translated_bar.setValue(done)
         label = self.tr("Translated {0}/{1} segments").format(done, total)
-        if self._clause_words is not None:
-            words_done, words_total = self._word_progress()
-            label += self.tr(" · {0}/{1} words").format(words_done, words_total)
+        words = self.model.word_progress()
+        if words is not None:
+            label += self.tr(" · {0}/{1} words").format(*words)
         self.translated_bar.setFormat(label)
         self.translated_bar.setToolTip(label)
 
-    def _word_progress(self) -> tuple[int, int]:
-        from bisect import bisect_left
-
-        starts = self.model.clause_starts
-        done = total = 0
-        for segment in self.model.segments:
-            first, last = bisect_left(starts, segment.start), bisect_left(starts, segment.end)
-            words = sum(self._clause_words[first:last])
-            total += words
-            done += words if segment.target.strip() else 0
-        return done, total
-
-    # --- words --------------------------------------------------------------------------------------------
-    def word_html(self, token: Token, full: bool = False) -> str:
-        key = (token.text, token.pinyin, self.settings.tone_colors, full)
-        html = self._html_cache.get(key)
-        if html is None:
-            info = describe(token.text, self.analyzer, token.pinyin)
-            html = self._html_cache[key] = word_html(info, self.settings.tone_colors, full)
-            if len(self._html_cache) > 2000:
-                self._html_cache.pop(next(iter(self._html_cache)))
-        return html
-
-    def _on_word_hovered(self, row: int, token: Token | None, box: QRect) -> None:
-        if token is None or token.kind not in ("word",):
-            self.popup.hide()
-            return
-        self.popup.show_word(token.text, self.word_html(token), box)
-
-    def _on_word_clicked(self, row: int, token: Token, box: QRect) -> None:
-        if token.kind != "word":
-            return
-        self.popup.hide()
-        self.entry_panel.setHtml(self.word_html(token, full=True))
-        self.dock.show()
-
+    # --- words and keys -----------------------------------------------------------------------------------
     def _on_scrolled(self) -> None:
-        self.popup.hide()
+        self.hover.hide()
         self.delegate.hovered = None
 
     def dismiss(self) -> None:
@@ -408,77 +373,10 @@ class MainWindow(QMainWindow):
         elif self.dock.isVisible():
             self.dock.hide()
 
-    # --- find ---------------------------------------------------------------------------------------------
-    def _row_text(self, row: int) -> str:
-        return self.model.target(row) if self.find_bar.in_translation() else self.model.source_text(row)
-
-    def _on_search_changed(self, term: str) -> None:
-        in_translation = self.find_bar.in_translation()
-        self.delegate.search_term = "" if in_translation else term
-        self.view.viewport().update()
-        if not term or self.model is None:
-            self.find_bar.count.setText("")
-            return
-        total = sum(self._row_text(row).count(term) for row in range(self.model.rowCount())) if in_translation \
-            else self.document.text.count(term)
-        self.find_bar.count.setText(self.tr("%n match(es)", "", total) if total else self.tr("no match"))
-        if total:
-            self.find_next(0)
-
-    def find_next(self, direction: int) -> None:
-        """Go to the next segment holding the search term (direction 0: the current one counts)."""
-        term = self.find_bar.field.text()
-        if not term or self.model is None:
-            return
-        count = self.model.rowCount()
-        current = max(0, self.view.currentIndex().row())
-        step = -1 if direction < 0 else 1
-        start = current if direction == 0 else current + step
-        for offset in range(count):
-            row = (start + step * offset) % count
-            if term in self._row_text(row):
-                self.view.go_to(row, center=True)
-                return
-
-    def replace_current(self) -> None:
-        """Replace the term in the current segment's translation, then go to the next one holding it."""
-        term, replacement = self.find_bar.field.text(), self.find_bar.replacement.text()
-        row = self.view.currentIndex().row()
-        if term and row >= 0 and term in self.model.target(row):
-            self._replace_in(row, term, replacement)
-        self.find_next(1)
-
-    def replace_all(self) -> None:
-        term, replacement = self.find_bar.field.text(), self.find_bar.replacement.text()
-        if not term or self.model is None:
-            return
-        rows = [row for row in range(self.model.rowCount()) if term in self.model.target(row)]
-        stack = self.translator.undo_stack
-        stack.beginMacro(self.tr("Replace all"))
-        for row in rows:
-            self._replace_in(row, term, replacement)
-        stack.endMacro()
-        self.translator.save_now()
-        self.find_bar.count.setText(self.tr("replaced %n", "", len(rows)))
-
-    def _replace_in(self, row: int, term: str, replacement: str) -> None:
-        from .translation_pane import EditTarget
-
-        segment = self.model.segments[row]
-        stack = self.translator.undo_stack
-        stack.push(EditTarget(self.translator, segment.id, segment.target, segment.target.replace(term, replacement),
-                              mergeable=False))
-        self.translator.save_now()
-
-    def _on_find_closed(self) -> None:
-        self.delegate.search_term = ""
-        self.view.viewport().update()
-        self.view.setFocus()
-
     # --- options ------------------------------------------------------------------------------------------
     def _settings_changed(self, relayout: bool) -> None:
         settings_store.save(self.settings)
-        self._html_cache.clear()
+        self.hover.clear_cache()
         if relayout:
             self.view.relayout()
         else:
@@ -529,9 +427,7 @@ class MainWindow(QMainWindow):
         self.library.set_grouping(self.document_id, "sentence" if on else "clause")
 
     def choose_target_language(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        info = self.library.document_info(self.document_id)
+        info = self.session.info()
         language, ok = QInputDialog.getText(
             self, self.tr("Target language"),
             self.tr("Language of the translation, as a code (en, en-GB, fr, de, ru…), used in TMX exports:"),
@@ -540,7 +436,6 @@ class MainWindow(QMainWindow):
             self.library.set_target_lang(self.document_id, language.strip())
             self.statusBar().showMessage(self.tr("Target language: {0}").format(language.strip()), 3000)
 
-    # --- library and exchange -------------------------------------------------------------------------------
     def show_library(self) -> None:
         from .library_dialog import LibraryDialog
 
@@ -551,55 +446,9 @@ class MainWindow(QMainWindow):
         elif self.document_id and self.library.document_info(self.document_id) is None:
             self.open_path(None)  # the open document was deleted
 
-    def export_translation(self, fmt: str) -> None:
-        from ..translation import export_text
-
-        if self.model is None:
-            return
-        self.translator.save_now()
-        info = self.library.document_info(self.document_id)
-        suggested = str((self.path.parent if self.path and self.path.parent.exists() else Path.home())
-                        / f"{info.title}.{fmt}")
-        out, _ = QFileDialog.getSaveFileName(self, self.tr("Export translation"), suggested, f"*.{fmt}")
-        if not out:
-            return
-        try:
-            Path(out).write_bytes(export_text(self.document, self.model.segments, fmt, info.target_lang, info.title))
-        except (OSError, StudyAppError) as error:
-            self.show_error(self.tr("The translation could not be exported: {0}").format(error))
-            return
-        self.statusBar().showMessage(self.tr("Exported to {0}").format(out), 5000)
-
-    def import_translation(self) -> None:
-        from ..translation import OpenedDocument, apply_import, fill_from_pairs, read_pairs
-
-        if self.model is None:
-            return
-        file, _ = QFileDialog.getOpenFileName(self, self.tr("Import a translation"), str(Path.home()),
-                                              self.tr("Translations (*.tmx *.tsv *.txt *.html *.docx);;All files (*)"))
-        if not file:
-            return
-        self.translator.save_now()
-        opened = OpenedDocument(self.document_id, self.document, self.model.segments)
-        overwrite = False
-        try:
-            if Path(file).suffix.lower() != ".txt":
-                preview = fill_from_pairs(self.document, self.model.segments, read_pairs(Path(file)))
-                if preview.skipped_existing:
-                    overwrite = QMessageBox.question(
-                        self, self.tr("Import"),
-                        self.tr("{0} segments already have a different translation. Replace them?").format(
-                            preview.skipped_existing)) == QMessageBox.StandardButton.Yes
-            result = apply_import(self.library, opened, Path(file), overwrite)
-        except StudyAppError as error:
-            self.show_error(str(error))
-            return
-        self.translator.undo_stack.clear()  # the steps before the import no longer apply to what is stored
-        self.model.reload()
-        self.statusBar().showMessage(self.tr("Filled {0} segments from {1}").format(len(result.filled), file), 6000)
-
     # --- misc ---------------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
+        log.warning("shown to the user: %s", message)
         self.statusBar().showMessage(message, 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("studyapp"), message, QMessageBox.StandardButton.Ok,
                           self)
@@ -623,11 +472,16 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.open_path(files[0]))
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        timings.mark("window shown")
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.translator.save_now()
         self._save_position()
         cancel_all()
-        self.popup.hide()
+        self.session.close()
+        self.hover.hide()
+        self._remember_geometry()
         settings_store.save(self.settings)
         super().closeEvent(event)
-

@@ -1,19 +1,22 @@
 """Rows of the reader: one per segment (a clause, or clauses merged), with its translation and status.
 
-Edits live here in memory at once and reach the library through ``flush`` (the window calls it within a
-second of typing, on leaving a segment and on quit), each in one short transaction.
+Edits live here in memory at once and reach the library through ``flush`` (the translation controller calls it
+within a second of typing, on leaving a segment and on quit), each in one short transaction. Totals (segments
+and words translated) are kept up to date per edit, never recounted over a novel's rows while the user types.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from ..analysis import Analyzer, Token
-from ..store import DONE, DRAFT, UNTRANSLATED, Library, Segment
+from ..analysis import Token
+from ..document import OpenedDocument
+from ..segments import Segment, Status, merge, regroup_by_clause, regroup_by_sentence, split
+from ..store import Library
 from ..text import Document
-from ..translation import OpenedDocument, merge, regroup_by_clause, regroup_by_sentence, split
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -22,16 +25,18 @@ TARGET_ROLE = Qt.ItemDataRole.UserRole + 11
 class SegmentModel(QAbstractListModel):
     progressChanged = Signal()
 
-    def __init__(self, library: Library, opened: OpenedDocument, analyzer: Analyzer, parent=None) -> None:
+    def __init__(self, library: Library, opened: OpenedDocument,
+                 clause_tokens: Callable[[int], tuple[Token, ...]], parent=None) -> None:
         super().__init__(parent)
         self.library = library
         self.document_id = opened.id
         self.document: Document = opened.document
-        self.analyzer = analyzer
+        self._clause_tokens = clause_tokens
         self.segments: list[Segment] = opened.segments
         self._dirty: dict[int, Segment] = {}
-        self.clause_starts = [clause.start for clause in self.document.clauses]
-        self._rows_by_id = {segment.id: row for row, segment in enumerate(self.segments)}
+        self.clause_starts = self.document.clause_starts
+        self._word_prefix: list[int] | None = None  # running sum of words per clause, once analysed
+        self._index_rows()
 
     # --- Qt model -------------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -45,13 +50,17 @@ class SegmentModel(QAbstractListModel):
         if role == TARGET_ROLE:
             return self.segments[index.row()].target
         if role == STATUS_ROLE:
-            return self.segments[index.row()].status
+            return int(self.segments[index.row()].status)
         return None
 
     # --- what the view reads --------------------------------------------------------------------------------
     def row_of(self, segment_id: int) -> int:
         """The row showing a segment, or -1 when merging removed it."""
         return self._rows_by_id.get(segment_id, -1)
+
+    def row_at_offset(self, offset: int) -> int:
+        """The row whose segment holds a text offset (for find)."""
+        return max(0, bisect_right(self._starts, offset) - 1)
 
     def source_text(self, row: int) -> str:
         segment = self.segments[row]
@@ -63,9 +72,24 @@ class SegmentModel(QAbstractListModel):
     def status(self, row: int) -> int:
         return self.segments[row].status
 
+    def clause_range(self, row: int) -> range:
+        segment = self.segments[row]
+        return range(bisect_left(self.clause_starts, segment.start), bisect_left(self.clause_starts, segment.end))
+
     def tokens(self, row: int) -> tuple[Token, ...]:
-        """Read directly by the delegate: a tuple of Python objects does not survive a trip through QVariant."""
-        return self.analyzer.analyze(self.source_text(row))
+        """A segment's tokens are its clauses' tokens (one unit of analysis and one cache, whatever the grouping),
+        with offsets made relative to the segment. Read directly by the delegate: a tuple of Python objects does
+        not survive a trip through QVariant."""
+        start = self.segments[row].start
+        clauses = self.clause_range(row)
+        if len(clauses) == 1 and self.document.clauses[clauses[0]].start == start:
+            return self._clause_tokens(clauses[0])
+        tokens: list[Token] = []
+        for index in clauses:
+            shift = self.document.clauses[index].start - start
+            tokens += [Token(t.start + shift, t.end + shift, t.text, t.kind, t.pinyin)
+                       for t in self._clause_tokens(index)]
+        return tuple(tokens)
 
     def lengths(self) -> list[int]:
         return [segment.end - segment.start for segment in self.segments]
@@ -93,24 +117,21 @@ class SegmentModel(QAbstractListModel):
 
     # --- edits ----------------------------------------------------------------------------------------------
     def set_target(self, row: int, target: str) -> None:
-        segment = self.segments[row]
-        if segment.target == target:
-            return
-        status = segment.status
-        if not target:
-            status = UNTRANSLATED
-        elif status == UNTRANSLATED:
-            status = DRAFT
-        self._replace(row, Segment(segment.id, segment.start, segment.end, target, status))
+        self._replace(row, self.segments[row].with_target(target))
 
     def set_status(self, row: int, status: int) -> None:
-        segment = self.segments[row]
-        if segment.status != status:
-            self._replace(row, Segment(segment.id, segment.start, segment.end, segment.target, status))
+        self._replace(row, self.segments[row].with_status(status))
 
     def _replace(self, row: int, segment: Segment) -> None:
+        old = self.segments[row]
+        if segment == old:
+            return
         self.segments[row] = segment
         self._dirty[segment.id] = segment
+        if old.translated != segment.translated:
+            sign = 1 if segment.translated else -1
+            self._translated += sign
+            self._words_done += sign * self._words_in(segment)
         index = self.index(row, 0)
         self.dataChanged.emit(index, index, [TARGET_ROLE, STATUS_ROLE])
         self.progressChanged.emit()
@@ -140,9 +161,14 @@ class SegmentModel(QAbstractListModel):
     def reload(self) -> None:
         self.beginResetModel()
         self.segments = self.library.segments(self.document_id)
-        self._rows_by_id = {segment.id: row for row, segment in enumerate(self.segments)}
+        self._index_rows()
         self.endResetModel()
         self.progressChanged.emit()
+
+    def _index_rows(self) -> None:
+        self._rows_by_id = {segment.id: row for row, segment in enumerate(self.segments)}
+        self._starts = [segment.start for segment in self.segments]
+        self._recount()
 
     def snapshot(self) -> list[Segment]:
         self.flush()
@@ -177,9 +203,34 @@ class SegmentModel(QAbstractListModel):
             self._restructure(regroup_by_clause(self.document, segments), [])
 
     # --- progress -------------------------------------------------------------------------------------------
+    def set_clause_words(self, clause_words: list[int]) -> None:
+        """Words per clause, from the background analysis: word totals can be shown from now on."""
+        prefix = [0]
+        for count in clause_words:
+            prefix.append(prefix[-1] + count)
+        self._word_prefix = prefix
+        self._recount()
+        self.progressChanged.emit()
+
+    def _words_in(self, segment: Segment) -> int:
+        if self._word_prefix is None:
+            return 0
+        starts, prefix = self.clause_starts, self._word_prefix
+        return prefix[bisect_left(starts, segment.end)] - prefix[bisect_left(starts, segment.start)]
+
+    def _recount(self) -> None:
+        translated = [segment for segment in self.segments if segment.translated]
+        self._translated = len(translated)
+        self._words_done = sum(self._words_in(segment) for segment in translated)
+
     def progress(self) -> tuple[int, int]:
-        done = sum(1 for segment in self.segments if segment.target.strip())
-        return done, len(self.segments)
+        return self._translated, len(self.segments)
+
+    def word_progress(self) -> tuple[int, int] | None:
+        """Words in translated segments and in the whole text, once the text is analysed."""
+        if self._word_prefix is None:
+            return None
+        return self._words_done, self._word_prefix[-1]
 
     def is_done(self, row: int) -> bool:
-        return self.segments[row].status == DONE
+        return self.segments[row].status == Status.DONE

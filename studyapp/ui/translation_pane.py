@@ -13,8 +13,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit
 
-from ..store import DONE, DRAFT, Segment
-from ..translation import TranslationMemory, differences, glossary_hints
+from ..memory import TranslationMemory, differences, glossary_hints
+from ..segments import Segment, Status
 from .segment_model import SegmentModel
 
 SAVE_DELAY_MS = 700
@@ -165,8 +165,11 @@ class TranslationController(QObject):
         self.save_now()
         self.model = model
         self.undo_stack.clear()
-        self.memory = TranslationMemory((source, target) for _doc, source, target in memory_pairs)
+        self.set_memory(memory_pairs)
         self.close_editor()
+
+    def set_memory(self, memory_pairs: list[tuple[str, str, str]]) -> None:
+        self.memory = TranslationMemory((source, target) for _doc, source, target in memory_pairs)
 
     # --- editing --------------------------------------------------------------------------------------------
     def edit(self, row: int) -> None:
@@ -223,7 +226,7 @@ class TranslationController(QObject):
     def confirm_and_next(self) -> None:
         row = self.editing_row()
         if row >= 0 and self.model is not None:
-            self.set_status(row, DONE)
+            self.set_status(row, Status.DONE)
             self.move(1)
 
     def _on_typed(self) -> None:
@@ -246,7 +249,7 @@ class TranslationController(QObject):
         row = self.editing_row()
         row = row if row >= 0 else self.view.currentIndex().row()
         if self.model is not None and row >= 0:
-            self.set_status(row, DRAFT if self.model.is_done(row) else DONE)
+            self.set_status(row, Status.DRAFT if self.model.is_done(row) else Status.DONE)
 
     # --- applied by undo commands ---------------------------------------------------------------------------
     def apply_target(self, segment_id: int, target: str) -> None:

@@ -6,14 +6,17 @@ The job never touches a widget: it gets ``report(done, total)`` and ``cancelled(
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
-from ..errors import StudyAppError
+from ..errors import JobCancelled, StudyAppError
+
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -23,15 +26,20 @@ class _Signals(QObject):
 
 
 class Job(QRunnable):
-    def __init__(self, work: Callable[..., Any]) -> None:
+    def __init__(self, work: Callable[..., Any], name: str = "") -> None:
         super().__init__()
         self.signals = _Signals()
+        self.name = name or getattr(work, "__name__", "job")
         self._work = work
         self._cancel = threading.Event()
+        self.delivery: QObject | None = None  # set by run_job
         self.setAutoDelete(False)
 
     def cancel(self) -> None:
+        """Stop asking for this job's result: it leaves the running set now, and whatever it still reports
+        (progress, a result already queued to the GUI thread) is dropped on arrival."""
         self._cancel.set()
+        _running.discard(self)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -49,9 +57,12 @@ class Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._work(self._report, self.cancelled)
+        except JobCancelled:
+            return
         except StudyAppError as error:
             self._emit(self.signals.failed, str(error))
         except Exception:  # noqa: BLE001 - a bug in a job must reach the user as a message, not kill the app
+            log.exception("job %s failed", self.name)
             self._emit(self.signals.failed, "Unexpected error:\n" + traceback.format_exc(limit=3))
         else:
             if not self.cancelled():
@@ -61,20 +72,51 @@ class Job(QRunnable):
 _running: set[Job] = set()
 
 
+def running_jobs() -> list[Job]:
+    return list(_running)
+
+
+class _Delivery(QObject):
+    """Lives on the GUI thread, so the job's signals reach it queued; drops whatever arrives after
+    ``job.cancel()`` (a stale analysis must not land on the next document)."""
+
+    def __init__(self, job: Job, success, failure, progress) -> None:
+        super().__init__()
+        self.job, self._success, self._failure, self._progress = job, success, failure, progress
+
+    @Slot(int, int)
+    def progressed(self, done: int, total: int) -> None:
+        if self._progress and not self.job.cancelled():
+            self._progress(done, total)
+
+    @Slot(object)
+    def succeeded(self, result) -> None:
+        self._finish(self._success, result)
+
+    @Slot(str)
+    def failed(self, message: str) -> None:
+        self._finish(self._failure, message)
+
+    def _finish(self, callback, value) -> None:
+        if self.job.cancelled():
+            return
+        _running.discard(self.job)
+        if callback is not None:
+            callback(value)
+
+
 def run_job(work: Callable[..., Any], success: Callable[[Any], None] | None = None,
             failure: Callable[[str], None] | None = None,
-            progress: Callable[[int, int], None] | None = None) -> Job:
-    """Start ``work(report, cancelled)`` on the thread pool; callbacks arrive on the GUI thread."""
-    job = Job(work)
+            progress: Callable[[int, int], None] | None = None, name: str = "") -> Job:
+    """Start ``work(report, cancelled)`` on the thread pool; callbacks arrive on the GUI thread, and never
+    after ``job.cancel()``."""
+    job = Job(work, name)
+    job.delivery = _Delivery(job, success, failure, progress)
+    queued = Qt.ConnectionType.QueuedConnection
+    job.signals.progress.connect(job.delivery.progressed, queued)
+    job.signals.succeeded.connect(job.delivery.succeeded, queued)
+    job.signals.failed.connect(job.delivery.failed, queued)
     _running.add(job)
-    if progress:
-        job.signals.progress.connect(progress)
-    if success:
-        job.signals.succeeded.connect(success)
-    if failure:
-        job.signals.failed.connect(failure)
-    job.signals.succeeded.connect(lambda _result: _running.discard(job))
-    job.signals.failed.connect(lambda _message: _running.discard(job))
     QThreadPool.globalInstance().start(job)
     return job
 

@@ -7,9 +7,12 @@ import pytest
 
 from studyapp import store, text
 from studyapp.errors import LibraryError
-from studyapp.store import DONE, DRAFT, UNTRANSLATED, Library
+from studyapp.segments import Status
+from studyapp.store import Library
 
 from ..conftest import DEFAULT_TEXT
+
+UNTRANSLATED, DRAFT, DONE = Status
 
 
 @pytest.fixture

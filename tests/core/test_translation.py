@@ -6,12 +6,18 @@ import sys
 import pytest
 from lxml import etree
 
-from studyapp import text, translation
+from studyapp import document as documents
+from studyapp import exchange, segments, text
+from studyapp import memory as memories
 from studyapp.cli import main
-from studyapp.store import DONE, Library, Segment
-from studyapp.translation import TranslationMemory, export_text, fill_from_pairs, merge, read_pairs, split
+from studyapp.exchange import export_text, fill_from_pairs, read_pairs
+from studyapp.memory import TranslationMemory
+from studyapp.segments import Segment, Status, merge, split
+from studyapp.store import Library
 
 from ..conftest import DEFAULT_TEXT, REPO
+
+DONE = Status.DONE
 
 DTD = REPO / "tests" / "data" / "tmx14.dtd"
 
@@ -19,7 +25,7 @@ DTD = REPO / "tests" / "data" / "tmx14.dtd"
 @pytest.fixture
 def opened(tmp_path):
     library = Library.open(tmp_path / "library.sqlite")
-    document = translation.open_in_library(library, DEFAULT_TEXT)
+    document = documents.open_in_library(library, DEFAULT_TEXT)
     yield library, document
     library.close()
 
@@ -54,13 +60,13 @@ def test_merge_then_split_keeps_every_translated_character(opened):
 def test_sentence_mode_round_trip(opened):
     library, doc = opened
     translate_first(library, doc, 7)
-    keep, removed = translation.regroup_by_sentence(doc.document, doc.segments)
+    keep, removed = segments.regroup_by_sentence(doc.document, doc.segments)
     library.replace_segments(doc.id, keep, removed)
     sentences = library.segments(doc.id)
     first = doc.document.text[sentences[0].start:sentences[0].end]
     assert first.endswith("。") and first.count("，") == 5
     assert len(sentences) < len(doc.segments)
-    library.replace_segments(doc.id, translation.regroup_by_clause(doc.document, sentences), [])
+    library.replace_segments(doc.id, segments.regroup_by_clause(doc.document, sentences), [])
     clauses = library.segments(doc.id)
     assert [(s.start, s.end) for s in clauses] == [(s.start, s.end) for s in doc.segments]
     assert sum(len(s.target) for s in clauses) >= sum(len(s.target) for s in doc.segments)
@@ -75,7 +81,7 @@ def test_fuzzy_match_finds_a_similar_segment_from_any_document():
 
 def test_glossary_hints_from_translated_segments():
     memory = TranslationMemory([("双方重申支持多边主义，", "Both sides reaffirm support for multilateralism,")])
-    hints = translation.glossary_hints(["双方", "多边主义", "的"], memory)
+    hints = memories.glossary_hints(["双方", "多边主义", "的"], memory)
     assert [word for word, _ in hints] == ["双方", "多边主义"]
 
 
@@ -86,7 +92,7 @@ def test_each_export_reimports_to_the_same_pairs(opened, tmp_path, fmt):
     data = export_text(doc.document, doc.segments, fmt, "en")
     out = tmp_path / f"out.{fmt}"
     out.write_bytes(data)
-    exported = [(source, target) for source, target in translation.pairs_of(doc.document, doc.segments) if target]
+    exported = [(source, target) for source, target in exchange.pairs_of(doc.document, doc.segments) if target]
     reread = [(s, t) for s, t in read_pairs(out) if t]
     assert reread == exported
     cleared = [Segment(s.id, s.start, s.end, "", 0) for s in doc.segments]
@@ -115,9 +121,9 @@ def test_plain_text_export_keeps_paragraphs_and_reimports(opened, tmp_path):
     assert len(plain.strip().split("\n")) == len(doc.document.paragraphs)
     file = tmp_path / "translation.txt"
     file.write_text(plain.replace("w", "v"), encoding="utf-8")
-    result = translation.apply_import(library, doc, file)
+    result = exchange.apply_import(library, doc, file)
     assert not result.filled and result.skipped_existing == len(doc.document.paragraphs)
-    result = translation.apply_import(library, doc, file, overwrite=True)
+    result = exchange.apply_import(library, doc, file, overwrite=True)
     assert len(result.filled) >= len(doc.document.paragraphs)
     assert library.segments(doc.id)[0].target.startswith("v")
 
@@ -137,7 +143,7 @@ def test_import_never_overwrites_without_being_told(opened, tmp_path):
     source = doc.document.text[doc.segments[0].start:doc.segments[0].end]
     tsv = tmp_path / "pairs.tsv"
     tsv.write_text(f"source\ttarget\n{source}\tTheirs\n", encoding="utf-8")
-    result = translation.apply_import(library, doc, tsv)
+    result = exchange.apply_import(library, doc, tsv)
     assert result.skipped_existing == 1
     assert library.segments(doc.id)[0].target == "Mine"
 
@@ -173,6 +179,6 @@ def test_command_line_refuses_a_corrupt_library_with_one_line(tmp_path):
 
 
 def test_differences_mark_what_changed_in_the_earlier_source():
-    runs = translation.differences("中俄两国重申，", "中俄双方重申，")
+    runs = memories.differences("中俄两国重申，", "中俄双方重申，")
     assert "".join(run for run, _ in runs) == "中俄双方重申，"
     assert [run for run, changed in runs if changed] == ["双方"]

@@ -8,9 +8,12 @@ import textwrap
 
 from PySide6.QtCore import Qt
 
-from studyapp.store import DONE, Library
+from studyapp.segments import Status
+from studyapp.store import Library
 
 from ..conftest import REPO
+
+DONE = Status.DONE
 
 
 def click_target(window, qtbot, row):

@@ -1,0 +1,38 @@
+"""One log file in the user state directory, for what the user is not shown: swallowed errors, failed jobs,
+messages the window showed. Kept small (rotated at 1 MB, three files)."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+import platformdirs
+
+from .paths import APP_NAME
+
+
+def log_dir() -> Path:
+    return Path(os.environ.get("STUDYAPP_STATE_DIR") or platformdirs.user_state_dir(APP_NAME))
+
+
+def log_path() -> Path:
+    return log_dir() / "studyapp.log"
+
+
+def setup() -> Path | None:
+    """Send the ``studyapp`` loggers to the log file; a folder that cannot be written leaves logging off."""
+    root = logging.getLogger("studyapp")
+    if any(isinstance(handler, logging.handlers.RotatingFileHandler) for handler in root.handlers):
+        return log_path()
+    try:
+        log_dir().mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return log_path()

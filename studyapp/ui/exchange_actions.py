@@ -1,0 +1,151 @@
+"""File > Export and Import Translation: file dialogs, then the work as a background job with progress and
+cancel, so exporting a novel never freezes the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from ..errors import StudyAppError
+from ..exchange import FORMATS, ImportResult, export_text, import_filter, plan_import
+from ..store import Library
+from .document_session import DocumentSession
+from .workers import Job, run_job
+
+
+class ExchangeActions(QObject):
+    message = Signal(str)
+    failed = Signal(str)
+    imported = Signal()  # segments changed in the library: the model must reload
+
+    def __init__(self, session: DocumentSession, save_now, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._save_now = save_now
+        self._parent = parent
+        self.job: Job | None = None
+        self._dialog: QProgressDialog | None = None
+
+    def busy(self) -> bool:
+        return self.job is not None
+
+    # --- export ---------------------------------------------------------------------------------------------
+    def choose_export(self, fmt: str) -> None:
+        session = self.session
+        if session.model is None:
+            return
+        info = session.info()
+        folder = session.path.parent if session.path and session.path.parent.exists() else Path.home()
+        suffix = FORMATS[fmt].suffixes[0]
+        out, _ = QFileDialog.getSaveFileName(self._parent, self.tr("Export translation"),
+                                             str(folder / f"{info.title}{suffix}"), f"*{suffix}")
+        if out:
+            self.export(fmt, Path(out))
+
+    def export(self, fmt: str, out: Path) -> Job | None:
+        """Write the open document's translation to ``out`` in the background."""
+        session = self.session
+        if session.model is None or self.busy():
+            return None
+        self._save_now()
+        info = session.info()
+        document, segments = session.document, list(session.model.segments)
+
+        def work(report, cancelled):
+            data = export_text(document, segments, fmt, info.target_lang, info.title, report, cancelled)
+            try:
+                out.write_bytes(data)
+            except OSError as error:
+                raise StudyAppError(f"{out} cannot be written: {error.strerror}.") from None
+            return out
+
+        return self._start(work, self.tr("Exporting {0}…").format(out.name),
+                           lambda written: self.message.emit(self.tr("Exported to {0}").format(written)),
+                           self.tr("The translation could not be exported: {0}"))
+
+    # --- import ---------------------------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        if self.session.model is None:
+            return
+        file, _ = QFileDialog.getOpenFileName(self._parent, self.tr("Import a translation"), str(Path.home()),
+                                              import_filter())
+        if file:
+            self.import_file(Path(file))
+
+    def import_file(self, file: Path, overwrite: bool | None = None) -> Job | None:
+        """Read and match the file in the background; ask before replacing written translations (unless
+        ``overwrite`` says), then write in the background too, on a connection of its own."""
+        session = self.session
+        if session.model is None or self.busy():
+            return None
+        self._save_now()
+        document, segments = session.document, list(session.model.segments)
+
+        def planned(result: ImportResult) -> None:
+            replace = overwrite
+            if replace is None and result.skipped_existing:
+                replace = QMessageBox.question(
+                    self._parent, self.tr("Import"),
+                    self.tr("{0} segments already have a different translation. Replace them?").format(
+                        result.skipped_existing)) == QMessageBox.StandardButton.Yes
+            self._write(file, document, segments, result, bool(replace))
+
+        return self._start(lambda report, cancelled: plan_import(document, segments, file, False),
+                           self.tr("Reading {0}…").format(file.name), planned, "{0}")
+
+    def _write(self, file: Path, document, segments, planned: ImportResult, overwrite: bool) -> None:
+        library_path = self.session.library.path
+
+        def work(report, cancelled):
+            result = plan_import(document, segments, file, True) if overwrite else planned
+            with Library.connect(library_path) as library:
+                library.fill_segments(result.filled, result.before or {})
+            return result
+
+        def written(result: ImportResult) -> None:
+            self.imported.emit()
+            self.message.emit(self.tr("Filled {0} segments from {1}").format(len(result.filled), file))
+
+        self._start(work, self.tr("Importing {0}…").format(file.name), written, "{0}")
+
+    # --- jobs -----------------------------------------------------------------------------------------------
+    def _start(self, work, label: str, success, failure_format: str) -> Job:
+        dialog = QProgressDialog(label, self.tr("Cancel"), 0, 0, self._parent)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        self._dialog = dialog
+
+        def finish() -> None:
+            self.job = None
+            dialog.reset()
+            dialog.deleteLater()
+            if self._dialog is dialog:
+                self._dialog = None
+
+        def progressed(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+        def succeeded(result) -> None:
+            finish()
+            success(result)
+
+        def failed(message: str) -> None:
+            finish()
+            self.failed.emit(failure_format.format(message))
+
+        job = self.job = run_job(work, succeeded, failed, progressed, name=label)
+
+        def cancel() -> None:
+            job.cancel()
+            finish()
+            self.message.emit(self.tr("Cancelled."))
+
+        dialog.canceled.connect(cancel)
+        return job
+
+    def cancel(self) -> None:
+        if self._dialog is not None:
+            self._dialog.cancel()

@@ -1,0 +1,64 @@
+"""Words under the pointer: the hover popup, and the entry pinned in the Dictionary dock by a click."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, QRect, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser
+
+from ..analysis import Analyzer, Token
+from ..settings import Settings
+from ..wordinfo import describe
+from .entry_html import word_html
+from .popup import WordPopup
+
+HTML_CACHE_SIZE = 2000
+
+
+class WordHover(QObject):
+    """Listens to the reader's ``wordHovered``/``wordClicked``; owns the popup and the Dictionary dock."""
+
+    def __init__(self, window: QMainWindow, analyzer: Analyzer, settings: Settings) -> None:
+        super().__init__(window)
+        self.analyzer = analyzer
+        self.settings = settings
+        self.popup = WordPopup(window)
+        self.entry_panel = QTextBrowser(window)
+        self.entry_panel.setOpenExternalLinks(True)
+        self.dock = QDockWidget(self.tr("Dictionary"), window)
+        self.dock.setObjectName("dictionaryDock")
+        self.dock.setWidget(self.entry_panel)
+        self.dock.setMinimumWidth(300)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self._html: OrderedDict[tuple, str] = OrderedDict()
+
+    def word_html(self, token: Token, full: bool = False) -> str:
+        key = (token.text, token.pinyin, self.settings.tone_colors, full)
+        html = self._html.get(key)
+        if html is None:
+            info = describe(token.text, self.analyzer, token.pinyin)
+            html = self._html[key] = word_html(info, self.settings.tone_colors, full)
+            if len(self._html) > HTML_CACHE_SIZE:
+                self._html.popitem(last=False)
+        return html
+
+    def clear_cache(self) -> None:
+        self._html.clear()
+
+    def on_hovered(self, _row: int, token: Token | None, box: QRect) -> None:
+        if token is None or token.kind != "word":
+            self.popup.hide()
+            return
+        self.popup.show_word(token.text, self.word_html(token), box)
+
+    def on_clicked(self, _row: int, token: Token, _box: QRect) -> None:
+        if token.kind != "word":
+            return
+        self.popup.hide()
+        self.entry_panel.setHtml(self.word_html(token, full=True))
+        self.dock.show()
+
+    def hide(self) -> None:
+        self.popup.hide()
