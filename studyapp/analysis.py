@@ -65,6 +65,9 @@ class Parser(Protocol):
 
     def reading(self, word: str) -> tuple[str, ...]: ...
 
+    def forget(self) -> None:
+        """Drop what was cached for the texts read so far (a document closed)."""
+
 
 class Analyzer:
     """What the rest of the app asks of analysis: a parser's tokens and readings, and the dictionary's senses.
@@ -81,6 +84,9 @@ class Analyzer:
 
     def reading(self, word: str) -> tuple[str, ...]:
         return self.parser.reading(word)
+
+    def forget(self) -> None:
+        self.parser.forget()
 
     def definitions(self, token: Token) -> list[str]:
         """What the word means here: the senses of its entries read as in this context, else all of them."""
@@ -102,6 +108,9 @@ class JiebaParser:
 
     def tokens(self, clause: str) -> tuple[Token, ...]:
         return _read_in_construction(tuple(self._tokens(clause)))
+
+    def forget(self) -> None:
+        self._reading_cache = {}  # a new dict, not clear(): a job still finishing may be writing to the old one
 
     def _tokens(self, clause: str):
         for run_start, run_end, cjk in _runs(clause):

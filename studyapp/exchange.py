@@ -218,21 +218,29 @@ class _TableReader(HTMLParser):
 
 
 def _docx_rows(data: bytes, path: Path) -> list[tuple[str, str]]:
-    """The first two cells of every table row, read from the XML in one pass (``row.cells`` is quadratic)."""
+    """The first two cells of every table row, read from the XML in one pass (``row.cells`` walks the whole
+    table for every row, and ``Paragraph.text`` builds an object per run)."""
     import docx
     from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
 
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as error:  # noqa: BLE001 - python-docx raises zipfile's, lxml's and its own errors
         raise ExchangeError(f"{path} is not a readable DOCX file: {error}") from None
+    w_tc, w_p, w_t = qn("w:tc"), qn("w:p"), qn("w:t")
+    breaks = {qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:tab"): "\t"}
+    wanted = (w_t, *breaks)
+
+    def cell_text(cell) -> str:
+        return "\n".join("".join((node.text or "") if node.tag == w_t else breaks[node.tag]
+                                  for node in paragraph.iter(*wanted))
+                         for paragraph in cell.iterchildren(w_p))
+
     rows = []
     for tr in body.iter(qn("w:tr")):
-        cells = tr.findall(qn("w:tc"))
+        cells = tr.findall(w_tc)
         if len(cells) >= 2:
-            texts = ["\n".join(Paragraph(p, None).text for p in cell.iterchildren(qn("w:p"))) for cell in cells[:2]]
-            rows.append((texts[0], texts[1]))
+            rows.append((cell_text(cells[0]), cell_text(cells[1])))
     return rows
 
 

@@ -7,8 +7,10 @@ The window talks to it through signals; it owns no widget. One unit of analysis 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
+import sys
 from collections import OrderedDict
 from pathlib import Path
 
@@ -34,6 +36,17 @@ DOCUMENT_MILESTONES = ("document decoded and split", "stored", "first paint", "p
 
 def load_and_split(path: Path) -> Document:
     return split_text(load(path))
+
+
+def release_memory() -> None:
+    """Collect, then hand freed heap back to the system (glibc keeps it otherwise, and the process would stay
+    as large as the largest text it ever opened)."""
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
 
 
 class ClauseCache:
@@ -153,7 +166,9 @@ class DocumentSession(QObject):
         self.clauses = None
         self.document = None
         self.document_id = None
-        gc.collect()
+        if old is not None:
+            self.analyzer.forget()
+            release_memory()
         return old
 
     def save(self) -> None:

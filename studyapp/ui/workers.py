@@ -40,6 +40,8 @@ class Job(QRunnable):
         (progress, a result already queued to the GUI thread) is dropped on arrival."""
         self._cancel.set()
         _running.discard(self)
+        if self.delivery is not None:
+            self.delivery.release()
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -55,8 +57,9 @@ class Job(QRunnable):
             self._cancel.set()
 
     def run(self) -> None:
+        work, self._work = self._work, None  # the job's closure holds its whole input (a novel): let it go after
         try:
-            result = self._work(self._report, self.cancelled)
+            result = work(self._report, self.cancelled)
         except JobCancelled:
             return
         except StudyAppError as error:
@@ -101,8 +104,14 @@ class _Delivery(QObject):
         if self.job.cancelled():
             return
         _running.discard(self.job)
+        self.release()
         if callback is not None:
             callback(value)
+
+    def release(self) -> None:
+        """Drop the callbacks: their closures refer back to the job, a cycle through Qt wrappers that Python's
+        collector does not break, which kept every closed document's text alive."""
+        self._success = self._failure = self._progress = None
 
 
 def run_job(work: Callable[..., Any], success: Callable[[Any], None] | None = None,
