@@ -24,8 +24,12 @@ def log_path() -> Path:
 def setup() -> Path | None:
     """Send the ``studyapp`` loggers to the log file; a folder that cannot be written leaves logging off."""
     root = logging.getLogger("studyapp")
-    if any(isinstance(handler, logging.handlers.RotatingFileHandler) for handler in root.handlers):
-        return log_path()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            if handler.baseFilename == str(log_path().resolve()):
+                return log_path()
+            root.removeHandler(handler)  # the state folder changed (tests do this)
+            handler.close()
     try:
         log_dir().mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=3,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import settings as settings_store
-from .. import timings
+from .. import logs, timings
 from ..analysis import Analyzer
 from ..dictionary import Dictionary
 from ..errors import LibraryError, StudyAppError
@@ -90,6 +90,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     from .theme import apply_theme
 
     app = _application(offscreen=False)
+    logs.setup()
     settings = settings_store.load()
     apply_theme(app, settings.theme)
     family = ensure_cjk_font()

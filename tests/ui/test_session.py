@@ -1,0 +1,260 @@
+"""The document's life in the window: jobs that belong to it, memory that comes back, work done in the
+background, and a library that two processes never write under each other."""
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+from PySide6.QtCore import QThreadPool
+
+from studyapp.store import Library
+from studyapp.ui.app import build_window
+from studyapp.ui.document_session import count_words
+from studyapp.ui.workers import run_job, running_jobs
+
+from ..conftest import CORPUS, DEFAULT_TEXT, REPO
+
+
+def _words(window):
+    return sum(count_words(window.document, window.analyzer, lambda *_: None, lambda: False))
+
+
+def test_a_finished_but_undelivered_analysis_never_lands_on_the_next_document(qtbot, tmp_path):
+    """Open a text, let its job finish in its thread before the window hears of it, open another: the first
+    result is dropped, the second document is shown as analysing, and its totals are its own."""
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    window.open_path(None)
+    QThreadPool.globalInstance().waitForDone(20000)  # the result is queued, not yet delivered
+    other = tmp_path / "other.txt"
+    other.write_text("这是另一篇很短的文字。\n它只有三句话。\n第三句。", encoding="utf-8")
+    window.open_path(other)
+    assert window.analysis_running()
+    qtbot.wait(50)  # the first document's queued result arrives now, and must be dropped
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    _done, total = window.model.word_progress()
+    assert total == _words(window)
+    assert f"0/{total} words" in window.translated_bar.format()
+    window.library.close()
+
+
+def test_a_cancelled_job_leaves_the_running_set_and_never_reports(qtbot):
+    started, release = threading.Event(), threading.Event()
+    delivered = []
+
+    def work(report, cancelled):
+        started.set()
+        release.wait(5)
+        report(1, 1)
+        return "stale"
+
+    job = run_job(work, success=delivered.append, failure=delivered.append, progress=lambda *a: delivered.append(a))
+    assert started.wait(5) and job in running_jobs()
+    job.cancel()
+    assert job not in running_jobs()
+    release.set()
+    QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(50)
+    assert delivered == []
+
+
+def test_merged_segments_read_their_clauses_from_the_one_cache(window, qtbot):
+    first, second = window.model.tokens(0), window.model.tokens(1)
+    misses = window.session.clauses.misses
+    window.view.go_to(0)
+    window.merge_segment()
+    merged = window.model.tokens(0)
+    offset = len(window.document.clause_text(0))
+    assert merged[:len(first)] == first
+    assert [(t.start - offset, t.text) for t in merged[len(first):]] == [(t.start, t.text) for t in second]
+    assert window.session.clauses.misses == misses  # no clause was analysed again for the merged row
+
+
+def test_export_runs_in_the_background_and_writes_the_file(window, qtbot, tmp_path):
+    out = tmp_path / "statement.docx"
+    job = window.exchange.export("docx", out)
+    assert job is not None and window.exchange.busy()
+    qtbot.waitUntil(lambda: not window.exchange.busy(), timeout=20000)
+    assert out.stat().st_size > 0
+    from studyapp.exchange import read_pairs
+
+    assert len(read_pairs(out)) == window.model.rowCount()
+
+
+def test_import_in_the_window_runs_in_the_background_and_fills_segments(window, qtbot, tmp_path):
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text(f"{window.model.source_text(0)}\tFirst\n{window.model.source_text(2)}\tThird\n", encoding="utf-8")
+    window.exchange.import_file(tsv)
+    qtbot.waitUntil(lambda: window.model.target(2) == "Third", timeout=20000)
+    assert window.model.target(0) == "First"
+    qtbot.waitUntil(lambda: "2/128" in window.translated_bar.format(), timeout=2000)
+    with Library.open(window.library.path) as other:
+        assert [s.target for s in other.segments(window.document_id)][:3] == ["First", "", "Third"]
+
+
+def test_window_size_and_docks_are_remembered(qtbot):
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    window.open_path(None)
+    window.show()
+    window.resize(700, 500)
+    window.help_dock.hide()
+    window.close()
+    window.library.close()
+    _app, again = build_window(None)
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (700, 500)
+    assert not again.help_dock.isVisible()
+    again.close()
+    again.library.close()
+
+
+def test_the_word_style_hook_marks_words_as_the_caller_says(window, qtbot):
+    from PySide6.QtGui import QColor, QImage
+
+    from studyapp.ui.reader import WordStyle
+
+    asked = []
+
+    def style(row, token):
+        asked.append(token.text)
+        return WordStyle(background=QColor("#00ff00")) if token.text == "中俄" else None
+
+    window.delegate.set_word_style(style)
+    window.view.go_to(0)
+    image = QImage(window.view.viewport().size(), QImage.Format.Format_RGB32)
+    window.view.viewport().render(image)
+    assert "中俄" in asked
+    greens = sum(1 for x in range(0, image.width(), 2) for y in range(0, 120, 2)
+                 if image.pixelColor(x, y).green() > 200 and image.pixelColor(x, y).red() < 60)
+    assert greens > 20
+
+
+def test_a_message_shown_to_the_user_is_also_in_the_log(window, tmp_path):
+    from studyapp import logs
+
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    assert not window.open_path(bad)
+    for handler in __import__("logging").getLogger("studyapp").handlers:
+        handler.flush()
+    assert "empty" in logs.log_path().read_text(encoding="utf-8")
+
+
+MEMORY_SCRIPT = textwrap.dedent("""
+    import os, sys, time
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from pathlib import Path
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from studyapp.ui.app import build_window
+    from studyapp.ui.document_session import release_memory
+
+    def rss():
+        for line in open("/proc/self/status"):
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+
+    app, window = build_window(None)
+    window.show()
+
+    def settle():
+        # what the event loop does between user actions: deliver results, delete what was let go
+        app.processEvents()
+        while window.analysis_running():
+            app.processEvents()
+            time.sleep(0.01)
+        app.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        release_memory()
+
+    window.open_path(None); settle()
+    before = rss()
+    window.open_path(Path(sys.argv[1])); settle()
+    opened = rss()
+    window.open_path(None); settle()
+    print(before, opened, rss())
+""")
+
+
+def test_memory_comes_back_when_the_novel_is_closed(tmp_path):
+    import pytest
+
+    novel = CORPUS / "水浒传.txt"
+    if not novel.exists() or not os.path.exists("/proc/self/status"):
+        pytest.skip("needs the corpus and /proc")
+    completed = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT, str(novel)], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "STUDYAPP_LIBRARY": str(tmp_path / "library.sqlite"), "PYTHONPATH": str(REPO)})
+    assert completed.returncode == 0, completed.stderr
+    before, opened, after = (float(x) for x in completed.stdout.split())
+    assert opened > before + 30  # the novel really was open
+    assert opened < 450, f"the novel open took {opened:.0f} MB"
+    assert after - before < 50, f"{before:.0f} MB before the novel, {after:.0f} MB after closing it"
+
+
+HOLD_SCRIPT = textwrap.dedent("""
+    import os, sys, time
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from studyapp.ui.app import build_window
+    app, window = build_window(None)
+    window.open_path(None)
+    window.show()
+    app.processEvents()
+    print("READY", flush=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+""")
+
+
+def test_the_command_line_never_imports_under_an_open_window(tmp_path):
+    """A window holds its own copy of the segments; an import written under it would be shown stale and
+    overwritten by the next merge. The command line refuses, and exporting still works."""
+    library = tmp_path / "library.sqlite"
+    environment = {**os.environ, "STUDYAPP_LIBRARY": str(library), "PYTHONPATH": str(REPO)}
+    window = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=environment)
+    try:
+        assert window.stdout.readline().strip() == "READY", window.stderr.read()
+        with Library.open(library) as reader:
+            document = reader.documents()[0]
+            first = reader.segments(document.id)[0]
+            source = reader.document_text(document.id)[0][first.start:first.end]
+        tsv = tmp_path / "pairs.tsv"
+        tsv.write_text(f"{source}\tImported\n", encoding="utf-8")
+        imported = subprocess.run([sys.executable, "-m", "studyapp", "import", str(DEFAULT_TEXT), str(tsv)],
+                                  capture_output=True, text=True, env=environment, timeout=120)
+        assert imported.returncode == 2
+        assert "open in a studyapp window" in imported.stderr and "Traceback" not in imported.stderr
+        exported = subprocess.run([sys.executable, "-m", "studyapp", "export", str(DEFAULT_TEXT), "--format", "tsv",
+                                   "--out", str(tmp_path / "out.tsv")], capture_output=True, text=True,
+                                  env=environment, timeout=120)
+        assert exported.returncode == 0, exported.stderr
+    finally:
+        window.kill()
+        window.wait(10)
+    with Library.open(library) as reader:
+        assert reader.segments(reader.documents()[0].id)[0].target == ""
+    imported = subprocess.run([sys.executable, "-m", "studyapp", "import", str(DEFAULT_TEXT), str(tsv)],
+                              capture_output=True, text=True, env=environment, timeout=120)
+    assert imported.returncode == 0, imported.stderr  # once the window is gone, the import goes through
+
+
+def test_timings_report_each_start_up_milestone_in_order(tmp_path):
+    started = time.time()
+    completed = subprocess.run(
+        [sys.executable, "-m", "studyapp", "--timings", "--screenshot", str(tmp_path / "shot.png")],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert completed.returncode == 0, completed.stderr
+    marks = [line.split(" ms ", 1) for line in completed.stderr.splitlines() if line.startswith("studyapp-timing:")]
+    names = [name for _ms, name in marks]
+    expected = ["Qt up", "dictionary open", "document decoded and split", "stored", "first paint", "page analysed"]
+    assert [name for name in names if name in expected] == expected
+    milliseconds = [float(ms.split()[-1]) for ms, _name in marks]
+    assert milliseconds == sorted(milliseconds)
+    assert 0 < milliseconds[0] < (time.time() - started) * 1000
