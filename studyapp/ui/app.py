@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from .. import settings as settings_store
 from .. import logs, timings
+from .. import settings as settings_store
 from ..analysis import Analyzer
 from ..dictionary import Dictionary
 from ..errors import LibraryError, StudyAppError
