@@ -120,3 +120,18 @@ def regroup_by_sentence(document: Document, segments: list[Segment]) -> tuple[li
 def regroup_by_clause(document: Document, segments: list[Segment]) -> list[Segment]:
     """Every segment split back into clauses (translations stay on each segment's first clause)."""
     return [part for segment in segments for part in split(document, segment)]
+
+
+def paragraph_starts(document: Document, segments: list[Segment]) -> list[bool]:
+    """For every segment at once, whether it begins a paragraph (one walk, not a search per segment)."""
+    clauses = document.clauses
+    flags = []
+    position = 0
+    previous = None
+    for segment in segments:
+        while position + 1 < len(clauses) and clauses[position + 1].start <= segment.start:
+            position += 1
+        paragraph = clauses[position].paragraph
+        flags.append(paragraph != previous)
+        previous = paragraph
+    return flags

@@ -12,6 +12,7 @@ import gc
 import logging
 import sys
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,12 +20,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from .. import timings
 from ..analysis import Analyzer, Token
 from ..document import OpenedDocument
-from ..errors import StudyAppError
+from ..errors import JobCancelled
+from ..memory import TranslationMemory
+from ..segments import paragraph_starts
 from ..store import DocumentInfo, Library
 from ..text import Document, load
 from ..text import split as split_text
 from .segment_model import SegmentModel
-from .workers import Job, run_job
+from .workers import Job, run_and_wait, run_job
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,27 @@ def count_words(document: Document, analyzer: Analyzer, report, cancelled) -> li
     return counts
 
 
+@dataclass
+class Opening:
+    """Everything an opening job prepares off the GUI thread."""
+
+    opened: OpenedDocument
+    path: Path
+    info: DocumentInfo
+    memory: TranslationMemory
+    shape: tuple[list[int], list[bool]]  # row lengths and paragraph starts, for the view's first estimate
+
+
+def _opening(library: Library, identifier: str, document: Document, path: Path, cancelled) -> Opening:
+    segments = library.segments(identifier)
+    if cancelled():
+        raise JobCancelled("A newer opening took over.")
+    memory = TranslationMemory((source, target) for _doc, source, target in library.translated_pairs())
+    shape = ([segment.end - segment.start for segment in segments], paragraph_starts(document, segments))
+    return Opening(OpenedDocument(identifier, document, segments), path, library.document_info(identifier), memory,
+                   shape)
+
+
 class DocumentSession(QObject):
     opened = Signal()  # a new document (and model) is in place
     analysisProgress = Signal(int, int)
@@ -105,51 +129,103 @@ class DocumentSession(QObject):
         self.model: SegmentModel | None = None
         self.clauses: ClauseCache | None = None
         self._analysis_job: Job | None = None
+        self._open_job: Job | None = None
+        self.memory = TranslationMemory([])
+        self._info: DocumentInfo | None = None
         self._progress_timer = QTimer(self)  # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(250)
         self._progress_timer.timeout.connect(self.progressChanged)
+        self._position = -1
+        self._position_timer = QTimer(self)  # the reading position is saved a second after the reader stops
+        self._position_timer.setSingleShot(True)
+        self._position_timer.setInterval(1000)
+        self._position_timer.timeout.connect(lambda: self.save_position(self._position))
 
     # --- opening --------------------------------------------------------------------------------------------
     def open_path(self, path: str | Path | None) -> bool:
-        """Open a text (the bundled sample for None) into the library; on bad input say why, keep what is open."""
+        """Open a text (the bundled sample for None) into the library; on bad input say why, keep what is open.
+
+        Decoding, splitting, storing and reading back run as a job while the event loop goes on (the window
+        paints and answers), so a novel opens without freezing it; callers still get the outcome on return."""
         from ..paths import default_text
 
         target = Path(path) if path else default_text()
         timings.reset(DOCUMENT_MILESTONES)
-        try:
+        library_path = self.library.path
+
+        def work(_report, cancelled) -> Opening:
             document = load_and_split(target)
             timings.mark("document decoded and split")
-            identifier = self.library.add_document(document, target.stem, str(target.resolve()))
-            opened = OpenedDocument(identifier, document, self.library.segments(identifier))
-        except StudyAppError as error:
-            self.failed.emit(str(error))
+            with Library.connect(library_path) as library:
+                identifier = library.add_document(document, target.stem, str(target.resolve()))
+                timings.mark("stored")
+                return _opening(library, identifier, document, target, cancelled)
+
+        return self._open(work)
+
+    def open_from_library(self, identifier: str) -> bool:
+        library_path = self.library.path
+
+        def work(_report, cancelled) -> Opening:
+            with Library.connect(library_path) as library:
+                raw, encoding = library.document_text(identifier)
+                document = split_text(raw, encoding)
+                info = library.document_info(identifier)
+                library.add_document(document, info.title, None)  # marks it opened now
+                source = Path(info.source_path) if info.source_path else Path(info.title)
+                return _opening(library, identifier, document, source, cancelled)
+
+        return self._open(work)
+
+    def _open(self, work) -> bool:
+        """Run an opening job while the event loop goes on; a newer opening or closing the window cancels it."""
+        self.cancel_opening()
+        job, outcome = run_and_wait(work, name="open", started=self._started_opening)
+        if self._open_job is job:
+            self._open_job = None
+        if "error" in outcome:
+            self.failed.emit(str(outcome["error"]))
             return False
-        timings.mark("stored")
-        self._set_document(opened, target)
+        if "result" not in outcome or job.cancelled():
+            return False
+        self._set_document(outcome["result"])
         return True
 
-    def open_from_library(self, identifier: str) -> None:
-        raw, encoding = self.library.document_text(identifier)
-        document = split_text(raw, encoding)
-        info = self.library.document_info(identifier)
-        self.library.add_document(document, info.title, None)  # marks it opened now
-        source = Path(info.source_path) if info.source_path else Path(info.title)
-        self._set_document(OpenedDocument(identifier, document, self.library.segments(identifier)), source)
+    def _started_opening(self, job: Job) -> None:
+        self._open_job = job
 
-    def _set_document(self, opened: OpenedDocument, path: Path) -> None:
+    def cancel_opening(self) -> None:
+        if self._open_job is not None:
+            self._open_job.cancel()
+            self._open_job = None
+
+    def opening(self) -> bool:
+        return self._open_job is not None
+
+    def _set_document(self, opening: Opening) -> None:
         old_model = self.close()
-        self.document, self.document_id, self.path = opened.document, opened.id, path
+        opened = opening.opened
+        self.document, self.document_id, self.path = opened.document, opened.id, opening.path
+        self.memory = opening.memory
         self.clauses = ClauseCache(opened.document, self.analyzer)
         self.model = SegmentModel(self.library, opened, self.clauses, self)
+        self.model.set_shape(*opening.shape)
         self.model.progressChanged.connect(self._progress_timer.start)
+        self._info = opening.info
         self.opened.emit()
         if old_model is not None:
             old_model.deleteLater()
         self._start_analysis()
 
     def info(self) -> DocumentInfo | None:
+        """The document's row in the library as it is now (title, target language, grouping)."""
         return self.library.document_info(self.document_id) if self.document_id else None
+
+    @property
+    def opened_info(self) -> DocumentInfo | None:
+        """The same, as read while opening (off the GUI thread)."""
+        return self._info
 
     # --- closing --------------------------------------------------------------------------------------------
     def close(self) -> SegmentModel | None:
@@ -180,7 +256,12 @@ class DocumentSession(QObject):
             log.exception("saving on close failed")
             self.failed.emit(f"Your translation could not be saved: {error}")
 
+    def position_changed(self, row: int) -> None:
+        self._position = row
+        self._position_timer.start()
+
     def save_position(self, row: int) -> None:
+        self._position_timer.stop()
         if self.document_id and row >= 0:
             try:
                 self.library.set_position(self.document_id, row)

@@ -6,17 +6,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRect, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -33,8 +30,10 @@ from .exchange_actions import ExchangeActions
 from .find import FindController
 from .find_bar import FindBar
 from .reader import ClauseDelegate, ReaderView
-from .theme import apply_theme
-from .translation_pane import TranslationController
+from .segment_actions import SegmentActions
+from .status_bar import DocumentStatus
+from .translation_pane import TranslationController, help_dock
+from .view_options import ViewOptions
 from .word_hover import WordHover
 from .workers import cancel_all
 
@@ -48,6 +47,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.library = library
         self.session = DocumentSession(library, analyzer, self)
+        self.options = ViewOptions(settings, self)
 
         self.delegate = ClauseDelegate(settings, cjk_family)
         self.view = ReaderView(self.delegate, self)
@@ -63,51 +63,33 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.hover = WordHover(self, analyzer, settings)
-        self.help_label = QLabel(self)
-        self.help_label.setWordWrap(True)
-        self.help_label.setTextFormat(Qt.TextFormat.RichText)
-        self.help_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.help_label.setContentsMargins(8, 4, 8, 4)
-        self.help_dock = QDockWidget(self.tr("Translation help"), self)
-        self.help_dock.setObjectName("translationHelpDock")
-        self.help_dock.setWidget(self.help_label)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.help_dock)
+        self.help_dock, self.help_label = help_dock(self)
         self.help_dock.setVisible(settings.translation_pane)
         self.translator = TranslationController(self.view, self.help_label, self)
         self.finder = FindController(self.find_bar, self.view, self.delegate, self.translator, self)
         self.exchange = ExchangeActions(self.session, self.translator.save_now, self)
-        self._position_timer = QTimer(self)
-        self._position_timer.setSingleShot(True)
-        self._position_timer.setInterval(1000)
-        self._position_timer.timeout.connect(self._save_position)
 
-        self.position_label = QLabel(self)
-        self.translated_bar = QProgressBar(self)
-        self.translated_bar.setMinimumWidth(300)
-        self.translated_bar.setTextVisible(True)
-        self.progress = QProgressBar(self)
-        self.progress.setMaximumWidth(220)
-        self.progress.setFormat(self.tr("Analysing %p%"))
-        self.progress.hide()
-        self.statusBar().addWidget(self.position_label, 1)
-        self.statusBar().addPermanentWidget(self.translated_bar)
-        self.statusBar().addPermanentWidget(self.progress)
+        self.status = DocumentStatus(self.statusBar(), self.session, self.view)
+        self.segment_actions = SegmentActions(self.session, self.view, self.translator, self)
 
         self._build_menus()
         self._connect()
         self.setAcceptDrops(True)
-        self._restore_geometry()
+        self.options.restore_window(self)
+        if not self.settings.translation_pane:
+            self.help_dock.hide()
 
     def _connect(self) -> None:
         session = self.session
         session.opened.connect(self._on_opened)
         session.failed.connect(self.show_error)
-        session.progressChanged.connect(self._update_progress)
-        session.analysisProgress.connect(self._analysis_progress)
-        session.analysisFinished.connect(self._analysis_done)
         self.translator.saveFailed.connect(self.show_error)
-        self.translator.currentChanged.connect(lambda _row: self._update_position())
-        self.exchange.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.translator.currentChanged.connect(self.status.update_position)
+        self.options.changed.connect(self._on_options_changed)
+        self.options.paneToggled.connect(self.help_dock.setVisible)
+        self.options.paneToggled.connect(lambda _on: self.translator.close_editor())
+        for messenger in (self.exchange, self.segment_actions, self.options):
+            messenger.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.exchange.failed.connect(self.show_error)
         self.exchange.imported.connect(self._on_imported)
         self.view.wordHovered.connect(self.hover.on_hovered)
@@ -133,6 +115,17 @@ class MainWindow(QMainWindow):
         return self.session.path
 
     @property
+    def translated_bar(self):
+        return self.status.translated_bar
+
+    @property
+    def position_label(self):
+        return self.status.position_label
+
+    def merge_segment(self) -> None:
+        self.segment_actions.merge()
+
+    @property
     def popup(self):
         return self.hover.popup
 
@@ -149,23 +142,6 @@ class MainWindow(QMainWindow):
 
     def analysis_running(self) -> bool:
         return self.session.analysis_running()
-
-    # --- geometry -----------------------------------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        """Where the window and its docks were last time; a first start fits the window to the screen."""
-        geometry = QByteArray.fromBase64(self.settings.window_geometry.encode("ascii"))
-        if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            screen = QApplication.primaryScreen()
-            area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 860)
-            self.resize(min(1200, area.width() - 40), min(860, area.height() - 40))
-        state = QByteArray.fromBase64(self.settings.window_state.encode("ascii"))
-        if not state.isEmpty():
-            self.restoreState(state)
-            self.pane_action.setChecked(self.settings.translation_pane)
-
-    def _remember_geometry(self) -> None:
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
-        self.settings.window_state = bytes(self.saveState().toBase64()).decode("ascii")
 
     # --- menus --------------------------------------------------------------------------------------------
     def _action(self, menu, label: str, slot, shortcut=None, checked: bool | None = None) -> QAction:
@@ -220,11 +196,12 @@ class MainWindow(QMainWindow):
         self._action(segment_menu, self.tr("Mark as &Done / Draft"), self.translator.toggle_done,
                      QKeySequence("Ctrl+Shift+D"))
         segment_menu.addSeparator()
-        self._action(segment_menu, self.tr("&Merge with Next"), self.merge_segment, QKeySequence("Ctrl+M"))
-        self._action(segment_menu, self.tr("&Split into Clauses"), self.split_segment, QKeySequence("Ctrl+Shift+M"))
-        self.sentence_action = self._action(segment_menu, self.tr("Group by &Sentence"), self.group_by_sentence,
+        actions = self.segment_actions
+        self._action(segment_menu, self.tr("&Merge with Next"), actions.merge, QKeySequence("Ctrl+M"))
+        self._action(segment_menu, self.tr("&Split into Clauses"), actions.split, QKeySequence("Ctrl+Shift+M"))
+        self.sentence_action = self._action(segment_menu, self.tr("Group by &Sentence"), actions.group_by_sentence,
                                             None, False)
-        self._action(segment_menu, self.tr("Target &Language…"), self.choose_target_language)
+        self._action(segment_menu, self.tr("Target &Language…"), actions.choose_target_language)
         segment_menu.addSeparator()
         for number in (1, 2, 3):
             self._action(segment_menu, self.tr("Insert Fuzzy Match {0}").format(number),
@@ -232,18 +209,18 @@ class MainWindow(QMainWindow):
                          QKeySequence(f"Ctrl+{number}"))
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
-        self.pane_action = self._action(view_menu, self.tr("T&ranslation Pane"), self.set_translation_pane,
+        self.pane_action = self._action(view_menu, self.tr("T&ranslation Pane"), self.options.set_translation_pane,
                                         QKeySequence("Ctrl+Shift+T"), self.settings.translation_pane)
-        self.ruby_action = self._action(view_menu, self.tr("&Pinyin Above Words"), self.set_ruby,
+        self.ruby_action = self._action(view_menu, self.tr("&Pinyin Above Words"), self.options.set_ruby,
                                         QKeySequence("Ctrl+P"), self.settings.ruby)
-        self.tone_action = self._action(view_menu, self.tr("&Tone Colours"), self.set_tone_colors,
+        self.tone_action = self._action(view_menu, self.tr("&Tone Colours"), self.options.set_tone_colors,
                                         QKeySequence("Ctrl+T"), self.settings.tone_colors)
-        self.dark_action = self._action(view_menu, self.tr("&Dark Theme"), self.set_dark,
+        self.dark_action = self._action(view_menu, self.tr("&Dark Theme"), self.options.set_dark,
                                         QKeySequence("Ctrl+D"), self.settings.theme == "dark")
         view_menu.addSeparator()
-        self._action(view_menu, self.tr("Zoom &In"), lambda: self.zoom(1),
+        self._action(view_menu, self.tr("Zoom &In"), lambda: self.options.zoom(1),
                      [QKeySequence("Ctrl+="), QKeySequence("Ctrl++"), QKeySequence.StandardKey.ZoomIn])
-        self._action(view_menu, self.tr("Zoom &Out"), lambda: self.zoom(-1),
+        self._action(view_menu, self.tr("Zoom &Out"), lambda: self.options.zoom(-1),
                      [QKeySequence("Ctrl+-"), QKeySequence.StandardKey.ZoomOut])
         view_menu.addSeparator()
         self._action(view_menu, self.tr("&Next Clause"), lambda: self.view.move_current(1))
@@ -276,11 +253,13 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | Path | None) -> bool:
         """Open a text (the bundled sample for None); on bad input say why and keep what is open."""
         self._leave_document()
+        self.statusBar().showMessage(self.tr("Opening {0}…").format(Path(path).name if path else self.tr("the sample")))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             opened = self.session.open_path(path)
         finally:
             QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
         if opened and path:
             self.settings.remember(str(Path(path)))
             settings_store.save(self.settings)
@@ -293,69 +272,31 @@ class MainWindow(QMainWindow):
 
     def _leave_document(self) -> None:
         self.translator.save_now()
-        self._save_position()
+        self.session.save_position(self.view.currentIndex().row())
         self.hover.hide()
 
     def _on_opened(self) -> None:
         model = self.session.model
         self.delegate.apply_settings()
         self.view.setModel(model)
-        self.translator.set_model(model, self.library.translated_pairs())
+        self.translator.set_model(model, self.session.memory)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
-        info = self.session.info()
+        info = self.session.opened_info
         self.sentence_action.blockSignals(True)
         self.sentence_action.setChecked(bool(info) and info.grouping == "sentence")
         self.sentence_action.blockSignals(False)
         self.view.go_to(min(info.position if info else 0, model.rowCount() - 1), center=True)
         self.setWindowTitle(f"{info.title if info else self.path.name} — studyapp")
-        self.progress.setRange(0, max(1, len(self.document.clauses)))
-        self.progress.setValue(0)
-        self.progress.show()
-        self._update_position()
-        self._update_progress()
+        self.status.document_opened()
 
     def _on_imported(self) -> None:
         self.translator.undo_stack.clear()  # the steps before the import no longer apply to what is stored
         self.translator.set_memory(self.library.translated_pairs())
         self.model.reload()
 
-    def _analysis_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
-
-    def _analysis_done(self, clauses: int) -> None:
-        self.progress.hide()
-        self._update_progress()
-        self.statusBar().showMessage(self.tr("Analysed %n clause(s).", "", clauses), 4000)
-
     def _on_current_changed(self, *_args) -> None:
-        self._update_position()
-        self._position_timer.start()
-
-    def _save_position(self) -> None:
-        if self.model is not None and self.view.currentIndex().isValid():
-            self.session.save_position(self.view.currentIndex().row())
-
-    def _update_position(self, *_args) -> None:
-        if not self.document or self.model is None:
-            return
-        row = max(0, self.view.currentIndex().row())
-        paragraph = self.model.paragraph_of(row) + 1 if self.model.rowCount() else 0
-        self.position_label.setText(self.tr("Segment {0} of {1} · paragraph {2} of {3} · {4}").format(
-            row + 1, self.model.rowCount(), paragraph, len(self.document.paragraphs), self.document.encoding))
-
-    def _update_progress(self) -> None:
-        if self.model is None:
-            return
-        done, total = self.model.progress()
-        self.translated_bar.setRange(0, max(1, total))
-        self.translated_bar.setValue(done)
-        label = self.tr("Translated {0}/{1} segments").format(done, total)
-        words = self.model.word_progress()
-        if words is not None:
-            label += self.tr(" · {0}/{1} words").format(*words)
-        self.translated_bar.setFormat(label)
-        self.translated_bar.setToolTip(label)
+        self.status.update_position()
+        self.session.position_changed(self.view.currentIndex().row())
 
     # --- words and keys -----------------------------------------------------------------------------------
     def _on_scrolled(self) -> None:
@@ -373,68 +314,17 @@ class MainWindow(QMainWindow):
         elif self.dock.isVisible():
             self.dock.hide()
 
-    # --- options ------------------------------------------------------------------------------------------
-    def _settings_changed(self, relayout: bool) -> None:
-        settings_store.save(self.settings)
+    def _on_options_changed(self, relayout: bool) -> None:
         self.hover.clear_cache()
         if relayout:
             self.view.relayout()
         else:
             self.view.viewport().update()
 
-    def set_ruby(self, on: bool) -> None:
-        self.settings.ruby = on
-        self._settings_changed(relayout=True)
-
-    def set_translation_pane(self, on: bool) -> None:
-        self.settings.translation_pane = on
-        self.translator.close_editor()
-        self.help_dock.setVisible(on)
-        self._settings_changed(relayout=True)
-
-    def set_tone_colors(self, on: bool) -> None:
-        self.settings.tone_colors = on
-        self._settings_changed(relayout=False)
-
-    def set_dark(self, on: bool) -> None:
-        self.settings.theme = "dark" if on else "light"
-        apply_theme(QApplication.instance(), self.settings.theme)
-        self._settings_changed(relayout=False)
-
-    def zoom(self, steps: int) -> None:
-        self.settings.zoom(steps)
-        self.statusBar().showMessage(self.tr("Font size {0} pt").format(self.settings.font_size), 2000)
-        self._settings_changed(relayout=True)
-
     # --- segments -----------------------------------------------------------------------------------------
     def _edit_current(self) -> None:
         if self.settings.translation_pane and self.view.currentIndex().isValid():
             self.translator.edit(self.view.currentIndex().row())
-
-    def merge_segment(self) -> None:
-        row = self.view.currentIndex().row()
-        if row >= 0 and not self.translator.restructure(self.tr("Merge"), lambda: self.model.merge_with_next(row)):
-            self.statusBar().showMessage(self.tr("The last segment has nothing after it to merge with."), 3000)
-
-    def split_segment(self) -> None:
-        row = self.view.currentIndex().row()
-        if row >= 0 and not self.translator.restructure(self.tr("Split"), lambda: self.model.split_segment(row)):
-            self.statusBar().showMessage(self.tr("This segment is a single clause."), 3000)
-
-    def group_by_sentence(self, on: bool) -> None:
-        label = self.tr("Group by sentence") if on else self.tr("Group by clause")
-        self.translator.restructure(label, lambda: self.model.regroup(on) or True)
-        self.library.set_grouping(self.document_id, "sentence" if on else "clause")
-
-    def choose_target_language(self) -> None:
-        info = self.session.info()
-        language, ok = QInputDialog.getText(
-            self, self.tr("Target language"),
-            self.tr("Language of the translation, as a code (en, en-GB, fr, de, ru…), used in TMX exports:"),
-            text=info.target_lang)
-        if ok and language.strip():
-            self.library.set_target_lang(self.document_id, language.strip())
-            self.statusBar().showMessage(self.tr("Target language: {0}").format(language.strip()), 3000)
 
     def show_library(self) -> None:
         from .library_dialog import LibraryDialog
@@ -477,11 +367,11 @@ class MainWindow(QMainWindow):
         timings.mark("window shown")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.session.cancel_opening()
         self.translator.save_now()
-        self._save_position()
+        self.session.save_position(self.view.currentIndex().row())
         cancel_all()
         self.session.close()
         self.hover.hide()
-        self._remember_geometry()
-        settings_store.save(self.settings)
+        self.options.remember_window(self)
         super().closeEvent(event)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from PySide6.QtCore import (
     QEvent,
@@ -207,14 +208,20 @@ class ClauseDelegate(QStyledItemDelegate):
 
     def estimate_heights(self, model, width: int) -> list[int]:
         """Every row's height from its length alone, close to what ``layout`` will measure (words wrap
-        whole). One tight loop: it runs over every row of a novel before the first paint."""
+        whole). It runs over every row of a novel before the first paint, so each distinct length is worked
+        out once and rows only look it up."""
         available = self.columns(width)[0]
         per_character = self._hanzi_width("中") * (1.35 if self.settings.ruby else 1.0)
         line = self.line_height()
         base = 2 * ROW_PADDING + 1
         per_line = per_character / available
-        return [int(base + (PARAGRAPH_GAP if starts and row else 0) + max(1, -int(-length * per_line // 1)) * line)
-                for row, (length, starts) in enumerate(zip(model.lengths(), model.paragraph_starts(), strict=True))]
+        lengths = model.lengths()
+        by_length = {length: int(base + max(1, -int(-length * per_line // 1)) * line) for length in set(lengths)}
+        heights = [by_length[length] + (PARAGRAPH_GAP if starts else 0)
+                   for length, starts in zip(lengths, model.paragraph_starts(), strict=True)]
+        if heights and model.paragraph_starts()[0]:
+            heights[0] -= PARAGRAPH_GAP  # the first row has no rule above it
+        return heights
 
     # --- painting -----------------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -366,13 +373,10 @@ class RowHeights:
     def reset(self, estimates: list[int]) -> None:
         self.heights = estimates
         self.measured = bytearray(len(estimates))
-        tree = [0, *estimates]
         size = len(estimates)
-        for index in range(1, size + 1):
-            parent = index + (index & -index)
-            if parent <= size:
-                tree[parent] += tree[index]
-        self._tree = tree
+        prefix = [0, *accumulate(estimates)]
+        # node i of a Fenwick tree holds the sum of the (i & -i) heights ending at row i
+        self._tree = [0] + [prefix[index] - prefix[index - (index & -index)] for index in range(1, size + 1)]
         self._total = sum(estimates)
         self._step = 1 << (size.bit_length() - 1) if size else 0
 

@@ -9,17 +9,27 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from ..analysis import Token
 from ..document import OpenedDocument
-from ..segments import Segment, Status, merge, regroup_by_clause, regroup_by_sentence, split
+from ..segments import Segment, Status, merge, paragraph_starts, regroup_by_clause, regroup_by_sentence, split
 from ..store import Library
 from ..text import Document
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 11
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a restructuring writes: segments to keep or add (id 0) and ids removed, or a whole earlier set."""
+
+    keep: list[Segment] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    restore: list[Segment] | None = None
 
 
 class SegmentModel(QAbstractListModel):
@@ -36,6 +46,8 @@ class SegmentModel(QAbstractListModel):
         self._dirty: dict[int, Segment] = {}
         self.clause_starts = self.document.clause_starts
         self._word_prefix: list[int] | None = None  # running sum of words per clause, once analysed
+        self._shape: tuple[list[int], list[bool]] | None = None
+        self.runner = self.run_here  # how restructurings run; the translation controller sets a job runner
         self._index_rows()
 
     # --- Qt model -------------------------------------------------------------------------------------------
@@ -92,21 +104,20 @@ class SegmentModel(QAbstractListModel):
         return tuple(tokens)
 
     def lengths(self) -> list[int]:
+        if self._shape is not None:
+            return self._shape[0]
         return [segment.end - segment.start for segment in self.segments]
 
     def paragraph_starts(self) -> list[bool]:
-        """For every row at once, whether it begins a paragraph (one walk, not a search per row)."""
-        clauses = self.document.clauses
-        flags = []
-        position = 0
-        previous = None
-        for segment in self.segments:
-            while position + 1 < len(clauses) and clauses[position + 1].start <= segment.start:
-                position += 1
-            paragraph = clauses[position].paragraph
-            flags.append(paragraph != previous)
-            previous = paragraph
-        return flags
+        """For every row at once, whether it begins a paragraph."""
+        if self._shape is not None:
+            return self._shape[1]
+        return paragraph_starts(self.document, self.segments)
+
+    def set_shape(self, lengths: list[int], starts: list[bool]) -> None:
+        """Row lengths and paragraph starts computed off the GUI thread for these very segments; dropped at the
+        next restructuring."""
+        self._shape = (lengths, starts)
 
     def paragraph_of(self, row: int) -> int:
         position = bisect_right(self.clause_starts, self.segments[row].start) - 1
@@ -153,10 +164,40 @@ class SegmentModel(QAbstractListModel):
         return len(pending)
 
     # --- structure ------------------------------------------------------------------------------------------
-    def _restructure(self, keep: list[Segment], removed: list[int]) -> None:
-        self.flush()
-        self.library.replace_segments(self.document_id, keep, removed)
-        self.reload()
+    def restructure(self, compute: Callable[[list[Segment]], Change | None]) -> bool:
+        """Merge, split, regroup or restore: ``compute`` turns the current segments into a change, which is
+        written and read back through a connection of its own by ``self.runner`` (on a novel a background
+        job, so the window keeps painting). Returns False when there was nothing to change."""
+        segments = self.snapshot()
+        document, document_id, library_path = self.document, self.document_id, self.library.path
+
+        def work(_report, _cancelled) -> tuple[list[Segment], tuple[list[int], list[bool]]] | None:
+            change = compute(segments)
+            if change is None:
+                return None
+            with Library.connect(library_path) as library:
+                if change.restore is not None:
+                    library.restore_segments(document_id, change.restore)
+                else:
+                    library.replace_segments(document_id, change.keep, change.removed)
+                fresh = library.segments(document_id)
+            return fresh, ([s.end - s.start for s in fresh], paragraph_starts(document, fresh))
+
+        result = self.runner(work, len(segments))
+        if result is None:
+            return False
+        self.beginResetModel()
+        self.segments = result[0]
+        self._index_rows()
+        self._shape = result[1]
+        self.endResetModel()
+        self.progressChanged.emit()
+        return True
+
+    @staticmethod
+    def run_here(work, _rows: int):
+        """The default runner: on the calling thread (tests, and the window for short texts)."""
+        return work(lambda *_: None, lambda: False)
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -166,6 +207,7 @@ class SegmentModel(QAbstractListModel):
         self.progressChanged.emit()
 
     def _index_rows(self) -> None:
+        self._shape = None
         self._rows_by_id = {segment.id: row for row, segment in enumerate(self.segments)}
         self._starts = [segment.start for segment in self.segments]
         self._recount()
@@ -176,31 +218,30 @@ class SegmentModel(QAbstractListModel):
 
     def restore(self, segments: list[Segment]) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of merge, split, regroup)."""
-        self.flush()
-        self.library.restore_segments(self.document_id, segments)
-        self.reload()
+        self.restructure(lambda _current: Change(restore=segments))
 
     def merge_with_next(self, row: int) -> bool:
-        keep, removed = merge(self.snapshot(), row)
-        if not keep:
-            return False
-        self._restructure(keep, removed)
-        return True
+        def compute(segments: list[Segment]) -> Change | None:
+            keep, removed = merge(segments, row)
+            return Change(keep, removed) if keep else None
+        return self.restructure(compute)
 
     def split_segment(self, row: int) -> bool:
-        parts = split(self.document, self.snapshot()[row])
-        if len(parts) < 2:
-            return False
-        self._restructure(parts, [])
-        return True
+        document = self.document
 
-    def regroup(self, by_sentence: bool) -> None:
-        segments = self.snapshot()
-        if by_sentence:
-            keep, removed = regroup_by_sentence(self.document, segments)
-            self._restructure(keep, removed)
-        else:
-            self._restructure(regroup_by_clause(self.document, segments), [])
+        def compute(segments: list[Segment]) -> Change | None:
+            parts = split(document, segments[row])
+            return Change(parts) if len(parts) > 1 else None
+        return self.restructure(compute)
+
+    def regroup(self, by_sentence: bool) -> bool:
+        document = self.document
+
+        def compute(segments: list[Segment]) -> Change:
+            if by_sentence:
+                return Change(*regroup_by_sentence(document, segments))
+            return Change(regroup_by_clause(document, segments))
+        return self.restructure(compute)
 
     # --- progress -------------------------------------------------------------------------------------------
     def set_clause_words(self, clause_words: list[int]) -> None:

@@ -11,13 +11,29 @@ from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QPlainTextEdit, QProgressDialog
 
 from ..memory import TranslationMemory, differences, glossary_hints
 from ..segments import Segment, Status
 from .segment_model import SegmentModel
+from .workers import run_and_wait
 
 SAVE_DELAY_MS = 700
+BACKGROUND_ROWS = 5000  # restructuring more segments than this runs as a job
+
+
+def help_dock(window: QMainWindow) -> tuple[QDockWidget, QLabel]:
+    """The Translation help dock: fuzzy matches and terms for the segment being translated."""
+    label = QLabel(window)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setContentsMargins(8, 4, 8, 4)
+    dock = QDockWidget(window.tr("Translation help"), window)
+    dock.setObjectName("translationHelpDock")
+    dock.setWidget(label)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    return dock, label
 
 
 class TranslationEditor(QPlainTextEdit):
@@ -161,11 +177,12 @@ class TranslationController(QObject):
         view.targetClicked.connect(self.edit)
 
     # --- documents ------------------------------------------------------------------------------------------
-    def set_model(self, model: SegmentModel, memory_pairs: list[tuple[str, str, str]]) -> None:
+    def set_model(self, model: SegmentModel, memory: TranslationMemory) -> None:
         self.save_now()
         self.model = model
+        model.runner = self._run_restructuring
         self.undo_stack.clear()
-        self.set_memory(memory_pairs)
+        self.memory = memory
         self.close_editor()
 
     def set_memory(self, memory_pairs: list[tuple[str, str, str]]) -> None:
@@ -285,6 +302,25 @@ class TranslationController(QObject):
     def restore(self, segments: list[Segment]) -> None:
         self.close_editor()
         self.model.restore(segments)
+
+    def _run_restructuring(self, work, rows: int):
+        """Short texts restructure at once; a long one in the background behind a modal progress dialog, so the
+        window keeps painting and nothing can be typed into segments that are being rewritten."""
+        if rows < BACKGROUND_ROWS:
+            return SegmentModel.run_here(work, rows)
+        dialog = QProgressDialog(self.tr("Rearranging {0:,} segments…").format(rows), "", 0, 0, self.view.window())
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+        try:
+            _job, outcome = run_and_wait(work, name="restructure")
+        finally:
+            dialog.close()
+            dialog.deleteLater()
+        if "error" in outcome:
+            self.saveFailed.emit(self.tr("The segments could not be rearranged: {0}").format(outcome["error"]))
+        return outcome.get("result")
 
     # --- saving ---------------------------------------------------------------------------------------------
     def save_now(self) -> None:

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from ..errors import JobCancelled, StudyAppError
 
@@ -135,3 +135,27 @@ def cancel_all(wait_ms: int = 3000) -> None:
     for job in list(_running):
         job.cancel()
     QThreadPool.globalInstance().waitForDone(wait_ms)
+
+
+def run_and_wait(work: Callable[..., Any], name: str = "", progress: Callable[[int, int], None] | None = None,
+                 started: Callable[[Job], None] | None = None) -> tuple[Job, dict[str, Any]]:
+    """Run a job and wait for it in a local event loop, so the window keeps painting meanwhile; returns the
+    job and its outcome (``{"result": ...}``, ``{"error": message}``, or ``{}`` when it was cancelled, by a
+    newer job or by quitting). Callers keep input away meanwhile (a modal dialog, or nothing to act on)."""
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def finished(key: str, value: Any) -> None:
+        outcome[key] = value
+        loop.quit()
+
+    job = run_job(work, lambda result: finished("result", result), lambda message: finished("error", message),
+                  progress, name=name)
+    if started is not None:
+        started(job)
+    watch = QTimer()  # a cancelled job reports nothing: notice it here
+    watch.timeout.connect(lambda: loop.quit() if job.cancelled() else None)
+    watch.start(50)
+    loop.exec()
+    watch.stop()
+    return job, outcome

@@ -8,6 +8,8 @@ import textwrap
 import threading
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QThreadPool
 
 from studyapp.store import Library
@@ -258,3 +260,28 @@ def test_timings_report_each_start_up_milestone_in_order(tmp_path):
     milliseconds = [float(ms.split()[-1]) for ms, _name in marks]
     assert milliseconds == sorted(milliseconds)
     assert 0 < milliseconds[0] < (time.time() - started) * 1000
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 400), min_size=1, max_size=300),
+       st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 400)), max_size=60))
+def test_row_positions_stay_exact_as_rows_are_measured(estimates, measurements):
+    """The Fenwick tree answers top and row_at as a plain running sum would, after any measurements."""
+    from itertools import accumulate
+
+    from studyapp.ui.reader import RowHeights
+
+    rows = RowHeights()
+    rows.reset(list(estimates))
+    heights = list(estimates)
+    for row, height in measurements:
+        row %= len(heights)
+        assert rows.set(row, height) == height - heights[row]
+        heights[row] = height
+    tops = [0, *accumulate(heights)]
+    assert rows.total() == tops[-1]
+    assert [rows.top(row) for row in range(len(heights) + 1)] == tops
+    for y in range(0, tops[-1], max(1, tops[-1] // 200)):
+        row = rows.row_at(y)
+        assert tops[row] <= y < tops[row + 1]
+    assert rows.row_at(-1) == -1 and rows.row_at(tops[-1]) == -1

@@ -1,0 +1,48 @@
+"""Segment menu actions that change the document's structure or its settings: merge, split, sentence grouping,
+target language. Each restructuring is one undoable step of the translation controller."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from .document_session import DocumentSession
+from .reader import ReaderView
+from .translation_pane import TranslationController
+
+
+class SegmentActions(QObject):
+    message = Signal(str)
+
+    def __init__(self, session: DocumentSession, view: ReaderView, translator: TranslationController,
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session, self.view, self.translator, self._parent = session, view, translator, parent
+
+    def merge(self) -> None:
+        row, model = self.view.currentIndex().row(), self.session.model
+        if row >= 0 and not self.translator.restructure(self.tr("Merge"), lambda: model.merge_with_next(row)):
+            self.message.emit(self.tr("The last segment has nothing after it to merge with."))
+
+    def split(self) -> None:
+        row, model = self.view.currentIndex().row(), self.session.model
+        if row >= 0 and not self.translator.restructure(self.tr("Split"), lambda: model.split_segment(row)):
+            self.message.emit(self.tr("This segment is a single clause."))
+
+    def group_by_sentence(self, on: bool) -> None:
+        model = self.session.model
+        label = self.tr("Group by sentence") if on else self.tr("Group by clause")
+        self.translator.restructure(label, lambda: model.regroup(on) or True)
+        self.session.library.set_grouping(self.session.document_id, "sentence" if on else "clause")
+
+    def choose_target_language(self) -> None:
+        info = self.session.info()
+        if info is None:
+            return
+        language, ok = QInputDialog.getText(
+            self._parent, self.tr("Target language"),
+            self.tr("Language of the translation, as a code (en, en-GB, fr, de, ru…), used in TMX exports:"),
+            text=info.target_lang)
+        if ok and language.strip():
+            self.session.library.set_target_lang(info.id, language.strip())
+            self.message.emit(self.tr("Target language: {0}").format(language.strip()))
