@@ -12,7 +12,7 @@ import html
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -294,7 +294,7 @@ def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tup
         if segment.target and not overwrite:
             skipped += 1 if segment.target != target else 0
             continue
-        filled.append(replace(segment, target=target, status=max(segment.status, Status.DRAFT)))
+        filled.append(segment._replace(target=target, status=max(segment.status, Status.DRAFT)))
     return ImportResult(filled, skipped, len(set(lookup) - used), {s.id: s.target for s in segments})
 
 
@@ -312,8 +312,8 @@ def fill_from_plain_text(document: Document, segments: list[Segment], translatio
         if any(s.target for s in group) and not overwrite:
             skipped += 1
             continue
-        filled.append(replace(first, target=paragraph, status=max(first.status, Status.DRAFT)))
-        filled += [replace(s, target="", status=Status.UNTRANSLATED) for s in group[1:] if s.target]
+        filled.append(first._replace(target=paragraph, status=max(first.status, Status.DRAFT)))
+        filled += [s._replace(target="", status=Status.UNTRANSLATED) for s in group[1:] if s.target]
     return ImportResult(filled, skipped, 0, {s.id: s.target for s in segments})
 
 

@@ -22,7 +22,7 @@ from ..analysis import Analyzer, Token
 from ..document import OpenedDocument
 from ..errors import JobCancelled
 from ..memory import TranslationMemory
-from ..segments import paragraph_starts
+from ..segments import Segment, paragraph_starts
 from ..store import DocumentInfo, Library
 from ..text import Document, load
 from ..text import split as split_text
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 #: Clauses kept analysed for painting: a few thousand screens' worth. A novel's 111,000 clauses are analysed in
 #: the background for their word counts, not kept, so an open novel costs what its visible part costs.
 CLAUSE_CACHE_SIZE = 20_000
+LARGE_DOCUMENT_ROWS = 5000
 DOCUMENT_MILESTONES = ("document decoded and split", "stored", "first paint", "page analysed", "all analysed")
 
 
@@ -102,8 +103,9 @@ class Opening:
     shape: tuple[list[int], list[bool]]  # row lengths and paragraph starts, for the view's first estimate
 
 
-def _opening(library: Library, identifier: str, document: Document, path: Path, cancelled) -> Opening:
-    segments = library.segments(identifier)
+def _opening(library: Library, identifier: str, document: Document, path: Path, cancelled,
+             segments: list[Segment] | None = None) -> Opening:
+    segments = segments if segments is not None else library.segments(identifier)
     if cancelled():
         raise JobCancelled("A newer opening took over.")
     memory = TranslationMemory((source, target) for _doc, source, target in library.translated_pairs())
@@ -158,9 +160,9 @@ class DocumentSession(QObject):
             document = load_and_split(target)
             timings.mark("document decoded and split")
             with Library.connect(library_path) as library:
-                identifier = library.add_document(document, target.stem, str(target.resolve()))
+                identifier, stored = library.open_document(document, target.stem, str(target.resolve()))
                 timings.mark("stored")
-                return _opening(library, identifier, document, target, cancelled)
+                return _opening(library, identifier, document, target, cancelled, stored)
 
         return self._open(work)
 
@@ -244,7 +246,8 @@ class DocumentSession(QObject):
         self.document_id = None
         if old is not None:
             self.analyzer.forget()
-            release_memory()
+            if old.rowCount() > LARGE_DOCUMENT_ROWS:  # a short text leaves nothing worth a collection
+                release_memory()
         return old
 
     def save(self) -> None:

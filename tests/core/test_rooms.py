@@ -152,3 +152,12 @@ def test_any_translation_survives_a_docx_and_tsv_round_trip(tmp_path_factory, ta
         out = Path(folder) / f"round.{fmt}"
         out.write_bytes(export_text(document, segments, fmt))
         assert [target for _source, target in read_pairs(out)] == targets, fmt
+
+
+def test_segments_handed_back_by_a_first_opening_are_the_stored_ones(tmp_path):
+    """A first opening trusts the ids SQLite gives in one transaction instead of reading the rows back."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        library.add_document(text.split("别的文本，第二句。"), "other", None)  # ids already taken
+        identifier, handed = library.open_document(text.split(text.load(DEFAULT_TEXT)), "t", None)
+        assert handed == library.segments(identifier)
+        assert library.open_document(text.split(text.load(DEFAULT_TEXT)), "t", None) == (identifier, None)
