@@ -65,7 +65,14 @@ def milestones(path: Path, library: Path) -> dict[str, float]:
         if line.startswith(PREFIX):
             milliseconds, name = line[len(PREFIX):].strip().split(" ms ", 1)
             found.setdefault(name, float(milliseconds))
+    if "first paint" not in found:
+        print(f"   (no first paint from {path.name}: exit {completed.returncode} {completed.stderr[-300:]!r})")
     return found
+
+
+def median_marks(runs: list[dict[str, float]]) -> dict[str, float]:
+    names = [name for name in runs[0] if all(name in run for run in runs)]
+    return {name: statistics.median(run[name] for run in runs) for name in names}
 
 
 def settle(window) -> None:
@@ -169,11 +176,16 @@ def analyse_all_seconds(path: Path, analyzer: Analyzer) -> tuple[float, int]:
 def main(paths: list[Path]) -> None:
     qInstallMessageHandler(lambda *_args: None)  # the offscreen platform warns on every popup shown
     first_paints: dict[str, tuple[float, float]] = {}
+    runs = int(os.environ.get("BENCH_RUNS", 5))
     for path in paths:
-        library = Path(_FOLDER) / f"paint-{path.stem}.sqlite"
-        cold, again = milestones(path, library), milestones(path, library)
+        colds, agains = [], []
+        for run in range(runs):
+            library = Path(_FOLDER) / f"paint-{path.stem}-{run}.sqlite"
+            colds.append(milestones(path, library))
+            agains.append(milestones(path, library))
+        cold, again = median_marks(colds), median_marks(agains)
         first_paints[path.name] = (cold.get("first paint", 0), again.get("first paint", 0))
-        print(f"== {path.name}: milestones in ms since the process began (fresh process, --timings)")
+        print(f"== {path.name}: milestones in ms since the process began (median of {runs} fresh processes)")
         print("   first opening: " + ", ".join(f"{name} {ms:.0f}" for name, ms in cold.items()))
         print("   reopened:      " + ", ".join(f"{name} {ms:.0f}" for name, ms in again.items()))
 

@@ -8,8 +8,11 @@ translated character is ever lost. Ids stay: the first part keeps the merged seg
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from enum import IntEnum
+from operator import sub
 from typing import NamedTuple
 
 from .text import Document
@@ -54,6 +57,85 @@ class Segment(NamedTuple):
     @property
     def translated(self) -> bool:
         return bool(self.target.strip())
+
+
+class SegmentTable(Sequence):
+    """A document's segments as arrays (ids, starts, ends) and sparse translations and statuses, read as
+    ``Segment`` tuples. A novel's 111,000 segments come from the library in one query and need no Python
+    object each until a row is looked at; most are untranslated and cost only their three numbers."""
+
+    __slots__ = ("ids", "starts", "ends", "targets", "statuses")
+
+    def __init__(self, ids: array, starts: array, ends: array, targets: dict[int, str] | None = None,
+                 statuses: dict[int, int] | None = None) -> None:
+        self.ids, self.starts, self.ends = ids, starts, ends
+        self.targets = targets or {}  # row -> translation, for rows that have one
+        self.statuses = statuses or {}  # row -> status, for rows not untranslated
+
+    @classmethod
+    def of(cls, segments: Iterable[Segment]) -> SegmentTable:
+        table = cls(array("q"), array("I"), array("I"))
+        for row, segment in enumerate(segments):
+            table.ids.append(segment.id)
+            table.starts.append(segment.start)
+            table.ends.append(segment.end)
+            table._set_text(row, segment)
+        return table
+
+    def copy(self) -> SegmentTable:
+        return SegmentTable(array("q", self.ids), array("I", self.starts), array("I", self.ends),
+                            dict(self.targets), dict(self.statuses))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.ids)
+        return Segment(self.ids[index], self.starts[index], self.ends[index], self.targets.get(index, ""),
+                       self.statuses.get(index, Status.UNTRANSLATED))
+
+    def __setitem__(self, index: int, segment: Segment) -> None:
+        if index < 0:
+            index += len(self.ids)
+        self.ids[index], self.starts[index], self.ends[index] = segment.id, segment.start, segment.end
+        self._set_text(index, segment)
+
+    def _set_text(self, row: int, segment: Segment) -> None:
+        if segment.target:
+            self.targets[row] = segment.target
+        else:
+            self.targets.pop(row, None)
+        if segment.status:
+            self.statuses[row] = segment.status
+        else:
+            self.statuses.pop(row, None)
+
+    def __iter__(self) -> Iterator[Segment]:
+        targets, statuses = self.targets, self.statuses
+        for row, (identifier, start, end) in enumerate(zip(self.ids, self.starts, self.ends, strict=True)):
+            yield Segment(identifier, start, end, targets.get(row, ""), statuses.get(row, Status.UNTRANSLATED))
+
+    def translated_rows(self) -> list[int]:
+        """Rows whose translation is more than white space, in order."""
+        return sorted(row for row, target in self.targets.items() if target.strip())
+
+    def lengths(self) -> array:
+        return array("I", map(sub, self.ends, self.starts))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SegmentTable({len(self)} segments, {len(self.targets)} translated)"
+
+
+def as_table(segments: Sequence[Segment]) -> SegmentTable:
+    return segments if isinstance(segments, SegmentTable) else SegmentTable.of(segments)
 
 
 def join_targets(first: str, second: str) -> str:
@@ -124,16 +206,18 @@ def regroup_by_clause(document: Document, segments: list[Segment]) -> list[Segme
     return [part for segment in segments for part in split(document, segment)]
 
 
-def paragraph_starts(document: Document, segments: list[Segment]) -> list[bool]:
+def paragraph_starts(document: Document, segments: Sequence[Segment]) -> list[bool]:
     """For every segment at once, whether it begins a paragraph (one walk, not a search per segment)."""
-    clauses = document.clauses
+    clause_starts, clause_paragraphs = document.clauses.starts, document.clauses.paragraphs
+    last = len(clause_starts) - 1
+    starts = segments.starts if isinstance(segments, SegmentTable) else [segment.start for segment in segments]
     flags = []
     position = 0
     previous = None
-    for segment in segments:
-        while position + 1 < len(clauses) and clauses[position + 1].start <= segment.start:
+    for start in starts:
+        while position < last and clause_starts[position + 1] <= start:
             position += 1
-        paragraph = clauses[position].paragraph
+        paragraph = clause_paragraphs[position]
         flags.append(paragraph != previous)
         previous = paragraph
     return flags

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 import unicodedata
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -57,6 +61,50 @@ class Clause(NamedTuple):
     paragraph: int
 
 
+_make_clause = partial(tuple.__new__, Clause)
+
+
+class ClauseTable(Sequence):
+    """A document's clauses as three arrays (starts, ends, paragraph numbers), read as ``Clause`` tuples.
+
+    A novel has 111,000 clauses: as arrays they are built, stored and read back without a Python object
+    each (reading them back from the library went from 0.13 s to a few ms), and ``starts`` serves bisection."""
+
+    __slots__ = ("starts", "ends", "paragraphs")
+
+    def __init__(self, starts: array | None = None, ends: array | None = None,
+                 paragraphs: array | None = None) -> None:
+        self.starts = starts if starts is not None else array("I")
+        self.ends = ends if ends is not None else array("I")
+        self.paragraphs = paragraphs if paragraphs is not None else array("I")
+
+    def append(self, start: int, end: int, paragraph: int) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+        self.paragraphs.append(paragraph)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return _make_clause((self.starts[index], self.ends[index], self.paragraphs[index]))
+
+    def __iter__(self) -> Iterator[Clause]:
+        return map(_make_clause, zip(self.starts, self.ends, self.paragraphs, strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ClauseTable):
+            return (self.starts, self.ends, self.paragraphs) == (other.starts, other.ends, other.paragraphs)
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ClauseTable({len(self)} clauses)"
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedText:
     text: str
@@ -70,8 +118,12 @@ class Document:
     text: str
     encoding: str
     paragraphs: tuple[Span, ...]
-    clauses: tuple[Clause, ...]
-    clause_starts: tuple[int, ...] = ()  # every clause's start, for bisection; filled by ``split``
+    clauses: ClauseTable
+
+    @property
+    def clause_starts(self) -> array:
+        """Every clause's start, in order, for bisection."""
+        return self.clauses.starts
 
     def clause_text(self, index: int) -> str:
         clause = self.clauses[index]
@@ -197,6 +249,44 @@ def is_cjk(ch: str) -> bool:
             or 0xF900 <= code <= 0xFAFF or code == 0x3007)
 
 
+#: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.
+SPLITTER_VERSION = 2
+
+
+def pack_offsets(document: Document) -> bytes:
+    """Clause starts, ends and paragraph numbers, then paragraph (start, end) pairs, as little-endian 32-bit
+    integers after a count of clauses."""
+    numbers = array("I", [len(document.clauses)])
+    table = document.clauses
+    numbers.extend(table.starts)
+    numbers.extend(table.ends)
+    numbers.extend(table.paragraphs)
+    numbers.extend(chain.from_iterable(document.paragraphs))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+def unpack_offsets(text: str, encoding: str, packed: bytes) -> Document | None:
+    """The document ``split`` gave earlier, from ``pack_offsets``; None when the bytes do not fit the text."""
+    numbers = array("I")
+    try:
+        numbers.frombytes(packed)
+    except ValueError:
+        return None
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    count = numbers[0] if numbers else -1
+    if count < 0 or len(numbers) < 1 + 3 * count or (len(numbers) - 1 - 3 * count) % 2:
+        return None
+    table = ClauseTable(numbers[1:1 + count], numbers[1 + count:1 + 2 * count], numbers[1 + 2 * count:1 + 3 * count])
+    pairs = iter(numbers[1 + 3 * count:])
+    paragraphs = tuple(map(Span._make, zip(pairs, pairs, strict=True)))
+    if count and table.ends[-1] > len(text):
+        return None
+    return Document(text, encoding, paragraphs, table)
+
+
 def split(loaded: LoadedText | str, encoding: str = "utf-8") -> Document:
     """Split text into paragraphs and clauses (see the module docstring for a worked example)."""
     if isinstance(loaded, LoadedText):
@@ -206,7 +296,7 @@ def split(loaded: LoadedText | str, encoding: str = "utf-8") -> Document:
     lines = _lines(text)
     indented_layout = _uses_indents(text, lines)
     paragraphs: list[Span] = []
-    clauses: list[Clause] = []
+    clauses = ClauseTable()
     paragraph_start_clause = 0
     previous_blank = True
     for line_start, line_end in lines:
@@ -222,13 +312,13 @@ def split(loaded: LoadedText | str, encoding: str = "utf-8") -> Document:
         )
         previous_blank = False
         if starts_paragraph and clauses:
-            paragraphs.append(Span(clauses[paragraph_start_clause].start, clauses[-1].end))
+            paragraphs.append(Span(clauses.starts[paragraph_start_clause], clauses.ends[-1]))
             paragraph_start_clause = len(clauses)
         for start, end in _clauses_of_line(text, line_start, line_end):
-            clauses.append(Clause(start, end, len(paragraphs)))
+            clauses.append(start, end, len(paragraphs))
     if clauses:
-        paragraphs.append(Span(clauses[paragraph_start_clause].start, clauses[-1].end))
-    return Document(text, encoding, tuple(paragraphs), tuple(clauses), tuple(clause.start for clause in clauses))
+        paragraphs.append(Span(clauses.starts[paragraph_start_clause], clauses.ends[-1]))
+    return Document(text, encoding, tuple(paragraphs), clauses)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -22,10 +22,9 @@ from ..analysis import Analyzer, Token
 from ..document import OpenedDocument
 from ..errors import JobCancelled
 from ..memory import TranslationMemory
-from ..segments import Segment, paragraph_starts
+from ..segments import SegmentTable, paragraph_starts
 from ..store import DocumentInfo, Library
 from ..text import Document, load
-from ..text import split as split_text
 from .segment_model import SegmentModel
 from .workers import Job, run_and_wait, run_job
 
@@ -36,10 +35,6 @@ log = logging.getLogger(__name__)
 CLAUSE_CACHE_SIZE = 20_000
 LARGE_DOCUMENT_ROWS = 5000
 DOCUMENT_MILESTONES = ("document decoded and split", "stored", "first paint", "page analysed", "all analysed")
-
-
-def load_and_split(path: Path) -> Document:
-    return split_text(load(path))
 
 
 def release_memory() -> None:
@@ -104,12 +99,12 @@ class Opening:
 
 
 def _opening(library: Library, identifier: str, document: Document, path: Path, cancelled,
-             segments: list[Segment] | None = None) -> Opening:
+             segments: SegmentTable | None = None) -> Opening:
     segments = segments if segments is not None else library.segments(identifier)
     if cancelled():
         raise JobCancelled("A newer opening took over.")
     memory = TranslationMemory((source, target) for _doc, source, target in library.translated_pairs())
-    shape = ([segment.end - segment.start for segment in segments], paragraph_starts(document, segments))
+    shape = (segments.lengths(), paragraph_starts(document, segments))
     return Opening(OpenedDocument(identifier, document, segments), path, library.document_info(identifier), memory,
                    shape)
 
@@ -157,9 +152,10 @@ class DocumentSession(QObject):
         library_path = self.library.path
 
         def work(_report, cancelled) -> Opening:
-            document = load_and_split(target)
-            timings.mark("document decoded and split")
+            loaded = load(target)
             with Library.connect(library_path) as library:
+                document = library.split_document(loaded.text, loaded.encoding)
+                timings.mark("document decoded and split")
                 identifier, stored = library.open_document(document, target.stem, str(target.resolve()))
                 timings.mark("stored")
                 return _opening(library, identifier, document, target, cancelled, stored)
@@ -172,7 +168,7 @@ class DocumentSession(QObject):
         def work(_report, cancelled) -> Opening:
             with Library.connect(library_path) as library:
                 raw, encoding = library.document_text(identifier)
-                document = split_text(raw, encoding)
+                document = library.split_document(raw, encoding)
                 info = library.document_info(identifier)
                 library.add_document(document, info.title, None)  # marks it opened now
                 source = Path(info.source_path) if info.source_path else Path(info.title)

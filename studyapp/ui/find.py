@@ -35,7 +35,7 @@ class FindController(QObject):
             self.bar.count.setText("")
             return
         model = self.model
-        total = sum(segment.target.count(term) for segment in model.segments) if in_translation \
+        total = sum(target.count(term) for target in model.segments.targets.values()) if in_translation \
             else model.document.text.count(term)
         self.bar.count.setText(self.tr("%n match(es)", "", total) if total else self.tr("no match"))
         if total:
@@ -67,15 +67,18 @@ class FindController(QObject):
         return model.row_at_offset(found) if found >= 0 else -1
 
     def _next_in_translation(self, term: str, current: int, direction: int) -> int:
-        segments = self.model.segments
-        count = len(segments)
-        step = -1 if direction < 0 else 1
-        start = current if direction == 0 else current + step
-        for offset in range(count):
-            row = (start + step * offset) % count
-            if term in segments[row].target:
-                return row
-        return -1
+        """Only translated rows can hold the term: search those, not every row of a novel."""
+        rows = self._rows_holding(term)
+        if not rows:
+            return -1
+        if direction < 0:
+            earlier = [row for row in rows if row < current]
+            return earlier[-1] if earlier else rows[-1]
+        later = [row for row in rows if row > current or (direction == 0 and row == current)]
+        return later[0] if later else rows[0]
+
+    def _rows_holding(self, term: str) -> list[int]:
+        return sorted(row for row, target in self.model.segments.targets.items() if term in target)
 
     def replace_current(self) -> None:
         """Replace the term in the current segment's translation, then go to the next one holding it."""
@@ -90,7 +93,7 @@ class FindController(QObject):
         term, replacement = self.bar.field.text(), self.bar.replacement.text()
         if not term or self.model is None:
             return
-        rows = [row for row, segment in enumerate(self.model.segments) if term in segment.target]
+        rows = self._rows_holding(term)
         stack = self.translator.undo_stack
         stack.beginMacro(self.tr("Replace all"))
         for row in rows:

@@ -15,7 +15,17 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from ..analysis import Token
 from ..document import OpenedDocument
-from ..segments import Segment, Status, merge, paragraph_starts, regroup_by_clause, regroup_by_sentence, split
+from ..segments import (
+    Segment,
+    SegmentTable,
+    Status,
+    as_table,
+    merge,
+    paragraph_starts,
+    regroup_by_clause,
+    regroup_by_sentence,
+    split,
+)
 from ..store import Library
 from ..text import Document
 
@@ -42,7 +52,7 @@ class SegmentModel(QAbstractListModel):
         self.document_id = opened.id
         self.document: Document = opened.document
         self._clause_tokens = clause_tokens
-        self.segments: list[Segment] = opened.segments
+        self.segments = as_table(opened.segments)
         self._dirty: dict[int, Segment] = {}
         self.clause_starts = self.document.clause_starts
         self._word_prefix: list[int] | None = None  # running sum of words per clause, once analysed
@@ -106,7 +116,7 @@ class SegmentModel(QAbstractListModel):
     def lengths(self) -> list[int]:
         if self._shape is not None:
             return self._shape[0]
-        return [segment.end - segment.start for segment in self.segments]
+        return self.segments.lengths()
 
     def paragraph_starts(self) -> list[bool]:
         """For every row at once, whether it begins a paragraph."""
@@ -164,14 +174,14 @@ class SegmentModel(QAbstractListModel):
         return len(pending)
 
     # --- structure ------------------------------------------------------------------------------------------
-    def restructure(self, compute: Callable[[list[Segment]], Change | None]) -> bool:
+    def restructure(self, compute: Callable[[SegmentTable], Change | None]) -> bool:
         """Merge, split, regroup or restore: ``compute`` turns the current segments into a change, which is
         written and read back through a connection of its own by ``self.runner`` (on a novel a background
         job, so the window keeps painting). Returns False when there was nothing to change."""
         segments = self.snapshot()
         document, document_id, library_path = self.document, self.document_id, self.library.path
 
-        def work(_report, _cancelled) -> tuple[list[Segment], tuple[list[int], list[bool]]] | None:
+        def work(_report, _cancelled) -> tuple[SegmentTable, tuple[list[int], list[bool]]] | None:
             change = compute(segments)
             if change is None:
                 return None
@@ -181,7 +191,7 @@ class SegmentModel(QAbstractListModel):
                 else:
                     library.replace_segments(document_id, change.keep, change.removed)
                 fresh = library.segments(document_id)
-            return fresh, ([s.end - s.start for s in fresh], paragraph_starts(document, fresh))
+            return fresh, (fresh.lengths(), paragraph_starts(document, fresh))
 
         result = self.runner(work, len(segments))
         if result is None:
@@ -208,13 +218,13 @@ class SegmentModel(QAbstractListModel):
 
     def _index_rows(self) -> None:
         self._shape = None
-        self._rows_by_id = {segment.id: row for row, segment in enumerate(self.segments)}
-        self._starts = [segment.start for segment in self.segments]
+        self._rows_by_id = dict(zip(self.segments.ids, range(len(self.segments)), strict=True))
+        self._starts = self.segments.starts
         self._recount()
 
-    def snapshot(self) -> list[Segment]:
+    def snapshot(self) -> SegmentTable:
         self.flush()
-        return list(self.segments)
+        return self.segments.copy()
 
     def restore(self, segments: list[Segment]) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of merge, split, regroup)."""
@@ -260,9 +270,9 @@ class SegmentModel(QAbstractListModel):
         return prefix[bisect_left(starts, segment.end)] - prefix[bisect_left(starts, segment.start)]
 
     def _recount(self) -> None:
-        translated = [segment for segment in self.segments if segment.translated]
-        self._translated = len(translated)
-        self._words_done = sum(self._words_in(segment) for segment in translated)
+        rows = self.segments.translated_rows()
+        self._translated = len(rows)
+        self._words_done = sum(self._words_in(self.segments[row]) for row in rows)
 
     def progress(self) -> tuple[int, int]:
         return self._translated, len(self.segments)

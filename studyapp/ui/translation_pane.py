@@ -295,7 +295,7 @@ class TranslationController(QObject):
         before = self.model.snapshot()
         if not change():
             return False
-        self.undo_stack.push(Restructure(self, label, before, list(self.model.segments)))
+        self.undo_stack.push(Restructure(self, label, before, self.model.segments.copy()))
         self.view.go_to(min(row, self.model.rowCount() - 1))
         return True
 

@@ -161,3 +161,24 @@ def test_segments_handed_back_by_a_first_opening_are_the_stored_ones(tmp_path):
         identifier, handed = library.open_document(text.split(text.load(DEFAULT_TEXT)), "t", None)
         assert handed == library.segments(identifier)
         assert library.open_document(text.split(text.load(DEFAULT_TEXT)), "t", None) == (identifier, None)
+
+
+def test_reopening_reads_the_stored_clauses_instead_of_splitting_again(tmp_path, monkeypatch):
+    from studyapp import store as store_module
+
+    document = text.split(text.load(DEFAULT_TEXT))
+    with Library.open(tmp_path / "library.sqlite") as library:
+        library.add_document(document, "t", None)
+        monkeypatch.setattr(store_module, "split", lambda *_a: (_ for _ in ()).throw(AssertionError("split again")))
+        again = library.split_document(document.text, document.encoding)
+        assert again == document
+        monkeypatch.setattr(store_module, "SPLITTER_VERSION", text.SPLITTER_VERSION + 1)  # a newer splitter
+        monkeypatch.setattr(store_module, "split", text.split)
+        assert library.split_document(document.text, document.encoding) == document
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(alphabet="中文，。！？\n　“”abc 1", min_size=1, max_size=200))
+def test_clause_offsets_survive_packing_for_any_text(source):
+    document = text.split(source)
+    assert text.unpack_offsets(source, "utf-8", text.pack_offsets(document)) == document
