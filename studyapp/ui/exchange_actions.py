@@ -51,7 +51,7 @@ class ExchangeActions(QObject):
             return None
         self._save_now()
         info = session.info()
-        document, segments = session.document, list(session.model.segments)
+        document, segments = session.document, session.model.segments.copy()
 
         def work(report, cancelled):
             data = export_text(document, segments, fmt, info.target_lang, info.title, report, cancelled)
@@ -81,7 +81,7 @@ class ExchangeActions(QObject):
         if session.model is None or self.busy():
             return None
         self._save_now()
-        document, segments = session.document, list(session.model.segments)
+        document, segments = session.document, session.model.segments.copy()
 
         def planned(result: ImportResult) -> None:
             replace = overwrite
