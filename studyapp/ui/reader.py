@@ -713,8 +713,10 @@ class ReaderView(QAbstractItemView):
         self.go_to(max(0, min(model.rowCount() - 1, row + step)))
 
     def go_to(self, row: int, center: bool = False) -> None:
+        """Make ``row`` current; with ``center``, a row not already wholly on screen comes to the middle (its
+        visibility is judged before selecting it, which already scrolls it just into view)."""
         index = self.model().index(row, 0)
+        visible = self.viewport().rect().contains(self.visualRect(index))
         self.setCurrentIndex(index)
         hint = QAbstractItemView.ScrollHint
-        visible = self.viewport().rect().contains(self.visualRect(index))
         self.scrollTo(index, hint.PositionAtCenter if center and not visible else hint.EnsureVisible)

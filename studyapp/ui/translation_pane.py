@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QPlainTe
 from ..memory import TranslationMemory, differences, glossary_hints
 from ..segments import Segment, Status
 from .segment_model import SegmentModel
-from .workers import run_and_wait
+from .workers import input_held_off, run_and_wait
 
 SAVE_DELAY_MS = 700
 BACKGROUND_ROWS = 5000  # restructuring more segments than this runs as a job
+BUSY_DIALOG_MS = 400  # a job shorter than this shows no dialog
 
 
 def help_dock(window: QMainWindow) -> tuple[QDockWidget, QLabel]:
@@ -304,20 +305,27 @@ class TranslationController(QObject):
         self.model.restore(segments)
 
     def _run_restructuring(self, work, rows: int):
-        """Short texts restructure at once; a long one in the background behind a modal progress dialog, so the
-        window keeps painting and nothing can be typed into segments that are being rewritten."""
+        """Short texts restructure at once; a long one in the background while the window keeps painting. Input
+        is held off meanwhile (nothing may be typed into segments being rewritten), and a progress dialog
+        appears only if it takes long enough to be noticed."""
         if rows < BACKGROUND_ROWS:
             return SegmentModel.run_here(work, rows)
         dialog = QProgressDialog(self.tr("Rearranging {0:,} segments…").format(rows), "", 0, 0, self.view.window())
         dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
-        dialog.show()
-        try:
-            _job, outcome = run_and_wait(work, name="restructure")
-        finally:
-            dialog.close()
-            dialog.deleteLater()
+        dialog.hide()
+        show_later = QTimer(self)
+        show_later.setSingleShot(True)
+        show_later.timeout.connect(dialog.show)
+        show_later.start(BUSY_DIALOG_MS)
+        with input_held_off():
+            try:
+                _job, outcome = run_and_wait(work, name="restructure")
+            finally:
+                show_later.stop()
+                dialog.close()
+                dialog.deleteLater()
         if "error" in outcome:
             self.saveFailed.emit(self.tr("The segments could not be rearranged: {0}").format(outcome["error"]))
         return outcome.get("result")

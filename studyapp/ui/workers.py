@@ -10,9 +10,21 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 from ..errors import JobCancelled, StudyAppError
 
@@ -159,3 +171,26 @@ def run_and_wait(work: Callable[..., Any], name: str = "", progress: Callable[[i
     loop.exec()
     watch.stop()
     return job, outcome
+
+
+class _InputBlocker(QObject):
+    """Swallows keyboard and mouse input to every widget (painting goes on)."""
+
+    BLOCKED = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
+                         QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+                         QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel, QEvent.Type.Shortcut})
+
+    def eventFilter(self, _watched, event) -> bool:
+        return event.type() in self.BLOCKED
+
+
+@contextmanager
+def input_held_off():
+    """While a job rewrites what the user could act on, hold off their input without freezing the window."""
+    application = QCoreApplication.instance()
+    blocker = _InputBlocker()
+    application.installEventFilter(blocker)
+    try:
+        yield
+    finally:
+        application.removeEventFilter(blocker)

@@ -200,3 +200,20 @@ def test_scrolling_to_the_end_of_a_long_text_keeps_rows_in_order(window, qtbot, 
     rect = window.view.visualRect(window.model.index(last, 0))
     assert 0 <= rect.top() and rect.bottom() <= window.view.viewport().height() + 1
     assert window.view.indexAt(rect.center()).row() == last
+
+
+def test_find_in_a_long_text_brings_the_match_to_the_middle(window, qtbot, tmp_path):
+    long_text = tmp_path / "long.txt"
+    lines = [f"第{n}行的文字，写得很长很长很长，足够换行。" for n in range(3000)]
+    lines[1800] = "这里藏着宋江的名字。"
+    long_text.write_text("\n".join(lines), encoding="utf-8")
+    assert window.open_path(long_text)
+    window.view.go_to(1790)  # the match is just below the screen
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    window.find_bar.field.setText("宋江")
+    row = window.view.currentIndex().row()
+    assert window.model.source_text(row).startswith("这里藏着宋江")
+    window.view.viewport().repaint()
+    rect, page = window.view.visualRect(window.model.index(row, 0)), window.view.viewport().rect()
+    assert page.contains(rect)
+    assert page.height() / 4 < rect.center().y() < page.height() * 3 / 4

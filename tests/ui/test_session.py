@@ -285,3 +285,26 @@ def test_row_positions_stay_exact_as_rows_are_measured(estimates, measurements):
         row = rows.row_at(y)
         assert tops[row] <= y < tops[row + 1]
     assert rows.row_at(-1) == -1 and rows.row_at(tops[-1]) == -1
+
+
+def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window, qtbot, monkeypatch):
+    from studyapp.ui import translation_pane
+
+    monkeypatch.setattr(translation_pane, "BACKGROUND_ROWS", 10)  # the default text counts as long here
+    ran_on = []
+    original = window.model.runner
+
+    def spy(work, rows):
+        def recorded(report, cancelled):
+            ran_on.append(threading.current_thread() is threading.main_thread())
+            return work(report, cancelled)
+        return original(recorded, rows)
+
+    window.model.runner = spy
+    window.sentence_action.setChecked(True)
+    sentences = window.model.rowCount()
+    assert ran_on == [False] and sentences < 128  # the work ran off the GUI thread...
+    with Library.open(window.library.path) as other:
+        assert len(other.segments(window.document_id)) == sentences  # ...and the rows were written
+    window.translator.undo_stack.undo()
+    assert window.model.rowCount() == 128
