@@ -85,7 +85,7 @@ def settle(window) -> None:
 
 def word_points(window, rows: list[int]):
     """(row, point on screen) of the first word of each row, scrolling each into view first."""
-    view, model = window.view, window.model
+    view, model = window.view, window.session.model
     for row in rows:
         view.go_to(row, center=True)
         view.viewport().repaint()
@@ -102,7 +102,7 @@ def hover_latencies(window, samples: int = 200) -> list[float]:
     """From a mouse move onto a word never hovered before until the popup shows its entry, with the
     dictionary look-up cache, the popup's HTML cache and the word's reading all cold: the first word of
     ``samples`` rows spread over the text."""
-    model = window.model
+    model = window.session.model
     rng = random.Random(7)
     rows = sorted(rng.sample(range(model.rowCount()), min(samples * 3, model.rowCount())))
     viewport = window.view.viewport()
@@ -120,7 +120,7 @@ def hover_latencies(window, samples: int = 200) -> list[float]:
                                 Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
             started = time.perf_counter()
             QApplication.sendEvent(viewport, event)
-        if window.popup.isVisible():
+        if window.hover.popup.isVisible():
             timings.append(time.perf_counter() - started)
     return timings
 
@@ -129,7 +129,7 @@ def keystroke_latencies(window, keys: str = "typing a translation, key by key") 
     """Per key: the key reaching the editor, the model and the undo stack, and the row repainted on screen.
     Then the pause-time work the keys caused (autosave to SQLite, totals in the status bar), timed alone."""
     translator = window.translator
-    translator.edit(min(3, window.model.rowCount() - 1))
+    translator.edit(min(3, window.session.model.rowCount() - 1))
     viewport = window.view.viewport()
     timings = []
     for key in keys:
@@ -154,7 +154,7 @@ def page_analysis_ms(window, jumps: int = 30) -> float:
     rng = random.Random(3)
     costs = []
     for _ in range(jumps):
-        row = rng.randrange(window.model.rowCount())
+        row = rng.randrange(window.session.model.rowCount())
         started = time.perf_counter()
         misses = clauses.misses
         view.go_to(row, center=True)
@@ -201,7 +201,7 @@ def main(paths: list[Path]) -> None:
         window.open_path(path)
         settle(window)
         print(f"open and analyse in the window:   {time.perf_counter() - opened:.2f} s  "
-              f"({len(window.document.clauses):,} clauses; analysis in the background)")
+              f"({len(window.session.document.clauses):,} clauses; analysis in the background)")
         seconds, clauses = analyse_all_seconds(path, window.analyzer)
         print(f"analyse everything, core alone:   {seconds:.2f} s  ({clauses / seconds:,.0f} clauses/s, cold readings)")
         print(f"page analysis on the GUI thread:  median {page_analysis_ms(window):.1f} ms a jump to an unseen place")

@@ -106,11 +106,12 @@ def main(path: Path) -> None:
     print(f"== {path.name}: longest GUI-thread stall per phase (watchdog tick {TICK_MS} ms)")
 
     def analysed() -> bool:
-        return window.model is not None and window.model.rowCount() > 1000 and not window.analysis_running()
+        model = window.session.model
+        return model is not None and model.rowCount() > 1000 and not window.analysis_running()
 
     run_phase(app, watchdog, "open (first time: stored) and analyse", lambda: window.open_path(path), analysed)
     run_phase(app, watchdog, "open the sample text", lambda: window.open_path(None),
-              lambda: window.model.rowCount() < 1000 and not window.analysis_running())
+              lambda: window.session.model.rowCount() < 1000 and not window.analysis_running())
     run_phase(app, watchdog, "reopen and analyse", lambda: window.open_path(path), analysed)
 
     view = window.view
@@ -131,7 +132,7 @@ def main(path: Path) -> None:
     run_phase(app, watchdog, "group by sentence", lambda: window.sentence_action.setChecked(True),
               lambda: window.sentence_action.isChecked())
     run_phase(app, watchdog, "undo the grouping", window.translator.undo_stack.undo,
-              lambda: not window.translator.undo_stack.canUndo() or window.model.rowCount() > 111_000)
+              lambda: not window.translator.undo_stack.canUndo() or window.session.model.rowCount() > 111_000)
 
     out = Path(_folder) / "novel.docx"
     if os.environ.get("STALLS_SKIP_EXPORT"):
@@ -143,7 +144,7 @@ def main(path: Path) -> None:
         from studyapp.translation import export_text
 
         def export() -> None:
-            out.write_bytes(export_text(window.document, window.model.segments, "docx", "en", "novel"))
+            out.write_bytes(export_text(window.session.document, window.session.model.segments, "docx", "en", "novel"))
 
         run_phase(app, watchdog, "export the bilingual DOCX", export, out.exists)
     window.close()

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from .. import settings as settings_store
 from .. import timings
-from ..analysis import Analyzer, Token
+from ..analysis import Analyzer
 from ..dictionary import ATTRIBUTION
 from ..exchange import FORMATS
 from ..settings import Settings
@@ -96,49 +95,6 @@ class MainWindow(QMainWindow):
         self.view.wordClicked.connect(self.hover.on_clicked)
         self.view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.view.editRequested.connect(self._edit_current)  # Enter on the reader
-
-    # --- what tests and benchmarks read -------------------------------------------------------------------
-    @property
-    def document(self):
-        return self.session.document
-
-    @property
-    def document_id(self) -> str | None:
-        return self.session.document_id
-
-    @property
-    def model(self):
-        return self.session.model
-
-    @property
-    def path(self) -> Path | None:
-        return self.session.path
-
-    @property
-    def translated_bar(self):
-        return self.status.translated_bar
-
-    @property
-    def position_label(self):
-        return self.status.position_label
-
-    def merge_segment(self) -> None:
-        self.segment_actions.merge()
-
-    @property
-    def popup(self):
-        return self.hover.popup
-
-    @property
-    def dock(self) -> QDockWidget:
-        return self.hover.dock
-
-    @property
-    def entry_panel(self):
-        return self.hover.entry_panel
-
-    def word_html(self, token: Token, full: bool = False) -> str:
-        return self.hover.word_html(token, full)
 
     def analysis_running(self) -> bool:
         return self.session.analysis_running()
@@ -244,7 +200,7 @@ class MainWindow(QMainWindow):
 
     # --- documents ----------------------------------------------------------------------------------------
     def choose_file(self) -> None:
-        start = str(self.path.parent) if self.path else str(Path.home())
+        start = str(self.session.path.parent) if self.session.path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a Chinese text"), start,
                                               self.tr("Text files (*.txt *.text *.md);;All files (*)"))
         if path:
@@ -286,13 +242,13 @@ class MainWindow(QMainWindow):
         self.sentence_action.setChecked(bool(info) and info.grouping == "sentence")
         self.sentence_action.blockSignals(False)
         self.view.go_to(min(info.position if info else 0, model.rowCount() - 1), center=True)
-        self.setWindowTitle(f"{info.title if info else self.path.name} — studyapp")
+        self.setWindowTitle(f"{info.title if info else self.session.path.name} — studyapp")
         self.status.document_opened()
 
     def _on_imported(self) -> None:
         self.translator.undo_stack.clear()  # the steps before the import no longer apply to what is stored
         self.translator.set_memory(self.library.translated_pairs())
-        self.model.reload()
+        self.session.model.reload()
 
     def _on_current_changed(self, *_args) -> None:
         self.status.update_position()
@@ -307,12 +263,12 @@ class MainWindow(QMainWindow):
         """Escape: close the popup, then the editor, then the find bar, then the pinned entry."""
         if self.translator.editing_row() >= 0:
             self.translator.close_editor()
-        elif self.popup.isVisible():
-            self.popup.hide()
+        elif self.hover.popup.isVisible():
+            self.hover.popup.hide()
         elif self.find_bar.isVisible():
             self.find_bar.close_bar()
-        elif self.dock.isVisible():
-            self.dock.hide()
+        elif self.hover.dock.isVisible():
+            self.hover.dock.hide()
 
     def _on_options_changed(self, relayout: bool) -> None:
         self.hover.clear_cache()
@@ -330,10 +286,10 @@ class MainWindow(QMainWindow):
         from .library_dialog import LibraryDialog
 
         self.translator.save_now()
-        dialog = LibraryDialog(self.library, self.document_id, self)
+        dialog = LibraryDialog(self.library, self.session.document_id, self)
         if dialog.exec() and dialog.chosen:
             self.open_from_library(dialog.chosen)
-        elif self.document_id and self.library.document_info(self.document_id) is None:
+        elif self.session.document_id and self.library.document_info(self.session.document_id) is None:
             self.open_path(None)  # the open document was deleted
 
     # --- misc ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ def window(qtbot):
     qtbot.waitExposed(main_window)
     qtbot.waitUntil(lambda: not main_window.analysis_running(), timeout=20000)
     yield main_window
-    main_window.popup.hide()
+    main_window.hover.popup.hide()
     main_window.translator.save_now()
     main_window.library.close()
 
@@ -32,13 +32,13 @@ def hover(view, point: QPoint) -> None:
 
 def word_point(window, word: str) -> tuple[int, QPoint]:
     """Scroll the first clause holding ``word`` into view and return the centre of that word on screen."""
-    document = window.document
+    document = window.session.document
     for row in range(len(document.clauses)):
-        for token in window.model.tokens(row):
+        for token in window.session.model.tokens(row):
             if token.text == word:
                 window.view.go_to(row)
                 QApplication.processEvents()
-                index = window.model.index(row, 0)
+                index = window.session.model.index(row, 0)
                 rect = window.view.visualRect(index)
                 layout = window.delegate.layout_for(index, rect.width())
                 return row, layout.rect_of(token).center().toPoint() + rect.topLeft()

@@ -15,9 +15,9 @@ from .conftest import hover, type_text, word_point
 def test_hovering_changbi_shows_a_popup_reading_chang(window, qtbot):
     _row, point = word_point(window, "长臂")
     hover(window.view, point)
-    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
-    assert window.popup.word == "长臂"
-    shown = window.popup.plain_text()
+    qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
+    assert window.hover.popup.word == "长臂"
+    shown = window.hover.popup.plain_text()
     assert shown.split()[:3] == ["长臂", "cháng", "bì"]  # the reading here comes first, as the heading
     assert "zhǎng" in shown  # and the character 长 keeps its other reading among its parts
 
@@ -25,8 +25,8 @@ def test_hovering_changbi_shows_a_popup_reading_chang(window, qtbot):
 def test_hover_popup_lists_every_reading_hsk_and_characters(window, qtbot):
     _row, point = word_point(window, "重申")
     hover(window.view, point)
-    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
-    shown = window.popup.text()
+    qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
+    shown = window.hover.popup.text()
     assert "chóng" in shown and "shēn" in shown
     assert "HSK" in shown
     assert "Characters" in shown and "重" in shown and "zhòng" in shown  # the character's other reading
@@ -35,29 +35,29 @@ def test_hover_popup_lists_every_reading_hsk_and_characters(window, qtbot):
 def test_moving_off_words_hides_the_popup_and_escape_closes_it(window, qtbot):
     _row, point = word_point(window, "重申")
     hover(window.view, point)
-    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
+    qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
     hover(window.view, QPoint(5, 5))  # the clause-number margin: no word there
-    qtbot.waitUntil(lambda: not window.popup.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: not window.hover.popup.isVisible(), timeout=2000)
     hover(window.view, point)
-    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
+    qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)
-    assert not window.popup.isVisible()
+    assert not window.hover.popup.isVisible()
 
 
 def test_clicking_a_word_pins_its_entry_and_escape_closes_it(window, qtbot):
     _row, point = word_point(window, "干涉")
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert window.dock.isVisible()
-    assert "gān shè" in window.entry_panel.toPlainText()
-    window.popup.hide()
+    assert window.hover.dock.isVisible()
+    assert "gān shè" in window.hover.entry_panel.toPlainText()
+    window.hover.popup.hide()
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)
-    assert not window.dock.isVisible()
+    assert not window.hover.dock.isVisible()
 
 
 def test_word_missing_from_the_dictionary_shows_its_parts(window, qtbot):
     from studyapp.analysis import Token
 
-    html = window.word_html(Token(0, 4, "长臂管辖", "word", ("cháng", "bì", "guǎn", "xiá")))
+    html = window.hover.word_html(Token(0, 4, "长臂管辖", "word", ("cháng", "bì", "guǎn", "xiá")))
     assert "Not in CC-CEDICT" in html and "管辖" in html and "guǎn" in html
 
 
@@ -72,7 +72,7 @@ def test_keyboard_moves_between_clauses(window, qtbot):
     assert view.currentIndex().row() == 1
     qtbot.keyClick(view, Qt.Key.Key_Down)
     assert view.currentIndex().row() == 2
-    assert "Segment 3 of 128" in window.position_label.text()
+    assert "Segment 3 of 128" in window.status.position_label.text()
 
 
 def test_find_jumps_to_the_clause_with_the_text(window, qtbot):
@@ -80,10 +80,10 @@ def test_find_jumps_to_the_clause_with_the_text(window, qtbot):
     assert window.find_bar.isVisible()
     type_text(window.find_bar.field, "联合国宪章")
     row = window.view.currentIndex().row()
-    assert "联合国宪章" in window.document.clause_text(row)
+    assert "联合国宪章" in window.session.document.clause_text(row)
     qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
     following = window.view.currentIndex().row()
-    assert following > row and "联合国宪章" in window.document.clause_text(following)
+    assert following > row and "联合国宪章" in window.session.document.clause_text(following)
     assert "match" in window.find_bar.count.text()
     qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
     assert not window.find_bar.isVisible()
@@ -91,7 +91,7 @@ def test_find_jumps_to_the_clause_with_the_text(window, qtbot):
 
 def test_zoom_and_options_are_remembered(window, qtbot):
     size = window.settings.font_size
-    index = window.model.index(0, 0)
+    index = window.session.model.index(0, 0)
     before = window.view.visualRect(index).height()
     qtbot.keyClick(window.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.view.visualRect(index).height() > before, timeout=2000)
@@ -103,7 +103,7 @@ def test_zoom_and_options_are_remembered(window, qtbot):
 
 
 def test_ruby_off_makes_rows_shorter(window, qtbot):
-    index = window.model.index(0, 0)
+    index = window.session.model.index(0, 0)
     with_ruby = window.view.visualRect(index).height()
     window.ruby_action.setChecked(False)
     qtbot.waitUntil(lambda: window.view.visualRect(index).height() < with_ruby, timeout=2000)
@@ -112,17 +112,17 @@ def test_ruby_off_makes_rows_shorter(window, qtbot):
 def test_opening_a_bad_file_says_why_and_keeps_the_text(window, qtbot, tmp_path):
     bad = tmp_path / "binary.txt"
     bad.write_bytes(bytes(range(256)) * 4)
-    before = window.document
+    before = window.session.document
     assert window.open_path(bad) is False
     assert "not a text file" in window.last_error
-    assert window.document is before
+    assert window.session.document is before
 
 
 def test_opening_another_text_is_remembered_in_recent_files(window, qtbot, tmp_path):
     other = tmp_path / "note.txt"
     other.write_bytes("　　你好，世界。\n第二段。".encode("gb18030"))
     assert window.open_path(other)
-    assert window.model.rowCount() == 3
+    assert window.session.model.rowCount() == 3
     assert str(other.resolve()) == settings_store.load().recent_files[0]
     assert window.recent_menu.actions()[0].text() == str(other.resolve())
     assert window.windowTitle().startswith("note ")
@@ -160,8 +160,8 @@ def test_hover_works_at_once_in_a_long_text_still_being_laid_out(window, qtbot, 
     row, point = word_point(window, "天子")
     assert row < 5
     hover(window.view, point)
-    qtbot.waitUntil(window.popup.isVisible, timeout=2000)
-    assert window.popup.word == "天子"
+    qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
+    assert window.hover.popup.word == "天子"
 
 
 def test_dropping_a_file_opens_it(window, qtbot, tmp_path):
@@ -176,7 +176,7 @@ def test_dropping_a_file_opens_it(window, qtbot, tmp_path):
                        Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)  # Qt delivers a drop only inside a real drag; the handler is what we test
     qtbot.waitUntil(lambda: window.windowTitle().startswith("dropped "), timeout=2000)
-    assert window.document.text == "我们走吧。"
+    assert window.session.document.text == "我们走吧。"
 
 
 def test_a_long_text_paints_its_first_page_at_once(window, qtbot, tmp_path):
@@ -195,9 +195,9 @@ def test_scrolling_to_the_end_of_a_long_text_keeps_rows_in_order(window, qtbot, 
     long_text.write_text("　　话说大宋仁宗天子在位，嘉佑三年三月三日五更三点，天子驾坐紫宸殿。\n" * 3000, encoding="utf-8")
     assert window.open_path(long_text)
     qtbot.keyClick(window.view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
-    last = window.model.rowCount() - 1
+    last = window.session.model.rowCount() - 1
     assert window.view.currentIndex().row() == last
-    rect = window.view.visualRect(window.model.index(last, 0))
+    rect = window.view.visualRect(window.session.model.index(last, 0))
     assert 0 <= rect.top() and rect.bottom() <= window.view.viewport().height() + 1
     assert window.view.indexAt(rect.center()).row() == last
 
@@ -212,8 +212,8 @@ def test_find_in_a_long_text_brings_the_match_to_the_middle(window, qtbot, tmp_p
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     window.find_bar.field.setText("宋江")
     row = window.view.currentIndex().row()
-    assert window.model.source_text(row).startswith("这里藏着宋江")
+    assert window.session.model.source_text(row).startswith("这里藏着宋江")
     window.view.viewport().repaint()
-    rect, page = window.view.visualRect(window.model.index(row, 0)), window.view.viewport().rect()
+    rect, page = window.view.visualRect(window.session.model.index(row, 0)), window.view.viewport().rect()
     assert page.contains(rect)
     assert page.height() / 4 < rect.center().y() < page.height() * 3 / 4

@@ -21,7 +21,7 @@ from ..conftest import CORPUS, DEFAULT_TEXT, REPO
 
 
 def _words(window):
-    return sum(count_words(window.document, window.analyzer, lambda *_: None, lambda: False))
+    return sum(count_words(window.session.document, window.analyzer, lambda *_: None, lambda: False))
 
 
 def test_a_finished_but_undelivered_analysis_never_lands_on_the_next_document(qtbot, tmp_path):
@@ -37,9 +37,9 @@ def test_a_finished_but_undelivered_analysis_never_lands_on_the_next_document(qt
     assert window.analysis_running()
     qtbot.wait(50)  # the first document's queued result arrives now, and must be dropped
     qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
-    _done, total = window.model.word_progress()
+    _done, total = window.session.model.word_progress()
     assert total == _words(window)
-    assert f"0/{total} words" in window.translated_bar.format()
+    assert f"0/{total} words" in window.status.translated_bar.format()
     window.library.close()
 
 
@@ -64,12 +64,12 @@ def test_a_cancelled_job_leaves_the_running_set_and_never_reports(qtbot):
 
 
 def test_merged_segments_read_their_clauses_from_the_one_cache(window, qtbot):
-    first, second = window.model.tokens(0), window.model.tokens(1)
+    first, second = window.session.model.tokens(0), window.session.model.tokens(1)
     misses = window.session.clauses.misses
     window.view.go_to(0)
-    window.merge_segment()
-    merged = window.model.tokens(0)
-    offset = len(window.document.clause_text(0))
+    window.segment_actions.merge()
+    merged = window.session.model.tokens(0)
+    offset = len(window.session.document.clause_text(0))
     assert merged[:len(first)] == first
     assert [(t.start - offset, t.text) for t in merged[len(first):]] == [(t.start, t.text) for t in second]
     assert window.session.clauses.misses == misses  # no clause was analysed again for the merged row
@@ -83,18 +83,18 @@ def test_export_runs_in_the_background_and_writes_the_file(window, qtbot, tmp_pa
     assert out.stat().st_size > 0
     from studyapp.exchange import read_pairs
 
-    assert len(read_pairs(out)) == window.model.rowCount()
+    assert len(read_pairs(out)) == window.session.model.rowCount()
 
 
 def test_import_in_the_window_runs_in_the_background_and_fills_segments(window, qtbot, tmp_path):
     tsv = tmp_path / "pairs.tsv"
-    tsv.write_text(f"{window.model.source_text(0)}\tFirst\n{window.model.source_text(2)}\tThird\n", encoding="utf-8")
+    tsv.write_text(f"{window.session.model.source_text(0)}\tFirst\n{window.session.model.source_text(2)}\tThird\n", encoding="utf-8")
     window.exchange.import_file(tsv)
-    qtbot.waitUntil(lambda: window.model.target(2) == "Third", timeout=20000)
-    assert window.model.target(0) == "First"
-    qtbot.waitUntil(lambda: "2/128" in window.translated_bar.format(), timeout=2000)
+    qtbot.waitUntil(lambda: window.session.model.target(2) == "Third", timeout=20000)
+    assert window.session.model.target(0) == "First"
+    qtbot.waitUntil(lambda: "2/128" in window.status.translated_bar.format(), timeout=2000)
     with Library.open(window.library.path) as other:
-        assert [s.target for s in other.segments(window.document_id)][:3] == ["First", "", "Third"]
+        assert [s.target for s in other.segments(window.session.document_id)][:3] == ["First", "", "Third"]
 
 
 def test_window_size_and_docks_are_remembered(qtbot):
@@ -292,7 +292,7 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
 
     monkeypatch.setattr(translation_pane, "BACKGROUND_ROWS", 10)  # the default text counts as long here
     ran_on = []
-    original = window.model.runner
+    original = window.session.model.runner
 
     def spy(work, rows):
         def recorded(report, cancelled):
@@ -300,11 +300,11 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
             return work(report, cancelled)
         return original(recorded, rows)
 
-    window.model.runner = spy
+    window.session.model.runner = spy
     window.sentence_action.setChecked(True)
-    sentences = window.model.rowCount()
+    sentences = window.session.model.rowCount()
     assert ran_on == [False] and sentences < 128  # the work ran off the GUI thread...
     with Library.open(window.library.path) as other:
-        assert len(other.segments(window.document_id)) == sentences  # ...and the rows were written
+        assert len(other.segments(window.session.document_id)) == sentences  # ...and the rows were written
     window.translator.undo_stack.undo()
-    assert window.model.rowCount() == 128
+    assert window.session.model.rowCount() == 128

@@ -26,15 +26,15 @@ def click_target(window, qtbot, row):
 def stored_targets(window):
     """What a second connection to the library file sees: only what was really saved."""
     with Library.open(window.library.path) as other:
-        return [segment.target for segment in other.segments(window.document_id)]
+        return [segment.target for segment in other.segments(window.session.document_id)]
 
 
 def test_typing_in_a_cell_is_saved_within_a_second(window, qtbot):
     click_target(window, qtbot, 0)
     qtbot.keyClicks(window.translator.editor, "In the spirit of partnership,")
-    assert window.model.target(0) == "In the spirit of partnership,"
+    assert window.session.model.target(0) == "In the spirit of partnership,"
     qtbot.waitUntil(lambda: stored_targets(window)[0] == "In the spirit of partnership,", timeout=1500)
-    qtbot.waitUntil(lambda: "1/128" in window.translated_bar.format(), timeout=1500)
+    qtbot.waitUntil(lambda: "1/128" in window.status.translated_bar.format(), timeout=1500)
 
 
 def test_tab_and_ctrl_arrows_move_between_segments(window, qtbot):
@@ -56,7 +56,7 @@ def test_ctrl_enter_marks_done_and_moves_on(window, qtbot):
     click_target(window, qtbot, 0)
     qtbot.keyClicks(window.translator.editor, "Done one")
     qtbot.keyClick(window.translator.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.status(0) == DONE
+    assert window.session.model.status(0) == DONE
     assert window.translator.editing_row() == 1
 
 
@@ -66,12 +66,12 @@ def test_undo_and_redo_cover_typing_across_segments(window, qtbot):
     qtbot.keyClick(window.translator.editor, Qt.Key.Key_Tab)
     qtbot.keyClicks(window.translator.editor, "second")
     qtbot.keyClick(window.translator.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.target(1) == "" and window.model.target(0) == "first"
+    assert window.session.model.target(1) == "" and window.session.model.target(0) == "first"
     qtbot.keyClick(window.translator.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.target(0) == ""
+    assert window.session.model.target(0) == ""
     qtbot.keyClick(window.translator.editor, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert window.model.target(0) == "first"
+    assert window.session.model.target(0) == "first"
     window.translator.save_now()
     assert stored_targets(window)[:2] == ["first", ""]
 
@@ -84,24 +84,24 @@ def test_merge_split_and_undo_keep_every_character(window, qtbot):
     window.view.go_to(0)
     qtbot.keyClick(window.view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window.view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.rowCount() == 126
-    assert window.model.target(0) == "One, two, three,"
-    assert window.model.source_text(0).count("，") == 3
+    assert window.session.model.rowCount() == 126
+    assert window.session.model.target(0) == "One, two, three,"
+    assert window.session.model.source_text(0).count("，") == 3
     qtbot.keyClick(window.view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert window.model.rowCount() == 128 and window.model.target(0) == "One, two, three,"
+    assert window.session.model.rowCount() == 128 and window.session.model.target(0) == "One, two, three,"
     window.translator.undo_stack.undo()  # the split
     window.translator.undo_stack.undo()  # the second merge
-    assert window.model.rowCount() == 127 and window.model.target(0) == "One, two,"
-    assert window.model.target(1) == "three,"
+    assert window.session.model.rowCount() == 127 and window.session.model.target(0) == "One, two,"
+    assert window.session.model.target(1) == "three,"
     assert stored_targets(window)[:2] == ["One, two,", "three,"]
 
 
 def test_sentence_mode_groups_and_ungroups(window, qtbot):
     window.sentence_action.setChecked(True)
-    sentences = window.model.rowCount()
-    assert sentences < 128 and window.model.source_text(0).endswith("。")
+    sentences = window.session.model.rowCount()
+    assert sentences < 128 and window.session.model.source_text(0).endswith("。")
     window.sentence_action.setChecked(False)
-    assert window.model.rowCount() == 128
+    assert window.session.model.rowCount() == 128
 
 
 def test_find_and_replace_in_translations(window, qtbot):
@@ -114,10 +114,10 @@ def test_find_and_replace_in_translations(window, qtbot):
     window.find_bar.field.setText("Russia")
     window.find_bar.replacement.setText("the Russian Federation")
     window.find_bar.replace_all_button.click()
-    assert window.model.target(0) == "China and the Russian Federation"
-    assert window.model.target(1) == "the Russian Federation and China"
+    assert window.session.model.target(0) == "China and the Russian Federation"
+    assert window.session.model.target(1) == "the Russian Federation and China"
     window.translator.undo_stack.undo()
-    assert window.model.target(0) == "China and Russia" and window.model.target(1) == "Russia and China"
+    assert window.session.model.target(0) == "China and Russia" and window.session.model.target(1) == "Russia and China"
 
 
 def test_fuzzy_match_from_another_segment_is_offered_and_inserted(window, qtbot, tmp_path):
@@ -130,7 +130,7 @@ def test_fuzzy_match_from_another_segment_is_offered_and_inserted(window, qtbot,
     click_target(window, qtbot, 0)
     assert "%" in window.help_label.text() and "comprehensive strategic" in window.help_label.text()
     qtbot.keyClick(window.translator.editor, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.target(0) == "In the spirit of the comprehensive strategic partnership,"
+    assert window.session.model.target(0) == "In the spirit of the comprehensive strategic partnership,"
 
 
 def test_reopening_a_document_restores_translations_and_place(window, qtbot, tmp_path):
@@ -142,7 +142,7 @@ def test_reopening_a_document_restores_translations_and_place(window, qtbot, tmp
     other.write_text("别的文本。", encoding="utf-8")
     window.open_path(other)
     window.open_path(None)
-    assert window.model.target(40) == "forty"
+    assert window.session.model.target(40) == "forty"
     assert window.view.currentIndex().row() == 40
 
 
@@ -151,7 +151,7 @@ def test_library_dialog_lists_renames_and_deletes(window, qtbot, monkeypatch):
 
     from studyapp.ui.library_dialog import LibraryDialog
 
-    dialog = LibraryDialog(window.library, window.document_id, window)
+    dialog = LibraryDialog(window.library, window.session.document_id, window)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "0%"
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Joint statement 2020", True))
@@ -258,13 +258,13 @@ def test_screenshot_with_a_newer_library_exits_2_with_one_line(tmp_path):
 
 def test_sentence_grouping_is_remembered_when_reopened(window, qtbot, tmp_path):
     window.sentence_action.setChecked(True)
-    sentences = window.model.rowCount()
+    sentences = window.session.model.rowCount()
     other = tmp_path / "other.txt"
     other.write_text("别的文本。", encoding="utf-8")
     window.open_path(other)
     assert not window.sentence_action.isChecked()
     window.open_path(None)
-    assert window.sentence_action.isChecked() and window.model.rowCount() == sentences
+    assert window.sentence_action.isChecked() and window.session.model.rowCount() == sentences
 
 
 TERM_SCRIPT = textwrap.dedent("""
