@@ -11,6 +11,7 @@ pause-time timers (autosave, progress) included. Runs Qt offscreen on a throw-aw
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -33,7 +34,8 @@ TICK_MS = 5
 
 
 class Watchdog:
-    """Measures the longest gap between ticks of a timer on the GUI thread."""
+    """Measures the longest gap between ticks of a timer on the GUI thread, and the longest garbage
+    collection (any thread's: it stops every thread holding the GIL)."""
 
     def __init__(self) -> None:
         self.timer = QTimer()
@@ -41,10 +43,19 @@ class Watchdog:
         self.timer.timeout.connect(self._tick)
         self.reset()
         self.timer.start()
+        self._collecting = 0.0
+        gc.callbacks.append(self._on_collection)
 
     def reset(self) -> None:
         self.last = time.perf_counter()
         self.longest = 0.0
+        self.longest_collection = 0.0
+
+    def _on_collection(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._collecting = time.perf_counter()
+        elif self._collecting:
+            self.longest_collection = max(self.longest_collection, time.perf_counter() - self._collecting)
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -71,8 +82,8 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
     while time.perf_counter() - finished < 1.2:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
         time.sleep(0.001)
-    print(f"{name:<44} longest stall {watchdog.longest * 1000:7.0f} ms   (phase {finished - started:6.2f} s)",
-          flush=True)
+    print(f"{name:<44} longest stall {watchdog.longest * 1000:5.0f} ms   (phase {finished - started:6.2f} s; "
+          f"longest garbage collection {watchdog.longest_collection * 1000:.0f} ms)", flush=True)
 
 
 def repeat(count: int, interval_ms: int, step) -> tuple:
