@@ -7,6 +7,7 @@ file inside its wheel ourselves.
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import sqlite3
 import threading
@@ -135,6 +136,7 @@ class Dictionary:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
                 return connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         except sqlite3.Error:
+            logging.getLogger(__name__).warning("the dictionary index %s is damaged; it is built again", path)
             return False
 
     @staticmethod

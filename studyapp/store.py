@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
@@ -30,6 +31,7 @@ from .paths import APP_NAME
 from .segments import Segment, SegmentTable
 from .text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
 
+log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_KEPT = 7
 
@@ -219,7 +221,9 @@ class Library:
             for old in sorted(folder.glob(f"{self.path.stem}-*.sqlite"))[:-BACKUPS_KEPT]:
                 old.unlink()
         except (OSError, sqlite3.Error):
-            return None  # a backup that cannot be written must not stop the user working
+            # a backup that cannot be written must not stop the user working; the log says why
+            log.warning("the daily backup %s could not be written", target, exc_info=True)
+            return None
         return target
 
     # --- documents ------------------------------------------------------------------------------------------
