@@ -32,7 +32,12 @@ def _command_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", help="translation file: .tmx, .tsv, our .html/.docx, or .txt with matching "
                                        "paragraphs")
     importer.add_argument("--overwrite", action="store_true", help="replace translations already written")
-    for command in (analyze, lookup, export, importer):
+    deck = commands.add_parser("deck", help="list a text's words with counts, readings and what you know of them")
+    deck.add_argument("path")
+    deck.add_argument("--json", action="store_true", help="print one JSON object")
+    known = commands.add_parser("known", help="mark the words of a list known (text, CSV, Pleco or Anki export)")
+    known.add_argument("file")
+    for command in (analyze, lookup, export, importer, deck, known):
         command.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
                                                                "user data folder)")
     return parser
@@ -134,7 +139,46 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": _analyze, "lookup": _lookup, "export": _export, "import": _import}
+def _deck(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import deck
+    from .document import open_in_library
+    from .store import Library
+
+    analyzer = _analyzer()
+    with Library.open(args.library) as library:
+        opened = open_in_library(library, Path(args.path))
+        gathered, found = deck.build(library, opened.id, opened.document, analyzer)
+        statuses = library.term_statuses()
+    result = deck.to_json(found, gathered, statuses)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for word in result["words"]:
+        print(f"{word['word']}\t{word['pinyin']}\t{word['count']}\t{word['status']}\t{word['definition']}")
+    new = sum(1 for word in result["words"] if word["status"] == "new")
+    print(f"{len(result['words'])} words, {new} new; {result['coverage']:.1%} of the running words known or ignored.",
+          file=sys.stderr)
+    return 0
+
+
+def _known(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .deck import TermStatus, read_word_list
+    from .store import Library
+
+    words = read_word_list(Path(args.file))
+    with Library.open(args.library) as library:
+        library.set_term_status(words, TermStatus.KNOWN)
+        present = library.known_in_library(words)
+    print(f"Marked {len(words)} words known; {present} of them occur in your library's texts.", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"analyze": _analyze, "lookup": _lookup, "export": _export, "import": _import, "deck": _deck,
+            "known": _known}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

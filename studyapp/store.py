@@ -76,6 +76,24 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN clauses BLOB;
     ALTER TABLE documents ADD COLUMN splitter INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: the vocabulary deck: what the learner knows of each word (shared by every document), their own
+    # definitions and chosen translations, and how often each word occurs in each document
+    """
+    CREATE TABLE terms (
+        word TEXT PRIMARY KEY,
+        status INTEGER NOT NULL DEFAULT 0,  -- deck.TermStatus: new, learning, known, ignored
+        definition TEXT,                    -- the learner's own; NULL: the dictionary's
+        translation TEXT,                   -- a translator's chosen translation
+        updated_at TEXT
+    );
+    CREATE TABLE document_words (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        word TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (document_id, word)
+    ) WITHOUT ROWID;
+    CREATE INDEX document_words_by_word ON document_words (word);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -397,6 +415,45 @@ class Library:
                            [(s.start, s.end, s.target, int(s.status), now, s.id) for s in keep if s.id])
             db.executemany("INSERT INTO segments (document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?)",
                            [(identifier, s.start, s.end, s.target, int(s.status)) for s in keep if not s.id])
+
+    # --- the vocabulary deck --------------------------------------------------------------------------------
+    def term_statuses(self) -> dict[str, int]:
+        """Every word whose status is not new, with its status (deck.TermStatus numbers)."""
+        return dict(self._query("SELECT word, status FROM terms WHERE status != 0"))
+
+    def set_term_status(self, words: Iterable[str], status: int) -> int:
+        """One status for many words in one transaction (a page marked known, a list imported)."""
+        now = _now()
+        rows = [(word, int(status), now) for word in dict.fromkeys(words)]
+        with self.transaction() as db:
+            db.executemany("INSERT INTO terms (word, status, updated_at) VALUES (?, ?, ?) ON CONFLICT(word)"
+                           " DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at", rows)
+        return len(rows)
+
+    def own_definitions(self) -> dict[str, str]:
+        return dict(self._query("SELECT word, definition FROM terms WHERE definition IS NOT NULL"))
+
+    def set_definition(self, word: str, definition: str | None) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO terms (word, definition, updated_at) VALUES (?, ?, ?) ON CONFLICT(word)"
+                       " DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
+                       (word, definition or None, _now()))
+
+    def save_document_words(self, identifier: str, counts: dict[str, int]) -> None:
+        """How often each word occurs in a document (written after its analysis), for counts across the library."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM document_words WHERE document_id = ?", (identifier,))
+            db.executemany("INSERT INTO document_words (document_id, word, count) VALUES (?, ?, ?)",
+                           zip(repeat(identifier), counts.keys(), counts.values()))
+
+    def library_counts(self) -> dict[str, int]:
+        """Every word's count summed over the library's documents."""
+        return dict(self._query("SELECT word, SUM(count) FROM document_words GROUP BY word"))
+
+    def known_in_library(self, words: Iterable[str]) -> int:
+        """How many of ``words`` occur in some document of the library."""
+        present = {row[0] for row in self._query("SELECT DISTINCT word FROM document_words")}
+        return sum(1 for word in set(words) if word in present)
 
     def translated_pairs(self) -> list[tuple[str, str, str]]:
         """(document id, source, target) of every translated segment in the library, for fuzzy matches.

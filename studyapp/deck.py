@@ -1,0 +1,272 @@
+"""The vocabulary deck: the words of a text with how often and where they occur, what the learner knows of them
+(a status per word shared by every document), coverage, search by hanzi, English or pinyin, and known-word lists.
+
+Worked example, for the clauses ``中国和俄罗斯，`` ``中国人民。``::
+
+    words (tokens of kind "word"; punctuation, numbers and Latin are not vocabulary):
+        中国 x2 (first in clause 0, read zhōng guó there), 和 x1, 俄罗斯 x1, 人民 x1
+    running words: 5; with 中国 known and 和 ignored, coverage = (2 + 1) / 5 = 0.6
+    pinyin search keys: 中国 -> "zhongguo" (toneless), "zhong1guo2" (toned);
+        "zhongguo", "zhong guo", "zhōngguó" and "zhong1guo2" all find it, "zhong4" does not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+
+from .analysis import Analyzer
+from .dictionary import hsk_level
+from .errors import JobCancelled, StudyAppError
+from .pinyin import tone_of
+from .text import Document
+
+
+class TermStatus(IntEnum):
+    """What the learner knows of a word; stored as its number, shared by every document."""
+
+    NEW = 0
+    LEARNING = 1
+    KNOWN = 2
+    IGNORED = 3  # proper names and the like: neither studied nor counted against coverage
+
+
+#: Statuses that count as understood for coverage.
+UNDERSTOOD = frozenset({TermStatus.KNOWN, TermStatus.IGNORED})
+
+
+@dataclass
+class DocumentWords:
+    """Per-word figures of one document, gathered in one pass over its clauses (the background analysis)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    first_clause: dict[str, int] = field(default_factory=dict)
+    readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as first read in this text
+    clause_words: list[int] = field(default_factory=list)  # running words per clause
+
+    def add_clause(self, index: int, tokens) -> None:
+        words = 0
+        counts, first, readings = self.counts, self.first_clause, self.readings
+        for token in tokens:
+            if token.kind == "word":
+                words += 1
+                word = token.text
+                if word in counts:
+                    counts[word] += 1
+                else:
+                    counts[word] = 1
+                    first[word] = index
+                    readings[word] = token.pinyin
+            elif token.kind != "punct":
+                words += 1  # numbers and Latin are running words too, as the translation totals count them
+        self.clause_words.append(words)
+
+    @property
+    def running_words(self) -> int:
+        return sum(self.counts.values())
+
+
+def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
+           cancelled: Callable[[], bool] | None = None) -> DocumentWords:
+    """Analyse every clause once and gather the deck's figures (the window runs this as its background job)."""
+    total = len(document.clauses)
+    gathered = DocumentWords()
+    for index in range(total):
+        if index % 500 == 0:
+            if cancelled and cancelled():
+                raise JobCancelled("The document was closed.")
+            if report:
+                report(index, total)
+        gathered.add_clause(index, analyzer.analyze(document.clause_text(index)))
+    if report:
+        report(total, total)
+    return gathered
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    word: str
+    pinyin: tuple[str, ...]  # as read where it first occurs in this text
+    definition: str  # the learner's own, else the first sense of the reading here
+    hsk: int | None
+    count: int  # in this text
+    library_count: int  # in every document of the library
+    status: TermStatus
+    first_clause: int
+    first_start: int  # the first clause's offsets in the text
+    first_end: int
+
+    @property
+    def pinyin_text(self) -> str:
+        return " ".join(self.pinyin)
+
+
+def terms(document: Document, gathered: DocumentWords, analyzer: Analyzer, statuses: dict[str, int],
+          library_counts: dict[str, int], own_definitions: dict[str, str] | None = None) -> list[Term]:
+    """Every distinct word of the text, most frequent first."""
+    own_definitions = own_definitions or {}
+    found = []
+    clauses = document.clauses
+    for word, count in sorted(gathered.counts.items(), key=lambda item: (-item[1], item[0])):
+        first = gathered.first_clause[word]
+        reading = gathered.readings.get(word) or ()
+        definition = own_definitions.get(word) or first_sense(analyzer, word, reading)
+        found.append(Term(word, reading, definition, hsk_level(word), count, library_counts.get(word, count),
+                          TermStatus(statuses.get(word, TermStatus.NEW)), first, clauses.starts[first],
+                          clauses.ends[first]))
+    return found
+
+
+_POINTER_SENSE = re.compile(r"^((old |archaic |ancient |erhua |japanese )?(variant of|see |used in |abbr\. for)"
+                            r"|surname \w+$)", re.IGNORECASE)
+
+
+def first_sense(analyzer: Analyzer, word: str, reading: tuple[str, ...]) -> str:
+    """The first sense of the entry read as here; senses that only point elsewhere ("old variant of 和[he2]") or
+    name a surname give way to one with a meaning of its own."""
+    entries = analyzer.dictionary.lookup(word)
+    here = [entry for entry in entries if entry.syllables == tuple(reading)] or entries
+    senses = [sense for entry in here for sense in entry.definitions]
+    meaningful = [sense for sense in senses if not _POINTER_SENSE.match(sense)]
+    return (meaningful or senses or [""])[0]
+
+
+def coverage(gathered: DocumentWords, statuses: dict[str, int]) -> float:
+    """The share of the text's running words (hanzi words) the learner knows or ignores."""
+    total = gathered.running_words
+    if not total:
+        return 1.0
+    understood = sum(count for word, count in gathered.counts.items() if statuses.get(word, 0) in UNDERSTOOD)
+    return understood / total
+
+
+# --- search ---------------------------------------------------------------------------------------------------
+
+_TONE_DIGITS = re.compile(r"[1-5]")
+_HANZI = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _plain_syllable(syllable: str) -> str:
+    """A tone-marked syllable without its mark, ü written v (as pinyin input methods take it)."""
+    syllable = syllable.lower().replace("ü", "v").replace("u:", "v")
+    return "".join(ch for ch in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(ch))
+
+
+def _has_mark(character: str) -> bool:
+    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", character) if ch != "\u0308")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """What a query is compared with, per term (built once per deck)."""
+
+    toneless: str  # zhongguo
+    toned: str  # zhong1guo2
+    marked: str  # zhōngguó
+    english: str
+
+
+def search_index(term: Term) -> SearchIndex:
+    syllables = term.pinyin or ()
+    plain = [_plain_syllable(syllable) for syllable in syllables]
+    toned = "".join(f"{bare}{tone_of(syllable) or 5}" for bare, syllable in zip(plain, syllables, strict=True))
+    marked = unicodedata.normalize("NFC", "".join(syllables).lower())
+    return SearchIndex("".join(plain), toned, marked, term.definition.lower())
+
+
+def matches(term: Term, index: SearchIndex, query: str) -> bool:
+    """Hanzi anywhere in the word; pinyin from the start of the reading, with or without tones (tones given,
+    as marks or digits, must agree); English anywhere in the definition."""
+    query = query.strip().lower()
+    if not query:
+        return True
+    if _HANZI.search(query):
+        return query in term.word
+    compact = unicodedata.normalize("NFC", re.sub(r"[\s'’]+", "", query))
+    if any(_has_mark(ch) for ch in compact):
+        return _marked_prefix(index.marked, compact)
+    compact = compact.replace("ü", "v").replace("u:", "v")
+    if _TONE_DIGITS.search(compact):
+        return _toned_prefix(index.toned, compact)
+    return index.toneless.startswith(compact) or query in index.english
+
+
+def _marked_prefix(marked: str, query: str) -> bool:
+    """``zhōngguó`` and ``zhōngguo`` both start ``zhōngguó``: a marked letter must match, a bare one takes any."""
+    if len(query) > len(marked):
+        return False
+    for typed, written in zip(query, marked, strict=False):
+        if typed != written and (_has_mark(typed) or _plain_syllable(written) != _plain_syllable(typed)):
+            return False
+    return True
+
+
+def _toned_prefix(toned: str, query: str) -> bool:
+    """``zhong1guo2`` and ``zhong1guo`` start ``zhong1guo2``; a syllable typed without its digit takes any tone."""
+    pattern = ""
+    for letters, tone in re.findall(r"([a-zv]+)([1-5]?)", query):
+        pattern += re.escape(letters) + (tone or "[1-5]?")
+    return re.match(pattern, toned) is not None
+
+
+# --- known-word lists -----------------------------------------------------------------------------------------
+
+def read_word_list(path: Path) -> list[str]:
+    """Words from a known-word list: one word per line, a CSV or TSV whose first column is the word, a Pleco
+    flashcard export (``中国[中國]<TAB>zhong1guo2<TAB>…``) or an Anki notes export (``#`` header lines skipped).
+    Only fields holding hanzi count; the order is kept and repeats dropped."""
+    from . import text
+
+    try:
+        loaded = text.load(path)
+    except StudyAppError:
+        raise
+    words: dict[str, None] = {}
+    body = "\n".join(line for line in loaded.text.splitlines() if not line.startswith("#"))
+    dialect = "excel-tab" if "\t" in body else "excel"
+    for row in csv.reader(io.StringIO(body), dialect=dialect):
+        if not row:
+            continue
+        first = re.sub(r"<[^>]+>", "", row[0]).strip()  # Anki fields may hold HTML
+        first = first.split("[", 1)[0].strip()  # Pleco: simplified[traditional]
+        if _HANZI.search(first) and not re.search(r"\s", first):
+            words.setdefault(first, None)
+    if not words:
+        raise StudyAppError(f"{path} holds no Chinese words (one word per line, or the word in the first column).")
+    return list(words)
+
+
+# --- a document's deck, as the command line and the window build it -------------------------------------------
+
+def build(library, document_id: str, document: Document, analyzer: Analyzer,
+          report: Callable[[int, int], None] | None = None,
+          cancelled: Callable[[], bool] | None = None) -> tuple[DocumentWords, list[Term]]:
+    """Gather the document's words, record their counts in the library, and list its terms."""
+    gathered = gather(document, analyzer, report, cancelled)
+    library.save_document_words(document_id, gathered.counts)
+    found = terms(document, gathered, analyzer, library.term_statuses(), library.library_counts(),
+                  library.own_definitions())
+    return gathered, found
+
+
+def to_json(found: list[Term], gathered: DocumentWords, statuses: dict[str, int]) -> dict:
+    """The ``studyapp deck PATH --json`` object."""
+    return {
+        "words": [{
+            "word": term.word,
+            "pinyin": term.pinyin_text,
+            "definition": term.definition,
+            "hsk": term.hsk,
+            "count": term.count,
+            "library_count": term.library_count,
+            "status": term.status.name.lower(),
+            "first_clause": {"start": term.first_start, "end": term.first_end},
+        } for term in found],
+        "coverage": coverage(gathered, statuses),
+    }

@@ -1,0 +1,114 @@
+"""The vocabulary deck, as a learner relies on it: counts, first places, statuses shared by documents, search."""
+
+import json
+from collections import Counter
+
+import pytest
+
+from studyapp import deck, text
+from studyapp.analysis import Analyzer
+from studyapp.cli import main
+from studyapp.dictionary import Dictionary
+from studyapp.store import Library
+
+from ..conftest import DEFAULT_TEXT
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer(Dictionary.open())
+
+
+@pytest.fixture
+def library(tmp_path):
+    with Library.open(tmp_path / "library.sqlite") as opened:
+        yield opened
+
+
+def build(library, analyzer, source):
+    document = text.split(source) if isinstance(source, str) else text.split(text.load(source))
+    identifier = library.add_document(document, "t", None)
+    gathered, found = deck.build(library, identifier, document, analyzer)
+    return document, gathered, {term.word: term for term in found}
+
+
+def test_counts_and_first_clauses_agree_with_a_recount_from_analyze(library, analyzer):
+    document, _gathered, terms = build(library, analyzer, DEFAULT_TEXT)
+    counts, first = Counter(), {}
+    for index in range(len(document.clauses)):
+        for token in analyzer.analyze(document.clause_text(index)):
+            if token.kind == "word":
+                counts[token.text] += 1
+                first.setdefault(token.text, index)
+    assert {word: term.count for word, term in terms.items()} == dict(counts)
+    assert {word: term.first_clause for word, term in terms.items()} == first
+    term = terms["双方"]
+    assert document.text[term.first_start:term.first_end] == document.clause_text(first["双方"])
+    assert term.pinyin == ("shuāng", "fāng") and term.hsk is not None and term.definition
+
+
+def test_a_status_set_in_one_document_shows_in_another(library, analyzer):
+    build(library, analyzer, DEFAULT_TEXT)
+    library.set_term_status(["双方", "声明"], deck.TermStatus.KNOWN)
+    library.set_term_status(["俄罗斯"], deck.TermStatus.IGNORED)
+    _document, gathered, terms = build(library, analyzer, "双方发表声明。俄罗斯和中国是邻国。")
+    assert terms["双方"].status == deck.TermStatus.KNOWN and terms["俄罗斯"].status == deck.TermStatus.IGNORED
+    assert terms["中国"].status == deck.TermStatus.NEW
+    assert terms["双方"].library_count == 18 + 1  # counted across both documents
+    understood = sum(gathered.counts.get(word, 0) for word in ("双方", "声明", "俄罗斯"))
+    assert deck.coverage(gathered, library.term_statuses()) == pytest.approx(understood / gathered.running_words)
+
+
+@pytest.mark.parametrize("query", ["zhongguo", "zhong1guo2", "zhōngguó", "zhong guo", "Zhong Guo", "zhong1guo",
+                                   "zhōngguo", "中国", "中", "china"])
+def test_pinyin_search_finds_zhongguo_from_every_form(library, analyzer, query):
+    _document, _gathered, terms = build(library, analyzer, "中国和俄罗斯是邻国。")
+    term = terms["中国"]
+    assert deck.matches(term, deck.search_index(term), query)
+
+
+@pytest.mark.parametrize("query", ["zhong4", "zhòngguó", "guo", "russia", "中俄"])
+def test_pinyin_search_refuses_other_words_and_other_tones(library, analyzer, query):
+    _document, _gathered, terms = build(library, analyzer, "中国和俄罗斯是邻国。")
+    term = terms["中国"]
+    assert not deck.matches(term, deck.search_index(term), query)
+
+
+def test_a_pointer_entry_does_not_stand_as_the_definition(library, analyzer):
+    _document, _gathered, terms = build(library, analyzer, "中国和俄罗斯。")
+    assert "variant" not in terms["和"].definition and "and" in terms["和"].definition
+
+
+@pytest.mark.parametrize("content", [
+    "中国\n双方\n\n中国\n",
+    "word,pinyin\n中国,zhong1guo2\n双方,shuang1fang1\n",
+    "中国[中國]\tzhong1guo2\tChina\n双方[雙方]\tshuang1fang1\tbilateral\n",
+    "#separator:tab\n#html:true\n<b>中国</b>\tzhōngguó\tChina\n双方\tshuāngfāng\tbilateral\n",
+])
+def test_a_known_word_list_in_any_usual_form_marks_its_words_known(tmp_path, content, capsys):
+    listing = tmp_path / "known.txt"
+    listing.write_text(content, encoding="utf-8")
+    assert deck.read_word_list(listing) == ["中国", "双方"]
+    assert main(["known", str(listing)]) == 0
+    assert "Marked 2 words known" in capsys.readouterr().err
+    with Library.open() as library:
+        assert library.term_statuses() == {"中国": deck.TermStatus.KNOWN, "双方": deck.TermStatus.KNOWN}
+
+
+def test_a_list_without_chinese_words_gets_one_line(tmp_path, capsys):
+    listing = tmp_path / "known.txt"
+    listing.write_text("hello\nworld\n", encoding="utf-8")
+    assert main(["known", str(listing)]) == 2
+    assert "holds no Chinese words" in capsys.readouterr().err
+
+
+def test_deck_json_lists_words_with_their_first_clause_and_coverage(capsys):
+    assert main(["deck", str(DEFAULT_TEXT), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    words = {entry["word"]: entry for entry in result["words"]}
+    assert set(words["双方"]) >= {"word", "pinyin", "definition", "hsk", "count", "status", "first_clause"}
+    assert words["双方"]["status"] == "new" and words["双方"]["count"] == 18
+    assert result["coverage"] == 0.0
+    source = DEFAULT_TEXT.read_text(encoding="utf-8")
+    span = words["双方"]["first_clause"]
+    assert "双方" in source[span["start"]:span["end"]]
