@@ -30,10 +30,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from studyapp import text  # noqa: E402
 from studyapp.analysis import Analyzer  # noqa: E402
+from studyapp.deck import gather  # noqa: E402
 from studyapp.paths import default_text  # noqa: E402
 from studyapp.timings import PREFIX  # noqa: E402
 from studyapp.ui.app import build_window  # noqa: E402
-from studyapp.ui.document_session import count_words  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -172,7 +172,7 @@ def analyse_all_seconds(path: Path, analyzer: Analyzer) -> tuple[float, int]:
     document = text.split(text.load(path))
     analyzer.forget()
     started = time.perf_counter()
-    count_words(document, analyzer, lambda *_: None, lambda: False)
+    gather(document, analyzer)
     return time.perf_counter() - started, len(document.clauses)
 
 

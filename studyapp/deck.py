@@ -130,7 +130,7 @@ _POINTER_SENSE = re.compile(r"^((old |archaic |ancient |erhua |japanese )?(varia
 def first_sense(analyzer: Analyzer, word: str, reading: tuple[str, ...]) -> str:
     """The first sense of the entry read as here; senses that only point elsewhere ("old variant of 和[he2]") or
     name a surname give way to one with a meaning of its own."""
-    entries = analyzer.dictionary.lookup(word)
+    entries = analyzer.dictionary.entries(word)
     here = [entry for entry in entries if entry.syllables == tuple(reading)] or entries
     senses = [sense for entry in here for sense in entry.definitions]
     meaningful = [sense for sense in senses if not _POINTER_SENSE.match(sense)]

@@ -151,15 +151,22 @@ class Dictionary:
         return connection
 
     def lookup(self, word: str) -> list[Entry]:
-        """Every entry for a headword, simplified first, then traditional, in the dictionary's own order."""
+        """Every entry for a headword, simplified first, then traditional, in the dictionary's own order; the
+        words hovered lately are cached."""
         return list(self._lookup(word))
+
+    def entries(self, word: str) -> list[Entry]:
+        """The same, never cached: for passes over every word of a text, which would fill the cache with a
+        novel's 46,000 words and keep them after it is closed."""
+        return self._entries("simplified = ? ORDER BY id", (word,)) or self._entries("traditional = ? ORDER BY id",
+                                                                                      (word,))
 
     def _entries(self, condition: str, parameters: tuple) -> list[Entry]:
         rows = self._connection().execute(
             f"SELECT simplified, traditional, pinyin, definitions FROM entries WHERE {condition}", parameters)
         return [Entry(s, t, p, tuple(d.split("\x1f"))) for s, t, p, d in rows]
 
-    @lru_cache(maxsize=65536)  # noqa: B019 - one Dictionary lives as long as the app
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Dictionary lives as long as the app
     def _lookup(self, word: str) -> tuple[Entry, ...]:
         return tuple(self._entries("simplified = ? ORDER BY id", (word,))
                      or self._entries("traditional = ? ORDER BY id", (word,)))

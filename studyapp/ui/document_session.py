@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import timings
 from ..analysis import Analyzer, Token
+from ..deck import DocumentWords, Term, gather, terms
 from ..document import OpenedDocument
 from ..errors import JobCancelled
 from ..memory import TranslationMemory
@@ -72,21 +73,6 @@ class ClauseCache:
         return len(self._tokens)
 
 
-def count_words(document: Document, analyzer: Analyzer, report, cancelled) -> list[int]:
-    """Words (tokens that are not punctuation) per clause: the background job's result. Analysing every clause
-    here also fills the parser's reading cache, so painting later finds every word's reading ready."""
-    total = len(document.clauses)
-    counts = []
-    for index in range(total):
-        if index % 500 == 0:
-            if cancelled():
-                return counts
-            report(index, total)
-        counts.append(sum(1 for token in analyzer.analyze(document.clause_text(index)) if token.kind != "punct"))
-    report(total, total)
-    return counts
-
-
 @dataclass
 class Opening:
     """Everything an opening job prepares off the GUI thread."""
@@ -129,6 +115,8 @@ class DocumentSession(QObject):
         self._open_job: Job | None = None
         self.memory = TranslationMemory([])
         self._info: DocumentInfo | None = None
+        self.words: DocumentWords | None = None  # the deck's figures for this document, once analysed
+        self.terms: list[Term] = []
         self._progress_timer = QTimer(self)  # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(250)
@@ -237,6 +225,7 @@ class DocumentSession(QObject):
         if old is not None:
             old.progressChanged.disconnect(self._progress_timer.start)
         self.model = None
+        self.words, self.terms = None, []
         self.clauses = None
         self.document = None
         self.document_id = None
@@ -269,20 +258,30 @@ class DocumentSession(QObject):
 
     # --- analysis -------------------------------------------------------------------------------------------
     def _start_analysis(self) -> None:
-        document, analyzer = self.document, self.analyzer
+        """One pass over every clause in the background: the words per clause for the translation totals and the
+        deck's figures (counts stored in the library, terms listed). It also fills the parser's reading cache, so
+        painting later finds every word's reading ready."""
+        document, analyzer, document_id, library_path = self.document, self.analyzer, self.document_id, \
+            self.library.path
 
-        def work(report, cancelled):
-            return count_words(document, analyzer, report, cancelled)
+        def work(report, cancelled) -> tuple[DocumentWords, list[Term]]:
+            gathered = gather(document, analyzer, report, cancelled)
+            with Library.connect(library_path) as library:
+                library.save_document_words(document_id, gathered.counts)
+                found = terms(document, gathered, analyzer, library.term_statuses(), library.library_counts(),
+                              library.own_definitions())
+            return gathered, found
 
         job: Job | None = None
 
-        def done(clause_words: list[int]) -> None:
+        def done(result: tuple[DocumentWords, list[Term]]) -> None:
             if job is not self._analysis_job:  # belongs to a document closed since
                 return
             self._analysis_job = None
-            self.model.set_clause_words(clause_words)
+            self.words, self.terms = result
+            self.model.set_clause_words(self.words.clause_words)
             timings.mark("all analysed")
-            self.analysisFinished.emit(len(clause_words))
+            self.analysisFinished.emit(len(self.words.clause_words))
 
         def failed(message: str) -> None:
             if job is self._analysis_job:

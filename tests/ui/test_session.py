@@ -12,16 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QThreadPool
 
+from studyapp.deck import gather
 from studyapp.store import Library
 from studyapp.ui.app import build_window
-from studyapp.ui.document_session import count_words
 from studyapp.ui.workers import run_job, running_jobs
 
 from ..conftest import CORPUS, DEFAULT_TEXT, REPO
 
 
 def _words(window):
-    return sum(count_words(window.session.document, window.analyzer, lambda *_: None, lambda: False))
+    return sum(gather(window.session.document, window.analyzer).clause_words)
 
 
 def test_a_finished_but_undelivered_analysis_never_lands_on_the_next_document(qtbot, tmp_path):
