@@ -16,7 +16,9 @@ MIN_FONT, MAX_FONT = 10, 48
 
 @dataclass
 class Settings:
-    ruby: bool = True  # pinyin above every word
+    ruby: bool = True  # pinyin above words
+    pinyin_unknown_only: bool = False  # ...only above words not yet known (or ignored)
+    status_tint: bool = True  # words tinted by what the learner knows of them
     tone_colors: bool = True  # hanzi and pinyin coloured by tone, as Pleco does
     font_size: int = 20  # hanzi size in points
     theme: str = "light"  # "light" | "dark"

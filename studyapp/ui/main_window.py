@@ -33,6 +33,7 @@ from .segment_actions import SegmentActions
 from .status_bar import DocumentStatus
 from .translation_pane import TranslationController, help_dock
 from .view_options import ViewOptions
+from .vocabulary import VocabularyController
 from .word_hover import WordHover
 from .workers import cancel_all
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.exchange = ExchangeActions(self.session, self.translator.save_now, self)
 
         self.status = DocumentStatus(self.statusBar(), self.session, self.view)
+        self.vocabulary = VocabularyController(self, self.session, self.view, library, self.delegate.hanzi_font)
         self.segment_actions = SegmentActions(self.session, self.view, self.translator, self)
 
         self._build_menus()
@@ -87,7 +89,8 @@ class MainWindow(QMainWindow):
         self.options.changed.connect(self._on_options_changed)
         self.options.paneToggled.connect(self.help_dock.setVisible)
         self.options.paneToggled.connect(lambda _on: self.translator.close_editor())
-        for messenger in (self.exchange, self.segment_actions, self.options):
+        self.vocabulary.coverageChanged.connect(self.status.coverage_label.setText)
+        for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary):
             messenger.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.exchange.failed.connect(self.show_error)
         self.exchange.imported.connect(self._on_imported)
@@ -164,11 +167,28 @@ class MainWindow(QMainWindow):
                          lambda _checked=False, n=number: self.translator.insert_match(n),
                          QKeySequence(f"Ctrl+{number}"))
 
+        words_menu = self.menuBar().addMenu(self.tr("&Words"))
+        words_menu.addAction(self.vocabulary.dock.toggleViewAction())
+        self.vocabulary.dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self._action(words_menu, self.tr("Mark Every New Word on This Page &Known"), self.vocabulary.mark_page_known,
+                     QKeySequence("Ctrl+Shift+K"))
+        self._action(words_menu, self.tr("&Next Occurrence of the Selected Word"), self.vocabulary.next_occurrence,
+                     QKeySequence(Qt.Key.Key_F3))
+        self._action(words_menu, self.tr("&Import Known Words…"), self.import_known_words)
+        words_menu.addSeparator()
+        hint = words_menu.addAction(self.tr("On a word under the pointer: 1 learning · K known · I ignore · N new"))
+        hint.setEnabled(False)
+
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.pane_action = self._action(view_menu, self.tr("T&ranslation Pane"), self.options.set_translation_pane,
                                         QKeySequence("Ctrl+Shift+T"), self.settings.translation_pane)
         self.ruby_action = self._action(view_menu, self.tr("&Pinyin Above Words"), self.options.set_ruby,
                                         QKeySequence("Ctrl+P"), self.settings.ruby)
+        self.unknown_pinyin_action = self._action(
+            view_menu, self.tr("Pinyin Only Over Words &Not Yet Known"), self.options.set_pinyin_unknown_only,
+            QKeySequence("Ctrl+Shift+P"), self.settings.pinyin_unknown_only)
+        self.tint_action = self._action(view_menu, self.tr("Tint Words by &Status"), self.options.set_status_tint,
+                                        None, self.settings.status_tint)
         self.tone_action = self._action(view_menu, self.tr("&Tone Colours"), self.options.set_tone_colors,
                                         QKeySequence("Ctrl+T"), self.settings.tone_colors)
         self.dark_action = self._action(view_menu, self.tr("&Dark Theme"), self.options.set_dark,
@@ -281,6 +301,23 @@ class MainWindow(QMainWindow):
     def _edit_current(self) -> None:
         if self.settings.translation_pane and self.view.currentIndex().isValid():
             self.translator.edit(self.view.currentIndex().row())
+
+    def import_known_words(self) -> None:
+        from ..deck import TermStatus, read_word_list
+        from ..errors import StudyAppError
+
+        file, _ = QFileDialog.getOpenFileName(self, self.tr("Import known words"), str(Path.home()), self.tr(
+            "Word lists (*.txt *.csv *.tsv);;All files (*)"))
+        if not file:
+            return
+        try:
+            words = read_word_list(Path(file))
+        except StudyAppError as error:
+            self.show_error(str(error))
+            return
+        self.vocabulary.set_status(words, TermStatus.KNOWN)
+        self.statusBar().showMessage(self.tr("Marked {0} words known; {1} of them occur in your library's texts.")
+                                     .format(len(words), self.library.known_in_library(words)), 8000)
 
     def show_library(self) -> None:
         from .library_dialog import LibraryDialog

@@ -99,6 +99,7 @@ class ClauseDelegate(QStyledItemDelegate):
         self.hovered: tuple[int, Token] | None = None
         self.search_term = ""
         self.word_style: WordStyler | None = None
+        self.show_pinyin: Callable[[Token], bool] | None = None  # None: pinyin over every word (when ruby is on)
         self._layouts: OrderedDict[tuple[int, int], ClauseLayout] = OrderedDict()
         self.apply_settings()
 
@@ -273,7 +274,7 @@ class ClauseDelegate(QStyledItemDelegate):
             if style is not None and style.underline is not None:
                 painter.fillRect(QRectF(hanzi_box.left(), hanzi_box.bottom() - 2, hanzi_box.width(), 2),
                                  style.underline)
-            if ruby_height and token.pinyin:
+            if ruby_height and token.pinyin and (self.show_pinyin is None or self.show_pinyin(token)):
                 self._paint_pinyin(painter, token, QRectF(box.left(), box.top(), box.width(), ruby_height),
                                    palette.color(QPalette.ColorRole.PlaceholderText))
         if layout.target_rect is not None:
@@ -511,6 +512,15 @@ class ReaderView(QAbstractItemView):
         row = self.rows.row_at(point.y() + self.verticalScrollBar().value())
         model = self.model()
         return model.index(row, 0) if model is not None and row >= 0 else QModelIndex()
+
+    def visible_rows(self) -> range:
+        """The rows wholly or partly on screen."""
+        value = self.verticalScrollBar().value()
+        first = self.rows.row_at(value)
+        if first < 0:
+            return range(0)
+        last = self.rows.row_at(value + self.viewport().height() - 1)
+        return range(first, (last if last >= 0 else len(self.rows.heights) - 1) + 1)
 
     def row_at(self, position: QPoint) -> int:
         return self.indexAt(position).row() if self.viewport().rect().contains(position) else -1

@@ -21,7 +21,11 @@ class DocumentStatus:
         self.progress.setMaximumWidth(220)
         self.progress.setFormat(bar.tr("Analysing %p%"))
         self.progress.hide()
+        self.coverage_label = QLabel(bar)
+        self.coverage_label.setToolTip(bar.tr("Share of the text's running words you know or ignore, and words "
+                                              "still new to you"))
         bar.addWidget(self.position_label, 1)
+        bar.addPermanentWidget(self.coverage_label)
         bar.addPermanentWidget(self.translated_bar)
         bar.addPermanentWidget(self.progress)
         session.progressChanged.connect(self.update_progress)

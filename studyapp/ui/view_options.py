@@ -33,6 +33,14 @@ class ViewOptions(QObject):
         self.paneToggled.emit(on)
         self._changed(relayout=True)
 
+    def set_pinyin_unknown_only(self, on: bool) -> None:
+        self.settings.pinyin_unknown_only = on  # with Pinyin Above Words off there is none to thin out
+        self._changed(relayout=False)
+
+    def set_status_tint(self, on: bool) -> None:
+        self.settings.status_tint = on
+        self._changed(relayout=False)
+
     def set_tone_colors(self, on: bool) -> None:
         self.settings.tone_colors = on
         self._changed(relayout=False)

@@ -33,6 +33,7 @@ class WordHover(QObject):
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self._html: OrderedDict[tuple, str] = OrderedDict()
+        self.pinned: Token | None = None  # the word whose entry the dock shows
 
     def word_html(self, token: Token, full: bool = False) -> str:
         key = (token.text, token.pinyin, self.settings.tone_colors, full)
@@ -57,6 +58,7 @@ class WordHover(QObject):
         if token.kind != "word":
             return
         self.popup.hide()
+        self.pinned = token
         self.entry_panel.setHtml(self.word_html(token, full=True))
         self.dock.show()
 
