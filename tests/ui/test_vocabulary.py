@@ -1,0 +1,113 @@
+"""The vocabulary in the window, driven as a learner drives it."""
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+
+from studyapp.deck import TermStatus
+from studyapp.store import Library
+
+from .conftest import hover, word_point
+
+
+def status_in_library(window, word):
+    with Library.open(window.library.path) as other:
+        return other.term_statuses().get(word, TermStatus.NEW)
+
+
+def test_the_panel_lists_the_words_of_the_text_most_frequent_first(window, qtbot):
+    model = window.vocabulary.model
+    assert model.rowCount() == len(window.session.terms) > 500
+    assert model.data(model.index(0, 0)) == "的"
+    window.vocabulary.panel.search.setText("shuang1fang")
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=2000)
+    assert model.data(model.index(0, 0)) == "双方" and model.data(model.index(0, 4)) == 18
+    window.vocabulary.panel.search.setText("")
+    qtbot.waitUntil(lambda: model.rowCount() > 500, timeout=2000)
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    words = [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+    assert words == sorted(words)
+
+
+def test_k_on_a_hovered_word_marks_it_known_everywhere_at_once(window, qtbot):
+    _row, point = word_point(window, "双方")
+    hover(window.view, point)
+    before = window.status.coverage_label.text()
+    assert "Known 0.0%" in before
+    qtbot.keyClick(window.view, Qt.Key.Key_K)
+    assert status_in_library(window, "双方") == TermStatus.KNOWN
+    assert window.status.coverage_label.text() != before
+    token = next(t for t in window.session.model.tokens(_row) if t.text == "双方")
+    assert window.vocabulary.word_style(_row, token) is None  # known words are not tinted
+    qtbot.keyClick(window.view, Qt.Key.Key_N)
+    assert status_in_library(window, "双方") == TermStatus.NEW
+
+
+def test_k_without_a_word_under_the_pointer_still_moves_up(window, qtbot):
+    window.view.go_to(5)
+    hover(window.view, QPoint(5, 5))
+    qtbot.keyClick(window.view, Qt.Key.Key_K)
+    assert window.view.currentIndex().row() == 4
+
+
+def test_marking_the_page_known_leaves_no_new_word_on_screen(window, qtbot):
+    window.view.go_to(0)
+    window.view.viewport().repaint()
+    window.vocabulary.mark_page_known()
+    statuses = window.vocabulary.statuses
+    for row in window.view.visible_rows():
+        for token in window.session.model.tokens(row):
+            if token.kind == "word":
+                assert statuses.get(token.text) == TermStatus.KNOWN
+    assert "Known 0.0%" not in window.status.coverage_label.text()
+
+
+def test_a_status_set_here_shows_in_another_document(window, qtbot, tmp_path):
+    _row, point = word_point(window, "双方")
+    hover(window.view, point)
+    qtbot.keyClick(window.view, Qt.Key.Key_I)
+    other = tmp_path / "other.txt"
+    other.write_text("双方都同意了。", encoding="utf-8")
+    window.open_path(other)
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    model = window.vocabulary.model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "双方")
+    assert model.data(model.index(row, 6)) == "Ignored"
+
+
+def test_pinyin_only_over_words_not_yet_known(window, qtbot):
+    window.unknown_pinyin_action.setChecked(True)
+    row, _point = word_point(window, "双方")
+    token = next(t for t in window.session.model.tokens(row) if t.text == "双方")
+    assert window.delegate.show_pinyin(token)
+    window.vocabulary.set_status(["双方"], TermStatus.KNOWN)
+    assert not window.delegate.show_pinyin(token)
+    window.unknown_pinyin_action.setChecked(False)
+    assert window.delegate.show_pinyin(token)
+
+
+def test_new_words_are_tinted_and_the_tint_can_be_hidden(window, qtbot):
+    def render():
+        image = QImage(window.view.viewport().size(), QImage.Format.Format_RGB32)
+        window.view.viewport().render(image)
+        return image
+
+    window.view.go_to(0)
+    tinted = render()
+    window.tint_action.setChecked(False)
+    plain = render()
+    changed = [(x, y) for x in range(0, plain.width(), 3) for y in range(0, plain.height(), 3)
+               if tinted.pixelColor(x, y) != plain.pixelColor(x, y)]
+    assert len(changed) > 500  # the new words' backgrounds
+    toward_blue = sum(1 for x, y in changed if tinted.pixelColor(x, y).red() < plain.pixelColor(x, y).red())
+    assert toward_blue > len(changed) / 2  # light blue over the page: less red, the blue stays
+
+
+def test_double_click_goes_to_the_first_occurrence(window, qtbot):
+    model = window.vocabulary.model
+    window.vocabulary.panel.search.setText("俄方")
+    qtbot.waitUntil(lambda: model.rowCount() >= 1, timeout=2000)
+    term = model.term_at(0)
+    window.view.go_to(100)
+    window.vocabulary.go_to_first(term)
+    row = window.view.currentIndex().row()
+    assert term.word in window.session.model.source_text(row) and row == term.first_clause
