@@ -199,11 +199,14 @@ class VocabularyController(QObject):
         self.session, self.view, self.library = session, view, library
         self.settings = view.clause_delegate.settings
         self.statuses: dict[str, int] = library.term_statuses()
-        self.model = TermTableModel(self.statuses, cjk_font, self)
+        table_font = QFont(cjk_font)
+        table_font.setPointSizeF(12)  # the reader's hanzi size would overflow the table's rows
+        self.model = TermTableModel(self.statuses, table_font, self)
         self.panel = VocabularyPanel(self.model, window)
         self.dock = QDockWidget(self.tr("Vocabulary"), window)
         self.dock.setObjectName("vocabularyDock")
         self.dock.setWidget(self.panel)
+        self.dock.setMinimumWidth(420)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.pinned_word: str | None = None
