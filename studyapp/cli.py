@@ -35,6 +35,11 @@ def _command_parser() -> argparse.ArgumentParser:
     deck = commands.add_parser("deck", help="list a text's words with counts, readings and what you know of them")
     deck.add_argument("path")
     deck.add_argument("--json", action="store_true", help="print one JSON object")
+    deck.add_argument("--export", choices=("apkg", "pleco", "csv", "tbx"),
+                      help="write the deck as an Anki package, Pleco flashcards, CSV, or the glossary as TBX")
+    deck.add_argument("--out", metavar="FILE", help="where --export writes")
+    deck.add_argument("--status", default="new,learning,known",
+                      help="which words --export takes, by status (default: new,learning,known)")
     known = commands.add_parser("known", help="mark the words of a list known (text, CSV, Pleco or Anki export)")
     known.add_argument("file")
     for command in (analyze, lookup, export, importer, deck, known):
@@ -146,11 +151,16 @@ def _deck(args: argparse.Namespace) -> int:
     from .document import open_in_library
     from .store import Library
 
+    if args.export and not args.out:
+        raise StudyAppError("--export needs --out FILE.")
     analyzer = _analyzer()
     with Library.open(args.library) as library:
         opened = open_in_library(library, Path(args.path))
         gathered, found = deck.build(library, opened.id, opened.document, analyzer)
         statuses = library.term_statuses()
+        chosen = library.chosen_translations()
+    if args.export:
+        return _export_deck(args, opened, found, chosen)
     result = deck.to_json(found, gathered, statuses)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -160,6 +170,27 @@ def _deck(args: argparse.Namespace) -> int:
     new = sum(1 for word in result["words"] if word["status"] == "new")
     print(f"{len(result['words'])} words, {new} new; {result['coverage']:.1%} of the running words known or ignored.",
           file=sys.stderr)
+    return 0
+
+
+def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str]) -> int:
+    from pathlib import Path
+
+    from .deck import TermStatus
+    from .deck_export import cards, export_deck
+
+    wanted = {name.strip().upper() for name in args.status.split(",") if name.strip()}
+    unknown = wanted - set(TermStatus.__members__)
+    if unknown:
+        raise StudyAppError(f"Unknown status {', '.join(sorted(unknown)).lower()}; use new, learning, known, ignored.")
+    chosen_terms = [term for term in found if term.status.name in wanted]
+    data = export_deck(cards(opened.document, opened.segments, chosen_terms, chosen), args.export,
+                       Path(args.path).stem)
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as error:
+        raise StudyAppError(f"{args.out} cannot be written: {error.strerror}.") from None
+    print(f"Wrote {args.out}: {len(chosen_terms)} words.", file=sys.stderr)
     return 0
 
 

@@ -439,6 +439,17 @@ class Library:
                        " DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
                        (word, definition or None, _now()))
 
+    def chosen_translations(self) -> dict[str, str]:
+        """A translator's fixed translation per word (the glossary)."""
+        return dict(self._query("SELECT word, translation FROM terms WHERE translation IS NOT NULL"
+                                " AND translation != ''"))
+
+    def set_translation(self, word: str, translation: str | None) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO terms (word, translation, updated_at) VALUES (?, ?, ?) ON CONFLICT(word)"
+                       " DO UPDATE SET translation = excluded.translation, updated_at = excluded.updated_at",
+                       (word, (translation or "").strip() or None, _now()))
+
     def save_document_words(self, identifier: str, counts: dict[str, int]) -> None:
         """How often each word occurs in a document (written after its analysis), for counts across the library."""
         with self.transaction() as db:

@@ -1,0 +1,140 @@
+"""The deck out of the app: an Anki package (genanki), Pleco's flashcard text, CSV, and the translator's glossary
+as TBX (translate-toolkit), which OmegaT and Trados read.
+
+Each card carries the word's first clause in the text, the word highlighted, and the translation the user wrote
+for that clause, so the learner's own translation work becomes the card's context. Anki ids are derived from the
+word, so importing a re-export updates the notes instead of adding them again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import os
+import tempfile
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .deck import Term
+from .errors import StudyAppError
+from .pinyin import tone_of
+from .segments import Segment
+from .text import Document
+
+DECK_FORMATS = ("apkg", "pleco", "csv", "tbx")
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    word: str
+    pinyin: str  # tone marks, syllables apart: "zhōng guó"
+    numbered: str  # digits, as Pleco takes them: "zhong1guo2"
+    definition: str
+    hsk: int | None
+    context: str  # the clause the word first occurs in
+    context_html: str  # the same with the word in bold
+    context_translation: str  # what the user wrote for the segment holding that clause
+    translation: str  # the translator's chosen translation of the word, if any
+
+
+def cards(document: Document, segments: Sequence[Segment], found: Sequence[Term],
+          chosen: dict[str, str] | None = None) -> list[Card]:
+    chosen = chosen or {}
+    starts = [segment.start for segment in segments]
+    made = []
+    for term in found:
+        context = document.text[term.first_start:term.first_end].strip()
+        row = bisect_right(starts, term.first_start) - 1
+        context_translation = segments[row].target if 0 <= row < len(segments) else ""
+        made.append(Card(term.word, term.pinyin_text, _numbered(term.pinyin), term.definition, term.hsk, context,
+                         html.escape(context).replace(html.escape(term.word), f"<b>{html.escape(term.word)}</b>"),
+                         context_translation, chosen.get(term.word, "")))
+    return made
+
+
+def _numbered(syllables: Sequence[str]) -> str:
+    from .deck import _plain_syllable
+
+    return "".join(f"{_plain_syllable(syllable)}{tone_of(syllable) or 5}" for syllable in syllables)
+
+
+def export_deck(made: Sequence[Card], fmt: str, title: str = "studyapp") -> bytes:
+    if fmt == "apkg":
+        return _apkg(made, title)
+    if fmt == "pleco":
+        lines = [f"{card.word}\t{card.numbered}\t{card.definition}" for card in made]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["word", "pinyin", "definition", "hsk", "context", "context_translation", "translation"])
+        writer.writerows([card.word, card.pinyin, card.definition, card.hsk or "", card.context,
+                          card.context_translation, card.translation] for card in made)
+        return out.getvalue().encode("utf-8")
+    if fmt == "tbx":
+        return _tbx(made)
+    raise StudyAppError(f"Unknown deck format {fmt!r}; choose one of {', '.join(DECK_FORMATS)}.")
+
+
+def _stable_id(name: str) -> int:
+    """An id Anki keeps across exports: from the name, in the range genanki asks for."""
+    digest = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:12], 16)
+    return (1 << 30) + digest % (1 << 30)
+
+
+_CSS = (".card{font-family:sans-serif;font-size:20px;text-align:center}"
+        ".hanzi{font-size:48px}.pinyin{color:#1e88e5}.context{font-size:22px;margin-top:1em}"
+        ".context-translation{color:#757575;font-size:16px}")
+
+
+def _note_type():
+    import genanki
+
+    return genanki.Model(
+        _stable_id("studyapp vocabulary note type 1"), "studyapp vocabulary",
+        fields=[{"name": name} for name in ("Hanzi", "Pinyin", "Definition", "Context", "ContextTranslation", "HSK",
+                                            "Translation")],
+        templates=[{
+            "name": "Recognition",
+            "qfmt": "<div class=hanzi>{{Hanzi}}</div>",
+            "afmt": "{{FrontSide}}<hr id=answer><div class=pinyin>{{Pinyin}}</div><div>{{Definition}}</div>"
+                    "{{#Translation}}<div><i>{{Translation}}</i></div>{{/Translation}}"
+                    "<div class=context>{{Context}}</div><div class=context-translation>{{ContextTranslation}}</div>"
+                    "{{#HSK}}<div>HSK {{HSK}}</div>{{/HSK}}",
+        }],
+        css=_CSS)
+
+
+def _apkg(made: Sequence[Card], title: str) -> bytes:
+    import genanki
+
+    note_type = _note_type()
+    deck = genanki.Deck(_stable_id(f"studyapp deck {title}"), title)
+    for card in made:
+        fields = [html.escape(card.word), html.escape(card.pinyin), html.escape(card.definition), card.context_html,
+                  html.escape(card.context_translation), "" if card.hsk is None else str(card.hsk),
+                  html.escape(card.translation)]
+        deck.add_note(genanki.Note(model=note_type, fields=fields, guid=genanki.guid_for("studyapp", card.word)))
+    handle, path = tempfile.mkstemp(suffix=".apkg")
+    os.close(handle)
+    try:
+        genanki.Package(deck).write_to_file(path)
+        with open(path, "rb") as written:
+            return written.read()
+    finally:
+        os.unlink(path)
+
+
+def _tbx(made: Sequence[Card], target_language: str = "en") -> bytes:
+    """The glossary: every word with a chosen translation."""
+    from translate.storage import tbx
+
+    store = tbx.tbxfile(sourcelanguage="zh-CN", targetlanguage=target_language)
+    for card in made:
+        if card.translation:
+            unit = store.addsourceunit(card.word)
+            unit.settarget(card.translation, target_language)
+    return bytes(store)
