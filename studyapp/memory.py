@@ -77,3 +77,33 @@ def glossary_hints(words: Iterable[str], memory: TranslationMemory, limit: int =
         if len(hints) >= limit:
             break
     return hints
+
+
+def glossary_terms(words: Iterable[str], chosen: dict[str, str]) -> list[tuple[str, str]]:
+    """The chosen translations of a segment's words, in the order the words occur, each once."""
+    return [(word, chosen[word]) for word in dict.fromkeys(words) if word in chosen]
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    row: int
+    word: str
+    translation: str
+
+
+def consistency_misses(sources: Iterable[str], targets: Iterable[str], chosen: dict[str, str]) -> list[Miss]:
+    """Translated segments whose source holds a word with a chosen translation that their translation lacks
+    (compared without case); untranslated segments are not misses yet."""
+    misses = []
+    by_first = {}
+    for word in chosen:
+        by_first.setdefault(word[0], []).append(word)
+    for row, (source, target) in enumerate(zip(sources, targets, strict=True)):
+        if not target.strip():
+            continue
+        lowered = target.lower()
+        for character in dict.fromkeys(source):
+            for word in by_first.get(character, ()):
+                if word in source and chosen[word].lower() not in lowered:
+                    misses.append(Miss(row, word, chosen[word]))
+    return misses

@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         self.options.paneToggled.connect(self.help_dock.setVisible)
         self.options.paneToggled.connect(lambda _on: self.translator.close_editor())
         self.vocabulary.coverageChanged.connect(self.status.coverage_label.setText)
+        self.vocabulary.translationsChanged.connect(self._on_glossary_changed)
+        self.translator.chosen = self.library.chosen_translations()
         for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary):
             messenger.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.exchange.failed.connect(self.show_error)
@@ -161,7 +163,12 @@ class MainWindow(QMainWindow):
         self.sentence_action = self._action(segment_menu, self.tr("Group by &Sentence"), actions.group_by_sentence,
                                             None, False)
         self._action(segment_menu, self.tr("Target &Language…"), actions.choose_target_language)
+        self._action(segment_menu, self.tr("Check &Consistency with Chosen Translations…"), self.check_consistency)
         segment_menu.addSeparator()
+        for number in (1, 2, 3):
+            self._action(segment_menu, self.tr("Insert Chosen Translation {0}").format(number),
+                         lambda _checked=False, n=number: self.translator.insert_term(n),
+                         QKeySequence(f"Alt+{number}"))
         for number in (1, 2, 3):
             self._action(segment_menu, self.tr("Insert Fuzzy Match {0}").format(number),
                          lambda _checked=False, n=number: self.translator.insert_match(n),
@@ -174,6 +181,10 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+Shift+K"))
         self._action(words_menu, self.tr("&Next Occurrence of the Selected Word"), self.vocabulary.next_occurrence,
                      QKeySequence(Qt.Key.Key_F3))
+        self._action(words_menu, self.tr("&Choose a Translation for the Word…"), self.vocabulary.choose_translation,
+                     QKeySequence("Ctrl+Shift+G"))
+        self._action(words_menu, self.tr("Edit the Word's &Definition…"), self.vocabulary.edit_definition,
+                     QKeySequence("Ctrl+Shift+E"))
         self._action(words_menu, self.tr("&Import Known Words…"), self.import_known_words)
         words_menu.addSeparator()
         hint = words_menu.addAction(self.tr("On a word under the pointer: 1 learning · K known · I ignore · N new"))
@@ -301,6 +312,19 @@ class MainWindow(QMainWindow):
     def _edit_current(self) -> None:
         if self.settings.translation_pane and self.view.currentIndex().isValid():
             self.translator.edit(self.view.currentIndex().row())
+
+    def _on_glossary_changed(self, chosen: dict) -> None:
+        self.translator.chosen = chosen
+        row = self.translator.editing_row()
+        if row >= 0:
+            self.translator.show_help(row)
+
+    def check_consistency(self) -> None:
+        from .consistency import ConsistencyDialog
+
+        self.translator.save_now()
+        self.consistency = ConsistencyDialog(self.session, self.view, self.library.chosen_translations(), self)
+        self.consistency.show()
 
     def import_known_words(self) -> None:
         from ..deck import TermStatus, read_word_list

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QPlainTextEdit, QProgressDialog
 
-from ..memory import TranslationMemory, differences, glossary_hints
+from ..memory import TranslationMemory, differences, glossary_hints, glossary_terms
 from ..segments import Segment, Status
 from .segment_model import SegmentModel
 from .workers import input_held_off, run_and_wait
@@ -159,6 +159,7 @@ class TranslationController(QObject):
         self.help_label = help_label
         self.model: SegmentModel | None = None
         self.memory = TranslationMemory([])
+        self.chosen: dict[str, str] = {}  # word -> the translator's chosen translation (the deck's glossary)
         self.undo_stack = QUndoStack(self)
         self.editor = TranslationEditor(view.viewport())
         self.editor.hide()
@@ -358,12 +359,17 @@ class TranslationController(QObject):
             return
         parts = []
         source = self.model.source_text(row)
+        words = [token.text for token in self.model.tokens(row) if token.kind == "word"]
+        glossary = self.glossary(row)
+        if glossary:
+            parts.append("<div style='color:gray'>" + self.tr("Chosen translations:") + "</div>")
+            parts += [f"<div><span style='color:gray'>Alt+{number}</span> <b>{escape(word)}</b> — "
+                      f"{escape(translation)}</div>" for number, (word, translation) in enumerate(glossary[:3], 1)]
         for number, match in enumerate(self.matches(row)[:3], start=1):
             marked = "".join(f"<span style='background:#ffcc80;color:black'>{escape(run)}</span>" if changed
                              else escape(run) for run, changed in differences(source, match.source))
             parts.append(f"<div><b>{match.similarity}%</b> <span style='color:gray'>Ctrl+{number}</span> "
                          f"{marked}<br>&nbsp;&nbsp;→ {escape(match.target)}</div>")
-        words = [token.text for token in self.model.tokens(row) if token.kind == "word"]
         hints = glossary_hints(words, self.memory)
         if hints:
             parts.append("<div style='color:gray'>" + self.tr("Terms translated before:") + "</div>")
@@ -374,6 +380,20 @@ class TranslationController(QObject):
                       for target, words in by_target.items()]
         empty = self.tr("No earlier translation resembles this segment.")
         self.help_label.setText("".join(parts) or f"<span style='color:gray'>{empty}</span>")
+
+    def glossary(self, row: int) -> list[tuple[str, str]]:
+        """The chosen translations of the words of a segment (the deck's glossary), first in the help."""
+        words = [token.text for token in self.model.tokens(row) if token.kind == "word"]
+        return glossary_terms(words, self.chosen)
+
+    def insert_term(self, number: int) -> None:
+        """Alt+N: the Nth chosen translation of this segment's words, at the cursor."""
+        row = self.editing_row()
+        if row < 0:
+            return
+        found = self.glossary(row)
+        if number <= len(found):
+            self.editor.insertPlainText(found[number - 1][1])
 
     def insert_match(self, number: int) -> None:
         row = self.editing_row()

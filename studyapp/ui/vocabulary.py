@@ -192,6 +192,7 @@ class VocabularyController(QObject):
 
     message = Signal(str)
     coverageChanged = Signal(str)
+    translationsChanged = Signal(dict)  # the glossary: word -> chosen translation
 
     def __init__(self, window: QMainWindow, session: DocumentSession, view: ReaderView, library: Library,
                  cjk_font: QFont) -> None:
@@ -283,6 +284,46 @@ class VocabularyController(QObject):
                 self.set_status([word], status)
                 return True
         return super().eventFilter(watched, event)
+
+    def current_word(self) -> str | None:
+        """The word an action is about: under the pointer, else pinned, else selected in the panel."""
+        word = self._word_for_keys()
+        if word is None and self.panel.table.selectionModel() is not None:
+            rows = self.panel.table.selectionModel().selectedRows()
+            word = self.model.term_at(rows[0].row()).word if rows else None
+        return word
+
+    def choose_translation(self) -> None:
+        """A translator fixes how a word is translated: shown first in the help, checked for consistency,
+        exported as the TBX glossary."""
+        from PySide6.QtWidgets import QInputDialog
+
+        word = self.current_word()
+        if word is None:
+            self.message.emit(self.tr("Point at a word, click one, or select one in the Vocabulary panel first."))
+            return
+        chosen = self.library.chosen_translations()
+        text, ok = QInputDialog.getText(self.panel.window(), self.tr("Chosen translation"),
+                                        self.tr("Translate {0} as:").format(word), text=chosen.get(word, ""))
+        if ok:
+            self.library.set_translation(word, text)
+            self.translationsChanged.emit(self.library.chosen_translations())
+            self.message.emit(self.tr("{0} → {1}").format(word, text.strip()) if text.strip()
+                              else self.tr("{0}: no chosen translation").format(word))
+
+    def edit_definition(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        word = self.current_word()
+        if word is None:
+            self.message.emit(self.tr("Point at a word, click one, or select one in the Vocabulary panel first."))
+            return
+        term = next((term for term in self.model.terms if term.word == word), None)
+        text, ok = QInputDialog.getText(self.panel.window(), self.tr("Definition"), self.tr("{0} means:").format(word),
+                                        text=term.definition if term else "")
+        if ok:
+            self.library.set_definition(word, text.strip() or None)
+            self.message.emit(self.tr("Definition of {0} saved; it goes into exported cards.").format(word))
 
     def _word_for_keys(self) -> str | None:
         hovered = self.view.clause_delegate.hovered

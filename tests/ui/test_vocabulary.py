@@ -111,3 +111,39 @@ def test_double_click_goes_to_the_first_occurrence(window, qtbot):
     window.vocabulary.go_to_first(term)
     row = window.view.currentIndex().row()
     assert term.word in window.session.model.source_text(row) and row == term.first_clause
+
+
+def test_a_chosen_translation_comes_first_in_the_help_and_alt_1_inserts_it(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from .test_translation import click_target
+
+    row, point = word_point(window, "双方")
+    hover(window.view, point)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("both sides", True))
+    window.vocabulary.choose_translation()
+    click_target(window, qtbot, row)
+    help_text = window.help_label.text()
+    assert "双方" in help_text and "both sides" in help_text
+    assert 0 <= help_text.find("Chosen translations") < 60  # first in the panel
+    qtbot.keyClicks(window.translator.editor, "The ")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.session.model.target(row) == "The both sides"
+
+
+def test_the_consistency_check_finds_a_planted_miss(window, qtbot):
+    from studyapp.ui.consistency import ConsistencyDialog
+
+    from .test_translation import click_target
+
+    window.library.set_translation("双方", "both sides")
+    rows = [row for row in range(window.session.model.rowCount()) if "双方" in window.session.model.source_text(row)]
+    for row, words in zip(rows[:2], ["Both sides agreed", "The two parties agreed"], strict=True):
+        click_target(window, qtbot, row)
+        qtbot.keyClicks(window.translator.editor, words)
+    window.translator.close_editor()
+    dialog = ConsistencyDialog(window.session, window.view, window.library.chosen_translations(), window)
+    qtbot.addWidget(dialog)
+    assert [(miss.row, miss.word) for miss in dialog.misses] == [(rows[1], "双方")]
+    dialog.list.setCurrentRow(0)
+    assert window.view.currentIndex().row() == rows[1]
