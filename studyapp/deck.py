@@ -16,6 +16,7 @@ import csv
 import io
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -49,10 +50,14 @@ class DocumentWords:
     first_clause: dict[str, int] = field(default_factory=dict)
     readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as first read in this text
     clause_words: list[int] = field(default_factory=list)  # running words per clause
+    # which words each clause holds, for the heat strip: word numbers, clause by clause, as flat arrays
+    numbers: dict[str, int] = field(default_factory=dict)
+    word_numbers: array = field(default_factory=lambda: array("I"))
+    clause_offsets: array = field(default_factory=lambda: array("I", [0]))
 
     def add_clause(self, index: int, tokens) -> None:
         words = 0
-        counts, first, readings = self.counts, self.first_clause, self.readings
+        counts, first, readings, numbers = self.counts, self.first_clause, self.readings, self.numbers
         for token in tokens:
             if token.kind == "word":
                 words += 1
@@ -63,9 +68,12 @@ class DocumentWords:
                     counts[word] = 1
                     first[word] = index
                     readings[word] = token.pinyin
+                    numbers[word] = len(numbers)
+                self.word_numbers.append(numbers[word])
             elif token.kind != "punct":
                 words += 1  # numbers and Latin are running words too, as the translation totals count them
         self.clause_words.append(words)
+        self.clause_offsets.append(len(self.word_numbers))
 
     @property
     def running_words(self) -> int:
@@ -144,6 +152,31 @@ def coverage(gathered: DocumentWords, statuses: dict[str, int]) -> float:
         return 1.0
     understood = sum(count for word, count in gathered.counts.items() if statuses.get(word, 0) in UNDERSTOOD)
     return understood / total
+
+
+def unknown_per_clause(gathered: DocumentWords, statuses: dict[str, int]) -> array:
+    """How many of each clause's words are neither known nor ignored (the heat strip's measure)."""
+    unknown = bytearray(len(gathered.numbers))
+    for word, number in gathered.numbers.items():
+        if statuses.get(word, 0) not in UNDERSTOOD:
+            unknown[number] = 1
+    flags, offsets, numbers = unknown.__getitem__, gathered.clause_offsets, gathered.word_numbers
+    return array("I", (sum(map(flags, numbers[offsets[i]:offsets[i + 1]])) for i in range(len(offsets) - 1)))
+
+
+def heat_bins(gathered: DocumentWords, unknown: array, bins: int) -> list[float | None]:
+    """The share of unknown words in each of ``bins`` equal runs of clauses (None where a run has no words)."""
+    clauses = len(gathered.clause_offsets) - 1
+    if clauses <= 0 or bins <= 0:
+        return []
+    offsets = gathered.clause_offsets
+    shares: list[float | None] = []
+    for number in range(bins):
+        first, last = number * clauses // bins, max(number * clauses // bins + 1, (number + 1) * clauses // bins)
+        last = min(last, clauses)
+        words = offsets[last] - offsets[first]
+        shares.append(sum(unknown[first:last]) / words if words else None)
+    return shares
 
 
 # --- search ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QHBoxLayout,
     QMainWindow,
     QMessageBox,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from .document_session import DocumentSession
 from .exchange_actions import ExchangeActions
 from .find import FindController
 from .find_bar import FindBar
+from .heat_strip import HeatStrip
 from .reader import ClauseDelegate, ReaderView
 from .segment_actions import SegmentActions
 from .status_bar import DocumentStatus
@@ -54,11 +56,16 @@ class MainWindow(QMainWindow):
         self.delegate.setParent(self.view)
         self.find_bar = FindBar(self)
         self.find_bar.hide()
+        self.heat_strip = HeatStrip(self)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.view, 1)
+        reading = QHBoxLayout()
+        reading.setSpacing(0)
+        reading.addWidget(self.view, 1)
+        reading.addWidget(self.heat_strip)
+        layout.addLayout(reading, 1)
         layout.addWidget(self.find_bar)
         self.setCentralWidget(central)
 
@@ -70,7 +77,8 @@ class MainWindow(QMainWindow):
         self.exchange = ExchangeActions(self.session, self.translator.save_now, self)
 
         self.status = DocumentStatus(self.statusBar(), self.session, self.view)
-        self.vocabulary = VocabularyController(self, self.session, self.view, library, self.delegate.hanzi_font)
+        self.vocabulary = VocabularyController(self, self.session, self.view, library, self.delegate.hanzi_font,
+                                               self.heat_strip)
         self.segment_actions = SegmentActions(self.session, self.view, self.translator, self)
 
         self._build_menus()

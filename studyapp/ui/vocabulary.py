@@ -27,6 +27,7 @@ from ..analysis import Token
 from ..deck import UNDERSTOOD, SearchIndex, Term, TermStatus, coverage, matches, search_index
 from ..store import Library
 from .document_session import DocumentSession
+from .heat_strip import HeatStrip, first_clauses_of
 from .reader import ReaderView, WordStyle
 
 STATUS_NAMES = {TermStatus.NEW: "New", TermStatus.LEARNING: "Learning", TermStatus.KNOWN: "Known",
@@ -195,8 +196,14 @@ class VocabularyController(QObject):
     translationsChanged = Signal(dict)  # the glossary: word -> chosen translation
 
     def __init__(self, window: QMainWindow, session: DocumentSession, view: ReaderView, library: Library,
-                 cjk_font: QFont) -> None:
+                 cjk_font: QFont, heat_strip: HeatStrip) -> None:
         super().__init__(window)
+        self.heat_strip = heat_strip
+        heat_strip.clauseClicked.connect(self._go_to_clause)
+        self._translated_timer = QTimer(self)  # translations change per keystroke: re-mark the strip now and then
+        self._translated_timer.setSingleShot(True)
+        self._translated_timer.setInterval(500)
+        self._translated_timer.timeout.connect(self._mark_translated)
         self.session, self.view, self.library = session, view, library
         self.settings = view.clause_delegate.settings
         self.statuses: dict[str, int] = library.term_statuses()
@@ -224,10 +231,26 @@ class VocabularyController(QObject):
     def _on_opened(self) -> None:
         self.model.set_terms([])
         self.panel.summary.setText(self.tr("Analysing…"))
+        self.heat_strip.set_words(None, self.statuses)
+        self.session.model.progressChanged.connect(self._translated_timer.start)
 
     def _on_analysed(self, _clauses: int) -> None:
         self.model.set_terms(self.session.terms)
         self.update_coverage()
+        self.heat_strip.set_words(self.session.words, self.statuses)
+        self._mark_translated()
+
+    def _mark_translated(self) -> None:
+        model = self.session.model
+        if model is None:
+            return
+        starts = [model.segments.starts[row] for row in model.segments.translated_rows()]
+        self.heat_strip.set_translated(first_clauses_of(starts, model.clause_starts))
+
+    def _go_to_clause(self, clause: int) -> None:
+        model = self.session.model
+        if model is not None:
+            self.view.go_to(model.row_at_offset(model.clause_starts[clause]), center=True)
 
     def coverage_text(self) -> str:
         words = self.session.words
@@ -256,6 +279,7 @@ class VocabularyController(QObject):
         self.model.statuses_changed()
         self.view.viewport().update()
         self.update_coverage()
+        self.heat_strip.statuses_changed()
         shown = words[0] if len(words) == 1 else self.tr("{0} words").format(len(words))
         self.message.emit(self.tr("{0}: {1}").format(shown, self.tr(STATUS_NAMES[status])))
 

@@ -147,3 +147,29 @@ def test_the_consistency_check_finds_a_planted_miss(window, qtbot):
     assert [(miss.row, miss.word) for miss in dialog.misses] == [(rows[1], "双方")]
     dialog.list.setCurrentRow(0)
     assert window.view.currentIndex().row() == rows[1]
+
+
+def test_the_heat_strip_shows_unknown_words_along_the_text_and_follows_statuses(window, qtbot):
+    strip = window.heat_strip
+    qtbot.waitUntil(lambda: strip.unknown is not None, timeout=5000)
+    before = [share for share in strip.bins() if share is not None]
+    assert before and all(share == 1.0 for share in before)  # nothing known yet
+    window.view.go_to(0)
+    window.vocabulary.mark_page_known()
+    qtbot.waitUntil(lambda: strip.unknown is not None and min(s for s in strip.bins() if s is not None) < 1.0,
+                    timeout=5000)
+    top = next(share for share in strip.bins() if share is not None)
+    assert top < 0.5  # the first clauses are now mostly known
+    clicked = []
+    strip.clauseClicked.connect(clicked.append)
+    qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(6, strip.height() - 2))
+    assert clicked and clicked[0] > 100
+    assert window.view.currentIndex().row() > 100  # the reader went to the end of the text
+
+
+def test_translated_segments_are_marked_on_the_strip(window, qtbot):
+    from .test_translation import click_target
+
+    click_target(window, qtbot, 40)
+    qtbot.keyClicks(window.translator.editor, "forty")
+    qtbot.waitUntil(lambda: window.heat_strip.translated_clauses == [40], timeout=3000)

@@ -1,0 +1,106 @@
+"""A thin strip beside the reader's scroll bar: every clause of the document as one mark, coloured by its share of
+words not yet known, translated segments marked at its left edge; a click jumps there."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter
+from PySide6.QtWidgets import QWidget
+
+from ..deck import DocumentWords, heat_bins, unknown_per_clause
+from .workers import Job, run_job
+
+STRIP_WIDTH = 12
+TRANSLATED = QColor("#43a047")
+
+
+def heat_color(share: float) -> QColor:
+    """All known: a quiet green-grey; all unknown: a strong orange-red."""
+    known, unknown = QColor(170, 200, 170), QColor(230, 81, 0)
+    return QColor(int(known.red() + (unknown.red() - known.red()) * share),
+                  int(known.green() + (unknown.green() - known.green()) * share),
+                  int(known.blue() + (unknown.blue() - known.blue()) * share))
+
+
+class HeatStrip(QWidget):
+    """Reads the deck's per-clause words; the unknown counts are recomputed in a job after statuses change."""
+
+    clauseClicked = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setFixedWidth(STRIP_WIDTH)
+        self.setToolTip(self.tr("Unknown words along the text (red: many); green ticks: translated. Click to go."))
+        self.words: DocumentWords | None = None
+        self.statuses: dict[str, int] = {}
+        self.unknown = None
+        self.translated_clauses: list[int] = []  # first clause of each translated segment
+        self._bins: list[float | None] = []
+        self._job: Job | None = None
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(150)
+        self._throttle.timeout.connect(self._recount)
+
+    def set_words(self, words: DocumentWords | None, statuses: dict[str, int]) -> None:
+        self.words, self.statuses, self.unknown, self._bins = words, statuses, None, []
+        if words is None:
+            self.update()
+            return
+        self._recount()
+
+    def statuses_changed(self) -> None:
+        self._throttle.start()
+
+    def set_translated(self, clause_indexes: list[int]) -> None:
+        self.translated_clauses = clause_indexes
+        self.update()
+
+    def _recount(self) -> None:
+        if self.words is None:
+            return
+        if self._job is not None:
+            self._job.cancel()
+        words, statuses = self.words, dict(self.statuses)
+        self._job = run_job(lambda _report, _cancelled: unknown_per_clause(words, statuses), self._counted,
+                            name="heat strip")
+
+    def _counted(self, unknown) -> None:
+        self._job = None
+        self.unknown = unknown
+        self._bins = []
+        self.update()
+
+    def bins(self) -> list[float | None]:
+        if self.words is None or self.unknown is None:
+            return []
+        if len(self._bins) != self.height():
+            self._bins = heat_bins(self.words, self.unknown, self.height())
+        return self._bins
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().window())
+        for y, share in enumerate(self.bins()):
+            if share is not None:
+                painter.fillRect(QRect(3, y, STRIP_WIDTH - 3, 1), heat_color(share))
+        clauses = len(self.words.clause_offsets) - 1 if self.words is not None else 0
+        if clauses:
+            height = self.height()
+            for clause in self.translated_clauses:
+                painter.fillRect(QRect(0, clause * height // clauses, 3, 2), TRANSLATED)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.words is None:
+            return
+        clauses = len(self.words.clause_offsets) - 1
+        y = max(0, min(self.height() - 1, int(event.position().y())))
+        self.clauseClicked.emit(min(clauses - 1, y * clauses // max(1, self.height())))
+
+
+def first_clauses_of(starts, clause_starts) -> list[int]:
+    """The clause each of these segment starts falls in."""
+    return [max(0, bisect_right(clause_starts, start) - 1) for start in starts]
