@@ -87,6 +87,11 @@ class Analyzer:
     def forget(self) -> None:
         self.parser.forget()
 
+    def set_fixes(self, fixes: dict[str, tuple[str, ...]]) -> None:
+        """The learner's segmentation fixes, for parsers that take them."""
+        if hasattr(self.parser, "set_fixes"):
+            self.parser.set_fixes(fixes)
+
     def definitions(self, token: Token) -> list[str]:
         """What the word means here: the senses of its entries read as in this context, else all of them."""
         if token.kind != "word":
@@ -104,6 +109,16 @@ class JiebaParser:
         self.dictionary = dictionary
         self._headwords = dictionary.readings()
         self._reading_cache: dict[str, tuple[str, ...]] = {}
+        self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
+
+    def set_fixes(self, fixes: dict[str, tuple[str, ...]]) -> None:
+        """The learner's segmentation fixes: each text is cut into its parts wherever it occurs (a join has one
+        part, a split several). Longer texts win where fixes overlap."""
+        by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for text, parts in sorted(fixes.items(), key=lambda item: -len(item[0])):
+            if text and "".join(parts) == text:
+                by_first.setdefault(text[0], []).append((text, tuple(parts)))
+        self._fixes = by_first
 
     def tokens(self, clause: str) -> tuple[Token, ...]:
         return _read_in_construction(tuple(self._tokens(clause)))
@@ -115,7 +130,11 @@ class JiebaParser:
         for run_start, run_end, cjk in _runs(clause):
             if cjk:
                 position = run_start
-                for word in self._merge(rjieba.cut(clause[run_start:run_end])):
+                run = clause[run_start:run_end]
+                words = self._merge(rjieba.cut(run))
+                if self._fixes:
+                    words = self._apply_fixes(run, words)
+                for word in words:
                     yield Token(position, position + len(word), word, "word", self.reading(word))
                     position += len(word)
             else:
@@ -123,6 +142,36 @@ class JiebaParser:
                     kind = match.lastgroup
                     if kind != "space":
                         yield Token(match.start(), match.end(), match.group(), kind, None)
+
+    def _apply_fixes(self, run: str, words: list[str]) -> list[str]:
+        """Re-cut a run of hanzi where a fix's text occurs: its outer edges and the edges between its parts become
+        word boundaries, and no boundary is left inside a part.
+
+        Worked example: run 宋江自在郓城县, jieba's words 宋江自 | 在 | 郓城县, fix 宋江自 -> 宋江 自:
+        boundaries {0, 3, 4, 7} + {0, 2, 3} -> 宋江 | 自 | 在 | 郓城县. A join 在郓城 -> 在郓城 would give
+        boundaries {0, 3, 4, 7} minus 5 and 6 (inside the part) plus 3 and 6 -> 宋江自 | 在郓城 | 县."""
+        cuts: set[int] = set()
+        position = 0
+        for word in words:
+            cuts.add(position)
+            position += len(word)
+        cuts.add(position)
+        changed = False
+        for character in dict.fromkeys(run):
+            for text, parts in self._fixes.get(character, ()):
+                start = run.find(text)
+                while start >= 0:
+                    edge = start
+                    for part in parts:
+                        cuts.difference_update(range(edge + 1, edge + len(part)))
+                        cuts.update((edge, edge + len(part)))
+                        edge += len(part)
+                    changed = True
+                    start = run.find(text, start + len(text))
+        if not changed:
+            return words
+        ordered = sorted(cuts)
+        return [run[a:b] for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
 
     def _merge(self, words: list[str]) -> list[str]:
         merged = []

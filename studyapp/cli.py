@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__, logs, timings
 from .errors import StudyAppError
@@ -73,12 +74,24 @@ def _analyzer():
     return Analyzer(Dictionary.open(None if Dictionary.is_built() else report))
 
 
+def _apply_fixes(analyzer, library_path: str | None) -> None:
+    """The learner's segmentation fixes, from the library when there is one (never creating it)."""
+    from .store import Library, default_library_path
+
+    path = library_path or default_library_path()
+    if Path(path).exists():
+        with Library.open(path) as library:
+            analyzer.set_fixes(library.segmentation_fixes())
+
+
 def _analyze(args: argparse.Namespace) -> int:
     from . import text
     from .document import to_json
 
     document = text.split(text.load(args.path))
-    print(json.dumps(to_json(document, _analyzer()), ensure_ascii=False))
+    analyzer = _analyzer()
+    _apply_fixes(analyzer, args.library)
+    print(json.dumps(to_json(document, analyzer), ensure_ascii=False))
     return 0
 
 
@@ -155,6 +168,7 @@ def _deck(args: argparse.Namespace) -> int:
         raise StudyAppError("--export needs --out FILE.")
     analyzer = _analyzer()
     with Library.open(args.library) as library:
+        analyzer.set_fixes(library.segmentation_fixes())
         opened = open_in_library(library, Path(args.path))
         gathered, found = deck.build(library, opened.id, opened.document, analyzer)
         statuses = library.term_statuses()

@@ -94,6 +94,15 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX document_words_by_word ON document_words (word);
     """,
+    # 6: the learner's segmentation fixes: wherever ``text`` occurs it is cut into ``parts`` (space-separated;
+    # one part joins characters jieba split, several split a word it joined), in every document
+    """
+    CREATE TABLE segmentation_fixes (
+        text TEXT PRIMARY KEY,
+        parts TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -438,6 +447,19 @@ class Library:
             db.execute("INSERT INTO terms (word, definition, updated_at) VALUES (?, ?, ?) ON CONFLICT(word)"
                        " DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
                        (word, definition or None, _now()))
+
+    def segmentation_fixes(self) -> dict[str, tuple[str, ...]]:
+        return {text: tuple(parts.split(" ")) for text, parts in self._query(
+            "SELECT text, parts FROM segmentation_fixes")}
+
+    def set_segmentation_fix(self, text: str, parts: tuple[str, ...] | None) -> None:
+        """Store (or, with None, remove) how ``text`` is to be cut."""
+        with self.transaction() as db:
+            if parts is None:
+                db.execute("DELETE FROM segmentation_fixes WHERE text = ?", (text,))
+            else:
+                db.execute("INSERT INTO segmentation_fixes (text, parts, created_at) VALUES (?, ?, ?)"
+                           " ON CONFLICT(text) DO UPDATE SET parts = excluded.parts", (text, " ".join(parts), _now()))
 
     def chosen_translations(self) -> dict[str, str]:
         """A translator's fixed translation per word (the glossary)."""

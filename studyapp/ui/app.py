@@ -101,7 +101,9 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     # so no later collection (one runs whenever a document closes) walks them again.
     gc.freeze()
     timings.mark("dictionary open")
-    window = MainWindow(analyzer, settings, family, open_library(library, interactive))
+    opened_library = open_library(library, interactive)
+    analyzer.set_fixes(opened_library.segmentation_fixes())
+    window = MainWindow(analyzer, settings, family, opened_library)
     return app, window
 
 

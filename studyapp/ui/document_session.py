@@ -72,6 +72,9 @@ class ClauseCache:
     def __len__(self) -> int:
         return len(self._tokens)
 
+    def clear(self) -> None:
+        self._tokens.clear()
+
 
 @dataclass
 class Opening:
@@ -290,6 +293,16 @@ class DocumentSession(QObject):
 
         job = self._analysis_job = run_job(work, success=done, failure=failed,
                                            progress=self.analysisProgress.emit, name="analysis")
+
+    def reanalyse(self) -> None:
+        """The parser changed (a segmentation fix): every clause is read again, the deck gathered again."""
+        if self.document is None:
+            return
+        if self._analysis_job is not None:
+            self._analysis_job.cancel()
+            self._analysis_job = None
+        self.clauses.clear()
+        self._start_analysis()
 
     def analysis_running(self) -> bool:
         return self._analysis_job is not None

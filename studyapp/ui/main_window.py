@@ -32,6 +32,7 @@ from .find_bar import FindBar
 from .heat_strip import HeatStrip
 from .reader import ClauseDelegate, ReaderView
 from .segment_actions import SegmentActions
+from .segmentation import SegmentationFixer
 from .status_bar import DocumentStatus
 from .translation_pane import TranslationController, help_dock
 from .view_options import ViewOptions
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
         self.vocabulary = VocabularyController(self, self.session, self.view, library, self.delegate.hanzi_font,
                                                self.heat_strip)
         self.segment_actions = SegmentActions(self.session, self.view, self.translator, self)
+        self.segmentation = SegmentationFixer(self.session, self.view, analyzer, library, self.translator.undo_stack,
+                                              self)
 
         self._build_menus()
         self._connect()
@@ -100,7 +103,7 @@ class MainWindow(QMainWindow):
         self.vocabulary.coverageChanged.connect(self.status.coverage_label.setText)
         self.vocabulary.translationsChanged.connect(self._on_glossary_changed)
         self.translator.chosen = self.library.chosen_translations()
-        for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary):
+        for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary, self.segmentation):
             messenger.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.exchange.failed.connect(self.show_error)
         self.exchange.imported.connect(self._on_imported)
@@ -193,6 +196,10 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+Shift+G"))
         self._action(words_menu, self.tr("Edit the Word's &Definition…"), self.vocabulary.edit_definition,
                      QKeySequence("Ctrl+Shift+E"))
+        self._action(words_menu, self.tr("&Join with the Next Word"), self.segmentation.join_with_next,
+                     QKeySequence("Ctrl+Shift+J"))
+        self._action(words_menu, self.tr("S&plit the Word…"), self.segmentation.split_word,
+                     QKeySequence("Ctrl+Shift+S"))
         self._action(words_menu, self.tr("&Import Known Words…"), self.import_known_words)
         words_menu.addSeparator()
         hint = words_menu.addAction(self.tr("On a word under the pointer: 1 learning · K known · I ignore · N new"))

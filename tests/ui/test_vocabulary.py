@@ -173,3 +173,38 @@ def test_translated_segments_are_marked_on_the_strip(window, qtbot):
     click_target(window, qtbot, 40)
     qtbot.keyClicks(window.translator.editor, "forty")
     qtbot.waitUntil(lambda: window.heat_strip.translated_clauses == [40], timeout=3000)
+
+
+def test_joining_a_wrongly_cut_word_changes_every_view_and_can_be_undone(window, qtbot, tmp_path):
+    row, point = word_point(window, "长臂")
+    words = [t.text for t in window.session.model.tokens(row)]
+    assert "长臂" in words and "管辖" in words
+    hover(window.view, point)
+    window.segmentation.join_with_next()
+    joined = [t.text for t in window.session.model.tokens(row)]
+    assert "长臂管辖" in joined
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    assert "长臂管辖" in [term.word for term in window.session.terms]
+    with Library.open(window.library.path) as other:
+        assert other.segmentation_fixes() == {"长臂管辖": ("长臂管辖",)}
+    note = tmp_path / "note.txt"
+    note.write_text("反对长臂管辖。", encoding="utf-8")
+    window.open_path(note)  # another document holding the string
+    assert "长臂管辖" in [t.text for t in window.session.model.tokens(0)]
+    window.open_path(None)
+    row, _point = word_point(window, "长臂管辖")
+    window.segmentation.fix("长臂管辖", ("长臂", "管辖"))
+    assert "长臂" in [t.text for t in window.session.model.tokens(row)]
+    window.translator.undo_stack.undo()
+    assert "长臂管辖" in [t.text for t in window.session.model.tokens(row)]
+
+
+def test_splitting_a_word_asks_where_to_cut(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    row, point = word_point(window, "国际社会")
+    hover(window.view, point)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("国际 社会", True))
+    window.segmentation.split_word()
+    words = [t.text for t in window.session.model.tokens(row)]
+    assert "国际" in words and "社会" in words and "国际社会" not in words
