@@ -303,3 +303,29 @@ def to_json(found: list[Term], gathered: DocumentWords, statuses: dict[str, int]
         } for term in found],
         "coverage": coverage(gathered, statuses),
     }
+
+
+# --- the study list -------------------------------------------------------------------------------------------
+
+def study_entry(term: Term, document: Document, segments, document_id: str | None = None):
+    """A term onto the study list, with its first clause, that clause's translation and the reading there."""
+    from bisect import bisect_right
+
+    from .store import StudyEntry
+
+    starts = segments.starts if hasattr(segments, "starts") else [segment.start for segment in segments]
+    row = bisect_right(starts, term.first_start) - 1
+    translation = segments[row].target if 0 <= row < len(segments) else ""
+    return StudyEntry(term.word, term.pinyin_text, document.text[term.first_start:term.first_end].strip(),
+                      translation, document_id)
+
+
+def new_words_up_to_hsk(found: list[Term], statuses: dict[str, int], level: int) -> list[Term]:
+    """Every still-new word of HSK level ``level`` or below, most frequent first."""
+    return [term for term in found if term.hsk is not None and term.hsk <= level
+            and statuses.get(term.word, 0) == TermStatus.NEW]
+
+
+def most_frequent_new(found: list[Term], statuses: dict[str, int], count: int) -> list[Term]:
+    new = [term for term in found if statuses.get(term.word, 0) == TermStatus.NEW]
+    return sorted(new, key=lambda term: (-term.count, term.word))[:count]

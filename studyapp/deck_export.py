@@ -55,6 +55,22 @@ def cards(document: Document, segments: Sequence[Segment], found: Sequence[Term]
     return made
 
 
+def study_cards(entries, definitions: dict[str, str], analyzer=None) -> list[Card]:
+    """Cards of study-list entries: each keeps the clause, translation and reading it was added with."""
+    from .deck import first_sense
+    from .dictionary import hsk_level
+
+    made = []
+    for entry in entries:
+        syllables = tuple(entry.reading.split())
+        definition = definitions.get(entry.word) or (first_sense(analyzer, entry.word, syllables) if analyzer else "")
+        made.append(Card(entry.word, entry.reading, _numbered(syllables), definition, hsk_level(entry.word),
+                         entry.context, html.escape(entry.context).replace(
+                             html.escape(entry.word), f"<b>{html.escape(entry.word)}</b>"),
+                         entry.context_translation, ""))
+    return made
+
+
 def _numbered(syllables: Sequence[str]) -> str:
     from .deck import _plain_syllable
 

@@ -103,8 +103,31 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 7: the study list: words the learner chose to study, each with the clause it came from, that clause's
+    # translation and the word's reading there (flashcard review builds its cards on these)
+    """
+    CREATE TABLE study_list (
+        word TEXT PRIMARY KEY,
+        reading TEXT NOT NULL,
+        context TEXT NOT NULL,
+        context_translation TEXT NOT NULL DEFAULT '',
+        document_id TEXT REFERENCES documents(id) ON DELETE SET NULL,
+        added_at TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class StudyEntry:
+    """A word on the study list, with where the learner met it."""
+
+    word: str
+    reading: str  # tone-marked syllables, space-separated, as read in that clause
+    context: str  # the clause
+    context_translation: str  # what the learner wrote for it, if anything
+    document_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,6 +470,25 @@ class Library:
             db.execute("INSERT INTO terms (word, definition, updated_at) VALUES (?, ?, ?) ON CONFLICT(word)"
                        " DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
                        (word, definition or None, _now()))
+
+    def add_to_study(self, entries: Iterable[StudyEntry]) -> int:
+        """Words onto the study list (one already there keeps its first context); returns how many were new."""
+        now = _now()
+        with self.transaction() as db:
+            before = db.execute("SELECT COUNT(*) FROM study_list").fetchone()[0]
+            db.executemany("INSERT OR IGNORE INTO study_list (word, reading, context, context_translation,"
+                           " document_id, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           [(e.word, e.reading, e.context, e.context_translation, e.document_id, now)
+                            for e in entries])
+            return db.execute("SELECT COUNT(*) FROM study_list").fetchone()[0] - before
+
+    def study_list(self) -> list[StudyEntry]:
+        return [StudyEntry(*row) for row in self._query(
+            "SELECT word, reading, context, context_translation, document_id FROM study_list ORDER BY added_at, word")]
+
+    def remove_from_study(self, words: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM study_list WHERE word = ?", [(word,) for word in words])
 
     def segmentation_fixes(self) -> dict[str, tuple[str, ...]]:
         return {text: tuple(parts.split(" ")) for text, parts in self._query(

@@ -202,6 +202,13 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+Shift+S"))
         self._action(words_menu, self.tr("&Import Known Words…"), self.import_known_words)
         words_menu.addSeparator()
+        self._action(words_menu, self.tr("&Add to the Study List"), self.vocabulary.add_to_study,
+                     QKeySequence("Ctrl+Shift+A"))
+        self._action(words_menu, self.tr("Study Every New Word up to &HSK…"), self.vocabulary.add_new_up_to_hsk)
+        self._action(words_menu, self.tr("Study the Most &Frequent New Words…"), self.vocabulary.add_most_frequent_new)
+        self._action(words_menu, self.tr("&Export Vocabulary (Anki, Pleco, CSV, TBX)…"),
+                     self.vocabulary.export_vocabulary)
+        words_menu.addSeparator()
         hint = words_menu.addAction(self.tr("On a word under the pointer: 1 learning · K known · I ignore · N new"))
         hint.setEnabled(False)
 

@@ -7,6 +7,8 @@ would call ``data`` a million times to sort a novel's 46,000 words.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
@@ -24,8 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from ..analysis import Token
-from ..deck import UNDERSTOOD, SearchIndex, Term, TermStatus, coverage, matches, search_index
-from ..store import Library
+from ..deck import (
+    UNDERSTOOD,
+    SearchIndex,
+    Term,
+    TermStatus,
+    coverage,
+    matches,
+    most_frequent_new,
+    new_words_up_to_hsk,
+    search_index,
+    study_entry,
+)
+from ..store import Library, StudyEntry
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
 from .reader import ReaderView, WordStyle
@@ -38,7 +51,7 @@ STATUS_TINTS = {TermStatus.NEW: WordStyle(background=QColor(100, 181, 246, 70)),
 #: Keys that set the status of the hovered (or pinned) word.
 STATUS_KEYS = {Qt.Key.Key_1: TermStatus.LEARNING, Qt.Key.Key_K: TermStatus.KNOWN, Qt.Key.Key_I: TermStatus.IGNORED,
                Qt.Key.Key_N: TermStatus.NEW}
-COLUMNS = ("Word", "Pinyin", "Definition", "HSK", "Count", "Library", "Status", "First")
+COLUMNS = ("Word", "Pinyin", "Definition", "HSK", "Count", "Library", "Status", "First", "Study")
 
 
 class TermTableModel(QAbstractTableModel):
@@ -47,6 +60,7 @@ class TermTableModel(QAbstractTableModel):
     def __init__(self, statuses: dict[str, int], cjk_font: QFont, parent=None) -> None:
         super().__init__(parent)
         self.statuses = statuses
+        self.studying: set[str] = set()  # words on the study list
         self.cjk_font = cjk_font
         self.terms: list[Term] = []
         self._search: list[SearchIndex] = []
@@ -81,7 +95,8 @@ class TermTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (term.word, term.pinyin_text, term.definition, _hsk_text(term.hsk), term.count,
-                    term.library_count, self.tr(STATUS_NAMES[self.status(term)]), term.first_clause + 1)[column]
+                    term.library_count, self.tr(STATUS_NAMES[self.status(term)]), term.first_clause + 1,
+                    "✓" if term.word in self.studying else "")[column]
         if role == Qt.ItemDataRole.FontRole and column == 0:
             return self.cjk_font
         if role == Qt.ItemDataRole.ToolTipRole and column == 2:
@@ -100,7 +115,7 @@ class TermTableModel(QAbstractTableModel):
         keys = (
             lambda t: t.word, lambda t: self._search[self._position[t.word]].toneless, lambda t: t.definition.lower(),
             lambda t: t.hsk or 99, lambda t: t.count, lambda t: t.library_count, lambda t: int(self.status(t)),
-            lambda t: t.first_clause,
+            lambda t: t.first_clause, lambda t: t.word not in self.studying,
         )
         key = keys[column]
         self.layoutAboutToBeChanged.emit()
@@ -131,7 +146,7 @@ class TermTableModel(QAbstractTableModel):
 
     def statuses_changed(self) -> None:
         if self.visible:
-            self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 6))
+            self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 8))
 
 
 def _hsk_text(level: int | None) -> str:
@@ -168,7 +183,8 @@ class VocabularyPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((70, 110, 220, 40, 55, 60, 70, 55)):
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        for column, width in enumerate((70, 110, 220, 40, 55, 60, 70, 55, 45)):
             self.table.setColumnWidth(column, width)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
@@ -235,6 +251,7 @@ class VocabularyController(QObject):
         self.session.model.progressChanged.connect(self._translated_timer.start)
 
     def _on_analysed(self, _clauses: int) -> None:
+        self.model.studying = {entry.word for entry in self.library.study_list()}
         self.model.set_terms(self.session.terms)
         self.update_coverage()
         self.heat_strip.set_words(self.session.words, self.statuses)
@@ -308,6 +325,116 @@ class VocabularyController(QObject):
                 self.set_status([word], status)
                 return True
         return super().eventFilter(watched, event)
+
+    # --- the study list ---------------------------------------------------------------------------------
+    def selected_terms(self) -> list[Term]:
+        selection = self.panel.table.selectionModel()
+        return [self.model.term_at(index.row()) for index in selection.selectedRows()] if selection else []
+
+    def _study(self, entries: list) -> None:
+        added = self.library.add_to_study(entries)
+        self.model.studying = {entry.word for entry in self.library.study_list()}
+        self.model.statuses_changed()
+        self.message.emit(self.tr("%n word(s) added to the study list.", "", added) if added
+                          else self.tr("Already on the study list."))
+
+    def add_to_study(self) -> None:
+        """The word under the pointer with the clause it stands in here; else the words selected in the panel."""
+        session, hovered = self.session, self.view.clause_delegate.hovered
+        if session.model is None:
+            return
+        if hovered is not None and hovered[1].kind == "word":
+            row, token = hovered
+            self._study([StudyEntry(token.text, token.pinyin_text or "", session.model.source_text(row).strip(),
+                                    session.model.target(row), session.document_id)])
+            return
+        terms = self.selected_terms()
+        if not terms:
+            self.message.emit(self.tr("Point at a word, or select words in the Vocabulary panel first."))
+            return
+        self._study([study_entry(term, session.document, session.model.segments, session.document_id)
+                     for term in terms])
+
+    def add_new_up_to_hsk(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        level, ok = QInputDialog.getInt(self.panel.window(), self.tr("Study HSK words"),
+                                        self.tr("Add every new word of this text up to HSK level:"), 3, 1, 7)
+        if ok:
+            self._study_terms(new_words_up_to_hsk(self.session.terms, self.statuses, level))
+
+    def add_most_frequent_new(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        count, ok = QInputDialog.getInt(self.panel.window(), self.tr("Study frequent words"),
+                                        self.tr("Add this many of the text's most frequent new words:"), 20, 1, 1000)
+        if ok:
+            self._study_terms(most_frequent_new(self.session.terms, self.statuses, count))
+
+    def _study_terms(self, terms: list[Term]) -> None:
+        session = self.session
+        if session.model is None or not terms:
+            self.message.emit(self.tr("No such words in this text."))
+            return
+        self._study([study_entry(term, session.document, session.model.segments, session.document_id)
+                     for term in terms])
+
+    # --- export -------------------------------------------------------------------------------------------
+    EXPORT_FILTERS = {"apkg": "Anki package (*.apkg)", "pleco": "Pleco flashcards (*.txt)", "csv": "CSV (*.csv)",
+                      "tbx": "TBX glossary of chosen translations (*.tbx)"}
+
+    def export_scope(self) -> tuple[str, list]:
+        """What an export takes: the words selected in the panel (two or more), else the study list, else every
+        word of the text not yet known."""
+        from ..deck_export import cards, study_cards
+
+        session = self.session
+        chosen = self.library.chosen_translations()
+        selected = self.selected_terms()
+        if len(selected) > 1:
+            return self.tr("{0} selected words").format(len(selected)), cards(
+                session.document, session.model.segments, selected, chosen)
+        entries = self.library.study_list()
+        if entries:
+            made = study_cards(entries, self.library.own_definitions(), self.session.analyzer)
+            return self.tr("the study list ({0} words)").format(len(entries)), [
+                replace(card, translation=chosen.get(card.word, "")) for card in made]
+        learning = [term for term in session.terms if self.statuses.get(term.word, 0) not in UNDERSTOOD]
+        return self.tr("{0} words not yet known").format(len(learning)), cards(
+            session.document, session.model.segments, learning, chosen)
+
+    def export_vocabulary(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+
+        if self.session.model is None or not self.session.terms:
+            self.message.emit(self.tr("The text is still being analysed."))
+            return
+        title = self.session.path.stem if self.session.path else "studyapp"
+        out, chosen_filter = QFileDialog.getSaveFileName(
+            self.panel.window(), self.tr("Export vocabulary"), str(Path.home() / f"{title}.apkg"),
+            ";;".join(self.EXPORT_FILTERS.values()))
+        if not out:
+            return
+        fmt = next((name for name, label in self.EXPORT_FILTERS.items() if label == chosen_filter), "apkg")
+        self.export_to(Path(out), fmt)
+
+    def export_to(self, out, fmt: str):
+        from ..deck_export import export_deck
+        from .workers import run_job
+
+        what, made = self.export_scope()
+        title = self.session.path.stem if self.session.path else "studyapp"
+
+        def work(_report, _cancelled):
+            out.write_bytes(export_deck(made, fmt, title))
+            return out
+
+        return run_job(work, lambda written: self.message.emit(self.tr("Exported {0} to {1}").format(what, written)),
+                       lambda error: self.message.emit(self.tr("The vocabulary could not be exported: {0}").format(
+                           error)), name="vocabulary export")
 
     def current_word(self) -> str | None:
         """The word an action is about: under the pointer, else pinned, else selected in the panel."""

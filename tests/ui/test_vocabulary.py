@@ -208,3 +208,42 @@ def test_splitting_a_word_asks_where_to_cut(window, qtbot, monkeypatch):
     window.segmentation.split_word()
     words = [t.text for t in window.session.model.tokens(row)]
     assert "国际" in words and "社会" in words and "国际社会" not in words
+
+
+def test_a_hovered_word_goes_on_the_study_list_with_its_clause_and_translation(window, qtbot, tmp_path):
+    from .test_translation import click_target
+
+    row, _point = word_point(window, "双方")
+    click_target(window, qtbot, row)
+    qtbot.keyClicks(window.translator.editor, "Both sides state")
+    window.translator.close_editor()
+    _row, point = word_point(window, "双方")
+    hover(window.view, point)
+    window.vocabulary.add_to_study()
+    with Library.open(window.library.path) as other:
+        [entry] = other.study_list()
+    assert entry.word == "双方" and entry.reading == "shuāng fāng"
+    assert "双方" in entry.context and entry.context_translation == "Both sides state"
+    out = tmp_path / "study.apkg"
+    window.vocabulary.export_to(out, "apkg")
+    qtbot.waitUntil(out.exists, timeout=10000)
+    qtbot.waitUntil(lambda: out.stat().st_size > 0, timeout=10000)
+    from ..core.test_deck_export import anki_notes
+
+    notes = anki_notes(out, tmp_path / "collection.anki2")
+    assert list(notes) == ["双方"] and notes["双方"]["ContextTranslation"] == "Both sides state"
+
+
+def test_study_the_most_frequent_and_the_hsk_words_in_one_action(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (5, True))
+    window.vocabulary.add_most_frequent_new()
+    with Library.open(window.library.path) as other:
+        assert [entry.word for entry in other.study_list()][:1] and len(other.study_list()) == 5
+    window.vocabulary.add_new_up_to_hsk()
+    with Library.open(window.library.path) as other:
+        studied = {entry.word for entry in other.study_list()}
+    assert len(studied) > 5
+    model = window.vocabulary.model
+    assert any(model.data(model.index(row, 8)) == "✓" for row in range(model.rowCount()))
