@@ -43,7 +43,10 @@ def _command_parser() -> argparse.ArgumentParser:
                       help="which words --export takes, by status (default: new,learning,known)")
     known = commands.add_parser("known", help="mark the words of a list known (text, CSV, Pleco or Anki export)")
     known.add_argument("file")
-    for command in (analyze, lookup, export, importer, deck, known):
+    review = commands.add_parser("review", help="today's flashcards: how many are due, new and learning")
+    review.add_argument("--json", action="store_true", help="print {due, new, learning} as JSON")
+    review.add_argument("--export-log", metavar="FILE.csv", help="write the review log as FSRS's optimiser reads it")
+    for command in (analyze, lookup, export, importer, deck, known, review):
         command.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
                                                                "user data folder)")
     return parser
@@ -222,8 +225,27 @@ def _known(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from .review import Reviewer, export_log_file
+    from .store import Library
+
+    with Library.open(args.library) as library:
+        reviewer = Reviewer(library)
+        reviewer.sync_cards()
+        if args.export_log:
+            rows = export_log_file(reviewer, Path(args.export_log))
+            print(f"Wrote {args.export_log}: {rows} reviews.", file=sys.stderr)
+            return 0
+        counts = reviewer.counts()
+    if args.json:
+        print(json.dumps({"due": counts.due, "new": counts.new, "learning": counts.learning}))
+    else:
+        print(f"Today: {counts.due} due, {counts.new} new, {counts.learning} learning.")
+    return 0
+
+
 COMMANDS = {"analyze": _analyze, "lookup": _lookup, "export": _export, "import": _import, "deck": _deck,
-            "known": _known}
+            "known": _known, "review": _review}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -115,6 +115,34 @@ MIGRATIONS: list[str] = [
         added_at TEXT NOT NULL
     );
     """,
+    # 8: flashcards (one per word and kind, scheduled by FSRS; the card's FSRS state as JSON, its due time
+    # apart for the queue) and the review log (every rating, with the card before and after, times in UTC)
+    """
+    CREATE TABLE cards (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        word TEXT NOT NULL REFERENCES study_list(word) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        fsrs TEXT NOT NULL,
+        due TEXT NOT NULL,
+        reps INTEGER NOT NULL DEFAULT 0,
+        lapses INTEGER NOT NULL DEFAULT 0,
+        suspended INTEGER NOT NULL DEFAULT 0,
+        leech INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        UNIQUE (word, kind)
+    );
+    CREATE INDEX cards_by_due ON cards (suspended, due);
+    CREATE TABLE review_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        card_id INTEGER NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        reviewed_at TEXT NOT NULL,
+        rating INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL DEFAULT 0,
+        state_before TEXT NOT NULL,
+        state_after TEXT NOT NULL
+    );
+    CREATE INDEX review_log_by_time ON review_log (reviewed_at);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

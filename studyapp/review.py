@@ -1,0 +1,271 @@
+"""Flashcard review: cards for the words on the study list, scheduled by FSRS (the ``fsrs`` package), a daily
+queue with Anki's limits and sibling burying, every rating logged so the schedule can be rebuilt, undo, leeches.
+
+Time is stored in UTC; a study day runs from 4 a.m. local time to 4 a.m. the next day, as in Anki, computed in
+the local time zone so it holds across daylight-saving changes. Worked example (Europe/Berlin, the night summer
+time begins, 2026-03-29): a card due at 01:30 UTC on the 29th is due "today" when reviewing at 03:30 local on the
+29th (the study day of the 28th, which ends at 04:00 CEST = 02:00 UTC), and a review at 05:00 local belongs to the
+29th.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from pathlib import Path
+
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler, State
+
+from .errors import StudyAppError
+
+ROLLOVER_HOUR = 4
+LEECH_LAPSES = 8
+LEARN_AHEAD = timedelta(minutes=20)  # learning cards due this soon are shown now, as in Anki
+
+
+class Kind(StrEnum):
+    """Card types; each is scheduled on its own."""
+
+    RECOGNITION = "recognition"  # hanzi -> pinyin and meaning
+    RECALL = "recall"  # meaning and pinyin -> hanzi
+    CLOZE = "cloze"  # the word's clause with the word blanked, the learner's translation under it
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSettings:
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    desired_retention: float = 0.9
+    kinds: tuple[Kind, ...] = (Kind.RECOGNITION, Kind.RECALL, Kind.CLOZE)
+    fuzz: bool = True  # spread due dates a little, as Anki does (tests turn it off)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCard:
+    id: int
+    word: str
+    kind: Kind
+    reading: str
+    context: str
+    context_translation: str
+    fsrs: FsrsCard
+    reps: int
+    lapses: int
+    suspended: bool
+    leech: bool
+
+    @property
+    def is_new(self) -> bool:
+        return self.reps == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    due: int  # review cards due today
+    new: int  # new cards that will be introduced today
+    learning: int  # cards in (re)learning steps due today
+
+
+def local_zone() -> tzinfo:
+    """The machine's time zone with its DST rules where the system tells them, else the current offset."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        with open("/etc/localtime", "rb") as handle:
+            return ZoneInfo.from_file(handle, key="localtime")
+    except (OSError, ValueError):
+        return datetime.now().astimezone().tzinfo or UTC
+
+
+def study_day(moment: datetime, zone: tzinfo) -> date:
+    """The study day a moment belongs to: days turn at 4 a.m. local time."""
+    return (moment.astimezone(zone) - timedelta(hours=ROLLOVER_HOUR)).date()
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """When a study day begins, in UTC (4 a.m. local on that date, whatever the offset is then)."""
+    return datetime.combine(day, time(ROLLOVER_HOUR), tzinfo=zone).astimezone(UTC)
+
+
+def day_end(moment: datetime, zone: tzinfo) -> datetime:
+    return day_start(study_day(moment, zone) + timedelta(days=1), zone)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+class Reviewer:
+    """The review side of the library: one per thread, over the library's connection."""
+
+    def __init__(self, library, settings: ReviewSettings | None = None, zone: tzinfo | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.library = library
+        self.settings = settings or ReviewSettings()
+        self.zone = zone or local_zone()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.scheduler = Scheduler(desired_retention=self.settings.desired_retention,
+                                   enable_fuzzing=self.settings.fuzz)
+
+    # --- cards ----------------------------------------------------------------------------------------------
+    def sync_cards(self) -> int:
+        """Make the chosen kinds of card for every word on the study list (existing cards keep their history).
+        Returns how many were made."""
+        now = self.clock()
+        kinds = [kind.value for kind in self.settings.kinds]
+        with self.library.transaction() as db:
+            words = [row[0] for row in db.execute("SELECT word FROM study_list")]
+            before = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+            rows = []
+            for word in words:
+                for kind in kinds:
+                    card = FsrsCard(due=now)
+                    rows.append((word, kind, json.dumps(card.to_dict()), _iso(now), _iso(now)))
+            db.executemany("INSERT OR IGNORE INTO cards (word, kind, fsrs, due, created_at) VALUES (?, ?, ?, ?, ?)",
+                           rows)
+            return db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] - before
+
+    def _cards(self, where: str, parameters: tuple = ()) -> list[ReviewCard]:
+        rows = self.library._query(
+            "SELECT c.id, c.word, c.kind, s.reading, s.context, s.context_translation, c.fsrs, c.reps, c.lapses,"
+            " c.suspended, c.leech FROM cards c JOIN study_list s ON s.word = c.word " + where, parameters)
+        return [ReviewCard(row[0], row[1], Kind(row[2]), row[3], row[4], row[5], FsrsCard.from_dict(json.loads(row[6])),
+                           row[7], row[8], bool(row[9]), bool(row[10])) for row in rows]
+
+    def card(self, card_id: int) -> ReviewCard:
+        found = self._cards("WHERE c.id = ?", (card_id,))
+        if not found:
+            raise StudyAppError("That card is no longer in the library.")
+        return found[0]
+
+    # --- the queue ------------------------------------------------------------------------------------------
+    def _reviewed_today(self, now: datetime) -> tuple[set[str], int, int]:
+        """Words reviewed this study day, and how many new cards and reviews were done today."""
+        start = day_start(study_day(now, self.zone), self.zone)
+        rows = self.library._query(
+            "SELECT c.word, l.state_before FROM review_log l JOIN cards c ON c.id = l.card_id WHERE l.reviewed_at >= ?",
+            (_iso(start),))
+        words = {row[0] for row in rows}
+        new = sum(1 for _word, before in rows if json.loads(before).get("reps", 0) == 0)
+        return words, new, len(rows) - new
+
+    def queue(self, now: datetime | None = None) -> list[ReviewCard]:
+        """Today's cards in the order to show them: learning cards due now, then reviews due today, then new
+        cards, within the daily limits, one card per word (siblings wait for another day, as in Anki)."""
+        now = now or self.clock()
+        end = day_end(now, self.zone)
+        seen, new_done, reviews_done = self._reviewed_today(now)
+        candidates = self._cards("WHERE c.suspended = 0 AND c.due < ? ORDER BY c.due, c.id", (_iso(end),))
+        learning, reviews, new = [], [], []
+        for card in candidates:
+            if card.is_new:
+                new.append(card)
+            elif card.fsrs.state in (State.Learning, State.Relearning):
+                if card.fsrs.due <= now + LEARN_AHEAD:
+                    learning.append(card)
+            else:
+                reviews.append(card)
+        chosen: list[ReviewCard] = list(learning)
+        words = {card.word for card in learning} | seen
+        for pool, limit in ((reviews, self.settings.reviews_per_day - reviews_done),
+                            (new, self.settings.new_per_day - new_done)):
+            taken = 0
+            for card in pool:
+                if taken >= limit:
+                    break
+                if card.word in words:
+                    continue
+                words.add(card.word)
+                chosen.append(card)
+                taken += 1
+        return chosen
+
+    def counts(self, now: datetime | None = None) -> Counts:
+        queue = self.queue(now)
+        learning = sum(1 for card in queue if not card.is_new and card.fsrs.state != State.Review)
+        new = sum(1 for card in queue if card.is_new)
+        return Counts(len(queue) - learning - new, new, learning)
+
+    def next_intervals(self, card: ReviewCard, now: datetime | None = None) -> dict[Rating, timedelta]:
+        """When the card would come back after each rating (shown on the buttons)."""
+        now = now or self.clock()
+        preview = Scheduler(parameters=self.scheduler.parameters,
+                            desired_retention=self.scheduler.desired_retention, enable_fuzzing=False)
+        return {rating: preview.review_card(card.fsrs, rating, now)[0].due - now for rating in Rating}
+
+    # --- rating ---------------------------------------------------------------------------------------------
+    def rate(self, card_id: int, rating: Rating, duration_ms: int = 0, now: datetime | None = None) -> ReviewCard:
+        """Schedule the card and log the review, in one transaction. The 8th lapse makes it a suspended leech."""
+        now = now or self.clock()
+        card = self.card(card_id)
+        after, _log = self.scheduler.review_card(card.fsrs, rating, now, duration_ms)
+        lapses = card.lapses + (1 if rating == Rating.Again and card.fsrs.state == State.Review else 0)
+        leech = lapses >= LEECH_LAPSES
+        before = {"fsrs": card.fsrs.to_dict(), "reps": card.reps, "lapses": card.lapses,
+                  "suspended": card.suspended, "leech": card.leech}
+        state_after = {"fsrs": after.to_dict(), "reps": card.reps + 1, "lapses": lapses,
+                       "suspended": card.suspended or leech, "leech": card.leech or leech}
+        with self.library.transaction() as db:
+            db.execute("UPDATE cards SET fsrs = ?, due = ?, reps = ?, lapses = ?, suspended = ?, leech = ?"
+                       " WHERE id = ?", (json.dumps(after.to_dict()), _iso(after.due), card.reps + 1, lapses,
+                                         int(state_after["suspended"]), int(state_after["leech"]), card_id))
+            db.execute("INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", (card_id, _iso(now), int(rating), duration_ms,
+                                                      json.dumps(before), json.dumps(state_after)))
+        return self.card(card_id)
+
+    def undo_last(self) -> ReviewCard | None:
+        """Put the last rated card back exactly as it was and forget that review."""
+        rows = self.library._query("SELECT id, card_id, state_before FROM review_log ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return None
+        log_id, card_id, before_text = rows[0]
+        before = json.loads(before_text)
+        card = FsrsCard.from_dict(before["fsrs"])
+        with self.library.transaction() as db:
+            db.execute("UPDATE cards SET fsrs = ?, due = ?, reps = ?, lapses = ?, suspended = ?, leech = ?"
+                       " WHERE id = ?", (json.dumps(before["fsrs"]), _iso(card.due), before["reps"], before["lapses"],
+                                         int(before["suspended"]), int(before["leech"]), card_id))
+            db.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
+        return self.card(card_id)
+
+    def unsuspend(self, card_ids: Iterable[int]) -> None:
+        with self.library.transaction() as db:
+            db.executemany("UPDATE cards SET suspended = 0 WHERE id = ?", [(i,) for i in card_ids])
+
+    def suspended(self) -> list[ReviewCard]:
+        return self._cards("WHERE c.suspended = 1 ORDER BY c.word")
+
+    # --- the log --------------------------------------------------------------------------------------------
+    def export_log(self) -> str:
+        """The review log as FSRS's optimiser reads it: card_id, review_time (ms since the epoch), review_rating,
+        review_state (the card's state before the review: 0 new, 1 learning, 2 review, 3 relearning),
+        review_duration (ms)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["card_id", "review_time", "review_rating", "review_state", "review_duration"])
+        for card_id, reviewed_at, rating, duration, before in self.library._query(
+                "SELECT card_id, reviewed_at, rating, duration_ms, state_before FROM review_log ORDER BY id"):
+            state = json.loads(before)
+            kind = 0 if state.get("reps", 0) == 0 else state["fsrs"]["state"]
+            writer.writerow([card_id, int(_parse(reviewed_at).timestamp() * 1000), rating, kind, duration])
+        return out.getvalue()
+
+
+def export_log_file(reviewer: Reviewer, path: Path) -> int:
+    text = reviewer.export_log()
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise StudyAppError(f"{path} cannot be written: {error.strerror}.") from None
+    return text.count("\n") - 1

@@ -1,0 +1,186 @@
+"""Flashcard review on a fixed clock: FSRS's own intervals, undo, the 4 a.m. day across DST, leeches, limits."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler
+
+from studyapp.review import Kind, Reviewer, ReviewSettings, day_start, study_day
+from studyapp.store import Library, StudyEntry
+
+from ..conftest import REPO
+
+BERLIN = ZoneInfo("Europe/Berlin")
+START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def library(tmp_path):
+    with Library.open(tmp_path / "library.sqlite") as opened:
+        yield opened
+
+
+def study(library, words):
+    library.add_to_study([StudyEntry(word, "x", f"{word}的句子。", "") for word in words])
+
+
+def reviewer(library, clock, kinds=(Kind.RECOGNITION,), **settings):
+    made = Reviewer(library, ReviewSettings(kinds=kinds, fuzz=False, **settings), zone=BERLIN, clock=clock)
+    made.sync_cards()
+    return made
+
+
+def test_a_simulated_month_gives_the_intervals_fsrs_computes(library):
+    clock = Clock(START)
+    study(library, ["双方"])
+    ours = reviewer(library, clock)
+    theirs, reference = Scheduler(enable_fuzzing=False), None
+    ratings = [Rating.Good, Rating.Good, Rating.Good, Rating.Again, Rating.Good, Rating.Hard, Rating.Good,
+               Rating.Easy, Rating.Good]
+    card = ours.queue()[0]
+    reference = FsrsCard(due=START)
+    for rating in ratings:
+        clock.now = max(clock.now, card.fsrs.due)
+        assert [c.id for c in ours.queue()] == [card.id]  # it is due, and the only card
+        card = ours.rate(card.id, rating)
+        reference, _log = theirs.review_card(reference, rating, clock.now)
+        assert card.fsrs.due == reference.due and card.fsrs.stability == pytest.approx(reference.stability)
+    assert clock.now - START > timedelta(days=30)
+    assert card.reps == len(ratings) and card.lapses == 1
+
+
+def test_undo_restores_the_card_and_the_log_exactly(library):
+    clock = Clock(START)
+    study(library, ["双方"])
+    ours = reviewer(library, clock)
+    card = ours.rate(ours.queue()[0].id, Rating.Good)
+    before = library._query("SELECT * FROM cards"), library._query("SELECT * FROM review_log")
+    clock.now += timedelta(minutes=11)
+    ours.rate(card.id, Rating.Again)
+    ours.undo_last()
+    assert (library._query("SELECT * FROM cards"), library._query("SELECT * FROM review_log")) == before
+
+
+def test_the_day_turns_at_4_am_local_time_across_daylight_saving(library):
+    # summer time begins in Berlin on 2026-03-29 (02:00 -> 03:00); it ends on 2026-10-25 (03:00 -> 02:00)
+    assert day_start(date(2026, 3, 28), BERLIN) == datetime(2026, 3, 28, 3, 0, tzinfo=UTC)  # 04:00 CET
+    assert day_start(date(2026, 3, 29), BERLIN) == datetime(2026, 3, 29, 2, 0, tzinfo=UTC)  # 04:00 CEST
+    assert study_day(datetime(2026, 3, 29, 1, 59, tzinfo=UTC), BERLIN) == date(2026, 3, 28)
+    assert study_day(datetime(2026, 3, 29, 2, 1, tzinfo=UTC), BERLIN) == date(2026, 3, 29)
+    assert day_start(date(2026, 10, 25), BERLIN) == datetime(2026, 10, 25, 3, 0, tzinfo=UTC)  # 04:00 CET again
+    assert study_day(datetime(2026, 10, 25, 2, 30, tzinfo=UTC), BERLIN) == date(2026, 10, 24)
+    # a review card due at 02:30 UTC on the 29th (04:30 CEST) belongs to the 29th: at 03:45 CEST it is not due
+    # yet (a fixed +1 offset would end that study day at 03:00 UTC and show it), at 04:05 CEST it is
+    study(library, ["双方"])
+    clock = Clock(datetime(2026, 3, 20, 12, 0, tzinfo=UTC))
+    ours = reviewer(library, clock)
+    card = ours.queue()[0]
+    for rating in (Rating.Good, Rating.Good):
+        clock.now = max(clock.now, card.fsrs.due)
+        card = ours.rate(card.id, rating)
+    library._connection.execute("UPDATE cards SET due = ?, fsrs = json_set(fsrs, '$.due', ?)",
+                                ("2026-03-29T02:30:00+00:00", "2026-03-29T02:30:00+00:00"))
+    clock.now = datetime(2026, 3, 29, 1, 45, tzinfo=UTC)  # 03:45 CEST: still the 28th's study day
+    assert ours.queue() == []
+    clock.now = datetime(2026, 3, 29, 2, 5, tzinfo=UTC)  # 04:05 CEST: the 29th
+    assert [c.word for c in ours.queue()] == ["双方"]
+
+
+def test_the_eighth_lapse_suspends_the_card_as_a_leech(library):
+    clock = Clock(START)
+    study(library, ["难词"])
+    ours = reviewer(library, clock)
+    card = ours.queue()[0]
+    while card.lapses < 8:
+        clock.now = max(clock.now, card.fsrs.due)
+        rating = Rating.Again if card.fsrs.state.name == "Review" else Rating.Good
+        card = ours.rate(card.id, rating)
+        assert card.suspended == (card.lapses >= 8)
+    assert card.leech and ours.suspended()[0].id == card.id
+    clock.now += timedelta(days=400)
+    assert ours.queue() == []
+    ours.unsuspend([card.id])
+    assert [c.id for c in ours.queue()] == [card.id]
+
+
+def test_new_cards_keep_the_daily_limit_and_siblings_wait(library):
+    clock = Clock(START)
+    study(library, [f"词{n}" for n in range(30)])
+    ours = reviewer(library, clock, kinds=tuple(Kind), new_per_day=20)
+    assert library._query("SELECT COUNT(*) FROM cards") == [(90,)]
+    queue = ours.queue()
+    assert len(queue) == 20 and len({card.word for card in queue}) == 20
+    ours.rate(queue[0].id, Rating.Easy)
+    assert queue[0].word not in {card.word for card in ours.queue()}  # its other cards wait for tomorrow
+    counts = ours.counts()
+    assert counts.new == 19 and counts.due == 0
+    clock.now += timedelta(days=1)
+    assert len(ours.queue()) == 20
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import sys, time
+    from studyapp.review import Reviewer, ReviewSettings, Rating
+    from studyapp.store import Library
+    library = Library.open(sys.argv[1])
+    reviewer = Reviewer(library, ReviewSettings(fuzz=False))
+    card = reviewer.queue()[0]
+    reviewer.rate(card.id, Rating.Good)
+    print("RATED", flush=True)
+    time.sleep(60)
+    reviewer.rate(reviewer.queue()[0].id, Rating.Good)
+""")
+
+
+def test_killing_the_app_between_two_ratings_keeps_the_first(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as library:
+        study(library, ["双方", "声明"])
+        Reviewer(library, ReviewSettings(fuzz=False)).sync_cards()
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(path)], stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        assert process.stdout.readline().strip() == "RATED"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with Library.open(path) as library:
+        assert library._query("SELECT COUNT(*) FROM review_log") == [(1,)]
+        assert library._query("SELECT SUM(reps) FROM cards") == [(1,)]
+
+
+def test_review_command_counts_today_and_exports_the_log(tmp_path, capsys):
+    import json
+
+    from studyapp.cli import main
+
+    with Library.open() as library:
+        study(library, ["双方", "声明"])
+    assert main(["review", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"due": 0, "new": 2, "learning": 0}
+    with Library.open() as library:
+        ours = Reviewer(library, ReviewSettings(fuzz=False))
+        ours.rate(ours.queue()[0].id, Rating.Good, duration_ms=3200)
+    out = tmp_path / "log.csv"
+    assert main(["review", "--export-log", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "card_id,review_time,review_rating,review_state,review_duration"
+    card_id, when, rating, state, duration = lines[1].split(",")
+    assert rating == "3" and state == "0" and duration == "3200" and int(when) > 1_700_000_000_000
