@@ -27,6 +27,7 @@ from .errors import StudyAppError
 ROLLOVER_HOUR = 4
 LEECH_LAPSES = 8
 LEARN_AHEAD = timedelta(minutes=20)  # learning cards due this soon are shown now, as in Anki
+MATURE = timedelta(days=21)  # Anki's mature interval: the word then counts as known in the reader
 
 
 class Kind(StrEnum):
@@ -161,22 +162,28 @@ class Reviewer:
 
     def queue(self, now: datetime | None = None) -> list[ReviewCard]:
         """Today's cards in the order to show them: learning cards due now, then reviews due today, then new
-        cards, within the daily limits, one card per word (siblings wait for another day, as in Anki)."""
+        cards, within the daily limits, one card per word (siblings wait for another day, as in Anki), then
+        learning cards due within 20 minutes."""
         now = now or self.clock()
         end = day_end(now, self.zone)
         seen, new_done, reviews_done = self._reviewed_today(now)
-        candidates = self._cards("WHERE c.suspended = 0 AND c.due < ? ORDER BY c.due, c.id", (_iso(end),))
-        learning, reviews, new = [], [], []
+        # a word the learner marked known (or ignored) in the reader leaves the new-card queue
+        candidates = self._cards(
+            "WHERE c.suspended = 0 AND c.due < ? AND NOT (c.reps = 0 AND c.word IN"
+            " (SELECT word FROM terms WHERE status IN (2, 3))) ORDER BY c.due, c.id", (_iso(end),))
+        learning, ahead, reviews, new = [], [], [], []
         for card in candidates:
             if card.is_new:
                 new.append(card)
             elif card.fsrs.state in (State.Learning, State.Relearning):
-                if card.fsrs.due <= now + LEARN_AHEAD:
+                if card.fsrs.due <= now:
                     learning.append(card)
+                elif card.fsrs.due <= now + LEARN_AHEAD:
+                    ahead.append(card)  # shown early only when nothing else is left, as in Anki
             else:
                 reviews.append(card)
         chosen: list[ReviewCard] = list(learning)
-        words = {card.word for card in learning} | seen
+        words = {card.word for card in learning + ahead} | seen
         for pool, limit in ((reviews, self.settings.reviews_per_day - reviews_done),
                             (new, self.settings.new_per_day - new_done)):
             taken = 0
@@ -188,7 +195,7 @@ class Reviewer:
                 words.add(card.word)
                 chosen.append(card)
                 taken += 1
-        return chosen
+        return chosen + ahead
 
     def counts(self, now: datetime | None = None) -> Counts:
         queue = self.queue(now)
@@ -222,6 +229,11 @@ class Reviewer:
             db.execute("INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
                        " VALUES (?, ?, ?, ?, ?, ?)", (card_id, _iso(now), int(rating), duration_ms,
                                                       json.dumps(before), json.dumps(state_after)))
+            if card.kind == Kind.RECOGNITION and after.state == State.Review and after.due - now >= MATURE:
+                # the reader agrees with the deck: a word whose recognition card is mature is known
+                db.execute("INSERT INTO terms (word, status, updated_at) VALUES (?, 2, ?) ON CONFLICT(word)"
+                           " DO UPDATE SET status = 2, updated_at = excluded.updated_at WHERE status IN (0, 1)",
+                           (card.word, _iso(now)))
         return self.card(card_id)
 
     def undo_last(self) -> ReviewCard | None:

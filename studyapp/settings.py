@@ -24,6 +24,10 @@ class Settings:
     theme: str = "light"  # "light" | "dark"
     translation_pane: bool = True  # an editable translation cell beside every segment
     recent_files: list[str] = field(default_factory=list)
+    new_cards_per_day: int = 20  # flashcard review: new cards introduced a day
+    reviews_per_day: int = 200  # ...and reviews shown a day at most
+    desired_retention: float = 0.9  # FSRS: the chance of remembering a card when it comes due
+    card_kinds: list[str] = field(default_factory=lambda: ["recognition", "recall", "cloze"])
     window_geometry: str = ""  # Qt's saveGeometry(), base64: where the window was last time
     window_state: str = ""  # Qt's saveState(), base64: which docks were open, and where
 

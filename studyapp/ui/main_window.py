@@ -212,6 +212,9 @@ class MainWindow(QMainWindow):
         hint = words_menu.addAction(self.tr("On a word under the pointer: 1 learning · K known · I ignore · N new"))
         hint.setEnabled(False)
 
+        study_menu = self.menuBar().addMenu(self.tr("S&tudy"))
+        self._action(study_menu, self.tr("&Review Flashcards…"), self.show_review, QKeySequence(Qt.Key.Key_F5))
+
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.pane_action = self._action(view_menu, self.tr("T&ranslation Pane"), self.options.set_translation_pane,
                                         QKeySequence("Ctrl+Shift+T"), self.settings.translation_pane)
@@ -347,6 +350,32 @@ class MainWindow(QMainWindow):
         self.translator.save_now()
         self.consistency = ConsistencyDialog(self.session, self.view, self.library.chosen_translations(), self)
         self.consistency.show()
+
+    def reviewer(self):
+        from ..review import Kind, Reviewer, ReviewSettings
+
+        kinds = tuple(Kind(kind) for kind in self.settings.card_kinds if kind in Kind._value2member_map_)
+        return Reviewer(self.library, ReviewSettings(
+            new_per_day=self.settings.new_cards_per_day, reviews_per_day=self.settings.reviews_per_day,
+            desired_retention=self.settings.desired_retention, kinds=kinds or (Kind.RECOGNITION,)))
+
+    def show_review(self) -> None:
+        from .review_view import ReviewWindow
+
+        self.review_window = ReviewWindow(self.reviewer(), self.delegate.cjk_family, self.analyzer, self)
+        self.review_window.studied.connect(self.vocabulary.reload_statuses)
+        self.review_window.openClause.connect(self.show_clause)
+        self.review_window.show()
+
+    def show_clause(self, document_id: str, clause: str) -> None:
+        """From a card to its clause in the reader (opening its document if another one is open)."""
+        if document_id != self.session.document_id:
+            self.open_from_library(document_id)
+        found = self.session.document.text.find(clause) if self.session.document else -1
+        if found >= 0:
+            self.view.go_to(self.session.model.row_at_offset(found), center=True)
+            self.raise_()
+            self.activateWindow()
 
     def import_known_words(self) -> None:
         from ..deck import TermStatus, read_word_list

@@ -300,6 +300,15 @@ class VocabularyController(QObject):
         shown = words[0] if len(words) == 1 else self.tr("{0} words").format(len(words))
         self.message.emit(self.tr("{0}: {1}").format(shown, self.tr(STATUS_NAMES[status])))
 
+    def reload_statuses(self) -> None:
+        """Statuses changed outside the reader (a card became mature in review): read them again."""
+        self.statuses.clear()
+        self.statuses.update(self.library.term_statuses())
+        self.model.statuses_changed()
+        self.view.viewport().update()
+        self.update_coverage()
+        self.heat_strip.statuses_changed()
+
     def mark_page_known(self) -> None:
         """Lute's end of page: every still-new word on screen becomes known."""
         model = self.session.model

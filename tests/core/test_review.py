@@ -184,3 +184,18 @@ def test_review_command_counts_today_and_exports_the_log(tmp_path, capsys):
     assert lines[0] == "card_id,review_time,review_rating,review_state,review_duration"
     card_id, when, rating, state, duration = lines[1].split(",")
     assert rating == "3" and state == "0" and duration == "3200" and int(when) > 1_700_000_000_000
+
+
+def test_the_deck_and_the_reader_agree(library):
+    from studyapp.deck import TermStatus
+
+    clock = Clock(START)
+    study(library, ["双方", "声明"])
+    ours = reviewer(library, clock)
+    library.set_term_status(["声明"], TermStatus.KNOWN)
+    assert [card.word for card in ours.queue()] == ["双方"]  # a known word leaves the new-card queue
+    card = ours.queue()[0]
+    while card.fsrs.due - clock.now < timedelta(days=21):
+        clock.now = max(clock.now, card.fsrs.due)
+        card = ours.rate(card.id, Rating.Easy)
+    assert library.term_statuses()["双方"] == TermStatus.KNOWN  # mature recognition: known in the reader

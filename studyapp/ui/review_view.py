@@ -1,0 +1,247 @@
+"""The Review window: today's counts, then one card at a time. Space or Enter shows the answer, 1-4 rate it
+(each button says when the card comes back), Ctrl+Z undoes the last rating, E edits the definition, and the
+clause link opens it in the reader."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..deck import first_sense
+from ..review import Kind, Rating, ReviewCard, Reviewer
+
+RATINGS = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"), (Rating.Easy, "Easy"))
+
+
+def interval_text(interval: timedelta) -> str:
+    """As Anki writes it on the buttons: 1 min, 10 min, 3 h, 4 d, 2.5 mo, 1.2 y."""
+    seconds = interval.total_seconds()
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))} min"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)} h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)} d"
+    if days < 365:
+        return f"{days / 30:.1f} mo"
+    return f"{days / 365:.1f} y"
+
+
+class ReviewWindow(QDialog):
+    openClause = Signal(str, str)  # document id, clause text: show it in the reader
+    studied = Signal()  # ratings changed what the reader should show (statuses of mature words)
+
+    def __init__(self, reviewer: Reviewer, cjk_family: str, analyzer=None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Review"))
+        self.reviewer, self.analyzer = reviewer, analyzer
+        self.cjk_family = cjk_family
+        self.card: ReviewCard | None = None
+        self.revealed = False
+        self._shown_at = 0.0
+        self.stack = QStackedWidget(self)
+        self.start_page = QWidget(self)
+        self.counts_label = QLabel(self.start_page)
+        self.counts_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.start_button = QPushButton(self.tr("Study Now (Space)"), self.start_page)
+        self.start_button.clicked.connect(self.start)
+        start_layout = QVBoxLayout(self.start_page)
+        start_layout.addStretch(1)
+        start_layout.addWidget(self.counts_label)
+        start_layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignCenter)
+        start_layout.addStretch(1)
+
+        self.card_page = QWidget(self)
+        self.front = QLabel(self.card_page)
+        self.back = QLabel(self.card_page)
+        for label in (self.front, self.back):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+        self.back.linkActivated.connect(self._link)
+        self.progress = QLabel(self.card_page)
+        self.show_button = QPushButton(self.tr("Show Answer (Space)"), self.card_page)
+        self.show_button.clicked.connect(self.reveal)
+        self.rating_buttons: dict[Rating, QPushButton] = {}
+        buttons = QHBoxLayout()
+        for rating, _name in RATINGS:
+            button = QPushButton(self.card_page)
+            button.clicked.connect(lambda _checked=False, r=rating: self.rate(r))
+            self.rating_buttons[rating] = button
+            buttons.addWidget(button)
+        card_layout = QVBoxLayout(self.card_page)
+        card_layout.addWidget(self.progress)
+        card_layout.addWidget(self.front, 2)
+        card_layout.addWidget(self.back, 3)
+        card_layout.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignCenter)
+        card_layout.addLayout(buttons)
+        self.stack.addWidget(self.start_page)
+        self.stack.addWidget(self.card_page)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        self.message = QLabel(self)
+        layout.addWidget(self.message)
+        for button in (self.start_button, self.show_button, *self.rating_buttons.values()):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the digits belong to the review, not a button
+        self.resize(640, 520)
+        self.refresh_counts()
+
+    # --- pages ----------------------------------------------------------------------------------------------
+    def refresh_counts(self) -> None:
+        self.reviewer.sync_cards()
+        counts = self.reviewer.counts()
+        self.counts_label.setText(self.tr(
+            "<h2>Today</h2><p style='font-size:18px'><span style='color:#1e88e5'>{0} due</span> · "
+            "<span style='color:#43a047'>{1} new</span> · <span style='color:#e53935'>{2} learning</span></p>"
+        ).format(counts.due, counts.new, counts.learning))
+        self.start_button.setEnabled(bool(counts.due + counts.new + counts.learning))
+        self.stack.setCurrentWidget(self.start_page)
+
+    def start(self) -> None:
+        self.next_card()
+
+    def next_card(self) -> None:
+        queue = self.reviewer.queue()
+        if not queue:
+            self.card = None
+            self.refresh_counts()
+            self.message.setText(self.tr("Congratulations: nothing more is due today."))
+            return
+        self.card = queue[0]
+        self.revealed = False
+        counts = self.reviewer.counts()
+        self.progress.setText(self.tr("{0} due · {1} new · {2} learning").format(counts.due, counts.new,
+                                                                                 counts.learning))
+        self.front.setText(self._front_html(self.card))
+        self.back.setText("")
+        self.show_button.show()
+        for button in self.rating_buttons.values():
+            button.hide()
+        self.stack.setCurrentWidget(self.card_page)
+        self._shown_at = time.monotonic()
+
+    def reveal(self) -> None:
+        if self.card is None or self.revealed:
+            return
+        self.revealed = True
+        self.back.setText(self._back_html(self.card))
+        self.show_button.hide()
+        intervals = self.reviewer.next_intervals(self.card)
+        for rating, name in RATINGS:
+            button = self.rating_buttons[rating]
+            button.setText(f"{self.tr(name)}\n{interval_text(intervals[rating])}  ({int(rating)})")
+            button.show()
+
+    def rate(self, rating: Rating) -> None:
+        if self.card is None or not self.revealed:
+            return
+        duration = int((time.monotonic() - self._shown_at) * 1000)
+        rated = self.reviewer.rate(self.card.id, rating, duration_ms=min(duration, 60_000))
+        self.message.setText("")
+        if rated.leech and not self.card.leech:
+            self.message.setText(self.tr("{0} is a leech: it lapsed 8 times and was suspended.").format(rated.word))
+        self.studied.emit()
+        self.next_card()
+
+    def undo(self) -> None:
+        card = self.reviewer.undo_last()
+        if card is not None:
+            self.message.setText(self.tr("Undid the last rating of {0}.").format(card.word))
+            self.studied.emit()
+            self.card = card
+            self.revealed = False
+            self.front.setText(self._front_html(card))
+            self.back.setText("")
+            self.show_button.show()
+            for button in self.rating_buttons.values():
+                button.hide()
+            self.stack.setCurrentWidget(self.card_page)
+
+    def edit_definition(self) -> None:
+        if self.card is None:
+            return
+        library = self.reviewer.library
+        current = library.own_definitions().get(self.card.word) or self._definition(self.card)
+        text, ok = QInputDialog.getText(self, self.tr("Definition"), self.tr("{0} means:").format(self.card.word),
+                                        text=current)
+        if ok:
+            library.set_definition(self.card.word, text.strip() or None)
+            if self.revealed:
+                self.back.setText(self._back_html(self.card))
+
+    # --- keys -----------------------------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undo()
+            return
+        key = event.key()
+        if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.stack.currentWidget() is self.start_page:
+                self.start()
+            elif not self.revealed:
+                self.reveal()
+            else:
+                self.rate(Rating.Good)
+            return
+        ratings = {Qt.Key.Key_1: Rating.Again, Qt.Key.Key_2: Rating.Hard, Qt.Key.Key_3: Rating.Good,
+                   Qt.Key.Key_4: Rating.Easy}
+        if key in ratings and self.revealed:
+            self.rate(ratings[key])
+            return
+        if key == Qt.Key.Key_E and self.card is not None:
+            self.edit_definition()
+            return
+        super().keyPressEvent(event)
+
+    # --- card faces -----------------------------------------------------------------------------------------
+    def _definition(self, card: ReviewCard) -> str:
+        own = self.reviewer.library.own_definitions().get(card.word)
+        if own:
+            return own
+        return first_sense(self.analyzer, card.word, tuple(card.reading.split())) if self.analyzer else ""
+
+    def _hanzi(self, text: str, size: int = 56) -> str:
+        return f"<span style='font-family:\"{self.cjk_family}\";font-size:{size}px'>{escape(text)}</span>"
+
+    def _front_html(self, card: ReviewCard) -> str:
+        if card.kind == Kind.RECOGNITION:
+            return self._hanzi(card.word)
+        if card.kind == Kind.RECALL:
+            return (f"<p style='font-size:22px'>{escape(self._definition(card))}</p>"
+                    f"<p style='color:#1e88e5;font-size:18px'>{escape(card.reading)}</p>")
+        blank = card.context.replace(card.word, "［" + "＿" * len(card.word) + "］")
+        translation = f"<p style='color:gray'>{escape(card.context_translation)}</p>" if card.context_translation \
+            else ""
+        return self._hanzi(blank, 28) + translation
+
+    def _back_html(self, card: ReviewCard) -> str:
+        context = escape(card.context).replace(escape(card.word), f"<b>{escape(card.word)}</b>")
+        link = self.tr("open in the reader")
+        return (self._hanzi(card.word, 40) + f"<p style='color:#1e88e5;font-size:20px'>{escape(card.reading)}</p>"
+                f"<p style='font-size:18px'>{escape(self._definition(card))}</p>"
+                f"<p style='font-family:\"{self.cjk_family}\";font-size:20px'>{context}</p>"
+                + (f"<p style='color:gray'>{escape(card.context_translation)}</p>" if card.context_translation else "")
+                + f"<p><a href='clause'>{link}</a></p>")
+
+    def _link(self, _href: str) -> None:
+        if self.card is not None:
+            document = self.reviewer.library._query("SELECT document_id FROM study_list WHERE word = ?",
+                                                    (self.card.word,))
+            if document and document[0][0]:
+                self.openClause.emit(document[0][0], self.card.context)

@@ -1,0 +1,53 @@
+"""A short review session in the window, driven by the keys."""
+
+from PySide6.QtCore import Qt
+
+from studyapp.store import Library, StudyEntry
+
+
+def test_a_short_session_with_the_keys(window, qtbot):
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "Both sides state:",
+                                            window.session.document_id),
+                                 StudyEntry("声明", "shēng míng", "双方声明如下：", "", window.session.document_id)])
+    window.settings.card_kinds = ["recognition", "cloze"]
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert "2 new" in review.counts_label.text()
+    qtbot.keyClick(review, Qt.Key.Key_Space)  # start
+    first = review.card
+    assert first is not None and review.front.text() and not review.revealed and not review.back.text()
+    qtbot.keyClick(review, Qt.Key.Key_Space)  # show the answer
+    assert review.revealed and first.word in review.back.text()
+    buttons = [button.text() for button in review.rating_buttons.values()]
+    assert buttons[0].startswith("Again\n1 min") and buttons[2].startswith("Good\n10 min")  # Anki's steps
+    qtbot.keyClick(review, Qt.Key.Key_1)  # Again
+    second = review.card
+    assert second.word != first.word  # the sibling of the first word waits; the other word comes
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_4)  # Easy
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the Easy
+    assert review.card.id == second.id and not review.revealed
+    with Library.open(window.library.path) as other:
+        assert other._query("SELECT COUNT(*) FROM review_log") == [(1,)]
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    with Library.open(window.library.path) as other:
+        assert other._query("SELECT rating FROM review_log ORDER BY id") == [(1,), (3,)]
+
+
+def test_the_cloze_card_blanks_the_word_and_shows_the_translation(window, qtbot):
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "Both sides state:",
+                                            window.session.document_id)])
+    window.settings.card_kinds = ["cloze"]
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    review.start()
+    assert "双方" not in review.front.text() and "＿＿" in review.front.text()
+    assert "Both sides state:" in review.front.text()
+    review.reveal()
+    assert "<b>双方</b>" in review.back.text()
+    window.view.go_to(100)
+    review._link("clause")
+    assert "双方声明如下" in window.session.model.source_text(window.view.currentIndex().row())
