@@ -274,6 +274,48 @@ class Reviewer:
         return out.getvalue()
 
 
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    days: list[date]  # the last 30 study days, oldest first
+    reviews_per_day: list[int]
+    true_retention: float | None  # share of reviews of cards in review that were not forgotten, last 30 days
+    cards_by_state: dict[str, int]  # new, learning, review, relearning, suspended
+    forecast: list[int]  # cards coming due on each of the next 30 study days (today first)
+
+
+def statistics(reviewer: Reviewer, now: datetime | None = None, days: int = 30) -> Statistics:
+    """What the Statistics window draws, from the cards and the log."""
+    now = now or reviewer.clock()
+    zone, library = reviewer.zone, reviewer.library
+    today = study_day(now, zone)
+    first = today - timedelta(days=days - 1)
+    per_day = dict.fromkeys((first + timedelta(days=n) for n in range(days)), 0)
+    remembered = recalled_total = 0
+    for reviewed_at, rating, before in library._query("SELECT reviewed_at, rating, state_before FROM review_log"
+                                                       " WHERE reviewed_at >= ?", (_iso(day_start(first, zone)),)):
+        day = study_day(_parse(reviewed_at), zone)
+        if day in per_day:
+            per_day[day] += 1
+        state = json.loads(before)
+        if state.get("reps", 0) and state["fsrs"]["state"] == State.Review:
+            recalled_total += 1
+            remembered += rating != Rating.Again
+    states = {"new": 0, "learning": 0, "review": 0, "relearning": 0, "suspended": 0}
+    forecast = [0] * days
+    for due, reps, suspended, fsrs_text in library._query("SELECT due, reps, suspended, fsrs FROM cards"):
+        if suspended:
+            states["suspended"] += 1
+            continue
+        state = State(json.loads(fsrs_text)["state"])
+        states["new" if reps == 0 else state.name.lower()] += 1
+        if reps:
+            offset = (study_day(_parse(due), zone) - today).days
+            if offset < days:
+                forecast[max(0, offset)] += 1  # overdue cards count as due today
+    return Statistics(list(per_day), list(per_day.values()),
+                      remembered / recalled_total if recalled_total else None, states, forecast)
+
+
 def export_log_file(reviewer: Reviewer, path: Path) -> int:
     text = reviewer.export_log()
     try:

@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
 
         study_menu = self.menuBar().addMenu(self.tr("S&tudy"))
         self._action(study_menu, self.tr("&Review Flashcards…"), self.show_review, QKeySequence(Qt.Key.Key_F5))
+        self._action(study_menu, self.tr("&Statistics…"), self.show_statistics)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.pane_action = self._action(view_menu, self.tr("T&ranslation Pane"), self.options.set_translation_pane,
@@ -366,6 +367,12 @@ class MainWindow(QMainWindow):
         self.review_window.studied.connect(self.vocabulary.reload_statuses)
         self.review_window.openClause.connect(self.show_clause)
         self.review_window.show()
+
+    def show_statistics(self) -> None:
+        from .stats_view import StatisticsWindow
+
+        self.statistics_window = StatisticsWindow(self.reviewer(), self)
+        self.statistics_window.show()
 
     def show_clause(self, document_id: str, clause: str) -> None:
         """From a card to its clause in the reader (opening its document if another one is open)."""

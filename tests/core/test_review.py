@@ -199,3 +199,35 @@ def test_the_deck_and_the_reader_agree(library):
         clock.now = max(clock.now, card.fsrs.due)
         card = ours.rate(card.id, Rating.Easy)
     assert library.term_statuses()["双方"] == TermStatus.KNOWN  # mature recognition: known in the reader
+
+
+def test_statistics_count_reviews_retention_states_and_the_forecast(library):
+    from studyapp.review import statistics
+
+    clock = Clock(START)
+    study(library, ["双方", "声明", "如下"])
+    ours = reviewer(library, clock)
+    cards = ours.queue()
+    for card in cards[:2]:
+        ours.rate(card.id, Rating.Easy)
+    clock.now += timedelta(days=40)
+    review = ours.queue()[0]
+    ours.rate(review.id, Rating.Again)  # forgotten: a lapse in review
+    stats = statistics(ours)
+    assert sum(stats.reviews_per_day) == 1 and stats.reviews_per_day[-1] == 1  # the earlier ones are >30 days ago
+    assert stats.true_retention == 0.0
+    assert stats.cards_by_state == {"new": 1, "learning": 0, "review": 1, "relearning": 1, "suspended": 0}
+    assert sum(stats.forecast) == 2 and len(stats.forecast) == 30
+
+
+def test_the_forecast_leaves_out_cards_due_after_its_last_day(library):
+    from studyapp.review import statistics
+
+    clock = Clock(START)
+    study(library, ["双方"])
+    ours = reviewer(library, clock)
+    card = ours.queue()[0]
+    while card.fsrs.due - clock.now < timedelta(days=40):
+        clock.now = max(clock.now, card.fsrs.due)
+        card = ours.rate(card.id, Rating.Easy)
+    assert sum(statistics(ours).forecast) == 0  # failed with an IndexError before

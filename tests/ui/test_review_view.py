@@ -51,3 +51,23 @@ def test_the_cloze_card_blanks_the_word_and_shows_the_translation(window, qtbot)
     window.view.go_to(100)
     review._link("clause")
     assert "双方声明如下" in window.session.model.source_text(window.view.currentIndex().row())
+
+
+def test_the_statistics_window_draws_its_charts(window, qtbot):
+    from PySide6.QtGui import QImage
+
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None)])
+    window.show_review()
+    qtbot.addWidget(window.review_window)
+    window.review_window.start()
+    window.review_window.reveal()
+    window.review_window.rate(__import__("fsrs").Rating.Good)
+    window.show_statistics()
+    stats = window.statistics_window
+    qtbot.addWidget(stats)
+    assert stats.stats.reviews_per_day[-1] == 1
+    image = QImage(stats.reviews_chart.size(), QImage.Format.Format_RGB32)
+    stats.reviews_chart.render(image)
+    blue = sum(1 for x in range(image.width()) for y in range(image.height())
+               if image.pixelColor(x, y).name() == "#1e88e5")
+    assert blue > 50  # today's bar is drawn
