@@ -367,6 +367,8 @@ class MainWindow(QMainWindow):
         self.review_window.studied.connect(self.vocabulary.reload_statuses)
         self.review_window.openClause.connect(self.show_clause)
         self.review_window.show()
+        self.review_window.raise_()
+        self.review_window.activateWindow()  # its keys (Space, 1-4) must reach it at once
 
     def show_statistics(self) -> None:
         from .stats_view import StatisticsWindow

@@ -99,6 +99,7 @@ class ReviewWindow(QDialog):
         layout.addWidget(self.message)
         for button in (self.start_button, self.show_button, *self.rating_buttons.values()):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the digits belong to the review, not a button
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.resize(640, 520)
         self.refresh_counts()
 
