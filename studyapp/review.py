@@ -115,8 +115,13 @@ class Reviewer:
         self.settings = settings or ReviewSettings()
         self.zone = zone or local_zone()
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.scheduler = Scheduler(desired_retention=self.settings.desired_retention,
+        self.scheduler = Scheduler(parameters=self.parameters(), desired_retention=self.settings.desired_retention,
                                    enable_fuzzing=self.settings.fuzz)
+
+    def parameters(self) -> tuple[float, ...]:
+        """FSRS's default parameters, or those optimised from this library's own log."""
+        rows = self.library._query("SELECT value FROM review_settings WHERE key = 'fsrs_parameters'")
+        return tuple(json.loads(rows[0][0])) if rows else tuple(Scheduler().parameters)
 
     # --- cards ----------------------------------------------------------------------------------------------
     def sync_cards(self) -> int:
@@ -272,6 +277,65 @@ class Reviewer:
             kind = 0 if state.get("reps", 0) == 0 else state["fsrs"]["state"]
             writer.writerow([card_id, int(_parse(reviewed_at).timestamp() * 1000), rating, kind, duration])
         return out.getvalue()
+
+
+MIN_REVIEWS_TO_OPTIMISE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Optimisation:
+    reviews: int
+    log_loss_before: float
+    log_loss_after: float
+    parameters: tuple[float, ...]
+
+
+def _training_items(reviewer: Reviewer):
+    """The log as FSRS's optimiser wants it: per card, its history of (rating, days since the previous review),
+    one item per review after the first day."""
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    histories: dict[int, list[tuple[date, int]]] = {}
+    for card_id, reviewed_at, rating in reviewer.library._query(
+            "SELECT card_id, reviewed_at, rating FROM review_log ORDER BY card_id, id"):
+        histories.setdefault(card_id, []).append((study_day(_parse(reviewed_at), reviewer.zone), rating))
+    items = []
+    for history in histories.values():
+        reviews = []
+        previous = history[0][0]
+        for day, rating in history:
+            elapsed = (day - previous).days
+            reviews.append(FSRSReview(rating, elapsed))
+            previous = day
+            item = FSRSItem(reviews=list(reviews))
+            if elapsed > 0 and item.long_term_review_cnt() > 0:
+                items.append(item)
+    return items
+
+
+def optimise(reviewer: Reviewer) -> Optimisation:
+    """New FSRS parameters from the learner's own reviews (fsrs-rs), kept when they fit the log better; the
+    log loss before and after says by how much."""
+    from fsrs_rs_python import FSRS
+
+    reviews = reviewer.library._query("SELECT COUNT(*) FROM review_log")[0][0]
+    if reviews < MIN_REVIEWS_TO_OPTIMISE:
+        raise StudyAppError(f"Optimising needs {MIN_REVIEWS_TO_OPTIMISE:,} reviews in the log; there are "
+                            f"{reviews:,} so far.")
+    items = _training_items(reviewer)
+    if not items:
+        raise StudyAppError("The log holds no reviews a day or more apart yet; keep reviewing for a few days.")
+    current = list(reviewer.parameters())
+    before = FSRS(parameters=current).evaluate(items).log_loss
+    fitted = list(FSRS(parameters=current).compute_parameters(items))
+    after = FSRS(parameters=fitted).evaluate(items).log_loss
+    chosen = fitted if after <= before else current
+    with reviewer.library.transaction() as db:
+        db.execute("INSERT INTO review_settings (key, value) VALUES ('fsrs_parameters', ?) ON CONFLICT(key)"
+                   " DO UPDATE SET value = excluded.value", (json.dumps(chosen),))
+    reviewer.scheduler = Scheduler(parameters=chosen, desired_retention=reviewer.settings.desired_retention,
+                                   enable_fuzzing=reviewer.settings.fuzz)
+    return Optimisation(reviews, before, min(before, after), tuple(chosen))
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,6 +143,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX review_log_by_time ON review_log (reviewed_at);
     """,
+    # 9: values the schedule depends on that belong with the log (FSRS parameters optimised from it)
+    """
+    CREATE TABLE review_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -215,6 +215,10 @@ class MainWindow(QMainWindow):
         study_menu = self.menuBar().addMenu(self.tr("S&tudy"))
         self._action(study_menu, self.tr("&Review Flashcards…"), self.show_review, QKeySequence(Qt.Key.Key_F5))
         self._action(study_menu, self.tr("&Statistics…"), self.show_statistics)
+        study_menu.addSeparator()
+        self._action(study_menu, self.tr("Review &Options…"), self.show_review_options)
+        self._action(study_menu, self.tr("S&uspended Cards…"), self.show_suspended)
+        self._action(study_menu, self.tr("O&ptimise Scheduling from My Reviews"), self.optimise_scheduling)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.pane_action = self._action(view_menu, self.tr("T&ranslation Pane"), self.options.set_translation_pane,
@@ -352,11 +356,11 @@ class MainWindow(QMainWindow):
         self.consistency = ConsistencyDialog(self.session, self.view, self.library.chosen_translations(), self)
         self.consistency.show()
 
-    def reviewer(self):
+    def reviewer(self, library=None):
         from ..review import Kind, Reviewer, ReviewSettings
 
         kinds = tuple(Kind(kind) for kind in self.settings.card_kinds if kind in Kind._value2member_map_)
-        return Reviewer(self.library, ReviewSettings(
+        return Reviewer(library or self.library, ReviewSettings(
             new_per_day=self.settings.new_cards_per_day, reviews_per_day=self.settings.reviews_per_day,
             desired_retention=self.settings.desired_retention, kinds=kinds or (Kind.RECOGNITION,)))
 
@@ -369,6 +373,21 @@ class MainWindow(QMainWindow):
         self.review_window.show()
         self.review_window.raise_()
         self.review_window.activateWindow()  # its keys (Space, 1-4) must reach it at once
+
+    def show_review_options(self) -> None:
+        from .review_options import ReviewOptionsDialog
+
+        ReviewOptionsDialog(self.settings, self).exec()
+
+    def show_suspended(self) -> None:
+        from .review_options import SuspendedDialog
+
+        SuspendedDialog(self.reviewer(), self).exec()
+
+    def optimise_scheduling(self) -> None:
+        from .review_options import optimise_in_background
+
+        optimise_in_background(self.library.path, self.reviewer, self)
 
     def show_statistics(self) -> None:
         from .stats_view import StatisticsWindow

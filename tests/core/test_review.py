@@ -231,3 +231,28 @@ def test_the_forecast_leaves_out_cards_due_after_its_last_day(library):
         clock.now = max(clock.now, card.fsrs.due)
         card = ours.rate(card.id, Rating.Easy)
     assert sum(statistics(ours).forecast) == 0  # failed with an IndexError before
+
+
+def test_optimising_from_the_learners_own_log_fits_it_better(library):
+    import random
+
+    from studyapp.errors import StudyAppError
+    from studyapp.review import optimise
+
+    clock = Clock(START)
+    study(library, [f"词{n}" for n in range(60)])
+    ours = reviewer(library, clock, new_per_day=60, reviews_per_day=1000)
+    with pytest.raises(StudyAppError, match="needs 1,000 reviews"):
+        optimise(ours)
+    rng = random.Random(3)
+    reviews = 0
+    while reviews < 1100:  # a learner who forgets more than FSRS's defaults expect
+        for card in ours.queue():
+            ours.rate(card.id, rng.choices([Rating.Again, Rating.Hard, Rating.Good], [4, 2, 4])[0])
+            reviews += 1
+        clock.now += timedelta(days=1)
+    default = ours.parameters()
+    result = optimise(ours)
+    assert result.reviews >= 1000 and result.log_loss_after <= result.log_loss_before
+    assert ours.parameters() == result.parameters != default
+    assert Reviewer(library, zone=BERLIN).scheduler.parameters == result.parameters  # kept in the library

@@ -71,3 +71,34 @@ def test_the_statistics_window_draws_its_charts(window, qtbot):
     blue = sum(1 for x in range(image.width()) for y in range(image.height())
                if image.pixelColor(x, y).name() == "#1e88e5")
     assert blue > 50  # today's bar is drawn
+
+
+def test_review_options_are_saved_and_used(window, qtbot):
+    from studyapp import settings as settings_store
+    from studyapp.ui.review_options import ReviewOptionsDialog
+
+    dialog = ReviewOptionsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.new_per_day.setValue(7)
+    dialog.kinds[list(dialog.kinds)[2]].setChecked(False)
+    dialog.accept()
+    assert settings_store.load().new_cards_per_day == 7
+    reviewer = window.reviewer()
+    assert reviewer.settings.new_per_day == 7 and len(reviewer.settings.kinds) == 2
+
+
+def test_suspended_cards_can_be_brought_back(window, qtbot):
+    from studyapp.ui.review_options import SuspendedDialog
+
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None)])
+    reviewer = window.reviewer()
+    reviewer.sync_cards()
+    card = reviewer.queue()[0]
+    with window.library.transaction() as db:
+        db.execute("UPDATE cards SET suspended = 1, leech = 1 WHERE id = ?", (card.id,))
+    dialog = SuspendedDialog(reviewer, window)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1 and "leech" in dialog.list.item(0).text()
+    dialog.list.selectAll()
+    dialog.unsuspend_selected()
+    assert reviewer.suspended() == [] and dialog.list.count() == 0
