@@ -32,7 +32,7 @@ _PARTICLES = frozenset("的了着过地得是在和与及或把被之其也都�
 _MAX_MERGED_TOKENS = 4
 _CITATION = {"一": "yī", "不": "bù"}
 _NON_CJK_TOKEN = re.compile(
-    r"(?P<number>[0-9０-９]+(?:[.,:：．][0-9０-９]+)*[%％]?)"
+    r"(?P<number>[0-9０-９]+(?:[.,:：．][0-9０-９]+)*[%％]?|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf])"
     r"|(?P<latin>[^\W\d_](?:[\w]|[-.'’](?=\w))*\.?(?<![-.]\.))"
     r"|(?P<space>\s+)"
     r"|(?P<punct>(.)\5*)",

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .text import Document
 
-SENTENCE_END = re.compile(r"[。！？!?…⋯][”’」』）)\]》]*$")
+SENTENCE_END = re.compile(r"[。！？．!?…⋯][。！？．!?…⋯，]*[”’」』）)\]》]*$")
 
 
 class Status(IntEnum):

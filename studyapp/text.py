@@ -233,12 +233,13 @@ def _looks_binary(text: str) -> bool:
 
 # --- clauses ---------------------------------------------------------------------------------------------
 
-_FULL_WIDTH_ENDERS = set("，；：。！？")
+_FULL_WIDTH_ENDERS = set("，；：。！？．")  # ． the full-width full stop of older typesetting
 _ELLIPSES = set("…⋯")
 _HALF_WIDTH_ENDERS = set("!?")
 #: Closing quotes and brackets that stay with the mark before them: 。” ！」 ？） …
 _CLOSERS = set("”’」』）》〉】〕〗］｝)]}\"'")
 _WHITESPACE = set(" \t\u3000\u00a0\f\v")
+_TRAILING = _FULL_WIDTH_ENDERS | _ELLIPSES | _HALF_WIDTH_ENDERS | _CLOSERS
 _NUMBERED_HEAD = re.compile(
     r"[一二三四五六七八九十百零〇]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\s*\D")
 
@@ -250,7 +251,7 @@ def is_cjk(ch: str) -> bool:
 
 
 #: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.
-SPLITTER_VERSION = 2
+SPLITTER_VERSION = 3
 
 
 def pack_offsets(document: Document) -> bytes:
@@ -344,7 +345,7 @@ def _uses_indents(text: str, lines: list[tuple[int, int]]) -> bool:
     return indented > 0 and bare > indented // 4 and bare > 0 and indented >= 2
 
 
-_CANDIDATES = re.compile(r"[《》，；：。！？…⋯!?,.]")
+_CANDIDATES = re.compile(r"[《》，；：。！？．…⋯!?,.]")
 
 
 def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -369,11 +370,8 @@ def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if book_title_depth or not _ends_clause(text, i, end):
             continue
         boundary = i + 1
-        while boundary < end and text[boundary] in _ELLIPSES and ch in _ELLIPSES:
-            boundary += 1
-        while boundary < end and (text[boundary] in _HALF_WIDTH_ENDERS or text[boundary] in "！？"):
-            boundary += 1
-        while boundary < end and text[boundary] in _CLOSERS:
+        # every mark that follows stays with the clause (钱，……” is one clause): no row of punctuation alone
+        while boundary < end and text[boundary] in _TRAILING:
             boundary += 1
         pieces.append((clause_start, boundary))
         clause_start = boundary
@@ -385,7 +383,10 @@ def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         while piece_end > piece_start and text[piece_end - 1].isspace():
             piece_end -= 1
         if piece_start < piece_end:
-            trimmed.append((piece_start, piece_end))
+            if trimmed and not any(ch.isalnum() for ch in text[piece_start:piece_end]):
+                trimmed[-1] = (trimmed[-1][0], piece_end)  # marks alone (a stray “ after 。) join the clause before
+            else:
+                trimmed.append((piece_start, piece_end))
     return trimmed
 
 

@@ -119,7 +119,10 @@ class MainWindow(QMainWindow):
     def _action(self, menu, label: str, slot, shortcut=None, checked: bool | None = None) -> QAction:
         action = QAction(label, self)
         if shortcut is not None:
-            action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+            keys = [QKeySequence(key) for key in (shortcut if isinstance(shortcut, list) else [shortcut])]
+            # the same key listed twice (Ctrl+- and the platform's ZoomOut) makes Qt ignore it as ambiguous
+            unique = {key.toString(): key for key in keys if not key.isEmpty()}
+            action.setShortcuts(list(unique.values()))
         if checked is not None:
             action.setCheckable(True)
             action.setChecked(checked)
@@ -149,7 +152,9 @@ class MainWindow(QMainWindow):
         undo = self.translator.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.translator.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        redo_keys = [*QKeySequence.keyBindings(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z"),
+                     QKeySequence("Ctrl+Y")]
+        redo.setShortcuts(list({key.toString(): key for key in redo_keys}.values()))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()

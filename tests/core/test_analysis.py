@@ -114,3 +114,9 @@ def test_damaged_dictionary_cache_is_rebuilt_with_progress(tmp_path, monkeypatch
     assert not Dictionary.is_built()
     again = Dictionary.open()
     assert len(again.lookup("行")) >= 2
+
+
+def test_an_enclosed_numeral_is_a_number_of_its_own(analyzer):
+    tokens = analyzer.analyze("⑵君带了一个人")
+    assert (tokens[0].text, tokens[0].kind) == ("⑵", "number")
+    assert analyzer.analyze("①今天")[0].kind == "number"

@@ -169,3 +169,24 @@ def test_short_texts_are_not_mistaken_for_another_chinese_encoding(sample, encod
     loaded = text.decode(sample.encode(encoding))
     assert loaded.text == sample
     assert loaded.encoding == expected
+
+
+def test_marks_after_a_clause_end_stay_with_it():
+    """钱，……” and 哩！……” were a clause plus a row of ……” alone; a stray “ after 。 was a row too."""
+    source = "他说：“钱，……”然后走了。她笑道：“哩！……”好了。无怨。谁敢先去？“\n下一行"
+    clauses = clause_texts(source)
+    assert clauses == ["他说：", "“钱，……”", "然后走了。", "她笑道：", "“哩！……”", "好了。", "无怨。", "谁敢先去？“",
+                       "下一行"]
+
+
+def test_the_full_width_full_stop_ends_clauses_and_sentences():
+    from studyapp.segments import SENTENCE_END
+
+    assert clause_texts("好．再见．") == ["好．", "再见．"]
+    assert SENTENCE_END.search("再见．") and SENTENCE_END.search("“哩！……”")
+
+
+def test_the_default_text_keeps_its_128_clauses():
+    document = text.split(text.load(DEFAULT_TEXT))
+    assert len(document.clauses) == 128
+    assert document.clause_text(0).endswith("精神，")

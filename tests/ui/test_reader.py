@@ -217,3 +217,14 @@ def test_find_in_a_long_text_brings_the_match_to_the_middle(window, qtbot, tmp_p
     rect, page = window.view.visualRect(window.session.model.index(row, 0)), window.view.viewport().rect()
     assert page.contains(rect)
     assert page.height() / 4 < rect.center().y() < page.height() * 3 / 4
+
+
+def test_ctrl_minus_and_ctrl_plus_zoom(window, qtbot):
+    size = window.settings.font_size
+    qtbot.keyClick(window.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.settings.font_size == size - 2
+    qtbot.keyClick(window.view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert window.settings.font_size == size
+    for action in window.findChildren(__import__("PySide6.QtGui", fromlist=["QAction"]).QAction):
+        keys = [key.toString() for key in action.shortcuts()]
+        assert len(keys) == len(set(keys)), action.text()
