@@ -18,10 +18,11 @@ def _command_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="print a text's clauses and tokens")
-    analyze.add_argument("path")
-    analyze.add_argument("--json", action="store_true", help="print one JSON object (the only format so far)")
+    analyze.add_argument("path", help="a Chinese text file")
+    analyze.add_argument("--json", action="store_true",
+                         help="print one JSON object (without it: each clause, then its words with pinyin)")
     lookup = commands.add_parser("lookup", help="print every CC-CEDICT entry for a word")
-    lookup.add_argument("word")
+    lookup.add_argument("word", help="a word in hanzi, simplified or traditional (exit 1 when it is not found)")
     lookup.add_argument("--json", action="store_true", help="print JSON instead of text")
     export = commands.add_parser("export", help="write a text's translation as TMX, TSV, plain text, HTML or DOCX")
     export.add_argument("path", help="the source text (it is added to the library if it is not there yet)")
@@ -55,7 +56,8 @@ def _command_parser() -> argparse.ArgumentParser:
 def _window_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="studyapp", description="Read, study and translate Chinese text.",
-        epilog="Sub-commands: studyapp analyze PATH --json, studyapp lookup WORD --json")
+        epilog="Sub-commands (studyapp COMMAND --help for each): analyze PATH, lookup WORD, export PATH, "
+               "import PATH FILE, deck PATH, known FILE, review.")
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument("path", nargs="?", help="a Chinese text file (default: the bundled joint statement)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window offscreen to a PNG and exit")
@@ -94,7 +96,15 @@ def _analyze(args: argparse.Namespace) -> int:
     document = text.split(text.load(args.path))
     analyzer = _analyzer()
     _apply_fixes(analyzer, args.library)
-    print(json.dumps(to_json(document, analyzer), ensure_ascii=False))
+    if args.json:
+        print(json.dumps(to_json(document, analyzer), ensure_ascii=False))
+        return 0
+    from .document import analyze_all
+
+    for index, tokens in analyze_all(document, analyzer):
+        words = "  ".join(f"{token.text} {token.pinyin_text}" if token.pinyin else token.text
+                          for token in tokens if token.kind != "punct")
+        print(f"{index + 1}\t{document.clause_text(index)}\n\t{words}")
     return 0
 
 
@@ -102,11 +112,13 @@ def _lookup(args: argparse.Namespace) -> int:
     from .document import lookup_json
 
     result = lookup_json(args.word, _analyzer())
+    found = 0 if result["entries"] else 1  # as grep: 1 when nothing was found
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
-        return 0
+        return found
     if not result["entries"]:
         print(f"{args.word}: not in CC-CEDICT")
+        return found
     for entry in result["entries"]:
         head = entry["simplified"] if entry["simplified"] == entry["traditional"] else \
             f"{entry['simplified']} ({entry['traditional']})"

@@ -98,7 +98,7 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
         return _target_text(document, segments).encode("utf-8")
     if fmt == "html":
         return _bilingual_html(document, segments, language, title, tick).encode("utf-8")
-    return _bilingual_docx(document, segments, title, tick)
+    return _bilingual_docx(document, segments, title, tick, language)
 
 
 def _tmx(pairs: list[tuple[str, str]], language: str, tick: Callable[[int], None]) -> bytes:
@@ -126,9 +126,11 @@ def paragraph_groups(document: Document, segments: list[Segment]) -> list[list[S
 
 
 def _target_text(document: Document, segments: list[Segment]) -> str:
+    """One line per paragraph of the source, an empty one where nothing is translated yet, so the file always
+    has the source's paragraph count and imports back in place."""
     paragraphs = []
     for group in paragraph_groups(document, segments):
-        paragraphs.append(" ".join(s.target.strip() for s in group if s.target.strip()))
+        paragraphs.append(" ".join(" ".join(s.target.split()) for s in group if s.target.strip()))
     return "\n".join(paragraphs) + "\n"
 
 
@@ -154,37 +156,61 @@ def _bilingual_html(document: Document, segments: list[Segment], language: str, 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _bilingual_docx(document: Document, segments: list[Segment], title: str, tick: Callable[[int], None]) -> bytes:
+def _bilingual_docx(document: Document, segments: list[Segment], title: str, tick: Callable[[int], None],
+                    language: str = "en") -> bytes:
     """A two-column Word table, the layout reviewers of bilingual files expect (Trados, memoQ).
 
     Rows are appended as XML: python-docx's ``add_row().cells`` walks the whole table for every row, which made
     the novel's 111,000 rows take 475 s (quadratic); this is linear."""
+    import datetime as dt
+
     import docx
     from docx.oxml.ns import qn
     from lxml import etree
 
     out = docx.Document()
-    out.add_heading(_NOT_XML.sub("", title or "Translation"), level=1)
+    shown_title = _NOT_XML.sub("", title or "Translation")
+    properties = out.core_properties  # python-docx's template says 2013, "python-docx" and no title
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    properties.title, properties.author, properties.last_modified_by = shown_title, "", ""
+    properties.created = properties.modified = now
+    properties.language, properties.comments = language, ""
+    out.add_heading(shown_title, level=1)
     table = out.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     tbl = table._tbl
     widths = [str(column.w) if column.w is not None else None for column in tbl.tblGrid.gridCol_lst]
-    w_tr, w_tc, w_tcPr, w_tcW, w_p, w_r, w_t, w_br = (qn(tag) for tag in (
-        "w:tr", "w:tc", "w:tcPr", "w:tcW", "w:p", "w:r", "w:t", "w:br"))
-    w_w, w_type, preserve = qn("w:w"), qn("w:type"), qn("xml:space")
-    for number, segment in enumerate(segments, start=1):
+    w_tr, w_trPr, w_tblHeader, w_tc, w_tcPr, w_tcW, w_p, w_r, w_rPr, w_lang, w_b, w_t, w_br = (qn(tag) for tag in (
+        "w:tr", "w:trPr", "w:tblHeader", "w:tc", "w:tcPr", "w:tcW", "w:p", "w:r", "w:rPr", "w:lang", "w:b", "w:t",
+        "w:br"))
+    w_w, w_type, preserve, w_val, w_east_asia = qn("w:w"), qn("w:type"), qn("xml:space"), qn("w:val"), \
+        qn("w:eastAsia")
+    # proofing languages: Word checks the Chinese column as Chinese and the other as the target language
+    languages = ({w_val: "zh-CN", w_east_asia: "zh-CN"}, {w_val: language, w_east_asia: "zh-CN"})
+
+    def add_row(texts: tuple[str, str], header: bool = False) -> None:
         row = etree.SubElement(tbl, w_tr)
-        for width, text in zip(widths, (document.text[segment.start:segment.end], segment.target), strict=True):
+        if header:  # repeated at the top of every page, and skipped when the file is read back
+            etree.SubElement(etree.SubElement(row, w_trPr), w_tblHeader)
+        for width, text, lang in zip(widths, texts, languages, strict=True):
             cell = etree.SubElement(row, w_tc)
             if width is not None:
-                properties = etree.SubElement(cell, w_tcPr)
-                etree.SubElement(properties, w_tcW, {w_w: width, w_type: "dxa"})
+                cell_properties = etree.SubElement(cell, w_tcPr)
+                etree.SubElement(cell_properties, w_tcW, {w_w: width, w_type: "dxa"})
             run = etree.SubElement(etree.SubElement(cell, w_p), w_r)
+            run_properties = etree.SubElement(run, w_rPr)
+            if header:
+                etree.SubElement(run_properties, w_b)
+            etree.SubElement(run_properties, w_lang, lang)
             for line_number, line in enumerate(_NOT_XML.sub("", text).split("\n")):
                 if line_number:
                     etree.SubElement(run, w_br)
                 if line:
                     etree.SubElement(run, w_t, {preserve: "preserve"}).text = line
+
+    add_row(("Source (zh-CN)", f"Translation ({language})"), header=True)
+    for number, segment in enumerate(segments, start=1):
+        add_row((document.text[segment.start:segment.end], segment.target))
         tick(number)
     buffer = io.BytesIO()
     out.save(buffer)
@@ -237,7 +263,10 @@ def _docx_rows(data: bytes, path: Path) -> list[tuple[str, str]]:
                          for paragraph in cell.iterchildren(w_p))
 
     rows = []
+    header = f"{qn('w:trPr')}/{qn('w:tblHeader')}"
     for tr in body.iter(qn("w:tr")):
+        if tr.find(header) is not None:
+            continue  # our column titles, not a pair
         cells = tr.findall(w_tc)
         if len(cells) >= 2:
             rows.append((cell_text(cells[0]), cell_text(cells[1])))
@@ -300,14 +329,26 @@ def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tup
 
 def fill_from_plain_text(document: Document, segments: list[Segment], translation: str,
                          overwrite: bool = False) -> ImportResult:
-    """A translation whose paragraphs match the source's: each paragraph goes on its first segment."""
-    paragraphs = [line.strip() for line in translation.splitlines() if line.strip()]
+    """A translation whose paragraphs match the source's: each paragraph goes on its first segment. Lines are
+    paragraphs, an empty line one not translated (as our export writes them); a file without those empty
+    lines is taken when its non-empty lines alone match the paragraphs."""
     groups = paragraph_groups(document, segments)
-    if len(paragraphs) != len(groups):
+    lines = [line.strip() for line in translation.split("\n")]
+    while len(lines) > len(groups) and not lines[-1]:
+        lines.pop()  # the final newline, and any an editor added
+    written = [line for line in lines if line]
+    if len(lines) == len(groups):
+        paragraphs = lines
+    elif len(written) == len(groups):
+        paragraphs = written
+    else:
         raise ExchangeError(
-            f"The translation has {len(paragraphs)} paragraphs and the text has {len(groups)}; they must match.")
+            f"The translation has {len(written)} paragraphs and the text has {len(groups)}; they must match "
+            "(one line per paragraph, an empty line for one not translated).")
     filled, skipped = [], 0
     for group, paragraph in zip(groups, paragraphs, strict=True):
+        if not paragraph:
+            continue
         first = group[0]
         if any(s.target for s in group) and not overwrite:
             skipped += 1

@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def _on_options_changed(self, relayout: bool) -> None:
         self.hover.clear_cache()
+        self.hover.hide()  # the word under it moves when the text zooms or re-wraps
         if relayout:
             self.view.relayout()
         else:

@@ -59,3 +59,27 @@ def test_bad_input_exits_2_with_one_line(tmp_path, content, message):
 def test_window_with_bad_path_exits_2_before_opening(tmp_path, capsys):
     assert main([str(tmp_path / "missing.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_lookup_of_an_unknown_word_exits_1(capsys):
+    assert main(["lookup", "xyz"]) == 1
+    assert "not in CC-CEDICT" in capsys.readouterr().out
+    assert main(["lookup", "中国", "--json"]) == 0
+
+
+def test_analyze_without_json_prints_clauses_and_their_words(capsys):
+    from ..conftest import DEFAULT_TEXT
+
+    assert main(["analyze", str(DEFAULT_TEXT)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1\t") and "双方 shuāng fāng" in out and not out.lstrip().startswith("{")
+
+
+def test_help_names_every_sub_command(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = capsys.readouterr().out
+    for command in ("analyze", "lookup", "export", "import", "deck", "known", "review"):
+        assert command in shown

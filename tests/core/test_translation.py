@@ -182,3 +182,36 @@ def test_differences_mark_what_changed_in_the_earlier_source():
     runs = memories.differences("中俄两国重申，", "中俄双方重申，")
     assert "".join(run for run, _ in runs) == "中俄双方重申，"
     assert [run for run, changed in runs if changed] == ["双方"]
+
+
+def test_a_partly_translated_txt_export_imports_back_in_place(opened, tmp_path):
+    """Failed before: "The translation has 1 paragraphs and the text has 19"."""
+    library, doc = opened
+    groups = exchange.paragraph_groups(doc.document, doc.segments)
+    library.save_translation(groups[2][0].id, "Third paragraph")
+    doc.segments = library.segments(doc.id)
+    out = tmp_path / "translation.txt"
+    out.write_bytes(export_text(doc.document, doc.segments, "txt"))
+    assert out.read_text(encoding="utf-8").split("\n")[:4] == ["", "", "Third paragraph", ""]
+    library.save_translation(groups[2][0].id, "")
+    doc.segments = library.segments(doc.id)
+    result = exchange.apply_import(library, doc, out)
+    assert [s.id for s in result.filled] == [groups[2][0].id]
+    assert library.segments(doc.id)[doc.segments.ids.index(groups[2][0].id)].target == "Third paragraph"
+
+
+def test_the_docx_says_what_it_is_and_tags_each_column_with_its_language(opened, tmp_path):
+    import docx
+
+    library, doc = opened
+    out = tmp_path / "bilingual.docx"
+    out.write_bytes(export_text(doc.document, doc.segments, "docx", "fr", "Déclaration conjointe"))
+    written = docx.Document(str(out))
+    properties = written.core_properties
+    assert properties.title == "Déclaration conjointe" and properties.author == ""
+    assert properties.created.year >= 2026 and properties.modified.year >= 2026  # not python-docx's 2013
+    header = written.tables[0].rows[0]
+    assert [cell.text for cell in header.cells] == ["Source (zh-CN)", "Translation (fr)"]
+    body = written.tables[0].rows[1]._tr.xml
+    assert 'w:eastAsia="zh-CN"' in body and 'w:val="fr"' in body
+    assert len(read_pairs(out)) == len(doc.segments)  # the header row is not read back as a pair

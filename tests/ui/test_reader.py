@@ -228,3 +228,11 @@ def test_ctrl_minus_and_ctrl_plus_zoom(window, qtbot):
     for action in window.findChildren(__import__("PySide6.QtGui", fromlist=["QAction"]).QAction):
         keys = [key.toString() for key in action.shortcuts()]
         assert len(keys) == len(set(keys)), action.text()
+
+
+def test_the_hover_popup_closes_when_the_text_zooms(window, qtbot):
+    _row, point = word_point(window, "重申")
+    hover(window.view, point)
+    qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
+    qtbot.keyClick(window.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert not window.hover.popup.isVisible()
