@@ -273,6 +273,52 @@ def _docx_rows(data: bytes, path: Path) -> list[tuple[str, str]]:
     return rows
 
 
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
+    """Source/target pairs of any TMX: 1.4 with ``xml:lang`` (ours, Trados) and 1.1 with ``lang`` (OmegaT's
+    project memory). The source is the variant in the header's ``srclang``, else the Chinese one. Entities are
+    not expanded and nothing is fetched, so a crafted file reads no other file and cannot blow up."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ExchangeError(f"{path} is not a readable TMX file: {error}") from None
+    header = root.find("header")
+    source_language = (header.get("srclang", "") if header is not None else "").lower()
+
+    def language(tuv) -> str:
+        return (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower()
+
+    def is_source(lang: str) -> bool:
+        if source_language and source_language != "*all*":
+            return lang == source_language or lang.split("-")[0] == source_language.split("-")[0]
+        return lang.startswith("zh")
+
+    def text_of(tuv) -> str:
+        seg = tuv.find("seg")
+        if seg is None:
+            return ""
+        parts = [seg.text or ""]  # inline codes (bpt, ept, ph, it) are markup, not text; their tails are text
+        parts += [child.tail or "" for child in seg]
+        return "".join(parts)
+
+    pairs = []
+    for unit in root.iter("tu"):
+        variants = unit.findall("tuv")
+        source = next((tuv for tuv in variants if is_source(language(tuv))), None)
+        if source is None:
+            continue
+        target = next((tuv for tuv in variants if tuv is not source), None)
+        pairs.append((text_of(source), text_of(target) if target is not None else ""))
+    if not pairs and any(True for _unit in root.iter("tu")):
+        raise ExchangeError(f"{path} holds no units in the source language ({source_language or 'Chinese'}).")
+    return pairs
+
+
 def read_pairs(path: Path) -> list[tuple[str, str]]:
     """Source/target pairs from TMX, TSV, or our bilingual HTML and DOCX (by extension, else by content)."""
     try:
@@ -287,13 +333,7 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
         reader.feed(data.decode("utf-8", errors="replace"))
         return [(row[0], row[1]) for row in reader.rows if len(row) >= 2]
     if fmt.name == "tmx":
-        from translate.storage import tmx
-
-        try:
-            store = tmx.tmxfile.parsestring(data)
-        except Exception as error:  # noqa: BLE001 - the toolkit raises lxml's and its own errors
-            raise ExchangeError(f"{path} is not a readable TMX file: {error}") from None
-        return [(unit.source or "", unit.target or "") for unit in store.units]
+        return _tmx_pairs(data, path)
     text = data.decode("utf-8-sig", errors="replace")
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
     if rows and [cell.lower() for cell in rows[0][:2]] == ["source", "target"]:

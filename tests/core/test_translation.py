@@ -215,3 +215,55 @@ def test_the_docx_says_what_it_is_and_tags_each_column_with_its_language(opened,
     body = written.tables[0].rows[1]._tr.xml
     assert 'w:eastAsia="zh-CN"' in body and 'w:val="fr"' in body
     assert len(read_pairs(out)) == len(doc.segments)  # the header row is not read back as a pair
+
+
+OMEGAT_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx11.dtd">
+<tmx version="1.1">
+  <header creationtool="OmegaT" o-tmf="OmegaT TMX" adminlang="EN-US" datatype="plaintext"
+          creationtoolversion="3.6.0_11" segtype="sentence" srclang="zh-CN"/>
+  <body>
+    <tu>
+      <tuv lang="zh-CN"><seg>{first}</seg></tuv>
+      <tuv lang="en-GB" changeid="me"><seg>In the spirit of <bpt i="1">&lt;b&gt;</bpt>partnership<ept i="1">&lt;/b&gt;</ept>,</seg></tuv>
+    </tu>
+    <tu>
+      <tuv lang="zh-CN"><seg>{second}</seg></tuv>
+      <tuv lang="en-GB"><seg>on the basis of a shared view,</seg></tuv>
+    </tu>
+  </body>
+</tmx>
+"""
+
+
+def test_omegats_own_project_memory_imports(opened, tmp_path):
+    """OmegaT writes TMX 1.1 with lang, not xml:lang: it gave "Filled 0 segments" before."""
+    library, doc = opened
+    sources = [doc.document.text[s.start:s.end] for s in doc.segments[:2]]
+    memory = tmp_path / "project_save.tmx"
+    memory.write_text(OMEGAT_TMX.format(first=sources[0], second=sources[1]), encoding="utf-8")
+    assert read_pairs(memory) == [(sources[0], "In the spirit of partnership,"),
+                                  (sources[1], "on the basis of a shared view,")]
+    result = exchange.apply_import(library, doc, memory)
+    assert len(result.filled) == 2 and result.unmatched == 0
+
+
+def test_a_tmx_without_the_source_language_says_so(tmp_path):
+    other = tmp_path / "fr-de.tmx"
+    other.write_text('<tmx version="1.4"><header srclang="fr"/><body><tu><tuv xml:lang="de"><seg>x</seg></tuv>'
+                     '</tu></body></tmx>', encoding="utf-8")
+    with pytest.raises(exchange.ExchangeError, match="no units in the source language"):
+        read_pairs(other)
+
+
+def test_a_crafted_tmx_reads_no_other_file_and_expands_no_entities(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    crafted = tmp_path / "crafted.tmx"
+    crafted.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE tmx [<!ENTITY xxe SYSTEM "file://{secret}"><!ENTITY a "aaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<tmx version="1.4"><header srclang="zh-CN"/><body><tu><tuv xml:lang="zh-CN"><seg>你好&xxe;</seg></tuv>
+<tuv xml:lang="en"><seg>&c;&c;&c;</seg></tuv></tu></body></tmx>""", encoding="utf-8")
+    pairs = read_pairs(crafted)
+    assert "TOP SECRET" not in repr(pairs) and len(repr(pairs)) < 200
