@@ -270,9 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _window_parser().parse_args(argv)
         if args.timings:
             timings.enable()
-        if args.path:
+        if args.path and args.screenshot:
             from . import text
-            text.load(args.path)  # a bad path fails here, with exit 2, before any window opens
+            text.load(args.path)  # scripted: a bad path fails here, with exit 2, before anything is drawn
         from .ui.app import run
         return run(args.path, screenshot=args.screenshot, library=args.library)
     except StudyAppError as error:

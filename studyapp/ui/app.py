@@ -19,6 +19,11 @@ from ..store import Library, default_library_path
 def _application(offscreen: bool):
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                   or os.environ.get("QT_QPA_PLATFORM")):
+        # Qt would abort with a hint about xcb-cursor0, which sends people after the wrong library
+        raise StudyAppError("No display was found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run studyapp on a "
+                            "desktop; --screenshot and the sub-commands (analyze, lookup, deck, …) work without one.")
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -108,14 +113,25 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
 
 
 def run(path: str | None, screenshot: str | None = None, library: str | None = None) -> int:
-    app = _application(offscreen=bool(screenshot))
+    try:
+        app = _application(offscreen=bool(screenshot))
+    except StudyAppError as error:
+        print(f"studyapp: {error}", file=sys.stderr)
+        return 2
     try:
         app, window = build_window(path, interactive=not screenshot, library=library)
     except StudyAppError as error:
         print(f"studyapp: {error}", file=sys.stderr)
         return 2
     if not window.open_path(path) and path:
-        return 2
+        if screenshot:
+            return 2
+        # started from a file manager, a message on stderr is never seen: the window says it (a dialog is up
+        # already) and shows the last document, or the sample text
+        print(f"studyapp: {getattr(window, 'last_error', path)}", file=sys.stderr)
+        recent = [p for p in window.settings.recent_files if p != str(Path(path).resolve())]
+        if not (recent and window.open_path(recent[0])):
+            window.open_path(None)
     window.show()
     if screenshot:
         return _screenshot(app, window, screenshot)

@@ -61,14 +61,15 @@ class FindBar(QWidget):
             widget.setVisible(on)
         self.searchChanged.emit(self.field.text())
 
-    def open_bar(self) -> None:
+    def open_bar(self, in_translation: bool = False) -> None:
+        """Ctrl+F searches the text, Ctrl+H the translations (each sets the scope; the box can change it)."""
+        self.scope.setChecked(in_translation)
         self.show()
         self.field.setFocus()
         self.field.selectAll()
 
     def open_replace(self) -> None:
-        self.scope.setChecked(True)
-        self.open_bar()
+        self.open_bar(in_translation=True)
 
     def close_bar(self) -> None:
         self.hide()

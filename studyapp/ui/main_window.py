@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
-        self._action(edit_menu, self.tr("&Find…"), self.find_bar.open_bar, QKeySequence.StandardKey.Find)
+        self._action(edit_menu, self.tr("&Find…"), lambda: self.find_bar.open_bar(), QKeySequence.StandardKey.Find)
         self._action(edit_menu, self.tr("Find and &Replace in Translation…"), self.find_bar.open_replace,
                      QKeySequence("Ctrl+H"))
 

@@ -261,8 +261,13 @@ class ClauseDelegate(QStyledItemDelegate):
             style = self.word_style(index.row(), token) if self.word_style is not None else None
             if style is not None and style.background is not None:
                 painter.fillRect(box, style.background)
-            if any(start < token.end and token.start < end for start, end in matches):
-                painter.fillRect(box, QColor(255, 213, 79, 150))
+            for start, end in matches:  # only the matched characters, not the whole word holding them
+                if start < token.end and token.start < end:
+                    first, last = max(start, token.start) - token.start, min(end, token.end) - token.start
+                    offset = (box.width() - self._hanzi_width(token.text)) / 2
+                    left = box.left() + offset + self._hanzi_width(token.text[:first])
+                    painter.fillRect(QRectF(left, box.top(), self._hanzi_width(token.text[first:last]), box.height()),
+                                     QColor(255, 213, 79, 150))
             if token == hovered:
                 hover = QColor(palette.color(QPalette.ColorRole.Highlight))
                 hover.setAlpha(70)

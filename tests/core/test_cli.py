@@ -56,9 +56,44 @@ def test_bad_input_exits_2_with_one_line(tmp_path, content, message):
     assert "Traceback" not in completed.stderr
 
 
-def test_window_with_bad_path_exits_2_before_opening(tmp_path, capsys):
-    assert main([str(tmp_path / "missing.txt")]) == 2
+def test_screenshot_with_bad_path_exits_2_before_opening(tmp_path, capsys):
+    assert main(["--screenshot", str(tmp_path / "shot.png"), str(tmp_path / "missing.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_the_window_with_a_bad_path_says_why_and_shows_the_sample(tmp_path, monkeypatch, capsys):
+    """From a file manager a message on stderr is never seen: the window must say it."""
+    from PySide6.QtWidgets import QApplication
+
+    from studyapp.ui import app as app_module
+
+    shown = {}
+
+    def exec_once(self):
+        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "" and hasattr(w, "session"))
+        shown["error"], shown["document"] = getattr(window, "last_error", ""), window.session.path
+        window.close()
+        return 0
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(QApplication, "exec", exec_once)
+    assert app_module.run(str(tmp_path / "missing.txt")) == 0
+    assert "no such file" in shown["error"]
+    assert shown["document"].name.startswith("china-russia")
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_without_a_display_the_window_says_so_plainly(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    completed = subprocess.run([sys.executable, "-m", "studyapp"], capture_output=True, text=True, timeout=60,
+                               env=environment)
+    assert completed.returncode == 2
+    assert "No display was found" in completed.stderr and "xcb" not in completed.stderr
 
 
 def test_lookup_of_an_unknown_word_exits_1(capsys):

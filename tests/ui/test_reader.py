@@ -236,3 +236,37 @@ def test_the_hover_popup_closes_when_the_text_zooms(window, qtbot):
     qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
     qtbot.keyClick(window.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     assert not window.hover.popup.isVisible()
+
+
+def test_ctrl_f_after_ctrl_h_searches_the_text_again(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.in_translation()
+    window.find_bar.close_bar()
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert not window.find_bar.in_translation()
+    window.find_bar.field.setText("际形")
+    assert "match" in window.find_bar.count.text() and "no match" not in window.find_bar.count.text()
+
+
+def test_a_match_highlights_only_its_characters(window, qtbot):
+    from PySide6.QtGui import QImage
+
+    def render():
+        image = QImage(window.view.viewport().size(), QImage.Format.Format_RGB32)
+        window.view.viewport().render(image)
+        return image
+
+    def highlighted_columns(term):
+        window.find_bar.field.setText("")
+        window.view.go_to(1)
+        plain = render()
+        window.find_bar.field.setText(term)
+        window.view.go_to(1)
+        marked = render()
+        return {x for x in range(plain.width()) for y in range(0, plain.height(), 2)
+                if marked.pixelColor(x, y) != plain.pixelColor(x, y)}
+
+    window.find_bar.open_bar()
+    whole = len(highlighted_columns("国际形势"))
+    part = len(highlighted_columns("际形"))
+    assert 0 < part < whole * 0.7  # two characters of the four, not the whole word
