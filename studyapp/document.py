@@ -22,12 +22,26 @@ class OpenedDocument:
     segments: list[Segment]
 
 
+_TITLE_ENDS = tuple("。！？!?，,；;：:…")
+
+
+def title_for(document: Document, fallback: str) -> str:
+    """The text's first line when it looks like a title (short, not a sentence), else ``fallback`` (the file
+    name): 《水浒传》 施耐庵, not "水浒传" from the file's slug."""
+    if document.paragraphs:
+        first = document.paragraphs[0]
+        line = document.text[first.start:first.end].split("\n", 1)[0].strip()
+        if 0 < len(line) <= 40 and not line.endswith(_TITLE_ENDS):
+            return line
+    return fallback
+
+
 def open_in_library(library, path: Path) -> OpenedDocument:
     """Load a file and add it to the library (a known text brings its work back, from any path)."""
     from . import text
 
     document = text.split(text.load(path))
-    identifier = library.add_document(document, Path(path).stem, str(Path(path).resolve()))
+    identifier = library.add_document(document, title_for(document, Path(path).stem), str(Path(path).resolve()))
     return OpenedDocument(identifier, document, library.segments(identifier))
 
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from .. import timings
 from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, terms
-from ..document import OpenedDocument
+from ..document import OpenedDocument, title_for
 from ..errors import JobCancelled
 from ..memory import TranslationMemory
 from ..segments import SegmentTable, paragraph_starts
@@ -147,7 +147,8 @@ class DocumentSession(QObject):
             with Library.connect(library_path) as library:
                 document = library.split_document(loaded.text, loaded.encoding)
                 timings.mark("document decoded and split")
-                identifier, stored = library.open_document(document, target.stem, str(target.resolve()))
+                identifier, stored = library.open_document(document, title_for(document, target.stem),
+                                                           str(target.resolve()))
                 timings.mark("stored")
                 return _opening(library, identifier, document, target, cancelled, stored)
 

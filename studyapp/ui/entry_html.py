@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from ..dictionary import Entry
-from ..pinyin import tone_of
+from ..pinyin import numbered_to_marks, tone_of
 from ..wordinfo import WordInfo
 from .reader import TONE_COLORS
 
@@ -20,6 +21,28 @@ def _pinyin_html(reading: str, tone_colors: bool) -> str:
         for s in reading.split())
 
 
+#: CC-CEDICT's cross-references: 自個兒|自个儿[zi4 ge3 r5], 俄羅斯[E2 luo2 si1], also pr. [di4], [lu:e4]
+_REFERENCE = re.compile(r"(?:(?P<trad>[^\s|\[\];,()]+)\|)?(?P<word>[\u3400-\u9fff\U00020000-\U0003134f]+)?"
+                        r"\[(?P<reading>[A-Za-z:üÜ]+[1-5]?(?: [A-Za-z:üÜ]+[1-5]?)*)\]")
+
+
+def sense_html(sense: str) -> str:
+    """A sense with CC-CEDICT's notation made readable: numbered pinyin in brackets as tone marks, and the word a
+    reference names as a link that looks it up (in the side panel)."""
+    parts, position = [], 0
+    for match in _REFERENCE.finditer(sense):
+        parts.append(escape(sense[position:match.start()]))
+        word = match.group("word")
+        reading = numbered_to_marks(match.group("reading"))
+        if word:
+            parts.append(f'<a href="lookup:{escape(word)}">{escape(word)}</a> {escape(reading)}')
+        else:
+            parts.append(escape(reading))
+        position = match.end()
+    parts.append(escape(sense[position:]))
+    return "".join(parts)
+
+
 def _entry_html(entry: Entry, tone_colors: bool, max_senses: int, show_head: bool = False) -> str:
     head = ""
     if show_head:
@@ -27,7 +50,7 @@ def _entry_html(entry: Entry, tone_colors: bool, max_senses: int, show_head: boo
     if entry.traditional != entry.simplified:
         head += f'<span style="color:gray">({escape(entry.traditional)})</span> '
     senses = list(entry.definitions)
-    shown = "; ".join(escape(s) for s in senses[:max_senses])
+    shown = "; ".join(sense_html(s) for s in senses[:max_senses])
     if len(senses) > max_senses:
         shown += f" <i>(+{len(senses) - max_senses} more)</i>"
     return f"<div>{head}<b>{_pinyin_html(entry.pinyin, tone_colors)}</b> {shown}</div>"

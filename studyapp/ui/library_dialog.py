@@ -19,6 +19,20 @@ from PySide6.QtWidgets import (
 from ..store import Library
 
 
+def local_time(stored: str) -> str:
+    """A stored UTC time as the user reads dates and times here."""
+    from datetime import datetime
+
+    from PySide6.QtCore import QDateTime, QLocale
+
+    try:
+        moment = datetime.fromisoformat(stored).astimezone()
+    except ValueError:
+        return stored
+    return QLocale.system().toString(QDateTime.fromSecsSinceEpoch(int(moment.timestamp())),
+                                     QLocale.FormatType.ShortFormat)
+
+
 class LibraryDialog(QDialog):
     def __init__(self, library: Library, current: str | None, parent=None) -> None:
         super().__init__(parent)
@@ -62,7 +76,7 @@ class LibraryDialog(QDialog):
             progress.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             segments = QTableWidgetItem(f"{info.translated} / {info.segments}")
             segments.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for column, item in enumerate((title, progress, segments, QTableWidgetItem(info.opened_at[:16]))):
+            for column, item in enumerate((title, progress, segments, QTableWidgetItem(local_time(info.opened_at)))):
                 self.table.setItem(row, column, item)
         if documents:
             self.table.selectRow(0)

@@ -25,7 +25,8 @@ class WordHover(QObject):
         self.settings = settings
         self.popup = WordPopup(window)
         self.entry_panel = QTextBrowser(window)
-        self.entry_panel.setOpenExternalLinks(True)
+        self.entry_panel.setOpenLinks(False)  # lookup: links are ours; others go to the browser
+        self.entry_panel.anchorClicked.connect(self._follow)
         self.dock = QDockWidget(self.tr("Dictionary"), window)
         self.dock.setObjectName("dictionaryDock")
         self.dock.setWidget(self.entry_panel)
@@ -61,6 +62,18 @@ class WordHover(QObject):
         self.pinned = token
         self.entry_panel.setHtml(self.word_html(token, full=True))
         self.dock.show()
+
+    def _follow(self, url) -> None:
+        """A word a definition refers to (see 自个儿 …): its entry replaces the one shown."""
+        if url.scheme() == "lookup":
+            word = url.path()
+            token = Token(0, len(word), word, "word", self.analyzer.reading(word))
+            self.pinned = token
+            self.entry_panel.setHtml(self.word_html(token, full=True))
+        else:
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(url)
 
     def hide(self) -> None:
         self.popup.hide()

@@ -270,3 +270,18 @@ def test_a_match_highlights_only_its_characters(window, qtbot):
     whole = len(highlighted_columns("国际形势"))
     part = len(highlighted_columns("际形"))
     assert 0 < part < whole * 0.7  # two characters of the four, not the whole word
+
+
+def test_cedict_notation_is_shown_as_pinyin_and_references_are_links(window, qtbot):
+    from PySide6.QtCore import QUrl
+
+    from studyapp.ui.entry_html import sense_html
+
+    assert sense_html("also pr. [di4]") == "also pr. dì"
+    assert sense_html("slightly [lu:e4]") == "slightly lüè"
+    assert sense_html("abbr. for 俄羅斯|俄罗斯[E2 luo2 si1]") == 'abbr. for <a href="lookup:俄罗斯">俄罗斯</a> É luó sī'
+    _row, point = word_point(window, "双方")
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    window.hover.entry_panel.anchorClicked.emit(QUrl("lookup:俄罗斯"))
+    shown = window.hover.entry_panel.toPlainText()
+    assert shown.startswith("俄罗斯") and "Russia" in shown and "[" not in shown.split("\n")[0]

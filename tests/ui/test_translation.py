@@ -314,3 +314,18 @@ def test_ctrl_u_goes_to_the_next_untranslated_segment(window, qtbot):
     assert window.translator.editing_row() == 2
     qtbot.keyClick(window.translator.editor, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
     assert window.translator.editing_row() == 4
+
+
+def test_the_library_shows_local_times_and_a_title_from_the_first_line(window, qtbot, tmp_path):
+    from studyapp.ui.library_dialog import LibraryDialog
+
+    book = tmp_path / "shuihu-zhuan-utf8.txt"
+    book.write_text("《水浒传》 施耐庵\n\n话说大宋仁宗天子在位，嘉祐三年三月三日五更三点。\n", encoding="utf-8")
+    assert window.open_path(book)
+    dialog = LibraryDialog(window.library, window.session.document_id, window)
+    qtbot.addWidget(dialog)
+    titles = {dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())}
+    assert "《水浒传》 施耐庵" in titles  # not the file's slug
+    assert "china-russia-joint-statement-2020-09-11" in titles  # a first line that is a sentence is no title
+    opened = dialog.table.item(0, 3).text()
+    assert "T" not in opened and "+00:00" not in opened and any(ch.isdigit() for ch in opened)
