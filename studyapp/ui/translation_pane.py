@@ -292,18 +292,30 @@ class TranslationController(QObject):
         """Run a merge/split/regroup on the model as one undoable step."""
         if self.model is None:
             return False
-        row = max(0, self.view.currentIndex().row())
+        offset = self._current_offset()
         self.close_editor()
         before = self.model.snapshot()
         if not change():
             return False
         self.undo_stack.push(Restructure(self, label, before, self.model.segments.copy()))
-        self.view.go_to(min(row, self.model.rowCount() - 1))
+        self._return_to(offset)
         return True
 
     def restore(self, segments: list[Segment]) -> None:
+        offset = self._current_offset()
         self.close_editor()
         self.model.restore(segments)
+        self._return_to(offset)
+
+    def _current_offset(self) -> int:
+        """Where the reader is, as an offset into the text: rows renumber when segments merge or split."""
+        row = self.view.currentIndex().row()
+        return self.model.segments.starts[row] if self.model is not None and 0 <= row < self.model.rowCount() else 0
+
+    def _return_to(self, offset: int) -> None:
+        row = self.model.row_at_offset(offset)
+        self.view.go_to(row)
+        self.currentChanged.emit(row)  # the status bar's position follows at once
 
     def _run_restructuring(self, work, rows: int):
         """Short texts restructure at once; a long one in the background while the window keeps painting. Input

@@ -32,7 +32,11 @@ class WordHover(QObject):
         self.dock.setWidget(self.entry_panel)
         self.dock.setMinimumWidth(300)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        # it floats over the reader: docked, opening it narrowed the reader and re-wrapped every line (and again
+        # on Escape). Docking it stays possible, and is remembered with the window's layout.
+        self.dock.setFloating(True)
         self.dock.hide()
+        self._window = window
         self._html: OrderedDict[tuple, str] = OrderedDict()
         self.pinned: Token | None = None  # the word whose entry the dock shows
 
@@ -61,6 +65,9 @@ class WordHover(QObject):
         self.popup.hide()
         self.pinned = token
         self.entry_panel.setHtml(self.word_html(token, full=True))
+        if self.dock.isFloating() and not self.dock.isVisible():
+            frame = self._window.geometry()
+            self.dock.setGeometry(frame.right() - 380, frame.top() + 80, 360, min(520, frame.height() - 120))
         self.dock.show()
 
     def _follow(self, url) -> None:

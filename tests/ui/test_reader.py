@@ -285,3 +285,14 @@ def test_cedict_notation_is_shown_as_pinyin_and_references_are_links(window, qtb
     window.hover.entry_panel.anchorClicked.emit(QUrl("lookup:俄罗斯"))
     shown = window.hover.entry_panel.toPlainText()
     assert shown.startswith("俄罗斯") and "Russia" in shown and "[" not in shown.split("\n")[0]
+
+
+def test_pinning_a_word_keeps_the_readers_width(window, qtbot):
+    width = window.view.viewport().width()
+    _row, point = word_point(window, "干涉")
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.hover.dock.isVisible()
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    assert window.view.viewport().width() == width

@@ -329,3 +329,18 @@ def test_the_library_shows_local_times_and_a_title_from_the_first_line(window, q
     assert "china-russia-joint-statement-2020-09-11" in titles  # a first line that is a sentence is no title
     opened = dialog.table.item(0, 3).text()
     assert "T" not in opened and "+00:00" not in opened and any(ch.isdigit() for ch in opened)
+
+
+def test_grouping_and_its_undo_keep_the_reader_on_the_same_text(window, qtbot):
+    """Grouping from segment 111 of 128 jumped to "Segment 45 of 45"; after Ctrl+Z the bar still said so."""
+    window.view.go_to(110)
+    text_here = window.session.model.source_text(110)
+    window.sentence_action.setChecked(True)
+    row = window.view.currentIndex().row()
+    count = window.session.model.rowCount()
+    assert text_here in window.session.model.source_text(row) and row < count - 1
+    assert window.status.position_label.text().startswith(f"Segment {row + 1} of {count}")
+    window.translator.undo_stack.undo()
+    row = window.view.currentIndex().row()
+    assert window.session.model.source_text(row) == text_here and row == 110
+    assert window.status.position_label.text().startswith("Segment 111 of 128")
