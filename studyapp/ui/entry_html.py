@@ -8,17 +8,20 @@ from html import escape
 from ..dictionary import Entry
 from ..pinyin import numbered_to_marks, tone_of
 from ..wordinfo import WordInfo
-from .reader import TONE_COLORS
+from .reader import tone_colors
 
 MAX_SENSES = 8
 
 
-def _pinyin_html(reading: str, tone_colors: bool) -> str:
-    if not tone_colors:
+def _pinyin_html(reading: str, colored: bool) -> str:
+    if not colored:
         return escape(reading)
-    return " ".join(
-        f'<span style="color:{TONE_COLORS.get(tone_of(s), TONE_COLORS[5]).name()}">{escape(s)}</span>'
-        for s in reading.split())
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    dark = QGuiApplication.palette().color(QPalette.ColorRole.ToolTipBase).lightness() < 128
+    colors = tone_colors("dark" if dark else "light")
+    return " ".join(f'<span style="color:{colors.get(tone_of(s), colors[5]).name()}">{escape(s)}</span>'
+                    for s in reading.split())
 
 
 #: CC-CEDICT's cross-references: 自個兒|自个儿[zi4 ge3 r5], 俄羅斯[E2 luo2 si1], also pr. [di4], [lu:e4]

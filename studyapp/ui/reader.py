@@ -42,9 +42,19 @@ from ..settings import Settings
 from .fonts import text_font
 
 #: Pleco's tone colours: red, orange/green, green/blue, blue/purple ... ours, readable on light and dark.
-TONE_COLORS = {
-    1: QColor("#e53935"), 2: QColor("#43a047"), 3: QColor("#1e88e5"), 4: QColor("#8e24aa"), 5: QColor("#808080"),
+#: Pleco's tone colours (red, green, blue, purple, grey), chosen per theme so each reads at WCAG AA contrast
+#: (4.5:1) on the page: the bright light-theme hues fell to 2.5:1 on the dark page.
+TONE_COLORS_BY_THEME = {
+    "light": {1: QColor("#c62828"), 2: QColor("#2e7d32"), 3: QColor("#1565c0"), 4: QColor("#6a1b9a"),
+              5: QColor("#616161")},
+    "dark": {1: QColor("#ff8a80"), 2: QColor("#81c784"), 3: QColor("#90caf9"), 4: QColor("#ce93d8"),
+             5: QColor("#bdbdbd")},
 }
+TONE_COLORS = TONE_COLORS_BY_THEME["light"]
+
+
+def tone_colors(theme: str) -> dict[int, QColor]:
+    return TONE_COLORS_BY_THEME.get(theme, TONE_COLORS_BY_THEME["light"])
 #: Untranslated, draft, done: the bar at the left of each translation cell.
 STATUS_COLORS = {0: QColor(150, 150, 150, 90), 1: QColor("#fb8c00"), 2: QColor("#43a047")}
 MARGIN = 56  # clause numbers live here
@@ -320,7 +330,7 @@ class ClauseDelegate(QStyledItemDelegate):
             return
         x = box.left() + (box.width() - self.hanzi_metrics.horizontalAdvance(token.text)) / 2
         for character, syllable in zip(token.text, token.pinyin, strict=False):
-            painter.setPen(TONE_COLORS.get(tone_of(syllable), default))
+            painter.setPen(tone_colors(self.settings.theme).get(tone_of(syllable), default))
             advance = self.hanzi_metrics.horizontalAdvance(character)
             painter.drawText(QRectF(x, box.top(), advance, box.height()), Qt.AlignmentFlag.AlignCenter, character)
             x += advance
@@ -338,7 +348,7 @@ class ClauseDelegate(QStyledItemDelegate):
             shown = ("'" if number else "") + syllable
             # an apostrophe-free word still holds several syllables: colour each by its own tone
             for part in _split_syllables(shown, token.pinyin):
-                painter.setPen(TONE_COLORS.get(tone_of(part), default))
+                painter.setPen(tone_colors(self.settings.theme).get(tone_of(part), default))
                 advance = self.pinyin_metrics.horizontalAdvance(part)
                 painter.drawText(QRectF(x, box.top(), advance + 1, box.height()),
                                  Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, part)

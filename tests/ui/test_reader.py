@@ -296,3 +296,28 @@ def test_pinning_a_word_keeps_the_readers_width(window, qtbot):
 
     QApplication.processEvents()
     assert window.view.viewport().width() == width
+
+
+def contrast(first, second) -> float:
+    """WCAG 2 contrast ratio of two colours."""
+    def luminance(color):
+        channels = [value / 255 for value in (color.red(), color.green(), color.blue())]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_tone_colours_reach_wcag_aa_on_both_themes():
+    """The fourth-tone purple was 2.5:1 on the dark page."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from studyapp.ui.reader import tone_colors
+    from studyapp.ui.theme import _DARK, _LIGHT
+
+    for theme, palette in (("light", _LIGHT), ("dark", _DARK)):
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+            page = QColor(palette[role])
+            for tone, color in tone_colors(theme).items():
+                assert contrast(color, page) >= 4.5, (theme, tone, color.name())
