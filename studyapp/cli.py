@@ -29,6 +29,9 @@ def _command_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=tuple(FORMATS), required=True)
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument("--lang", default=None, help="target language code (default: the document's, else en)")
+    export.add_argument("--units", choices=("segment", "sentence"), default="segment",
+                        help="TMX/TSV units: segment (as translated here) or sentence (the segments of a sentence "
+                             "joined: give these to OmegaT and Trados, which segment by sentence)")
     importer = commands.add_parser("import", help="fill a text's translation from TMX, TSV, HTML, DOCX or plain text")
     importer.add_argument("path", help="the source text")
     importer.add_argument("file", help="translation file: .tmx, .tsv, our .html/.docx, or .txt with matching "
@@ -141,7 +144,8 @@ def _export(args: argparse.Namespace) -> int:
         language = args.lang or (info.target_lang if info else "en")
         if args.lang and info and args.lang != info.target_lang:
             library.set_target_lang(opened.id, args.lang)
-        data = export_text(opened.document, opened.segments, args.format, language, info.title if info else "")
+        data = export_text(opened.document, opened.segments, args.format, language, info.title if info else "",
+                           units=args.units)
     try:
         Path(args.out).write_bytes(data)
     except OSError as error:

@@ -78,19 +78,47 @@ def pairs_of(document: Document, segments: list[Segment]) -> list[tuple[str, str
     return [(document.text[s.start:s.end], s.target) for s in segments]
 
 
+def sentence_pairs(document: Document, segments: list[Segment]) -> list[tuple[str, str]]:
+    """Translation units by sentence (the segments of each sentence joined, within a paragraph), for tools that
+    segment by sentence (OmegaT, Trados): clause units rarely match there. A sentence is a unit only when every
+    one of its segments is translated; a half-translated sentence would teach the memory a wrong pair."""
+    from .segments import SENTENCE_END, join_targets
+
+    pairs = []
+    for group in paragraph_groups(document, segments):
+        run: list[Segment] = []
+        for segment in group:
+            run.append(segment)
+            if SENTENCE_END.search(document.text[segment.start:segment.end]) or segment is group[-1]:
+                if all(part.target.strip() for part in run):
+                    target = ""
+                    for part in run:
+                        target = join_targets(target, part.target.strip())
+                    pairs.append((document.text[run[0].start:run[-1].end], target))
+                run = []
+    return pairs
+
+
+UNITS = ("segment", "sentence")
+
+
 def export_text(document: Document, segments: list[Segment], fmt: str, language: str = "en", title: str = "",
-                progress: Progress = None, cancelled: Cancelled = None) -> bytes:
-    """The document's translation in one of ``FORMATS``."""
+                progress: Progress = None, cancelled: Cancelled = None, units: str = "segment") -> bytes:
+    """The document's translation in one of ``FORMATS``; TMX and TSV by segment or by sentence (``units``)."""
     if fmt not in FORMATS:
         raise ExchangeError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if units not in UNITS:
+        raise ExchangeError(f"Unknown units {units!r}; choose segment or sentence.")
     tick = _ticker(progress, cancelled, len(segments))
+    pairs = (lambda: sentence_pairs(document, segments)) if units == "sentence" else \
+        (lambda: pairs_of(document, segments))
     if fmt == "tmx":
-        return _tmx(pairs_of(document, segments), language, tick)
+        return _tmx(pairs(), language, tick)
     if fmt == "tsv":
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(["source", "target"])
-        for number, pair in enumerate(pairs_of(document, segments), start=1):
+        for number, pair in enumerate(pairs(), start=1):
             writer.writerow(pair)
             tick(number)
         return out.getvalue().encode("utf-8")

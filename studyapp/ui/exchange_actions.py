@@ -32,7 +32,7 @@ class ExchangeActions(QObject):
         return self.job is not None
 
     # --- export ---------------------------------------------------------------------------------------------
-    def choose_export(self, fmt: str) -> None:
+    def choose_export(self, fmt: str, units: str = "segment") -> None:
         session = self.session
         if session.model is None:
             return
@@ -42,9 +42,9 @@ class ExchangeActions(QObject):
         out, _ = QFileDialog.getSaveFileName(self._parent, self.tr("Export translation"),
                                              str(folder / f"{info.title}{suffix}"), f"*{suffix}")
         if out:
-            self.export(fmt, Path(out))
+            self.export(fmt, Path(out), units)
 
-    def export(self, fmt: str, out: Path) -> Job | None:
+    def export(self, fmt: str, out: Path, units: str = "segment") -> Job | None:
         """Write the open document's translation to ``out`` in the background."""
         session = self.session
         if session.model is None or self.busy():
@@ -54,7 +54,7 @@ class ExchangeActions(QObject):
         document, segments = session.document, session.model.segments.copy()
 
         def work(report, cancelled):
-            data = export_text(document, segments, fmt, info.target_lang, info.title, report, cancelled)
+            data = export_text(document, segments, fmt, info.target_lang, info.title, report, cancelled, units)
             try:
                 out.write_bytes(data)
             except OSError as error:

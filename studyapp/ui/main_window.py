@@ -144,6 +144,8 @@ class MainWindow(QMainWindow):
         for fmt in FORMATS.values():
             self._action(export_menu, self.tr(fmt.label) + "…",
                          lambda _checked=False, name=fmt.name: self.exchange.choose_export(name))
+        self._action(export_menu, self.tr("TMX 1.4 by sentence (for OmegaT and Trados)…"),
+                     lambda: self.exchange.choose_export("tmx", "sentence"))
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self._refresh_recent_menu()

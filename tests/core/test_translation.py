@@ -267,3 +267,20 @@ def test_a_crafted_tmx_reads_no_other_file_and_expands_no_entities(tmp_path):
 <tuv xml:lang="en"><seg>&c;&c;&c;</seg></tuv></tu></body></tmx>""", encoding="utf-8")
     pairs = read_pairs(crafted)
     assert "TOP SECRET" not in repr(pairs) and len(repr(pairs)) < 200
+
+
+def test_tmx_by_sentence_joins_the_clauses_of_each_fully_translated_sentence(opened, tmp_path):
+    """OmegaT segments by sentence: of 12 clause units it used 1-2; sentence units matched 4 of 4."""
+    library, doc = opened
+    sentence_end = next(n for n, s in enumerate(doc.segments) if doc.document.text[s.start:s.end].endswith("。"))
+    for number, segment in enumerate(doc.segments[:sentence_end + 1]):
+        library.save_translation(segment.id, f"part {number}")
+    library.save_translation(doc.segments[sentence_end + 2].id, "half a sentence")  # first clause of a sentence
+    doc.segments = library.segments(doc.id)
+    pairs = exchange.sentence_pairs(doc.document, doc.segments)
+    source = doc.document.text[doc.segments[0].start:doc.segments[sentence_end].end]
+    assert pairs == [(source, " ".join(f"part {n}" for n in range(sentence_end + 1)))]
+    out = tmp_path / "sentences.tmx"
+    assert main(["export", str(DEFAULT_TEXT), "--format", "tmx", "--units", "sentence", "--out", str(out),
+                 "--library", str(library.path)]) == 0
+    assert read_pairs(out) == pairs
