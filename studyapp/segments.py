@@ -11,6 +11,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from operator import sub
 from typing import NamedTuple
@@ -152,13 +153,39 @@ def _merged_status(a: Segment, b: Segment) -> Status:
     return Status.DONE if a.status == Status.DONE and b.status == Status.DONE else Status.DRAFT
 
 
-def merge(segments: list[Segment], index: int) -> tuple[list[Segment], list[int]]:
-    """Merge segment ``index`` with the next one: (segments to keep or update, ids removed)."""
+@dataclass(frozen=True, slots=True)
+class MergeMemo:
+    """What a merged segment was made of, so splitting it back gives each part its own translation and status
+    again, as long as the merged translation was not edited since (``merged_target`` tells)."""
+
+    merged_target: str
+    parts: tuple[tuple[int, int, str, int], ...]  # (start, end, target, status) of each part, in order
+
+
+Memos = dict[int, MergeMemo]  # by the merged segment's id
+
+
+def _pieces(segment: Segment, memos: Memos | None) -> list[tuple[int, int, str, int]]:
+    memo = memos.get(segment.id) if memos else None
+    if memo is not None and memo.merged_target == segment.target:
+        return list(memo.parts)
+    return [(segment.start, segment.end, segment.target, int(segment.status))]
+
+
+def _remember(memos: Memos | None, merged: Segment, parts: list[Segment], earlier: Memos | None = None) -> None:
+    if memos is not None:
+        memos[merged.id] = MergeMemo(merged.target, tuple(p for part in parts for p in _pieces(part, earlier)))
+
+
+def merge(segments: list[Segment], index: int, memos: Memos | None = None) -> tuple[list[Segment], list[int]]:
+    """Merge segment ``index`` with the next one: (segments to keep or update, ids removed). With ``memos``, what
+    the merged segment was made of is remembered there for a later split."""
     if index < 0 or index + 1 >= len(segments):
         return [], []
     first, second = segments[index], segments[index + 1]
     merged = Segment(first.id, first.start, second.end, join_targets(first.target, second.target),
                      _merged_status(first, second))
+    _remember(memos, merged, [first, second], dict(memos) if memos is not None else None)
     return [merged], [second.id]
 
 
@@ -169,41 +196,70 @@ def clauses_in(document: Document, start: int, end: int) -> range:
     return range(bisect_left(starts, start), bisect_left(starts, end))
 
 
-def split(document: Document, segment: Segment) -> list[Segment]:
-    """Cut a segment back into its clauses; the first keeps the id and the whole translation."""
+def split(document: Document, segment: Segment, memo: MergeMemo | None = None) -> list[Segment]:
+    """Cut a segment back into its clauses. When it was merged and its translation not edited since (``memo``),
+    each part gets its own translation and status back; otherwise the first keeps the whole translation. The
+    first part keeps the id."""
     inside = clauses_in(document, segment.start, segment.end)
     if len(inside) < 2:
         return [segment]
     clauses = document.clauses
-    parts = [segment._replace(end=clauses[inside[0]].end)]
-    parts += [Segment(0, clauses[i].start, clauses[i].end, "", Status.UNTRANSLATED) for i in inside[1:]]
+    restored = {part[0]: part for part in memo.parts} if memo is not None and memo.merged_target == segment.target \
+        else None
+    parts = []
+    for number, index in enumerate(inside):
+        clause = clauses[index]
+        if restored is not None:
+            own = restored.get(clause.start)
+            target, status = (own[2], own[3]) if own else ("", Status.UNTRANSLATED)
+        else:
+            target, status = (segment.target, segment.status) if number == 0 else ("", Status.UNTRANSLATED)
+        parts.append(Segment(segment.id if number == 0 else 0, clause.start, clause.end, target, Status(status)))
     return parts
 
 
-def regroup_by_sentence(document: Document, segments: list[Segment]) -> tuple[list[Segment], list[int]]:
+def edited_merges(document: Document, segments, memos: Memos) -> list[int]:
+    """Merged segments whose translation was edited after merging: splitting them cannot give each part its own
+    translation back (the window asks before it puts the whole on the first part)."""
+    return [segment.id for segment in segments
+            if segment.id in memos and segment.target and memos[segment.id].merged_target != segment.target
+            and len(clauses_in(document, segment.start, segment.end)) > 1]
+
+
+def regroup_by_sentence(document: Document, segments: list[Segment],
+                        memos: Memos | None = None) -> tuple[list[Segment], list[int]]:
     """Merge every run of segments up to a sentence end (within a paragraph) into one."""
     keep: list[Segment] = []
     removed: list[int] = []
+    earlier = dict(memos) if memos is not None else None
     paragraph_of = {clause.start: clause.paragraph for clause in document.clauses}
     current: Segment | None = None
+    run: list[Segment] = []
+
+    def close() -> None:
+        if current is not None:
+            keep.append(current)
+            if len(run) > 1:
+                _remember(memos, current, run, earlier)
+
     for segment in segments:
         same_paragraph = current is not None and paragraph_of.get(segment.start) == paragraph_of.get(current.start)
         if current is not None and same_paragraph and not SENTENCE_END.search(document.text[current.start:current.end]):
             current = Segment(current.id, current.start, segment.end, join_targets(current.target, segment.target),
                               _merged_status(current, segment))
             removed.append(segment.id)
+            run.append(segment)
             continue
-        if current is not None:
-            keep.append(current)
-        current = segment
-    if current is not None:
-        keep.append(current)
+        close()
+        current, run = segment, [segment]
+    close()
     return keep, removed
 
 
-def regroup_by_clause(document: Document, segments: list[Segment]) -> list[Segment]:
-    """Every segment split back into clauses (translations stay on each segment's first clause)."""
-    return [part for segment in segments for part in split(document, segment)]
+def regroup_by_clause(document: Document, segments: list[Segment], memos: Memos | None = None) -> list[Segment]:
+    """Every segment split back into clauses (each part's own translation back where the merge is remembered)."""
+    memos = memos or {}
+    return [part for segment in segments for part in split(document, segment, memos.get(segment.id))]
 
 
 def paragraph_starts(document: Document, segments: Sequence[Segment]) -> list[bool]:

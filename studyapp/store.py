@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -28,7 +29,7 @@ import platformdirs
 
 from .errors import LibraryError
 from .paths import APP_NAME
-from .segments import Segment, SegmentTable
+from .segments import Memos, MergeMemo, Segment, SegmentTable
 from .text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,15 @@ MIGRATIONS: list[str] = [
     # 9: values the schedule depends on that belong with the log (FSRS parameters optimised from it)
     """
     CREATE TABLE review_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 10: what each merged segment was made of (segments.MergeMemo), so splitting it back restores each part's
+    # own translation and status
+    """
+    CREATE TABLE merge_memos (
+        segment_id INTEGER PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+        merged_target TEXT NOT NULL,
+        parts TEXT NOT NULL
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -479,6 +489,20 @@ class Library:
                            [(s.start, s.end, s.target, int(s.status), now, s.id) for s in keep if s.id])
             db.executemany("INSERT INTO segments (document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?)",
                            [(identifier, s.start, s.end, s.target, int(s.status)) for s in keep if not s.id])
+
+    def merge_memos(self, identifier: str) -> Memos:
+        rows = self._query("SELECT m.segment_id, m.merged_target, m.parts FROM merge_memos m JOIN segments s"
+                           " ON s.id = m.segment_id WHERE s.document_id = ?", (identifier,))
+        return {segment_id: MergeMemo(target, tuple(tuple(part) for part in json.loads(parts)))
+                for segment_id, target, parts in rows}
+
+    def save_merge_memos(self, memos: Memos) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT INTO merge_memos (segment_id, merged_target, parts) VALUES (?, ?, ?)"
+                           " ON CONFLICT(segment_id) DO UPDATE SET merged_target = excluded.merged_target,"
+                           " parts = excluded.parts",
+                           [(i, memo.merged_target, json.dumps(memo.parts, ensure_ascii=False))
+                            for i, memo in memos.items()])
 
     # --- the vocabulary deck --------------------------------------------------------------------------------
     def term_statuses(self) -> dict[str, int]:

@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self._action(segment_menu, self.tr("&Split into Clauses"), actions.split, QKeySequence("Ctrl+Shift+M"))
         self.sentence_action = self._action(segment_menu, self.tr("Group by &Sentence"), actions.group_by_sentence,
                                             None, False)
+        actions.sentence_action = self.sentence_action
         self._action(segment_menu, self.tr("Target &Language…"), actions.choose_target_language)
         self._action(segment_menu, self.tr("Check &Consistency with Chosen Translations…"), self.check_consistency)
         segment_menu.addSeparator()

@@ -4,7 +4,7 @@ target language. Each restructuring is one undoable step of the translation cont
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from .document_session import DocumentSession
 from .reader import ReaderView
@@ -18,6 +18,7 @@ class SegmentActions(QObject):
                  parent: QWidget) -> None:
         super().__init__(parent)
         self.session, self.view, self.translator, self._parent = session, view, translator, parent
+        self.sentence_action = None  # set by the window: put back when the translator declines ungrouping
 
     def merge(self) -> None:
         row, model = self.view.currentIndex().row(), self.session.model
@@ -26,14 +27,33 @@ class SegmentActions(QObject):
 
     def split(self) -> None:
         row, model = self.view.currentIndex().row(), self.session.model
-        if row >= 0 and not self.translator.restructure(self.tr("Split"), lambda: model.split_segment(row)):
+        if row < 0 or not self._edited_ok(model.edited_merges(range(row, row + 1))):
+            return
+        if not self.translator.restructure(self.tr("Split"), lambda: model.split_segment(row)):
             self.message.emit(self.tr("This segment is a single clause."))
 
     def group_by_sentence(self, on: bool) -> None:
         model = self.session.model
+        if not on and not self._edited_ok(model.edited_merges()):
+            if self.sentence_action is not None:
+                self.sentence_action.blockSignals(True)
+                self.sentence_action.setChecked(True)
+                self.sentence_action.blockSignals(False)
+            return
         label = self.tr("Group by sentence") if on else self.tr("Group by clause")
         self.translator.restructure(label, lambda: model.regroup(on) or True)
         self.session.library.set_grouping(self.session.document_id, "sentence" if on else "clause")
+
+    def _edited_ok(self, edited: int) -> bool:
+        """Splitting gives each clause its own translation back, unless the merged one was edited since: then it
+        can only stay whole on the first clause, and the translator decides."""
+        if not edited:
+            return True
+        answer = QMessageBox.question(
+            self._parent, self.tr("Split edited translations?"),
+            self.tr("%n merged segment(s) had the translation edited after merging, so it cannot be shared out "
+                    "among the clauses again: each would stay whole on its first clause. Split anyway?", "", edited))
+        return answer == QMessageBox.StandardButton.Yes
 
     def choose_target_language(self) -> None:
         info = self.session.info()

@@ -40,6 +40,7 @@ class Change:
     keep: list[Segment] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     restore: list[Segment] | None = None
+    memos: dict = field(default_factory=dict)  # merged segments' parts, remembered for a later split
 
 
 class SegmentModel(QAbstractListModel):
@@ -174,7 +175,7 @@ class SegmentModel(QAbstractListModel):
         return len(pending)
 
     # --- structure ------------------------------------------------------------------------------------------
-    def restructure(self, compute: Callable[[SegmentTable], Change | None]) -> bool:
+    def restructure(self, compute: Callable[[SegmentTable, dict], Change | None]) -> bool:
         """Merge, split, regroup or restore: ``compute`` turns the current segments into a change, which is
         written and read back through a connection of its own by ``self.runner`` (on a novel a background
         job, so the window keeps painting). Returns False when there was nothing to change."""
@@ -182,14 +183,16 @@ class SegmentModel(QAbstractListModel):
         document, document_id, library_path = self.document, self.document_id, self.library.path
 
         def work(_report, _cancelled) -> tuple[SegmentTable, tuple[list[int], list[bool]]] | None:
-            change = compute(segments)
-            if change is None:
-                return None
             with Library.connect(library_path) as library:
+                change = compute(segments, library.merge_memos(document_id))
+                if change is None:
+                    return None
                 if change.restore is not None:
                     library.restore_segments(document_id, change.restore)
                 else:
                     library.replace_segments(document_id, change.keep, change.removed)
+                if change.memos:
+                    library.save_merge_memos(change.memos)
                 fresh = library.segments(document_id)
             return fresh, (fresh.lengths(), paragraph_starts(document, fresh))
 
@@ -228,29 +231,42 @@ class SegmentModel(QAbstractListModel):
 
     def restore(self, segments: list[Segment]) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of merge, split, regroup)."""
-        self.restructure(lambda _current: Change(restore=segments))
+        self.restructure(lambda _current, _memos: Change(restore=segments))
+
+    def edited_merges(self, rows: range | None = None) -> int:
+        """How many merged segments (of ``rows``, else all) had their translation edited after merging: a split
+        would have to put each on its first clause."""
+        from ..segments import edited_merges
+
+        segments = self.segments if rows is None else [self.segments[row] for row in rows]
+        return len(edited_merges(self.document, segments, self.library.merge_memos(self.document_id)))
 
     def merge_with_next(self, row: int) -> bool:
-        def compute(segments: list[Segment]) -> Change | None:
-            keep, removed = merge(segments, row)
-            return Change(keep, removed) if keep else None
+        def compute(segments: SegmentTable, memos: dict) -> Change | None:
+            made: dict = dict(memos)
+            keep, removed = merge(segments, row, made)
+            return Change(keep, removed, memos={k: v for k, v in made.items() if memos.get(k) != v}) if keep \
+                else None
         return self.restructure(compute)
 
     def split_segment(self, row: int) -> bool:
         document = self.document
 
-        def compute(segments: list[Segment]) -> Change | None:
-            parts = split(document, segments[row])
+        def compute(segments: SegmentTable, memos: dict) -> Change | None:
+            segment = segments[row]
+            parts = split(document, segment, memos.get(segment.id))
             return Change(parts) if len(parts) > 1 else None
         return self.restructure(compute)
 
     def regroup(self, by_sentence: bool) -> bool:
         document = self.document
 
-        def compute(segments: list[Segment]) -> Change:
+        def compute(segments: SegmentTable, memos: dict) -> Change:
             if by_sentence:
-                return Change(*regroup_by_sentence(document, segments))
-            return Change(regroup_by_clause(document, segments))
+                made: dict = dict(memos)
+                keep, removed = regroup_by_sentence(document, segments, made)
+                return Change(keep, removed, memos={k: v for k, v in made.items() if memos.get(k) != v})
+            return Change(regroup_by_clause(document, segments, memos))
         return self.restructure(compute)
 
     # --- progress -------------------------------------------------------------------------------------------

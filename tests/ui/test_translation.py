@@ -88,12 +88,52 @@ def test_merge_split_and_undo_keep_every_character(window, qtbot):
     assert window.session.model.target(0) == "One, two, three,"
     assert window.session.model.source_text(0).count("，") == 3
     qtbot.keyClick(window.view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert window.session.model.rowCount() == 128 and window.session.model.target(0) == "One, two, three,"
+    assert window.session.model.rowCount() == 128
+    # the merged translation was not edited: each clause gets its own back (it all went on the first before)
+    assert [window.session.model.target(row) for row in range(3)] == ["One,", "two,", "three,"]
+    assert [window.session.model.status(row) for row in range(3)] == [1, 1, 1]
     window.translator.undo_stack.undo()  # the split
     window.translator.undo_stack.undo()  # the second merge
     assert window.session.model.rowCount() == 127 and window.session.model.target(0) == "One, two,"
     assert window.session.model.target(1) == "three,"
     assert stored_targets(window)[:2] == ["One, two,", "three,"]
+
+
+def test_grouping_and_ungrouping_gives_each_clause_its_own_translation_back(window, qtbot):
+    """Translate clauses 1 and 2, group, ungroup: clause 1 held both translations and clause 2 none before."""
+    from studyapp.segments import Status
+
+    for row, words in enumerate(["In the spirit,", "based on a shared view,"]):
+        click_target(window, qtbot, row)
+        qtbot.keyClicks(window.translator.editor, words)
+    window.translator.close_editor()
+    window.translator.set_status(0, Status.DONE)
+    window.translator.set_status(1, Status.DONE)
+    window.sentence_action.setChecked(True)
+    assert window.session.model.target(0).startswith("In the spirit, based on a shared view,")
+    window.sentence_action.setChecked(False)
+    model = window.session.model
+    assert [model.target(0), model.target(1), model.target(2)] == ["In the spirit,", "based on a shared view,", ""]
+    assert [model.status(0), model.status(1)] == [Status.DONE, Status.DONE]
+    assert stored_targets(window)[:3] == ["In the spirit,", "based on a shared view,", ""]
+
+
+def test_ungrouping_an_edited_sentence_asks_first(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    for row, words in enumerate(["One,", "two,"]):
+        click_target(window, qtbot, row)
+        qtbot.keyClicks(window.translator.editor, words)
+    window.translator.close_editor()
+    window.sentence_action.setChecked(True)
+    click_target(window, qtbot, 0)
+    qtbot.keyClicks(window.translator.editor, " and more")  # edited after grouping
+    window.translator.close_editor()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    window.sentence_action.setChecked(False)
+    assert asked and "edited" in asked[0]
+    assert window.sentence_action.isChecked() and window.session.model.target(0).endswith(" and more")
 
 
 def test_sentence_mode_groups_and_ungroups(window, qtbot):
