@@ -57,7 +57,7 @@ def tone_colors(theme: str) -> dict[int, QColor]:
     return TONE_COLORS_BY_THEME.get(theme, TONE_COLORS_BY_THEME["light"])
 #: Untranslated, draft, done: the bar at the left of each translation cell.
 STATUS_COLORS = {0: QColor(150, 150, 150, 90), 1: QColor("#fb8c00"), 2: QColor("#43a047")}
-MARGIN = 56  # clause numbers live here
+MARGIN = 56  # clause numbers live here (wider when the numbers have more digits than fit)
 PARAGRAPH_GAP = 14
 ROW_PADDING = 4
 
@@ -108,6 +108,7 @@ class ClauseDelegate(QStyledItemDelegate):
         self.cjk_family = cjk_family
         self.hovered: tuple[int, Token] | None = None
         self.search_term = ""
+        self.rows = 0  # how many rows the view shows: the margin fits their numbers
         self.word_style: WordStyler | None = None
         self.show_pinyin: Callable[[Token], bool] | None = None  # None: pinyin over every word (when ruby is on)
         self._layouts: OrderedDict[tuple[int, int], ClauseLayout] = OrderedDict()
@@ -122,6 +123,8 @@ class ClauseDelegate(QStyledItemDelegate):
         self.pinyin_font = QFont(self.hanzi_font)
         self.pinyin_font.setPointSizeF(max(7.0, self.settings.font_size * 0.5))
         self.number_font = QFont(self.pinyin_font)
+        digits = QFontMetricsF(self.number_font).horizontalAdvance("8" * max(3, len(str(self.rows))))
+        self.margin = max(MARGIN, int(digits) + 16)  # a novel's six-digit numbers were clipped at the left
         self.target_font = QFont()
         self.target_font.setPointSizeF(max(9.0, self.settings.font_size * 0.62))
         self.target_metrics = QFontMetrics(self.target_font)
@@ -152,11 +155,11 @@ class ClauseDelegate(QStyledItemDelegate):
 
     def columns(self, width: int) -> tuple[float, float, float]:
         """Source width, and translation cell x and width (0 when the pane is hidden)."""
-        usable = max(120.0, width - MARGIN - 12)
+        usable = max(120.0, width - self.margin - 12)
         if not self.settings.translation_pane:
             return usable, 0.0, 0.0
         source = usable * 0.56
-        return source, MARGIN + source + 18, usable - source - 18
+        return source, self.margin + source + 18, usable - source - 18
 
     def target_height(self, target: str, width: float) -> float:
         shown = target or "—"
@@ -191,7 +194,7 @@ class ClauseDelegate(QStyledItemDelegate):
             # closing punctuation never starts a line (Chinese typesetting): it may hang into the gutter
             if x > 0 and x + width_here > available and token.kind != "punct":
                 x, y = 0.0, y + line_height
-            rect = QRectF(MARGIN + x, y, width_here, ruby_height + self.hanzi_metrics.height())
+            rect = QRectF(self.margin + x, y, width_here, ruby_height + self.hanzi_metrics.height())
             placed.append(PlacedToken(token, rect))
             x += width_here
             previous_end = token.end
@@ -253,12 +256,12 @@ class ClauseDelegate(QStyledItemDelegate):
             line = QColor(palette.color(QPalette.ColorRole.Mid))
             painter.setPen(line)
             y = rect.top() + PARAGRAPH_GAP // 2
-            painter.drawLine(rect.left() + MARGIN, y, rect.right() - 12, y)
+            painter.drawLine(rect.left() + self.margin, y, rect.right() - 12, y)
         # clause number in the margin
         painter.setFont(self.number_font)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         number_rect = QRectF(rect.left(), rect.top() + layout.tokens[0].rect.top() if layout.tokens else rect.top(),
-                             MARGIN - 10, self.line_height())
+                             self.margin - 10, self.line_height())
         painter.drawText(number_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, str(index.row() + 1))
         text_color = palette.color(QPalette.ColorRole.Text)
         hovered = self.hovered[1] if self.hovered and self.hovered[0] == index.row() else None
@@ -469,8 +472,9 @@ class ReaderView(QAbstractItemView):
 
     def relayout(self) -> None:
         """Heights changed (new text, zoom, ruby, width): estimate again, keeping the current clause in view."""
-        self.clause_delegate.apply_settings()
         model = self.model()
+        self.clause_delegate.rows = model.rowCount() if model is not None else 0
+        self.clause_delegate.apply_settings()
         self._width = self.viewport().width()
         if model is None:
             self.rows.reset([])

@@ -321,3 +321,16 @@ def test_tone_colours_reach_wcag_aa_on_both_themes():
             page = QColor(palette[role])
             for tone, color in tone_colors(theme).items():
                 assert contrast(color, page) >= 4.5, (theme, tone, color.name())
+
+
+def test_six_digit_clause_numbers_fit_the_margin(window, qtbot):
+    from PySide6.QtGui import QFontMetricsF
+
+    delegate = window.delegate
+    delegate.rows = 111_876
+    delegate.apply_settings()
+    needed = QFontMetricsF(delegate.number_font).horizontalAdvance("111876")
+    assert delegate.margin - 10 >= needed  # the number's box is the margin less 10 px
+    delegate.rows = 128
+    delegate.apply_settings()
+    assert delegate.margin == 56
