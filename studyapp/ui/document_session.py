@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import timings
 from ..analysis import Analyzer, Token
-from ..deck import DocumentWords, Term, gather, terms
+from ..deck import DocumentWords, Term, gather, search_index, terms
 from ..document import OpenedDocument, title_for
 from ..errors import JobCancelled
 from ..memory import TranslationMemory
@@ -41,6 +41,7 @@ DOCUMENT_MILESTONES = ("document decoded and split", "stored", "first paint", "p
 def release_memory() -> None:
     """Collect, then hand freed heap back to the system (glibc keeps it otherwise, and the process would stay
     as large as the largest text it ever opened)."""
+    gc.unfreeze()  # what was frozen with the closed document can be collected now
     gc.collect()
     if sys.platform.startswith("linux"):
         try:
@@ -120,6 +121,7 @@ class DocumentSession(QObject):
         self._info: DocumentInfo | None = None
         self.words: DocumentWords | None = None  # the deck's figures for this document, once analysed
         self.terms: list[Term] = []
+        self.term_index: list = []  # search keys of the terms, built with them off the GUI thread
         self._progress_timer = QTimer(self)  # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(250)
@@ -229,7 +231,7 @@ class DocumentSession(QObject):
         if old is not None:
             old.progressChanged.disconnect(self._progress_timer.start)
         self.model = None
-        self.words, self.terms = None, []
+        self.words, self.terms, self.term_index = None, [], []
         self.clauses = None
         self.document = None
         self.document_id = None
@@ -274,16 +276,19 @@ class DocumentSession(QObject):
                 library.save_document_words(document_id, gathered.counts)
                 found = terms(document, gathered, analyzer, library.term_statuses(), library.library_counts(),
                               library.own_definitions())
-            return gathered, found
+            return gathered, found, [search_index(term) for term in found]  # the panel's search, ready
 
         job: Job | None = None
 
-        def done(result: tuple[DocumentWords, list[Term]]) -> None:
+        def done(result: tuple[DocumentWords, list[Term], list]) -> None:
             if job is not self._analysis_job:  # belongs to a document closed since
                 return
             self._analysis_job = None
-            self.words, self.terms = result
+            self.words, self.terms, self.term_index = result
             self.model.set_clause_words(self.words.clause_words)
+            # a novel's deck (46,000 terms, their search keys, the readings) lives as long as the document: keep
+            # the collector from walking it at every allocation burst; it is still freed when the document closes
+            gc.freeze()
             timings.mark("all analysed")
             self.analysisFinished.emit(len(self.words.clause_words))
 

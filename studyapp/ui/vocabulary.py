@@ -68,9 +68,10 @@ class TermTableModel(QAbstractTableModel):
         self.query, self.status_filter, self.max_hsk = "", None, None
         self._sort = (4, Qt.SortOrder.DescendingOrder)
 
-    def set_terms(self, terms: list[Term]) -> None:
+    def set_terms(self, terms: list[Term], index: list[SearchIndex] | None = None) -> None:
+        """``index``: the terms' search keys when built already (off the GUI thread, with the terms)."""
         self.terms = terms
-        self._search = [search_index(term) for term in terms]
+        self._search = index if index is not None and len(index) == len(terms) else [search_index(t) for t in terms]
         self.refilter()
 
     def status(self, term: Term) -> TermStatus:
@@ -252,7 +253,7 @@ class VocabularyController(QObject):
 
     def _on_analysed(self, _clauses: int) -> None:
         self.model.studying = {entry.word for entry in self.library.study_list()}
-        self.model.set_terms(self.session.terms)
+        self.model.set_terms(self.session.terms, self.session.term_index)
         self.update_coverage()
         self.heat_strip.set_words(self.session.words, self.statuses)
         self._mark_translated()
