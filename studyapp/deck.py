@@ -83,17 +83,13 @@ class DocumentWords:
 def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
            cancelled: Callable[[], bool] | None = None) -> DocumentWords:
     """Analyse every clause once and gather the deck's figures (the window runs this as its background job)."""
-    total = len(document.clauses)
+    from .document import analyze_all
+
     gathered = DocumentWords()
-    for index in range(total):
-        if index % 500 == 0:
-            if cancelled and cancelled():
-                raise JobCancelled("The document was closed.")
-            if report:
-                report(index, total)
-        gathered.add_clause(index, analyzer.analyze(document.clause_text(index)))
-    if report:
-        report(total, total)
+    for index, tokens in analyze_all(document, analyzer, report, cancelled):
+        gathered.add_clause(index, tokens)
+    if len(gathered.clause_words) < len(document.clauses):
+        raise JobCancelled("The document was closed.")
     return gathered
 
 

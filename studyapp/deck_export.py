@@ -50,12 +50,16 @@ def cards(document: Document, segments: Sequence[Segment], found: Sequence[Term]
         row = bisect_right(starts, term.first_start) - 1
         context_translation = segments[row].target if 0 <= row < len(segments) else ""
         made.append(Card(term.word, term.pinyin_text, _numbered(term.pinyin), term.definition, term.hsk, context,
-                         html.escape(context).replace(html.escape(term.word), f"<b>{html.escape(term.word)}</b>"),
-                         context_translation, chosen.get(term.word, "")))
+                         _highlighted(context, term.word), context_translation, chosen.get(term.word, "")))
     return made
 
 
-def study_cards(entries, definitions: dict[str, str], analyzer=None) -> list[Card]:
+def _highlighted(context: str, word: str) -> str:
+    return html.escape(context).replace(html.escape(word), f"<b>{html.escape(word)}</b>")
+
+
+def study_cards(entries, definitions: dict[str, str], analyzer=None,
+                chosen: dict[str, str] | None = None) -> list[Card]:
     """Cards of study-list entries: each keeps the clause, translation and reading it was added with."""
     from .deck import first_sense
     from .dictionary import hsk_level
@@ -65,9 +69,8 @@ def study_cards(entries, definitions: dict[str, str], analyzer=None) -> list[Car
         syllables = tuple(entry.reading.split())
         definition = definitions.get(entry.word) or (first_sense(analyzer, entry.word, syllables) if analyzer else "")
         made.append(Card(entry.word, entry.reading, _numbered(syllables), definition, hsk_level(entry.word),
-                         entry.context, html.escape(entry.context).replace(
-                             html.escape(entry.word), f"<b>{html.escape(entry.word)}</b>"),
-                         entry.context_translation, ""))
+                         entry.context, _highlighted(entry.context, entry.word), entry.context_translation,
+                         (chosen or {}).get(entry.word, "")))
     return made
 
 

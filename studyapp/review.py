@@ -106,6 +106,14 @@ def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
+def _write_card(db, card_id: int, state: dict) -> None:
+    """A card's row from the state a review log keeps of it (after a rating, or before it for an undo)."""
+    due = FsrsCard.from_dict(state["fsrs"]).due
+    db.execute("UPDATE cards SET fsrs = ?, due = ?, reps = ?, lapses = ?, suspended = ?, leech = ? WHERE id = ?",
+               (json.dumps(state["fsrs"]), _iso(due), state["reps"], state["lapses"], int(state["suspended"]),
+                int(state["leech"]), card_id))
+
+
 class Reviewer:
     """The review side of the library: one per thread, over the library's connection."""
 
@@ -202,8 +210,9 @@ class Reviewer:
                 taken += 1
         return chosen + ahead
 
-    def counts(self, now: datetime | None = None) -> Counts:
-        queue = self.queue(now)
+    def counts(self, now: datetime | None = None, queue: list[ReviewCard] | None = None) -> Counts:
+        """Today's counts, from ``queue`` when the caller has just built it."""
+        queue = self.queue(now) if queue is None else queue
         learning = sum(1 for card in queue if not card.is_new and card.fsrs.state != State.Review)
         new = sum(1 for card in queue if card.is_new)
         return Counts(len(queue) - learning - new, new, learning)
@@ -228,9 +237,7 @@ class Reviewer:
         state_after = {"fsrs": after.to_dict(), "reps": card.reps + 1, "lapses": lapses,
                        "suspended": card.suspended or leech, "leech": card.leech or leech}
         with self.library.transaction() as db:
-            db.execute("UPDATE cards SET fsrs = ?, due = ?, reps = ?, lapses = ?, suspended = ?, leech = ?"
-                       " WHERE id = ?", (json.dumps(after.to_dict()), _iso(after.due), card.reps + 1, lapses,
-                                         int(state_after["suspended"]), int(state_after["leech"]), card_id))
+            _write_card(db, card_id, state_after)
             db.execute("INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
                        " VALUES (?, ?, ?, ?, ?, ?)", (card_id, _iso(now), int(rating), duration_ms,
                                                       json.dumps(before), json.dumps(state_after)))
@@ -247,12 +254,8 @@ class Reviewer:
         if not rows:
             return None
         log_id, card_id, before_text = rows[0]
-        before = json.loads(before_text)
-        card = FsrsCard.from_dict(before["fsrs"])
         with self.library.transaction() as db:
-            db.execute("UPDATE cards SET fsrs = ?, due = ?, reps = ?, lapses = ?, suspended = ?, leech = ?"
-                       " WHERE id = ?", (json.dumps(before["fsrs"]), _iso(card.due), before["reps"], before["lapses"],
-                                         int(before["suspended"]), int(before["leech"]), card_id))
+            _write_card(db, card_id, json.loads(before_text))
             db.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
         return self.card(card_id)
 

@@ -452,6 +452,7 @@ class ReaderView(QAbstractItemView):
         self.clause_delegate = delegate
         self.rows = RowHeights()
         self.editor: QWidget | None = None  # the translation editor, placed over the cell being edited
+        self.pinned: tuple[int, Token] | None = None  # the word last clicked (its entry is in the Dictionary panel)
         self.editing_row = -1
         self.setItemDelegate(delegate)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -464,6 +465,7 @@ class ReaderView(QAbstractItemView):
 
     # --- heights ------------------------------------------------------------------------------------------
     def setModel(self, model) -> None:
+        self.pinned = None
         super().setModel(model)
         if model is not None:
             model.modelReset.connect(self.relayout)
@@ -714,7 +716,15 @@ class ReaderView(QAbstractItemView):
         if event.button() == Qt.MouseButton.LeftButton:
             row, token, box = self.token_at(event.position().toPoint())
             if token is not None:
+                self.pinned = (row, token)
                 self.wordClicked.emit(row, token, box)
+
+    def word_for_action(self) -> tuple[int, Token] | None:
+        """The word an action by key or menu is about: the one under the pointer, else the one last clicked."""
+        hovered = self.clause_delegate.hovered
+        if hovered is not None and hovered[1].kind == "word":
+            return hovered
+        return self.pinned
 
     def leaveEvent(self, event: QEvent) -> None:
         super().leaveEvent(event)

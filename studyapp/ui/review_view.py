@@ -124,12 +124,15 @@ class ReviewWindow(QDialog):
             self.refresh_counts()
             self.message.setText(self.tr("Congratulations: nothing more is due today."))
             return
-        self.card = queue[0]
-        self.revealed = False
-        counts = self.reviewer.counts()
+        counts = self.reviewer.counts(queue=queue)
         self.progress.setText(self.tr("{0} due · {1} new · {2} learning").format(counts.due, counts.new,
                                                                                  counts.learning))
-        self.front.setText(self._front_html(self.card))
+        self._show_front(queue[0])
+
+    def _show_front(self, card: ReviewCard) -> None:
+        self.card = card
+        self.revealed = False
+        self.front.setText(self._front_html(card))
         self.back.setText("")
         self.show_button.show()
         for button in self.rating_buttons.values():
@@ -165,14 +168,7 @@ class ReviewWindow(QDialog):
         if card is not None:
             self.message.setText(self.tr("Undid the last rating of {0}.").format(card.word))
             self.studied.emit()
-            self.card = card
-            self.revealed = False
-            self.front.setText(self._front_html(card))
-            self.back.setText("")
-            self.show_button.show()
-            for button in self.rating_buttons.values():
-                button.hide()
-            self.stack.setCurrentWidget(self.card_page)
+            self._show_front(card)
 
     def edit_definition(self) -> None:
         if self.card is None:

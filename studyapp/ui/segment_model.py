@@ -43,6 +43,11 @@ class Change:
     memos: dict = field(default_factory=dict)  # merged segments' parts, remembered for a later split
 
 
+def _added(made: dict, before: dict) -> dict:
+    """The merge memos a restructuring made or changed, to be written."""
+    return {key: memo for key, memo in made.items() if before.get(key) != memo}
+
+
 class SegmentModel(QAbstractListModel):
     progressChanged = Signal()
 
@@ -245,8 +250,7 @@ class SegmentModel(QAbstractListModel):
         def compute(segments: SegmentTable, memos: dict) -> Change | None:
             made: dict = dict(memos)
             keep, removed = merge(segments, row, made)
-            return Change(keep, removed, memos={k: v for k, v in made.items() if memos.get(k) != v}) if keep \
-                else None
+            return Change(keep, removed, memos=_added(made, memos)) if keep else None
         return self.restructure(compute)
 
     def split_segment(self, row: int) -> bool:
@@ -265,7 +269,7 @@ class SegmentModel(QAbstractListModel):
             if by_sentence:
                 made: dict = dict(memos)
                 keep, removed = regroup_by_sentence(document, segments, made)
-                return Change(keep, removed, memos={k: v for k, v in made.items() if memos.get(k) != v})
+                return Change(keep, removed, memos=_added(made, memos))
             return Change(regroup_by_clause(document, segments, memos))
         return self.restructure(compute)
 

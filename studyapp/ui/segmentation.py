@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from ..analysis import Analyzer, Token
+from ..analysis import Analyzer
 from ..store import Library
 from .document_session import DocumentSession
 from .reader import ReaderView
@@ -37,16 +37,10 @@ class SegmentationFixer(QObject):
         self.session, self.view, self.analyzer, self.library = session, view, analyzer, library
         self.undo_stack = undo_stack
         self._parent = parent
-        self.pinned: tuple[int, Token] | None = None
-        view.wordClicked.connect(lambda row, token, _box: setattr(self, "pinned", (row, token)))
-
-    def _target(self) -> tuple[int, Token] | None:
-        hovered = self.view.clause_delegate.hovered
-        return hovered if hovered is not None else self.pinned
 
     def join_with_next(self) -> None:
         """The word under the pointer (or pinned) and the word right after it become one word everywhere."""
-        target = self._target()
+        target = self.view.word_for_action()
         model = self.session.model
         if target is None or model is None:
             self.message.emit(self.tr("Point at or click the first of the two words to join."))
@@ -62,7 +56,7 @@ class SegmentationFixer(QObject):
 
     def split_word(self) -> None:
         """Ask where the word under the pointer (or pinned) is to be cut: spaces between its parts."""
-        target = self._target()
+        target = self.view.word_for_action()
         if target is None or len(target[1].text) < 2:
             self.message.emit(self.tr("Point at or click a word of two characters or more to split."))
             return
@@ -86,7 +80,7 @@ class SegmentationFixer(QObject):
         self.library.set_segmentation_fix(text, parts)
         self.analyzer.set_fixes(self.library.segmentation_fixes())
         self.session.reanalyse()
-        self.pinned = None
+        self.view.pinned = None  # its row and word may be cut differently now
         self.view.clause_delegate.hovered = None
         self.view.relayout()
         shown = " | ".join(parts) if parts else text

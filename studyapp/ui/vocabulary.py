@@ -7,8 +7,6 @@ would call ``data`` a million times to sort a novel's 46,000 words.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
@@ -234,12 +232,10 @@ class VocabularyController(QObject):
         self.dock.setMinimumWidth(420)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
-        self.pinned_word: str | None = None
         self._last_occurrence: tuple[str, int] | None = None
         session.opened.connect(self._on_opened)
         session.analysisFinished.connect(self._on_analysed)
         self.panel.table.doubleClicked.connect(lambda index: self.go_to_first(self.model.term_at(index.row())))
-        view.wordClicked.connect(lambda _row, token, _box: setattr(self, "pinned_word", token.text))
         view.installEventFilter(self)
         view.clause_delegate.set_word_style(self.word_style)
         view.clause_delegate.show_pinyin = self.pinyin_wanted
@@ -406,9 +402,8 @@ class VocabularyController(QObject):
                 session.document, session.model.segments, selected, chosen)
         entries = self.library.study_list()
         if entries:
-            made = study_cards(entries, self.library.own_definitions(), self.session.analyzer)
-            return self.tr("the study list ({0} words)").format(len(entries)), [
-                replace(card, translation=chosen.get(card.word, "")) for card in made]
+            return self.tr("the study list ({0} words)").format(len(entries)), study_cards(
+                entries, self.library.own_definitions(), self.session.analyzer, chosen)
         learning = [term for term in session.terms if self.statuses.get(term.word, 0) not in UNDERSTOOD]
         return self.tr("{0} words not yet known").format(len(learning)), cards(
             session.document, session.model.segments, learning, chosen)
@@ -487,10 +482,8 @@ class VocabularyController(QObject):
             self.message.emit(self.tr("Definition of {0} saved; it goes into exported cards.").format(word))
 
     def _word_for_keys(self) -> str | None:
-        hovered = self.view.clause_delegate.hovered
-        if hovered is not None and hovered[1].kind == "word":
-            return hovered[1].text
-        return self.pinned_word
+        target = self.view.word_for_action()
+        return target[1].text if target is not None else None
 
     # --- the reader -------------------------------------------------------------------------------------
     def word_style(self, _row: int, token: Token) -> WordStyle | None:

@@ -38,7 +38,6 @@ class WordHover(QObject):
         self.dock.hide()
         self._window = window
         self._html: OrderedDict[tuple, str] = OrderedDict()
-        self.pinned: Token | None = None  # the word whose entry the dock shows
 
     def word_html(self, token: Token, full: bool = False) -> str:
         key = (token.text, token.pinyin, self.settings.tone_colors, full)
@@ -63,7 +62,6 @@ class WordHover(QObject):
         if token.kind != "word":
             return
         self.popup.hide()
-        self.pinned = token
         self.entry_panel.setHtml(self.word_html(token, full=True))
         if self.dock.isFloating() and not self.dock.isVisible():
             frame = self._window.geometry()
@@ -75,7 +73,6 @@ class WordHover(QObject):
         if url.scheme() == "lookup":
             word = url.path()
             token = Token(0, len(word), word, "word", self.analyzer.reading(word))
-            self.pinned = token
             self.entry_panel.setHtml(self.word_html(token, full=True))
         else:
             from PySide6.QtGui import QDesktopServices
