@@ -281,7 +281,13 @@ class Library:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._write_lock:
-            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                # another program holds the file (past the busy timeout): say so, do not print a traceback
+                raise LibraryError(f"The library {self.path} is busy: another program has been writing to it for "
+                                   f"several seconds ({error}). Nothing was changed; try again when it is done.") \
+                    from None
             try:
                 yield self._connection
             except BaseException:

@@ -163,3 +163,25 @@ def test_a_version_1_library_is_migrated_and_keeps_its_work(tmp_path):
         assert library.segments("d")[0].target == "Hello."
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 10
     assert not sqlite3.connect(path).execute("SELECT 1 FROM sqlite_master WHERE name = 'segments_by_document'").fetchall()
+
+
+def test_a_library_another_program_keeps_locked_gets_one_line_and_stays_as_it_was(tmp_path, capsys):
+    from studyapp.cli import main
+
+    from ..conftest import DEFAULT_TEXT
+
+    path = tmp_path / "library.sqlite"
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text("中俄双方本着两国新时代全面战略协作伙伴精神，\tIn the spirit,\n", encoding="utf-8")
+    assert main(["export", str(DEFAULT_TEXT), "--format", "tsv", "--out", str(tmp_path / "x.tsv"),
+                 "--library", str(path)]) == 0
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert main(["import", str(DEFAULT_TEXT), str(tsv), "--library", str(path)]) == 2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "is busy" in capsys.readouterr().err
+    with Library.open(path) as library:
+        assert all(not segment.target for segment in library.segments(library.documents()[0].id))
