@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         words_menu.addSeparator()
         self._action(words_menu, self.tr("&Add to the Study List"), self.vocabulary.add_to_study,
                      QKeySequence("Ctrl+Shift+A"))
+        self._action(words_menu, self.tr("Re&move from the Study List"), self.vocabulary.remove_from_study)
         self._action(words_menu, self.tr("Study Every New Word up to &HSK…"), self.vocabulary.add_new_up_to_hsk)
         self._action(words_menu, self.tr("Study the Most &Frequent New Words…"), self.vocabulary.add_most_frequent_new)
         self._action(words_menu, self.tr("&Export Vocabulary (Anki, Pleco, CSV, TBX)…"),

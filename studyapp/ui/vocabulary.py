@@ -361,6 +361,22 @@ class VocabularyController(QObject):
         self._study([study_entry(term, session.document, session.model.segments, session.document_id)
                      for term in terms])
 
+    def remove_from_study(self) -> None:
+        """The words selected in the panel (else the one under the pointer) leave the study list, and their cards
+        and review history with them, as deleting a note does in Anki."""
+        words = [term.word for term in self.selected_terms()]
+        if not words:
+            target = self.view.word_for_action()
+            words = [target[1].text] if target is not None else []
+        studying = [word for word in words if word in self.model.studying]
+        if not studying:
+            self.message.emit(self.tr("None of these words is on the study list."))
+            return
+        self.library.remove_from_study(studying)
+        self.model.studying -= set(studying)
+        self.model.statuses_changed()
+        self.message.emit(self.tr("%n word(s) removed from the study list.", "", len(studying)))
+
     def add_new_up_to_hsk(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 

@@ -247,3 +247,16 @@ def test_study_the_most_frequent_and_the_hsk_words_in_one_action(window, qtbot, 
     assert len(studied) > 5
     model = window.vocabulary.model
     assert any(model.data(model.index(row, 8)) == "✓" for row in range(model.rowCount()))
+
+
+def test_a_word_leaves_the_study_list_with_its_cards(window, qtbot):
+    _row, point = word_point(window, "双方")
+    hover(window.view, point)
+    window.vocabulary.add_to_study()
+    reviewer = window.reviewer()
+    reviewer.sync_cards()
+    assert window.library._query("SELECT COUNT(*) FROM cards") == [(3,)]
+    window.vocabulary.remove_from_study()
+    assert window.library.study_list() == [] and window.library._query("SELECT COUNT(*) FROM cards") == [(0,)]
+    model = window.vocabulary.model
+    assert all(model.data(model.index(row, 8)) == "" for row in range(model.rowCount()))
