@@ -312,7 +312,7 @@ def study_entry(term: Term, document: Document, segments, document_id: str | Non
     starts = segments.starts if hasattr(segments, "starts") else [segment.start for segment in segments]
     row = bisect_right(starts, term.first_start) - 1
     translation = segments[row].target if 0 <= row < len(segments) else ""
-    return StudyEntry(term.word, term.pinyin_text, document.text[term.first_start:term.first_end].strip(),
+    return StudyEntry(term.word, term.pinyin_text, document.span_text(term.first_start, term.first_end).strip(),
                       translation, document_id)
 
 

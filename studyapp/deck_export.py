@@ -46,7 +46,7 @@ def cards(document: Document, segments: Sequence[Segment], found: Sequence[Term]
     starts = [segment.start for segment in segments]
     made = []
     for term in found:
-        context = document.text[term.first_start:term.first_end].strip()
+        context = document.span_text(term.first_start, term.first_end).strip()
         row = bisect_right(starts, term.first_start) - 1
         context_translation = segments[row].target if 0 <= row < len(segments) else ""
         made.append(Card(term.word, term.pinyin_text, _numbered(term.pinyin), term.definition, term.hsk, context,

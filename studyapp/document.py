@@ -40,7 +40,8 @@ def open_in_library(library, path: Path) -> OpenedDocument:
     """Load a file and add it to the library (a known text brings its work back, from any path)."""
     from . import text
 
-    document = text.split(text.load(path))
+    loaded = text.load(path)
+    document = library.split_document(loaded.text, loaded.encoding)  # cut as the reader chose for this text
     identifier = library.add_document(document, title_for(document, Path(path).stem), str(Path(path).resolve()))
     return OpenedDocument(identifier, document, library.segments(identifier))
 
@@ -68,8 +69,8 @@ def to_json(document: Document, analyzer: Analyzer) -> dict:
             "end": clause.end,
             "paragraph": clause.paragraph,
             "tokens": [{
-                "start": clause.start + token.start,
-                "end": clause.start + token.end,
+                "start": document.source_offset(clause.start, clause.end, token.start),
+                "end": document.source_offset(clause.start, clause.end, token.end - 1) + 1,
                 "text": token.text,
                 "kind": token.kind,
                 "pinyin": token.pinyin_text,

@@ -75,7 +75,7 @@ def _ticker(progress: Progress, cancelled: Cancelled, total: int) -> Callable[[i
 # --- export -------------------------------------------------------------------------------------------------
 
 def pairs_of(document: Document, segments: list[Segment]) -> list[tuple[str, str]]:
-    return [(document.text[s.start:s.end], s.target) for s in segments]
+    return [(document.span_text(s.start, s.end), s.target) for s in segments]
 
 
 def sentence_pairs(document: Document, segments: list[Segment]) -> list[tuple[str, str]]:
@@ -89,12 +89,12 @@ def sentence_pairs(document: Document, segments: list[Segment]) -> list[tuple[st
         run: list[Segment] = []
         for segment in group:
             run.append(segment)
-            if SENTENCE_END.search(document.text[segment.start:segment.end]) or segment is group[-1]:
+            if SENTENCE_END.search(document.span_text(segment.start, segment.end)) or segment is group[-1]:
                 if all(part.target.strip() for part in run):
                     target = ""
                     for part in run:
                         target = join_targets(target, part.target.strip())
-                    pairs.append((document.text[run[0].start:run[-1].end], target))
+                    pairs.append((document.span_text(run[0].start, run[-1].end), target))
                 run = []
     return pairs
 
@@ -168,7 +168,8 @@ def _bilingual_html(document: Document, segments: list[Segment], language: str, 
     for group in paragraph_groups(document, segments):
         for number, segment in enumerate(group):
             css = ' class="first"' if number == 0 else ""
-            rows.append(f"<tr{css}><td lang=\"zh-CN\">{html.escape(document.text[segment.start:segment.end])}</td>"
+            source = html.escape(document.span_text(segment.start, segment.end))
+            rows.append(f"<tr{css}><td lang=\"zh-CN\">{source}</td>"
                         f"<td lang=\"{html.escape(language)}\">{html.escape(segment.target)}</td></tr>")
             tick(len(rows))
     return (
@@ -238,7 +239,7 @@ def _bilingual_docx(document: Document, segments: list[Segment], title: str, tic
 
     add_row(("Source (zh-CN)", f"Translation ({language})"), header=True)
     for number, segment in enumerate(segments, start=1):
-        add_row((document.text[segment.start:segment.end], segment.target))
+        add_row((document.span_text(segment.start, segment.end), segment.target))
         tick(number)
     buffer = io.BytesIO()
     out.save(buffer)
@@ -383,7 +384,7 @@ def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tup
     lookup = {source.strip(): target for source, target in pairs if target.strip()}
     filled, skipped, used = [], 0, set()
     for segment in segments:
-        source = document.text[segment.start:segment.end].strip()
+        source = document.span_text(segment.start, segment.end).strip()
         target = lookup.get(source)
         if target is None:
             continue

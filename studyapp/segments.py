@@ -277,3 +277,75 @@ def paragraph_starts(document: Document, segments: Sequence[Segment]) -> list[bo
         flags.append(paragraph != previous)
         previous = paragraph
     return flags
+
+
+def realign(segments: Sequence[Segment], clauses: Sequence) -> tuple[list[Segment], list[int]]:
+    """Fit stored segments to clauses cut anew (lines joined or unjoined, a newer splitter): (segments changed
+    or new, ids removed). Segments and clauses that overlap form one group that becomes one segment: the first
+    segment's id, the group's translations joined, so no translated character is lost. A segment that now
+    spans several clauses stays one (a merged segment the translator can split); an untouched one is not
+    returned, so a novel whose clauses did not move writes nothing."""
+    segments = as_table(segments)
+    changed: list[Segment] = []
+    removed: list[int] = []
+    starts, ends = segments.starts, segments.ends
+    count, total = len(segments), len(clauses)
+    row = index = 0
+    orphans: list[Segment] = []  # segments no clause overlaps (text the splitter now leaves out)
+    last: Segment | None = None  # the segment the previous group became
+    while row < count or index < total:
+        group_rows: list[int] = []
+        first_clause = index
+        if index < total and (row >= count or clauses[index].start <= starts[row]):
+            end = clauses[index].end
+            index += 1
+        else:
+            end = ends[row]
+            group_rows.append(row)
+            row += 1
+        while True:
+            if index < total and clauses[index].start < end:
+                end = max(end, clauses[index].end)
+                index += 1
+            elif row < count and starts[row] < end:
+                end = max(end, ends[row])
+                group_rows.append(row)
+                row += 1
+            else:
+                break
+        members = orphans + [segments[r] for r in group_rows]
+        if index == first_clause:  # segments only: carried on to the next group, or the last one
+            orphans = members
+            continue
+        orphans = []
+        span_start, span_end = clauses[first_clause].start, clauses[index - 1].end
+        if not members:
+            last = Segment(0, span_start, span_end, "", Status.UNTRANSLATED)
+            changed.append(last)
+            continue
+        last = _gathered(members, removed)._replace(start=span_start, end=span_end)
+        if index - first_clause > 1 and not last.target and last.status == Status.UNTRANSLATED:
+            # nothing typed here: a segment per clause, as a text opened for the first time has
+            changed.append(last._replace(end=clauses[first_clause].end))
+            changed.extend(Segment(0, clauses[i].start, clauses[i].end, "", Status.UNTRANSLATED)
+                           for i in range(first_clause + 1, index))
+            last = changed[-1]
+        elif len(members) > 1 or (last.start, last.end) != (members[0].start, members[0].end):
+            changed.append(last)
+    if orphans and last is not None:
+        gathered = _gathered([last, *orphans], removed)
+        if changed and changed[-1] is last:
+            changed[-1] = gathered
+        else:
+            changed.append(gathered)
+    return changed, removed
+
+
+def _gathered(members: list[Segment], removed: list[int]) -> Segment:
+    """The first member with every member's translation; the others' ids go to ``removed``."""
+    merged = members[0]
+    for member in members[1:]:
+        merged = merged._replace(target=join_targets(merged.target, member.target),
+                                 status=_merged_status(merged, member))
+        removed.append(member.id)
+    return merged

@@ -29,7 +29,7 @@ import platformdirs
 
 from .errors import LibraryError
 from .paths import APP_NAME
-from .segments import Memos, MergeMemo, Segment, SegmentTable
+from .segments import Memos, MergeMemo, Segment, SegmentTable, realign
 from .text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,12 @@ MIGRATIONS: list[str] = [
         merged_target TEXT NOT NULL,
         parts TEXT NOT NULL
     );
+    """,
+    # 11: hard-wrapped books: whether the stored clause offsets were cut with each paragraph's lines joined,
+    # and the reader's own choice for the document (NULL: decided by text.looks_hard_wrapped)
+    """
+    ALTER TABLE documents ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN join_lines INTEGER;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -332,24 +338,25 @@ class Library:
     def open_document(self, document: Document, title: str,
                       source_path: str | None) -> tuple[str, SegmentTable | None]:
         """Like ``add_document``, and for a text stored just now its segments too (one per clause, the ids
-        SQLite gave them in order), so a first opening need not read 111,000 rows straight back."""
+        SQLite gave them in order), so a first opening need not read 111,000 rows straight back. A known text
+        cut differently this time (a newer splitter, lines joined or not) has its segments fitted to the new
+        clauses, translations kept (``segments.realign``)."""
         identifier = document_id(document.text)
         now = _now()
         with self.transaction() as db:
-            known = db.execute("SELECT clauses IS NOT NULL AND splitter = ? FROM documents WHERE id = ?",
-                               (SPLITTER_VERSION, identifier)).fetchone()
+            known = db.execute("SELECT clauses IS NOT NULL AND splitter = ? AND joined = ? FROM documents"
+                               " WHERE id = ?", (SPLITTER_VERSION, document.joined, identifier)).fetchone()
             if known:
                 db.execute("UPDATE documents SET opened_at = ?, source_path = COALESCE(?, source_path) WHERE id = ?",
                            (now, source_path, identifier))
-                if not known[0]:  # stored before offsets were kept, or by an older splitter
-                    db.execute("UPDATE documents SET clauses = ?, splitter = ? WHERE id = ?",
-                               (pack_offsets(document), SPLITTER_VERSION, identifier))
+                if not known[0]:  # stored before offsets were kept, by an older splitter, or joined otherwise
+                    self._store_split(db, identifier, document)
             else:
                 db.execute(
                     "INSERT INTO documents (id, title, source_path, encoding, text, created_at, opened_at, clauses,"
-                    " splitter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " splitter, joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (identifier, title, source_path, document.encoding, document.text, now, now,
-                     pack_offsets(document), SPLITTER_VERSION))
+                     pack_offsets(document), SPLITTER_VERSION, document.joined))
                 before = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'segments'").fetchone()
                 clauses = document.clauses
                 db.executemany("INSERT INTO segments (document_id, start, end) VALUES (?, ?, ?)",
@@ -360,15 +367,44 @@ class Library:
                                                 array("I", clauses.starts), array("I", clauses.ends))
         return identifier, None
 
+    def _store_split(self, db: sqlite3.Connection, identifier: str, document: Document) -> None:
+        """New clause offsets for a stored text, and its segments fitted to them (inside the caller's write)."""
+        db.execute("UPDATE documents SET clauses = ?, splitter = ?, joined = ? WHERE id = ?",
+                   (pack_offsets(document), SPLITTER_VERSION, document.joined, identifier))
+        changed, removed = realign(self.segments(identifier), document.clauses)
+        if changed or removed:
+            db.execute("DELETE FROM merge_memos WHERE segment_id IN (SELECT id FROM segments WHERE document_id = ?)",
+                       (identifier,))
+            self._replace_segments(db, identifier, changed, removed)
+
     def split_document(self, text: str, encoding: str) -> Document:
-        """The text split into clauses: as stored when this splitter last split it, else split now."""
-        row = self._connection.execute("SELECT clauses, splitter FROM documents WHERE id = ?",
+        """The text split into clauses: as stored when this splitter last split it (the reader's choice of
+        joined lines honoured), else split now."""
+        row = self._connection.execute("SELECT clauses, splitter, joined, join_lines FROM documents WHERE id = ?",
                                        (document_id(text),)).fetchone()
-        if row and row[0] and row[1] == SPLITTER_VERSION:
-            document = unpack_offsets(text, encoding, row[0])
+        if row is None:
+            return split(text, encoding)
+        clauses, splitter, joined, join_lines = row
+        if clauses and splitter == SPLITTER_VERSION and (join_lines is None or bool(join_lines) == bool(joined)):
+            document = unpack_offsets(text, encoding, clauses, bool(joined))
             if document is not None:
                 return document
-        return split(text, encoding)
+        return split(text, encoding, None if join_lines is None else bool(join_lines))
+
+    def set_join_lines(self, identifier: str, join: bool) -> Document:
+        """The reader's choice for one document: cut it again with its lines joined or not, segments fitted to
+        the new clauses in the same transaction (no translation is lost); the new document comes back."""
+        raw, encoding = self.document_text(identifier)
+        document = split(raw, encoding, join)
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET join_lines = ? WHERE id = ?", (int(join), identifier))
+            self._store_split(db, identifier, document)
+        return document
+
+    def join_choice(self, identifier: str) -> bool | None:
+        """The reader's choice of joined lines for a document; None when it was left to detection."""
+        row = self._connection.execute("SELECT join_lines FROM documents WHERE id = ?", (identifier,)).fetchone()
+        return None if row is None or row[0] is None else bool(row[0])
 
     def documents(self, identifier: str | None = None) -> list[DocumentInfo]:
         """Every document (or just one) with its progress, most recently opened first."""
@@ -487,14 +523,18 @@ class Library:
 
     def replace_segments(self, identifier: str, keep: list[Segment], removed: list[int]) -> None:
         """Apply a merge, split or regrouping computed by ``segments``: rows in ``keep`` with id 0 are new."""
-        now = _now()
         with self.transaction() as db:
-            db.executemany("DELETE FROM segments WHERE id = ?", [(segment_id,) for segment_id in removed])
-            db.executemany("UPDATE segments SET start = ?, end = ?, target = ?, status = ?, updated_at = ?"
-                           " WHERE id = ?",
-                           [(s.start, s.end, s.target, int(s.status), now, s.id) for s in keep if s.id])
-            db.executemany("INSERT INTO segments (document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?)",
-                           [(identifier, s.start, s.end, s.target, int(s.status)) for s in keep if not s.id])
+            self._replace_segments(db, identifier, keep, removed)
+
+    @staticmethod
+    def _replace_segments(db: sqlite3.Connection, identifier: str, keep: list[Segment], removed: list[int]) -> None:
+        now = _now()
+        db.executemany("DELETE FROM segments WHERE id = ?", [(segment_id,) for segment_id in removed])
+        db.executemany("UPDATE segments SET start = ?, end = ?, target = ?, status = ?, updated_at = ?"
+                       " WHERE id = ?",
+                       [(s.start, s.end, s.target, int(s.status), now, s.id) for s in keep if s.id])
+        db.executemany("INSERT INTO segments (document_id, start, end, target, status) VALUES (?, ?, ?, ?, ?)",
+                       [(identifier, s.start, s.end, s.target, int(s.status)) for s in keep if not s.id])
 
     def merge_memos(self, identifier: str) -> Memos:
         rows = self._query("SELECT m.segment_id, m.merged_target, m.parts FROM merge_memos m JOIN segments s"

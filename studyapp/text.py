@@ -10,8 +10,15 @@ Worked example of :func:`split`::
     clauses: "一、双方重申，"        the heading mark 、 does not end a clause; ， does
              "支持《联合国宪章》。”"  the closing quote stays with the 。 before it
              "他说。"
-             "下一段"               a line break always ends a clause
+             "下一段"               a line break ends a clause...
     paragraphs: the first line (it starts with an indent) and "下一段".
+
+...except in a hard-wrapped book (呐喊 as published on the web: most lines cut at one width, paragraphs marked
+by indents or blank lines), where a line break inside a paragraph is only where the line was full. There the
+lines of a paragraph are joined (``split(..., join_lines=True)``, detected by :func:`looks_hard_wrapped`): a
+clause may span a line break, its offsets still point into the one decoded text, and ``Document.span_text``
+gives its text with those breaks taken out (between hanzi nothing, between Latin words a space), which is
+what analysis, the reader and every export read.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import re
 import sys
 import unicodedata
 from array import array
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -119,6 +127,7 @@ class Document:
     encoding: str
     paragraphs: tuple[Span, ...]
     clauses: ClauseTable
+    joined: bool = False  # the lines of each paragraph were joined (a hard-wrapped text)
 
     @property
     def clause_starts(self) -> array:
@@ -126,8 +135,79 @@ class Document:
         return self.clauses.starts
 
     def clause_text(self, index: int) -> str:
-        clause = self.clauses[index]
-        return self.text[clause.start:clause.end]
+        return self.span_text(self.clauses.starts[index], self.clauses.ends[index])
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of ``[start, end)`` as the reader shows it: with joined lines, without their breaks."""
+        piece = self.text[start:end]
+        if self.joined and "\n" in piece:
+            return join_wrapped(piece)
+        return piece
+
+    def source_offset(self, start: int, end: int, offset: int) -> int:
+        """The offset in ``text`` of character ``offset`` of ``span_text(start, end)``: joining took out line
+        breaks, so later characters sit further on in the decoded text."""
+        if not self.joined:
+            return start + offset
+        position, shown = start, 0
+        for match in _WRAP_BREAK.finditer(self.text, start, end):
+            kept = match.start() - position
+            if shown + kept > offset:
+                break
+            shown += kept
+            if _joins_words(self.text, match):  # the break shows as a space
+                if shown == offset:
+                    return match.start()
+                shown += 1
+            position = match.end()
+        return position + offset - shown
+
+    # --- search that reads across joined line breaks, at C speed -------------------------------------------
+    def _pattern(self, term: str) -> re.Pattern:
+        return re.compile("\n?".join(map(re.escape, term)))
+
+    def count(self, term: str) -> int:
+        if not self.joined:
+            return self.text.count(term)
+        return sum(1 for _ in self._pattern(term).finditer(self.text))
+
+    def find(self, term: str, start: int = 0) -> int:
+        """The offset of the first match at or after ``start``, -1 for none (``str.find``, across joins)."""
+        if not self.joined:
+            return self.text.find(term, start)
+        match = self._pattern(term).search(self.text, start)
+        return match.start() if match else -1
+
+    def rfind(self, term: str, end: int | None = None) -> int:
+        """The offset of the last match that starts before ``end`` (``str.rfind`` up to ``end``, across joins)."""
+        if not self.joined:
+            return self.text.rfind(term, 0, len(self.text) if end is None else end)
+        limit = len(self.text) if end is None else end
+        last = -1
+        for match in self._pattern(term).finditer(self.text):
+            if match.end() > limit:
+                break
+            last = match.start()
+        return last
+
+
+#: A line break between two non-space characters (spaces left at the end of the first line go with it): taken
+#: out when lines are joined between hanzi, read as a space between Latin words.
+_WRAP_BREAK = re.compile(r"(?<=\S)[ \t\u3000]*\n(?=\S)")
+_BREAK_GAP = r"(?:[ \t\u3000]*\n)?"
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _joins_words(text: str, match: re.Match) -> bool:
+    return _latin(text[match.start() - 1]) and _latin(text[match.end()])
+
+
+def join_wrapped(piece: str) -> str:
+    """A hard-wrapped piece of one paragraph as one line: hanzi run on, Latin words keep a space."""
+    return _WRAP_BREAK.sub(lambda match: " " if _joins_words(piece, match) else "", piece)
 
 
 def load(path: str | Path) -> LoadedText:
@@ -239,6 +319,7 @@ _HALF_WIDTH_ENDERS = set("!?")
 #: Closing quotes and brackets that stay with the mark before them: 。” ！」 ？） …
 _CLOSERS = set("”’」』）》〉】〕〗］｝)]}\"'")
 _WHITESPACE = set(" \t\u3000\u00a0\f\v")
+_SPACES = "".join(_WHITESPACE)
 _TRAILING = _FULL_WIDTH_ENDERS | _ELLIPSES | _HALF_WIDTH_ENDERS | _CLOSERS
 _NUMBERED_HEAD = re.compile(
     r"[一二三四五六七八九十百零〇]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\s*\D")
@@ -251,7 +332,7 @@ def is_cjk(ch: str) -> bool:
 
 
 #: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.
-SPLITTER_VERSION = 3
+SPLITTER_VERSION = 4
 
 
 def pack_offsets(document: Document) -> bytes:
@@ -268,7 +349,7 @@ def pack_offsets(document: Document) -> bytes:
     return numbers.tobytes()
 
 
-def unpack_offsets(text: str, encoding: str, packed: bytes) -> Document | None:
+def unpack_offsets(text: str, encoding: str, packed: bytes, joined: bool = False) -> Document | None:
     """The document ``split`` gave earlier, from ``pack_offsets``; None when the bytes do not fit the text."""
     numbers = array("I")
     try:
@@ -285,16 +366,21 @@ def unpack_offsets(text: str, encoding: str, packed: bytes) -> Document | None:
     paragraphs = tuple(map(Span._make, zip(pairs, pairs, strict=True)))
     if count and table.ends[-1] > len(text):
         return None
-    return Document(text, encoding, paragraphs, table)
+    return Document(text, encoding, paragraphs, table, joined)
 
 
-def split(loaded: LoadedText | str, encoding: str = "utf-8") -> Document:
-    """Split text into paragraphs and clauses (see the module docstring for a worked example)."""
+def split(loaded: LoadedText | str, encoding: str = "utf-8", join_lines: bool | None = None) -> Document:
+    """Split text into paragraphs and clauses (see the module docstring for a worked example). ``join_lines``:
+    join the lines of each paragraph first; None decides by :func:`looks_hard_wrapped`."""
     if isinstance(loaded, LoadedText):
         text, encoding = loaded.text, loaded.encoding
     else:
         text = loaded
     lines = _lines(text)
+    if join_lines is None:
+        join_lines = looks_hard_wrapped(text, lines)
+    if join_lines:
+        return _split_joined(text, encoding, lines)
     indented_layout = _uses_indents(text, lines)
     paragraphs: list[Span] = []
     clauses = ClauseTable()
@@ -320,6 +406,61 @@ def split(loaded: LoadedText | str, encoding: str = "utf-8") -> Document:
     if clauses:
         paragraphs.append(Span(clauses.starts[paragraph_start_clause], clauses.ends[-1]))
     return Document(text, encoding, tuple(paragraphs), clauses)
+
+
+def _split_joined(text: str, encoding: str, lines: list[tuple[int, int]]) -> Document:
+    """A paragraph starts after a blank line, at an indented line or a numbered heading; clauses are cut in the
+    whole paragraph, so one runs on across the breaks where a line was merely full."""
+    blocks: list[tuple[int, int]] = []  # (first line's start, last line's end) of each paragraph
+    previous_blank = True
+    for line_start, line_end in lines:
+        line = text[line_start:line_end]
+        stripped = line.strip(_SPACES)
+        if not stripped:
+            previous_blank = True
+            continue
+        if previous_blank or line[0] in _WHITESPACE or _NUMBERED_HEAD.match(stripped) or not blocks:
+            blocks.append((line_start, line_end))
+        else:
+            blocks[-1] = (blocks[-1][0], line_end)
+        previous_blank = False
+    paragraphs: list[Span] = []
+    clauses = ClauseTable()
+    for block_start, block_end in blocks:
+        pieces = _clauses_of_line(text, block_start, block_end)
+        if not pieces:
+            continue
+        for start, end in pieces:
+            clauses.append(start, end, len(paragraphs))
+        paragraphs.append(Span(pieces[0][0], pieces[-1][1]))
+    return Document(text, encoding, tuple(paragraphs), clauses, True)
+
+
+def looks_hard_wrapped(text: str, lines: list[tuple[int, int]] | None = None) -> bool:
+    """Most lines cut at one width, and those lines run on into the next (not indented, not blank): a book
+    wrapped for a fixed-width screen, as most plain-text books from the web are. 呐喊 and 朝花夕拾 are; 水浒传
+    (a line per paragraph) and the sample text are not."""
+    lines = lines if lines is not None else _lines(text)
+    lengths = Counter()
+    filled = 0
+    for start, end in lines:
+        length = len(text[start:end].rstrip())
+        if length:
+            filled += 1
+            if length >= 16:
+                lengths[length] += 1
+    if not lengths:
+        return False
+    width, at_width = lengths.most_common(1)[0]
+    if at_width < 8 or at_width < filled * 0.25:
+        return False
+    run_on = full = 0
+    for (start, end), (next_start, next_end) in zip(lines, lines[1:], strict=False):
+        if len(text[start:end].rstrip()) == width:
+            full += 1
+            following = text[next_start:next_end]
+            run_on += bool(following.strip()) and following[0] not in _WHITESPACE
+    return run_on >= full * 0.6
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QL
 from ..memory import Miss, consistency_misses
 from .document_session import DocumentSession
 from .reader import ReaderView
+from .wording import counted
 
 
 class ConsistencyDialog(QDialog):
@@ -25,7 +26,8 @@ class ConsistencyDialog(QDialog):
             item = QListWidgetItem(self.tr("Segment {0}: {1} should read “{2}”").format(
                 miss.row + 1, miss.word, miss.translation))
             self.list.addItem(item)
-        summary = self.tr("%n segment(s) miss a chosen translation.", "", len(self.misses)) if self.misses \
+        summary = counted(len(self.misses), self.tr("{0} segment misses a chosen translation."),
+                          self.tr("{0} segments miss a chosen translation.")) if self.misses \
             else self.tr("Every translated segment uses the chosen translations of its words.")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

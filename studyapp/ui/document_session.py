@@ -170,6 +170,22 @@ class DocumentSession(QObject):
 
         return self._open(work)
 
+    def set_join_lines(self, join: bool) -> bool:
+        """Cut the open document again with the lines of each paragraph joined or not: the reader's choice for
+        this text, kept in the library; its segments are fitted to the new clauses there, translations kept."""
+        identifier, path = self.document_id, self.path
+        if identifier is None or path is None:
+            return False
+        self.save()
+        library_path = self.library.path
+
+        def work(_report, cancelled) -> Opening:
+            with Library.connect(library_path) as library:
+                document = library.set_join_lines(identifier, join)
+                return _opening(library, identifier, document, path, cancelled)
+
+        return self._open(work)
+
     def _open(self, work) -> bool:
         """Run an opening job while the event loop goes on; a newer opening or closing the window cancels it."""
         self.cancel_opening()

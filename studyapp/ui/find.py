@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject
 from .find_bar import FindBar
 from .reader import ClauseDelegate, ReaderView
 from .translation_pane import EditTarget, TranslationController
+from .wording import counted
 
 
 class FindController(QObject):
@@ -30,14 +31,16 @@ class FindController(QObject):
     def search(self, term: str) -> None:
         in_translation = self.bar.in_translation()
         self.delegate.search_term = "" if in_translation else term
+        self.delegate.target_search_term = term if in_translation else ""
         self.view.viewport().update()
         if not term or self.model is None:
             self.bar.count.setText("")
             return
         model = self.model
         total = sum(target.count(term) for target in model.segments.targets.values()) if in_translation \
-            else model.document.text.count(term)
-        self.bar.count.setText(self.tr("%n match(es)", "", total) if total else self.tr("no match"))
+            else model.document.count(term)
+        found = counted(total, self.tr("{0} match"), self.tr("{0} matches"))
+        self.bar.count.setText(found if total else self.tr("no match"))
         if total:
             self.find_next(0)
 
@@ -55,15 +58,15 @@ class FindController(QObject):
 
     def _next_in_source(self, term: str, current: int, direction: int) -> int:
         model = self.model
-        text = model.document.text
+        document = model.document  # its find reads across the line breaks of a hard-wrapped book
         segment = model.segments[current]
         if direction < 0:
-            found = text.rfind(term, 0, max(0, segment.start + len(term) - 1))
-            found = found if found >= 0 else text.rfind(term)
+            found = document.rfind(term, max(0, segment.start + len(term) - 1))
+            found = found if found >= 0 else document.rfind(term)
         else:
             start = segment.start if direction == 0 else segment.end
-            found = text.find(term, start)
-            found = found if found >= 0 else text.find(term)
+            found = document.find(term, start)
+            found = found if found >= 0 else document.find(term)
         return model.row_at_offset(found) if found >= 0 else -1
 
     def _next_in_translation(self, term: str, current: int, direction: int) -> int:
@@ -100,7 +103,7 @@ class FindController(QObject):
             self._replace_in(row, term, replacement)
         stack.endMacro()
         self.translator.save_now()
-        self.bar.count.setText(self.tr("replaced %n", "", len(rows)))
+        self.bar.count.setText(counted(len(rows), self.tr("replaced {0}"), self.tr("replaced {0}")))
 
     def _replace_in(self, row: int, term: str, replacement: str) -> None:
         segment = self.model.segments[row]
@@ -108,6 +111,6 @@ class FindController(QObject):
                                                    segment.target.replace(term, replacement), mergeable=False))
 
     def _on_closed(self) -> None:
-        self.delegate.search_term = ""
+        self.delegate.search_term = self.delegate.target_search_term = ""
         self.view.viewport().update()
         self.view.setFocus()

@@ -243,6 +243,9 @@ class MainWindow(QMainWindow):
                                         QKeySequence("Ctrl+T"), self.settings.tone_colors)
         self.dark_action = self._action(view_menu, self.tr("&Dark Theme"), self.options.set_dark,
                                         QKeySequence("Ctrl+D"), self.settings.theme == "dark")
+        self.join_action = self._action(view_menu, self.tr("&Join Wrapped Lines"), self.set_join_lines, None, False)
+        self.join_action.setStatusTip(self.tr("Read a hard-wrapped book's lines as the paragraphs they were cut "
+                                              "from, for this document"))
         view_menu.addSeparator()
         self._action(view_menu, self.tr("Zoom &In"), lambda: self.options.zoom(1),
                      [QKeySequence("Ctrl+="), QKeySequence("Ctrl++"), QKeySequence.StandardKey.ZoomIn])
@@ -313,7 +316,28 @@ class MainWindow(QMainWindow):
         self.sentence_action.blockSignals(False)
         self.view.go_to(min(info.position if info else 0, model.rowCount() - 1), center=True)
         self.setWindowTitle(f"{info.title if info else self.session.path.name} — studyapp")
+        self.join_action.blockSignals(True)
+        self.join_action.setChecked(self.session.document.joined)
+        self.join_action.blockSignals(False)
         self.status.document_opened()
+
+    def set_join_lines(self, join: bool) -> None:
+        """View > Join Wrapped Lines: the same text cut again, the reader kept at the same place in it."""
+        model = self.session.model
+        if model is None or self.session.document.joined == join:
+            return
+        row = max(0, self.view.currentIndex().row())
+        offset = model.segments.starts[row] if model.rowCount() else 0
+        self._leave_document()
+        if self.session.set_join_lines(join):
+            self.view.go_to(self.session.model.row_at_offset(offset), center=True)
+            self.statusBar().showMessage(
+                self.tr("Lines joined within paragraphs: a clause runs on where a line was only full.") if join
+                else self.tr("Every line break ends a clause again."), 8000)
+        elif self.session.document is not None:  # nothing changed: the tick shows what is in place
+            self.join_action.blockSignals(True)
+            self.join_action.setChecked(self.session.document.joined)
+            self.join_action.blockSignals(False)
 
     def _on_imported(self) -> None:
         self.translator.undo_stack.clear()  # the steps before the import no longer apply to what is stored

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QModelIndex,
     QPoint,
+    QPointF,
     QRect,
     QRectF,
     QSize,
@@ -32,6 +33,9 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QRegion,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
 )
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -99,6 +103,18 @@ class WordStyle:
 WordStyler = Callable[[int, Token], "WordStyle | None"]
 
 
+MATCH_COLOR = QColor(255, 213, 79, 150)  # Find's marks, in the text and in the translations
+
+
+def _spans(text: str, term: str) -> list[tuple[int, int]]:
+    """Where ``term`` occurs in ``text``, as (start, end) pairs."""
+    spans, start = [], text.find(term)
+    while start >= 0:
+        spans.append((start, start + len(term)))
+        start = text.find(term, start + 1)
+    return spans
+
+
 class ClauseDelegate(QStyledItemDelegate):
     """Lays out a clause's words in wrapped lines, pinyin above each word when ruby is on."""
 
@@ -107,7 +123,8 @@ class ClauseDelegate(QStyledItemDelegate):
         self.settings = settings
         self.cjk_family = cjk_family
         self.hovered: tuple[int, Token] | None = None
-        self.search_term = ""
+        self.search_term = ""  # Find in the text: matched characters of the clauses are marked
+        self.target_search_term = ""  # Find in translations (and Replace): marked in the translation cells
         self.rows = 0  # how many rows the view shows: the margin fits their numbers
         self.word_style: WordStyler | None = None
         self.show_pinyin: Callable[[Token], bool] | None = None  # None: pinyin over every word (when ruby is on)
@@ -280,7 +297,7 @@ class ClauseDelegate(QStyledItemDelegate):
                     offset = (box.width() - self._hanzi_width(token.text)) / 2
                     left = box.left() + offset + self._hanzi_width(token.text[:first])
                     painter.fillRect(QRectF(left, box.top(), self._hanzi_width(token.text[first:last]), box.height()),
-                                     QColor(255, 213, 79, 150))
+                                     MATCH_COLOR)
             if token == hovered:
                 hover = QColor(palette.color(QPalette.ColorRole.Highlight))
                 hover.setAlpha(70)
@@ -309,21 +326,47 @@ class ClauseDelegate(QStyledItemDelegate):
         painter.fillRect(QRectF(cell.left(), cell.top(), 4, cell.height()), STATUS_COLORS[status])
         painter.setFont(self.target_font)
         text_box = cell.adjusted(10, 5, -4, -3)
-        if target:
+        if target and self.target_search_term and self.target_search_term in target:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            self._paint_marked_target(painter, text_box, target)
+        elif target:
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             painter.drawText(text_box, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop), target)
         else:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(text_box, int(Qt.AlignmentFlag.AlignTop), "—")
 
+    def _paint_marked_target(self, painter: QPainter, box: QRectF, target: str) -> None:
+        """A translation with the matches of Find marked: laid out line by line as ``drawText`` wraps it (at
+        word boundaries), so the marks fall on the characters they belong to."""
+        layout = QTextLayout(target, self.target_font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        top = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(box.width())
+            line.setPosition(QPointF(0, top))
+            top += line.height()
+        layout.endLayout()
+        marks = []
+        for start, end in _spans(target, self.target_search_term):
+            mark = QTextLayout.FormatRange()
+            mark.start, mark.length = start, end - start
+            mark.format = QTextCharFormat()
+            mark.format.setBackground(MATCH_COLOR)
+            marks.append(mark)
+        painter.save()
+        painter.setClipRect(box)
+        layout.draw(painter, box.topLeft(), marks)
+        painter.restore()
+
     def _search_spans(self, clause_text: str) -> list[tuple[int, int]]:
-        if not self.search_term:
-            return []
-        spans, start = [], clause_text.find(self.search_term)
-        while start >= 0:
-            spans.append((start, start + len(self.search_term)))
-            start = clause_text.find(self.search_term, start + 1)
-        return spans
+        return _spans(clause_text, self.search_term) if self.search_term else []
 
     def _paint_word(self, painter: QPainter, token: Token, box: QRectF, default: QColor) -> None:
         painter.setFont(self.hanzi_font)

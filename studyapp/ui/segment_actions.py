@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from .document_session import DocumentSession
 from .reader import ReaderView
 from .translation_pane import TranslationController
+from .wording import counted
 
 
 class SegmentActions(QObject):
@@ -51,8 +52,12 @@ class SegmentActions(QObject):
             return True
         answer = QMessageBox.question(
             self._parent, self.tr("Split edited translations?"),
-            self.tr("%n merged segment(s) had the translation edited after merging, so it cannot be shared out "
-                    "among the clauses again: each would stay whole on its first clause. Split anyway?", "", edited))
+            counted(edited, self.tr("{0} merged segment had its translation edited after merging, so it cannot be "
+                                    "shared out among the clauses again: it would stay whole on its first clause. "
+                                    "Split anyway?"),
+                    self.tr("{0} merged segments had their translations edited after merging, so they cannot be "
+                            "shared out among the clauses again: each would stay whole on its first clause. "
+                            "Split anyway?")))
         return answer == QMessageBox.StandardButton.Yes
 
     def choose_target_language(self) -> None:

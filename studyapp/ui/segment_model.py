@@ -92,7 +92,7 @@ class SegmentModel(QAbstractListModel):
 
     def source_text(self, row: int) -> str:
         segment = self.segments[row]
-        return self.document.text[segment.start:segment.end]
+        return self.document.span_text(segment.start, segment.end)
 
     def target(self, row: int) -> str:
         return self.segments[row].target

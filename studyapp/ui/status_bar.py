@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from .document_session import DocumentSession
 from .reader import ReaderView
+from .wording import counted
 
 
 class DocumentStatus:
@@ -24,7 +25,13 @@ class DocumentStatus:
         self.coverage_label = QLabel(bar)
         self.coverage_label.setToolTip(bar.tr("Share of the text's running words you know or ignore, and words "
                                               "still new to you"))
+        self.joined_label = QLabel(bar.tr("Lines joined"), bar)
+        self.joined_label.setToolTip(bar.tr("This text is hard-wrapped, so the lines of each paragraph were joined "
+                                            "before it was cut into clauses. View > Join Wrapped Lines turns it "
+                                            "off for this document."))
+        self.joined_label.hide()
         bar.addWidget(self.position_label, 1)
+        bar.addPermanentWidget(self.joined_label)
         bar.addPermanentWidget(self.coverage_label)
         bar.addPermanentWidget(self.translated_bar)
         bar.addPermanentWidget(self.progress)
@@ -36,6 +43,7 @@ class DocumentStatus:
         self.progress.setRange(0, max(1, len(self.session.document.clauses)))
         self.progress.setValue(0)
         self.progress.show()
+        self.joined_label.setVisible(self.session.document.joined)
         self.update_position()
         self.update_progress()
 
@@ -46,7 +54,8 @@ class DocumentStatus:
     def _analysis_done(self, clauses: int) -> None:
         self.progress.hide()
         self.update_progress()
-        self.bar.showMessage(self.bar.tr("Analysed %n clause(s).", "", clauses), 4000)
+        self.bar.showMessage(
+            counted(clauses, self.bar.tr("Analysed {0} clause."), self.bar.tr("Analysed {0} clauses.")), 4000)
 
     def update_position(self, *_args) -> None:
         document, model = self.session.document, self.session.model

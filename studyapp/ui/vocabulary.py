@@ -40,6 +40,7 @@ from ..store import Library, StudyEntry
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
 from .reader import ReaderView, WordStyle
+from .wording import counted
 
 STATUS_NAMES = {TermStatus.NEW: "New", TermStatus.LEARNING: "Learning", TermStatus.KNOWN: "Known",
                 TermStatus.IGNORED: "Ignored"}
@@ -341,7 +342,8 @@ class VocabularyController(QObject):
         added = self.library.add_to_study(entries)
         self.model.studying = {entry.word for entry in self.library.study_list()}
         self.model.statuses_changed()
-        self.message.emit(self.tr("%n word(s) added to the study list.", "", added) if added
+        self.message.emit(counted(added, self.tr("{0} word added to the study list."),
+                                  self.tr("{0} words added to the study list.")) if added
                           else self.tr("Already on the study list."))
 
     def add_to_study(self) -> None:
@@ -375,7 +377,8 @@ class VocabularyController(QObject):
         self.library.remove_from_study(studying)
         self.model.studying -= set(studying)
         self.model.statuses_changed()
-        self.message.emit(self.tr("%n word(s) removed from the study list.", "", len(studying)))
+        self.message.emit(counted(len(studying), self.tr("{0} word removed from the study list."),
+                                  self.tr("{0} words removed from the study list.")))
 
     def add_new_up_to_hsk(self) -> None:
         from PySide6.QtWidgets import QInputDialog

@@ -102,7 +102,9 @@ def assert_round_trip(source: str) -> None:
     assert "".join(rebuilt) == source
     for clause in document.clauses:
         body = source[clause.start:clause.end]
-        assert body == body.strip() and "\n" not in body
+        assert body == body.strip()
+        # a clause spans a line break only where the lines of a paragraph were joined, never a paragraph break
+        assert "\n" not in body if not document.joined else "\n\n" not in body and "\n　" not in body
 
 
 def test_default_text_round_trips_and_starts_paragraphs_at_numbered_heads():
@@ -146,7 +148,71 @@ def test_hard_wrapped_text_keeps_paragraphs_by_indent():
     assert [c.paragraph for c in document.clauses] == [0, 0, 0, 1, 1]
 
 
-@pytest.mark.parametrize("name", ["水浒传.txt", "呐喊.txt"])
+@pytest.mark.parametrize(("name", "wrapped"), [("呐喊.txt", True), ("朝花夕拾.txt", True), ("水浒传.txt", False),
+                                              ("三国演义.txt", False)])
+def test_hard_wrapped_books_are_joined_and_others_are_not(name, wrapped):
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip("../shared/corpus is not beside the project")
+    document = text.split(text.load(path))
+    assert document.joined is wrapped
+    if wrapped:  # no clause holds a line break, and marks alone are a row only as a whole paragraph (“……”)
+        for index, clause in enumerate(document.clauses):
+            shown = document.clause_text(index)
+            assert "\n" not in shown
+            if not any(ch.isalnum() for ch in shown):
+                assert index == 0 or document.clauses[index - 1].paragraph != clause.paragraph, shown
+
+
+def test_a_hard_wrapped_book_reads_across_its_line_breaks():
+    """呐喊 cut 缅 / 甸 and 久而不闻 / 其香 into clauses of their own; Find could not match 缅甸."""
+    path = CORPUS / "呐喊.txt"
+    if not path.exists():
+        pytest.skip("../shared/corpus is not beside the project")
+    loaded = text.load(path)
+    document = text.split(loaded)
+    line_by_line = text.split(loaded, join_lines=False)
+    texts = [document.clause_text(i) for i in range(len(document.clauses))]
+    assert any("缅甸" in clause for clause in texts)
+    assert any(clause.startswith("久而不闻其香") for clause in texts)
+    assert "昆虫吟叫" in "".join(texts)
+    assert "缅" in [line_by_line.clause_text(i)[-1:] for i in range(len(line_by_line.clauses))]  # the bug
+    found = document.find("缅甸")
+    assert found >= 0 and loaded.text[found] == "缅" and loaded.text[found + 1] == "\n"
+    assert document.count("缅甸") == line_by_line.count("缅甸") + 1
+    assert document.rfind("缅甸") == found or document.rfind("缅甸") > found
+    assert len(document.paragraphs) == len(line_by_line.paragraphs)  # paragraphs were already right
+
+
+def test_joining_takes_the_break_out_between_hanzi_and_keeps_a_space_between_words():
+    source = "　　我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。所谓回忆\n" \
+             "者，虽说可以使人欢欣，有时也不免使人寂寞，使精神的丝缕还牵着己逝的寂寞的时\n" \
+             "光，又有什么意味呢，而我偏苦于不能全忘却，这不能全忘却的，这便成了《呐喊》\n" \
+             "的来由。He wrote in English\nsometimes too.\n" \
+             "　　第二段。\n"
+    document = text.split(source, join_lines=True)
+    texts = [document.clause_text(i) for i in range(len(document.clauses))]
+    assert "所谓回忆者，" in texts and "使精神的丝缕还牵着己逝的寂寞的时光，" in texts
+    assert "这便成了《呐喊》的来由。" in texts
+    assert "He wrote in English sometimes too." in texts
+    assert [c.paragraph for c in document.clauses][-1] == 1
+    memory = texts.index("所谓回忆者，")
+    clause = document.clauses[memory]
+    assert document.source_offset(clause.start, clause.end, 4) == source.index("者")  # past the break
+    english = document.clauses[texts.index("He wrote in English sometimes too.")]
+    shown = document.clause_text(texts.index("He wrote in English sometimes too."))
+    for offset, ch in enumerate(shown):
+        assert source[document.source_offset(english.start, english.end, offset)] == (ch if ch != " " or offset != 19 else "\n")
+    assert_round_trip(source)
+
+
+def test_the_default_text_is_not_joined_and_no_clause_moves():
+    source = text.load(DEFAULT_TEXT).text
+    assert not text.looks_hard_wrapped(source)
+    assert text.split(source).clauses == text.split(source, join_lines=False).clauses
+
+
+@pytest.mark.parametrize("name", ["水浒传.txt", "呐喊.txt", "朝花夕拾.txt"])
 def test_corpus_round_trips(name):
     path = CORPUS / name
     if not path.exists():

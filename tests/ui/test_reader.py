@@ -334,3 +334,60 @@ def test_six_digit_clause_numbers_fit_the_margin(window, qtbot):
     delegate.rows = 128
     delegate.apply_settings()
     assert delegate.margin == 56
+
+
+def _hard_wrapped_book(tmp_path, width: int = 20):
+    """A book cut at a fixed width as plain-text books from the web are; 缅甸 falls across a line break."""
+    paragraph = ("我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。所谓回忆者，虽说可以使人欢欣，"
+                 "有时也不免使人寂寞，他到过缅甸，使精神的丝缕还牵着己逝的寂寞的时光，又有什么意味呢。")
+    while (paragraph.index("缅") + 2) % width != width - 1:  # 缅 last on its line (the indent counts two)
+        paragraph = paragraph.replace("缅甸", "很缅甸")
+    lines = []
+    for _ in range(12):
+        lines.append("　　" + paragraph[:width - 2])
+        lines.extend(paragraph[i:i + width] for i in range(width - 2, len(paragraph), width))
+        lines.append("")
+    path = tmp_path / "wrapped.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_hard_wrapped_book_opens_with_its_lines_joined_and_can_be_turned_back(window, qtbot, tmp_path):
+    path = _hard_wrapped_book(tmp_path)
+    assert "缅\n甸" in path.read_text(encoding="utf-8")
+    assert window.open_path(path)
+    session = window.session
+    assert session.document.joined and window.join_action.isChecked()
+    assert window.status.joined_label.isVisible()
+    rows = session.model.rowCount()
+    burma = next(row for row in range(rows) if "缅甸" in session.model.source_text(row))
+    assert any(token.text == "缅甸" for token in session.model.tokens(burma))  # hover finds the word, not 缅
+    window.find_bar.open_bar()
+    window.find_bar.field.setText("缅甸")
+    assert window.view.currentIndex().row() == burma
+    assert "12 matches" in window.find_bar.count.text()
+    window.find_bar.close_bar()
+    window.view.go_to(burma)
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=window.view.target_rect(burma).center())
+    qtbot.keyClicks(window.translator.editor, "he had been to Burma")
+    window.translator.close_editor()
+    window.translator.save_now()
+
+    window.join_action.trigger()  # View > Join Wrapped Lines off: a line break ends a clause again
+    qtbot.waitUntil(lambda: not session.document.joined, timeout=10000)
+    assert not window.join_action.isChecked() and not window.status.joined_label.isVisible()
+    assert session.model.rowCount() > rows
+    translated = [row for row in range(session.model.rowCount()) if session.model.target(row)]
+    assert [session.model.target(row) for row in translated] == ["he had been to Burma"]
+    assert "缅" in session.model.source_text(translated[0]) and "甸" in session.model.source_text(translated[0])
+    assert abs(window.view.currentIndex().row() - translated[0]) <= 2  # the reader stayed where it was
+
+    window.join_action.trigger()
+    qtbot.waitUntil(lambda: session.document.joined, timeout=10000)
+    assert session.model.rowCount() == rows
+    assert session.model.target(burma) == "he had been to Burma"
+
+
+def test_the_sample_text_is_not_joined(window):
+    assert not window.session.document.joined and not window.join_action.isChecked()
+    assert not window.status.joined_label.isVisible()

@@ -384,3 +384,34 @@ def test_grouping_and_its_undo_keep_the_reader_on_the_same_text(window, qtbot):
     row = window.view.currentIndex().row()
     assert window.session.model.source_text(row) == text_here and row == 110
     assert window.status.position_label.text().startswith("Segment 111 of 128")
+
+
+def test_find_in_translations_marks_the_matched_characters_in_the_cell(window, qtbot):
+    from PySide6.QtGui import QImage
+
+    click_target(window, qtbot, 0)
+    qtbot.keyClicks(window.translator.editor, "China and Russia stand together")
+    window.translator.close_editor()
+    window.view.go_to(0)
+
+    def marked_pixels(term: str) -> set[tuple[int, int]]:
+        """Pixels of the first translation cell that the search term changes (the yellow marks)."""
+        window.find_bar.field.setText("")
+        cell = window.view.target_rect(0)
+        plain = QImage(window.view.viewport().size(), QImage.Format.Format_RGB32)
+        window.view.viewport().render(plain)
+        window.find_bar.field.setText(term)
+        window.view.go_to(0)
+        marked = QImage(window.view.viewport().size(), QImage.Format.Format_RGB32)
+        window.view.viewport().render(marked)
+        return {(x, y) for x in range(cell.left(), cell.right()) for y in range(cell.top(), cell.bottom(), 2)
+                if marked.pixelColor(x, y) != plain.pixelColor(x, y)}
+
+    qtbot.keyClick(window.view, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    whole = marked_pixels("China and Russia stand together")
+    word = marked_pixels("Russia")
+    assert word and whole and len(word) < len(whole) * 0.5  # one word of five is marked, not the cell
+    columns = sorted(x for x, _y in word)
+    assert window.view.target_rect(0).left() + 20 < columns[0]  # "Russia" is not at the start of the cell
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    assert not window.delegate.target_search_term
