@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from . import __version__, logs, timings
 from .errors import StudyAppError
 from .exchange import FORMATS
+from .files import write_atomically
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -146,10 +148,7 @@ def _export(args: argparse.Namespace) -> int:
             library.set_target_lang(opened.id, args.lang)
         data = export_text(opened.document, opened.segments, args.format, language, info.title if info else "",
                            units=args.units)
-    try:
-        Path(args.out).write_bytes(data)
-    except OSError as error:
-        raise StudyAppError(f"{args.out} cannot be written: {error.strerror}.") from None
+    write_atomically(Path(args.out), data)
     done = sum(1 for s in opened.segments if s.target)
     print(f"Wrote {args.out}: {done} of {len(opened.segments)} segments translated.", file=sys.stderr)
     return 0
@@ -158,15 +157,21 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from . import text
     from .document import open_in_library
-    from .exchange import apply_import
+    from .exchange import apply_import, read_translation
     from .store import Library
 
+    # Both files are read and checked before the library is touched; the document's opening and the import
+    # are one transaction, so a bad file, a mismatch or a kill leaves the library as it was.
+    text.load(args.path)
+    translation = read_translation(Path(args.file))
     # A window holding the library keeps its own copy of the segments: writing under it would be overwritten
     # or shown stale, so importing waits until the window is closed (reading and exporting go on).
-    with Library.open(args.library, exclusive=True, held_by="import a translation") as library:
+    with Library.open(args.library, exclusive=True, held_by="import a translation") as library, \
+            library.transaction():
         opened = open_in_library(library, Path(args.path))
-        result = apply_import(library, opened, Path(args.file), args.overwrite)
+        result = apply_import(library, opened, translation, args.overwrite)
     message = f"Filled {len(result.filled)} segments."
     if result.skipped_existing:
         message += f" Kept {result.skipped_existing} already written (use --overwrite to replace them)."
@@ -219,10 +224,7 @@ def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str]
     chosen_terms = [term for term in found if term.status.name in wanted]
     data = export_deck(cards(opened.document, opened.segments, chosen_terms, chosen), args.export,
                        Path(args.path).stem)
-    try:
-        Path(args.out).write_bytes(data)
-    except OSError as error:
-        raise StudyAppError(f"{args.out} cannot be written: {error.strerror}.") from None
+    write_atomically(Path(args.out), data)
     print(f"Wrote {args.out}: {len(chosen_terms)} words.", file=sys.stderr)
     return 0
 
@@ -281,6 +283,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args.path, screenshot=args.screenshot, library=args.library)
     except StudyAppError as error:
         print(f"studyapp: {error}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as error:  # a read after the library was opened (a disk failing, a file swapped)
+        print(f"studyapp: the library could not be read ({error}). Nothing was changed.", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("studyapp: not enough memory for this file.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

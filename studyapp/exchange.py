@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import JobCancelled, StudyAppError
+from .files import read_limited
 from .segments import Segment, Status
 from .text import Document
 
@@ -350,10 +351,7 @@ def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
     """Source/target pairs from TMX, TSV, or our bilingual HTML and DOCX (by extension, else by content)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ExchangeError(f"{path} cannot be read: {error.strerror}.") from None
+    data = read_limited(path, ExchangeError)
     fmt = format_of(path, data[:400])
     if fmt.name == "docx":
         return _docx_rows(data, path)
@@ -427,16 +425,28 @@ def fill_from_plain_text(document: Document, segments: list[Segment], translatio
     return ImportResult(filled, skipped, 0, {s.id: s.target for s in segments})
 
 
-def plan_import(document: Document, segments: list[Segment], file: Path, overwrite: bool = False) -> ImportResult:
-    """What importing ``file`` would fill, without writing anything."""
+Translation = list[tuple[str, str]] | str  # source/target pairs, or a plain-text translation by paragraph
+
+
+def read_translation(file: Path) -> Translation:
+    """A translation file read and parsed, before anything is planned or written: its errors come first."""
     if format_of(file).plain:
         from . import text
 
-        return fill_from_plain_text(document, segments, text.load(file).text, overwrite)
-    return fill_from_pairs(document, segments, read_pairs(file), overwrite)
+        return text.load(file).text
+    return read_pairs(file)
 
 
-def apply_import(library, opened, file: Path, overwrite: bool = False) -> ImportResult:
+def plan_import(document: Document, segments: list[Segment], file: Path | Translation,
+                overwrite: bool = False) -> ImportResult:
+    """What importing ``file`` (or a translation already read from it) would fill, without writing anything."""
+    translation = read_translation(file) if isinstance(file, Path) else file
+    if isinstance(translation, str):
+        return fill_from_plain_text(document, segments, translation, overwrite)
+    return fill_from_pairs(document, segments, translation, overwrite)
+
+
+def apply_import(library, opened, file: Path | Translation, overwrite: bool = False) -> ImportResult:
     """Fill segments from a translation file and save them (only where nobody changed them since)."""
     result = plan_import(opened.document, opened.segments, file, overwrite)
     library.fill_segments(result.filled, result.before or {})

@@ -23,6 +23,7 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from .errors import StudyAppError
+from .files import write_atomically
 
 ROLLOVER_HOUR = 4
 LEECH_LAPSES = 8
@@ -385,8 +386,5 @@ def statistics(reviewer: Reviewer, now: datetime | None = None, days: int = 30) 
 
 def export_log_file(reviewer: Reviewer, path: Path) -> int:
     text = reviewer.export_log()
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise StudyAppError(f"{path} cannot be written: {error.strerror}.") from None
+    write_atomically(path, text.encode("utf-8"))
     return text.count("\n") - 1

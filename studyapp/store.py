@@ -16,7 +16,10 @@ import json
 import logging
 import os
 import sqlite3
+import stat
+import tempfile
 import threading
+import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
@@ -218,7 +221,8 @@ class Library:
         self.path = path
         self._connection = connection
         self._lock = lock
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._depth = 0  # transactions open on this connection (nested ones join the outer)
 
     # --- opening --------------------------------------------------------------------------------------------
     @classmethod
@@ -247,7 +251,7 @@ class Library:
         try:
             connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA journal_mode = WAL")
+            _set_wal(connection)
             connection.execute("PRAGMA synchronous = NORMAL")
             _migrate(connection)
         except sqlite3.Error as error:
@@ -286,7 +290,17 @@ class Library:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, all or nothing. Nested ones join the outer one, so a command can make several
+        changes (add a document, then import into it) that a failure or a kill leaves all undone. SQLite's
+        errors inside (a full disk, a lock held too long) come out as one line, with nothing changed."""
         with self._write_lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._connection
+                finally:
+                    self._depth -= 1
+                return
             try:
                 self._connection.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:
@@ -294,12 +308,24 @@ class Library:
                 raise LibraryError(f"The library {self.path} is busy: another program has been writing to it for "
                                    f"several seconds ({error}). Nothing was changed; try again when it is done.") \
                     from None
+            self._depth = 1
             try:
                 yield self._connection
+                self._connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._roll_back()
+                raise LibraryError(f"The library {self.path} could not be written ({error}). Nothing of this "
+                                   "change was saved; what was saved before is intact.") from None
             except BaseException:
-                self._connection.execute("ROLLBACK")
+                self._roll_back()
                 raise
-            self._connection.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def _roll_back(self) -> None:
+        if self._connection.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._connection.execute("ROLLBACK")
 
     def _query(self, sql: str, parameters: tuple = ()) -> list[tuple]:
         return self._connection.execute(sql, parameters).fetchall()
@@ -317,13 +343,21 @@ class Library:
             return None
         try:
             folder.mkdir(exist_ok=True)
-            partial = target.with_suffix(".partial")
-            with sqlite3.connect(partial) as copy:
-                self._connection.backup(copy)
-            copy.close()
-            os.replace(partial, target)
+            # a partial file of this process's own: two commands started together each back up, and the
+            # second must not write into the first one's copy
+            handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".partial", dir=folder)
+            os.close(handle)
+            partial = Path(name)
+            try:
+                with contextlib.closing(sqlite3.connect(partial)) as copy:
+                    self._connection.backup(copy)
+                os.replace(partial, target)
+            finally:
+                with contextlib.suppress(OSError):
+                    partial.unlink()
             for old in sorted(folder.glob(f"{self.path.stem}-*.sqlite"))[:-BACKUPS_KEPT]:
-                old.unlink()
+                with contextlib.suppress(FileNotFoundError):  # another process pruned it first
+                    old.unlink()
         except (OSError, sqlite3.Error):
             # a backup that cannot be written must not stop the user working; the log says why
             log.warning("the daily backup %s could not be written", target, exc_info=True)
@@ -649,20 +683,33 @@ class Library:
 
 
 def _check_existing(path: Path) -> None:
-    """Everything that makes a file unusable, found without writing a byte to it."""
+    """Everything that makes a file unusable, found without writing a byte to it or creating one beside it."""
     try:
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        mode = path.stat().st_mode
     except OSError as error:
         raise LibraryError(f"The library {path} cannot be read: {error.strerror}.") from None
+    if not stat.S_ISREG(mode):  # a FIFO would block the read below forever, a device never end
+        raise LibraryError(f"The library {path} is not a regular file; give the path of a library file.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise LibraryError(f"The library {path} cannot be read: {error.strerror}.") from None
+    stored_version = int.from_bytes(header[60:64], "big") if len(header) >= 64 else 0  # SQLite's user_version
+    header = header[:len(SQLITE_HEADER)]
     if header and header != SQLITE_HEADER:
         raise LibraryError(f"The library {path} is damaged (it is not a studyapp library file). It was left as it is.")
     if (header and not _writable(path)) or not os.access(path.parent, os.W_OK):
         raise LibraryError(f"The library {path} is read-only; studyapp needs to save your work in it.")
     if not header:
         return  # an empty file: SQLite makes a fresh database of it
+    if stored_version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"The library {path} was written by a newer studyapp (format {stored_version}; this version reads up "
+            f"to {SCHEMA_VERSION}). Update studyapp to open it; it was left as it is.")
     try:
-        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        # immutable: no locks and no -wal/-shm files made beside a file that may be refused
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, timeout=5)
         try:
             version = probe.execute("PRAGMA user_version").fetchone()[0]
             check = probe.execute("PRAGMA quick_check").fetchone()[0]
@@ -683,17 +730,54 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
 
 
-def _migrate(connection: sqlite3.Connection) -> None:
-    """Each migration whole, in one transaction. The script goes to SQLite as it is (``executescript``), not
-    cut at ``;``, which would break a trigger body or a string holding one."""
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+def _set_wal(connection: sqlite3.Connection, patience: float = 10.0) -> None:
+    """WAL mode, waiting while another process sets it up: changing the journal mode of a new file does not wait
+    on SQLite's busy timeout, so two commands started at once got "database is locked"."""
+    deadline = time.monotonic() + patience
+    while True:
         try:
-            connection.executescript(f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {number};\nCOMMIT;")
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Each migration whole, in one write transaction that first reads the version again: two commands started
+    at once on a new library both see version 0, and the second must find the first one's work done, not
+    create the same tables again."""
+    while True:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version >= len(MIGRATIONS):
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] == version:
+                for statement in _statements(MIGRATIONS[version]):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {version + 1}")
+            connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements, cut where SQLite itself says one is complete (a ``;`` inside a string or a
+    trigger body does not end one)."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip())
+    return statements
 
 
 class _FileLock:

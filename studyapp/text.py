@@ -39,8 +39,7 @@ from typing import NamedTuple
 import charset_normalizer
 
 from .errors import TextLoadError
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
+from .files import MAX_FILE_BYTES, read_limited
 
 #: Encodings tried before charset-normalizer's statistics: a Chinese text is far likelier to be GB18030 (a
 #: superset of GBK and GB2312) or Big5 than the Korean or Japanese code page a short sample may look like.
@@ -212,23 +211,7 @@ def join_wrapped(piece: str) -> str:
 
 def load(path: str | Path) -> LoadedText:
     """Read a file and decode it, refusing anything that is not text with a message a user understands."""
-    path = Path(path)
-    name = str(path)
-    try:
-        if path.is_dir():
-            raise TextLoadError(f"{name} is a folder, not a text file.")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TextLoadError(
-                f"{name} is {size / 1024 / 1024:.0f} MB; studyapp opens text files of up to 50 MB.")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TextLoadError(f"{name}: no such file.") from None
-    except PermissionError:
-        raise TextLoadError(f"{name}: permission denied.") from None
-    except OSError as error:
-        raise TextLoadError(f"{name} could not be read: {error.strerror or error}.") from None
-    return decode(data, name)
+    return decode(read_limited(path, TextLoadError, MAX_FILE_BYTES), str(path))
 
 
 def decode(data: bytes, name: str = "the text") -> LoadedText:

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from ..errors import StudyAppError
 from ..exchange import FORMATS, ImportResult, export_text, import_filter, plan_import
+from ..files import write_atomically
 from ..store import Library
 from .document_session import DocumentSession
 from .workers import Job, run_job
@@ -55,10 +55,7 @@ class ExchangeActions(QObject):
 
         def work(report, cancelled):
             data = export_text(document, segments, fmt, info.target_lang, info.title, report, cancelled, units)
-            try:
-                out.write_bytes(data)
-            except OSError as error:
-                raise StudyAppError(f"{out} cannot be written: {error.strerror}.") from None
+            write_atomically(out, data)
             return out
 
         return self._start(work, self.tr("Exporting {0}…").format(out.name),

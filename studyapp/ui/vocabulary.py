@@ -36,6 +36,7 @@ from ..deck import (
     search_index,
     study_entry,
 )
+from ..files import write_atomically
 from ..store import Library, StudyEntry
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
@@ -453,7 +454,7 @@ class VocabularyController(QObject):
         title = self.session.path.stem if self.session.path else "studyapp"
 
         def work(_report, _cancelled):
-            out.write_bytes(export_deck(made, fmt, title))
+            write_atomically(out, export_deck(made, fmt, title))
             return out
 
         return run_job(work, lambda written: self.message.emit(self.tr("Exported {0} to {1}").format(what, written)),
