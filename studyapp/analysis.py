@@ -101,6 +101,10 @@ class Analyzer:
         return [sense for entry in (here or entries) for sense in entry.definitions]
 
 
+#: Distinct words whose readings are kept: a novel has ~40,000; a 49 MB file of anything stays bounded.
+READING_CACHE_LIMIT = 200_000
+
+
 class JiebaParser:
     """jieba's words (through rjieba) merged into CC-CEDICT headwords, read as the module docstring describes.
     Word readings are cached (one entry per distinct word, bounded by the vocabulary)."""
@@ -197,6 +201,8 @@ class JiebaParser:
         """Tone-marked syllables for a hanzi word as read in it (see the module docstring for the order)."""
         cached = self._reading_cache.get(word)
         if cached is None:
+            if len(self._reading_cache) >= READING_CACHE_LIMIT:  # a huge text of made-up words: start again
+                self._reading_cache = {}
             cached = self._reading_cache[word] = self._read(word)
         return cached
 

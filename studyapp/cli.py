@@ -96,13 +96,13 @@ def _apply_fixes(analyzer, library_path: str | None) -> None:
 
 def _analyze(args: argparse.Namespace) -> int:
     from . import text
-    from .document import to_json
+    from .document import write_json
 
     document = text.split(text.load(args.path))
     analyzer = _analyzer()
     _apply_fixes(analyzer, args.library)
     if args.json:
-        print(json.dumps(to_json(document, analyzer), ensure_ascii=False))
+        write_json(document, analyzer, sys.stdout)
         return 0
     from .document import analyze_all
 
@@ -137,7 +137,7 @@ def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .document import open_in_library
-    from .exchange import export_text
+    from .exchange import export_text, export_warnings
     from .store import Library
 
     with Library.open(args.library) as library:
@@ -149,6 +149,8 @@ def _export(args: argparse.Namespace) -> int:
         data = export_text(opened.document, opened.segments, args.format, language, info.title if info else "",
                            units=args.units)
     write_atomically(Path(args.out), data)
+    for warning in export_warnings(opened.document, opened.segments, args.format):
+        print(warning, file=sys.stderr)
     done = sum(1 for s in opened.segments if s.target)
     print(f"Wrote {args.out}: {done} of {len(opened.segments)} segments translated.", file=sys.stderr)
     return 0
@@ -172,6 +174,8 @@ def _import(args: argparse.Namespace) -> int:
             library.transaction():
         opened = open_in_library(library, Path(args.path))
         result = apply_import(library, opened, translation, args.overwrite)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     message = f"Filled {len(result.filled)} segments."
     if result.skipped_existing:
         message += f" Kept {result.skipped_existing} already written (use --overwrite to replace them)."

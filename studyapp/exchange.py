@@ -12,12 +12,12 @@ import html
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import JobCancelled, StudyAppError
-from .files import read_limited
+from .files import MAX_FILE_BYTES, read_limited
 from .segments import Segment, Status
 from .text import Document
 
@@ -117,7 +117,8 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
         return _tmx(pairs(), language, tick)
     if fmt == "tsv":
         out = io.StringIO()
-        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        # every field quoted, so the importer knows the file as quoted CSV and reads it back exactly
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(["source", "target"])
         for number, pair in enumerate(pairs(), start=1):
             writer.writerow(pair)
@@ -128,6 +129,27 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
     if fmt == "html":
         return _bilingual_html(document, segments, language, title, tick).encode("utf-8")
     return _bilingual_docx(document, segments, title, tick, language)
+
+
+def export_warnings(document: Document, segments: list[Segment], fmt: str) -> list[str]:
+    """What an export cannot keep exactly, said with where: XML (TMX, DOCX) cannot hold most control
+    characters, so those files leave them out. Only rows holding such a character are looked at closely."""
+    if fmt not in ("tmx", "docx"):
+        return []
+    rows, found = [], set()
+    for number, segment in enumerate(segments, start=1):
+        for piece in (document.span_text(segment.start, segment.end), segment.target):
+            hits = _NOT_XML.findall(piece)
+            if hits:
+                rows.append(number)
+                found.update(hits)
+                break
+    if not rows:
+        return []
+    shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+    codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(found))
+    return [f"Segment(s) {shown} hold control characters ({codes}) that {fmt.upper()} cannot carry; the file "
+            "leaves them out. TSV, HTML and plain text keep them."]
 
 
 def _tmx(pairs: list[tuple[str, str]], language: str, tick: Callable[[int], None]) -> bytes:
@@ -232,7 +254,7 @@ def _bilingual_docx(document: Document, segments: list[Segment], title: str, tic
             if header:
                 etree.SubElement(run_properties, w_b)
             etree.SubElement(run_properties, w_lang, lang)
-            for line_number, line in enumerate(_NOT_XML.sub("", text).split("\n")):
+            for line_number, line in enumerate(_NOT_XML.sub("", _lines_of(text)).split("\n")):
                 if line_number:
                     etree.SubElement(run, w_br)
                 if line:
@@ -256,21 +278,44 @@ class _TableReader(HTMLParser):
         super().__init__()
         self.rows: list[list[str]] = []
         self._cell: list[str] | None = None
+        self._code = 0  # inside <script> or <style>: code, not text
+        self.skipped = 0
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag == "tr":
+        if tag in ("script", "style"):
+            self._code += 1
+            self.skipped += self._cell is not None
+        elif tag == "tr":
             self.rows.append([])
         elif tag == "td":
             self._cell = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "td" and self._cell is not None and self.rows:
+        if tag in ("script", "style"):
+            self._code = max(0, self._code - 1)
+        elif tag == "td" and self._cell is not None and self.rows:
             self.rows[-1].append("".join(self._cell))
             self._cell = None
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:
+        if self._cell is not None and not self._code:
             self._cell.append(data)
+
+
+def _check_unpacked_size(data: bytes, path: Path) -> None:
+    """Refuse a zip that unpacks past the file limit before anything is unpacked: a 340 KB DOCX unpacking to
+    200 MB took 4.5 GB of memory. The sizes come from the zip's directory, and zipfile never inflates a member
+    past the size its directory gives."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ExchangeError(f"{path} is not a readable DOCX file: {error}") from None
+    if unpacked > MAX_FILE_BYTES:
+        raise ExchangeError(f"{path} unpacks to {unpacked / 1024 / 1024:,.0f} MB; studyapp reads files of up to "
+                            f"{MAX_FILE_BYTES // 1024 // 1024} MB unpacked.")
 
 
 def _docx_rows(data: bytes, path: Path) -> list[tuple[str, str]]:
@@ -279,6 +324,7 @@ def _docx_rows(data: bytes, path: Path) -> list[tuple[str, str]]:
     import docx
     from docx.oxml.ns import qn
 
+    _check_unpacked_size(data, path)
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as error:  # noqa: BLE001 - python-docx raises zipfile's, lxml's and its own errors
@@ -349,23 +395,90 @@ def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def read_pairs(path: Path) -> list[tuple[str, str]]:
+class Pairs(list):
+    """Source/target pairs read from a file, with what the reader should be told about how it was read."""
+
+    def __init__(self, pairs=(), notes: tuple[str, ...] = ()) -> None:
+        super().__init__(pairs)
+        self.notes = notes
+
+
+def read_pairs(path: Path) -> Pairs:
     """Source/target pairs from TMX, TSV, or our bilingual HTML and DOCX (by extension, else by content)."""
     data = read_limited(path, ExchangeError)
     fmt = format_of(path, data[:400])
     if fmt.name == "docx":
-        return _docx_rows(data, path)
+        return Pairs(_docx_rows(data, path))
     if fmt.name == "html":
         reader = _TableReader()
-        reader.feed(data.decode("utf-8", errors="replace"))
-        return [(row[0], row[1]) for row in reader.rows if len(row) >= 2]
+        decoded, notes = _decoded(data, path)
+        reader.feed(decoded)
+        reader.close()
+        if reader.skipped:
+            notes += (f"{path.name}: the text of {reader.skipped} script or style element(s) inside the table was "
+                      "left out; it is code, not translation.",)
+        return Pairs([(_lines_of(row[0]), _lines_of(row[1])) for row in reader.rows if len(row) >= 2], notes)
     if fmt.name == "tmx":
-        return _tmx_pairs(data, path)
-    text = data.decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
-    if rows and [cell.lower() for cell in rows[0][:2]] == ["source", "target"]:
+        return Pairs(_tmx_pairs(data, path))
+    return _tsv_pairs(data, path)
+
+
+def _lines_of(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decoded(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
+    """A translation file's text in whatever encoding it is in (never U+FFFD in silence): UTF-8 or a BOM, else
+    what ``text.decode`` finds, which is then said."""
+    from . import text
+    from .errors import TextLoadError
+
+    if not data.strip():
+        return "", ()
+    try:
+        loaded = text.decode(data, str(path))
+    except TextLoadError as error:
+        raise ExchangeError(str(error)) from None
+    if loaded.encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "ascii", "utf-16", "utf-32"):
+        return loaded.text, ()
+    return loaded.text, (f"{path.name} is not UTF-8; it was read as {loaded.encoding}.",)
+
+
+csv.field_size_limit(2**31 - 1)  # a long clause is one cell; the 50 MB file limit bounds it already
+
+
+def _tsv_pairs(data: bytes, path: Path) -> Pairs:
+    """Tab-separated source and target, one pair per line, read literally (a quote is a quote) unless the whole
+    file is quoted CSV, as our own export writes it; which of the two was used is said."""
+    decoded, notes = _decoded(data, path)
+    decoded = _lines_of(decoded)
+    quoted = _quoted_throughout(decoded)
+    if quoted is not None:
+        rows, how = quoted, "quoted CSV fields (tab-separated)"
+    else:
+        rows, how = [line.split("\t") for line in decoded.split("\n")], "plain tab-separated lines, quotes as text"
+    if rows and [cell.strip().lower() for cell in rows[0][:2]] == ["source", "target"]:
         rows = rows[1:]
-    return [(row[0], row[1]) for row in rows if len(row) >= 2]
+    pairs = [(row[0], row[1]) for row in rows if len(row) >= 2]
+    single = sum(1 for row in rows if len(row) == 1 and row[0].strip())
+    notes += (f"{path.name} was read as {how}.",)
+    if single:
+        notes += (f"{single} line(s) of {path.name} have no tab and were left out.",)
+    return Pairs(pairs, notes)
+
+
+def _quoted_throughout(decoded: str) -> list[list[str]] | None:
+    """The rows of a file where every field is quoted (CSV with tabs), else None: it is that only when writing
+    the rows back with every field quoted gives the file again."""
+    if not decoded.startswith('"'):
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(decoded, newline=""), delimiter="\t", strict=True))
+    except csv.Error:
+        return None
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    return rows if out.getvalue().rstrip("\n") == decoded.rstrip("\n") else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +487,7 @@ class ImportResult:
     skipped_existing: int
     unmatched: int
     before: dict[int, str] | None = None  # each filled segment's translation when the import was planned
+    notes: tuple[str, ...] = ()  # how the file was read, when the reader should know (encoding, quoting)
 
 
 def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tuple[str, str]],
@@ -443,7 +557,8 @@ def plan_import(document: Document, segments: list[Segment], file: Path | Transl
     translation = read_translation(file) if isinstance(file, Path) else file
     if isinstance(translation, str):
         return fill_from_plain_text(document, segments, translation, overwrite)
-    return fill_from_pairs(document, segments, translation, overwrite)
+    result = fill_from_pairs(document, segments, translation, overwrite)
+    return replace(result, notes=getattr(translation, "notes", ()))
 
 
 def apply_import(library, opened, file: Path | Translation, overwrite: bool = False) -> ImportResult:

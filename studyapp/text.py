@@ -238,6 +238,9 @@ def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
                 raise TextLoadError(f"{name} starts like {encoding.upper()} text but is not valid.") from None
             return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
     if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise TextLoadError(f"{name} is not a text file (it looks like binary data).")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -251,6 +254,23 @@ def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         return str(match), match.encoding.replace("_", "-")
     raise TextLoadError(
         f"{name} is not in an encoding studyapp recognises (tried UTF-8, GB18030, Big5 and others).")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 with no byte-order mark, in either byte order: the zero bytes of its ASCII characters (line breaks,
+    spaces, digits) all fall on one side, and the other order decodes into nonsense or not at all."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            decoded = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = decoded[:20000]
+        plausible = sum(1 for ch in sample if ch.isprintable() or ch.isspace())
+        if sample and plausible / len(sample) > 0.98 and _common_share(sample) >= 0.3:
+            return decoded, encoding
+    return None
 
 
 def _best_chinese_decoding(data: bytes) -> tuple[str, str] | None:

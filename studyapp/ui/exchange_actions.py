@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from ..exchange import FORMATS, ImportResult, export_text, import_filter, plan_import
+from ..exchange import FORMATS, ImportResult, export_text, export_warnings, import_filter, plan_import
 from ..files import write_atomically
 from ..store import Library
 from .document_session import DocumentSession
@@ -56,10 +56,11 @@ class ExchangeActions(QObject):
         def work(report, cancelled):
             data = export_text(document, segments, fmt, info.target_lang, info.title, report, cancelled, units)
             write_atomically(out, data)
-            return out
+            return out, export_warnings(document, segments, fmt)
 
         return self._start(work, self.tr("Exporting {0}…").format(out.name),
-                           lambda written: self.message.emit(self.tr("Exported to {0}").format(written)),
+                           lambda done: self.message.emit(
+                               " ".join((self.tr("Exported to {0}.").format(done[0]), *done[1]))),
                            self.tr("The translation could not be exported: {0}"))
 
     # --- import ---------------------------------------------------------------------------------------------
@@ -103,7 +104,8 @@ class ExchangeActions(QObject):
 
         def written(result: ImportResult) -> None:
             self.imported.emit()
-            self.message.emit(self.tr("Filled {0} segments from {1}").format(len(result.filled), file))
+            told = self.tr("Filled {0} segments from {1}.").format(len(result.filled), file.name)
+            self.message.emit(" ".join((told, *planned.notes)))
 
         self._start(work, self.tr("Importing {0}…").format(file.name), written, "{0}")
 
