@@ -136,9 +136,41 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
     if screenshot:
         return _screenshot(app, window, screenshot)
     _close_on_terminate(window)
+    _report_errors_in_the_window(window)
     code = app.exec()
     window.library.close()
     return code
+
+
+def _report_errors_in_the_window(window) -> None:
+    """An error nothing caught (a library write failing in some slot) is shown in one line in the window and
+    logged with its traceback, never printed as a traceback the user may not see at all."""
+    import logging
+
+    from PySide6.QtWidgets import QMessageBox
+
+    log = logging.getLogger("studyapp.ui")
+    showing = []
+
+    def hook(kind, error, trace) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            window.close()
+            return
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        if showing:
+            return
+        if isinstance(error, StudyAppError):
+            message = str(error)
+        else:
+            message = (f"Something went wrong ({kind.__name__}: {error}). What you typed before it is saved; "
+                       f"the details are in {logs.log_path()}.")
+        showing.append(message)
+        try:
+            QMessageBox.warning(window, "studyapp", message)
+        finally:
+            showing.clear()
+
+    sys.excepthook = hook
 
 
 def _close_on_terminate(window) -> None:

@@ -308,3 +308,27 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
         assert len(other.segments(window.session.document_id)) == sentences  # ...and the rows were written
     window.translator.undo_stack.undo()
     assert window.session.model.rowCount() == 128
+
+
+def test_an_error_nothing_caught_is_shown_in_one_line_and_logged(window, monkeypatch):
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from studyapp.errors import LibraryError
+    from studyapp.ui.app import _report_errors_in_the_window
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, message: shown.append(message))
+    _report_errors_in_the_window(window)
+    try:
+        raise LibraryError("The library is busy.")
+    except LibraryError:
+        sys.excepthook(*sys.exc_info())
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())
+    assert shown[0] == "The library is busy."
+    assert "ValueError: boom" in shown[1] and "saved" in shown[1]
