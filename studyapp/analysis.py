@@ -12,7 +12,10 @@ Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030
         several readings: pypinyin's phrase choice when it is one of them (银行 yín háng, 行动 xíng dòng);
         no entry: longest pieces the dictionary settles, a piece being a headword with one reading or the
         start of headwords that all read it alike (长臂管辖: 长臂 as in 长臂猿 cháng bì, 管辖 guǎn xiá),
-        pypinyin for what is left (数千万 shù qiān wàn). 一 and 不 keep their citation tones yī and bù.
+        pypinyin for what is left (数千万 shù qiān wàn), where 一 and 不 keep their citation tones yī and bù;
+        the dictionary's own neutral tones stay (差不多 chà bu duō, 对不起 duì bu qǐ).
+    polyphones the dictionary leaves open (还 alone, 东西 in 买东西) are chosen from the clause by the context
+        model (``ContextReader``, g2pM's bi-LSTM).
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ class Token(NamedTuple):
     text: str
     kind: str  # "word" | "number" | "latin" | "punct"
     pinyin: tuple[str, ...] | None  # one tone-marked syllable per hanzi, for words
+    #: where the reading came from: "dictionary" (the word's only reading), "context 0.93" (the context model
+    #: chose it, that sure), "pinned" (the reader chose it here), "" (the dictionary's first or pypinyin's guess)
+    source: str = ""
 
     @property
     def pinyin_text(self) -> str | None:
@@ -74,18 +80,28 @@ class Analyzer:
     Nothing here caches clauses: the open document keeps a bounded cache of the clauses it shows, and drops it
     when it closes, so memory comes back (a cache here grew with every text ever opened)."""
 
-    def __init__(self, dictionary: Dictionary, parser: Parser | None = None) -> None:
+    def __init__(self, dictionary: Dictionary, parser: Parser | None = None, context: bool = True) -> None:
         self.dictionary = dictionary
         self.parser: Parser = parser or JiebaParser(dictionary)
+        self.context = ContextReader(dictionary, self.parser) if context else None
 
     def analyze(self, clause: str) -> tuple[Token, ...]:
-        return self.parser.tokens(clause)
+        return self.analyze_many([clause])[0]
+
+    def analyze_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
+        """Tokens of many clauses, their polyphones read in context in one batch (far cheaper than one by one)."""
+        tokens = [self.parser.tokens(clause) for clause in clauses]
+        if self.context is not None:
+            tokens = self.context.read(clauses, tokens)
+        return [_read_in_construction(clause_tokens) for clause_tokens in tokens]
 
     def reading(self, word: str) -> tuple[str, ...]:
         return self.parser.reading(word)
 
     def forget(self) -> None:
         self.parser.forget()
+        if self.context is not None:
+            self.context.forget()
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]]) -> None:
         """The learner's segmentation fixes, for parsers that take them."""
@@ -101,6 +117,112 @@ class Analyzer:
         return [sense for entry in (here or entries) for sense in entry.definitions]
 
 
+#: How sure the context model must be to read a character of a proper name against the name's only dictionary
+#: reading (勃艮第 Bó gěn dì in CC-CEDICT, gèn in the texts). Other words' one reading always stands: the model
+#: would read 为此 and 为人民服务 with wéi. Tuned on the CPP dev split.
+OVERRULE_DICTIONARY = 0.999
+
+
+class ContextReader:
+    """Where the dictionary does not settle a character's reading (a word with several readings, or none, and a
+    character with several), the context model chooses among the readings the word or character can have.
+
+    Worked example: 他还没还书 -> jieba 他 | 还 | 没 | 还 | 书; 还 has readings hái, huán: the model reads the
+    first hái (context 0.99), the second huán. 银行 has one reading per CC-CEDICT headword set ... yín háng:
+    settled, the model is not asked. 东西 (dōng xī "east and west", dōng xi "thing"): only the second syllable is
+    open, and 买东西 reads it xi."""
+
+    def __init__(self, dictionary: Dictionary, parser: Parser) -> None:
+        from .context_readings import context_model
+
+        self.model = context_model()
+        self._headwords = dictionary.readings()
+        self._open = getattr(parser, "open_positions", lambda word: frozenset(range(len(word))))
+        self._plans: dict[str, tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]] = {}
+
+    def read(self, clauses: list[str], tokens: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
+        requests: list[tuple[str, int, tuple[str, ...]]] = []
+        places: list[tuple[int, int, int, bool]] = []  # (clause, token, syllable, settled) of each request
+        settled: list[tuple[int, int]] = []
+        plan_of = self._plan
+        for number, (clause, clause_tokens) in enumerate(zip(clauses, tokens, strict=True)):
+            for index, token in enumerate(clause_tokens):
+                if token.kind != "word":
+                    continue
+                one_reading, open_places = plan_of(token.text)
+                if one_reading:
+                    settled.append((number, index))
+                for position, candidates in open_places:
+                    requests.append((clause, token.start + position, candidates))
+                    places.append((number, index, position, one_reading))
+        if not requests and not settled:
+            return tokens
+        guesses = self.model.guess(requests) if requests else []
+        result = [list(clause_tokens) for clause_tokens in tokens]
+        for number, index in settled:
+            result[number][index] = result[number][index]._replace(source="dictionary")
+        for (number, index, position, one_reading), guess in zip(places, guesses, strict=True):
+            if guess is None:
+                continue
+            token = result[number][index]
+            marked = numbered_to_marks(guess.reading)
+            if one_reading and (guess.confidence < OVERRULE_DICTIONARY or marked == token.pinyin[position]):
+                continue
+            syllables = list(token.pinyin)
+            syllables[position] = marked
+            confidence = min(float(token.source.split()[1]), guess.confidence) if token.source.startswith(
+                "context") else guess.confidence
+            result[number][index] = token._replace(pinyin=tuple(syllables), source=f"context {confidence:.2f}")
+        return [tuple(clause_tokens) for clause_tokens in result]
+
+    def _plan(self, word: str) -> tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]:
+        """Whether a word has one dictionary reading, and which of its characters the model is to read, with the
+        candidates of each: worked out once per distinct word."""
+        plan = self._plans.get(word)
+        if plan is None:
+            if len(self._plans) >= READING_CACHE_LIMIT:
+                self._plans = {}
+            plan = self._plans[word] = self._make_plan(word)
+        return plan
+
+    def _make_plan(self, word: str) -> tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]:
+        readings = self._readings(word)
+        one_reading = len(readings) == 1
+        if one_reading and not self._is_name(word):
+            return True, ()  # the dictionary's one reading stands; only names are checked against the text
+        unsettled = self._open(word) if not readings else None
+        places = []
+        for position, character in enumerate(word):
+            if not self.model.is_polyphone(character):
+                continue
+            if unsettled is not None and position not in unsettled:
+                continue  # a known piece of an unknown word settles it
+            if len(readings) > 1:
+                candidates = tuple(dict.fromkeys(reading[position] for reading in readings))
+            else:  # no entry, or a name's one reading the model may overrule when all but certain
+                candidates = tuple(self.model.readings[character])
+            if len(candidates) > 1:
+                places.append((position, candidates))
+        return one_reading, tuple(places)
+
+    def forget(self) -> None:
+        self._plans = {}
+
+    def _is_name(self, word: str) -> bool:
+        """A proper name in CC-CEDICT (its reading capitalised: Bo2 gen3 di4): transliterations and place names,
+        whose dictionary readings disagree with how texts read them far more often than other words'."""
+        return any(reading[:1].isupper() for reading in self._headwords.get(word, ()))
+
+    def _readings(self, word: str) -> list[tuple[str, ...]]:
+        """The word's distinct readings, numbered and lower-cased, one syllable per character."""
+        readings = []
+        for reading in self._headwords.get(word, ()):
+            syllables = tuple(reading.lower().split())
+            if len(syllables) == len(word) and syllables not in readings:
+                readings.append(syllables)
+        return readings
+
+
 #: Distinct words whose readings are kept: a novel has ~40,000; a 49 MB file of anything stays bounded.
 READING_CACHE_LIMIT = 200_000
 
@@ -113,6 +235,7 @@ class JiebaParser:
         self.dictionary = dictionary
         self._headwords = dictionary.readings()
         self._reading_cache: dict[str, tuple[str, ...]] = {}
+        self._open_cache: dict[str, frozenset[int]] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]]) -> None:
@@ -125,10 +248,11 @@ class JiebaParser:
         self._fixes = by_first
 
     def tokens(self, clause: str) -> tuple[Token, ...]:
-        return _read_in_construction(tuple(self._tokens(clause)))
+        return tuple(self._tokens(clause))
 
     def forget(self) -> None:
         self._reading_cache = {}  # a new dict, not clear(): a job still finishing may be writing to the old one
+        self._open_cache = {}
 
     def _tokens(self, clause: str):
         for run_start, run_end, cjk in _runs(clause):
@@ -215,12 +339,33 @@ class JiebaParser:
             syllables = guess if guess in readings else readings[0]
         else:
             syllables = self._read_unknown(word)
-        return tuple(_CITATION.get(ch, syllable) for ch, syllable in zip(word, syllables, strict=True))
+        return tuple(syllables)
 
     def _read_unknown(self, word: str) -> tuple[str, ...]:
-        """Longest pieces whose reading the dictionary settles, left to right; pypinyin for the rest."""
+        """Longest pieces whose reading the dictionary settles, left to right; pypinyin for the rest (which
+        characters those were is kept for ``open_positions``, so the context model need not work it out again)."""
+        syllables, unsettled = self._unknown_reading(word)
+        if len(self._open_cache) >= READING_CACHE_LIMIT:
+            self._open_cache = {}
+        self._open_cache[word] = unsettled
+        return syllables
+
+    def open_positions(self, word: str) -> frozenset[int]:
+        """The characters of a word the dictionary leaves open: all of a word with several readings, and in a
+        word it does not know, those no known piece settles (长臂: none, as 长臂猿 settles 长臂 cháng bì)."""
+        if word in self._headwords:
+            return frozenset(range(len(word)))
+        cached = self._open_cache.get(word)
+        if cached is None:
+            if len(self._open_cache) >= READING_CACHE_LIMIT:
+                self._open_cache = {}
+            cached = self._open_cache[word] = self._unknown_reading(word)[1]
+        return cached
+
+    def _unknown_reading(self, word: str) -> tuple[tuple[str, ...], frozenset[int]]:
         guess = _pypinyin(word)
         syllables: list[str] = []
+        unsettled: set[int] = set()
         position = 0
         while position < len(word):
             for end in range(len(word), position + 1, -1):
@@ -229,10 +374,11 @@ class JiebaParser:
                     syllables.extend(settled)
                     position = end
                     break
-            else:
-                syllables.append(guess[position])
+            else:  # pypinyin reads 一 and 不 as spoken before the next syllable (一个 yí); we show citation tones
+                syllables.append(_CITATION.get(word[position], guess[position]))
+                unsettled.add(position)
                 position += 1
-        return tuple(syllables)
+        return tuple(syllables), frozenset(unsettled)
 
     def _settled_reading(self, piece: str) -> tuple[str, ...] | None:
         """The one reading of a headword, or the reading every headword starting with ``piece`` gives it."""
@@ -244,18 +390,51 @@ class JiebaParser:
         return only if only and len(only) == len(piece) else None
 
 
+_VERB_TAGS = frozenset(("v", "vd", "vi", "i", "l"))  # jieba's tags for verbs and verb-like idioms
+_DEGREE = ("很", "太", "非常", "更", "最", "挺", "比较", "十分", "特别", "有点", "越来越", "这么", "那么", "多么")
+#: A polyphonic adjective after a degree adverb takes its adjective reading: 很长 cháng, 太重 zhòng.
+_ADJECTIVE_READINGS = {"长": "cháng", "重": "zhòng", "好": "hǎo", "难": "nán", "少": "shǎo", "薄": "báo",
+                       "干": "gān", "空": "kōng", "乐": "lè", "累": "lèi", "强": "qiáng", "远": "yuǎn"}
+
+
 def _read_in_construction(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """Readings a single word cannot know: 为 is wéi ("as") in 以…为… (以事实为基础, 以联合国为核心),
-    where taken alone it would be read wèi ("for")."""
-    seen_yi = False
+    """Readings the grammar settles, applied after the context model (which was trained on encyclopaedia text
+    where 为 mostly means "be" and 得 "obtain"):
+
+    - 为 is wéi ("as") in 以…为… (以事实为基础), and wèi ("for") right before a verb or a pronoun (为维护自由,
+      我为你高兴);
+    - 得 before a verb, and not after one, is děi ("must"): 我得走了, but 跑得快 de and 得了第一 dé;
+    - after a degree adverb an adjective reads as one: 很长 cháng, 太重 zhòng, in one token or two."""
     changed = list(tokens)
+    seen_yi = False
     for index, token in enumerate(tokens):
+        if token.kind != "word":
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) and tokens[index + 1].kind == "word" else None
+        before = changed[index - 1] if index and changed[index - 1].kind == "word" else None
         if token.text == "以":
             seen_yi = True
-        elif token.text == "为" and seen_yi and token.pinyin != ("wéi",):
-            changed[index] = Token(token.start, token.end, token.text, token.kind, ("wéi",))
-            seen_yi = False
+        elif token.text == "为":
+            if seen_yi:
+                changed[index] = token._replace(pinyin=("wéi",), source="grammar")
+                seen_yi = False
+            elif following is not None and _tag(following.text) in (*_VERB_TAGS, "r"):
+                changed[index] = token._replace(pinyin=("wèi",), source="grammar")
+        elif token.text == "得" and following is not None and _tag(following.text) in _VERB_TAGS \
+                and (before is None or _tag(before.text) not in (*_VERB_TAGS, "a")) and following.text != "了":
+            changed[index] = token._replace(pinyin=("děi",), source="grammar")
+        elif token.text[-1] in _ADJECTIVE_READINGS and token.pinyin:
+            head = token.text[:-1]
+            if head in _DEGREE or (not head and before is not None and before.text in _DEGREE):
+                syllables = (*token.pinyin[:-1], _ADJECTIVE_READINGS[token.text[-1]])
+                changed[index] = token._replace(pinyin=syllables, source="grammar")
     return tuple(changed)
+
+
+def _tag(word: str) -> str:
+    """jieba's part of speech for a word alone ("" when it cuts it in more than one)."""
+    tagged = rjieba.tag(word)
+    return tagged[0][1] if len(tagged) == 1 else ""
 
 
 def _pypinyin(word: str) -> tuple[str, ...]:

@@ -15,6 +15,8 @@ from .dictionary import hsk_level
 from .segments import Segment
 from .text import Document
 
+ANALYSIS_BATCH = 500  # clauses analysed together (progress is reported after each batch)
+
 
 @dataclass
 class OpenedDocument:
@@ -54,12 +56,14 @@ def analyze_all(document: Document, analyzer: Analyzer,
                 cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
     """Analyse every clause in order, reporting progress now and then; stops early when cancelled."""
     total = len(document.clauses)
-    for index in range(total):
+    for first in range(0, total, ANALYSIS_BATCH):  # in batches: the context model reads many clauses at once
         if cancelled and cancelled():
             return
-        yield index, analyzer.analyze(document.clause_text(index))
-        if progress and (index % 500 == 0 or index == total - 1):
-            progress(index + 1, total)
+        indexes = range(first, min(total, first + ANALYSIS_BATCH))
+        batch = analyzer.analyze_many([document.clause_text(index) for index in indexes])
+        yield from zip(indexes, batch, strict=True)
+        if progress:
+            progress(indexes[-1] + 1, total)
 
 
 def write_json(document: Document, analyzer: Analyzer, out: TextIO) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 _TONE_OF_MARK = {mark: tone + 1 for marks in _MARKS.values() for tone, mark in enumerate(marks)}
@@ -11,6 +12,7 @@ for _base, _marks in list(_MARKS.items()):
         _TONE_OF_MARK[_mark.upper()] = _tone + 1
 
 
+@lru_cache(maxsize=8192)  # a few thousand distinct syllables; read a million times in a novel
 def syllable_to_marks(syllable: str) -> str:
     """``lu:4`` -> ``lǜ``, ``Zhong1`` -> ``Zhōng``, ``r5`` -> ``r``; anything else is returned as it is."""
     if not syllable or not syllable[-1].isdigit():

@@ -114,9 +114,9 @@ class SegmentModel(QAbstractListModel):
             return self._clause_tokens(clauses[0])
         tokens: list[Token] = []
         for index in clauses:
-            shift = self.document.clauses[index].start - start
-            tokens += [Token(t.start + shift, t.end + shift, t.text, t.kind, t.pinyin)
-                       for t in self._clause_tokens(index)]
+            # as shown: the segment's text up to the clause, joined lines taken out
+            shift = len(self.document.span_text(start, self.document.clauses[index].start))
+            tokens += [t._replace(start=t.start + shift, end=t.end + shift) for t in self._clause_tokens(index)]
         return tuple(tokens)
 
     def lengths(self) -> list[int]:

@@ -178,7 +178,10 @@ MEMORY_SCRIPT = textwrap.dedent("""
     window.open_path(Path(sys.argv[1])); settle()
     opened, rows = rss(), window.session.model.rowCount()
     window.open_path(None); settle()
-    print(before, opened, rss(), rows)
+    first = rss()
+    window.open_path(Path(sys.argv[1])); settle()
+    window.open_path(None); settle()
+    print(before, opened, first, rss(), rows)
 """)
 
 
@@ -192,10 +195,13 @@ def test_memory_comes_back_when_the_novel_is_closed(tmp_path):
         [sys.executable, "-c", MEMORY_SCRIPT, str(novel)], capture_output=True, text=True, timeout=300,
         env={**os.environ, "STUDYAPP_LIBRARY": str(tmp_path / "library.sqlite"), "PYTHONPATH": str(REPO)})
     assert completed.returncode == 0, completed.stderr
-    before, opened, after, rows = (float(x) for x in completed.stdout.split())
+    before, opened, after, again, rows = (float(x) for x in completed.stdout.split())
     assert rows > 100_000  # the novel really was open
     assert opened < 450, f"the novel open took {opened:.0f} MB"
-    assert after - before < 50, f"{before:.0f} MB before the novel, {after:.0f} MB after closing it"
+    # the first novel leaves what a worker thread keeps once it has run the context model (numpy's and the
+    # allocator's per-thread buffers, ~20 MB); opening and closing it again must give everything back
+    assert after - before < 70, f"{before:.0f} MB before the novel, {after:.0f} MB after closing it"
+    assert again - after < 15, f"{after:.0f} MB after closing the novel once, {again:.0f} MB after twice"
 
 
 HOLD_SCRIPT = textwrap.dedent("""

@@ -1,0 +1,151 @@
+"""Readings of polyphonic characters chosen from the sentence they stand in: g2pM's bi-LSTM, run batched.
+
+g2pM (Park & Lee, Interspeech 2020; Apache-2.0) ships its weights inside its wheel: a 64-wide character
+embedding, one bidirectional LSTM layer of 32 units each way, and two dense layers over 876 tone-marked
+syllables. Its own ``G2pM()`` reads one sentence at a time and picks the best of all 876 syllables; here:
+
+- the embedding and the LSTM's input weights are multiplied out once into a table (one row per character), so a
+  step of the recurrence is a table look-up and one 32×128 product;
+- many clauses go through at once, grouped by length, so a novel's 100,000 clauses are a few hundred batches;
+- the choice is made among the readings the character (or the word around it) can have, and comes with the
+  model's confidence in it (softmax over those candidates), for the popup to say how sure it is.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+_BOS, _EOS, _UNK = "시", "끝", "<UNK>"  # g2pM's own begin/end/unknown symbols
+_BATCH = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """The model's reading of one character: numbered pinyin (``hang2``) and how sure it is (0-1)."""
+
+    reading: str
+    confidence: float
+
+
+class ContextModel:
+    def __init__(self) -> None:
+        import g2pM
+
+        folder = os.path.dirname(g2pM.__file__)
+
+        def load(name: str):
+            with open(os.path.join(folder, name), "rb") as handle:  # the package's own files, not user input
+                return pickle.load(handle)  # noqa: S301
+
+        weights = load("np_ckpt.pkl")
+        self.char_ids: dict[str, int] = load("char2idx.pkl")
+        classes: dict[str, int] = load("class2idx.pkl")
+        #: every reading CC-CEDICT gives a character, as g2pM digested it (numbered pinyin)
+        self.readings: dict[str, list[str]] = load("digest_cedict.pkl")
+        self.class_of = classes
+        embedding = weights["embedding.weight"].astype(np.float32)
+        bias_fw = weights["lstm.bias_ih_l0"] + weights["lstm.bias_hh_l0"]
+        bias_bw = weights["lstm.bias_ih_l0_reverse"] + weights["lstm.bias_hh_l0_reverse"]
+        self._input_fw = (embedding @ weights["lstm.weight_ih_l0"].T + bias_fw).astype(np.float32)
+        self._input_bw = (embedding @ weights["lstm.weight_ih_l0_reverse"].T + bias_bw).astype(np.float32)
+        self._hidden_fw = weights["lstm.weight_hh_l0"].T.astype(np.float32).copy()
+        self._hidden_bw = weights["lstm.weight_hh_l0_reverse"].T.astype(np.float32).copy()
+        self._dense0 = (weights["logit_layer.0.weight"].T.astype(np.float32), weights["logit_layer.0.bias"])
+        self._dense1 = (weights["logit_layer.2.weight"].T.astype(np.float32), weights["logit_layer.2.bias"])
+        self._size = self._hidden_fw.shape[0]
+        self._unknown = self.char_ids[_UNK]
+
+    def is_polyphone(self, character: str) -> bool:
+        return len(self.readings.get(character, ())) > 1
+
+    def guess(self, requests: Sequence[tuple[str, int, Sequence[str]]]) -> list[Guess | None]:
+        """For each (sentence, index of a character in it, candidate readings in numbered pinyin), the model's
+        choice among the candidates it knows; None where it knows none of them."""
+        results: list[Guess | None] = [None] * len(requests)
+        by_sentence: dict[str, list[int]] = {}
+        for number, (sentence, _index, _candidates) in enumerate(requests):
+            by_sentence.setdefault(sentence, []).append(number)
+        sentences = sorted(by_sentence, key=len)
+        for first in range(0, len(sentences), _BATCH):
+            batch = sentences[first:first + _BATCH]
+            forward, backward, lengths = self._run(batch)
+            rows, positions, numbers = [], [], []
+            for row, sentence in enumerate(batch):
+                for number in by_sentence[sentence]:
+                    rows.append(row)
+                    positions.append(requests[number][1] + 1)  # after the begin symbol
+                    numbers.append(number)
+            rows_array, positions_array = np.array(rows), np.array(positions)
+            features = np.concatenate([forward[rows_array, positions_array],
+                                       backward[rows_array, lengths[rows_array] - 1 - positions_array]], axis=1)
+            hidden = np.maximum(features @ self._dense0[0] + self._dense0[1], 0)
+            logits = hidden @ self._dense1[0] + self._dense1[1]
+            for line, number in enumerate(numbers):
+                results[number] = self._choose(logits[line], requests[number][2])
+        return results
+
+    def _choose(self, logits: np.ndarray, candidates: Sequence[str]) -> Guess | None:
+        known = self._known(tuple(candidates))
+        if not known:
+            return None
+        scores = [float(logits[index]) for _reading, index in known]  # two or three: plain floats beat numpy
+        top = max(scores)
+        chances = [math.exp(score - top) for score in scores]
+        best = chances.index(1.0)
+        return Guess(known[best][0], 1.0 / sum(chances))
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one model per process, and candidate sets are few
+    def _known(self, candidates: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+        return tuple((reading, self.class_of[reading]) for reading in dict.fromkeys(candidates)
+                     if reading in self.class_of)
+
+    def _run(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Hidden states of both directions for a batch: forward[b, t] over the sentence with its begin and end
+        symbols, backward[b, t] over the same reversed (t counts from the end)."""
+        ids = [[self.char_ids[_BOS], *(self.char_ids.get(ch, self._unknown) for ch in sentence),
+                self.char_ids[_EOS]] for sentence in sentences]
+        lengths = np.array([len(row) for row in ids])
+        width = int(lengths.max())
+        forward_ids = np.zeros((len(ids), width), dtype=np.int64)
+        backward_ids = np.zeros((len(ids), width), dtype=np.int64)
+        for row, sequence in enumerate(ids):
+            forward_ids[row, :len(sequence)] = sequence
+            backward_ids[row, :len(sequence)] = sequence[::-1]
+        forward = self._recur(forward_ids, self._input_fw, self._hidden_fw)
+        backward = self._recur(backward_ids, self._input_bw, self._hidden_bw)
+        return forward, backward, lengths
+
+    def _recur(self, ids: np.ndarray, inputs: np.ndarray, recurrent: np.ndarray) -> np.ndarray:
+        size = self._size
+        batch, width = ids.shape
+        projected = inputs[ids]  # [b, t, 4h]: the input half of every step, looked up
+        states = np.empty((batch, width, size), dtype=np.float32)
+        hidden = np.zeros((batch, size), dtype=np.float32)
+        cell = np.zeros((batch, size), dtype=np.float32)
+        for step in range(width):
+            gates = projected[:, step] + hidden @ recurrent
+            input_gate = _sigmoid(gates[:, :size])
+            forget_gate = _sigmoid(gates[:, size:2 * size])
+            candidate = np.tanh(gates[:, 2 * size:3 * size])
+            output_gate = _sigmoid(gates[:, 3 * size:])
+            cell = forget_gate * cell + input_gate * candidate
+            hidden = output_gate * np.tanh(cell)
+            states[:, step] = hidden
+        return states
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * values) + 1.0)  # no overflow warnings for large negative inputs
+
+
+@lru_cache(maxsize=1)
+def context_model() -> ContextModel:
+    """One model per process (1.7 MB of weights, loaded in ~50 ms)."""
+    return ContextModel()

@@ -1,0 +1,77 @@
+"""Readings you can trust: polyphones read from their sentence, the dictionary's neutral tones kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from studyapp.analysis import Analyzer
+from studyapp.context_readings import context_model
+from studyapp.dictionary import Dictionary
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer(Dictionary.open())
+
+
+def reading_in(analyzer, clause: str, character: str, occurrence: int = 0) -> str:
+    """The syllable shown over the ``occurrence``-th ``character`` of the clause."""
+    seen = 0
+    for token in analyzer.analyze(clause):
+        for position, ch in enumerate(token.text):
+            if ch == character:
+                if seen == occurrence:
+                    return token.pinyin[position]
+                seen += 1
+    raise AssertionError(f"{character} not in {clause}")
+
+
+@pytest.mark.parametrize(("clause", "character", "expected"), [
+    ("他还没回来", "还", "hái"), ("请把书还给我", "还", "huán"),
+    ("这条河很长", "长", "cháng"), ("孩子长得很快", "长", "zhǎng"),
+    ("他得了第一名", "得", "dé"), ("跑得很快", "得", "de"), ("我得走了", "得", "děi"),
+    ("他看着我", "着", "zhe"), ("我睡不着", "着", "zháo"), ("他着手准备", "着", "zhuó"),
+    ("你走路行吗", "行", "xíng"), ("他在银行工作", "行", "háng"),
+    ("这个箱子很重", "重", "zhòng"), ("他重写了一遍", "重", "chóng"),
+    ("我为你高兴", "为", "wèi"), ("以事实为基础", "为", "wéi"), ("他被选为班长", "为", "wéi"),
+    ("成都是四川的省会", "都", "dū"), ("我们都来了", "都", "dōu"),
+])
+def test_a_polyphone_reads_as_its_sentence_says(analyzer, clause, character, expected):
+    assert reading_in(analyzer, clause, character) == expected
+
+
+def test_the_same_character_reads_two_ways_in_one_clause(analyzer):
+    assert reading_in(analyzer, "他还没还书", "还", 0) == "hái"
+    assert reading_in(analyzer, "他还没还书", "还", 1) == "huán"
+
+
+@pytest.mark.parametrize(("word", "expected"), [("差不多", "chà bu duō"), ("对不起", "duì bu qǐ"),
+                                                ("了不起", "liǎo bu qǐ")])
+def test_the_dictionarys_neutral_tones_stay(analyzer, word, expected):
+    assert [t.pinyin_text for t in analyzer.analyze(f"真是{word}") if t.text.endswith(word)] == [expected]
+
+
+def test_buying_things_reads_dongxi_with_a_neutral_tone(analyzer):
+    assert reading_in(analyzer, "我去买东西", "西") == "xi"
+    assert reading_in(analyzer, "东西南北", "西") == "xī"
+
+
+def test_a_reading_says_where_it_came_from(analyzer):
+    tokens = {t.text: t for t in analyzer.analyze("他还没还书")}
+    assert tokens["还书"].source == "dictionary"  # the word's only reading
+    first = next(t for t in analyzer.analyze("他还没回来") if t.text == "还")
+    assert first.source.startswith("context ") and 0.5 < float(first.source.split()[1]) <= 1.0
+
+
+def test_batched_readings_match_one_sentence_at_a_time():
+    """The batched, table-driven recurrence gives g2pM's own answers (its G2pM reads one sentence at a time)."""
+    from g2pM import G2pM
+
+    model, reference = context_model(), G2pM()
+    sentences = ["他还没还书", "银行行长说行", "我们都去首都了", "睡着了的人笑着说", "长大后头发很长"]
+    requests = [(s, i, model.readings[ch]) for s in sentences for i, ch in enumerate(s) if model.is_polyphone(ch)]
+    guesses = model.guess(requests)
+    for (sentence, index, _candidates), guess in zip(requests, guesses, strict=True):
+        theirs = reference(sentence, char_split=True)[index]
+        if theirs in model.readings[sentence[index]]:
+            assert guess.reading == theirs, (sentence, index)
