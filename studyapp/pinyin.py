@@ -67,3 +67,50 @@ def join_word(syllables: tuple[str, ...] | list[str]) -> str:
             written += "'"
         written += syllable
     return written
+
+
+_PLAIN = {mark: base for base, marks in _MARKS.items() for mark in marks}
+_PLAIN.update({mark.upper(): base.upper() for base, marks in _MARKS.items() for mark in marks})
+_NUMERALS = set("零〇一二三四五六七八九十百千万亿两第")
+
+
+def with_tone(syllable: str, tone: int) -> str:
+    """The same syllable with another tone: ``hǎo``, 2 -> ``háo``."""
+    plain = "".join(_PLAIN.get(ch, ch) for ch in syllable).replace("ü", "u:").replace("Ü", "U:")
+    return syllable_to_marks(f"{plain}{tone}")
+
+
+def as_spoken(words: list[tuple[str, tuple[str, ...] | None]]) -> list[tuple[str, ...] | None]:
+    """The syllables of a clause's words as they are said, for learners who read aloud (dictionaries print the
+    written tones): 一 is yí before a fourth tone and yì before the others (一个 yí gè, 一天 yì tiān) but stays yī
+    in numbers and ordinals (第一, 十一); 不 is bú before a fourth tone (不是 bú shì); a third tone before another
+    third tone is said as a second (你好 ní hǎo, 很好 hén hǎo), across the words of a run of hanzi.
+
+    ``words`` are (text, syllables) in order; None syllables (punctuation, Latin) end a run."""
+    flat: list[tuple[int, int, str, str]] = []  # (word, syllable, character, written syllable)
+    runs: list[list[int]] = [[]]
+    for word_number, (text, syllables) in enumerate(words):
+        if not syllables or len(syllables) != len(text):
+            runs.append([])
+            continue
+        for position, (character, syllable) in enumerate(zip(text, syllables, strict=True)):
+            runs[-1].append(len(flat))
+            flat.append((word_number, position, character, syllable))
+    spoken = [list(syllables) if syllables else None for _text, syllables in words]
+    for run in runs:
+        for place, index in enumerate(run):
+            word_number, position, character, syllable = flat[index]
+            following = flat[run[place + 1]] if place + 1 < len(run) else None
+            if following is None:
+                continue
+            next_tone = tone_of(following[3])
+            before = flat[run[place - 1]][2] if place else ""
+            if character == "一" and syllable == "yī" and next_tone in (1, 2, 3, 4):
+                if before in _NUMERALS or following[2] in _NUMERALS:
+                    continue
+                spoken[word_number][position] = "yí" if next_tone == 4 else "yì"
+            elif character == "不" and syllable == "bù" and next_tone == 4:
+                spoken[word_number][position] = "bú"
+            elif tone_of(syllable) == 3 and next_tone == 3:
+                spoken[word_number][position] = with_tone(syllable, 2)
+    return [tuple(syllables) if syllables is not None else None for syllables in spoken]

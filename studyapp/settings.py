@@ -20,6 +20,7 @@ class Settings:
     pinyin_unknown_only: bool = False  # ...only above words not yet known (or ignored)
     status_tint: bool = True  # words tinted by what the learner knows of them
     tone_colors: bool = True  # hanzi and pinyin coloured by tone, as Pleco does
+    spoken_tones: bool = False  # pinyin with the tones as said (一个 yí gè, 你好 ní hǎo), not as written
     font_size: int = 20  # hanzi size in points
     theme: str = "light"  # "light" | "dark"
     translation_pane: bool = True  # an editable translation cell beside every segment

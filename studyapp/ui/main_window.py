@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -241,6 +241,17 @@ class MainWindow(QMainWindow):
                                         None, self.settings.status_tint)
         self.tone_action = self._action(view_menu, self.tr("&Tone Colours"), self.options.set_tone_colors,
                                         QKeySequence("Ctrl+T"), self.settings.tone_colors)
+        tones_menu = view_menu.addMenu(self.tr("Tone&s"))
+        written = tones_menu.addAction(self.tr("As in the &Dictionary"))
+        self.spoken_action = tones_menu.addAction(self.tr("As &Spoken (一个 yí gè, 你好 ní hǎo)"))
+        tones = QActionGroup(self)
+        for action, spoken in ((written, False), (self.spoken_action, True)):
+            action.setCheckable(True)
+            action.setChecked(self.settings.spoken_tones == spoken)
+            tones.addAction(action)
+        self.spoken_action.toggled.connect(self.options.set_spoken_tones)
+        self.spoken_action.setStatusTip(self.tr("Show 一 and 不 and third tones as they are said; the popup keeps "
+                                                "the written tones"))
         self.dark_action = self._action(view_menu, self.tr("&Dark Theme"), self.options.set_dark,
                                         QKeySequence("Ctrl+D"), self.settings.theme == "dark")
         self.join_action = self._action(view_menu, self.tr("&Join Wrapped Lines"), self.set_join_lines, None, False)

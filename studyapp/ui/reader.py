@@ -41,7 +41,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from .. import timings
 from ..analysis import Token
-from ..pinyin import join_word, tone_of
+from ..pinyin import as_spoken, join_word, tone_of
 from ..settings import Settings
 from .fonts import text_font
 
@@ -285,7 +285,8 @@ class ClauseDelegate(QStyledItemDelegate):
         clause_text = index.data(Qt.ItemDataRole.DisplayRole)
         matches = self._search_spans(clause_text)
         ruby_height = self.pinyin_metrics.height() if self.settings.ruby else 0.0
-        for placed in layout.tokens:
+        shown = self.shown_tokens([placed.token for placed in layout.tokens])
+        for placed, shown_token in zip(layout.tokens, shown, strict=True):
             token = placed.token
             box = placed.rect.translated(rect.left(), rect.top())
             style = self.word_style(index.row(), token) if self.word_style is not None else None
@@ -305,18 +306,27 @@ class ClauseDelegate(QStyledItemDelegate):
                 painter.setBrush(hover)
                 painter.drawRoundedRect(box.adjusted(-2, 0, 2, 0), 4, 4)
             hanzi_box = QRectF(box.left(), box.top() + ruby_height, box.width(), self.hanzi_metrics.height())
-            self._paint_word(painter, token, hanzi_box, text_color)
+            self._paint_word(painter, shown_token, hanzi_box, text_color)
             if style is not None and style.underline is not None:
                 painter.fillRect(QRectF(hanzi_box.left(), hanzi_box.bottom() - 2, hanzi_box.width(), 2),
                                  style.underline)
             if ruby_height and token.pinyin and (self.show_pinyin is None or self.show_pinyin(token)):
-                self._paint_pinyin(painter, token, QRectF(box.left(), box.top(), box.width(), ruby_height),
+                self._paint_pinyin(painter, shown_token, QRectF(box.left(), box.top(), box.width(), ruby_height),
                                    palette.color(QPalette.ColorRole.PlaceholderText))
         if layout.target_rect is not None:
             model = index.model()
             self._paint_target(painter, layout.target_rect.translated(rect.left(), rect.top()),
                                model.target(index.row()), model.status(index.row()), palette)
         painter.restore()
+
+    def shown_tokens(self, tokens: list[Token]) -> list[Token]:
+        """The tokens as painted: with View > Tones > As Spoken, their syllables as said (一个 yí gè); the hover
+        popup keeps the written tones."""
+        if not self.settings.spoken_tones:
+            return tokens
+        spoken = as_spoken([(token.text, token.pinyin) for token in tokens])
+        return [token._replace(pinyin=syllables) if syllables and syllables != token.pinyin else token
+                for token, syllables in zip(tokens, spoken, strict=True)]
 
     def _paint_target(self, painter: QPainter, cell: QRectF, target: str, status: int, palette: QPalette) -> None:
         background = QColor(palette.color(QPalette.ColorRole.AlternateBase))

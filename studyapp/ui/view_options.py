@@ -45,6 +45,10 @@ class ViewOptions(QObject):
         self.settings.tone_colors = on
         self._changed(relayout=False)
 
+    def set_spoken_tones(self, on: bool) -> None:
+        self.settings.spoken_tones = on
+        self._changed(relayout=False)
+
     def set_dark(self, on: bool) -> None:
         self.settings.theme = "dark" if on else "light"
         apply_theme(QApplication.instance(), self.settings.theme)

@@ -75,3 +75,18 @@ def test_batched_readings_match_one_sentence_at_a_time():
         theirs = reference(sentence, char_split=True)[index]
         if theirs in model.readings[sentence[index]]:
             assert guess.reading == theirs, (sentence, index)
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ([("一个", ("yī", "gè"))], [("yí", "gè")]),
+    ([("不是", ("bù", "shì"))], [("bú", "shì")]),
+    ([("你好", ("nǐ", "hǎo"))], [("ní", "hǎo")]),
+    ([("很", ("hěn",)), ("好", ("hǎo",))], [("hén",), ("hǎo",)]),
+    ([("一", ("yī",)), ("天", ("tiān",))], [("yì",), ("tiān",)]),
+    ([("第一", ("dì", "yī")), ("天", ("tiān",))], [("dì", "yī"), ("tiān",)]),  # an ordinal keeps yī
+    ([("好", ("hǎo",)), ("，", None), ("好", ("hǎo",))], [("hǎo",), None, ("hǎo",)]),  # punctuation ends a run
+])
+def test_tones_as_spoken(words, expected):
+    from studyapp.pinyin import as_spoken
+
+    assert as_spoken(words) == expected

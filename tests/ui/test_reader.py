@@ -391,3 +391,17 @@ def test_a_hard_wrapped_book_opens_with_its_lines_joined_and_can_be_turned_back(
 def test_the_sample_text_is_not_joined(window):
     assert not window.session.document.joined and not window.join_action.isChecked()
     assert not window.status.joined_label.isVisible()
+
+
+def test_tones_as_spoken_change_the_ruby_not_the_popup(window, qtbot):
+    analyzer = window.session.analyzer
+    tokens = list(analyzer.analyze("你好，这是一个苹果"))
+    assert [t.pinyin for t in window.delegate.shown_tokens(tokens) if t.text == "你好"] == [("nǐ", "hǎo")]
+    window.spoken_action.trigger()  # View > Tones > As Spoken
+    assert window.settings.spoken_tones
+    shown = {t.text: t.pinyin for t in window.delegate.shown_tokens(tokens)}
+    assert shown["你好"] == ("ní", "hǎo") and shown["一个"][0] == "yí"
+    _row, point = word_point(window, "重申")
+    hover(window.view, point)
+    qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
+    assert "chóng" in window.hover.popup.plain_text()  # the popup keeps the written tones
