@@ -108,6 +108,17 @@ class Analyzer:
         if hasattr(self.parser, "set_fixes"):
             self.parser.set_fixes(fixes)
 
+    def readings_of(self, word: str) -> list[tuple[str, ...]]:
+        """Every reading a word can have (the dictionary's, and for one character those the context model
+        knows), tone-marked: what the popup offers to pin."""
+        found = _marked_readings(self.dictionary.readings().get(word, ()), len(word))
+        if len(word) == 1 and self.context is not None:
+            for numbered in self.context.model.readings.get(word, ()):
+                syllables = (numbered_to_marks(numbered),)
+                if syllables not in found:
+                    found.append(syllables)
+        return found
+
     def definitions(self, token: Token) -> list[str]:
         """What the word means here: the senses of its entries read as in this context, else all of them."""
         if token.kind != "word":

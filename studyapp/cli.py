@@ -84,29 +84,36 @@ def _analyzer():
     return Analyzer(Dictionary.open(None if Dictionary.is_built() else report))
 
 
-def _apply_fixes(analyzer, library_path: str | None) -> None:
-    """The learner's segmentation fixes, from the library when there is one (never creating it)."""
-    from .store import Library, default_library_path
+def _from_library(analyzer, library_path: str | None, loaded):
+    """What the library knows of a text, when there is a library (never creating one): the learner's
+    segmentation fixes, the text cut as the reader chose (joined lines), and the readings they pinned in it."""
+    from . import text
+    from .document import Pins
+    from .store import Library, default_library_path, document_id
 
     path = library_path or default_library_path()
-    if Path(path).exists():
-        with Library.open(path) as library:
-            analyzer.set_fixes(library.segmentation_fixes())
+    if not Path(path).exists():
+        return text.split(loaded), None
+    with Library.open(path) as library:
+        analyzer.set_fixes(library.segmentation_fixes())
+        document = library.split_document(loaded.text, loaded.encoding)
+        return document, Pins(library.pinned_readings(document_id(loaded.text)))
 
 
 def _analyze(args: argparse.Namespace) -> int:
     from . import text
     from .document import write_json
 
-    document = text.split(text.load(args.path))
+    loaded = text.load(args.path)
     analyzer = _analyzer()
-    _apply_fixes(analyzer, args.library)
+    document, pins = _from_library(analyzer, args.library, loaded)
     if args.json:
-        write_json(document, analyzer, sys.stdout)
+        write_json(document, analyzer, sys.stdout, pins)
         return 0
     from .document import analyze_all
 
     for index, tokens in analyze_all(document, analyzer):
+        tokens = pins.apply(document, index, tokens) if pins is not None else tokens
         words = "  ".join(f"{token.text} {token.pinyin_text}" if token.pinyin else token.text
                           for token in tokens if token.kind != "punct")
         print(f"{index + 1}\t{document.clause_text(index)}\n\t{words}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,38 @@ def analyze_all(document: Document, analyzer: Analyzer,
             progress(indexes[-1] + 1, total)
 
 
-def write_json(document: Document, analyzer: Analyzer, out: TextIO) -> None:
+class Pins:
+    """Readings the reader pinned in one document, by the offset of the word's first character in the text."""
+
+    def __init__(self, pinned: dict[int, tuple[str, tuple[str, ...]]] | None = None) -> None:
+        self.pinned = dict(pinned or {})
+        self._starts = sorted(self.pinned)
+
+    def set(self, start: int, word: str, reading: tuple[str, ...] | None) -> None:
+        if reading is None:
+            self.pinned.pop(start, None)
+        else:
+            self.pinned[start] = (word, tuple(reading))
+        self._starts = sorted(self.pinned)
+
+    def apply(self, document: Document, index: int, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+        """The clause's tokens with their pinned readings (a pin whose word is no longer cut there is ignored)."""
+        if not self._starts:
+            return tokens
+        start, end = document.clauses.starts[index], document.clauses.ends[index]
+        first = bisect_left(self._starts, start)
+        if first == len(self._starts) or self._starts[first] >= end:
+            return tokens
+        changed = list(tokens)
+        for number, token in enumerate(tokens):
+            offset = document.source_offset(start, end, token.start)
+            pin = self.pinned.get(offset)
+            if pin is not None and pin[0] == token.text and len(pin[1]) == len(token.text):
+                changed[number] = token._replace(pinyin=pin[1], source="pinned")
+        return tuple(changed)
+
+
+def write_json(document: Document, analyzer: Analyzer, out: TextIO, pins: Pins | None = None) -> None:
     """The ``studyapp analyze --json`` object, written clause by clause as it is analysed: a 49 MB text's whole
     result built first took 11 GB. Offsets are code points into ``text``."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
@@ -76,6 +108,8 @@ def write_json(document: Document, analyzer: Analyzer, out: TextIO) -> None:
     out.write('], "clauses": [')
     for index, tokens in analyze_all(document, analyzer):
         clause = document.clauses[index]
+        if pins is not None:
+            tokens = pins.apply(document, index, tokens)
         out.write((", " if index else "") + dumps({
             "start": clause.start,
             "end": clause.end,
@@ -88,15 +122,16 @@ def write_json(document: Document, analyzer: Analyzer, out: TextIO) -> None:
                 "pinyin": token.pinyin_text,
                 "hsk": hsk_level(token.text) if token.kind == "word" else None,
                 "definitions": analyzer.definitions(token),
+                **({"pinned": True} if token.source == "pinned" else {}),
             } for token in tokens],
         }))
     out.write("]}\n")
 
 
-def to_json(document: Document, analyzer: Analyzer) -> dict:
+def to_json(document: Document, analyzer: Analyzer, pins: Pins | None = None) -> dict:
     """The same object in memory, for a short text."""
     buffer = io.StringIO()
-    write_json(document, analyzer, buffer)
+    write_json(document, analyzer, buffer, pins)
     return json.loads(buffer.getvalue())
 
 

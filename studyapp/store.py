@@ -166,6 +166,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE documents ADD COLUMN join_lines INTEGER;
     """,
+    # 12: readings the reader chose for one occurrence of a word (the hover popup's other readings), kept by the
+    # word's first character in the text, so they survive reopening and re-analysis
+    """
+    CREATE TABLE pinned_readings (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        word TEXT NOT NULL,
+        reading TEXT NOT NULL,
+        PRIMARY KEY (document_id, start)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -479,6 +490,21 @@ class Library:
     def set_target_lang(self, identifier: str, language: str) -> None:
         with self.transaction() as db:
             db.execute("UPDATE documents SET target_lang = ? WHERE id = ?", (language, identifier))
+
+    def pinned_readings(self, identifier: str) -> dict[int, tuple[str, tuple[str, ...]]]:
+        """start -> (word, syllables) of every reading the reader pinned in a document."""
+        return {start: (word, tuple(reading.split())) for start, word, reading in self._query(
+            "SELECT start, word, reading FROM pinned_readings WHERE document_id = ?", (identifier,))}
+
+    def pin_reading(self, identifier: str, start: int, word: str, reading: tuple[str, ...] | None) -> None:
+        """Pin (or with None, unpin) the reading of the word at ``start``."""
+        with self.transaction() as db:
+            if reading is None:
+                db.execute("DELETE FROM pinned_readings WHERE document_id = ? AND start = ?", (identifier, start))
+            else:
+                db.execute("INSERT INTO pinned_readings (document_id, start, word, reading) VALUES (?, ?, ?, ?)"
+                           " ON CONFLICT(document_id, start) DO UPDATE SET word = excluded.word,"
+                           " reading = excluded.reading", (identifier, start, word, " ".join(reading)))
 
     # --- segments -------------------------------------------------------------------------------------------
     def segments(self, identifier: str) -> SegmentTable:

@@ -11,6 +11,7 @@ import ctypes
 import gc
 import logging
 import sys
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from .. import timings
 from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
-from ..document import OpenedDocument, title_for
+from ..document import OpenedDocument, Pins, title_for
 from ..errors import JobCancelled
 from ..memory import TranslationMemory
 from ..segments import SegmentTable, paragraph_starts
@@ -54,8 +55,10 @@ class ClauseCache:
     """Tokens of the document's clauses, analysed on first use, least recently used dropped first.
     GUI thread only (the background job counts words without touching it)."""
 
-    def __init__(self, document: Document, analyzer: Analyzer, size: int = CLAUSE_CACHE_SIZE) -> None:
+    def __init__(self, document: Document, analyzer: Analyzer, size: int = CLAUSE_CACHE_SIZE,
+                 pins: Pins | None = None) -> None:
         self.document, self.analyzer, self.size = document, analyzer, size
+        self.pins = pins or Pins()  # readings the reader pinned, laid over the analysis
         self._tokens: OrderedDict[int, tuple[Token, ...]] = OrderedDict()
         self.misses = 0
 
@@ -65,7 +68,8 @@ class ClauseCache:
             self._tokens.move_to_end(index)
             return tokens
         self.misses += 1
-        tokens = self._tokens[index] = self.analyzer.analyze(self.document.clause_text(index))
+        tokens = self._tokens[index] = self.pins.apply(
+            self.document, index, self.analyzer.analyze(self.document.clause_text(index)))
         if len(self._tokens) > self.size:
             self._tokens.popitem(last=False)
         return tokens
@@ -75,6 +79,13 @@ class ClauseCache:
 
     def clear(self) -> None:
         self._tokens.clear()
+
+    def pin(self, start: int, word: str, reading: tuple[str, ...] | None) -> int:
+        """Lay a pinned reading over the word at ``start`` (None takes it off); the clause it is in comes back."""
+        self.pins.set(start, word, reading)
+        index = bisect_right(self.document.clause_starts, start) - 1
+        self._tokens.pop(index, None)
+        return index
 
 
 @dataclass
@@ -86,6 +97,7 @@ class Opening:
     info: DocumentInfo
     memory: TranslationMemory
     shape: tuple[list[int], list[bool]]  # row lengths and paragraph starts, for the view's first estimate
+    pins: Pins  # the readings the reader pinned in this text
 
 
 def _opening(library: Library, identifier: str, document: Document, path: Path, cancelled,
@@ -96,7 +108,7 @@ def _opening(library: Library, identifier: str, document: Document, path: Path, 
     memory = TranslationMemory((source, target) for _doc, source, target in library.translated_pairs())
     shape = (segments.lengths(), paragraph_starts(document, segments))
     return Opening(OpenedDocument(identifier, document, segments), path, library.document_info(identifier), memory,
-                   shape)
+                   shape, Pins(library.pinned_readings(identifier)))
 
 
 class DocumentSession(QObject):
@@ -216,7 +228,7 @@ class DocumentSession(QObject):
         opened = opening.opened
         self.document, self.document_id, self.path = opened.document, opened.id, opening.path
         self.memory = opening.memory
-        self.clauses = ClauseCache(opened.document, self.analyzer)
+        self.clauses = ClauseCache(opened.document, self.analyzer, pins=opening.pins)
         self.model = SegmentModel(self.library, opened, self.clauses, self)
         self.model.set_shape(*opening.shape)
         self.model.progressChanged.connect(self._progress_timer.start)
@@ -225,6 +237,18 @@ class DocumentSession(QObject):
         if old_model is not None:
             old_model.deleteLater()
         self._start_analysis()
+
+    def pin_reading(self, row: int, token: Token, reading: tuple[str, ...] | None) -> Token | None:
+        """Pin (or unpin, with None) the reading of one occurrence of a word, shown in row ``row``: stored in the
+        library at once, shown in the ruby and the popup; the token as now read comes back."""
+        if self.model is None or self.document is None:
+            return None
+        segment = self.model.segments[row]
+        start = self.document.source_offset(segment.start, segment.end, token.start)
+        self.library.pin_reading(self.document_id, start, token.text, reading)
+        self.clauses.pin(start, token.text, reading)
+        self.model.row_changed(row)
+        return next((t for t in self.model.tokens(row) if t.start == token.start), None)
 
     def info(self) -> DocumentInfo | None:
         """The document's row in the library as it is now (title, target language, grouping)."""

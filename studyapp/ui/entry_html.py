@@ -83,3 +83,36 @@ def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False) -> s
         else:
             parts.append(f"<div><b>{escape(piece)}</b> <i>no entry</i></div>")
     return "".join(parts)
+
+
+def reading_source(source: str) -> str:
+    """Where a token's reading came from, in words."""
+    if source == "dictionary":
+        return "the word's only reading in the dictionary"
+    if source.startswith("context"):
+        sure = float(source.split()[1]) if len(source.split()) > 1 else 0.0
+        return f"chosen from the sentence ({sure:.0%} sure)"
+    if source == "grammar":
+        return "set by the grammar around it"
+    if source == "pinned":
+        return "pinned by you for this place in the text"
+    return "the dictionary's usual reading"
+
+
+def reading_html(token, others: list[tuple[str, ...]], full: bool) -> str:
+    """The reading's source and the other readings: in the side panel, links that pin one to this occurrence."""
+    if not token.pinyin:
+        return ""
+    parts = [f'<hr><div style="color:gray">Read here: {escape(" ".join(token.pinyin))}, '
+             f"{escape(reading_source(token.source))}.</div>"]
+    if others:
+        if full:
+            links = " · ".join(f'<a href="pin:{escape("_".join(reading))}">{escape(" ".join(reading))}</a>'
+                               for reading in others)
+            parts.append(f"<div>Read it here as: {links}</div>")
+        else:
+            shown = ", ".join(escape(" ".join(reading)) for reading in others)
+            parts.append(f'<div style="color:gray">Other readings: {shown} (click the word to choose one)</div>')
+    if full and token.source == "pinned":
+        parts.append('<div><a href="unpin:">Read it as the analysis does</a></div>')
+    return "".join(parts)

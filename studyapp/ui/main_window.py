@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.hover = WordHover(self, analyzer, settings)
+        self.hover.pin_reading = lambda row, token, reading: self.session.pin_reading(row, token, reading)
         self.help_dock, self.help_label = help_dock(self)
         self.help_dock.setVisible(settings.translation_pane)
         self.translator = TranslationController(self.view, self.help_label, self)

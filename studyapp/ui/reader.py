@@ -151,6 +151,11 @@ class ClauseDelegate(QStyledItemDelegate):
         self._hanzi_widths: dict[str, float] = {}
         self._pinyin_widths: dict[tuple[str, ...], float] = {}
 
+    def forget_row(self, row: int) -> None:
+        """Lay a row out again next time (its tokens changed)."""
+        for key in [key for key in self._layouts if key[0] == row]:
+            del self._layouts[key]
+
     def _hanzi_width(self, text: str) -> float:
         width = self._hanzi_widths.get(text)
         if width is None:
@@ -670,7 +675,11 @@ class ReaderView(QAbstractItemView):
         self.place_editor()
 
     def dataChanged(self, top_left, bottom_right, roles=()) -> None:
-        """A translation changed: its row may have grown, so measure it again now."""
+        """A translation changed, or a row's words (a pinned reading): its row may have grown, so measure it
+        again now."""
+        if Qt.ItemDataRole.DisplayRole in roles:
+            for row in range(top_left.row(), bottom_right.row() + 1):
+                self.clause_delegate.forget_row(row)
         if self.model() is not None and self.rows.heights:
             for row in range(top_left.row(), min(bottom_right.row() + 1, len(self.rows.heights))):
                 self._measure(row)

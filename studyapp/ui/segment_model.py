@@ -163,6 +163,11 @@ class SegmentModel(QAbstractListModel):
         self.dataChanged.emit(index, index, [TARGET_ROLE, STATUS_ROLE])
         self.progressChanged.emit()
 
+    def row_changed(self, row: int) -> None:
+        """The words of a row changed (a reading pinned): the view lays it out again."""
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+
     def has_unsaved(self) -> bool:
         return bool(self._dirty)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRect, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser
 from ..analysis import Analyzer, Token
 from ..settings import Settings
 from ..wordinfo import describe
-from .entry_html import word_html
+from .entry_html import reading_html, word_html
 from .popup import WordPopup
 
 HTML_CACHE_SIZE = 2000
@@ -38,13 +39,18 @@ class WordHover(QObject):
         self.dock.hide()
         self._window = window
         self._html: OrderedDict[tuple, str] = OrderedDict()
+        self.clicked: tuple[int, Token] | None = None
+        #: set by the window: (row, token, reading or None) -> the token as now read
+        self.pin_reading: Callable[[int, Token, tuple[str, ...] | None], Token | None] | None = None
 
     def word_html(self, token: Token, full: bool = False) -> str:
-        key = (token.text, token.pinyin, self.settings.tone_colors, full)
+        key = (token.text, token.pinyin, token.source, self.settings.tone_colors, full)
         html = self._html.get(key)
         if html is None:
             info = describe(token.text, self.analyzer, token.pinyin)
-            html = self._html[key] = word_html(info, self.settings.tone_colors, full)
+            others = [r for r in self.analyzer.readings_of(token.text) if r != token.pinyin] if token.pinyin else []
+            html = self._html[key] = word_html(info, self.settings.tone_colors, full) + \
+                reading_html(token, others, full)
             if len(self._html) > HTML_CACHE_SIZE:
                 self._html.popitem(last=False)
         return html
@@ -58,10 +64,11 @@ class WordHover(QObject):
             return
         self.popup.show_word(token.text, self.word_html(token), box)
 
-    def on_clicked(self, _row: int, token: Token, _box: QRect) -> None:
+    def on_clicked(self, row: int, token: Token, _box: QRect) -> None:
         if token.kind != "word":
             return
         self.popup.hide()
+        self.clicked = (row, token)  # the occurrence a reading chosen in the panel is pinned to
         self.entry_panel.setHtml(self.word_html(token, full=True))
         if self.dock.isFloating() and not self.dock.isVisible():
             frame = self._window.geometry()
@@ -69,8 +76,16 @@ class WordHover(QObject):
         self.dock.show()
 
     def _follow(self, url) -> None:
-        """A word a definition refers to (see 自个儿 …): its entry replaces the one shown."""
-        if url.scheme() == "lookup":
+        """A word a definition refers to (see 自个儿 …): its entry replaces the one shown. A reading (pin:) is
+        pinned to the occurrence clicked; unpin: gives it back to the analysis."""
+        if url.scheme() in ("pin", "unpin") and self.clicked is not None:
+            row, token = self.clicked
+            reading = tuple(url.path().split("_")) if url.scheme() == "pin" else None
+            now = self.pin_reading(row, token, reading) if self.pin_reading is not None else None
+            if now is not None:
+                self.clicked = (row, now)
+                self.entry_panel.setHtml(self.word_html(now, full=True))
+        elif url.scheme() == "lookup":
             word = url.path()
             token = Token(0, len(word), word, "word", self.analyzer.reading(word))
             self.entry_panel.setHtml(self.word_html(token, full=True))

@@ -405,3 +405,35 @@ def test_tones_as_spoken_change_the_ruby_not_the_popup(window, qtbot):
     hover(window.view, point)
     qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
     assert "chóng" in window.hover.popup.plain_text()  # the popup keeps the written tones
+
+
+def test_a_reading_pinned_in_the_popup_survives_reopening(window, qtbot, tmp_path, capsys):
+    from PySide6.QtCore import QUrl
+
+    source = tmp_path / "huan.txt"
+    source.write_text("他还没回来。\n", encoding="utf-8")
+    assert window.open_path(source)
+    row, point = word_point(window, "还")
+    hover(window.view, point)
+    qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
+    popup = window.hover.popup.plain_text()
+    assert "chosen from the sentence" in popup and "huán" in popup  # where hái came from, and the other reading
+    token = next(t for t in window.session.model.tokens(row) if t.text == "还")
+    assert token.pinyin == ("hái",)
+    window.hover.on_clicked(row, token, window.view.viewport().rect())
+    assert 'href="pin:huán"' in window.hover.entry_panel.toHtml()
+    window.hover._follow(QUrl("pin:huán"))  # the link in the Dictionary panel, as clicked
+    pinned = next(t for t in window.session.model.tokens(row) if t.text == "还")
+    assert pinned.pinyin == ("huán",) and pinned.source == "pinned"
+    assert "pinned by you" in window.hover.entry_panel.toPlainText()
+
+    assert window.open_path(None) and window.open_path(source)  # reopened: still pinned
+    again = next(t for t in window.session.model.tokens(row) if t.text == "还")
+    assert again.pinyin == ("huán",) and again.source == "pinned"
+    window.translator.save_now()
+    capsys.readouterr()
+    assert main(["analyze", str(source), "--json", "--library", str(window.library.path)]) == 0
+    import json
+
+    tokens = [t for c in json.loads(capsys.readouterr().out)["clauses"] for t in c["tokens"] if t["text"] == "还"]
+    assert tokens[0]["pinyin"] == "huán" and tokens[0]["pinned"] is True
