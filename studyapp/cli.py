@@ -20,7 +20,8 @@ def _command_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="print a text's clauses and tokens")
-    analyze.add_argument("path", help="a Chinese text file")
+    analyze.add_argument("path", help="a Chinese text file (or an EPUB, subtitles, a web page, a PDF); - reads "
+                                      "standard input")
     analyze.add_argument("--json", action="store_true",
                          help="print one JSON object (without it: each clause, then its words with pinyin)")
     lookup = commands.add_parser("lookup", help="print every CC-CEDICT entry for a word")
@@ -100,11 +101,24 @@ def _from_library(analyzer, library_path: str | None, loaded):
         return document, Pins(library.pinned_readings(document_id(loaded.text)))
 
 
-def _analyze(args: argparse.Namespace) -> int:
+def _read_input(path: str):
+    """A file, or with ``-`` standard input (as much as a file may hold, and one byte more to tell)."""
     from . import text
+    from .errors import TextLoadError
+    from .files import MAX_FILE_BYTES
+
+    if path != "-":
+        return text.load(path)
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise TextLoadError("Standard input holds more than 50 MB; studyapp reads texts of up to 50 MB.")
+    return text.load_bytes(data, "standard input")
+
+
+def _analyze(args: argparse.Namespace) -> int:
     from .document import write_json
 
-    loaded = text.load(args.path)
+    loaded = _read_input(args.path)
     analyzer = _analyzer()
     document, pins = _from_library(analyzer, args.library, loaded)
     if args.json:

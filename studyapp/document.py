@@ -7,7 +7,7 @@ import io
 import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -42,13 +42,23 @@ def title_for(document: Document, fallback: str) -> str:
     return fallback
 
 
+def split_for(library, loaded) -> Document:
+    """A loaded file cut as the library has it (the reader's choice of joined lines), with what the file knew
+    besides its text (an EPUB's chapters, subtitle timings)."""
+    document = library.split_document(loaded.text, loaded.encoding)
+    if (loaded.sections or loaded.cues) and not (document.sections or document.cues):
+        document = replace(document, sections=loaded.sections, cues=loaded.cues)
+    return document
+
+
 def open_in_library(library, path: Path) -> OpenedDocument:
     """Load a file and add it to the library (a known text brings its work back, from any path)."""
     from . import text
 
     loaded = text.load(path)
-    document = library.split_document(loaded.text, loaded.encoding)  # cut as the reader chose for this text
-    identifier = library.add_document(document, title_for(document, Path(path).stem), str(Path(path).resolve()))
+    document = split_for(library, loaded)
+    title = loaded.title or title_for(document, Path(path).stem)
+    identifier = library.add_document(document, title, str(Path(path).resolve()))
     return OpenedDocument(identifier, document, library.segments(identifier))
 
 

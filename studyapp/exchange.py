@@ -44,6 +44,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("txt", "Plain text (translation only)", (".txt", ".text", ".md"), plain=True),
     Format("html", "Bilingual HTML (side by side)", (".html", ".htm")),
     Format("docx", "Bilingual Word document (side by side)", (".docx",)),
+    Format("srt", "Subtitles with the translation (SRT, same timings)", (".srt",)),
 )}
 
 
@@ -126,6 +127,8 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
         return out.getvalue().encode("utf-8")
     if fmt == "txt":
         return _target_text(document, segments).encode("utf-8")
+    if fmt == "srt":
+        return _subtitles(document, segments)
     if fmt == "html":
         return _bilingual_html(document, segments, language, title, tick).encode("utf-8")
     return _bilingual_docx(document, segments, title, tick, language)
@@ -174,6 +177,21 @@ def paragraph_groups(document: Document, segments: list[Segment]) -> list[list[S
             last = paragraph
         groups[-1].append(segment)
     return groups
+
+
+def _subtitles(document: Document, segments: list[Segment]) -> bytes:
+    """Each cue's timing with its translation (a cue not translated yet keeps its source line, so the file stays
+    whole and plays)."""
+    from .sources import srt_with
+
+    if not document.cues:
+        raise ExchangeError("Only a text opened from subtitles (.srt) exports as subtitles: it has the timings.")
+    groups = paragraph_groups(document, segments)
+    texts = []
+    for _cue, group in zip(document.cues, groups, strict=False):
+        translated = " ".join(" ".join(s.target.split()) for s in group if s.target.strip())
+        texts.append(translated or document.span_text(group[0].start, group[-1].end))
+    return srt_with(document.cues[:len(texts)], texts)
 
 
 def _target_text(document: Document, segments: list[Segment]) -> str:
@@ -539,11 +557,40 @@ def fill_from_plain_text(document: Document, segments: list[Segment], translatio
     return ImportResult(filled, skipped, 0, {s.id: s.target for s in segments})
 
 
-Translation = list[tuple[str, str]] | str  # source/target pairs, or a plain-text translation by paragraph
+class Cues(dict):
+    """A translated subtitle file: (start, end) timing -> the cue's text."""
+
+
+Translation = list[tuple[str, str]] | str | Cues  # pairs, a plain-text translation by paragraph, or subtitles
+
+
+def fill_from_cues(document: Document, segments: list[Segment], cues: Cues, overwrite: bool = False) -> ImportResult:
+    """A translated subtitle file: each cue's text goes on the paragraph with the same timing."""
+    if not document.cues:
+        raise ExchangeError("Subtitles import only into a text opened from subtitles (the cue timings must match).")
+    filled, skipped, used = [], 0, set()
+    for (_offset, start, end), group in zip(document.cues, paragraph_groups(document, segments), strict=False):
+        target = cues.get((start, end), "").strip()
+        if not target:
+            continue
+        used.add((start, end))
+        if any(s.target for s in group) and not overwrite:
+            skipped += 1
+            continue
+        first = group[0]
+        filled.append(first._replace(target=target, status=max(first.status, Status.DRAFT)))
+        filled += [s._replace(target="", status=Status.UNTRANSLATED) for s in group[1:] if s.target]
+    return ImportResult(filled, skipped, len(set(cues) - used), {s.id: s.target for s in segments})
 
 
 def read_translation(file: Path) -> Translation:
     """A translation file read and parsed, before anything is planned or written: its errors come first."""
+    if format_of(file).name == "srt":
+        from . import text
+
+        loaded = text.load(file)
+        lines = loaded.text.split("\n")
+        return Cues({(start, end): lines[number] for number, (_offset, start, end) in enumerate(loaded.cues)})
     if format_of(file).plain:
         from . import text
 
@@ -555,6 +602,8 @@ def plan_import(document: Document, segments: list[Segment], file: Path | Transl
                 overwrite: bool = False) -> ImportResult:
     """What importing ``file`` (or a translation already read from it) would fill, without writing anything."""
     translation = read_translation(file) if isinstance(file, Path) else file
+    if isinstance(translation, Cues):
+        return fill_from_cues(document, segments, translation, overwrite)
     if isinstance(translation, str):
         return fill_from_plain_text(document, segments, translation, overwrite)
     result = fill_from_pairs(document, segments, translation, overwrite)

@@ -10,6 +10,7 @@ do not depend on how a later version splits clauses.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -176,6 +177,11 @@ MIGRATIONS: list[str] = [
         reading TEXT NOT NULL,
         PRIMARY KEY (document_id, start)
     ) WITHOUT ROWID;
+    """,
+    # 13: what a book or subtitle file knew besides its text: chapters (the table of contents) and cue timings,
+    # as JSON {"sections": [[heading, offset]], "cues": [[offset, start, end]]}
+    """
+    ALTER TABLE documents ADD COLUMN extras TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -394,14 +400,16 @@ class Library:
             if known:
                 db.execute("UPDATE documents SET opened_at = ?, source_path = COALESCE(?, source_path) WHERE id = ?",
                            (now, source_path, identifier))
+                if _extras(document):
+                    db.execute("UPDATE documents SET extras = ? WHERE id = ?", (_extras(document), identifier))
                 if not known[0]:  # stored before offsets were kept, by an older splitter, or joined otherwise
                     self._store_split(db, identifier, document)
             else:
                 db.execute(
                     "INSERT INTO documents (id, title, source_path, encoding, text, created_at, opened_at, clauses,"
-                    " splitter, joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " splitter, joined, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (identifier, title, source_path, document.encoding, document.text, now, now,
-                     pack_offsets(document), SPLITTER_VERSION, document.joined))
+                     pack_offsets(document), SPLITTER_VERSION, document.joined, _extras(document)))
                 before = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'segments'").fetchone()
                 clauses = document.clauses
                 db.executemany("INSERT INTO segments (document_id, start, end) VALUES (?, ?, ?)",
@@ -425,22 +433,24 @@ class Library:
     def split_document(self, text: str, encoding: str) -> Document:
         """The text split into clauses: as stored when this splitter last split it (the reader's choice of
         joined lines honoured), else split now."""
-        row = self._connection.execute("SELECT clauses, splitter, joined, join_lines FROM documents WHERE id = ?",
-                                       (document_id(text),)).fetchone()
+        row = self._connection.execute("SELECT clauses, splitter, joined, join_lines, extras FROM documents"
+                                       " WHERE id = ?", (document_id(text),)).fetchone()
         if row is None:
             return split(text, encoding)
-        clauses, splitter, joined, join_lines = row
+        clauses, splitter, joined, join_lines, extras = row
+        document = None
         if clauses and splitter == SPLITTER_VERSION and (join_lines is None or bool(join_lines) == bool(joined)):
             document = unpack_offsets(text, encoding, clauses, bool(joined))
-            if document is not None:
-                return document
-        return split(text, encoding, None if join_lines is None else bool(join_lines))
+        if document is None:
+            document = split(text, encoding, None if join_lines is None else bool(join_lines))
+        return _with_extras(document, extras)
 
     def set_join_lines(self, identifier: str, join: bool) -> Document:
         """The reader's choice for one document: cut it again with its lines joined or not, segments fitted to
         the new clauses in the same transaction (no translation is lost); the new document comes back."""
         raw, encoding = self.document_text(identifier)
-        document = split(raw, encoding, join)
+        extras = self._connection.execute("SELECT extras FROM documents WHERE id = ?", (identifier,)).fetchone()
+        document = _with_extras(split(raw, encoding, join), extras[0] if extras else None)
         with self.transaction() as db:
             db.execute("UPDATE documents SET join_lines = ? WHERE id = ?", (int(join), identifier))
             self._store_split(db, identifier, document)
@@ -706,6 +716,25 @@ class Library:
                 texts[identifier] = self.document_text(identifier)[0]
             pairs.append((identifier, texts[identifier][start:end], target))
         return pairs
+
+
+def _extras(document: Document) -> str | None:
+    if not (document.sections or document.cues):
+        return None
+    return json.dumps({"sections": document.sections, "cues": document.cues}, ensure_ascii=False)
+
+
+def _with_extras(document: Document, extras: str | None) -> Document:
+    """A document with the chapters and cue timings stored with it (kept when the library is read back)."""
+    if not extras:
+        return document
+    try:
+        loaded = json.loads(extras)
+        sections = tuple((str(title), int(offset)) for title, offset in loaded.get("sections", ()))
+        cues = tuple((int(offset), str(start), str(end)) for offset, start, end in loaded.get("cues", ()))
+    except (ValueError, TypeError, AttributeError):
+        return document
+    return dataclasses.replace(document, sections=sections, cues=cues)
 
 
 def _check_existing(path: Path) -> None:

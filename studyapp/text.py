@@ -30,7 +30,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from itertools import chain
 from pathlib import Path
@@ -115,7 +115,10 @@ class ClauseTable(Sequence):
 @dataclass(frozen=True, slots=True)
 class LoadedText:
     text: str
-    encoding: str
+    encoding: str  # or the kind of file it was converted from: "epub", "srt", "html", "pdf"
+    title: str = ""  # what the file says its title is (an EPUB's title and author, a web page's title)
+    sections: tuple[tuple[str, int], ...] = ()  # (heading, offset): an EPUB's chapters
+    cues: tuple[tuple[int, str, str], ...] = ()  # (offset of the cue's line, start, end): subtitles
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,8 @@ class Document:
     paragraphs: tuple[Span, ...]
     clauses: ClauseTable
     joined: bool = False  # the lines of each paragraph were joined (a hard-wrapped text)
+    sections: tuple[tuple[str, int], ...] = ()  # (heading, offset): chapters, for the table of contents
+    cues: tuple[tuple[int, str, str], ...] = ()  # (offset, start, end): subtitle timings, one per paragraph
 
     @property
     def clause_starts(self) -> array:
@@ -210,8 +215,19 @@ def join_wrapped(piece: str) -> str:
 
 
 def load(path: str | Path) -> LoadedText:
-    """Read a file and decode it, refusing anything that is not text with a message a user understands."""
-    return decode(read_limited(path, TextLoadError, MAX_FILE_BYTES), str(path))
+    """Read a file and decode it, refusing anything that is not text with a message a user understands. EPUB
+    books, subtitles, web pages and PDFs are recognised by their content and converted (``sources``)."""
+    return load_bytes(read_limited(path, TextLoadError, MAX_FILE_BYTES), str(path))
+
+
+def load_bytes(data: bytes, name: str) -> LoadedText:
+    from . import sources
+
+    kind = sources.kind_of(data)
+    if kind == "text":
+        return decode(data, name)
+    converted = sources.convert(data, name, kind)
+    return LoadedText(normalise_newlines(converted.text), kind, converted.title, converted.sections, converted.cues)
 
 
 def decode(data: bytes, name: str = "the text") -> LoadedText:
@@ -376,9 +392,11 @@ def split(loaded: LoadedText | str, encoding: str = "utf-8", join_lines: bool | 
     """Split text into paragraphs and clauses (see the module docstring for a worked example). ``join_lines``:
     join the lines of each paragraph first; None decides by :func:`looks_hard_wrapped`."""
     if isinstance(loaded, LoadedText):
-        text, encoding = loaded.text, loaded.encoding
-    else:
-        text = loaded
+        document = split(loaded.text, loaded.encoding, join_lines)
+        if loaded.sections or loaded.cues:
+            document = replace(document, sections=loaded.sections, cues=loaded.cues)
+        return document
+    text = loaded
     lines = _lines(text)
     if join_lines is None:
         join_lines = looks_hard_wrapped(text, lines)

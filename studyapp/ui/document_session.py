@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from .. import timings
 from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
-from ..document import OpenedDocument, Pins, title_for
+from ..document import OpenedDocument, Pins, split_for, title_for
 from ..errors import JobCancelled
 from ..memory import TranslationMemory
 from ..segments import SegmentTable, paragraph_starts
@@ -159,10 +159,10 @@ class DocumentSession(QObject):
         def work(_report, cancelled) -> Opening:
             loaded = load(target)
             with Library.connect(library_path) as library:
-                document = library.split_document(loaded.text, loaded.encoding)
+                document = split_for(library, loaded)
                 timings.mark("document decoded and split")
-                identifier, stored = library.open_document(document, title_for(document, target.stem),
-                                                           str(target.resolve()))
+                identifier, stored = library.open_document(
+                    document, loaded.title or title_for(document, target.stem), str(target.resolve()))
                 timings.mark("stored")
                 return _opening(library, identifier, document, target, cancelled, stored)
 

@@ -1,0 +1,323 @@
+"""Files that are not plain text (EPUB books, subtitles, saved web pages, PDFs), turned into the one decoded text
+the rest of the app reads, with what the format knew besides: a title, sections (chapters) and cue timings.
+
+Each kind is recognised by its content, not its name: an EPUB is a zip whose ``mimetype`` says so, a PDF starts
+with ``%PDF-``, subtitles start with a cue number and a timing line, a web page with an HTML tag. The text they
+become has one paragraph per line (a chapter's heading, a subtitle cue, an article's paragraph) and a blank line
+between chapters, so clauses, segments, translations, the deck and review work on them unchanged. The same size
+limits hold as for text files, counted on the bytes unpacked too; a damaged file gets one line, not a traceback.
+
+Libraries: ebooklib (EPUB 2 and 3), srt (subtitles), readability-lxml (the article of a web page: small, built
+on lxml which the app has anyway, where trafilatura would bring a dozen packages for crawling we do not do),
+pypdf (text layers, pure Python).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from .errors import TextLoadError
+from .files import MAX_FILE_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """A non-text file as text, and what its format told about it."""
+
+    text: str
+    kind: str  # "epub" | "srt" | "html" | "pdf"
+    title: str = ""
+    sections: tuple[tuple[str, int], ...] = ()  # (heading, offset of its line in ``text``)
+    cues: tuple[tuple[int, str, str], ...] = field(default=())  # (offset of the cue's line, start, end) for SRT
+
+
+_SRT_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
+_HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def kind_of(data: bytes) -> str:
+    """"epub", "pdf", "srt", "html", or "text", from the content."""
+    if data.startswith(b"PK\x03\x04") and b"mimetypeapplication/epub+zip" in data[:200]:
+        return "epub"
+    if data.startswith(b"PK\x03\x04") and _zip_says_epub(data):
+        return "epub"
+    if data.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if _SRT_START.match(data[:300]):
+        return "srt"
+    if _HTML_START.match(data[:2000]):
+        return "html"
+    return "text"
+
+
+def _zip_says_epub(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.read("mimetype").strip() == b"application/epub+zip"
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False
+
+
+def convert(data: bytes, name: str, kind: str) -> Converted:
+    converters = {"epub": _epub, "pdf": _pdf, "srt": _srt, "html": _html}
+    try:
+        converted = converters[kind](data, name)
+    except TextLoadError:
+        raise
+    except Exception as error:  # noqa: BLE001 - each library raises its own errors on a damaged file
+        label = {"epub": "EPUB book", "pdf": "PDF", "srt": "subtitle file", "html": "web page"}[kind]
+        raise TextLoadError(f"{name} is a damaged {label} and cannot be read ({type(error).__name__}: "
+                            f"{str(error)[:160]}).") from None
+    if not converted.text.strip():
+        raise TextLoadError(f"{name} holds no text to show.")
+    return converted
+
+
+# --- HTML (EPUB chapters and web pages) ----------------------------------------------------------------------
+
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt",
+           "section", "article", "header", "footer", "figcaption", "tr", "br", "hr", "table", "ul", "ol"}
+_HEADINGS = {"h1", "h2", "h3"}
+_DROPPED = {"script", "style", "rt", "rp", "head", "noscript", "svg", "math", "template", "nav", "img"}
+
+
+def _paragraphs(root) -> list[tuple[str, bool]]:
+    """(text, is heading) of every block of an HTML tree, in order; ruby annotations (<rt>) and code left out."""
+    out: list[tuple[str, bool]] = []
+    pending: list[str] = []
+    heading = [False]
+
+    def flush() -> None:
+        text = re.sub(r"\s+", " ", "".join(pending)).strip()
+        pending.clear()
+        if text:
+            out.append((text, heading[0]))
+        heading[0] = False
+
+    def walk(element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = tag.rsplit("}", 1)[-1].lower()
+        if tag in _DROPPED:
+            if element.tail:
+                pending.append(element.tail)
+            return
+        block = tag in _BLOCKS
+        if block:
+            flush()
+            heading[0] = tag in _HEADINGS
+        if element.text:
+            pending.append(element.text)
+        for child in element:
+            walk(child)
+        if block:
+            flush()
+        if element.tail:
+            pending.append(element.tail)
+
+    walk(root)
+    flush()
+    return out
+
+
+def _html_tree(data: bytes | str):
+    import lxml.html
+
+    return lxml.html.fromstring(data if isinstance(data, (bytes, str)) and data else b"<html></html>")
+
+
+def _assemble(chapters: list[list[tuple[str, bool]]]) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """Chapters' paragraphs as text, one per line, a blank line between chapters; each chapter is a section,
+    named by its first heading (else its first line) and starting at that line."""
+    lines: list[str] = []
+    sections: list[tuple[str, int]] = []
+    offset = 0
+    for chapter in chapters:
+        if not chapter:
+            continue
+        if lines:
+            lines.append("")
+            offset += 1
+        title = next((text for text, heading in chapter if heading), chapter[0][0])
+        for text, _heading in chapter:
+            if text == title:
+                sections.append((title[:80], offset))
+                title = None  # only its first line
+            lines.append(text)
+            offset += len(text) + 1
+    return "\n".join(lines) + "\n", tuple(sections)
+
+
+def _html(data: bytes, name: str) -> Converted:
+    from readability import Document as Readable
+
+    from . import text
+
+    decoded = text.decode(data, name).text
+    page = Readable(decoded)
+    title = (page.short_title() or "").strip()
+    article = _html_tree(page.summary(html_partial=True))
+    paragraphs = _paragraphs(article)
+    if title and (not paragraphs or paragraphs[0][0] != title):
+        paragraphs.insert(0, (title, True))
+    body, sections = _assemble([paragraphs])
+    return Converted(body, "html", title, sections)
+
+
+# --- EPUB ------------------------------------------------------------------------------------------------------
+
+_FONT_OBFUSCATION = (b"http://www.idpf.org/2008/embedding", b"http://ns.adobe.com/pdf/enc#RC")
+
+
+def _epub(data: bytes, name: str) -> Converted:
+    import ebooklib
+    from ebooklib import epub
+
+    check_unpacked(data, name)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "META-INF/encryption.xml" in archive.namelist():
+            encryption = archive.read("META-INF/encryption.xml")
+            methods = re.findall(rb'Algorithm="([^"]+)"', encryption)
+            if any(method not in _FONT_OBFUSCATION for method in methods):
+                raise TextLoadError(f"{name} is protected by DRM; studyapp can only open books without it.")
+    book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
+    title = " ".join(value for value, _attrs in book.get_metadata("DC", "title")).strip()
+    authors = "、".join(value for value, _attrs in book.get_metadata("DC", "creator")).strip()
+    chapters = []
+    for idref, _linear in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT or isinstance(item, epub.EpubNav):
+            continue
+        content = item.get_content()
+        if not content.strip():
+            continue
+        chapters.append(_paragraphs(_html_tree(content)))
+    body, sections = _assemble(chapters)
+    shown = f"{title} {authors}".strip() if authors and authors not in title else title
+    return Converted(body, "epub", shown, sections)
+
+
+def check_unpacked(data: bytes, name: str, limit: int = MAX_FILE_BYTES) -> None:
+    """Refuse a zip whose members unpack past ``limit`` before anything is unpacked (a zip bomb); the sizes come
+    from its directory, and zipfile never inflates a member past the size given there."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise TextLoadError(f"{name} is a damaged archive ({error}).") from None
+    if unpacked > limit:
+        raise TextLoadError(f"{name} unpacks to {unpacked / 1024 / 1024:,.0f} MB; studyapp reads files of up to "
+                            f"{limit // 1024 // 1024} MB unpacked.")
+
+
+# --- subtitles -------------------------------------------------------------------------------------------------
+
+_SUBTITLE_TAGS = re.compile(r"<[^>]+>|\{\\[^}]*\}")
+
+
+def _srt(data: bytes, name: str) -> Converted:
+    import srt
+
+    from . import text
+
+    decoded = text.decode(data, name).text
+    try:
+        subtitles = list(srt.parse(decoded, ignore_errors=False))
+    except srt.SRTParseError as error:
+        raise TextLoadError(f"{name} is a subtitle file with broken cues or timings ({str(error)[:120]}).") from None
+    lines, cues, offset = [], [], 0
+    for subtitle in subtitles:
+        parts = [part.strip() for part in _SUBTITLE_TAGS.sub("", subtitle.content).split("\n") if part.strip()]
+        if not parts:
+            continue
+        line = parts[0]
+        for part in parts[1:]:  # a cue's lines are one utterance: hanzi run on, words keep a space
+            line += ("" if _cjk_edge(line[-1]) or _cjk_edge(part[0]) else " ") + part
+        cues.append((offset, srt.timedelta_to_srt_timestamp(subtitle.start),
+                     srt.timedelta_to_srt_timestamp(subtitle.end)))
+        lines.append(line)
+        offset += len(line) + 1
+    return Converted("\n".join(lines) + "\n", "srt", "", (), tuple(cues))
+
+
+def _cjk_edge(ch: str) -> bool:
+    from .text import is_cjk
+
+    return is_cjk(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def srt_with(cues: tuple[tuple[int, str, str], ...], texts: list[str]) -> bytes:
+    """Subtitles again: each cue's timing with the given text (its translation)."""
+    import srt
+
+    subtitles = []
+    for number, ((_offset, start, end), content) in enumerate(zip(cues, texts, strict=True), start=1):
+        subtitles.append(srt.Subtitle(number, srt.srt_timestamp_to_timedelta(start),
+                                      srt.srt_timestamp_to_timedelta(end), content))
+    return srt.compose(subtitles, reindex=False).encode("utf-8")
+
+
+# --- PDF -------------------------------------------------------------------------------------------------------
+
+_PARAGRAPH_END = tuple("。！？!?”」』…：:")
+
+
+def _pdf(data: bytes, name: str) -> Converted:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise TextLoadError(f"{name} is a password-protected PDF; studyapp cannot open it.")
+    if len(reader.pages) > 5000:
+        raise TextLoadError(f"{name} has {len(reader.pages):,} pages; studyapp opens PDFs of up to 5,000.")
+    pages = [[line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
+             for page in reader.pages]
+    if not any(pages):
+        raise TextLoadError(f"{name} has no text layer (it is likely scanned images); studyapp does not "
+                            "recognise text in images.")
+    pages = _without_running_heads(pages)
+    lines = [line for page in pages for line in page]
+    widths = sorted(len(line) for line in lines)
+    full = widths[int(len(widths) * 0.8)] if widths else 0
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        current += line if not current or _cjk_edge(current[-1]) or _cjk_edge(line[0]) else " " + line
+        # a line well short of the page's width, or one that ends a sentence short of it, ends a paragraph
+        if len(line) < full * 0.8 or (line.endswith(_PARAGRAPH_END) and len(line) < full):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    title = ""
+    metadata = reader.metadata
+    if metadata is not None and metadata.title:
+        title = str(metadata.title).strip()
+    return Converted("\n".join(paragraphs) + "\n", "pdf", title)
+
+
+def _without_running_heads(pages: list[list[str]]) -> list[list[str]]:
+    """Drop the first and last lines that repeat on most pages (a running head, a page number)."""
+    if len(pages) < 3:
+        return pages
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line)
+
+    counted: dict[str, int] = {}
+    for page in pages:
+        for line in {key(line) for line in page[:2] + page[-2:]}:
+            counted[line] = counted.get(line, 0) + 1
+    running = {line for line, count in counted.items() if count >= len(pages) * 0.6}
+    cleaned = []
+    for page in pages:
+        page = list(page)
+        while page and key(page[0]) in running:
+            page.pop(0)
+        while page and key(page[-1]) in running:
+            page.pop()
+        cleaned.append(page)
+    return cleaned

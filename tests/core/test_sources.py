@@ -1,0 +1,216 @@
+"""EPUB books, subtitles, saved web pages and PDFs open into the same pipeline as text files."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from studyapp import exchange, text
+from studyapp.errors import TextLoadError
+from studyapp.sources import srt_with
+
+from ..conftest import REPO
+from ..pdf_maker import make_pdf
+
+
+def make_epub(path, drm: bool = False):
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("test-book")
+    book.set_title("呐喊")
+    book.set_language("zh")
+    book.add_author("鲁迅")
+    first = epub.EpubHtml(title="自序", file_name="c1.xhtml", lang="zh")
+    first.content = ("<html><body><h1>自序</h1><p>我在年青时候也曾经做过许多梦，后来大半忘却了。</p>"
+                     "<p>他是<ruby>鲁<rt>lǔ</rt>迅<rt>xùn</rt></ruby>的朋友。</p>"
+                     "<script>alert('x')</script><img src='a.png'/></body></html>")
+    second = epub.EpubHtml(title="狂人日记", file_name="c2.xhtml", lang="zh")
+    second.content = "<html><body><h2>狂人日记</h2><p>今天晚上，很好的月光。</p></body></html>"
+    for chapter in (first, second):
+        book.add_item(chapter)
+    book.toc = (first, second)
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", first, second]
+    epub.write_epub(str(path), book)
+    if drm:
+        data = io.BytesIO(path.read_bytes())
+        with zipfile.ZipFile(data, "a") as archive:
+            archive.writestr("META-INF/encryption.xml",
+                             '<encryption><EncryptedData><EncryptionMethod Algorithm="http://www.w3.org/2001/04/'
+                             'xmlenc#aes128-cbc"/><CipherData><CipherReference URI="OEBPS/c1.xhtml"/></CipherData>'
+                             '</EncryptedData></encryption>')
+        path.write_bytes(data.getvalue())
+    return path
+
+
+def test_an_epub_opens_with_its_title_chapters_and_no_ruby_pinyin(tmp_path):
+    loaded = text.load(make_epub(tmp_path / "book.epub"))
+    assert loaded.encoding == "epub" and loaded.title == "呐喊 鲁迅"
+    lines = loaded.text.split("\n")
+    assert "自序" in lines and "狂人日记" in lines
+    assert "他是鲁迅的朋友。" in lines  # the <rt> pinyin did not leak into the text
+    assert "alert" not in loaded.text and "lǔ" not in loaded.text
+    assert [title for title, _offset in loaded.sections] == ["自序", "狂人日记"]
+    for title, offset in loaded.sections:
+        assert loaded.text[offset:offset + len(title)] == title
+    document = text.split(loaded)
+    assert document.sections == loaded.sections and len(document.paragraphs) == 5
+
+
+def test_an_epub_by_content_not_by_name(tmp_path):
+    renamed = make_epub(tmp_path / "book.epub").rename(tmp_path / "book.dat")
+    assert text.load(renamed).encoding == "epub"
+
+
+def test_damaged_and_protected_epubs_get_one_line(tmp_path):
+    whole = make_epub(tmp_path / "book.epub").read_bytes()
+    truncated = tmp_path / "truncated.epub"
+    truncated.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(TextLoadError, match="damaged"):
+        text.load(truncated)
+    with pytest.raises(TextLoadError, match="DRM"):
+        text.load(make_epub(tmp_path / "drm.epub", drm=True))
+    bomb = io.BytesIO(whole)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("OEBPS/padding.bin", b"\0" * (60 * 1024 * 1024))
+    (tmp_path / "bomb.epub").write_bytes(bomb.getvalue())
+    with pytest.raises(TextLoadError, match="unpacks to"):
+        text.load(tmp_path / "bomb.epub")
+
+
+SUBTITLES = """1
+00:00:01,000 --> 00:00:03,500
+<i>你好，</i>
+世界！
+
+2
+00:00:04,000 --> 00:00:06,000
+{\\an8}我们走吧。
+
+3
+00:00:07,250 --> 00:00:09,000
+Hello
+there.
+"""
+
+
+def test_subtitles_open_a_cue_per_paragraph_with_timings_kept(tmp_path):
+    path = tmp_path / "drama.srt"
+    path.write_text(SUBTITLES, encoding="utf-8")
+    loaded = text.load(path)
+    assert loaded.encoding == "srt"
+    assert loaded.text.split("\n")[:3] == ["你好，世界！", "我们走吧。", "Hello there."]
+    assert [(start, end) for _offset, start, end in loaded.cues] == [
+        ("00:00:01,000", "00:00:03,500"), ("00:00:04,000", "00:00:06,000"), ("00:00:07,250", "00:00:09,000")]
+    document = text.split(loaded)
+    assert len(document.paragraphs) == 3 and document.cues == loaded.cues
+
+
+def test_subtitles_with_broken_timings_get_one_line(tmp_path):
+    path = tmp_path / "broken.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:0x,000\n你好\n\n2\n00:00:02,000 --> \n再见\n", encoding="utf-8")
+    with pytest.raises(TextLoadError):
+        text.load(path)
+
+
+def test_a_translated_subtitle_file_exports_with_the_same_timings(tmp_path):
+    path = tmp_path / "drama.srt"
+    path.write_text(SUBTITLES, encoding="utf-8")
+    loaded = text.load(path)
+    written = srt_with(loaded.cues, ["Hello, world!", "Let's go.", "Hello there."])
+    back = tmp_path / "back.srt"
+    back.write_bytes(written)
+    again = text.load(back)
+    assert [c[1:] for c in again.cues] == [c[1:] for c in loaded.cues]
+    assert again.text.split("\n")[0] == "Hello, world!"
+
+
+PAGE = """<!DOCTYPE html><html><head><title>中俄外长联合声明 - 新闻网</title></head><body>
+<nav><ul><li><a href="/">首页</a></li><li><a href="/news">新闻</a></li><li><a href="/about">关于我们</a></li></ul></nav>
+<div class="sidebar"><h3>热门文章</h3><ul><li><a href="/1">别的文章一</a></li><li><a href="/2">别的文章二</a></li></ul></div>
+<article><h1>中俄外长联合声明</h1>
+<p>中俄双方本着两国新时代全面战略协作伙伴精神，基于对当前国际形势和重大问题的一致看法，声明如下。</p>
+<p>今年是第二次世界大战结束75周年。作为人类历史上最惨痛的悲剧，二战夺走了数千万人的生命。</p>
+<p>双方呼吁国际社会加强协作，凝聚共识，合力应对当前的威胁和挑战，促进全球政治稳定和经济复苏。</p>
+</article>
+<footer><p>版权所有 © 新闻网</p><script>var tracking = 1;</script></footer>
+</body></html>"""
+
+
+def test_a_saved_web_page_opens_as_its_article(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_text(PAGE, encoding="utf-8")
+    loaded = text.load(path)
+    assert loaded.encoding == "html" and "中俄外长联合声明" in loaded.title
+    assert "中俄双方本着两国新时代全面战略协作伙伴精神" in loaded.text
+    assert "首页" not in loaded.text and "版权所有" not in loaded.text and "tracking" not in loaded.text
+    assert len([line for line in loaded.text.split("\n") if line]) >= 3
+
+
+def test_a_pdf_opens_with_lines_joined_and_running_heads_dropped(tmp_path):
+    pages = [["鲁迅全集　第一卷", "我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并", "不以为可惜。", "1"],
+             ["鲁迅全集　第一卷", "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞，使精神", "的丝缕还牵着己逝的寂寞的时光。", "2"],
+             ["鲁迅全集　第一卷", "而我偏苦于不能全忘却，这不能全忘却的一部分，到现在便成了", "《呐喊》的来由。", "3"]]
+    path = tmp_path / "book.pdf"
+    path.write_bytes(make_pdf(pages, title="呐喊"))
+    loaded = text.load(path)
+    assert loaded.encoding == "pdf" and loaded.title == "呐喊"
+    paragraphs = [line for line in loaded.text.split("\n") if line]
+    assert paragraphs[0] == "我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。"
+    assert "鲁迅全集" not in loaded.text and len(paragraphs) == 3
+
+
+def test_a_pdf_without_a_text_layer_says_so(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_pdf([[], []]))
+    with pytest.raises(TextLoadError, match="no text layer"):
+        text.load(path)
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(make_pdf([["你好"]])[:200])
+    with pytest.raises(TextLoadError):
+        text.load(damaged)
+
+
+@pytest.mark.parametrize("kind", ["epub", "srt", "html", "pdf", "stdin"])
+def test_analyze_json_works_on_every_kind(tmp_path, kind):
+    files = {"epub": lambda: make_epub(tmp_path / "b.epub"),
+             "srt": lambda: (tmp_path / "s.srt").write_text(SUBTITLES, encoding="utf-8") and tmp_path / "s.srt",
+             "html": lambda: (tmp_path / "p.html").write_text(PAGE, encoding="utf-8") and tmp_path / "p.html",
+             "pdf": lambda: (tmp_path / "d.pdf").write_bytes(make_pdf([["你好，世界。"]])) and tmp_path / "d.pdf"}
+    if kind == "stdin":
+        command, given = ["analyze", "-", "--json"], "他还没回来。".encode()
+    else:
+        command, given = ["analyze", str(files[kind]()), "--json"], None
+    result = subprocess.run([sys.executable, "-m", "studyapp", *command, "--library", str(tmp_path / "l.sqlite")],
+                            input=given, capture_output=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    parsed = json.loads(result.stdout)
+    assert parsed["clauses"] and all(token["text"] for clause in parsed["clauses"] for token in clause["tokens"])
+
+
+def test_a_subtitle_translation_exports_as_srt_and_imports_back(tmp_path):
+    from studyapp.segments import Segment, Status
+
+    path = tmp_path / "drama.srt"
+    path.write_text(SUBTITLES, encoding="utf-8")
+    document = text.split(text.load(path))
+    segments = [Segment(i + 1, c.start, c.end, "", Status.UNTRANSLATED) for i, c in enumerate(document.clauses)]
+    segments[0] = segments[0]._replace(target="Hello,", status=Status.DRAFT)
+    segments[1] = segments[1]._replace(target="world!", status=Status.DRAFT)
+    out = tmp_path / "translated.srt"
+    out.write_bytes(exchange.export_text(document, segments, "srt"))
+    written = text.load(out)
+    assert [(start, end) for _o, start, end in written.cues] == [(start, end) for _o, start, end in document.cues]
+    assert written.text.split("\n")[:2] == ["Hello, world!", "我们走吧。"]  # untranslated cues keep their line
+    fresh = [s._replace(target="", status=Status.UNTRANSLATED) for s in segments]
+    result = exchange.plan_import(document, fresh, out)
+    assert result.filled[0].target == "Hello, world!"
+    with pytest.raises(exchange.ExchangeError, match="subtitles"):
+        exchange.export_text(text.split("没有时间的文本。"), [], "srt")
