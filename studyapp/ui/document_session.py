@@ -168,6 +168,26 @@ class DocumentSession(QObject):
 
         return self._open(work)
 
+    def open_text(self, pasted: str) -> bool:
+        """A document made of pasted text, titled by its first line and kept in the library like any other."""
+        from ..text import LoadedText, normalise_newlines
+
+        library_path = self.library.path
+        first_line = next((line.strip() for line in pasted.splitlines() if line.strip()), "")
+        title = first_line[:40] + ("…" if len(first_line) > 40 else "")
+
+        def work(_report, cancelled) -> Opening:
+            from ..text import decode
+
+            loaded = decode(normalise_newlines(pasted).encode("utf-8"), "The clipboard")  # the same checks
+            loaded = LoadedText(loaded.text, "pasted")
+            with Library.connect(library_path) as library:
+                document = split_for(library, loaded)
+                identifier, stored = library.open_document(document, title or "Pasted text", None)
+                return _opening(library, identifier, document, Path(title or "Pasted text"), cancelled, stored)
+
+        return self._open(work)
+
     def open_from_library(self, identifier: str) -> bool:
         library_path = self.library.path
 

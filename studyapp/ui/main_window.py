@@ -4,6 +4,7 @@ translating and exchange each live in their own object; this class wires their s
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -25,6 +26,7 @@ from ..dictionary import ATTRIBUTION
 from ..exchange import FORMATS
 from ..settings import Settings
 from ..store import Library
+from .contents import ContentsPanel
 from .document_session import DocumentSession
 from .exchange_actions import ExchangeActions
 from .find import FindController
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.hover = WordHover(self, analyzer, settings)
+        self.contents = ContentsPanel(self, self.view)
         self.hover.pin_reading = lambda row, token, reading: self.session.pin_reading(row, token, reading)
         self.help_dock, self.help_label = help_dock(self)
         self.help_dock.setVisible(settings.translation_pane)
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("&Open…"), self.choose_file, QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self._action(file_menu, self.tr("Open the &Sample Text"), lambda: self.open_path(None))
+        self._action(file_menu, self.tr("New from &Clipboard"), self.new_from_clipboard, QKeySequence("Ctrl+Shift+V"))
         self._action(file_menu, self.tr("&Library…"), self.show_library, QKeySequence("Ctrl+L"))
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Import Translation…"), self.exchange.choose_import)
@@ -267,6 +271,10 @@ class MainWindow(QMainWindow):
         self._action(view_menu, self.tr("&Next Clause"), lambda: self.view.move_current(1))
         self._action(view_menu, self.tr("&Previous Clause"), lambda: self.view.move_current(-1))
         view_menu.addAction(self.hover.dock.toggleViewAction())
+        contents_action = self.contents.dock.toggleViewAction()
+        contents_action.setText(self.tr("Table of &Contents"))
+        contents_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        view_menu.addAction(contents_action)
         view_menu.addAction(self.help_dock.toggleViewAction())
         escape = QAction(self)
         escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
@@ -307,6 +315,24 @@ class MainWindow(QMainWindow):
             self._refresh_recent_menu()
         return opened
 
+    def _cue_start(self, row: int) -> str | None:
+        """A subtitle cue's start time, shown in the margin by the first row of its cue."""
+        model, cues = self.session.model, self.session.document.cues
+        if model is None or not model.starts_paragraph(row):
+            return None
+        start = model.segments[row].start
+        number = bisect_right(self._cue_offsets, start) - 1
+        return cues[number][1].split(",")[0] if number >= 0 else None
+
+    def new_from_clipboard(self) -> bool:
+        """File > New from Clipboard: the text copied from an article becomes a document of the library."""
+        pasted = QApplication.clipboard().text()
+        if not pasted.strip():
+            self.statusBar().showMessage(self.tr("The clipboard holds no text to open."), 6000)
+            return False
+        self._leave_document()
+        return self.session.open_text(pasted)
+
     def open_from_library(self, identifier: str) -> None:
         self._leave_document()
         self.session.open_from_library(identifier)
@@ -318,6 +344,8 @@ class MainWindow(QMainWindow):
 
     def _on_opened(self) -> None:
         model = self.session.model
+        self._cue_offsets = [offset for offset, _start, _end in self.session.document.cues]
+        self.delegate.margin_note = self._cue_start if self.session.document.cues else None
         self.delegate.apply_settings()
         self.view.setModel(model)
         self.translator.set_model(model, self.session.memory)
@@ -331,6 +359,7 @@ class MainWindow(QMainWindow):
         self.join_action.blockSignals(True)
         self.join_action.setChecked(self.session.document.joined)
         self.join_action.blockSignals(False)
+        self.contents.show_sections(self.session.document.sections)
         self.status.document_opened()
 
     def set_join_lines(self, join: bool) -> None:

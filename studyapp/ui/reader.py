@@ -128,6 +128,7 @@ class ClauseDelegate(QStyledItemDelegate):
         self.rows = 0  # how many rows the view shows: the margin fits their numbers
         self.word_style: WordStyler | None = None
         self.show_pinyin: Callable[[Token], bool] | None = None  # None: pinyin over every word (when ruby is on)
+        self.margin_note: Callable[[int], str | None] | None = None  # e.g. a subtitle cue's start, by row
         self._layouts: OrderedDict[tuple[int, int], ClauseLayout] = OrderedDict()
         self.apply_settings()
 
@@ -140,7 +141,10 @@ class ClauseDelegate(QStyledItemDelegate):
         self.pinyin_font = QFont(self.hanzi_font)
         self.pinyin_font.setPointSizeF(max(7.0, self.settings.font_size * 0.5))
         self.number_font = QFont(self.pinyin_font)
-        digits = QFontMetricsF(self.number_font).horizontalAdvance("8" * max(3, len(str(self.rows))))
+        widest = "8" * max(3, len(str(self.rows)))
+        if self.margin_note is not None:
+            widest = max(widest, "00:00:00", key=len)  # a subtitle cue's start time, under its number
+        digits = QFontMetricsF(self.number_font).horizontalAdvance(widest)
         self.margin = max(MARGIN, int(digits) + 16)  # a novel's six-digit numbers were clipped at the left
         self.target_font = QFont()
         self.target_font.setPointSizeF(max(9.0, self.settings.font_size * 0.62))
@@ -285,6 +289,10 @@ class ClauseDelegate(QStyledItemDelegate):
         number_rect = QRectF(rect.left(), rect.top() + layout.tokens[0].rect.top() if layout.tokens else rect.top(),
                              self.margin - 10, self.line_height())
         painter.drawText(number_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, str(index.row() + 1))
+        note = self.margin_note(index.row()) if self.margin_note is not None else None
+        if note:
+            painter.drawText(number_rect.translated(0, number_rect.height()),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, note)
         text_color = palette.color(QPalette.ColorRole.Text)
         hovered = self.hovered[1] if self.hovered and self.hovered[0] == index.row() else None
         clause_text = index.data(Qt.ItemDataRole.DisplayRole)

@@ -437,3 +437,41 @@ def test_a_reading_pinned_in_the_popup_survives_reopening(window, qtbot, tmp_pat
 
     tokens = [t for c in json.loads(capsys.readouterr().out)["clauses"] for t in c["tokens"] if t["text"] == "还"]
     assert tokens[0]["pinyin"] == "huán" and tokens[0]["pinned"] is True
+
+
+def test_a_book_shows_its_table_of_contents_and_jumps_to_a_chapter(window, qtbot, tmp_path):
+    from ..core.test_sources import make_epub
+
+    assert window.open_path(make_epub(tmp_path / "book.epub"))
+    assert window.windowTitle().startswith("呐喊 鲁迅")
+    contents = window.contents
+    assert contents.dock.isVisible() and contents.list.count() == 2
+    qtbot.mouseClick(contents.list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=contents.list.visualItemRect(contents.list.item(1)).center())
+    row = window.view.currentIndex().row()
+    assert window.session.model.source_text(row) == "狂人日记"
+    assert window.open_path(None) and not contents.dock.isVisible()  # the sample text has no chapters
+
+
+def test_subtitles_show_each_cues_start_in_the_margin(window, tmp_path):
+    from ..core.test_sources import SUBTITLES
+
+    path = tmp_path / "drama.srt"
+    path.write_text(SUBTITLES, encoding="utf-8")
+    assert window.open_path(path)
+    notes = [window.delegate.margin_note(row) for row in range(window.session.model.rowCount())]
+    assert notes[0] == "00:00:01" and "00:00:04" in notes and "00:00:07" in notes
+    assert notes[1] is None  # the second clause of the first cue
+
+
+def test_new_from_clipboard_makes_a_document_titled_by_its_first_line(window):
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.clipboard().setText("今天的新闻\n他还没回来，我们等着他。")
+    assert window.new_from_clipboard()
+    assert window.windowTitle().startswith("今天的新闻")
+    assert window.session.model.source_text(0) == "今天的新闻"
+    titles = [info.title for info in window.library.documents()]
+    assert "今天的新闻" in titles
+    QApplication.clipboard().setText("   ")
+    assert not window.new_from_clipboard()
