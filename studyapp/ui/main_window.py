@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
         self.join_action.setChecked(self.session.document.joined)
         self.join_action.blockSignals(False)
         self.contents.show_sections(self.session.document.sections)
+        self.delegate.headings = {model.row_at_offset(offset) for _title, offset in self.session.document.sections}
         self.status.document_opened()
 
     def set_join_lines(self, join: bool) -> None:

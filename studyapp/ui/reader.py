@@ -129,6 +129,7 @@ class ClauseDelegate(QStyledItemDelegate):
         self.word_style: WordStyler | None = None
         self.show_pinyin: Callable[[Token], bool] | None = None  # None: pinyin over every word (when ruby is on)
         self.margin_note: Callable[[int], str | None] | None = None  # e.g. a subtitle cue's start, by row
+        self.headings: set[int] = set()  # rows that begin a chapter of a book, painted as headings
         self._layouts: OrderedDict[tuple[int, int], ClauseLayout] = OrderedDict()
         self.apply_settings()
 
@@ -138,6 +139,8 @@ class ClauseDelegate(QStyledItemDelegate):
 
     def apply_settings(self) -> None:
         self.hanzi_font = text_font(self.cjk_family, self.settings.font_size)
+        self.heading_font = QFont(self.hanzi_font)  # a chapter's heading: bold, the same width per character
+        self.heading_font.setBold(True)
         self.pinyin_font = QFont(self.hanzi_font)
         self.pinyin_font.setPointSizeF(max(7.0, self.settings.font_size * 0.5))
         self.number_font = QFont(self.pinyin_font)
@@ -319,7 +322,7 @@ class ClauseDelegate(QStyledItemDelegate):
                 painter.setBrush(hover)
                 painter.drawRoundedRect(box.adjusted(-2, 0, 2, 0), 4, 4)
             hanzi_box = QRectF(box.left(), box.top() + ruby_height, box.width(), self.hanzi_metrics.height())
-            self._paint_word(painter, shown_token, hanzi_box, text_color)
+            self._paint_word(painter, shown_token, hanzi_box, text_color, index.row() in self.headings)
             if style is not None and style.underline is not None:
                 painter.fillRect(QRectF(hanzi_box.left(), hanzi_box.bottom() - 2, hanzi_box.width(), 2),
                                  style.underline)
@@ -391,8 +394,9 @@ class ClauseDelegate(QStyledItemDelegate):
     def _search_spans(self, clause_text: str) -> list[tuple[int, int]]:
         return _spans(clause_text, self.search_term) if self.search_term else []
 
-    def _paint_word(self, painter: QPainter, token: Token, box: QRectF, default: QColor) -> None:
-        painter.setFont(self.hanzi_font)
+    def _paint_word(self, painter: QPainter, token: Token, box: QRectF, default: QColor,
+                    heading: bool = False) -> None:
+        painter.setFont(self.heading_font if heading else self.hanzi_font)
         if not (self.settings.tone_colors and token.pinyin):
             painter.setPen(default)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, token.text)

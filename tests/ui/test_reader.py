@@ -450,6 +450,7 @@ def test_a_book_shows_its_table_of_contents_and_jumps_to_a_chapter(window, qtbot
                      pos=contents.list.visualItemRect(contents.list.item(1)).center())
     row = window.view.currentIndex().row()
     assert window.session.model.source_text(row) == "狂人日记"
+    assert row in window.delegate.headings and 0 in window.delegate.headings  # chapter titles read as headings
     assert window.open_path(None) and not contents.dock.isVisible()  # the sample text has no chapters
 
 
