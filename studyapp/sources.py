@@ -7,9 +7,10 @@ become has one paragraph per line (a chapter's heading, a subtitle cue, an artic
 between chapters, so clauses, segments, translations, the deck and review work on them unchanged. The same size
 limits hold as for text files, counted on the bytes unpacked too; a damaged file gets one line, not a traceback.
 
-Libraries: ebooklib (EPUB 2 and 3), srt (subtitles), readability-lxml (the article of a web page: small, built
-on lxml which the app has anyway, where trafilatura would bring a dozen packages for crawling we do not do),
-pypdf (text layers, pure Python).
+Libraries: srt (subtitles), readability-lxml (the article of a web page: small, built on lxml which the app has
+anyway, where trafilatura would bring a dozen packages for crawling we do not do), pypdf (text layers, pure
+Python). EPUB is read with zipfile and lxml as its specification lays it out (container, package document,
+spine): ebooklib is AGPL-3.0 and this app MIT, so ebooklib only writes the books the tests open.
 """
 
 from __future__ import annotations
@@ -172,32 +173,56 @@ def _html(data: bytes, name: str) -> Converted:
 _FONT_OBFUSCATION = (b"http://www.idpf.org/2008/embedding", b"http://ns.adobe.com/pdf/enc#RC")
 
 
+_CONTAINER_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container"}
+_OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+
+
 def _epub(data: bytes, name: str) -> Converted:
-    import ebooklib
-    from ebooklib import epub
+    """An EPUB 2 or 3 read as its specification lays it out: META-INF/container.xml names the package document,
+    whose metadata gives title and authors, and whose spine lists the chapters in reading order (the EPUB 3
+    navigation document and non-linear items such as notes pages left out)."""
+    from lxml import etree
 
     check_unpacked(data, name)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if "META-INF/encryption.xml" in archive.namelist():
-            encryption = archive.read("META-INF/encryption.xml")
-            methods = re.findall(rb'Algorithm="([^"]+)"', encryption)
+        names = set(archive.namelist())
+        if "META-INF/encryption.xml" in names:
+            methods = re.findall(rb'Algorithm="([^"]+)"', archive.read("META-INF/encryption.xml"))
             if any(method not in _FONT_OBFUSCATION for method in methods):
                 raise TextLoadError(f"{name} is protected by DRM; studyapp can only open books without it.")
-    book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
-    title = " ".join(value for value, _attrs in book.get_metadata("DC", "title")).strip()
-    authors = "、".join(value for value, _attrs in book.get_metadata("DC", "creator")).strip()
-    chapters = []
-    for idref, _linear in book.spine:
-        item = book.get_item_with_id(idref)
-        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT or isinstance(item, epub.EpubNav):
-            continue
-        content = item.get_content()
-        if not content.strip():
-            continue
-        chapters.append(_paragraphs(_html_tree(content)))
+        container = etree.fromstring(archive.read("META-INF/container.xml"), parser)
+        package_path = container.find(".//c:rootfile", _CONTAINER_NS).get("full-path")
+        package = etree.fromstring(archive.read(package_path), parser)
+        folder = package_path.rsplit("/", 1)[0] + "/" if "/" in package_path else ""
+        title = " ".join((node.text or "").strip() for node in package.findall(".//dc:title", _OPF_NS)).strip()
+        authors = "、".join((node.text or "").strip() for node in package.findall(".//dc:creator", _OPF_NS)
+                           if (node.text or "").strip())
+        manifest = {item.get("id"): item for item in package.findall(".//opf:manifest/opf:item", _OPF_NS)}
+        chapters = []
+        for reference in package.findall(".//opf:spine/opf:itemref", _OPF_NS):
+            item = manifest.get(reference.get("idref"))
+            if item is None or reference.get("linear") == "no" or "nav" in (item.get("properties") or "").split():
+                continue
+            if item.get("media-type") not in ("application/xhtml+xml", "text/html"):
+                continue
+            path = _joined_path(folder, item.get("href", ""))
+            if path not in names:
+                continue
+            content = archive.read(path)
+            if content.strip():
+                chapters.append(_paragraphs(_html_tree(content)))
     body, sections = _assemble(chapters)
     shown = f"{title} {authors}".strip() if authors and authors not in title else title
     return Converted(body, "epub", shown, sections)
+
+
+def _joined_path(folder: str, href: str) -> str:
+    """A manifest href (relative to the package document, percent-encoded) as a path inside the zip."""
+    from posixpath import normpath
+    from urllib.parse import unquote
+
+    return normpath(folder + unquote(href.split("#", 1)[0])).lstrip("/")
 
 
 def check_unpacked(data: bytes, name: str, limit: int = MAX_FILE_BYTES) -> None:
