@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import JobCancelled, StudyAppError
-from .files import MAX_FILE_BYTES, read_limited
+from .files import check_unpacked, read_limited
 from .segments import Segment, Status
 from .text import Document
 
@@ -320,29 +320,13 @@ class _TableReader(HTMLParser):
             self._cell.append(data)
 
 
-def _check_unpacked_size(data: bytes, path: Path) -> None:
-    """Refuse a zip that unpacks past the file limit before anything is unpacked: a 340 KB DOCX unpacking to
-    200 MB took 4.5 GB of memory. The sizes come from the zip's directory, and zipfile never inflates a member
-    past the size its directory gives."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise ExchangeError(f"{path} is not a readable DOCX file: {error}") from None
-    if unpacked > MAX_FILE_BYTES:
-        raise ExchangeError(f"{path} unpacks to {unpacked / 1024 / 1024:,.0f} MB; studyapp reads files of up to "
-                            f"{MAX_FILE_BYTES // 1024 // 1024} MB unpacked.")
-
-
 def _docx_rows(data: bytes, path: Path) -> list[tuple[str, str]]:
     """The first two cells of every table row, read from the XML in one pass (``row.cells`` walks the whole
     table for every row, and ``Paragraph.text`` builds an object per run)."""
     import docx
     from docx.oxml.ns import qn
 
-    _check_unpacked_size(data, path)
+    check_unpacked(data, str(path), ExchangeError)
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as error:  # noqa: BLE001 - python-docx raises zipfile's, lxml's and its own errors

@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .errors import TextLoadError
-from .files import MAX_FILE_BYTES
+from .files import check_unpacked
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +183,7 @@ def _epub(data: bytes, name: str) -> Converted:
     navigation document and non-linear items such as notes pages left out)."""
     from lxml import etree
 
-    check_unpacked(data, name)
+    check_unpacked(data, name, TextLoadError)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
@@ -223,19 +223,6 @@ def _joined_path(folder: str, href: str) -> str:
     from urllib.parse import unquote
 
     return normpath(folder + unquote(href.split("#", 1)[0])).lstrip("/")
-
-
-def check_unpacked(data: bytes, name: str, limit: int = MAX_FILE_BYTES) -> None:
-    """Refuse a zip whose members unpack past ``limit`` before anything is unpacked (a zip bomb); the sizes come
-    from its directory, and zipfile never inflates a member past the size given there."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise TextLoadError(f"{name} is a damaged archive ({error}).") from None
-    if unpacked > limit:
-        raise TextLoadError(f"{name} unpacks to {unpacked / 1024 / 1024:,.0f} MB; studyapp reads files of up to "
-                            f"{limit // 1024 // 1024} MB unpacked.")
 
 
 # --- subtitles -------------------------------------------------------------------------------------------------
