@@ -7,10 +7,10 @@ become has one paragraph per line (a chapter's heading, a subtitle cue, an artic
 between chapters, so clauses, segments, translations, the deck and review work on them unchanged. The same size
 limits hold as for text files, counted on the bytes unpacked too; a damaged file gets one line, not a traceback.
 
-Libraries: srt (subtitles), readability-lxml (the article of a web page: small, built on lxml which the app has
-anyway, where trafilatura would bring a dozen packages for crawling we do not do), pypdf (text layers, pure
-Python). EPUB is read with zipfile and lxml as its specification lays it out (container, package document,
-spine): ebooklib is AGPL-3.0 and this app MIT, so ebooklib only writes the books the tests open.
+Libraries: srt (subtitles; pysubs2 for WebVTT and ASS), readability-lxml (the article of a web page: small,
+built on lxml which the app has anyway, where trafilatura would bring a dozen packages for crawling we do not
+do), pypdf (text layers, pure Python). EPUB is read with zipfile and lxml as its specification lays it out
+(container, package document, spine): ebooklib is AGPL-3.0 and this app MIT, so it only writes test books.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from .errors import TextLoadError
 from .files import check_unpacked
@@ -50,6 +51,9 @@ def kind_of(data: bytes) -> str:
         return "pdf"
     if _SRT_START.match(data[:300]):
         return "srt"
+    head = data[:200].lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"WEBVTT") or head.startswith(b"[Script Info]"):
+        return "subtitles"  # WebVTT, or ASS/SSA
     if _HTML_START.match(data[:2000]):
         return "html"
     return "text"
@@ -64,13 +68,14 @@ def _zip_says_epub(data: bytes) -> bool:
 
 
 def convert(data: bytes, name: str, kind: str) -> Converted:
-    converters = {"epub": _epub, "pdf": _pdf, "srt": _srt, "html": _html}
+    converters = {"epub": _epub, "pdf": _pdf, "srt": _srt, "subtitles": _other_subtitles, "html": _html}
     try:
         converted = converters[kind](data, name)
     except TextLoadError:
         raise
     except Exception as error:  # noqa: BLE001 - each library raises its own errors on a damaged file
-        label = {"epub": "EPUB book", "pdf": "PDF", "srt": "subtitle file", "html": "web page"}[kind]
+        label = {"epub": "EPUB book", "pdf": "PDF", "srt": "subtitle file", "subtitles": "subtitle file",
+                 "html": "web page"}[kind]
         raise TextLoadError(f"{name} is a damaged {label} and cannot be read ({type(error).__name__}: "
                             f"{str(error)[:160]}).") from None
     if not converted.text.strip():
@@ -240,19 +245,45 @@ def _srt(data: bytes, name: str) -> Converted:
         subtitles = list(srt.parse(decoded, ignore_errors=False))
     except srt.SRTParseError as error:
         raise TextLoadError(f"{name} is a subtitle file with broken cues or timings ({str(error)[:120]}).") from None
+    return _cue_text([(srt.timedelta_to_srt_timestamp(s.start), srt.timedelta_to_srt_timestamp(s.end), s.content)
+                      for s in subtitles], "srt")
+
+
+def _other_subtitles(data: bytes, name: str) -> Converted:
+    """WebVTT and ASS/SSA (pysubs2), kept as SRT timings: they export back as SRT."""
+    import pysubs2
+    import srt
+
+    from . import text
+
+    decoded = text.decode(data, name).text
+    try:
+        fmt = "vtt" if decoded.lstrip("\ufeff").lstrip().startswith("WEBVTT") else "ass"
+        events = [event for event in pysubs2.SSAFile.from_string(decoded, format_=fmt).events
+                  if not event.is_comment]
+    except (pysubs2.Pysubs2Error, ValueError) as error:
+        raise TextLoadError(f"{name} is a subtitle file with broken cues or timings ({str(error)[:120]}).") from None
+
+    def stamp(milliseconds: int) -> str:
+        return srt.timedelta_to_srt_timestamp(timedelta(milliseconds=milliseconds))
+
+    return _cue_text([(stamp(event.start), stamp(event.end), event.plaintext) for event in events], "srt")
+
+
+def _cue_text(subtitles: list[tuple[str, str, str]], kind: str) -> Converted:
+    """A paragraph per cue (tags and empty cues dropped), each cue's timing kept by its line's offset."""
     lines, cues, offset = [], [], 0
-    for subtitle in subtitles:
-        parts = [part.strip() for part in _SUBTITLE_TAGS.sub("", subtitle.content).split("\n") if part.strip()]
+    for start, end, content in subtitles:
+        parts = [part.strip() for part in _SUBTITLE_TAGS.sub("", content).split("\n") if part.strip()]
         if not parts:
             continue
         line = parts[0]
         for part in parts[1:]:  # a cue's lines are one utterance: hanzi run on, words keep a space
             line += ("" if _cjk_edge(line[-1]) or _cjk_edge(part[0]) else " ") + part
-        cues.append((offset, srt.timedelta_to_srt_timestamp(subtitle.start),
-                     srt.timedelta_to_srt_timestamp(subtitle.end)))
+        cues.append((offset, start, end))
         lines.append(line)
         offset += len(line) + 1
-    return Converted("\n".join(lines) + "\n", "srt", "", (), tuple(cues))
+    return Converted("\n".join(lines) + "\n", kind, "", (), tuple(cues))
 
 
 def _cjk_edge(ch: str) -> bool:

@@ -214,3 +214,20 @@ def test_a_subtitle_translation_exports_as_srt_and_imports_back(tmp_path):
     assert result.filled[0].target == "Hello, world!"
     with pytest.raises(exchange.ExchangeError, match="subtitles"):
         exchange.export_text(text.split("没有时间的文本。"), [], "srt")
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("drama.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.500\n<i>你好，</i>\n世界！\n\n"
+                  "00:00:04.000 --> 00:00:06.000\n我们走吧。\n"),
+    ("drama.ass", "[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, "
+                  "MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:01.00,0:00:03.50,Default,,0,0,0,,{\\an8}你好，\\N世界！\n"
+                  "Comment: 0,0:00:02.00,0:00:03.00,Default,,0,0,0,,a note\n"
+                  "Dialogue: 0,0:00:04.00,0:00:06.00,Default,,0,0,0,,我们走吧。\n"),
+])
+def test_webvtt_and_ass_subtitles_open_as_cues_too(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    loaded = text.load(path)
+    assert loaded.text.split("\n")[:2] == ["你好，世界！", "我们走吧。"]
+    assert [(start, end) for _offset, start, end in loaded.cues] == [("00:00:01,000", "00:00:03,500"),
+                                                                     ("00:00:04,000", "00:00:06,000")]
