@@ -68,6 +68,8 @@ def test_a_translated_book_keeps_its_work_when_the_reader_turns_joining_off_and_
         row = next(i for i, s in enumerate(segments) if "缅甸" in joined.span_text(s.start, s.end))
         library.save_translation(segments[row].id, "in Burma", Status.DONE)
         library.save_translation(segments[row + 1].id, "next", Status.DRAFT)
+        memory = {target: source for _doc, source, target in library.translated_pairs()}
+        assert "缅甸" in memory["in Burma"] and "\n" not in memory["in Burma"]  # fuzzy matches see the shown text
 
         unjoined = library.set_join_lines(identifier, False)
         assert not unjoined.joined and library.join_choice(identifier) is False
