@@ -20,6 +20,7 @@ Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import NamedTuple, Protocol
 
@@ -83,7 +84,7 @@ class Analyzer:
     def __init__(self, dictionary: Dictionary, parser: Parser | None = None, context: bool = True) -> None:
         self.dictionary = dictionary
         self.parser: Parser = parser or JiebaParser(dictionary)
-        self.context = ContextReader(dictionary, self.parser) if context else None
+        self.context = _context_reader(dictionary, self.parser) if context else None
 
     def analyze(self, clause: str) -> tuple[Token, ...]:
         return self.analyze_many([clause])[0]
@@ -232,6 +233,17 @@ class ContextReader:
             if len(syllables) == len(word) and syllables not in readings:
                 readings.append(syllables)
         return readings
+
+
+def _context_reader(dictionary: Dictionary, parser: Parser) -> ContextReader | None:
+    """The context model, or None when its package cannot be loaded (a broken install): the app still reads,
+    with the dictionary's readings, and the log says why."""
+    try:
+        return ContextReader(dictionary, parser)
+    except Exception:  # noqa: BLE001 - numpy's, pickle's and the file system's errors alike
+        logging.getLogger(__name__).warning("readings in context are off: the g2pM model did not load",
+                                            exc_info=True)
+        return None
 
 
 #: Distinct words whose readings are kept: a novel has ~40,000; a 49 MB file of anything stays bounded.

@@ -90,3 +90,16 @@ def test_tones_as_spoken(words, expected):
     from studyapp.pinyin import as_spoken
 
     assert as_spoken(words) == expected
+
+
+def test_without_the_context_model_the_dictionary_still_reads(monkeypatch):
+    """A broken install of the model's package must not stop the app from reading."""
+    from studyapp import context_readings
+
+    def broken():
+        raise OSError("np_ckpt.pkl: no such file")
+
+    monkeypatch.setattr(context_readings, "context_model", broken)
+    analyzer = Analyzer(Dictionary.open())
+    assert analyzer.context is None
+    assert [t.pinyin_text for t in analyzer.analyze("还书") if t.text == "还书"] == ["huán shū"]
