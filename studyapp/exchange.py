@@ -19,7 +19,7 @@ from pathlib import Path
 from .errors import JobCancelled, StudyAppError
 from .files import check_unpacked, read_limited
 from .segments import Segment, Status
-from .text import Document
+from .text import Document, normalise_newlines
 
 Progress = Callable[[int, int], None] | None
 Cancelled = Callable[[], bool] | None
@@ -187,20 +187,21 @@ def _subtitles(document: Document, segments: list[Segment]) -> bytes:
     if not document.cues:
         raise ExchangeError("Only a text opened from subtitles (.srt) exports as subtitles: it has the timings.")
     groups = paragraph_groups(document, segments)
-    texts = []
-    for _cue, group in zip(document.cues, groups, strict=False):
-        translated = " ".join(" ".join(s.target.split()) for s in group if s.target.strip())
-        texts.append(translated or document.span_text(group[0].start, group[-1].end))
+    texts = [_paragraph_translation(group) or document.span_text(group[0].start, group[-1].end)
+             for _cue, group in zip(document.cues, groups, strict=False)]
     return srt_with(document.cues[:len(texts)], texts)
 
 
 def _target_text(document: Document, segments: list[Segment]) -> str:
     """One line per paragraph of the source, an empty one where nothing is translated yet, so the file always
     has the source's paragraph count and imports back in place."""
-    paragraphs = []
-    for group in paragraph_groups(document, segments):
-        paragraphs.append(" ".join(" ".join(s.target.split()) for s in group if s.target.strip()))
+    paragraphs = [_paragraph_translation(group) for group in paragraph_groups(document, segments)]
     return "\n".join(paragraphs) + "\n"
+
+
+def _paragraph_translation(group: list[Segment]) -> str:
+    """A paragraph's segments' translations on one line."""
+    return " ".join(" ".join(s.target.split()) for s in group if s.target.strip())
 
 
 def _bilingual_html(document: Document, segments: list[Segment], language: str, title: str,
@@ -272,7 +273,7 @@ def _bilingual_docx(document: Document, segments: list[Segment], title: str, tic
             if header:
                 etree.SubElement(run_properties, w_b)
             etree.SubElement(run_properties, w_lang, lang)
-            for line_number, line in enumerate(_NOT_XML.sub("", _lines_of(text)).split("\n")):
+            for line_number, line in enumerate(_NOT_XML.sub("", normalise_newlines(text)).split("\n")):
                 if line_number:
                     etree.SubElement(run, w_br)
                 if line:
@@ -419,14 +420,11 @@ def read_pairs(path: Path) -> Pairs:
         if reader.skipped:
             notes += (f"{path.name}: the text of {reader.skipped} script or style element(s) inside the table was "
                       "left out; it is code, not translation.",)
-        return Pairs([(_lines_of(row[0]), _lines_of(row[1])) for row in reader.rows if len(row) >= 2], notes)
+        rows = [row for row in reader.rows if len(row) >= 2]
+        return Pairs([(normalise_newlines(row[0]), normalise_newlines(row[1])) for row in rows], notes)
     if fmt.name == "tmx":
         return Pairs(_tmx_pairs(data, path))
     return _tsv_pairs(data, path)
-
-
-def _lines_of(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _decoded(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
@@ -453,7 +451,7 @@ def _tsv_pairs(data: bytes, path: Path) -> Pairs:
     """Tab-separated source and target, one pair per line, read literally (a quote is a quote) unless the whole
     file is quoted CSV, as our own export writes it; which of the two was used is said."""
     decoded, notes = _decoded(data, path)
-    decoded = _lines_of(decoded)
+    decoded = normalise_newlines(decoded)
     quoted = _quoted_throughout(decoded)
     if quoted is not None:
         rows, how = quoted, "quoted CSV fields (tab-separated)"
@@ -528,17 +526,21 @@ def fill_from_plain_text(document: Document, segments: list[Segment], translatio
         raise ExchangeError(
             f"The translation has {len(written)} paragraphs and the text has {len(groups)}; they must match "
             "(one line per paragraph, an empty line for one not translated).")
-    filled, skipped = [], 0
-    for group, paragraph in zip(groups, paragraphs, strict=True):
-        if not paragraph:
-            continue
-        first = group[0]
-        if any(s.target for s in group) and not overwrite:
-            skipped += 1
-            continue
-        filled.append(first._replace(target=paragraph, status=max(first.status, Status.DRAFT)))
-        filled += [s._replace(target="", status=Status.UNTRANSLATED) for s in group[1:] if s.target]
+    filled: list[Segment] = []
+    skipped = sum(_fill_paragraph(group, paragraph, overwrite, filled)
+                  for group, paragraph in zip(groups, paragraphs, strict=True) if paragraph)
     return ImportResult(filled, skipped, 0, {s.id: s.target for s in segments})
+
+
+def _fill_paragraph(group: list[Segment], target: str, overwrite: bool, filled: list[Segment]) -> bool:
+    """A paragraph's translation onto its first segment (the others emptied); True when it was skipped because
+    the paragraph holds a translation already and ``overwrite`` is off."""
+    if any(s.target for s in group) and not overwrite:
+        return True
+    first = group[0]
+    filled.append(first._replace(target=target, status=max(first.status, Status.DRAFT)))
+    filled += [s._replace(target="", status=Status.UNTRANSLATED) for s in group[1:] if s.target]
+    return False
 
 
 class Cues(dict):
@@ -552,18 +554,13 @@ def fill_from_cues(document: Document, segments: list[Segment], cues: Cues, over
     """A translated subtitle file: each cue's text goes on the paragraph with the same timing."""
     if not document.cues:
         raise ExchangeError("Subtitles import only into a text opened from subtitles (the cue timings must match).")
-    filled, skipped, used = [], 0, set()
+    filled: list[Segment] = []
+    skipped, used = 0, set()
     for (_offset, start, end), group in zip(document.cues, paragraph_groups(document, segments), strict=False):
         target = cues.get((start, end), "").strip()
-        if not target:
-            continue
-        used.add((start, end))
-        if any(s.target for s in group) and not overwrite:
-            skipped += 1
-            continue
-        first = group[0]
-        filled.append(first._replace(target=target, status=max(first.status, Status.DRAFT)))
-        filled += [s._replace(target="", status=Status.UNTRANSLATED) for s in group[1:] if s.target]
+        if target:
+            used.add((start, end))
+            skipped += _fill_paragraph(group, target, overwrite, filled)
     return ImportResult(filled, skipped, len(set(cues) - used), {s.id: s.target for s in segments})
 
 

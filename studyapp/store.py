@@ -400,8 +400,9 @@ class Library:
             if known:
                 db.execute("UPDATE documents SET opened_at = ?, source_path = COALESCE(?, source_path) WHERE id = ?",
                            (now, source_path, identifier))
-                if _extras(document):
-                    db.execute("UPDATE documents SET extras = ? WHERE id = ?", (_extras(document), identifier))
+                extras = _extras(document)
+                if extras:
+                    db.execute("UPDATE documents SET extras = ? WHERE id = ?", (extras, identifier))
                 if not known[0]:  # stored before offsets were kept, by an older splitter, or joined otherwise
                     self._store_split(db, identifier, document)
             else:

@@ -170,16 +170,14 @@ class DocumentSession(QObject):
 
     def open_text(self, pasted: str) -> bool:
         """A document made of pasted text, titled by its first line and kept in the library like any other."""
-        from ..text import LoadedText, normalise_newlines
+        from ..text import LoadedText, decode
 
         library_path = self.library.path
         first_line = next((line.strip() for line in pasted.splitlines() if line.strip()), "")
         title = first_line[:40] + ("…" if len(first_line) > 40 else "")
 
         def work(_report, cancelled) -> Opening:
-            from ..text import decode
-
-            loaded = decode(normalise_newlines(pasted).encode("utf-8"), "The clipboard")  # the same checks
+            loaded = decode(pasted.encode("utf-8"), "The clipboard")  # the checks a file gets
             loaded = LoadedText(loaded.text, "pasted")
             with Library.connect(library_path) as library:
                 document = split_for(library, loaded)
