@@ -155,24 +155,19 @@ class ContextReader:
     def read(self, clauses: list[str], tokens: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
         requests: list[tuple[str, int, tuple[str, ...]]] = []
         places: list[tuple[int, int, int, bool]] = []  # (clause, token, syllable, settled) of each request
-        settled: list[tuple[int, int]] = []
         plan_of = self._plan
         for number, (clause, clause_tokens) in enumerate(zip(clauses, tokens, strict=True)):
             for index, token in enumerate(clause_tokens):
                 if token.kind != "word":
                     continue
                 one_reading, open_places = plan_of(token.text)
-                if one_reading:
-                    settled.append((number, index))
                 for position, candidates in open_places:
                     requests.append((clause, token.start + position, candidates))
                     places.append((number, index, position, one_reading))
-        if not requests and not settled:
-            return tokens
-        guesses = self.model.guess(requests) if requests else []
+        if not requests:
+            return tokens  # a word's only dictionary reading came marked so from the parser
+        guesses = self.model.guess(requests)
         result = [list(clause_tokens) for clause_tokens in tokens]
-        for number, index in settled:
-            result[number][index] = result[number][index]._replace(source="dictionary")
         for (number, index, position, one_reading), guess in zip(places, guesses, strict=True):
             if guess is None:
                 continue
@@ -257,7 +252,7 @@ class JiebaParser:
     def __init__(self, dictionary: Dictionary) -> None:
         self.dictionary = dictionary
         self._headwords = dictionary.readings()
-        self._reading_cache: dict[str, tuple[str, ...]] = {}
+        self._reading_cache: dict[str, tuple[tuple[str, ...], str]] = {}
         self._open_cache: dict[str, frozenset[int]] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
 
@@ -286,7 +281,8 @@ class JiebaParser:
                 if self._fixes:
                     words = self._apply_fixes(run, words)
                 for word in words:
-                    yield Token(position, position + len(word), word, "word", self.reading(word))
+                    syllables, source = self._reading_and_source(word)
+                    yield Token(position, position + len(word), word, "word", syllables, source)
                     position += len(word)
             else:
                 for match in _NON_CJK_TOKEN.finditer(clause, run_start, run_end):
@@ -346,6 +342,10 @@ class JiebaParser:
 
     def reading(self, word: str) -> tuple[str, ...]:
         """Tone-marked syllables for a hanzi word as read in it (see the module docstring for the order)."""
+        return self._reading_and_source(word)[0]
+
+    def _reading_and_source(self, word: str) -> tuple[tuple[str, ...], str]:
+        """The reading, and "dictionary" when it is the word's only one (``Token.source``), cached together."""
         cached = self._reading_cache.get(word)
         if cached is None:
             if len(self._reading_cache) >= READING_CACHE_LIMIT:  # a huge text of made-up words: start again
@@ -353,16 +353,14 @@ class JiebaParser:
             cached = self._reading_cache[word] = self._read(word)
         return cached
 
-    def _read(self, word: str) -> tuple[str, ...]:
+    def _read(self, word: str) -> tuple[tuple[str, ...], str]:
         readings = _marked_readings(self._headwords.get(word, ()), len(word))
         if len(readings) == 1:
-            syllables = readings[0]
-        elif readings:
+            return tuple(readings[0]), "dictionary"
+        if readings:
             guess = _pypinyin(word)
-            syllables = guess if guess in readings else readings[0]
-        else:
-            syllables = self._read_unknown(word)
-        return tuple(syllables)
+            return tuple(guess if guess in readings else readings[0]), ""
+        return tuple(self._read_unknown(word)), ""
 
     def _read_unknown(self, word: str) -> tuple[str, ...]:
         """Longest pieces whose reading the dictionary settles, left to right; pypinyin for the rest (which
