@@ -186,11 +186,8 @@ class Document:
         """The offset of the last match that starts before ``end`` (``str.rfind`` up to ``end``, across joins)."""
         if not self.joined:
             return self.text.rfind(term, 0, len(self.text) if end is None else end)
-        limit = len(self.text) if end is None else end
         last = -1
-        for match in self._pattern(term).finditer(self.text):
-            if match.end() > limit:
-                break
+        for match in self._pattern(term).finditer(self.text, 0, len(self.text) if end is None else end):
             last = match.start()
         return last
 
