@@ -168,7 +168,7 @@ class Document:
 
     # --- search that reads across joined line breaks, at C speed -------------------------------------------
     def _pattern(self, term: str) -> re.Pattern:
-        return re.compile("\n?".join(map(re.escape, term)))
+        return re.compile(_BREAK_GAP.join(map(re.escape, term)))
 
     def count(self, term: str) -> int:
         if not self.joined:

@@ -85,3 +85,13 @@ def test_a_translated_book_keeps_its_work_when_the_reader_turns_joining_off_and_
         assert [s.target for s in again if s.target] == ["in Burma", "next"]
     with Library.open(tmp_path / "library.sqlite") as library:  # the choice is the document's, after reopening
         assert library.split_document(loaded.text, loaded.encoding).joined
+
+
+def test_find_reads_across_a_break_with_spaces_left_at_the_line_end():
+    """朝花夕拾 has 便吃　/ 冰。: the reader shows 便吃冰。, and Find must match 吃冰 there too."""
+    source = "　　" + "他说起小时候的事，夏天的时候" * 2 + "便吃　\n冰。又说了许多别的话，" * 3 + "\n"
+    document = text.split(source, join_lines=True)
+    assert any("便吃冰。" in document.clause_text(i) for i in range(len(document.clauses)))
+    assert document.count("吃冰") == 3
+    found = document.find("吃冰")
+    assert found == source.index("吃　\n冰") and document.rfind("吃冰") == source.rindex("吃　\n冰")
