@@ -132,7 +132,7 @@ def _paragraphs(root) -> list[tuple[str, bool]]:
 def _html_tree(data: bytes | str):
     import lxml.html
 
-    return lxml.html.fromstring(data if isinstance(data, (bytes, str)) and data else b"<html></html>")
+    return lxml.html.fromstring(data or b"<html></html>")  # lxml refuses an empty document
 
 
 def _assemble(chapters: list[list[tuple[str, bool]]]) -> tuple[str, tuple[tuple[str, int], ...]]:

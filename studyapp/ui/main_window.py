@@ -32,6 +32,7 @@ from .exchange_actions import ExchangeActions
 from .find import FindController
 from .find_bar import FindBar
 from .heat_strip import HeatStrip
+from .qt_helpers import set_checked_quietly
 from .reader import ClauseDelegate, ReaderView
 from .segment_actions import SegmentActions
 from .segmentation import SegmentationFixer
@@ -351,14 +352,10 @@ class MainWindow(QMainWindow):
         self.translator.set_model(model, self.session.memory)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         info = self.session.opened_info
-        self.sentence_action.blockSignals(True)
-        self.sentence_action.setChecked(bool(info) and info.grouping == "sentence")
-        self.sentence_action.blockSignals(False)
+        set_checked_quietly(self.sentence_action, bool(info) and info.grouping == "sentence")
         self.view.go_to(min(info.position if info else 0, model.rowCount() - 1), center=True)
         self.setWindowTitle(f"{info.title if info else self.session.path.name} — studyapp")
-        self.join_action.blockSignals(True)
-        self.join_action.setChecked(self.session.document.joined)
-        self.join_action.blockSignals(False)
+        set_checked_quietly(self.join_action, self.session.document.joined)
         self.contents.show_sections(self.session.document.sections)
         self.delegate.headings = {model.row_at_offset(offset) for _title, offset in self.session.document.sections}
         self.status.document_opened()
@@ -377,9 +374,7 @@ class MainWindow(QMainWindow):
                 self.tr("Lines joined within paragraphs: a clause runs on where a line was only full.") if join
                 else self.tr("Every line break ends a clause again."), 8000)
         elif self.session.document is not None:  # nothing changed: the tick shows what is in place
-            self.join_action.blockSignals(True)
-            self.join_action.setChecked(self.session.document.joined)
-            self.join_action.blockSignals(False)
+            set_checked_quietly(self.join_action, self.session.document.joined)
 
     def _on_imported(self) -> None:
         self.translator.undo_stack.clear()  # the steps before the import no longer apply to what is stored

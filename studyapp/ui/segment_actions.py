@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from .document_session import DocumentSession
+from .qt_helpers import set_checked_quietly
 from .reader import ReaderView
 from .translation_pane import TranslationController
 from .wording import counted
@@ -37,9 +38,7 @@ class SegmentActions(QObject):
         model = self.session.model
         if not on and not self._edited_ok(model.edited_merges()):
             if self.sentence_action is not None:
-                self.sentence_action.blockSignals(True)
-                self.sentence_action.setChecked(True)
-                self.sentence_action.blockSignals(False)
+                set_checked_quietly(self.sentence_action, True)
             return
         label = self.tr("Group by sentence") if on else self.tr("Group by clause")
         self.translator.restructure(label, lambda: model.regroup(on) or True)
