@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from .errors import TextLoadError
 from .files import check_unpacked
@@ -307,6 +309,32 @@ def srt_with(cues: tuple[tuple[int, str, str], ...], texts: list[str]) -> bytes:
 
 _PARAGRAPH_END = tuple("。！？!?”」』…：:")
 
+#: CJK Radicals Supplement code points (U+2E80–U+2EFF) and the unified ideograph each stands for, in pairs: ⻓
+#: is 长. Fonts that draw a radical and the ideograph with one glyph let a PDF's text layer name the radical, so
+#: a page read 然⽽ and ⻓江. From Unicode's EquivalentUnifiedIdeograph.txt (Unicode 15.0.0, "© 2022 Unicode,
+#: Inc.", Unicode License v3, https://www.unicode.org/license.txt), the supplement's lines; ⺀ has none. The
+#: Kangxi Radicals block (U+2F00–U+2FDF, ⽽ for 而) is the same file's other part and what NFKC gives, so it
+#: comes from ``unicodedata``. One code point for one: the offsets the reader shows are those of the text kept.
+_SUPPLEMENT_RADICALS = (
+    "⺁厂⺂乛⺃乚⺄乙⺅亻⺆冂⺇𠘨⺈刀⺉刂⺊卜⺋㔾⺌小⺍小⺎兀⺏尣⺐尢⺑𡯂⺒巳⺓幺⺔彑⺕\U0002b739⺖忄⺗心⺘扌⺙攵⺛旡⺜日⺝月⺞歺⺟母"
+    "⺠民⺡氵⺢氺⺣灬⺤爫⺥爫⺦丬⺧牛⺨犭⺩王⺪𤴔⺫目⺬示⺭礻⺮𥫗⺯糹⺰纟⺱罓⺲罒⺳㓁⺴冗⺵𦉫⺶羊⺷𦍌⺸𦍋⺹耂⺺肀⺻聿⺼肉⺽𦥑"
+    "⺾艹⺿艹⻀艹⻁虎⻂衤⻃覀⻄西⻅见⻆角⻇𧢲⻈讠⻉贝⻊𧾷⻋车⻌辶⻍辶⻎辶⻏邑⻐钅⻑長⻒镸⻓长⻔门⻕𨸏⻖阝⻗雨⻘青⻙韦⻚页⻛风"
+    "⻜飞⻝食⻞𩙿⻟飠⻠饣⻡𩠐⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟")
+
+
+@lru_cache(maxsize=1)
+def _radical_table() -> dict[int, str]:
+    table = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0x2F00, 0x2FE0)}
+    table = {code: ideograph for code, ideograph in table.items() if ideograph != chr(code)}
+    pairs = iter(_SUPPLEMENT_RADICALS)
+    table.update((ord(radical), ideograph) for radical, ideograph in zip(pairs, pairs, strict=True))
+    return table
+
+
+def as_ideographs(page: str) -> str:
+    """A PDF's text with radical code points read as the ideographs they were drawn for (⽽ as 而, ⻓ as 长)."""
+    return page.translate(_radical_table())
+
 
 def _pdf(data: bytes, name: str) -> Converted:
     from pypdf import PdfReader
@@ -316,7 +344,7 @@ def _pdf(data: bytes, name: str) -> Converted:
         raise TextLoadError(f"{name} is a password-protected PDF; studyapp cannot open it.")
     if len(reader.pages) > 5000:
         raise TextLoadError(f"{name} has {len(reader.pages):,} pages; studyapp opens PDFs of up to 5,000.")
-    pages = [[line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
+    pages = [[line.strip() for line in as_ideographs(page.extract_text() or "").splitlines() if line.strip()]
              for page in reader.pages]
     if not any(pages):
         raise TextLoadError(f"{name} has no text layer (it is likely scanned images); studyapp does not "

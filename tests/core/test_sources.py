@@ -231,3 +231,22 @@ def test_webvtt_and_ass_subtitles_open_as_cues_too(tmp_path, name, content):
     assert loaded.text.split("\n")[:2] == ["你好，世界！", "我们走吧。"]
     assert [(start, end) for _offset, start, end in loaded.cues] == [("00:00:01,000", "00:00:03,500"),
                                                                      ("00:00:04,000", "00:00:06,000")]
+
+
+def test_a_pdf_set_in_a_font_with_radical_code_points_reads_as_the_ideographs(tmp_path):
+    """Common CJK fonts map 而 and 长 to the Kangxi radical ⽽ (U+2F7D) and the supplement's ⻓ (U+2ED3): pinyin
+    and words were lost (然⽽ became 然 and an unread ⽽). NFKC alone maps the first but not the second."""
+    from studyapp.analysis import Analyzer
+    from studyapp.dictionary import Dictionary
+    from studyapp.document import to_json
+
+    path = tmp_path / "radicals.pdf"
+    path.write_bytes(make_pdf([["然⽽他说，⻓江⾥的⽔很⻓。"]]))
+    loaded = text.load(path)
+    assert loaded.text.strip() == "然而他说，长江里的水很长。"
+    result = to_json(text.split(loaded), Analyzer(Dictionary.open()))
+    tokens = [token for clause in result["clauses"] for token in clause["tokens"]]
+    words = {token["text"]: token for token in tokens}
+    assert words["然而"]["pinyin"] == "rán ér" and words["然而"]["definitions"]
+    assert "长江" in words and words["长江"]["definitions"]
+    assert all(result["text"][token["start"]:token["end"]] == token["text"] for token in tokens)  # offsets hold
