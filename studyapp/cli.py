@@ -273,8 +273,7 @@ def _review(args: argparse.Namespace) -> int:
     from .store import Library
 
     with Library.open(args.library) as library:
-        reviewer = Reviewer(library)
-        reviewer.sync_cards()
+        reviewer = Reviewer(library)  # the learner's own options, read from the library; nothing is written
         if args.export_log:
             rows = export_log_file(reviewer, Path(args.export_log))
             print(f"Wrote {args.export_log}: {rows} reviews.", file=sys.stderr)

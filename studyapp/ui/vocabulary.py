@@ -355,7 +355,8 @@ class VocabularyController(QObject):
         if hovered is not None and hovered[1].kind == "word":
             row, token = hovered
             self._study([StudyEntry(token.text, token.pinyin_text or "", session.model.source_text(row).strip(),
-                                    session.model.target(row), session.document_id)])
+                                    session.model.target(row), session.document_id,
+                                    session.model.segments[row].start)])
             return
         terms = self.selected_terms()
         if not terms:
