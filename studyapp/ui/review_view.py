@@ -124,10 +124,14 @@ class ReviewWindow(QDialog):
             self.refresh_counts()
             self.message.setText(self.tr("Congratulations: nothing more is due today."))
             return
-        counts = self.reviewer.counts(queue=queue)
+        self._show_progress(queue)
+        self._show_front(queue[0])
+
+    def _show_progress(self, queue: list[ReviewCard] | None = None) -> None:
+        """The header's counts, from the queue just built, else read again (after an undo)."""
+        counts = self.reviewer.counts(queue=queue if queue is not None else self.reviewer.queue())
         self.progress.setText(self.tr("{0} due · {1} new · {2} learning").format(counts.due, counts.new,
                                                                                  counts.learning))
-        self._show_front(queue[0])
 
     def _show_front(self, card: ReviewCard) -> None:
         self.card = card
@@ -168,6 +172,7 @@ class ReviewWindow(QDialog):
         if card is not None:
             self.message.setText(self.tr("Undid the last rating of {0}.").format(card.word))
             self.studied.emit()
+            self._show_progress()
             self._show_front(card)
 
     def edit_definition(self) -> None:

@@ -145,3 +145,19 @@ def test_a_translation_typed_after_the_word_was_added_shows_on_its_cloze_card(wi
     qtbot.addWidget(review)
     review.start()
     assert review.card.word == "本着" and "In the spirit of partnership" in review.front.text()
+
+
+def test_undo_puts_the_counts_in_the_header_back(window, qtbot):
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None),
+                                 StudyEntry("声明", "shēng míng", "双方声明如下：", "", None)])
+    save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert review.progress.text() == "0 due · 2 new · 0 learning"
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)  # Good: the card goes on to its next learning step
+    assert review.progress.text() == "0 due · 1 new · 1 learning"
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review.progress.text() == "0 due · 2 new · 0 learning"
