@@ -342,10 +342,27 @@ class VocabularyController(QObject):
     def _study(self, entries: list) -> None:
         added = self.library.add_to_study(entries)
         self.model.studying = {entry.word for entry in self.library.study_list()}
+        before = {entry.word: TermStatus(self.statuses.get(entry.word, 0)) for entry in entries}
+        relearned = self._relearn(list(before))
         self.model.statuses_changed()
-        self.message.emit(counted(added, self.tr("{0} word added to the study list."),
-                                  self.tr("{0} words added to the study list.")) if added
-                          else self.tr("Already on the study list."))
+        said = counted(added, self.tr("{0} word added to the study list."),
+                       self.tr("{0} words added to the study list.")) if added \
+            else self.tr("Already on the study list.")
+        if len(relearned) == 1:
+            said += " " + self.tr("{0} was marked {1}; it is now learning, so its cards are shown.").format(
+                relearned[0], self.tr(STATUS_NAMES[before[relearned[0]]]).lower())
+        elif relearned:
+            said += " " + self.tr("{0} of them were marked known or ignored; they are now learning, so their cards "
+                                  "are shown.").format(len(relearned))
+        self.message.emit(said)
+
+    def _relearn(self, words: list[str]) -> list[str]:
+        """Words marked known or ignored get no new cards (review leaves them out): a learner who puts one on
+        the study list wants to learn it, so it becomes learning, as in Lute and Anki. Returns those words."""
+        relearned = [word for word in dict.fromkeys(words) if self.statuses.get(word, 0) in UNDERSTOOD]
+        if relearned:
+            self.set_status(relearned, TermStatus.LEARNING)
+        return relearned
 
     def add_to_study(self) -> None:
         """The word under the pointer with the clause it stands in here; else the words selected in the panel."""

@@ -260,3 +260,16 @@ def test_a_word_leaves_the_study_list_with_its_cards(window, qtbot):
     assert window.library.study_list() == [] and window.library._query("SELECT COUNT(*) FROM cards") == [(0,)]
     model = window.vocabulary.model
     assert all(model.data(model.index(row, 8)) == "" for row in range(model.rowCount()))
+
+
+def test_adding_a_word_marked_known_makes_it_learning_and_says_so(window, qtbot):
+    _row, point = word_point(window, "本着")
+    hover(window.view, point)
+    qtbot.keyClick(window.view, Qt.Key.Key_K)  # the learner once marked it known
+    window.vocabulary.add_to_study()
+    message = window.statusBar().currentMessage()
+    assert "1 word added to the study list" in message and "本着 was marked known; it is now learning" in message
+    assert status_in_library(window, "本着") == TermStatus.LEARNING
+    reviewer = window.reviewer()
+    reviewer.sync_cards()
+    assert [card.word for card in reviewer.queue()] == ["本着"]  # its cards are shown
