@@ -465,11 +465,16 @@ class MainWindow(QMainWindow):
         self.statistics_window = StatisticsWindow(self.reviewer(), self)
         self.statistics_window.show()
 
-    def show_clause(self, document_id: str, clause: str) -> None:
-        """From a card to its clause in the reader (opening its document if another one is open)."""
+    def show_clause(self, document_id: str, clause: str, position: int = -1) -> None:
+        """From a card to its clause in the reader (opening its document if another one is open), found by the
+        document's own find, which reads across the line breaks of a hard-wrapped book; from ``position`` on
+        when the card knows where its clause starts, since a clause may occur more than once."""
         if document_id != self.session.document_id:
             self.open_from_library(document_id)
-        found = self.session.document.text.find(clause) if self.session.document else -1
+        document = self.session.document
+        found = document.find(clause, max(position, 0)) if document else -1
+        if found < 0 and position > 0:
+            found = document.find(clause)
         if found >= 0:
             self.view.go_to(self.session.model.row_at_offset(found), center=True)
             self.raise_()

@@ -43,7 +43,7 @@ def interval_text(interval: timedelta) -> str:
 
 
 class ReviewWindow(QDialog):
-    openClause = Signal(str, str)  # document id, clause text: show it in the reader
+    openClause = Signal(str, str, int)  # document id, clause text, where it starts (-1: unknown): show it
     studied = Signal()  # ratings changed what the reader should show (statuses of mature words)
 
     def __init__(self, reviewer: Reviewer, cjk_family: str, analyzer=None, parent=None) -> None:
@@ -242,8 +242,6 @@ class ReviewWindow(QDialog):
                 + f"<p><a href='clause'>{link}</a></p>")
 
     def _link(self, _href: str) -> None:
-        if self.card is not None:
-            document = self.reviewer.library._query("SELECT document_id FROM study_list WHERE word = ?",
-                                                    (self.card.word,))
-            if document and document[0][0]:
-                self.openClause.emit(document[0][0], self.card.context)
+        card = self.card
+        if card is not None and card.document_id:
+            self.openClause.emit(card.document_id, card.context, -1 if card.position is None else card.position)

@@ -546,13 +546,13 @@ class VocabularyController(QObject):
         if not rows or model is None:
             return
         word = self.model.term_at(rows[0].row()).word
-        text = self.session.document.text
+        document = self.session.document  # its find reads across the line breaks of a hard-wrapped book
         current = model.segments[max(0, self.view.currentIndex().row())]
-        found = text.find(word, current.end)
-        found = found if found >= 0 else text.find(word)
+        found = document.find(word, current.end)
+        found = found if found >= 0 else document.find(word)
         while found >= 0:
             row = model.row_at_offset(found)
             if any(token.text == word for token in model.tokens(row)):
                 self.view.go_to(row, center=True)
                 return
-            found = text.find(word, found + 1)
+            found = document.find(word, found + 1)

@@ -273,3 +273,20 @@ def test_adding_a_word_marked_known_makes_it_learning_and_says_so(window, qtbot)
     reviewer = window.reviewer()
     reviewer.sync_cards()
     assert [card.word for card in reviewer.queue()] == ["本着"]  # its cards are shown
+
+
+def test_f3_finds_a_word_a_hard_wrapped_book_breaks_across_lines(window, qtbot, tmp_path):
+    from .test_reader import _hard_wrapped_book
+
+    assert window.open_path(_hard_wrapped_book(tmp_path))
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    model = window.vocabulary.model
+    window.vocabulary.panel.search.setText("缅甸")
+    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.term_at(0).word == "缅甸", timeout=2000)
+    window.vocabulary.panel.table.selectRow(0)
+    session = window.session
+    rows = [row for row in range(session.model.rowCount()) if "缅甸" in session.model.source_text(row)]
+    assert len(rows) == 12
+    window.view.go_to(rows[0])
+    window.vocabulary.next_occurrence()
+    assert window.view.currentIndex().row() == rows[1]
