@@ -40,6 +40,11 @@ class Kind(StrEnum):
     CLOZE = "cloze"  # the word's clause with the word blanked, the learner's translation under it
 
 
+def blanked(context: str, word: str) -> str:
+    """The front of a cloze card: the clause with the word blanked, one gap per character."""
+    return context.replace(word, "［" + "＿" * len(word) + "］")
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewSettings:
     """The learner's review options. They live in the library beside the FSRS parameters (``load_settings``,

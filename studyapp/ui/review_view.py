@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..deck import first_sense
-from ..review import Kind, Rating, ReviewCard, Reviewer
+from ..review import Kind, Rating, ReviewCard, Reviewer, blanked
 
 RATINGS = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"), (Rating.Easy, "Easy"))
 
@@ -227,7 +227,7 @@ class ReviewWindow(QDialog):
         if card.kind == Kind.RECALL:
             return (f"<p style='font-size:22px'>{escape(self._definition(card))}</p>"
                     f"<p style='color:#1e88e5;font-size:18px'>{escape(card.reading)}</p>")
-        blank = card.context.replace(card.word, "［" + "＿" * len(card.word) + "］")
+        blank = blanked(card.context, card.word)
         translation = f"<p style='color:gray'>{escape(card.context_translation)}</p>" if card.context_translation \
             else ""
         return self._hanzi(blank, 28) + translation

@@ -466,13 +466,15 @@ class VocabularyController(QObject):
 
     def export_to(self, out, fmt: str):
         from ..deck_export import export_deck
+        from ..review import load_settings
         from .workers import run_job
 
         what, made = self.export_scope()
         title = self.session.path.stem if self.session.path else "studyapp"
+        kinds = load_settings(self.library).kinds  # the kinds of card the learner reviews
 
         def work(_report, _cancelled):
-            write_atomically(out, export_deck(made, fmt, title))
+            write_atomically(out, export_deck(made, fmt, title, kinds))
             return out
 
         return run_job(work, lambda written: self.message.emit(self.tr("Exported {0} to {1}").format(what, written)),
