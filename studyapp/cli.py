@@ -211,6 +211,7 @@ def _deck(args: argparse.Namespace) -> int:
 
     from . import deck
     from .document import open_in_library
+    from .review import load_settings
     from .store import Library
 
     if args.export and not args.out:
@@ -222,8 +223,9 @@ def _deck(args: argparse.Namespace) -> int:
         gathered, found = deck.build(library, opened.id, opened.document, analyzer)
         statuses = library.term_statuses()
         chosen = library.chosen_translations()
+        kinds = load_settings(library).kinds  # an Anki package carries the kinds of card the learner reviews
     if args.export:
-        return _export_deck(args, opened, found, chosen)
+        return _export_deck(args, opened, found, chosen, kinds)
     result = deck.to_json(found, gathered, statuses)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -236,7 +238,7 @@ def _deck(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str]) -> int:
+def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str], kinds) -> int:
     from pathlib import Path
 
     from .deck import TermStatus
@@ -248,7 +250,7 @@ def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str]
         raise StudyAppError(f"Unknown status {', '.join(sorted(unknown)).lower()}; use new, learning, known, ignored.")
     chosen_terms = [term for term in found if term.status.name in wanted]
     data = export_deck(cards(opened.document, opened.segments, chosen_terms, chosen), args.export,
-                       Path(args.path).stem)
+                       Path(args.path).stem, kinds)
     write_atomically(Path(args.out), data)
     print(f"Wrote {args.out}: {len(chosen_terms)} words.", file=sys.stderr)
     return 0
@@ -273,8 +275,7 @@ def _review(args: argparse.Namespace) -> int:
     from .store import Library
 
     with Library.open(args.library) as library:
-        reviewer = Reviewer(library)
-        reviewer.sync_cards()
+        reviewer = Reviewer(library)  # the learner's own options, read from the library; nothing is written
         if args.export_log:
             rows = export_log_file(reviewer, Path(args.export_log))
             print(f"Wrote {args.export_log}: {rows} reviews.", file=sys.stderr)

@@ -313,7 +313,7 @@ def study_entry(term: Term, document: Document, segments, document_id: str | Non
     row = bisect_right(starts, term.first_start) - 1
     translation = segments[row].target if 0 <= row < len(segments) else ""
     return StudyEntry(term.word, term.pinyin_text, document.span_text(term.first_start, term.first_end).strip(),
-                      translation, document_id)
+                      translation, document_id, term.first_start)
 
 
 def new_words_up_to_hsk(found: list[Term], statuses: dict[str, int], level: int) -> list[Term]:

@@ -15,12 +15,13 @@ import io
 import os
 import tempfile
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .deck import Term
 from .errors import StudyAppError
 from .pinyin import tone_of
+from .review import Kind, blanked
 from .segments import Segment
 from .text import Document
 
@@ -80,9 +81,12 @@ def _numbered(syllables: Sequence[str]) -> str:
     return "".join(f"{_plain_syllable(syllable)}{tone_of(syllable) or 5}" for syllable in syllables)
 
 
-def export_deck(made: Sequence[Card], fmt: str, title: str = "studyapp") -> bytes:
+def export_deck(made: Sequence[Card], fmt: str, title: str = "studyapp",
+                kinds: Iterable[Kind] = tuple(Kind)) -> bytes:
+    """The cards in a format; an Anki package carries a card of each of ``kinds`` (the review options') per
+    word."""
     if fmt == "apkg":
-        return _apkg(made, title)
+        return _apkg(made, title, tuple(kinds))
     if fmt == "pleco":
         lines = [f"{card.word}\t{card.numbered}\t{card.definition}" for card in made]
         return ("\n".join(lines) + "\n").encode("utf-8")
@@ -108,35 +112,52 @@ _CSS = (".card{font-family:sans-serif;font-size:20px;text-align:center}"
         ".hanzi{font-size:48px}.pinyin{color:#1e88e5}.context{font-size:22px;margin-top:1em}"
         ".context-translation{color:#757575;font-size:16px}")
 
+_NOTE_FIELDS = ("Hanzi", "Pinyin", "Definition", "Context", "ContextTranslation", "HSK", "Translation", "Blanked")
+#: A field per kind of card: Anki makes a card of a template only when its front is not empty, so the note's
+#: gate fields choose the kinds, as Anki's own "Basic (optional reversed card)" does, and the note type stays
+#: the same whatever the learner chooses (a re-export updates the notes).
+_GATES = {Kind.RECOGNITION: "RecognitionCard", Kind.RECALL: "RecallCard", Kind.CLOZE: "ClozeCard"}
+_CONTEXT_BACK = ("<div class=context>{{Context}}</div>"
+                 "{{#ContextTranslation}}<div class=context-translation>{{ContextTranslation}}</div>"
+                 "{{/ContextTranslation}}")
+_TEMPLATES = {
+    Kind.RECOGNITION: ("<div class=hanzi>{{Hanzi}}</div>",
+                       "<div class=pinyin>{{Pinyin}}</div><div>{{Definition}}</div>"
+                       "{{#Translation}}<div><i>{{Translation}}</i></div>{{/Translation}}" + _CONTEXT_BACK
+                       + "{{#HSK}}<div>HSK {{HSK}}</div>{{/HSK}}"),
+    Kind.RECALL: ("<div>{{Definition}}</div><div class=pinyin>{{Pinyin}}</div>",
+                  "<div class=hanzi>{{Hanzi}}</div>" + _CONTEXT_BACK),
+    Kind.CLOZE: ("<div class=context>{{Blanked}}</div>{{#ContextTranslation}}<div class=context-translation>"
+                 "{{ContextTranslation}}</div>{{/ContextTranslation}}",
+                 "<div class=hanzi>{{Hanzi}}</div><div class=pinyin>{{Pinyin}}</div><div>{{Definition}}</div>"
+                 "<div class=context>{{Context}}</div>"),
+}
+
 
 def _note_type():
     import genanki
 
     return genanki.Model(
         _stable_id("studyapp vocabulary note type 1"), "studyapp vocabulary",
-        fields=[{"name": name} for name in ("Hanzi", "Pinyin", "Definition", "Context", "ContextTranslation", "HSK",
-                                            "Translation")],
-        templates=[{
-            "name": "Recognition",
-            "qfmt": "<div class=hanzi>{{Hanzi}}</div>",
-            "afmt": "{{FrontSide}}<hr id=answer><div class=pinyin>{{Pinyin}}</div><div>{{Definition}}</div>"
-                    "{{#Translation}}<div><i>{{Translation}}</i></div>{{/Translation}}"
-                    "<div class=context>{{Context}}</div><div class=context-translation>{{ContextTranslation}}</div>"
-                    "{{#HSK}}<div>HSK {{HSK}}</div>{{/HSK}}",
-        }],
+        fields=[{"name": name} for name in _NOTE_FIELDS + tuple(_GATES.values())],
+        templates=[{"name": kind.value.capitalize(),
+                    "qfmt": f"{{{{#{_GATES[kind]}}}}}{front}{{{{/{_GATES[kind]}}}}}",
+                    "afmt": "{{FrontSide}}<hr id=answer>" + back} for kind, (front, back) in _TEMPLATES.items()],
         css=_CSS)
 
 
-def _apkg(made: Sequence[Card], title: str) -> bytes:
+def _apkg(made: Sequence[Card], title: str, kinds: tuple[Kind, ...]) -> bytes:
     import genanki
 
     note_type = _note_type()
     deck = genanki.Deck(_stable_id(f"studyapp deck {title}"), title)
+    gates = ["y" if kind in kinds else "" for kind in _GATES]
     for card in made:
         fields = [html.escape(card.word), html.escape(card.pinyin), html.escape(card.definition), card.context_html,
                   html.escape(card.context_translation), "" if card.hsk is None else str(card.hsk),
-                  html.escape(card.translation)]
-        deck.add_note(genanki.Note(model=note_type, fields=fields, guid=genanki.guid_for("studyapp", card.word)))
+                  html.escape(card.translation), html.escape(blanked(card.context, card.word))]
+        deck.add_note(genanki.Note(model=note_type, fields=fields + gates,
+                                   guid=genanki.guid_for("studyapp", card.word)))
     handle, path = tempfile.mkstemp(suffix=".apkg")
     os.close(handle)
     try:

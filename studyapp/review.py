@@ -14,7 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +24,7 @@ from fsrs import Rating, Scheduler, State
 
 from .errors import StudyAppError
 from .files import write_atomically
+from .store import CURRENT_TRANSLATION
 
 ROLLOVER_HOUR = 4
 LEECH_LAPSES = 8
@@ -39,13 +40,68 @@ class Kind(StrEnum):
     CLOZE = "cloze"  # the word's clause with the word blanked, the learner's translation under it
 
 
+def blanked(context: str, word: str) -> str:
+    """The front of a cloze card: the clause with the word blanked, one gap per character."""
+    return context.replace(word, "［" + "＿" * len(word) + "］")
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewSettings:
+    """The learner's review options. They live in the library beside the FSRS parameters (``load_settings``,
+    ``save_settings``), so the window, ``studyapp review`` and the Anki export all follow the same choice."""
+
     new_per_day: int = 20
     reviews_per_day: int = 200
     desired_retention: float = 0.9
     kinds: tuple[Kind, ...] = (Kind.RECOGNITION, Kind.RECALL, Kind.CLOZE)
-    fuzz: bool = True  # spread due dates a little, as Anki does (tests turn it off)
+    fuzz: bool = True  # spread due dates a little, as Anki does (tests turn it off; not a stored option)
+
+
+#: The options kept in the library's ``review_settings`` table, each under its field name, as JSON.
+STORED_OPTIONS = ("new_per_day", "reviews_per_day", "desired_retention", "kinds")
+
+
+def load_settings(library) -> ReviewSettings:
+    """The learner's review options from the library; a missing or unreadable one keeps its default."""
+    placeholders = ", ".join("?" * len(STORED_OPTIONS))
+    stored = dict(library._query(f"SELECT key, value FROM review_settings WHERE key IN ({placeholders})",
+                                 STORED_OPTIONS))
+    defaults = ReviewSettings()
+    chosen = {}
+    for name in STORED_OPTIONS:
+        try:
+            value = json.loads(stored[name])
+        except (KeyError, ValueError):
+            continue
+        if name == "kinds":
+            kinds = tuple(Kind(kind) for kind in value if kind in Kind._value2member_map_) \
+                if isinstance(value, list) else ()
+            if kinds:
+                chosen[name] = kinds
+        elif isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            chosen[name] = type(getattr(defaults, name))(value)
+    return replace(defaults, **chosen)
+
+
+def adopt_options(library, options: dict) -> None:
+    """Options an earlier version kept in settings.json, carried into a library that holds none of its own yet
+    (``load_settings`` checks each value)."""
+    wanted = [(name, json.dumps(value)) for name, value in options.items() if name in STORED_OPTIONS]
+    placeholders = ", ".join("?" * len(STORED_OPTIONS))
+    if not wanted or library._query(f"SELECT 1 FROM review_settings WHERE key IN ({placeholders})", STORED_OPTIONS):
+        return
+    with library.transaction() as db:
+        db.executemany("INSERT INTO review_settings (key, value) VALUES (?, ?)", wanted)
+
+
+def save_settings(library, settings: ReviewSettings) -> None:
+    """Keep the learner's review options in the library, in one transaction."""
+    values = {name: getattr(settings, name) for name in STORED_OPTIONS}
+    values["kinds"] = [Kind(kind).value for kind in settings.kinds]
+    with library.transaction() as db:
+        db.executemany("INSERT INTO review_settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                       " DO UPDATE SET value = excluded.value",
+                       [(name, json.dumps(value)) for name, value in values.items()])
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +117,8 @@ class ReviewCard:
     lapses: int
     suspended: bool
     leech: bool
+    document_id: str | None = None  # the document the word was met in
+    position: int | None = None  # where its clause starts in that document's text, when known
 
     @property
     def is_new(self) -> bool:
@@ -107,6 +165,16 @@ def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
+#: (word, kind) of the chosen kinds (a JSON list) that a word on the study list has no card of yet, in the order
+#: the words were added.
+_MISSING_CARDS = ("SELECT s.word, k.value FROM study_list s JOIN json_each(?) k WHERE NOT EXISTS"
+                  " (SELECT 1 FROM cards c WHERE c.word = s.word AND c.kind = k.value) ORDER BY s.added_at, s.word")
+
+
+#: Words the learner marked known or ignored (deck.TermStatus 2 and 3): their new cards are not shown.
+_UNDERSTOOD = "terms WHERE status IN (2, 3)"
+
+
 def _write_card(db, card_id: int, state: dict) -> None:
     """A card's row from the state a review log keeps of it (after a rating, or before it for an undo)."""
     due = FsrsCard.from_dict(state["fsrs"]).due
@@ -121,7 +189,7 @@ class Reviewer:
     def __init__(self, library, settings: ReviewSettings | None = None, zone: tzinfo | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
         self.library = library
-        self.settings = settings or ReviewSettings()
+        self.settings = settings or load_settings(library)
         self.zone = zone or local_zone()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.scheduler = Scheduler(parameters=self.parameters(), desired_retention=self.settings.desired_retention,
@@ -134,28 +202,34 @@ class Reviewer:
 
     # --- cards ----------------------------------------------------------------------------------------------
     def sync_cards(self) -> int:
-        """Make the chosen kinds of card for every word on the study list (existing cards keep their history).
-        Returns how many were made."""
+        """Make the chosen kinds of card for every word on the study list that lacks them (existing cards keep
+        their history). Returns how many were made."""
         now = self.clock()
-        kinds = [kind.value for kind in self.settings.kinds]
         with self.library.transaction() as db:
-            words = [row[0] for row in db.execute("SELECT word FROM study_list")]
-            before = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
-            rows = []
-            for word in words:
-                for kind in kinds:
-                    card = FsrsCard(due=now)
-                    rows.append((word, kind, json.dumps(card.to_dict()), _iso(now), _iso(now)))
+            missing = db.execute(_MISSING_CARDS, (self._kinds_json(),)).fetchall()
+            first_id = int(now.timestamp() * 1000)  # FSRS's own card ids are creation times in ms
             db.executemany("INSERT OR IGNORE INTO cards (word, kind, fsrs, due, created_at) VALUES (?, ?, ?, ?, ?)",
-                           rows)
-            return db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] - before
+                           [(word, kind, json.dumps(FsrsCard(card_id=first_id + n, due=now).to_dict()), _iso(now),
+                             _iso(now)) for n, (word, kind) in enumerate(missing)])
+        return len(missing)
+
+    def _kinds_json(self) -> str:
+        return json.dumps([Kind(kind).value for kind in self.settings.kinds])
+
+    def _unmade_cards(self, now: datetime) -> list[ReviewCard]:
+        """The new cards ``sync_cards`` would make now, without making them: what a read-only count needs."""
+        understood = {row[0] for row in self.library._query(f"SELECT word FROM {_UNDERSTOOD}")}
+        return [ReviewCard(0, word, Kind(kind), "", "", "", FsrsCard(card_id=0, due=now), 0, 0, False, False)
+                for word, kind in self.library._query(_MISSING_CARDS, (self._kinds_json(),))
+                if word not in understood]
 
     def _cards(self, where: str, parameters: tuple = ()) -> list[ReviewCard]:
         rows = self.library._query(
-            "SELECT c.id, c.word, c.kind, s.reading, s.context, s.context_translation, c.fsrs, c.reps, c.lapses,"
-            " c.suspended, c.leech FROM cards c JOIN study_list s ON s.word = c.word " + where, parameters)
+            f"SELECT c.id, c.word, c.kind, s.reading, s.context, {CURRENT_TRANSLATION}, c.fsrs, c.reps, c.lapses,"
+            " c.suspended, c.leech, s.document_id, s.position FROM cards c JOIN study_list s ON s.word = c.word "
+            + where, parameters)
         return [ReviewCard(row[0], row[1], Kind(row[2]), row[3], row[4], row[5], FsrsCard.from_dict(json.loads(row[6])),
-                           row[7], row[8], bool(row[9]), bool(row[10])) for row in rows]
+                           row[7], row[8], bool(row[9]), bool(row[10]), row[11], row[12]) for row in rows]
 
     def card(self, card_id: int) -> ReviewCard:
         found = self._cards("WHERE c.id = ?", (card_id,))
@@ -179,12 +253,18 @@ class Reviewer:
         cards, within the daily limits, one card per word (siblings wait for another day, as in Anki), then
         learning cards due within 20 minutes."""
         now = now or self.clock()
-        end = day_end(now, self.zone)
-        seen, new_done, reviews_done = self._reviewed_today(now)
+        return self._chosen_for_today(self._candidates(now), now)
+
+    def _candidates(self, now: datetime) -> list[ReviewCard]:
+        """Cards of the chosen kinds due by the end of the study day, oldest due first."""
         # a word the learner marked known (or ignored) in the reader leaves the new-card queue
-        candidates = self._cards(
-            "WHERE c.suspended = 0 AND c.due < ? AND NOT (c.reps = 0 AND c.word IN"
-            " (SELECT word FROM terms WHERE status IN (2, 3))) ORDER BY c.due, c.id", (_iso(end),))
+        return self._cards(
+            "WHERE c.suspended = 0 AND c.due < ? AND c.kind IN (SELECT value FROM json_each(?)) AND NOT (c.reps = 0"
+            f" AND c.word IN (SELECT word FROM {_UNDERSTOOD})) ORDER BY c.due, c.id",
+            (_iso(day_end(now, self.zone)), self._kinds_json()))
+
+    def _chosen_for_today(self, candidates: list[ReviewCard], now: datetime) -> list[ReviewCard]:
+        seen, new_done, reviews_done = self._reviewed_today(now)
         learning, ahead, reviews, new = [], [], [], []
         for card in candidates:
             if card.is_new:
@@ -212,8 +292,11 @@ class Reviewer:
         return chosen + ahead
 
     def counts(self, now: datetime | None = None, queue: list[ReviewCard] | None = None) -> Counts:
-        """Today's counts, from ``queue`` when the caller has just built it."""
-        queue = self.queue(now) if queue is None else queue
+        """Today's counts, from ``queue`` when the caller has just built it. Without one, cards not made yet
+        for words on the study list count as the new cards they will be, so counting writes nothing."""
+        if queue is None:
+            now = now or self.clock()
+            queue = self._chosen_for_today(self._candidates(now) + self._unmade_cards(now), now)
         learning = sum(1 for card in queue if not card.is_new and card.fsrs.state != State.Review)
         new = sum(1 for card in queue if card.is_new)
         return Counts(len(queue) - learning - new, new, learning)

@@ -25,10 +25,6 @@ class Settings:
     theme: str = "light"  # "light" | "dark"
     translation_pane: bool = True  # an editable translation cell beside every segment
     recent_files: list[str] = field(default_factory=list)
-    new_cards_per_day: int = 20  # flashcard review: new cards introduced a day
-    reviews_per_day: int = 200  # ...and reviews shown a day at most
-    desired_retention: float = 0.9  # FSRS: the chance of remembering a card when it comes due
-    card_kinds: list[str] = field(default_factory=lambda: ["recognition", "recall", "cloze"])
     window_geometry: str = ""  # Qt's saveGeometry(), base64: where the window was last time
     window_state: str = ""  # Qt's saveState(), base64: which docks were open, and where
 
@@ -42,6 +38,23 @@ class Settings:
 
 def settings_path() -> Path:
     return paths.config_dir() / "settings.json"
+
+
+#: Review options that earlier versions kept in this file, under the names ``review.ReviewSettings`` gives
+#: them; they now live in the library (``review.load_settings``), and are carried there once.
+LEGACY_REVIEW_OPTIONS = {"new_cards_per_day": "new_per_day", "reviews_per_day": "reviews_per_day",
+                         "desired_retention": "desired_retention", "card_kinds": "kinds"}
+
+
+def legacy_review_options() -> dict:
+    """The review options an older version saved here, by their new names ({} when there are none)."""
+    try:
+        saved = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(saved, dict):
+        return {}
+    return {new: saved[old] for old, new in LEGACY_REVIEW_OPTIONS.items() if old in saved}
 
 
 def load() -> Settings:

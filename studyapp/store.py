@@ -183,6 +183,15 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN extras TEXT;
     """,
+    # 14: where a study-list word's clause starts in its document's text, so cards and exports show the clause's
+    # translation as it is now (typed after the word was added too); found for entries made before where their
+    # clause occurs as kept (instr counts characters from 1), else left NULL (the kept translation is shown)
+    """
+    ALTER TABLE study_list ADD COLUMN position INTEGER;
+    UPDATE study_list SET position = (SELECT NULLIF(instr(d.text, study_list.context), 0) - 1 FROM documents d
+                                      WHERE d.id = study_list.document_id)
+     WHERE document_id IS NOT NULL AND context != '';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -194,8 +203,15 @@ class StudyEntry:
     word: str
     reading: str  # tone-marked syllables, space-separated, as read in that clause
     context: str  # the clause
-    context_translation: str  # what the learner wrote for it, if anything
+    context_translation: str  # what the learner wrote for it, if anything (as it is now, read from the library)
     document_id: str | None = None
+    position: int | None = None  # where the clause starts in the document's text
+
+
+#: The translation of a study-list entry's (``s``) clause as it is now: the segment holding the clause's start.
+#: An entry whose clause cannot be placed keeps the translation it was added with.
+CURRENT_TRANSLATION = ("COALESCE((SELECT g.target FROM segments g WHERE g.document_id = s.document_id"
+                       " AND g.start <= s.position ORDER BY g.start DESC LIMIT 1), s.context_translation)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -650,14 +666,16 @@ class Library:
         with self.transaction() as db:
             before = db.execute("SELECT COUNT(*) FROM study_list").fetchone()[0]
             db.executemany("INSERT OR IGNORE INTO study_list (word, reading, context, context_translation,"
-                           " document_id, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           [(e.word, e.reading, e.context, e.context_translation, e.document_id, now)
+                           " document_id, position, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [(e.word, e.reading, e.context, e.context_translation, e.document_id, e.position, now)
                             for e in entries])
             return db.execute("SELECT COUNT(*) FROM study_list").fetchone()[0] - before
 
     def study_list(self) -> list[StudyEntry]:
+        """The study list, each entry with its clause's translation as it is now."""
         return [StudyEntry(*row) for row in self._query(
-            "SELECT word, reading, context, context_translation, document_id FROM study_list ORDER BY added_at, word")]
+            f"SELECT s.word, s.reading, s.context, {CURRENT_TRANSLATION}, s.document_id, s.position"
+            " FROM study_list s ORDER BY s.added_at, s.word")]
 
     def remove_from_study(self, words: Iterable[str]) -> None:
         with self.transaction() as db:

@@ -428,16 +428,15 @@ class MainWindow(QMainWindow):
         self.consistency.show()
 
     def reviewer(self, library=None):
-        from ..review import Kind, Reviewer, ReviewSettings
+        """A reviewer with the learner's review options, which the library keeps."""
+        from ..review import Reviewer
 
-        kinds = tuple(Kind(kind) for kind in self.settings.card_kinds if kind in Kind._value2member_map_)
-        return Reviewer(library or self.library, ReviewSettings(
-            new_per_day=self.settings.new_cards_per_day, reviews_per_day=self.settings.reviews_per_day,
-            desired_retention=self.settings.desired_retention, kinds=kinds or (Kind.RECOGNITION,)))
+        return Reviewer(library or self.library)
 
     def show_review(self) -> None:
         from .review_view import ReviewWindow
 
+        self.translator.save_now()  # cards show the clauses' translations as just typed
         self.review_window = ReviewWindow(self.reviewer(), self.delegate.cjk_family, self.analyzer, self)
         self.review_window.studied.connect(self.vocabulary.reload_statuses)
         self.review_window.openClause.connect(self.show_clause)
@@ -448,7 +447,7 @@ class MainWindow(QMainWindow):
     def show_review_options(self) -> None:
         from .review_options import ReviewOptionsDialog
 
-        ReviewOptionsDialog(self.settings, self).exec()
+        ReviewOptionsDialog(self.library, self).exec()
 
     def show_suspended(self) -> None:
         from .review_options import SuspendedDialog
@@ -466,11 +465,16 @@ class MainWindow(QMainWindow):
         self.statistics_window = StatisticsWindow(self.reviewer(), self)
         self.statistics_window.show()
 
-    def show_clause(self, document_id: str, clause: str) -> None:
-        """From a card to its clause in the reader (opening its document if another one is open)."""
+    def show_clause(self, document_id: str, clause: str, position: int = -1) -> None:
+        """From a card to its clause in the reader (opening its document if another one is open), found by the
+        document's own find, which reads across the line breaks of a hard-wrapped book; from ``position`` on
+        when the card knows where its clause starts, since a clause may occur more than once."""
         if document_id != self.session.document_id:
             self.open_from_library(document_id)
-        found = self.session.document.text.find(clause) if self.session.document else -1
+        document = self.session.document
+        found = document.find(clause, max(position, 0)) if document else -1
+        if found < 0 and position > 0:
+            found = document.find(clause)
         if found >= 0:
             self.view.go_to(self.session.model.row_at_offset(found), center=True)
             self.raise_()

@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import settings as settings_store
-from ..review import Kind, Reviewer, optimise
-from ..settings import Settings
+from ..review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
 from ..store import Library
 from .workers import run_job
 
@@ -30,13 +28,16 @@ KIND_LABELS = {Kind.RECOGNITION: "Recognition (hanzi → pinyin and meaning)",
 
 
 class ReviewOptionsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    """The learner's review options, kept in the library (where ``studyapp review`` and exports read them)."""
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Review options"))
-        self.settings = settings
+        self.library = library
+        settings = load_settings(library)
         self.new_per_day = QSpinBox(self)
         self.new_per_day.setRange(0, 9999)
-        self.new_per_day.setValue(settings.new_cards_per_day)
+        self.new_per_day.setValue(settings.new_per_day)
         self.reviews_per_day = QSpinBox(self)
         self.reviews_per_day.setRange(0, 99999)
         self.reviews_per_day.setValue(settings.reviews_per_day)
@@ -46,7 +47,7 @@ class ReviewOptionsDialog(QDialog):
         self.retention.setValue(settings.desired_retention)
         self.kinds = {kind: QCheckBox(self.tr(label), self) for kind, label in KIND_LABELS.items()}
         for kind, box in self.kinds.items():
-            box.setChecked(kind.value in settings.card_kinds)
+            box.setChecked(kind in settings.kinds)
         form = QFormLayout(self)
         form.addRow(self.tr("New cards a day"), self.new_per_day)
         form.addRow(self.tr("Reviews a day at most"), self.reviews_per_day)
@@ -59,15 +60,13 @@ class ReviewOptionsDialog(QDialog):
         form.addRow(buttons)
 
     def accept(self) -> None:
-        kinds = [kind.value for kind, box in self.kinds.items() if box.isChecked()]
+        kinds = tuple(kind for kind, box in self.kinds.items() if box.isChecked())
         if not kinds:
             QMessageBox.warning(self, self.tr("Review options"), self.tr("Choose at least one kind of card."))
             return
-        self.settings.new_cards_per_day = self.new_per_day.value()
-        self.settings.reviews_per_day = self.reviews_per_day.value()
-        self.settings.desired_retention = round(self.retention.value(), 2)
-        self.settings.card_kinds = kinds
-        settings_store.save(self.settings)
+        save_settings(self.library, ReviewSettings(
+            new_per_day=self.new_per_day.value(), reviews_per_day=self.reviews_per_day.value(),
+            desired_retention=round(self.retention.value(), 2), kinds=kinds))
         super().accept()
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..deck import first_sense
-from ..review import Kind, Rating, ReviewCard, Reviewer
+from ..review import Kind, Rating, ReviewCard, Reviewer, blanked
 
 RATINGS = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"), (Rating.Easy, "Easy"))
 
@@ -43,7 +43,7 @@ def interval_text(interval: timedelta) -> str:
 
 
 class ReviewWindow(QDialog):
-    openClause = Signal(str, str)  # document id, clause text: show it in the reader
+    openClause = Signal(str, str, int)  # document id, clause text, where it starts (-1: unknown): show it
     studied = Signal()  # ratings changed what the reader should show (statuses of mature words)
 
     def __init__(self, reviewer: Reviewer, cjk_family: str, analyzer=None, parent=None) -> None:
@@ -124,10 +124,14 @@ class ReviewWindow(QDialog):
             self.refresh_counts()
             self.message.setText(self.tr("Congratulations: nothing more is due today."))
             return
-        counts = self.reviewer.counts(queue=queue)
+        self._show_progress(queue)
+        self._show_front(queue[0])
+
+    def _show_progress(self, queue: list[ReviewCard] | None = None) -> None:
+        """The header's counts, from the queue just built, else read again (after an undo)."""
+        counts = self.reviewer.counts(queue=queue if queue is not None else self.reviewer.queue())
         self.progress.setText(self.tr("{0} due · {1} new · {2} learning").format(counts.due, counts.new,
                                                                                  counts.learning))
-        self._show_front(queue[0])
 
     def _show_front(self, card: ReviewCard) -> None:
         self.card = card
@@ -168,6 +172,7 @@ class ReviewWindow(QDialog):
         if card is not None:
             self.message.setText(self.tr("Undid the last rating of {0}.").format(card.word))
             self.studied.emit()
+            self._show_progress()
             self._show_front(card)
 
     def edit_definition(self) -> None:
@@ -222,7 +227,7 @@ class ReviewWindow(QDialog):
         if card.kind == Kind.RECALL:
             return (f"<p style='font-size:22px'>{escape(self._definition(card))}</p>"
                     f"<p style='color:#1e88e5;font-size:18px'>{escape(card.reading)}</p>")
-        blank = card.context.replace(card.word, "［" + "＿" * len(card.word) + "］")
+        blank = blanked(card.context, card.word)
         translation = f"<p style='color:gray'>{escape(card.context_translation)}</p>" if card.context_translation \
             else ""
         return self._hanzi(blank, 28) + translation
@@ -237,8 +242,6 @@ class ReviewWindow(QDialog):
                 + f"<p><a href='clause'>{link}</a></p>")
 
     def _link(self, _href: str) -> None:
-        if self.card is not None:
-            document = self.reviewer.library._query("SELECT document_id FROM study_list WHERE word = ?",
-                                                    (self.card.word,))
-            if document and document[0][0]:
-                self.openClause.emit(document[0][0], self.card.context)
+        card = self.card
+        if card is not None and card.document_id:
+            self.openClause.emit(card.document_id, card.context, -1 if card.position is None else card.position)

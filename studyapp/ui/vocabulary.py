@@ -342,10 +342,27 @@ class VocabularyController(QObject):
     def _study(self, entries: list) -> None:
         added = self.library.add_to_study(entries)
         self.model.studying = {entry.word for entry in self.library.study_list()}
+        before = {entry.word: TermStatus(self.statuses.get(entry.word, 0)) for entry in entries}
+        relearned = self._relearn(list(before))
         self.model.statuses_changed()
-        self.message.emit(counted(added, self.tr("{0} word added to the study list."),
-                                  self.tr("{0} words added to the study list.")) if added
-                          else self.tr("Already on the study list."))
+        said = counted(added, self.tr("{0} word added to the study list."),
+                       self.tr("{0} words added to the study list.")) if added \
+            else self.tr("Already on the study list.")
+        if len(relearned) == 1:
+            said += " " + self.tr("{0} was marked {1}; it is now learning, so its cards are shown.").format(
+                relearned[0], self.tr(STATUS_NAMES[before[relearned[0]]]).lower())
+        elif relearned:
+            said += " " + self.tr("{0} of them were marked known or ignored; they are now learning, so their cards "
+                                  "are shown.").format(len(relearned))
+        self.message.emit(said)
+
+    def _relearn(self, words: list[str]) -> list[str]:
+        """Words marked known or ignored get no new cards (review leaves them out): a learner who puts one on
+        the study list wants to learn it, so it becomes learning, as in Lute and Anki. Returns those words."""
+        relearned = [word for word in dict.fromkeys(words) if self.statuses.get(word, 0) in UNDERSTOOD]
+        if relearned:
+            self.set_status(relearned, TermStatus.LEARNING)
+        return relearned
 
     def add_to_study(self) -> None:
         """The word under the pointer with the clause it stands in here; else the words selected in the panel."""
@@ -355,7 +372,8 @@ class VocabularyController(QObject):
         if hovered is not None and hovered[1].kind == "word":
             row, token = hovered
             self._study([StudyEntry(token.text, token.pinyin_text or "", session.model.source_text(row).strip(),
-                                    session.model.target(row), session.document_id)])
+                                    session.model.target(row), session.document_id,
+                                    session.model.segments[row].start)])
             return
         terms = self.selected_terms()
         if not terms:
@@ -448,13 +466,15 @@ class VocabularyController(QObject):
 
     def export_to(self, out, fmt: str):
         from ..deck_export import export_deck
+        from ..review import load_settings
         from .workers import run_job
 
         what, made = self.export_scope()
         title = self.session.path.stem if self.session.path else "studyapp"
+        kinds = load_settings(self.library).kinds  # the kinds of card the learner reviews
 
         def work(_report, _cancelled):
-            write_atomically(out, export_deck(made, fmt, title))
+            write_atomically(out, export_deck(made, fmt, title, kinds))
             return out
 
         return run_job(work, lambda written: self.message.emit(self.tr("Exported {0} to {1}").format(what, written)),
@@ -528,13 +548,13 @@ class VocabularyController(QObject):
         if not rows or model is None:
             return
         word = self.model.term_at(rows[0].row()).word
-        text = self.session.document.text
+        document = self.session.document  # its find reads across the line breaks of a hard-wrapped book
         current = model.segments[max(0, self.view.currentIndex().row())]
-        found = text.find(word, current.end)
-        found = found if found >= 0 else text.find(word)
+        found = document.find(word, current.end)
+        found = found if found >= 0 else document.find(word)
         while found >= 0:
             row = model.row_at_offset(found)
             if any(token.text == word for token in model.tokens(row)):
                 self.view.go_to(row, center=True)
                 return
-            found = text.find(word, found + 1)
+            found = document.find(word, found + 1)

@@ -76,3 +76,31 @@ def test_an_unknown_status_for_export_gets_one_line(tmp_path, capsys):
     assert main(["deck", str(DEFAULT_TEXT), "--export", "csv", "--out", str(tmp_path / "x.csv"),
                  "--status", "fluent"]) == 2
     assert "Unknown status fluent" in capsys.readouterr().err
+
+
+def test_the_package_carries_the_kinds_the_learner_reviews_and_a_re_export_adds_no_card(tmp_path):
+    from anki.collection import Collection, ImportAnkiPackageRequest
+
+    from studyapp.review import Kind, ReviewSettings, save_settings
+
+    with Library.open() as library:
+        save_settings(library, ReviewSettings(kinds=(Kind.RECOGNITION, Kind.CLOZE)))
+        opened = open_in_library(library, DEFAULT_TEXT)
+    collection = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        for translation in ("", "In the spirit of partnership,"):
+            with Library.open() as library:
+                library.save_translation(opened.segments[0].id, translation)
+            package = tmp_path / f"export{len(translation)}.apkg"
+            assert main(["deck", str(DEFAULT_TEXT), "--export", "apkg", "--out", str(package)]) == 0
+            collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(package)))
+            assert len(collection.find_notes("")) == 560  # updated, not added
+            assert len(collection.find_cards("")) == 2 * 560  # a recognition and a cloze card per word
+            time.sleep(1.1)  # Anki updates a note when the package's copy is newer, to the second
+        [card_id] = collection.find_cards("Hanzi:本着 card:Cloze")
+        question = collection.get_card(card_id).question()
+        assert "［＿＿］" in question and "本着" not in question
+        assert "In the spirit of partnership," in question  # the clause's translation as it is now
+        assert collection.find_cards("card:Recall") == []
+    finally:
+        collection.close()

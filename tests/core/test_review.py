@@ -12,7 +12,7 @@ import pytest
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
-from studyapp.review import Kind, Reviewer, ReviewSettings, day_start, study_day
+from studyapp.review import Counts, Kind, Reviewer, ReviewSettings, day_start, study_day
 from studyapp.store import Library, StudyEntry
 
 from ..conftest import REPO
@@ -177,6 +177,7 @@ def test_review_command_counts_today_and_exports_the_log(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == {"due": 0, "new": 2, "learning": 0}
     with Library.open() as library:
         ours = Reviewer(library, ReviewSettings(fuzz=False))
+        ours.sync_cards()  # as the window does: the command only reads
         ours.rate(ours.queue()[0].id, Rating.Good, duration_ms=3200)
     out = tmp_path / "log.csv"
     assert main(["review", "--export-log", str(out)]) == 0
@@ -256,3 +257,60 @@ def test_optimising_from_the_learners_own_log_fits_it_better(library):
     assert result.reviews >= 1000 and result.log_loss_after <= result.log_loss_before
     assert ours.parameters() == result.parameters != default
     assert Reviewer(library, zone=BERLIN).scheduler.parameters == result.parameters  # kept in the library
+
+
+def test_the_review_command_writes_nothing_to_the_library(tmp_path, capsys):
+    import json
+
+    from studyapp.cli import main
+
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as library:
+        study(library, ["双方", "声明", "合作"])
+        library.set_term_status(["合作"], 2)  # known: its new cards are not shown
+    before = path.read_bytes()
+    assert main(["review", "--json", "--library", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"due": 0, "new": 2, "learning": 0}
+    assert path.read_bytes() == before
+    with Library.open(path) as library:
+        assert library._query("SELECT COUNT(*) FROM cards") == [(0,)]
+        assert Reviewer(library).sync_cards() == 9  # the window makes them when it shows the review
+        assert Reviewer(library).counts() == Counts(0, 2, 0)  # the same counts once they are made
+
+
+def test_the_queue_takes_only_the_kinds_the_learner_chose(library):
+    from studyapp.review import load_settings, save_settings
+
+    clock = Clock(START)
+    study(library, ["双方", "声明"])
+    reviewer(library, clock, kinds=tuple(Kind))  # cards of all three kinds exist, from before
+    save_settings(library, ReviewSettings(new_per_day=5, kinds=(Kind.RECOGNITION,)))
+    assert load_settings(library) == ReviewSettings(new_per_day=5, kinds=(Kind.RECOGNITION,))
+    ours = Reviewer(library, zone=BERLIN, clock=clock)  # the learner's options, from the library
+    for _day in range(3):
+        for card in ours.queue():
+            assert card.kind == Kind.RECOGNITION
+            ours.rate(card.id, Rating.Good)
+        clock.now += timedelta(days=1)
+    assert {kind for (kind,) in library._query("SELECT DISTINCT c.kind FROM review_log l JOIN cards c"
+                                               " ON c.id = l.card_id")} == {"recognition"}
+
+
+def test_cards_and_exports_show_the_clauses_translation_as_it_is_now(library, tmp_path):
+    from studyapp import text
+    from studyapp.deck_export import export_deck, study_cards
+
+    from .test_deck_export import anki_notes
+
+    document = text.split("中俄双方本着伙伴精神，声明如下：")
+    identifier = library.add_document(document, "t", None)
+    first = library.segments(identifier)[0]
+    library.add_to_study([StudyEntry("本着", "běn zhe", document.clause_text(0), "", identifier, first.start)])
+    library.save_translation(first.id, "In the spirit of partnership,")  # typed after the word was added
+    ours = reviewer(library, Clock(START), kinds=(Kind.CLOZE,))
+    assert ours.queue()[0].context_translation == "In the spirit of partnership,"
+    made = study_cards(library.study_list(), {})
+    assert made[0].context_translation == "In the spirit of partnership,"
+    package = tmp_path / "study.apkg"
+    package.write_bytes(export_deck(made, "apkg"))
+    assert anki_notes(package, tmp_path / "c.anki2")["本着"]["ContextTranslation"] == "In the spirit of partnership,"

@@ -161,8 +161,30 @@ def test_a_version_1_library_is_migrated_and_keeps_its_work(tmp_path):
         info = library.documents()[0]
         assert info.grouping == "clause" and info.translated == 1
         assert library.segments("d")[0].target == "Hello."
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 13
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 14
     assert not sqlite3.connect(path).execute("SELECT 1 FROM sqlite_master WHERE name = 'segments_by_document'").fetchall()
+
+
+def test_a_study_list_from_before_positions_were_kept_shows_the_current_translation(tmp_path):
+    path = tmp_path / "library.sqlite"
+    connection = sqlite3.connect(path)
+    for script in store.MIGRATIONS[:13]:
+        for statement in store._statements(script):
+            connection.execute(statement)
+    connection.execute("PRAGMA user_version = 13")
+    connection.execute("INSERT INTO documents (id, title, encoding, text, created_at, opened_at)"
+                       " VALUES ('d', 'old', 'utf-8', '前言。中俄双方本着伙伴精神，声明如下。', 'x', 'x')")
+    connection.executemany("INSERT INTO segments (document_id, start, end, target) VALUES ('d', ?, ?, ?)",
+                           [(0, 3, ""), (3, 14, "In the spirit of partnership,"), (14, 19, "")])
+    connection.executemany("INSERT INTO study_list (word, reading, context, context_translation, document_id,"
+                           " added_at) VALUES (?, ?, ?, '', ?, 'x')",
+                           [("本着", "běn zhe", "中俄双方本着伙伴精神，", "d"), ("精神", "jīng shén", "不在文中。", "d")])
+    connection.commit()
+    connection.close()
+    with Library.open(path) as library:
+        entries = {entry.word: entry for entry in library.study_list()}
+    assert entries["本着"].position == 3 and entries["本着"].context_translation == "In the spirit of partnership,"
+    assert entries["精神"].position is None and entries["精神"].context_translation == ""  # kept as it was
 
 
 def test_a_library_another_program_keeps_locked_gets_one_line_and_stays_as_it_was(tmp_path, capsys):

@@ -260,3 +260,33 @@ def test_a_word_leaves_the_study_list_with_its_cards(window, qtbot):
     assert window.library.study_list() == [] and window.library._query("SELECT COUNT(*) FROM cards") == [(0,)]
     model = window.vocabulary.model
     assert all(model.data(model.index(row, 8)) == "" for row in range(model.rowCount()))
+
+
+def test_adding_a_word_marked_known_makes_it_learning_and_says_so(window, qtbot):
+    _row, point = word_point(window, "本着")
+    hover(window.view, point)
+    qtbot.keyClick(window.view, Qt.Key.Key_K)  # the learner once marked it known
+    window.vocabulary.add_to_study()
+    message = window.statusBar().currentMessage()
+    assert "1 word added to the study list" in message and "本着 was marked known; it is now learning" in message
+    assert status_in_library(window, "本着") == TermStatus.LEARNING
+    reviewer = window.reviewer()
+    reviewer.sync_cards()
+    assert [card.word for card in reviewer.queue()] == ["本着"]  # its cards are shown
+
+
+def test_f3_finds_a_word_a_hard_wrapped_book_breaks_across_lines(window, qtbot, tmp_path):
+    from .test_reader import _hard_wrapped_book
+
+    assert window.open_path(_hard_wrapped_book(tmp_path))
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    model = window.vocabulary.model
+    window.vocabulary.panel.search.setText("缅甸")
+    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.term_at(0).word == "缅甸", timeout=2000)
+    window.vocabulary.panel.table.selectRow(0)
+    session = window.session
+    rows = [row for row in range(session.model.rowCount()) if "缅甸" in session.model.source_text(row)]
+    assert len(rows) == 12
+    window.view.go_to(rows[0])
+    window.vocabulary.next_occurrence()
+    assert window.view.currentIndex().row() == rows[1]
