@@ -112,9 +112,10 @@ class Term:
 
 
 def terms(document: Document, gathered: DocumentWords, analyzer: Analyzer, statuses: dict[str, int],
-          library_counts: dict[str, int], own_definitions: dict[str, str] | None = None) -> list[Term]:
+          library_counts: dict[str, int], own_definitions: dict[str, str] | None = None,
+          chosen_senses: dict[str, str] | None = None) -> list[Term]:
     """Every distinct word of the text, most frequent first."""
-    own_definitions = own_definitions or {}
+    own_definitions, chosen_senses = own_definitions or {}, chosen_senses or {}
     found = []
     clauses = document.clauses
     for word, count in sorted(gathered.counts.items(), key=lambda item: (-item[1], item[0])):
@@ -122,7 +123,7 @@ def terms(document: Document, gathered: DocumentWords, analyzer: Analyzer, statu
         reading = gathered.readings.get(word) or ()
         status = TermStatus(statuses.get(word, TermStatus.NEW))
         meaning = definition(analyzer.dictionary, word, reading, own_definitions.get(word),
-                             name=status == TermStatus.IGNORED)
+                             status == TermStatus.IGNORED, chosen_senses.get(word))
         found.append(Term(word, reading, meaning, hsk_level(word), count, library_counts.get(word, count),
                           status, first, clauses.starts[first], clauses.ends[first]))
     return found
@@ -155,23 +156,15 @@ def _meaningful(senses: list[str]) -> list[str]:
     return [sense for sense in senses if not _POINTER_SENSE.match(sense)] or senses
 
 
-def chosen_sense(entries: list[Entry], own: str | None) -> str | None:
-    """The learner's own definition when it is one of the word's dictionary senses, that is, a sense they chose
-    (in the Dictionary panel or the deck); a definition they typed is not one."""
-    return own if own and any(own in entry.definitions for entry in entries) else None
-
-
 def definition(dictionary: Dictionary, word: str, reading: tuple[str, ...], own: str | None = None,
-               name: bool = False) -> str:
+               name: bool = False, sense: str | None = None) -> str:
     """What the deck, a card and every export show for a word: a definition the learner typed, as typed; else
-    the senses of the reading shown, the one the learner chose first."""
-    entries = dictionary.entries(word)
-    chosen = chosen_sense(entries, own)
-    if own and chosen is None:
+    the senses of the reading shown, the ``sense`` the learner chose first."""
+    if own:
         return own
-    senses = card_senses(entries, tuple(reading), name)
-    if chosen is not None:
-        senses = [chosen] + [sense for sense in senses if sense != chosen]
+    senses = card_senses(dictionary.entries(word), tuple(reading), name)
+    if sense:
+        senses = [sense] + [other for other in senses if other != sense]
     return SENSE_SEPARATOR.join(senses[:MOST_SENSES])
 
 
@@ -314,7 +307,7 @@ def build(library, document_id: str, document: Document, analyzer: Analyzer,
     gathered = gather(document, analyzer, report, cancelled)
     library.save_document_words(document_id, gathered.counts)
     found = terms(document, gathered, analyzer, library.term_statuses(), library.library_counts(),
-                  library.own_definitions())
+                  library.own_definitions(), library.chosen_senses())
     return gathered, found
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..deck import chosen_sense
 from ..dictionary import Entry
 from ..pinyin import numbered_to_marks, tone_of
 from ..wordinfo import WordInfo
@@ -74,23 +73,24 @@ def _choosable_sense(sense: str, index: int, number: int, chosen: bool) -> str:
     return f'<a href="sense:{index}" style="text-decoration:none">{number}.</a>&nbsp;{sense_html(sense)}'
 
 
-def choice_html(info: WordInfo, own: str | None) -> str:
-    """Under the senses in the side panel: how to choose one, the learner's own definition, and the way back to
-    the dictionary's order."""
+def choice_html(info: WordInfo, own: str | None, sense: str | None) -> str:
+    """Under the senses in the side panel: how to choose one, the definition the learner typed, and the way back
+    to the dictionary's order."""
     if not info.entries:
         return ""
-    if own and chosen_sense(list(info.entries), own) is None:
+    if own:
         return (f"<div>Your definition: <b>{escape(own)}</b> — your cards show it; choosing a sense replaces it."
                 "</div>")
-    if own:
+    if sense:
         return ('<div style="color:gray">Your cards show the sense ticked first. '
                 '<a href="sense:">Show the dictionary\'s order instead</a></div>')
     return '<div style="color:gray">Click a sense\'s number to show it first on your cards.</div>'
 
 
-def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False, own: str | None = None) -> str:
-    """``full`` (the side panel) lists every sense, each one a link that chooses it, and the learner's ``own``
-    definition or chosen sense; the popup is kept short."""
+def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False, own: str | None = None,
+              sense: str | None = None) -> str:
+    """``full`` (the side panel) lists every sense, each one a link that chooses it, the ``sense`` the learner
+    chose ticked, and the definition they typed (``own``); the popup is kept short."""
     size = "22pt" if full else "18pt"
     parts = [
         f'<div><span style="font-size:{size}">{escape(info.word)}</span>&nbsp;&nbsp;'
@@ -102,11 +102,11 @@ def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False, own:
     parts.append("</div>")
     senses = 10_000 if full else MAX_SENSES
     if info.entries and full:
-        chosen, first = chosen_sense(list(info.entries), own), 0
+        chosen, first = None if own else sense, 0
         for entry in info.entries:
             parts.append(_entry_html(entry, tone_colors, senses, choose_from=first, chosen=chosen))
             first += len(entry.definitions)
-        parts.append(choice_html(info, own))
+        parts.append(choice_html(info, own, sense))
     elif info.entries:
         parts.extend(_entry_html(entry, tone_colors, senses) for entry in info.entries)
     else:

@@ -208,10 +208,12 @@ class ReviewWindow(QDialog):
 
     # --- card faces -----------------------------------------------------------------------------------------
     def _definition(self, card: ReviewCard) -> str:
-        own = self.reviewer.library.own_definitions().get(card.word)
+        library = self.reviewer.library
+        own = library.own_definitions().get(card.word)
         if self.analyzer is None:
             return own or ""
-        return definition(self.analyzer.dictionary, card.word, tuple(card.reading.split()), own)
+        return definition(self.analyzer.dictionary, card.word, tuple(card.reading.split()), own,
+                          sense=library.chosen_senses().get(card.word))
 
     def _hanzi(self, text: str, size: int = 56) -> str:
         return f"<span style='font-family:\"{self.cjk_family}\";font-size:{size}px'>{escape(text)}</span>"

@@ -32,7 +32,6 @@ from ..deck import (
     SearchIndex,
     Term,
     TermStatus,
-    chosen_sense,
     coverage,
     definition,
     matches,
@@ -450,7 +449,7 @@ class VocabularyController(QObject):
         entries = self.library.study_list()
         if entries:
             return self.tr("the study list ({0} words)").format(len(entries)), study_cards(
-                entries, self.library.own_definitions(), self.session.analyzer, chosen)
+                entries, self.library.own_definitions(), self.session.analyzer, chosen, self.library.chosen_senses())
         learning = [term for term in session.terms if self.statuses.get(term.word, 0) not in UNDERSTOOD]
         return self.tr("{0} words not yet known").format(len(learning)), cards(
             session.document, session.model.segments, learning, chosen)
@@ -538,23 +537,22 @@ class VocabularyController(QObject):
 
         menu = QMenu(self.panel.table)
         own = self.library.own_definitions().get(term.word)
-        entries = describe(term.word, self.session.analyzer, term.pinyin or None).entries
-        chosen = chosen_sense(list(entries), own)
-        if own and chosen is None:
+        chosen = self.library.chosen_senses().get(term.word)
+        if own:
             typed = menu.addAction(self.tr("Your definition: {0}").format(own.replace("&", "&&")))
             typed.setCheckable(True)
             typed.setChecked(True)
-        for entry in entries:
+        for entry in describe(term.word, self.session.analyzer, term.pinyin or None).entries:
             menu.addAction(entry.pinyin).setEnabled(False)
             for sense in entry.definitions:
                 action = menu.addAction(sense.replace("&", "&&"))
                 action.setCheckable(True)
-                action.setChecked(sense == chosen)
+                action.setChecked(sense == chosen and not own)
                 action.triggered.connect(lambda _checked=False, s=sense: self.choose_sense(term.word, s))
         menu.addSeparator()
         back = menu.addAction(self.tr("The Dictionary's Senses"),
                               lambda: self.choose_sense(term.word, None))
-        back.setEnabled(bool(own))
+        back.setEnabled(bool(own or chosen))
         menu.addAction(self.tr("Type a Definition…"), lambda: self.edit_definition(term.word))
         return menu
 
@@ -567,8 +565,9 @@ class VocabularyController(QObject):
         self.sense_menu(self.model.term_at(index.row())).popup(table.viewport().mapToGlobal(position))
 
     def choose_sense(self, word: str, sense: str | None) -> None:
-        """Kept as the word's own definition (so it replaces one typed before); None: the dictionary's order."""
-        self.library.set_definition(word, sense)
+        """The sense the word's cards show first (it replaces a definition typed before); None: the dictionary's
+        senses."""
+        self.library.choose_sense(word, sense)
         self._definition_set(word)
         self.message.emit(self.tr("{0}: “{1}” first on its cards").format(word, sense) if sense
                           else self.tr("{0}: the dictionary's senses").format(word))
@@ -585,7 +584,7 @@ class VocabularyController(QObject):
             return
         own = self.library.own_definitions().get(word)
         meaning = definition(self.session.analyzer.dictionary, word, term.pinyin, own,
-                             name=self.statuses.get(word) == TermStatus.IGNORED)
+                             self.statuses.get(word) == TermStatus.IGNORED, self.library.chosen_senses().get(word))
         self.model.set_definition(word, meaning)
 
     def _word_for_keys(self) -> str | None:

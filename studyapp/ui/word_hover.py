@@ -50,13 +50,13 @@ class WordHover(QObject):
         self.pin_reading: Callable[[int, Token, tuple[str, ...] | None], Token | None] | None = None
 
     def word_html(self, token: Token, full: bool = False) -> str:
-        own = self._own_definition(token.text) if full else None
-        key = (token.text, token.pinyin, token.source, self.settings.tone_colors, full, own)
+        own, sense = self._learners_definition(token.text) if full else (None, None)
+        key = (token.text, token.pinyin, token.source, self.settings.tone_colors, full, own, sense)
         html = self._html.get(key)
         if html is None:
             info = describe(token.text, self.analyzer, token.pinyin)
             others = [r for r in self.analyzer.readings_of(token.text) if r != token.pinyin] if token.pinyin else []
-            html = self._html[key] = word_html(info, self.settings.tone_colors, full, own) + \
+            html = self._html[key] = word_html(info, self.settings.tone_colors, full, own, sense) + \
                 reading_html(token, others, full)
             if len(self._html) > HTML_CACHE_SIZE:
                 self._html.popitem(last=False)
@@ -65,8 +65,11 @@ class WordHover(QObject):
     def clear_cache(self) -> None:
         self._html.clear()
 
-    def _own_definition(self, word: str) -> str | None:
-        return self.library.own_definitions().get(word) if self.library is not None else None
+    def _learners_definition(self, word: str) -> tuple[str | None, str | None]:
+        """The definition the learner typed for the word, and the sense they chose."""
+        if self.library is None:
+            return None, None
+        return self.library.own_definitions().get(word), self.library.chosen_senses().get(word)
 
     def _show(self, token: Token) -> None:
         self.shown = token
@@ -74,8 +77,8 @@ class WordHover(QObject):
 
     def choose_sense(self, index: int | None) -> None:
         """The sense numbered ``index`` among the panel word's (as ``describe`` orders them) goes first on its
-        cards, in the deck and in exports; None gives the word back to the dictionary's order. It is kept as
-        the word's own definition, so it replaces one typed before (and E in review replaces it)."""
+        cards, in the deck and in exports; None gives the word back to the dictionary's order. It replaces a
+        definition typed before (one typed later, with E in review, stands over it)."""
         token = self.shown
         if token is None or self.library is None:
             return
@@ -83,7 +86,7 @@ class WordHover(QObject):
         senses = [sense for entry in info.entries for sense in entry.definitions]
         if index is not None and not 0 <= index < len(senses):
             return
-        self.library.set_definition(token.text, senses[index] if index is not None else None)
+        self.library.choose_sense(token.text, senses[index] if index is not None else None)
         self._show(token)
         self.definitionChanged.emit(token.text)
 

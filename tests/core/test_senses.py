@@ -19,6 +19,7 @@ from .test_deck_export import anki_notes
 
 CLAUSE = "坚定支持世界卫生组织在全球抗疫合作中发挥协调作用，"
 AT = "(of sb or sth) to be (located) at"
+EXIST = "to exist; to be alive"
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +83,9 @@ def test_deck_json_and_a_study_card_show_the_same_senses(library, analyzer, caps
 
 
 def test_a_chosen_sense_comes_first_on_the_card_in_the_apkg_and_the_csv(library, analyzer, tmp_path):
-    library.set_definition("在", AT)  # what choosing the sense in the Dictionary panel or the deck stores
+    library.choose_sense("在", AT)  # what one click in the Dictionary panel or the deck does
     library.add_to_study([StudyEntry("在", "zài", CLAUSE, "")])
-    [card] = study_cards(library.study_list(), library.own_definitions(), analyzer)
+    [card] = study_cards(library.study_list(), library.own_definitions(), analyzer, senses=library.chosen_senses())
     assert senses(card.definition) == [AT, "to exist; to be alive",
                                        "(used before a verb to indicate an action in progress)"]
     package = tmp_path / "deck.apkg"
@@ -98,11 +99,45 @@ def test_a_chosen_sense_comes_first_on_the_card_in_the_apkg_and_the_csv(library,
     assert senses(terms["在"].definition)[0] == AT
 
 
-def test_a_definition_the_learner_typed_still_stands_alone(library, analyzer):
-    library.set_definition("在", "at, in (before a place)")
-    [card] = study_cards([StudyEntry("在", "zài", CLAUSE, "")], library.own_definitions(), analyzer)
-    assert card.definition == "at, in (before a place)"
+def card_definition(library, analyzer) -> str:
+    [card] = study_cards([StudyEntry("在", "zài", CLAUSE, "")], library.own_definitions(), analyzer,
+                         senses=library.chosen_senses())
+    return card.definition
+
+
+def test_a_definition_the_learner_typed_stands_alone_and_the_latest_of_the_two_wins(library, analyzer):
+    library.choose_sense("在", AT)
+    library.set_definition("在", "at, in (before a place)")  # E in review, after the choice: it stands
+    assert card_definition(library, analyzer) == "at, in (before a place)"
     assert default_deck(library, analyzer)["在"].definition == "at, in (before a place)"
+    library.set_definition("在", None)  # emptied: the chosen sense is back
+    assert senses(card_definition(library, analyzer))[0] == AT
+    library.set_definition("在", "at")
+    library.choose_sense("在", EXIST)  # a sense chosen after typing replaces the typed one
+    assert senses(card_definition(library, analyzer))[0] == EXIST and "at" not in library.own_definitions()
+    library.choose_sense("在", None)  # the dictionary's senses again
+    assert senses(card_definition(library, analyzer))[:2] == [EXIST, AT]
+    library.set_definition("双方", "both sides")  # typed, though CC-CEDICT has the same words as a sense
+    assert default_deck(library, analyzer)["双方"].definition == "both sides"
+
+
+def test_a_library_from_before_chosen_senses_opens_with_its_definitions(tmp_path, analyzer):
+    import sqlite3
+
+    from studyapp import store
+
+    path = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(path)
+    for migration in store.MIGRATIONS[:13]:
+        connection.executescript(migration)
+    connection.execute("PRAGMA user_version = 13")
+    connection.execute("INSERT INTO terms (word, status, definition) VALUES ('在', 1, 'at')")
+    connection.commit()
+    connection.close()
+    with Library.open(path) as library:
+        assert library.own_definitions() == {"在": "at"} and library.chosen_senses() == {}
+        library.choose_sense("在", AT)
+        assert library.chosen_senses() == {"在": AT} and library.term_statuses() == {"在": 1}
 
 
 def test_analyze_json_lists_an_everyday_sense_before_a_proper_nouns(tmp_path, capsys):
