@@ -27,7 +27,7 @@ from typing import NamedTuple, Protocol
 import rjieba
 from pypinyin import Style, lazy_pinyin
 
-from .dictionary import Dictionary
+from .dictionary import Dictionary, learner_order
 from .pinyin import numbered_to_marks
 
 #: Tokens that carry grammar, not meaning: a merge through one of them joins two words that jieba rightly kept
@@ -121,10 +121,11 @@ class Analyzer:
         return found
 
     def definitions(self, token: Token) -> list[str]:
-        """What the word means here: the senses of its entries read as in this context, else all of them."""
+        """What the word means here: the senses of its entries read as in this context (an everyday word's
+        before a proper noun's: 中 zhōng "within; among; in" before "China"), else all of them."""
         if token.kind != "word":
             return []
-        entries = self.dictionary.lookup(token.text)
+        entries = learner_order(self.dictionary.lookup(token.text), token.pinyin)
         here = [entry for entry in entries if entry.syllables == token.pinyin]
         return [sense for entry in (here or entries) for sense in entry.definitions]
 

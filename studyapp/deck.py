@@ -23,7 +23,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from .analysis import Analyzer
-from .dictionary import hsk_level
+from .dictionary import Dictionary, Entry, hsk_level, learner_order
 from .errors import JobCancelled, StudyAppError
 from .pinyin import tone_of
 from .text import Document
@@ -97,7 +97,7 @@ def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], 
 class Term:
     word: str
     pinyin: tuple[str, ...]  # as read where it first occurs in this text
-    definition: str  # the learner's own, else the first sense of the reading here
+    definition: str  # the learner's own, else the senses of the reading here (deck.definition)
     hsk: int | None
     count: int  # in this text
     library_count: int  # in every document of the library
@@ -112,33 +112,60 @@ class Term:
 
 
 def terms(document: Document, gathered: DocumentWords, analyzer: Analyzer, statuses: dict[str, int],
-          library_counts: dict[str, int], own_definitions: dict[str, str] | None = None) -> list[Term]:
+          library_counts: dict[str, int], own_definitions: dict[str, str] | None = None,
+          chosen_senses: dict[str, str] | None = None) -> list[Term]:
     """Every distinct word of the text, most frequent first."""
-    own_definitions = own_definitions or {}
+    own_definitions, chosen_senses = own_definitions or {}, chosen_senses or {}
     found = []
     clauses = document.clauses
     for word, count in sorted(gathered.counts.items(), key=lambda item: (-item[1], item[0])):
         first = gathered.first_clause[word]
         reading = gathered.readings.get(word) or ()
-        definition = own_definitions.get(word) or first_sense(analyzer, word, reading)
-        found.append(Term(word, reading, definition, hsk_level(word), count, library_counts.get(word, count),
-                          TermStatus(statuses.get(word, TermStatus.NEW)), first, clauses.starts[first],
-                          clauses.ends[first]))
+        status = TermStatus(statuses.get(word, TermStatus.NEW))
+        meaning = definition(analyzer.dictionary, word, reading, own_definitions.get(word),
+                             status == TermStatus.IGNORED, chosen_senses.get(word))
+        found.append(Term(word, reading, meaning, hsk_level(word), count, library_counts.get(word, count),
+                          status, first, clauses.starts[first], clauses.ends[first]))
     return found
 
 
 _POINTER_SENSE = re.compile(r"^((old |archaic |ancient |erhua |japanese )?(variant of|see |used in |abbr\. for)"
                             r"|surname \w+$)", re.IGNORECASE)
+#: How a card, the deck and the exports join senses: CC-CEDICT's own senses hold "; " (在 "to exist; to be alive").
+SENSE_SEPARATOR = " / "
+#: When no entry has the reading shown, the first senses that give a learner the likely one in use.
+FIRST_SENSES = 3
+#: The senses of the reading shown stop here, so a card stays readable (对 duì has twelve).
+MOST_SENSES = 8
 
 
-def first_sense(analyzer: Analyzer, word: str, reading: tuple[str, ...]) -> str:
-    """The first sense of the entry read as here; senses that only point elsewhere ("old variant of 和[he2]") or
-    name a surname give way to one with a meaning of its own."""
-    entries = analyzer.dictionary.entries(word)
-    here = [entry for entry in entries if entry.syllables == tuple(reading)] or entries
-    senses = [sense for entry in here for sense in entry.definitions]
-    meaningful = [sense for sense in senses if not _POINTER_SENSE.match(sense)]
-    return (meaningful or senses or [""])[0]
+def card_senses(entries: list[Entry], reading: tuple[str, ...], name: bool = False) -> list[str]:
+    """Enough senses to reach the one the text uses: those of the reading shown, an everyday word's entry
+    before a proper noun's (whose entry is left out unless the word is a ``name`` here or has nothing else);
+    without such an entry, the first three. Senses that only point elsewhere ("old variant of 和[he2]",
+    "surname He") give way to ones with a meaning of their own."""
+    ordered = learner_order(entries, reading, name)
+    here = [entry for entry in ordered if entry.syllables == tuple(reading)]
+    if here:
+        kept = here if name else [entry for entry in here if not entry.is_name] or here
+        return _meaningful([sense for entry in kept for sense in entry.definitions])[:MOST_SENSES]
+    return _meaningful([sense for entry in ordered for sense in entry.definitions])[:FIRST_SENSES]
+
+
+def _meaningful(senses: list[str]) -> list[str]:
+    return [sense for sense in senses if not _POINTER_SENSE.match(sense)] or senses
+
+
+def definition(dictionary: Dictionary, word: str, reading: tuple[str, ...], own: str | None = None,
+               name: bool = False, sense: str | None = None) -> str:
+    """What the deck, a card and every export show for a word: a definition the learner typed, as typed; else
+    the senses of the reading shown, the ``sense`` the learner chose first."""
+    if own:
+        return own
+    senses = card_senses(dictionary.entries(word), tuple(reading), name)
+    if sense:
+        senses = [sense] + [other for other in senses if other != sense]
+    return SENSE_SEPARATOR.join(senses[:MOST_SENSES])
 
 
 def coverage(gathered: DocumentWords, statuses: dict[str, int]) -> float:
@@ -280,7 +307,7 @@ def build(library, document_id: str, document: Document, analyzer: Analyzer,
     gathered = gather(document, analyzer, report, cancelled)
     library.save_document_words(document_id, gathered.counts)
     found = terms(document, gathered, analyzer, library.term_statuses(), library.library_counts(),
-                  library.own_definitions())
+                  library.own_definitions(), library.chosen_senses())
     return gathered, found
 
 

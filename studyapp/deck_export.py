@@ -60,15 +60,19 @@ def _highlighted(context: str, word: str) -> str:
 
 
 def study_cards(entries, definitions: dict[str, str], analyzer=None,
-                chosen: dict[str, str] | None = None) -> list[Card]:
-    """Cards of study-list entries: each keeps the clause, translation and reading it was added with."""
-    from .deck import first_sense
+                chosen: dict[str, str] | None = None, senses: dict[str, str] | None = None) -> list[Card]:
+    """Cards of study-list entries: each keeps the clause, translation and reading it was added with; its
+    definition is the learner's own or the senses of that reading, the one in ``senses`` first
+    (deck.definition)."""
+    from .deck import definition as meaning
     from .dictionary import hsk_level
 
     made = []
     for entry in entries:
         syllables = tuple(entry.reading.split())
-        definition = definitions.get(entry.word) or (first_sense(analyzer, entry.word, syllables) if analyzer else "")
+        own = definitions.get(entry.word)
+        definition = meaning(analyzer.dictionary, entry.word, syllables, own,
+                             sense=(senses or {}).get(entry.word)) if analyzer else own or ""
         made.append(Card(entry.word, entry.reading, _numbered(syllables), definition, hsk_level(entry.word),
                          entry.context, _highlighted(entry.context, entry.word), entry.context_translation,
                          (chosen or {}).get(entry.word, "")))

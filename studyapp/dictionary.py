@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -46,6 +47,25 @@ class Entry:
     def syllables(self) -> tuple[str, ...]:
         """Lower-case tone-marked syllables, comparable with a token's reading in context."""
         return tuple(numbered_to_marks(self.pinyin_numbered.lower()).split())
+
+    @property
+    def is_name(self) -> bool:
+        """CC-CEDICT writes a proper noun's or a surname's reading capitalised (中 Zhong1 "China", 王 Wang2
+        "surname Wang"); a Latin letter in a headword (A菜 [A cai4]) does not count."""
+        return _CAPITALISED_SYLLABLE.match(self.pinyin_numbered) is not None
+
+
+_CAPITALISED_SYLLABLE = re.compile(r"[A-Z][a-z:]*[1-5]")
+
+
+def learner_order(entries: list[Entry], reading: tuple[str, ...] | None, name: bool = False) -> list[Entry]:
+    """Entries in the order a learner reads them: those read as here first; within each group an everyday word's
+    entry before a proper noun's or surname's, unless the word is a ``name`` here (then the other way round).
+    The dictionary's own order stands otherwise."""
+    here = [entry for entry in entries if reading and entry.syllables == tuple(reading)]
+    others = [entry for entry in entries if not (reading and entry.syllables == tuple(reading))]
+    names_last = (lambda entry: not entry.is_name) if name else (lambda entry: entry.is_name)
+    return sorted(here, key=names_last) + sorted(others, key=names_last)
 
 
 def cedict_source() -> Path:

@@ -192,6 +192,11 @@ MIGRATIONS: list[str] = [
                                       WHERE d.id = study_list.document_id)
      WHERE document_id IS NOT NULL AND context != '';
     """,
+    # 15: the dictionary sense the learner chose for a word (one of its CC-CEDICT senses, as written there): the
+    # card, the deck and exports show it first; a definition the learner typed (terms.definition) still wins
+    """
+    ALTER TABLE terms ADD COLUMN sense TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -659,6 +664,18 @@ class Library:
             db.execute("INSERT INTO terms (word, definition, updated_at) VALUES (?, ?, ?) ON CONFLICT(word)"
                        " DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
                        (word, definition or None, _now()))
+
+    def chosen_senses(self) -> dict[str, str]:
+        """The dictionary sense the learner chose per word (deck.definition puts it first)."""
+        return dict(self._query("SELECT word, sense FROM terms WHERE sense IS NOT NULL"))
+
+    def choose_sense(self, word: str, sense: str | None) -> None:
+        """Choose the sense a word's cards show first. The latest choice stands: it replaces a definition the
+        learner typed; None gives the word back to the dictionary's senses (and drops a typed one too)."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO terms (word, sense, updated_at) VALUES (?, ?, ?) ON CONFLICT(word)"
+                       " DO UPDATE SET sense = excluded.sense, definition = NULL, updated_at = excluded.updated_at",
+                       (word, sense or None, _now()))
 
     def add_to_study(self, entries: Iterable[StudyEntry]) -> int:
         """Words onto the study list (one already there keeps its first context); returns how many were new."""

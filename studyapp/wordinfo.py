@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .analysis import Analyzer
-from .dictionary import Entry, hsk_level
+from .dictionary import Entry, hsk_level, learner_order
 
 
 @dataclass(frozen=True, slots=True)
 class WordInfo:
     word: str
     pinyin: str  # as read in this context, syllables separated by spaces
-    entries: tuple[Entry, ...]  # every CC-CEDICT entry for the word, the context reading first
+    entries: tuple[Entry, ...]  # every CC-CEDICT entry for the word, as dictionary.learner_order puts them
     hsk: int | None
     parts: tuple[tuple[str, tuple[Entry, ...]], ...]  # characters (or, for unknown words, longest sub-words)
     parts_are_subwords: bool
@@ -27,8 +27,7 @@ def describe(word: str, analyzer: Analyzer, context_pinyin: tuple[str, ...] | No
     dictionary = analyzer.dictionary
     reading = context_pinyin or analyzer.reading(word)
     entries = dictionary.lookup(word)
-    in_context = [e for e in entries if e.syllables == tuple(reading)]
-    ordered = tuple(in_context + [e for e in entries if e not in in_context])
+    ordered = tuple(learner_order(entries, reading))
     if entries:
         pieces = list(word) if len(word) > 1 else []
         subwords = False

@@ -333,7 +333,7 @@ class DocumentSession(QObject):
             with Library.connect(library_path) as library:
                 library.save_document_words(document_id, gathered.counts)
                 found = terms(document, gathered, analyzer, library.term_statuses(), library.library_counts(),
-                              library.own_definitions())
+                              library.own_definitions(), library.chosen_senses())
             return gathered, found, [search_index(term) for term in found]  # the panel's search, ready
 
         job: Job | None = None

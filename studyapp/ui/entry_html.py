@@ -46,21 +46,51 @@ def sense_html(sense: str) -> str:
     return "".join(parts)
 
 
-def _entry_html(entry: Entry, tone_colors: bool, max_senses: int, show_head: bool = False) -> str:
+def _entry_html(entry: Entry, tone_colors: bool, max_senses: int, show_head: bool = False,
+                choose_from: int | None = None, chosen: str | None = None) -> str:
+    """``choose_from``: the number of this entry's first sense among the word's, to make each sense a link that
+    chooses it (the side panel)."""
     head = ""
     if show_head:
         head = f"<b>{escape(entry.simplified)}</b> "
     if entry.traditional != entry.simplified:
         head += f'<span style="color:gray">({escape(entry.traditional)})</span> '
     senses = list(entry.definitions)
-    shown = "; ".join(sense_html(s) for s in senses[:max_senses])
+    if choose_from is None:
+        shown = "; ".join(sense_html(s) for s in senses[:max_senses])
+    else:
+        shown = " ".join(_choosable_sense(sense, choose_from + number, number + 1, sense == chosen)
+                         for number, sense in enumerate(senses[:max_senses]))
     if len(senses) > max_senses:
         shown += f" <i>(+{len(senses) - max_senses} more)</i>"
     return f"<div>{head}<b>{_pinyin_html(entry.pinyin, tone_colors)}</b> {shown}</div>"
 
 
-def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False) -> str:
-    """``full`` (the side panel) lists every sense; the popup is kept short."""
+def _choosable_sense(sense: str, index: int, number: int, chosen: bool) -> str:
+    """A sense behind its number; the number is the link that chooses it (a sense may hold links of its own)."""
+    if chosen:
+        return f"<b>✓&nbsp;{sense_html(sense)}</b>"
+    return f'<a href="sense:{index}" style="text-decoration:none">{number}.</a>&nbsp;{sense_html(sense)}'
+
+
+def choice_html(info: WordInfo, own: str | None, sense: str | None) -> str:
+    """Under the senses in the side panel: how to choose one, the definition the learner typed, and the way back
+    to the dictionary's order."""
+    if not info.entries:
+        return ""
+    if own:
+        return (f"<div>Your definition: <b>{escape(own)}</b> — your cards show it; choosing a sense replaces it."
+                "</div>")
+    if sense:
+        return ('<div style="color:gray">Your cards show the sense ticked first. '
+                '<a href="sense:">Show the dictionary\'s order instead</a></div>')
+    return '<div style="color:gray">Click a sense\'s number to show it first on your cards.</div>'
+
+
+def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False, own: str | None = None,
+              sense: str | None = None) -> str:
+    """``full`` (the side panel) lists every sense, each one a link that chooses it, the ``sense`` the learner
+    chose ticked, and the definition they typed (``own``); the popup is kept short."""
     size = "22pt" if full else "18pt"
     parts = [
         f'<div><span style="font-size:{size}">{escape(info.word)}</span>&nbsp;&nbsp;'
@@ -71,7 +101,13 @@ def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False) -> s
         parts.append(f'&nbsp;&nbsp;<span style="background:#546e7a;color:white">&nbsp;HSK {level}&nbsp;</span>')
     parts.append("</div>")
     senses = 10_000 if full else MAX_SENSES
-    if info.entries:
+    if info.entries and full:
+        chosen, first = None if own else sense, 0
+        for entry in info.entries:
+            parts.append(_entry_html(entry, tone_colors, senses, choose_from=first, chosen=chosen))
+            first += len(entry.definitions)
+        parts.append(choice_html(info, own, sense))
+    elif info.entries:
         parts.extend(_entry_html(entry, tone_colors, senses) for entry in info.entries)
     else:
         parts.append('<div style="color:gray"><i>Not in CC-CEDICT as one word; its parts:</i></div>')

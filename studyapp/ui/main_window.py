@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.find_bar)
         self.setCentralWidget(central)
 
-        self.hover = WordHover(self, analyzer, settings)
+        self.hover = WordHover(self, analyzer, settings, library)
         self.contents = ContentsPanel(self, self.view)
         self.hover.pin_reading = lambda row, token, reading: self.session.pin_reading(row, token, reading)
         self.help_dock, self.help_label = help_dock(self)
@@ -114,6 +114,8 @@ class MainWindow(QMainWindow):
         self.exchange.imported.connect(self._on_imported)
         self.view.wordHovered.connect(self.hover.on_hovered)
         self.view.wordClicked.connect(self.hover.on_clicked)
+        self.hover.definitionChanged.connect(self.vocabulary.definition_changed)
+        self.vocabulary.definitionChanged.connect(self.hover.definition_changed)
         self.view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.view.editRequested.connect(self._edit_current)  # Enter on the reader
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..deck import first_sense
+from ..deck import definition
 from ..review import Kind, Rating, ReviewCard, Reviewer, blanked
 
 RATINGS = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"), (Rating.Easy, "Easy"))
@@ -213,10 +213,12 @@ class ReviewWindow(QDialog):
 
     # --- card faces -----------------------------------------------------------------------------------------
     def _definition(self, card: ReviewCard) -> str:
-        own = self.reviewer.library.own_definitions().get(card.word)
-        if own:
-            return own
-        return first_sense(self.analyzer, card.word, tuple(card.reading.split())) if self.analyzer else ""
+        library = self.reviewer.library
+        own = library.own_definitions().get(card.word)
+        if self.analyzer is None:
+            return own or ""
+        return definition(self.analyzer.dictionary, card.word, tuple(card.reading.split()), own,
+                          sense=library.chosen_senses().get(card.word))
 
     def _hanzi(self, text: str, size: int = 56) -> str:
         return f"<span style='font-family:\"{self.cjk_family}\";font-size:{size}px'>{escape(text)}</span>"

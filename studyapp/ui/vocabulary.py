@@ -7,6 +7,8 @@ would call ``data`` a million times to sort a novel's 46,000 words.
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,6 +33,7 @@ from ..deck import (
     Term,
     TermStatus,
     coverage,
+    definition,
     matches,
     most_frequent_new,
     new_words_up_to_hsk,
@@ -65,6 +69,7 @@ class TermTableModel(QAbstractTableModel):
         self.terms: list[Term] = []
         self._search: list[SearchIndex] = []
         self.visible: list[int] = []
+        self._position: dict[str, int] = {}
         self.query, self.status_filter, self.max_hsk = "", None, None
         self._sort = (4, Qt.SortOrder.DescendingOrder)
 
@@ -109,6 +114,21 @@ class TermTableModel(QAbstractTableModel):
 
     def term_at(self, row: int) -> Term:
         return self.terms[self.visible[row]]
+
+    def term_of(self, word: str) -> Term | None:
+        position = self._position.get(word)
+        return self.terms[position] if position is not None else None
+
+    def set_definition(self, word: str, meaning: str) -> None:
+        """A word's definition changed (a sense chosen, one typed): its row and its English search follow."""
+        position = self._position.get(word)
+        if position is None:
+            return
+        term = self.terms[position] = dataclasses.replace(self.terms[position], definition=meaning)
+        self._search[position] = search_index(term)
+        if position in self.visible:
+            row = self.visible.index(position)
+            self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
     # --- sorting and filtering ----------------------------------------------------------------------------
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -210,6 +230,7 @@ class VocabularyController(QObject):
 
     message = Signal(str)
     coverageChanged = Signal(str)
+    definitionChanged = Signal(str)  # a word whose sense the learner chose (or definition typed) here
     translationsChanged = Signal(dict)  # the glossary: word -> chosen translation
 
     def __init__(self, window: QMainWindow, session: DocumentSession, view: ReaderView, library: Library,
@@ -238,6 +259,8 @@ class VocabularyController(QObject):
         session.opened.connect(self._on_opened)
         session.analysisFinished.connect(self._on_analysed)
         self.panel.table.doubleClicked.connect(lambda index: self.go_to_first(self.model.term_at(index.row())))
+        self.panel.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.panel.table.customContextMenuRequested.connect(self._show_sense_menu)
         view.installEventFilter(self)
         view.clause_delegate.set_word_style(self.word_style)
         view.clause_delegate.show_pinyin = self.pinyin_wanted
@@ -287,11 +310,14 @@ class VocabularyController(QObject):
         if not words:
             return
         self.library.set_term_status(words, status)
+        named = [word for word in words if TermStatus.IGNORED in (status, self.statuses.get(word))]
         for word in words:
             if status == TermStatus.NEW:
                 self.statuses.pop(word, None)
             else:
                 self.statuses[word] = status
+        for word in named:  # a name's senses come first in the deck, or no longer do
+            self.definition_changed(word)
         self.model.statuses_changed()
         self.view.viewport().update()
         self.update_coverage()
@@ -441,7 +467,7 @@ class VocabularyController(QObject):
         entries = self.library.study_list()
         if entries:
             return self.tr("the study list ({0} words)").format(len(entries)), study_cards(
-                entries, self.library.own_definitions(), self.session.analyzer, chosen)
+                entries, self.library.own_definitions(), self.session.analyzer, chosen, self.library.chosen_senses())
         learning = [term for term in session.terms if self.statuses.get(term.word, 0) not in UNDERSTOOD]
         return self.tr("{0} words not yet known").format(len(learning)), cards(
             session.document, session.model.segments, learning, chosen)
@@ -507,10 +533,11 @@ class VocabularyController(QObject):
             self.message.emit(self.tr("{0} → {1}").format(word, text.strip()) if text.strip()
                               else self.tr("{0}: no chosen translation").format(word))
 
-    def edit_definition(self) -> None:
+    def edit_definition(self, word: str | None = None) -> None:
+        """The learner types the word's definition (by default the word an action is about)."""
         from PySide6.QtWidgets import QInputDialog
 
-        word = self.current_word()
+        word = word or self.current_word()
         if word is None:
             self.message.emit(self.tr("Point at a word, click one, or select one in the Vocabulary panel first."))
             return
@@ -519,7 +546,66 @@ class VocabularyController(QObject):
                                         text=term.definition if term else "")
         if ok:
             self.library.set_definition(word, text.strip() or None)
+            self._definition_set(word)
             self.message.emit(self.tr("Definition of {0} saved; it goes into exported cards.").format(word))
+
+    # --- the sense a card shows -------------------------------------------------------------------------
+    def sense_menu(self, term: Term) -> QMenu:
+        """The word's senses under each reading, as the Dictionary panel lists them, the chosen one ticked: one
+        click puts a sense first on the word's cards, in the deck and in exports."""
+        from ..wordinfo import describe
+
+        menu = QMenu(self.panel.table)
+        own = self.library.own_definitions().get(term.word)
+        chosen = self.library.chosen_senses().get(term.word)
+        if own:
+            typed = menu.addAction(self.tr("Your definition: {0}").format(own.replace("&", "&&")))
+            typed.setCheckable(True)
+            typed.setChecked(True)
+        for entry in describe(term.word, self.session.analyzer, term.pinyin or None).entries:
+            menu.addAction(entry.pinyin).setEnabled(False)
+            for sense in entry.definitions:
+                action = menu.addAction(sense.replace("&", "&&"))
+                action.setCheckable(True)
+                action.setChecked(sense == chosen and not own)
+                action.triggered.connect(lambda _checked=False, s=sense: self.choose_sense(term.word, s))
+        menu.addSeparator()
+        back = menu.addAction(self.tr("The Dictionary's Senses"),
+                              lambda: self.choose_sense(term.word, None))
+        back.setEnabled(bool(own or chosen))
+        menu.addAction(self.tr("Type a Definition…"), lambda: self.edit_definition(term.word))
+        return menu
+
+    def _show_sense_menu(self, position) -> None:
+        table = self.panel.table
+        index = table.indexAt(position)
+        if not index.isValid() or self.session.analyzer is None:
+            return
+        table.selectRow(index.row())
+        self.sense_menu(self.model.term_at(index.row())).popup(table.viewport().mapToGlobal(position))
+
+    def choose_sense(self, word: str, sense: str | None) -> None:
+        """The sense the word's cards show first (it replaces a definition typed before); None: the dictionary's
+        senses."""
+        self.library.choose_sense(word, sense)
+        self._definition_set(word)
+        self.message.emit(self.tr("{0}: “{1}” first on its cards").format(word, sense) if sense
+                          else self.tr("{0}: the dictionary's senses").format(word))
+
+    def _definition_set(self, word: str) -> None:
+        self.definition_changed(word)
+        self.definitionChanged.emit(word)
+
+    def definition_changed(self, word: str) -> None:
+        """The word's definition changed (here, in the Dictionary panel, or its status made it a name): the row
+        shows what its cards will."""
+        term = self.model.term_of(word)
+        if term is None or self.session.analyzer is None:
+            return
+        own = self.library.own_definitions().get(word)
+        meaning = definition(self.session.analyzer.dictionary, word, term.pinyin, own,
+                             self.statuses.get(word) == TermStatus.IGNORED, self.library.chosen_senses().get(word))
+        self.model.set_definition(word, meaning)
 
     def _word_for_keys(self) -> str | None:
         target = self.view.word_for_action()

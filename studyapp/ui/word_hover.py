@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRect, Qt
+from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser
 
 from ..analysis import Analyzer, Token
 from ..settings import Settings
+from ..store import Library
 from ..wordinfo import describe
 from .entry_html import reading_html, word_html
 from .popup import WordPopup
@@ -20,10 +21,14 @@ HTML_CACHE_SIZE = 2000
 class WordHover(QObject):
     """Listens to the reader's ``wordHovered``/``wordClicked``; owns the popup and the Dictionary dock."""
 
-    def __init__(self, window: QMainWindow, analyzer: Analyzer, settings: Settings) -> None:
+    definitionChanged = Signal(str)  # a word whose sense the learner chose in the panel
+
+    def __init__(self, window: QMainWindow, analyzer: Analyzer, settings: Settings,
+                 library: Library | None = None) -> None:
         super().__init__(window)
         self.analyzer = analyzer
         self.settings = settings
+        self.library = library  # where a chosen sense is kept (with the learner's own definitions)
         self.popup = WordPopup(window)
         self.entry_panel = QTextBrowser(window)
         self.entry_panel.setOpenLinks(False)  # lookup: links are ours; others go to the browser
@@ -40,16 +45,18 @@ class WordHover(QObject):
         self._window = window
         self._html: OrderedDict[tuple, str] = OrderedDict()
         self.clicked: tuple[int, Token] | None = None
+        self.shown: Token | None = None  # the word in the panel (clicked, or looked up from a reference)
         #: set by the window: (row, token, reading or None) -> the token as now read
         self.pin_reading: Callable[[int, Token, tuple[str, ...] | None], Token | None] | None = None
 
     def word_html(self, token: Token, full: bool = False) -> str:
-        key = (token.text, token.pinyin, token.source, self.settings.tone_colors, full)
+        own, sense = self._learners_definition(token.text) if full else (None, None)
+        key = (token.text, token.pinyin, token.source, self.settings.tone_colors, full, own, sense)
         html = self._html.get(key)
         if html is None:
             info = describe(token.text, self.analyzer, token.pinyin)
             others = [r for r in self.analyzer.readings_of(token.text) if r != token.pinyin] if token.pinyin else []
-            html = self._html[key] = word_html(info, self.settings.tone_colors, full) + \
+            html = self._html[key] = word_html(info, self.settings.tone_colors, full, own, sense) + \
                 reading_html(token, others, full)
             if len(self._html) > HTML_CACHE_SIZE:
                 self._html.popitem(last=False)
@@ -57,6 +64,36 @@ class WordHover(QObject):
 
     def clear_cache(self) -> None:
         self._html.clear()
+
+    def _learners_definition(self, word: str) -> tuple[str | None, str | None]:
+        """The definition the learner typed for the word, and the sense they chose."""
+        if self.library is None:
+            return None, None
+        return self.library.own_definitions().get(word), self.library.chosen_senses().get(word)
+
+    def _show(self, token: Token) -> None:
+        self.shown = token
+        self.entry_panel.setHtml(self.word_html(token, full=True))
+
+    def choose_sense(self, index: int | None) -> None:
+        """The sense numbered ``index`` among the panel word's (as ``describe`` orders them) goes first on its
+        cards, in the deck and in exports; None gives the word back to the dictionary's order. It replaces a
+        definition typed before (one typed later, with E in review, stands over it)."""
+        token = self.shown
+        if token is None or self.library is None:
+            return
+        info = describe(token.text, self.analyzer, token.pinyin)
+        senses = [sense for entry in info.entries for sense in entry.definitions]
+        if index is not None and not 0 <= index < len(senses):
+            return
+        self.library.choose_sense(token.text, senses[index] if index is not None else None)
+        self._show(token)
+        self.definitionChanged.emit(token.text)
+
+    def definition_changed(self, word: str) -> None:
+        """A definition changed elsewhere (the deck): the panel, if it shows the word, says so."""
+        if self.shown is not None and self.shown.text == word:
+            self._show(self.shown)
 
     def on_hovered(self, _row: int, token: Token | None, box: QRect) -> None:
         if token is None or token.kind != "word":
@@ -69,7 +106,7 @@ class WordHover(QObject):
             return
         self.popup.hide()
         self.clicked = (row, token)  # the occurrence a reading chosen in the panel is pinned to
-        self.entry_panel.setHtml(self.word_html(token, full=True))
+        self._show(token)
         if self.dock.isFloating() and not self.dock.isVisible():
             frame = self._window.geometry()
             self.dock.setGeometry(frame.right() - 380, frame.top() + 80, 360, min(520, frame.height() - 120))
@@ -77,18 +114,19 @@ class WordHover(QObject):
 
     def _follow(self, url) -> None:
         """A word a definition refers to (see 自个儿 …): its entry replaces the one shown. A reading (pin:) is
-        pinned to the occurrence clicked; unpin: gives it back to the analysis."""
+        pinned to the occurrence clicked; unpin: gives it back to the analysis. sense:N chooses a sense."""
         if url.scheme() in ("pin", "unpin") and self.clicked is not None:
             row, token = self.clicked
             reading = tuple(url.path().split("_")) if url.scheme() == "pin" else None
             now = self.pin_reading(row, token, reading) if self.pin_reading is not None else None
             if now is not None:
                 self.clicked = (row, now)
-                self.entry_panel.setHtml(self.word_html(now, full=True))
+                self._show(now)
+        elif url.scheme() == "sense":
+            self.choose_sense(int(url.path()) if url.path().isdigit() else None)
         elif url.scheme() == "lookup":
             word = url.path()
-            token = Token(0, len(word), word, "word", self.analyzer.reading(word))
-            self.entry_panel.setHtml(self.word_html(token, full=True))
+            self._show(Token(0, len(word), word, "word", self.analyzer.reading(word)))
         else:
             from PySide6.QtGui import QDesktopServices
 

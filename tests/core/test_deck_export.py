@@ -36,7 +36,7 @@ def test_anki_reads_the_package_and_a_re_export_updates_the_edited_note(tmp_path
     notes = anki_notes(first, collection)
     assert len(notes) == 560
     note = notes["双方"]
-    assert note["Pinyin"] == "shuāng fāng" and note["Definition"] == "bilateral"
+    assert note["Pinyin"] == "shuāng fāng" and note["Definition"] == "bilateral / both sides / both parties involved"
     assert "<b>双方</b>" in note["Context"] and note["HSK"]
     with Library.open() as library:
         library.set_definition("双方", "both sides")
