@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from shiboken6 import isValid
 
 from ..errors import JobCancelled, StudyAppError
 
@@ -117,13 +118,20 @@ class _Delivery(QObject):
             return
         _running.discard(self.job)
         self.release()
-        if callback is not None:
+        if callback is not None and _receiver_alive(callback):
             callback(value)
 
     def release(self) -> None:
         """Drop the callbacks: their closures refer back to the job, a cycle through Qt wrappers that Python's
         collector does not break, which kept every closed document's text alive."""
         self._success = self._failure = self._progress = None
+
+
+def _receiver_alive(callback: Callable[[Any], None]) -> bool:
+    """False when the callback is a method of a widget Qt has already deleted (its window closed while the job
+    ran): calling it would raise from inside the event loop."""
+    receiver = getattr(callback, "__self__", None)
+    return not isinstance(receiver, QObject) or isValid(receiver)
 
 
 def run_job(work: Callable[..., Any], success: Callable[[Any], None] | None = None,

@@ -1,0 +1,36 @@
+"""Jobs whose window went away while they ran."""
+
+import threading
+
+from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
+
+from studyapp.ui.workers import run_job, running_jobs
+
+
+class _Counter(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[int] = []
+
+    def counted(self, value: int) -> None:
+        self.results.append(value)
+        self.update()  # raises "already deleted" on a widget Qt has deleted
+
+
+def test_a_result_for_a_deleted_widget_is_dropped_without_an_error(qtbot):
+    release = threading.Event()
+    widget = _Counter()
+    job = run_job(lambda _report, _cancelled: release.wait(5) and 7, widget.counted, name="slow count")
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(widget))
+    release.set()
+    qtbot.waitUntil(lambda: job not in running_jobs())
+    qtbot.wait(50)  # pytest-qt fails the test on any exception raised in the event loop meanwhile
+
+
+def test_a_result_reaches_a_widget_that_is_still_there(qtbot):
+    widget = _Counter()
+    run_job(lambda _report, _cancelled: 7, widget.counted, name="count")
+    qtbot.waitUntil(lambda: widget.results == [7])
+
