@@ -307,10 +307,21 @@ def _xi(place: Place) -> str | None:
     return "xi"
 
 
+def _pianyi(place: Place) -> str | None:
+    """便宜: pián yi "cheap, an advantage" (买得便宜, 得便宜), the reading a learner meets; biàn yí "as one sees
+    fit" only before what one may do so (便宜从事, 便宜行事)."""
+    if "便宜" not in place.word:
+        return None
+    doing = place.after_next if place.after == "宜" else place.after
+    if doing[:1] in ("从", "行", "施", "之", "计"):
+        return None
+    return "pián" if place.after == "宜" else "yi"
+
+
 _RULES: dict[str, Callable[[Place], str | None]] = {
     "得": _de, "地": _di, "还": _huan, "着": _zhe, "长": _chang, "重": _zhong_heavy, "只": _zhi, "为": _wei,
     "没": _mei, "种": _zhong_plant, "数": _shu, "教": _jiao, "背": _bei, "觉": _jiao_sleep, "行": _hang,
-    "都": _dou, "西": _xi,
+    "都": _dou, "西": _xi, "便": _pianyi, "宜": _pianyi,
 }
 RULE_CHARACTERS = frozenset(_RULES)
 
@@ -367,22 +378,26 @@ class GrammarReader:
 
 
 def _place(clause: str, tokens: tuple, index: int, position: int, in_word: bool) -> Place:
+    """The character's neighbours as words: in a dictionary word (东西, 背着) the rest of that word, else jieba's
+    dictionary words of the rest of its token (天冷得: 冷); a token around it as jieba tags it (问过, or 等 of
+    等一会儿, which it tags as several words)."""
     token = tokens[index]
     before, after = token.text[:position], token.text[position + 1:]
-    after_next = _neighbour(tokens, index, 1)
-    if not in_word:  # a cut the dictionary does not know (天冷得, 还汝活): its own words are the neighbours
-        if before:
-            before = _words(before)[-1]
-        if after:
-            rest = _words(after)
-            after, after_next = rest[0], rest[1] if len(rest) > 1 else after_next
-    before = before or _neighbour(tokens, index, -1)
-    if not after:
-        after, after_next = after_next, _neighbour(tokens, index + 1, 1) if after_next else ""
+    following: tuple[str, ...] = (after,) if after else ()
+    if not in_word:
+        before = _words(before)[-1] if before else ""
+        following = _words(after) if after else ()
+    if not before:
+        previous = _neighbour(tokens, index, -1)
+        before = _as_words(previous)[-1] if previous else ""
+    beyond = index + 1
+    while len(following) < 2 and beyond < len(tokens) and tokens[beyond].kind == "word":
+        following = (*following, *_as_words(tokens[beyond].text))
+        beyond += 1
     at = token.start + position
     after_yi = "以" in clause[:at] and any(t.text == "以" for t in tokens[:index])
-    return Place(token.text, _neighbour(tokens, index, -1), before, after, after_next, clause[:at], clause[at + 1:],
-                 after_yi, in_word)
+    return Place(token.text, _neighbour(tokens, index, -1), before, following[0] if following else "",
+                 following[1] if len(following) > 1 else "", clause[:at], clause[at + 1:], after_yi, in_word)
 
 
 def _neighbour(tokens: tuple, index: int, step: int) -> str:
@@ -407,6 +422,11 @@ def _degree_adjectives(tokens: tuple) -> tuple:
             syllables = (*token.pinyin[:-1], _ADJECTIVE_READINGS[token.text[-1]])
             changed[index] = token._replace(pinyin=syllables, source="grammar")
     return tuple(changed) if changed is not None else tokens
+
+
+def _as_words(token: str) -> tuple[str, ...]:
+    """A neighbouring token as words: itself where jieba tags it as one word (问过), else its words (等一会儿)."""
+    return (token,) if _tag(token) else _words(token)
 
 
 @lru_cache(maxsize=65_536)

@@ -128,3 +128,8 @@ def test_everyday_words_read_as_their_grammar_says(analyzer, clause, character, 
 ])
 def test_the_grammar_rules_leave_other_readings_alone(analyzer, clause, character, expected):
     assert reading_in(analyzer, clause, character) == expected
+
+
+def test_cheap_reads_pianyi_with_a_neutral_tone(analyzer):
+    """便宜 "cheap" is pián yi; biàn yí ("as one sees fit") was shown for it."""
+    assert [t.pinyin_text for t in analyzer.analyze("你便宜点儿吧") if t.text == "便宜"] == ["pián yi"]
