@@ -141,16 +141,15 @@ def _huan(place: Place) -> str | None:
 
 
 def _zhe(place: Place) -> str | None:
-    """着: zháo "reach" after 不 or 得 and after verbs of finding and hitting (睡不着, 找着); zhe after any other
-    verb or adjective (张着眼, 光着身子)."""
+    """着: zháo "reach" after 不 or 得 and after verbs of finding and hitting (睡不着, 找着); zhuó, a verb itself
+    ("wear, send"), after a person or at a clause's start and before a noun (着短衣, 宋江着人); zhe after any
+    other verb or adjective (歪着头, 光着身子)."""
     before = place.before
-    if not before:
-        return None
-    if before[-1] in "不得没" or before[-1] in _ZHAO2_AFTER:
+    if before and (before[-1] in "不得没" or before[-1] in _ZHAO2_AFTER):
         return "zháo" if not place.after.startswith(("急", "火", "凉", "迷")) else None
-    if place.after == "人" and _tag(before) in ("nr", "r"):
-        return "zhuó"  # 宋江着人: sends someone
-    if _tag(before) not in ("r", "nr", "ns", "nt", "nz"):
+    if (not before or _tag(before) in ("nr", "nrt", "r")) and _tag(place.after) == "n":
+        return "zhuó"  # a verb itself, "wear, send": 着短衣, 宋江着人
+    if before and _tag(before) not in ("r", "nr", "ns", "nt", "nz"):
         return "zhe"
     return None
 
@@ -252,8 +251,8 @@ def _jiao(place: Place) -> str | None:
         return "jiāo"
     if after in _PERSONAL_PRONOUNS or _tag(after) == "nr":
         return "jiāo" if place.after_next[:1] in _LEARNED else None
-    if _tag(after) in ("n", "nz") and after not in ("人",):
-        return "jiāo"
+    if _tag(after) in ("n", "nz") and not place.after_next:
+        return "jiāo"  # 只教汉文、算学
     return None
 
 
@@ -269,8 +268,9 @@ def _bei(place: Place) -> str | None:
                 and load not in _PERSONAL_PRONOUNS:
             return "bēi"
         return None
-    if after == "上" and place.after_next[:1] not in ("", "的") and not _is_noun_like(place.before):
-        return "bēi"
+    if after == "上" and place.after_next[:1] not in ("", "的") and not _is_noun_like(place.before) and \
+            place.before[-1:] != "的":
+        return "bēi"  # 背上包裹, but 他的背上插着
     return None
 
 
