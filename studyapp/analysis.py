@@ -15,7 +15,8 @@ Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030
         pypinyin for what is left (数千万 shù qiān wàn), where 一 and 不 keep their citation tones yī and bù;
         the dictionary's own neutral tones stay (差不多 chà bu duō, 对不起 duì bu qǐ).
     polyphones the dictionary leaves open (还 alone, 东西 in 买东西) are chosen from the clause by the context
-        model (``ContextReader``, g2pM's bi-LSTM).
+        model (``ContextReader``, g2pM's bi-LSTM), then by the grammar where it settles them
+        (``grammar_readings``: 跑得快 de, 慢慢地走 de, 一只鸟 zhī, 借书要还 huán).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import rjieba
 from pypinyin import Style, lazy_pinyin
 
 from .dictionary import Dictionary, learner_order
+from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
 
 #: Tokens that carry grammar, not meaning: a merge through one of them joins two words that jieba rightly kept
@@ -85,6 +87,8 @@ class Analyzer:
         self.dictionary = dictionary
         self.parser: Parser = parser or JiebaParser(dictionary)
         self.context = _context_reader(dictionary, self.parser) if context else None
+        self.grammar = GrammarReader(dictionary.readings(), getattr(
+            self.parser, "open_positions", lambda word: frozenset(range(len(word)))))
 
     def analyze(self, clause: str) -> tuple[Token, ...]:
         return self.analyze_many([clause])[0]
@@ -94,7 +98,7 @@ class Analyzer:
         tokens = [self.parser.tokens(clause) for clause in clauses]
         if self.context is not None:
             tokens = self.context.read(clauses, tokens)
-        return [_read_in_construction(clause_tokens) for clause_tokens in tokens]
+        return [self.grammar.read(clause, clause_tokens) for clause, clause_tokens in zip(clauses, tokens, strict=True)]
 
     def reading(self, word: str) -> tuple[str, ...]:
         return self.parser.reading(word)
@@ -410,53 +414,6 @@ class JiebaParser:
         found = {entry.syllables[:len(piece)] for entry in self.dictionary.words_starting_with(piece)}
         only = found.pop() if len(found) == 1 else None
         return only if only and len(only) == len(piece) else None
-
-
-_VERB_TAGS = frozenset(("v", "vd", "vi", "i", "l"))  # jieba's tags for verbs and verb-like idioms
-_DEGREE = ("很", "太", "非常", "更", "最", "挺", "比较", "十分", "特别", "有点", "越来越", "这么", "那么", "多么")
-#: A polyphonic adjective after a degree adverb takes its adjective reading: 很长 cháng, 太重 zhòng.
-_ADJECTIVE_READINGS = {"长": "cháng", "重": "zhòng", "好": "hǎo", "难": "nán", "少": "shǎo", "薄": "báo",
-                       "干": "gān", "空": "kōng", "乐": "lè", "累": "lèi", "强": "qiáng", "远": "yuǎn"}
-
-
-def _read_in_construction(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """Readings the grammar settles, applied after the context model (which was trained on encyclopaedia text
-    where 为 mostly means "be" and 得 "obtain"):
-
-    - 为 is wéi ("as") in 以…为… (以事实为基础), and wèi ("for") right before a verb or a pronoun (为维护自由,
-      我为你高兴);
-    - 得 before a verb, and not after one, is děi ("must"): 我得走了, but 跑得快 de and 得了第一 dé;
-    - after a degree adverb an adjective reads as one: 很长 cháng, 太重 zhòng, in one token or two."""
-    changed = list(tokens)
-    seen_yi = False
-    for index, token in enumerate(tokens):
-        if token.kind != "word":
-            continue
-        following = tokens[index + 1] if index + 1 < len(tokens) and tokens[index + 1].kind == "word" else None
-        before = changed[index - 1] if index and changed[index - 1].kind == "word" else None
-        if token.text == "以":
-            seen_yi = True
-        elif token.text == "为":
-            if seen_yi:
-                changed[index] = token._replace(pinyin=("wéi",), source="grammar")
-                seen_yi = False
-            elif following is not None and _tag(following.text) in (*_VERB_TAGS, "r"):
-                changed[index] = token._replace(pinyin=("wèi",), source="grammar")
-        elif token.text == "得" and following is not None and _tag(following.text) in _VERB_TAGS \
-                and (before is None or _tag(before.text) not in (*_VERB_TAGS, "a")) and following.text != "了":
-            changed[index] = token._replace(pinyin=("děi",), source="grammar")
-        elif token.text[-1] in _ADJECTIVE_READINGS and token.pinyin:
-            head = token.text[:-1]
-            if head in _DEGREE or (not head and before is not None and before.text in _DEGREE):
-                syllables = (*token.pinyin[:-1], _ADJECTIVE_READINGS[token.text[-1]])
-                changed[index] = token._replace(pinyin=syllables, source="grammar")
-    return tuple(changed)
-
-
-def _tag(word: str) -> str:
-    """jieba's part of speech for a word alone ("" when it cuts it in more than one)."""
-    tagged = rjieba.tag(word)
-    return tagged[0][1] if len(tagged) == 1 else ""
 
 
 def _pypinyin(word: str) -> tuple[str, ...]:

@@ -103,3 +103,33 @@ def test_without_the_context_model_the_dictionary_still_reads(monkeypatch):
     analyzer = Analyzer(Dictionary.open())
     assert analyzer.context is None
     assert [t.pinyin_text for t in analyzer.analyze("还书") if t.text == "还书"] == ["huán shū"]
+
+
+@pytest.mark.parametrize(("clause", "character", "occurrence", "expected"), [
+    ("他跑得很快", "得", 0, "de"), ("她写得不错", "得", 0, "de"), ("天冷得厉害", "得", 0, "de"),
+    ("收拾得干干净净", "得", 0, "de"), ("你得好好想想", "得", 0, "děi"),
+    ("慢慢地走", "地", 0, "de"), ("高兴地笑了", "地", 0, "de"), ("认真地听", "地", 0, "de"),
+    ("借书要还", "还", 0, "huán"), ("我还没还你钱", "还", 0, "hái"), ("我还没还你钱", "还", 1, "huán"),
+    ("一只鸟", "只", 0, "zhī"), ("孩子长高了", "长", 0, "zhǎng"), ("他为大家做饭", "为", 0, "wèi"),
+    ("种菜", "种", 0, "zhòng"), ("教我写字", "教", 0, "jiāo"), ("背着行李", "背", 0, "bēi"),
+    ("把东西都搬走了", "东", 0, "dōng"), ("把东西都搬走了", "西", 0, "xi"), ("把东西都搬走了", "都", 0, "dōu"),
+])
+def test_everyday_words_read_as_their_grammar_says(analyzer, clause, character, occurrence, expected):
+    """Issue 18's sentences: the particles 得 and 地 after what they follow, 还 "give back", 只 as a measure word,
+    and verbs before their objects (长高, 为大家, 种菜, 教我写字, 背着行李), 东西 "thing"."""
+    assert reading_in(analyzer, clause, character, occurrence) == expected
+
+
+@pytest.mark.parametrize(("clause", "character", "expected"), [
+    ("瑜得五万兵", "得", "dé"), ("辞退不得", "得", "dé"), ("蛮兵得了蜀寨", "得", "dé"),  # obtain, can
+    ("在地上", "地", "dì"), ("入地八尺", "地", "dì"),  # the ground
+    ("这只是一个梦", "只", "zhǐ"), ("这种菜", "种", "zhǒng"), ("以事实为基础", "为", "wéi"),
+    ("为我所不愿追怀", "为", "wéi"), ("东西两路火光大起", "西", "xī"), ("很长的路", "长", "cháng"),
+])
+def test_the_grammar_rules_leave_other_readings_alone(analyzer, clause, character, expected):
+    assert reading_in(analyzer, clause, character) == expected
+
+
+def test_cheap_reads_pianyi_with_a_neutral_tone(analyzer):
+    """便宜 "cheap" is pián yi; biàn yí ("as one sees fit") was shown for it."""
+    assert [t.pinyin_text for t in analyzer.analyze("你便宜点儿吧") if t.text == "便宜"] == ["pián yi"]
