@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .analysis import Analyzer
 from .dictionary import hsk_level
+from .dictionary_words import for_dictionary
 from .errors import JobCancelled, StudyAppError
 from .pinyin import tone_of
 from .text import Document
@@ -133,8 +134,12 @@ _POINTER_SENSE = re.compile(r"^((old |archaic |ancient |erhua |japanese )?(varia
 
 def first_sense(analyzer: Analyzer, word: str, reading: tuple[str, ...]) -> str:
     """The first sense of the entry read as here; senses that only point elsewhere ("old variant of 和[he2]") or
-    name a surname give way to one with a meaning of its own."""
+    name a surname give way to one with a meaning of its own. A word the dictionary lacks (a number, a name, a word
+    the learner joined) is glossed from its value or its parts."""
     entries = analyzer.dictionary.entries(word)
+    if not entries:
+        return for_dictionary(analyzer.dictionary).gloss(
+            word, lambda part: first_sense(analyzer, part, analyzer.reading(part)))
     here = [entry for entry in entries if entry.syllables == tuple(reading)] or entries
     senses = [sense for entry in here for sense in entry.definitions]
     meaningful = [sense for sense in senses if not _POINTER_SENSE.match(sense)]

@@ -107,7 +107,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     gc.freeze()
     timings.mark("dictionary open")
     opened_library = open_library(library, interactive)
-    analyzer.set_fixes(opened_library.segmentation_fixes())
+    analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
     return app, window
 
