@@ -21,14 +21,18 @@ Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import re
+from collections.abc import Iterable
 from typing import NamedTuple, Protocol
 
 import rjieba
 from pypinyin import Style, lazy_pinyin
 
 from .dictionary import Dictionary, learner_order
+from .dictionary_words import for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
 
@@ -97,7 +101,8 @@ class Analyzer:
         """Tokens of many clauses, their polyphones read in context in one batch (far cheaper than one by one)."""
         tokens = [self.parser.tokens(clause) for clause in clauses]
         if self.context is not None:
-            tokens = self.context.read(clauses, tokens)
+            tokens = [_keep_parts_read_in_their_word(parsed, read)
+                      for parsed, read in zip(tokens, self.context.read(clauses, tokens), strict=True)]
         return [self.grammar.read(clause, clause_tokens) for clause, clause_tokens in zip(clauses, tokens, strict=True)]
 
     def reading(self, word: str) -> tuple[str, ...]:
@@ -108,10 +113,10 @@ class Analyzer:
         if self.context is not None:
             self.context.forget()
 
-    def set_fixes(self, fixes: dict[str, tuple[str, ...]]) -> None:
-        """The learner's segmentation fixes, for parsers that take them."""
+    def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
+        """The learner's segmentation fixes and the words they defined themselves, for parsers that take them."""
         if hasattr(self.parser, "set_fixes"):
-            self.parser.set_fixes(fixes)
+            self.parser.set_fixes(fixes, own_words)
 
     def readings_of(self, word: str) -> list[tuple[str, ...]]:
         """Every reading a word can have (the dictionary's, and for one character those the context model
@@ -132,6 +137,15 @@ class Analyzer:
         entries = learner_order(self.dictionary.lookup(token.text), token.pinyin)
         here = [entry for entry in entries if entry.syllables == token.pinyin]
         return [sense for entry in (here or entries) for sense in entry.definitions]
+
+
+def _keep_parts_read_in_their_word(parsed: tuple[Token, ...], read: tuple[Token, ...]) -> tuple[Token, ...]:
+    """A piece of a word the dictionary lacks keeps the reading the whole word settled (长 of 长臂, as in 长臂猿):
+    the context model, asked about 长 alone, would read it zhǎng."""
+    if read is parsed:
+        return read
+    return tuple(before if before.source.startswith("part of") else after
+                 for before, after in zip(parsed, read, strict=True))
 
 
 #: How sure the context model must be to read a character of a proper name against the name's only dictionary
@@ -251,24 +265,29 @@ READING_CACHE_LIMIT = 200_000
 
 
 class JiebaParser:
-    """jieba's words (through rjieba) merged into CC-CEDICT headwords, read as the module docstring describes.
-    Word readings are cached (one entry per distinct word, bounded by the vocabulary)."""
+    """jieba's words (through rjieba) merged into CC-CEDICT headwords, and those CC-CEDICT lacks cut into its words
+    (``dictionary_words``), read as the module docstring describes. Word readings are cached (one entry per
+    distinct word, bounded by the vocabulary)."""
 
     def __init__(self, dictionary: Dictionary) -> None:
         self.dictionary = dictionary
         self._headwords = dictionary.readings()
+        self._words = for_dictionary(dictionary)
+        self._own_words: frozenset[str] = frozenset()  # the learner's: never cut
         self._reading_cache: dict[str, tuple[tuple[str, ...], str]] = {}
         self._open_cache: dict[str, frozenset[int]] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
 
-    def set_fixes(self, fixes: dict[str, tuple[str, ...]]) -> None:
+    def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
         """The learner's segmentation fixes: each text is cut into its parts wherever it occurs (a join has one
-        part, a split several). Longer texts win where fixes overlap."""
+        part, a split several). Longer texts win where fixes overlap. The parts, and the words the learner
+        defined themselves, stay whole where the dictionary lacks them."""
         by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for text, parts in sorted(fixes.items(), key=lambda item: -len(item[0])):
             if text and "".join(parts) == text:
                 by_first.setdefault(text[0], []).append((text, tuple(parts)))
         self._fixes = by_first
+        self._own_words = frozenset(own_words).union(*(parts for parts in fixes.values()))
 
     def tokens(self, clause: str) -> tuple[Token, ...]:
         return tuple(self._tokens(clause))
@@ -276,6 +295,7 @@ class JiebaParser:
     def forget(self) -> None:
         self._reading_cache = {}  # a new dict, not clear(): a job still finishing may be writing to the old one
         self._open_cache = {}
+        self._words.forget()
 
     def _tokens(self, clause: str):
         for run_start, run_end, cjk in _runs(clause):
@@ -285,8 +305,10 @@ class JiebaParser:
                 words = self._merge(rjieba.cut(run))
                 if self._fixes:
                     words = self._apply_fixes(run, words)
-                for word in words:
-                    syllables, source = self._reading_and_source(word)
+                pieces = self._words.cut(words, self._own_words)
+                readings = map(self._reading_and_source, pieces) if pieces == words else \
+                    self._readings_of_pieces(words, pieces)
+                for word, (syllables, source) in zip(pieces, readings, strict=True):
                     yield Token(position, position + len(word), word, "word", syllables, source)
                     position += len(word)
             else:
@@ -294,6 +316,23 @@ class JiebaParser:
                     kind = match.lastgroup
                     if kind != "space":
                         yield Token(match.start(), match.end(), match.group(), kind, None)
+
+    def _readings_of_pieces(self, words: list[str], pieces: list[str]):
+        """The readings of a run's words after those the dictionary lacks were cut: a piece the dictionary leaves
+        open keeps what it settled for the whole (长臂 -> 长 臂: 长 is cháng as in 长臂猿, source "part of 长臂")."""
+        ends = list(itertools.accumulate(map(len, words)))
+        start = 0
+        for piece in pieces:
+            reading = self._reading_and_source(piece)
+            index = bisect.bisect_right(ends, start)
+            whole = words[index] if index < len(words) else piece
+            offset = start - (ends[index] - len(whole)) if index < len(words) else 0
+            if reading[1] != "dictionary" and whole != piece and offset + len(piece) <= len(whole):
+                places = range(offset, offset + len(piece))
+                if whole not in self._headwords and not self.open_positions(whole).intersection(places):
+                    reading = tuple(self.reading(whole)[offset:offset + len(piece)]), f"part of {whole}"
+            yield reading
+            start += len(piece)
 
     def _apply_fixes(self, run: str, words: list[str]) -> list[str]:
         """Re-cut a run of hanzi where a fix's text occurs: its outer edges and the edges between its parts become

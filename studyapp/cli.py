@@ -96,7 +96,7 @@ def _from_library(analyzer, library_path: str | None, loaded):
     if not Path(path).exists():
         return text.split(loaded), None
     with Library.open(path) as library:
-        analyzer.set_fixes(library.segmentation_fixes())
+        analyzer.set_fixes(library.segmentation_fixes(), library.own_definitions())
         document = library.split_document(loaded.text, loaded.encoding)
         return document, Pins(library.pinned_readings(document_id(loaded.text)))
 
@@ -218,7 +218,7 @@ def _deck(args: argparse.Namespace) -> int:
         raise StudyAppError("--export needs --out FILE.")
     analyzer = _analyzer()
     with Library.open(args.library) as library:
-        analyzer.set_fixes(library.segmentation_fixes())
+        analyzer.set_fixes(library.segmentation_fixes(), library.own_definitions())
         opened = open_in_library(library, Path(args.path))
         gathered, found = deck.build(library, opened.id, opened.document, analyzer)
         statuses = library.term_statuses()

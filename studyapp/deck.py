@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .analysis import Analyzer
 from .dictionary import Dictionary, Entry, hsk_level, learner_order
+from .dictionary_words import for_dictionary
 from .errors import JobCancelled, StudyAppError
 from .pinyin import tone_of
 from .text import Document
@@ -162,10 +163,19 @@ def definition(dictionary: Dictionary, word: str, reading: tuple[str, ...], own:
     the senses of the reading shown, the ``sense`` the learner chose first."""
     if own:
         return own
-    senses = card_senses(dictionary.entries(word), tuple(reading), name)
+    entries = dictionary.entries(word)
+    if not entries:
+        return unlisted_gloss(dictionary, word)
+    senses = card_senses(entries, tuple(reading), name)
     if sense:
         senses = [sense] + [other for other in senses if other != sense]
     return SENSE_SEPARATOR.join(senses[:MOST_SENSES])
+
+
+def unlisted_gloss(dictionary: Dictionary, word: str) -> str:
+    """A word the dictionary lacks (a number, a name, a word the learner joined), glossed from its value or its
+    parts, each part by its first sense for a learner."""
+    return for_dictionary(dictionary).gloss(word, lambda part: (card_senses(dictionary.entries(part), ()) or [""])[0])
 
 
 def coverage(gathered: DocumentWords, statuses: dict[str, int]) -> float:

@@ -131,11 +131,18 @@ def write_json(document: Document, analyzer: Analyzer, out: TextIO, pins: Pins |
                 "kind": token.kind,
                 "pinyin": token.pinyin_text,
                 "hsk": hsk_level(token.text) if token.kind == "word" else None,
-                "definitions": analyzer.definitions(token),
+                "definitions": analyzer.definitions(token) or _gloss(analyzer, token),
                 **({"pinned": True} if token.source == "pinned" else {}),
             } for token in tokens],
         }))
     out.write("]}\n")
+
+
+def _gloss(analyzer: Analyzer, token: Token) -> list[str]:
+    """A word the dictionary lacks (a number, a name) glossed as the deck and the cards gloss it."""
+    from .deck import unlisted_gloss
+
+    return [unlisted_gloss(analyzer.dictionary, token.text)] if token.kind == "word" else []
 
 
 def to_json(document: Document, analyzer: Analyzer, pins: Pins | None = None) -> dict:

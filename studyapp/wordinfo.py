@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .analysis import Analyzer
+from .deck import unlisted_gloss
 from .dictionary import Entry, hsk_level, learner_order
 
 
@@ -16,6 +17,7 @@ class WordInfo:
     hsk: int | None
     parts: tuple[tuple[str, tuple[Entry, ...]], ...]  # characters (or, for unknown words, longest sub-words)
     parts_are_subwords: bool
+    gloss: str = ""  # for a word the dictionary lacks: what the deck and the cards say (a number, a name)
 
     @property
     def found(self) -> bool:
@@ -35,4 +37,5 @@ def describe(word: str, analyzer: Analyzer, context_pinyin: tuple[str, ...] | No
         pieces = dictionary.longest_subwords(word)
         subwords = True
     parts = tuple((piece, tuple(dictionary.lookup(piece))) for piece in pieces)
-    return WordInfo(word, " ".join(reading), ordered, hsk_level(word), parts, subwords)
+    gloss = "" if entries else unlisted_gloss(dictionary, word)
+    return WordInfo(word, " ".join(reading), ordered, hsk_level(word), parts, subwords, gloss)

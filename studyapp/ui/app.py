@@ -112,7 +112,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
         from ..review import adopt_options
 
         adopt_options(opened_library, legacy)
-    analyzer.set_fixes(opened_library.segmentation_fixes())
+    analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
     return app, window
 

@@ -110,6 +110,7 @@ def word_html(info: WordInfo, tone_colors: bool = True, full: bool = False, own:
     elif info.entries:
         parts.extend(_entry_html(entry, tone_colors, senses) for entry in info.entries)
     else:
+        parts.append(f"<div>{escape(info.gloss)}</div>" if info.gloss else "")
         parts.append('<div style="color:gray"><i>Not in CC-CEDICT as one word; its parts:</i></div>')
     if info.parts and info.entries:
         parts.append('<hr><div style="color:gray">Characters</div>')
@@ -130,6 +131,8 @@ def reading_source(source: str) -> str:
         return f"chosen from the sentence ({sure:.0%} sure)"
     if source == "grammar":
         return "set by the grammar around it"
+    if source.startswith("part of "):
+        return f"as the dictionary reads it in {source.removeprefix('part of ')}"
     if source == "pinned":
         return "pinned by you for this place in the text"
     return "the dictionary's usual reading"

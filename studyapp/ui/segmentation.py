@@ -78,7 +78,7 @@ class SegmentationFixer(QObject):
 
     def apply(self, text: str, parts: tuple[str, ...] | None) -> None:
         self.library.set_segmentation_fix(text, parts)
-        self.analyzer.set_fixes(self.library.segmentation_fixes())
+        self.analyzer.set_fixes(self.library.segmentation_fixes(), self.library.own_definitions())
         self.session.reanalyse()
         self.view.pinned = None  # its row and word may be cut differently now
         self.view.clause_delegate.hovered = None

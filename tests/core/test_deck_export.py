@@ -34,7 +34,7 @@ def test_anki_reads_the_package_and_a_re_export_updates_the_edited_note(tmp_path
     assert main(["deck", str(DEFAULT_TEXT), "--export", "apkg", "--out", str(first)]) == 0
     collection = tmp_path / "collection.anki2"
     notes = anki_notes(first, collection)
-    assert len(notes) == 560
+    assert len(notes) == 576
     note = notes["双方"]
     assert note["Pinyin"] == "shuāng fāng" and note["Definition"] == "bilateral / both sides / both parties involved"
     assert "<b>双方</b>" in note["Context"] and note["HSK"]
@@ -46,7 +46,7 @@ def test_anki_reads_the_package_and_a_re_export_updates_the_edited_note(tmp_path
     second = tmp_path / "second.apkg"
     assert main(["deck", str(DEFAULT_TEXT), "--export", "apkg", "--out", str(second)]) == 0
     again = anki_notes(second, collection)
-    assert len(again) == 560  # updated, not added
+    assert len(again) == 576  # updated, not added
     assert again["双方"]["Definition"] == "both sides"
     assert again["双方"]["ContextTranslation"] == "In the spirit of partnership,"
 

@@ -13,13 +13,14 @@ from .conftest import hover, type_text, word_point
 
 
 def test_hovering_changbi_shows_a_popup_reading_chang(window, qtbot):
-    _row, point = word_point(window, "长臂")
+    _row, point = word_point(window, "长")  # 长臂管辖: 长臂 is not a dictionary word, so 长 | 臂 | 管辖
     hover(window.view, point)
     qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
-    assert window.hover.popup.word == "长臂"
+    assert window.hover.popup.word == "长"
     shown = window.hover.popup.plain_text()
-    assert shown.split()[:3] == ["长臂", "cháng", "bì"]  # the reading here comes first, as the heading
-    assert "zhǎng" in shown  # and the character 长 keeps its other reading among its parts
+    assert shown.split()[:2] == ["长", "cháng"]  # the reading here comes first, as the heading
+    assert "as the dictionary reads it in 长臂" in shown  # as in 长臂猿, where the model alone would say zhǎng
+    assert "zhǎng" in shown  # and its other reading is listed
 
 
 def test_hover_popup_lists_every_reading_hsk_and_characters(window, qtbot):
@@ -59,6 +60,13 @@ def test_word_missing_from_the_dictionary_shows_its_parts(window, qtbot):
 
     html = window.hover.word_html(Token(0, 4, "长臂管辖", "word", ("cháng", "bì", "guǎn", "xiá")))
     assert "Not in CC-CEDICT" in html and "管辖" in html and "guǎn" in html
+
+
+def test_a_name_the_dictionary_lacks_is_glossed_in_the_popup_as_in_the_deck(window, qtbot):
+    from studyapp.analysis import Token
+
+    html = window.hover.word_html(Token(0, 2, "未庄", "word", ("wèi", "zhuāng")))
+    assert "(name) 未 not yet · 庄 farmstead" in html
 
 
 def test_keyboard_moves_between_clauses(window, qtbot):
@@ -400,7 +408,7 @@ def test_tones_as_spoken_change_the_ruby_not_the_popup(window, qtbot):
     window.spoken_action.trigger()  # View > Tones > As Spoken
     assert window.settings.spoken_tones
     shown = {t.text: t.pinyin for t in window.delegate.shown_tokens(tokens)}
-    assert shown["你好"] == ("ní", "hǎo") and shown["一个"][0] == "yí"
+    assert shown["你好"] == ("ní", "hǎo") and shown["一"] == ("yí",)
     _row, point = word_point(window, "重申")
     hover(window.view, point)
     qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
