@@ -94,8 +94,8 @@ def test_the_package_carries_the_kinds_the_learner_reviews_and_a_re_export_adds_
             package = tmp_path / f"export{len(translation)}.apkg"
             assert main(["deck", str(DEFAULT_TEXT), "--export", "apkg", "--out", str(package)]) == 0
             collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(package)))
-            assert len(collection.find_notes("")) == 560  # updated, not added
-            assert len(collection.find_cards("")) == 2 * 560  # a recognition and a cloze card per word
+            assert len(collection.find_notes("")) == 576  # updated, not added
+            assert len(collection.find_cards("")) == 2 * 576  # a recognition and a cloze card per word
             time.sleep(1.1)  # Anki updates a note when the package's copy is newer, to the second
         [card_id] = collection.find_cards("Hanzi:本着 card:Cloze")
         question = collection.get_card(card_id).question()
