@@ -61,7 +61,8 @@ def _highlighted(context: str, word: str) -> str:
 
 def study_cards(entries, definitions: dict[str, str], analyzer=None,
                 chosen: dict[str, str] | None = None) -> list[Card]:
-    """Cards of study-list entries: each keeps the clause, translation and reading it was added with."""
+    """Cards of study-list entries: each keeps the clause and reading it was added with, and shows the clause's
+    translation as ``Library.study_list`` reads it now."""
     from .deck import first_sense
     from .dictionary import hsk_level
 
