@@ -79,7 +79,8 @@ def load_settings(library) -> ReviewSettings:
                 if isinstance(value, list) else ()
             if kinds:
                 chosen[name] = kinds
-        elif isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        elif isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 \
+                and (name != "desired_retention" or 0 < value < 1):
             chosen[name] = type(getattr(defaults, name))(value)
     return replace(defaults, **chosen)
 
@@ -212,18 +213,22 @@ class Reviewer:
         """(word, kind) of the chosen kinds that a word on the study list has no card of yet, in the order the
         words were added. Every card's word is on the study list (cards go with it), so two counts tell at once
         when none is missing, as after ``sync_cards``."""
-        kinds = [Kind(kind).value for kind in self.settings.kinds]
+        kinds = self._kind_values()
         words = self.library._query("SELECT COUNT(*) FROM study_list")[0][0]
         cards = self.library._query("SELECT COUNT(*) FROM cards WHERE kind IN (SELECT value FROM json_each(?))",
-                                    (json.dumps(kinds),))[0][0]
+                                    (self._kinds_json(),))[0][0]
         if cards >= words * len(kinds):
             return []
         made = set(self.library._query("SELECT word, kind FROM cards"))
         return [(word, kind) for (word,) in self.library._query("SELECT word FROM study_list ORDER BY rowid")
                 for kind in kinds if (word, kind) not in made]
 
+    def _kind_values(self) -> list[str]:
+        return [Kind(kind).value for kind in self.settings.kinds]
+
     def _kinds_json(self) -> str:
-        return json.dumps([Kind(kind).value for kind in self.settings.kinds])
+        """The chosen kinds for SQL's json_each: one parameter, whatever their number."""
+        return json.dumps(self._kind_values())
 
     def _unmade_cards(self, now: datetime) -> Iterator[ReviewCard]:
         """The new cards ``sync_cards`` would make now, without making them (what a read-only count needs), made
