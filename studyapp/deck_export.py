@@ -61,9 +61,9 @@ def _highlighted(context: str, word: str) -> str:
 
 def study_cards(entries, definitions: dict[str, str], analyzer=None,
                 chosen: dict[str, str] | None = None, senses: dict[str, str] | None = None) -> list[Card]:
-    """Cards of study-list entries: each keeps the clause, translation and reading it was added with; its
-    definition is the learner's own or the senses of that reading, the one in ``senses`` first
-    (deck.definition)."""
+    """Cards of study-list entries: each keeps the clause and reading it was added with and shows the clause's
+    translation as ``Library.study_list`` reads it now; its definition is the learner's own or the senses of that
+    reading, the one in ``senses`` first (deck.definition)."""
     from .deck import definition as meaning
     from .dictionary import hsk_level
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from itertools import chain
 from pathlib import Path
 
 from fsrs import Card as FsrsCard
@@ -78,7 +79,8 @@ def load_settings(library) -> ReviewSettings:
                 if isinstance(value, list) else ()
             if kinds:
                 chosen[name] = kinds
-        elif isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        elif isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 \
+                and (name != "desired_retention" or 0 < value < 1):
             chosen[name] = type(getattr(defaults, name))(value)
     return replace(defaults, **chosen)
 
@@ -165,12 +167,6 @@ def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-#: (word, kind) of the chosen kinds (a JSON list) that a word on the study list has no card of yet, in the order
-#: the words were added.
-_MISSING_CARDS = ("SELECT s.word, k.value FROM study_list s JOIN json_each(?) k WHERE NOT EXISTS"
-                  " (SELECT 1 FROM cards c WHERE c.word = s.word AND c.kind = k.value) ORDER BY s.added_at, s.word")
-
-
 #: Words the learner marked known or ignored (deck.TermStatus 2 and 3): their new cards are not shown.
 _UNDERSTOOD = "terms WHERE status IN (2, 3)"
 
@@ -206,22 +202,41 @@ class Reviewer:
         their history). Returns how many were made."""
         now = self.clock()
         with self.library.transaction() as db:
-            missing = db.execute(_MISSING_CARDS, (self._kinds_json(),)).fetchall()
+            missing = self._missing_cards()
             first_id = int(now.timestamp() * 1000)  # FSRS's own card ids are creation times in ms
             db.executemany("INSERT OR IGNORE INTO cards (word, kind, fsrs, due, created_at) VALUES (?, ?, ?, ?, ?)",
                            [(word, kind, json.dumps(FsrsCard(card_id=first_id + n, due=now).to_dict()), _iso(now),
                              _iso(now)) for n, (word, kind) in enumerate(missing)])
         return len(missing)
 
-    def _kinds_json(self) -> str:
-        return json.dumps([Kind(kind).value for kind in self.settings.kinds])
+    def _missing_cards(self) -> list[tuple[str, str]]:
+        """(word, kind) of the chosen kinds that a word on the study list has no card of yet, in the order the
+        words were added. Every card's word is on the study list (cards go with it), so two counts tell at once
+        when none is missing, as after ``sync_cards``."""
+        kinds = self._kind_values()
+        words = self.library._query("SELECT COUNT(*) FROM study_list")[0][0]
+        cards = self.library._query("SELECT COUNT(*) FROM cards WHERE kind IN (SELECT value FROM json_each(?))",
+                                    (self._kinds_json(),))[0][0]
+        if cards >= words * len(kinds):
+            return []
+        made = set(self.library._query("SELECT word, kind FROM cards"))
+        return [(word, kind) for (word,) in self.library._query("SELECT word FROM study_list ORDER BY rowid")
+                for kind in kinds if (word, kind) not in made]
 
-    def _unmade_cards(self, now: datetime) -> list[ReviewCard]:
-        """The new cards ``sync_cards`` would make now, without making them: what a read-only count needs."""
+    def _kind_values(self) -> list[str]:
+        return [Kind(kind).value for kind in self.settings.kinds]
+
+    def _kinds_json(self) -> str:
+        """The chosen kinds for SQL's json_each: one parameter, whatever their number."""
+        return json.dumps(self._kind_values())
+
+    def _unmade_cards(self, now: datetime) -> Iterator[ReviewCard]:
+        """The new cards ``sync_cards`` would make now, without making them (what a read-only count needs), made
+        one by one as the queue takes them: a library of 20,000 words may lack 40,000."""
         understood = {row[0] for row in self.library._query(f"SELECT word FROM {_UNDERSTOOD}")}
-        return [ReviewCard(0, word, Kind(kind), "", "", "", FsrsCard(card_id=0, due=now), 0, 0, False, False)
-                for word, kind in self.library._query(_MISSING_CARDS, (self._kinds_json(),))
-                if word not in understood]
+        for word, kind in self._missing_cards():
+            if word not in understood:
+                yield ReviewCard(0, word, Kind(kind), "", "", "", FsrsCard(card_id=0, due=now), 0, 0, False, False)
 
     def _cards(self, where: str, parameters: tuple = ()) -> list[ReviewCard]:
         rows = self.library._query(
@@ -263,7 +278,9 @@ class Reviewer:
             f" AND c.word IN (SELECT word FROM {_UNDERSTOOD})) ORDER BY c.due, c.id",
             (_iso(day_end(now, self.zone)), self._kinds_json()))
 
-    def _chosen_for_today(self, candidates: list[ReviewCard], now: datetime) -> list[ReviewCard]:
+    def _chosen_for_today(self, candidates: list[ReviewCard], now: datetime,
+                          unmade: Iterable[ReviewCard] = ()) -> list[ReviewCard]:
+        """``unmade``: new cards not made yet, due after every card made (they would be made now)."""
         seen, new_done, reviews_done = self._reviewed_today(now)
         learning, ahead, reviews, new = [], [], [], []
         for card in candidates:
@@ -279,7 +296,7 @@ class Reviewer:
         chosen: list[ReviewCard] = list(learning)
         words = {card.word for card in learning + ahead} | seen
         for pool, limit in ((reviews, self.settings.reviews_per_day - reviews_done),
-                            (new, self.settings.new_per_day - new_done)):
+                            (chain(new, unmade), self.settings.new_per_day - new_done)):
             taken = 0
             for card in pool:
                 if taken >= limit:
@@ -296,7 +313,7 @@ class Reviewer:
         for words on the study list count as the new cards they will be, so counting writes nothing."""
         if queue is None:
             now = now or self.clock()
-            queue = self._chosen_for_today(self._candidates(now) + self._unmade_cards(now), now)
+            queue = self._chosen_for_today(self._candidates(now), now, self._unmade_cards(now))
         learning = sum(1 for card in queue if not card.is_new and card.fsrs.state != State.Review)
         new = sum(1 for card in queue if card.is_new)
         return Counts(len(queue) - learning - new, new, learning)

@@ -106,7 +106,7 @@ class ReviewWindow(QDialog):
     # --- pages ----------------------------------------------------------------------------------------------
     def refresh_counts(self) -> None:
         self.reviewer.sync_cards()
-        counts = self.reviewer.counts()
+        counts = self.reviewer.counts(queue=self.reviewer.queue())
         self.counts_label.setText(self.tr(
             "<h2>Today</h2><p style='font-size:18px'><span style='color:#1e88e5'>{0} due</span> · "
             "<span style='color:#43a047'>{1} new</span> · <span style='color:#e53935'>{2} learning</span></p>"
