@@ -13,12 +13,13 @@ Worked example of :func:`split`::
              "下一段"               a line break ends a clause...
     paragraphs: the first line (it starts with an indent) and "下一段".
 
-...except in a hard-wrapped book (呐喊 as published on the web: most lines cut at one width, paragraphs marked
-by indents or blank lines), where a line break inside a paragraph is only where the line was full. There the
-lines of a paragraph are joined (``split(..., join_lines=True)``, detected by :func:`looks_hard_wrapped`): a
-clause may span a line break, its offsets still point into the one decoded text, and ``Document.span_text``
-gives its text with those breaks taken out (between hanzi nothing, between Latin words a space), which is
-what analysis, the reader and every export read.
+...except in a hard-wrapped book (呐喊 as published on the web: lines cut at one width, paragraphs marked by
+indents or blank lines), where a line break inside a paragraph is only where the line was full. There the lines
+of a paragraph are joined: a clause may span a line break, its offsets still point into the one decoded text,
+and ``Document.span_text`` gives its text with those breaks taken out (between hanzi nothing, between Latin words
+a space), which is what analysis, the reader, Find and every export read. Joining is decided per stretch of lines
+(:func:`wrapped_runs`): a collection may wrap each story at its own width, and the verse or dialogue between
+them keeps its lines (``Document.joined_runs``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections import Counter
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -132,6 +133,9 @@ class Document:
     joined: bool = False  # the lines of each paragraph were joined (a hard-wrapped text)
     sections: tuple[tuple[str, int], ...] = ()  # (heading, offset): chapters, for the table of contents
     cues: tuple[tuple[int, str, str], ...] = ()  # (offset, start, end): subtitle timings, one per paragraph
+    #: Where lines were joined, from a run's first line to its last (:func:`wrapped_runs`): a collection's
+    #: stories, each wrapped at its width, and not the verse between them. Empty with ``joined``: everywhere.
+    joined_runs: tuple[Span, ...] = ()
 
     @property
     def clause_starts(self) -> array:
@@ -144,9 +148,30 @@ class Document:
     def span_text(self, start: int, end: int) -> str:
         """The text of ``[start, end)`` as the reader shows it: with joined lines, without their breaks."""
         piece = self.text[start:end]
-        if self.joined and "\n" in piece:
+        if not self.joined or "\n" not in piece:
+            return piece
+        if self._joined_throughout(start, end):
             return join_wrapped(piece)
-        return piece
+        shown, position = [], start
+        for match in self._joined_breaks(start, end):
+            shown += [self.text[position:match.start()], " " if _joins_words(self.text, match) else ""]
+            position = match.end()
+        return "".join(shown) + self.text[position:end]
+
+    def _joined_throughout(self, start: int, end: int) -> bool:
+        """Every line break in ``[start, end)`` was joined: the whole text's lines were, or one run holds it."""
+        if not self.joined_runs:
+            return self.joined
+        runs = self.joined_runs
+        index = bisect_right(runs, (start, len(self.text))) - 1
+        return index >= 0 and end <= runs[index].end
+
+    def _joined_breaks(self, start: int, end: int) -> Iterator[re.Match]:
+        """The line breaks in ``[start, end)`` that the reader does not show."""
+        breaks = _WRAP_BREAK.finditer(self.text, start, end)
+        if self._joined_throughout(start, end):
+            return breaks
+        return (match for match in breaks if self._joined_throughout(match.start(), match.end()))
 
     def source_offset(self, start: int, end: int, offset: int) -> int:
         """The offset in ``text`` of character ``offset`` of ``span_text(start, end)``: joining took out line
@@ -154,7 +179,7 @@ class Document:
         if not self.joined:
             return start + offset
         position, shown = start, 0
-        for match in _WRAP_BREAK.finditer(self.text, start, end):
+        for match in self._joined_breaks(start, end):
             kept = match.start() - position
             if shown + kept > offset:
                 break
@@ -170,16 +195,29 @@ class Document:
     def _pattern(self, term: str) -> re.Pattern:
         return re.compile(_BREAK_GAP.join(map(re.escape, term)))
 
+    def _matches(self, term: str, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+        """Matches of ``term`` in ``[start, end)`` as the reader shows the text: across joined breaks only."""
+        pattern, end = self._pattern(term), len(self.text) if end is None else end
+        if not self.joined_runs:
+            yield from pattern.finditer(self.text, start, end)
+            return
+        while (match := pattern.search(self.text, start, end)) is not None:
+            if "\n" not in match.group() or self._joined_throughout(match.start(), match.end()):
+                yield match
+                start = max(match.end(), match.start() + 1)
+            else:  # across a line break that was kept (verse between wrapped stories)
+                start = match.start() + 1
+
     def count(self, term: str) -> int:
         if not self.joined:
             return self.text.count(term)
-        return sum(1 for _ in self._pattern(term).finditer(self.text))
+        return sum(1 for _ in self._matches(term))
 
     def find(self, term: str, start: int = 0) -> int:
         """The offset of the first match at or after ``start``, -1 for none (``str.find``, across joins)."""
         if not self.joined:
             return self.text.find(term, start)
-        match = self._pattern(term).search(self.text, start)
+        match = next(self._matches(term, start), None)
         return match.start() if match else -1
 
     def rfind(self, term: str, end: int | None = None) -> int:
@@ -187,7 +225,7 @@ class Document:
         if not self.joined:
             return self.text.rfind(term, 0, len(self.text) if end is None else end)
         last = -1
-        for match in self._pattern(term).finditer(self.text, 0, len(self.text) if end is None else end):
+        for match in self._matches(term, 0, end):
             last = match.start()
         return last
 
@@ -348,18 +386,20 @@ def is_cjk(ch: str) -> bool:
 
 
 #: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.
-SPLITTER_VERSION = 4
+SPLITTER_VERSION = 5
 
 
 def pack_offsets(document: Document) -> bytes:
-    """Clause starts, ends and paragraph numbers, then paragraph (start, end) pairs, as little-endian 32-bit
-    integers after a count of clauses."""
+    """Clause starts, ends and paragraph numbers, then paragraph (start, end) pairs, then the joined runs' (start,
+    end) pairs, as little-endian 32-bit integers after a count of clauses. The last clause's paragraph number
+    tells how many paragraphs there are."""
     numbers = array("I", [len(document.clauses)])
     table = document.clauses
     numbers.extend(table.starts)
     numbers.extend(table.ends)
     numbers.extend(table.paragraphs)
     numbers.extend(chain.from_iterable(document.paragraphs))
+    numbers.extend(chain.from_iterable(document.joined_runs))
     if sys.byteorder == "big":
         numbers.byteswap()
     return numbers.tobytes()
@@ -375,19 +415,28 @@ def unpack_offsets(text: str, encoding: str, packed: bytes, joined: bool = False
     if sys.byteorder == "big":
         numbers.byteswap()
     count = numbers[0] if numbers else -1
-    if count < 0 or len(numbers) < 1 + 3 * count or (len(numbers) - 1 - 3 * count) % 2:
+    first_pair = 1 + 3 * count
+    paragraphs_count = numbers[first_pair - 1] + 1 if count > 0 and len(numbers) >= first_pair else 0
+    runs_at = first_pair + 2 * paragraphs_count
+    if count < 0 or len(numbers) < runs_at or (len(numbers) - runs_at) % 2:
         return None
-    table = ClauseTable(numbers[1:1 + count], numbers[1 + count:1 + 2 * count], numbers[1 + 2 * count:1 + 3 * count])
-    pairs = iter(numbers[1 + 3 * count:])
-    paragraphs = tuple(map(Span._make, zip(pairs, pairs, strict=True)))
+    table = ClauseTable(numbers[1:1 + count], numbers[1 + count:1 + 2 * count], numbers[1 + 2 * count:first_pair])
     if count and table.ends[-1] > len(text):
         return None
-    return Document(text, encoding, paragraphs, table, joined)
+    return Document(text, encoding, _spans(numbers[first_pair:runs_at]), table, joined,
+                    joined_runs=_spans(numbers[runs_at:]))
+
+
+def _spans(numbers: array) -> tuple[Span, ...]:
+    pairs = iter(numbers)
+    return tuple(map(Span._make, zip(pairs, pairs, strict=True)))
 
 
 def split(loaded: LoadedText | str, encoding: str = "utf-8", join_lines: bool | None = None) -> Document:
     """Split text into paragraphs and clauses (see the module docstring for a worked example). ``join_lines``:
-    join the lines of each paragraph first; None decides by :func:`looks_hard_wrapped`."""
+    None joins the lines of each stretch wrapped at a width (:func:`wrapped_runs`); True does that too, or, where
+    no stretch is found, joins the lines of every paragraph (the reader says the text is wrapped); False joins
+    none."""
     if isinstance(loaded, LoadedText):
         document = split(loaded.text, loaded.encoding, join_lines)
         if loaded.sections or loaded.cues:
@@ -395,90 +444,173 @@ def split(loaded: LoadedText | str, encoding: str = "utf-8", join_lines: bool | 
         return document
     text = loaded
     lines = _lines(text)
-    if join_lines is None:
-        join_lines = looks_hard_wrapped(text, lines)
-    if join_lines:
-        return _split_joined(text, encoding, lines)
-    indented_layout = _uses_indents(text, lines)
-    paragraphs: list[Span] = []
-    clauses = ClauseTable()
-    paragraph_start_clause = 0
-    previous_blank = True
-    for line_start, line_end in lines:
-        line = text[line_start:line_end]
-        stripped = line.strip("".join(_WHITESPACE))
-        if not stripped:
-            previous_blank = True
-            continue
-        indent = len(line) - len(line.lstrip("".join(_WHITESPACE)))
-        starts_paragraph = (
-            not indented_layout or previous_blank or indent > 0
-            or bool(_NUMBERED_HEAD.match(stripped)) or not clauses
-        )
-        previous_blank = False
-        if starts_paragraph and clauses:
-            paragraphs.append(Span(clauses.starts[paragraph_start_clause], clauses.ends[-1]))
-            paragraph_start_clause = len(clauses)
-        for start, end in _clauses_of_line(text, line_start, line_end):
-            clauses.append(start, end, len(paragraphs))
-    if clauses:
-        paragraphs.append(Span(clauses.starts[paragraph_start_clause], clauses.ends[-1]))
-    return Document(text, encoding, tuple(paragraphs), clauses)
+    runs: list[Span] | None = [] if join_lines is False else wrapped_runs(text)
+    if join_lines and not runs:
+        runs = None
+    return _split_lines(text, encoding, lines, runs)
 
 
-def _split_joined(text: str, encoding: str, lines: list[tuple[int, int]]) -> Document:
-    """A paragraph starts after a blank line, at an indented line or a numbered heading; clauses are cut in the
-    whole paragraph, so one runs on across the breaks where a line was merely full."""
-    blocks: list[tuple[int, int]] = []  # (first line's start, last line's end) of each paragraph
+def _split_lines(text: str, encoding: str, lines: list[tuple[int, int]], runs: list[Span] | None) -> Document:
+    """Paragraphs and clauses, a line at a time. Inside a run (``runs``; None: everywhere) the lines of a
+    paragraph are one block, cut into clauses as a whole, so a clause runs on across the breaks where a line was
+    merely full; a paragraph starts after a blank line, at an indented line or a numbered heading. Outside, each
+    line is cut on its own, and an unindented line starts a paragraph unless the text marks paragraphs by indent."""
+    indented_layout = runs is not None and _uses_indents(text, lines)
+    blocks: list[tuple[int, int, bool]] = []  # (start, end, starts a paragraph): the spans cut into clauses
     previous_blank = True
+    run_index, previous_run = 0, -1  # the run holding the line (-1: none), and the one holding the line before
     for line_start, line_end in lines:
         line = text[line_start:line_end]
         stripped = line.strip(_SPACES)
         if not stripped:
-            previous_blank = True
+            previous_blank, previous_run = True, -1
             continue
-        if previous_blank or line[0] in _WHITESPACE or _NUMBERED_HEAD.match(stripped) or not blocks:
-            blocks.append((line_start, line_end))
+        if runs is None:
+            line_run = 0
         else:
-            blocks[-1] = (blocks[-1][0], line_end)
-        previous_blank = False
+            while run_index < len(runs) and runs[run_index].end < line_start:
+                run_index += 1
+            line_run = run_index if run_index < len(runs) and runs[run_index].start <= line_start else -1
+        marked = previous_blank or line[0] in _WHITESPACE or bool(_NUMBERED_HEAD.match(stripped)) or not blocks
+        if not marked and line_run >= 0 and line_run == previous_run:
+            blocks[-1] = (blocks[-1][0], line_end, blocks[-1][2])
+        else:
+            blocks.append((line_start, line_end, marked or not (line_run >= 0 or indented_layout)))
+        previous_blank, previous_run = False, line_run
     paragraphs: list[Span] = []
     clauses = ClauseTable()
-    for block_start, block_end in blocks:
+    paragraph_start = 0  # the first clause of the paragraph being filled
+    for block_start, block_end, starts_paragraph in blocks:
         pieces = _clauses_of_line(text, block_start, block_end)
         if not pieces:
             continue
+        if starts_paragraph and len(clauses) > paragraph_start:
+            paragraphs.append(Span(clauses.starts[paragraph_start], clauses.ends[-1]))
+            paragraph_start = len(clauses)
         for start, end in pieces:
             clauses.append(start, end, len(paragraphs))
-        paragraphs.append(Span(pieces[0][0], pieces[-1][1]))
-    return Document(text, encoding, tuple(paragraphs), clauses, True)
+    if clauses:
+        paragraphs.append(Span(clauses.starts[paragraph_start], clauses.ends[-1]))
+    joined = runs is None or bool(runs)
+    return Document(text, encoding, tuple(paragraphs), clauses, joined, joined_runs=tuple(runs or ()))
 
 
-def looks_hard_wrapped(text: str, lines: list[tuple[int, int]] | None = None) -> bool:
-    """Most lines cut at one width, and those lines run on into the next (not indented, not blank): a book
-    wrapped for a fixed-width screen, as most plain-text books from the web are. 呐喊 and 朝花夕拾 are; 水浒传
-    (a line per paragraph) and the sample text are not."""
-    lines = lines if lines is not None else _lines(text)
-    lengths = Counter()
-    filled = 0
-    for start, end in lines:
-        length = len(text[start:end].rstrip())
-        if length:
-            filled += 1
-            if length >= 16:
-                lengths[length] += 1
-    if not lengths:
-        return False
-    width, at_width = lengths.most_common(1)[0]
-    if at_width < 8 or at_width < filled * 0.25:
-        return False
-    run_on = full = 0
-    for (start, end), (next_start, next_end) in zip(lines, lines[1:], strict=False):
-        if len(text[start:end].rstrip()) == width:
-            full += 1
-            following = text[next_start:next_end]
-            run_on += bool(following.strip()) and following[0] not in _WHITESPACE
-    return run_on >= full * 0.6
+def looks_hard_wrapped(text: str) -> bool:
+    """Some stretch of the text is wrapped at a width (:func:`wrapped_runs`): 呐喊 and 朝花夕拾 are; 水浒传 (a
+    line per paragraph) and the sample text are not."""
+    return bool(wrapped_runs(text))
+
+
+#: The break before a line that is not blank nor indented, which may continue the line before: in a wrapped
+#: text, one that was full. Found at C speed: a text with a line per paragraph (水浒传) has none.
+_RUN_ON_BREAK = re.compile(f"\n(?=[^\n{_SPACES}])")
+#: A full line is at least this wide, in columns (a hanzi takes two): shorter lines are verse, lists, dialogue.
+_MIN_WRAP_COLUMNS = 32
+#: Full lines a run needs: fewer could be lines of one length by chance (the whole-file test asked as many).
+_MIN_WRAPPED_LINES = 8
+#: Run-on lines of another width in a row that end a run (more than this many); fewer are strays inside it.
+_MAX_STRAYS_IN_A_ROW = 2
+
+
+class _Line(NamedTuple):
+    start: int
+    next_start: int
+    characters: int
+    columns: int
+    lettered: bool  # it ends in a letter or a hanzi: cut mid-word, as a full line is (a list's ends in digits)
+
+
+class _Candidate:
+    """A stretch of run-on lines cut at the width of its first full line (``anchor``), being read."""
+
+    __slots__ = ("anchor", "first_start", "last", "hits", "strays", "lettered")
+
+    def __init__(self, anchor: _Line, lines: list[_Line]) -> None:
+        self.anchor, self.first_start, self.last = anchor, -1, anchor
+        self.hits = self.strays = self.lettered = 0
+        for line in lines:
+            if self.fits(line):
+                self.add(line)
+            elif self.hits:
+                self.strays += 1
+
+    def fits(self, line: _Line) -> bool:
+        """As wide as the anchor: in characters, or in columns (a wide character that did not fit leaves one)."""
+        return (line.characters == self.anchor.characters
+                or self.anchor.columns - 1 <= line.columns <= self.anchor.columns)
+
+    def add(self, line: _Line) -> None:
+        if self.first_start < 0:
+            self.first_start = line.start
+        self.last = line
+        self.hits += 1
+        self.lettered += line.lettered
+
+    def run(self, text: str) -> Span | None:
+        """From its first full line to the line after its last: the lines that were cut at one width."""
+        if (self.hits < _MIN_WRAPPED_LINES or self.strays * 4 > self.hits or self.lettered * 2 < self.hits
+                or self.anchor.columns < _MIN_WRAP_COLUMNS):
+            return None
+        end = text.find("\n", self.last.next_start)
+        return Span(self.first_start, len(text) if end < 0 else end)
+
+
+def wrapped_runs(text: str) -> list[Span]:
+    """The stretches of lines wrapped at one width each, from the first line cut at it to the line after the last.
+
+    A book wrapped for a fixed-width screen cuts every line of a paragraph but the last at one width, and a
+    collection may cut each story at its own (30, 35, 37, 40 characters: no width is common across the file).
+    So the run-on lines are read in order, and a run goes on while they are as wide as its first (an odd one or
+    two are strays: a Latin word, a wider indent); three of another width in a row end it and may start the
+    next. A run needs eight lines at its width, at least 16 hanzi wide, most of them cut mid-word. Linear, and
+    only run-on lines are looked at (水浒传, a line per paragraph, has none)."""
+    runs: list[Span] = []
+    candidate: _Candidate | None = None
+    pending: list[_Line] = []  # run-on lines of another width since the candidate's last
+    for match in _RUN_ON_BREAK.finditer(text):
+        start, next_start = text.rfind("\n", 0, match.start()) + 1, match.end()
+        body = text[start:match.start()].rstrip(_SPACES)
+        if not body or (_NUMBERED_HEAD.match(text, next_start)
+                        and _NUMBERED_HEAD.match(text, next_start, _line_end(text, next_start))):
+            continue  # a blank line, or one before a heading: it ends no paragraph's line
+        line = _Line(start, next_start, len(body), _columns(body), body[-1].isalpha())
+        if candidate is not None and candidate.fits(line):
+            candidate.add(line)
+            candidate.strays += len(pending)
+            pending.clear()
+            continue
+        pending.append(line)
+        if candidate is not None and len(pending) <= _MAX_STRAYS_IN_A_ROW:
+            continue
+        _add_run(runs, candidate, text)
+        anchor = next((wide for wide in reversed(pending) if wide.columns >= _MIN_WRAP_COLUMNS), None)
+        candidate = _Candidate(anchor, pending) if anchor is not None else None
+        pending = []
+    _add_run(runs, candidate, text)
+    return runs
+
+
+def _columns(line: str) -> int:
+    """The columns a line takes on a fixed-width screen: two for a hanzi or full-width mark, one for ASCII. From
+    its UTF-8 length (3 bytes for the one, 1 for the other), at C speed."""
+    return (len(line.encode("utf-8", "surrogatepass")) + len(line)) // 2
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _add_run(runs: list[Span], candidate: _Candidate | None, text: str) -> None:
+    """Keep a finished candidate that is a run; one that starts on the last line of the one before merges with it
+    (a story's last full line and the next one's first can be the same line's neighbours)."""
+    run = candidate.run(text) if candidate is not None else None
+    if run is None:
+        return
+    if runs and run.start <= runs[-1].end:
+        runs[-1] = Span(runs[-1].start, max(run.end, runs[-1].end))
+    else:
+        runs.append(run)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -504,6 +636,9 @@ def _uses_indents(text: str, lines: list[tuple[int, int]]) -> bool:
     return indented > 0 and bare > indented // 4 and bare > 0 and indented >= 2
 
 
+#: A line break inside a block of joined lines with a closing mark after it, which belongs before the break.
+_BREAK_BEFORE_MARK = re.compile("[ \t\u3000]*\n(?=[" + re.escape("".join(sorted(_TRAILING))) + "])")
+_BREAK_START = frozenset(" \t\u3000\n")
 _CANDIDATES = re.compile(r"[《》，；：。！？．…⋯!?,.]")
 
 
@@ -529,9 +664,15 @@ def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if book_title_depth or not _ends_clause(text, i, end):
             continue
         boundary = i + 1
-        # every mark that follows stays with the clause (钱，……” is one clause): no row of punctuation alone
-        while boundary < end and text[boundary] in _TRAILING:
-            boundary += 1
+        # every mark that follows stays with the clause (钱，……” is one clause): no row of punctuation alone,
+        # also past a joined line break (！ / ” where a wrapped line was full after the ！)
+        while boundary < end:
+            if text[boundary] in _TRAILING:
+                boundary += 1
+            elif text[boundary] in _BREAK_START and (gap := _BREAK_BEFORE_MARK.match(text, boundary, end)):
+                boundary = gap.end()
+            else:
+                break
         pieces.append((clause_start, boundary))
         clause_start = boundary
     pieces.append((clause_start, end))

@@ -95,3 +95,162 @@ def test_find_reads_across_a_break_with_spaces_left_at_the_line_end():
     assert document.count("吃冰") == 3
     found = document.find("吃冰")
     assert found == source.index("吃　\n冰") and document.rfind("吃冰") == source.rindex("吃　\n冰")
+
+
+# --- collections: each story wrapped at its own width ---------------------------------------------------------
+
+def _wrapped(title: str, paragraphs: list[str], width: int) -> str:
+    """A story as a fixed-width screen shows it: its title, then each paragraph indented and cut every ``width``
+    characters (the indent counted), as plain-text books from the web are."""
+    lines = [title, ""]
+    for paragraph in paragraphs:
+        body = "\u3000\u3000" + paragraph
+        lines.extend(body[i:i + width] for i in range(0, len(body), width))
+    return "\n".join(lines)
+
+
+def _unwrapped(title: str, paragraphs: list[str]) -> str:
+    return "\n".join([title, "", *("\u3000\u3000" + paragraph for paragraph in paragraphs)])
+
+
+def _shown(document: text.Document) -> list[str]:
+    return [document.clause_text(i) for i in range(len(document.clauses))]
+
+
+def _share_of_commonest_width(source: str) -> float:
+    from collections import Counter
+
+    lengths = Counter(len(line) for line in source.split("\n") if line.strip())
+    return lengths.most_common(1)[0][1] / sum(lengths.values())
+
+
+def _synthetic_stories(count: int) -> list[tuple[str, list[str]]]:
+    """Stories made of everyday clauses in a fixed pseudo-random order (no corpus needed)."""
+    import random
+
+    rng = random.Random(18)
+    subjects = ["他", "我们", "那个老人", "小孩子们", "村里的人", "她的母亲", "先生"]
+    actions = ["沿着河边走了很久", "在门口等着", "说了许多别的话", "把东西都搬走了", "慢慢地抬起头来",
+               "想起小时候的事情", "坐在窗前看书", "一直没有回来", "笑着摇了摇头", "听见外面有人叫他"]
+    ends = ["，", "，", "；", "。", "。", "！", "？"]
+    stories = []
+    for number in range(count):
+        paragraphs = []
+        for _ in range(14):
+            clauses = [rng.choice(subjects) + rng.choice(actions) + rng.choice(ends) for _ in range(rng.randint(2, 9))]
+            paragraphs.append("".join(clauses)[:-1] + "。")
+        stories.append((f"第{'一二三四五六七八'[number]}篇", paragraphs))
+    return stories
+
+
+def _corpus_stories() -> list[tuple[str, list[str]]]:
+    """Chapters 1-4 of 水浒传 and of 三国演义 (a line per paragraph there), as stories of a collection."""
+    stories = []
+    for name in ("水浒传.txt", "三国演义.txt"):
+        path = CORPUS / name
+        if not path.exists():
+            import pytest
+
+            pytest.skip("../shared/corpus is not beside the project")
+        chapter: list[str] = []
+        for line in text.load(path).text.split("\n"):
+            stripped = line.strip()
+            if stripped.startswith("第") and "回" in stripped[:6]:
+                if len([story for story in stories if story[0].startswith(name[0])]) == 4:
+                    break
+                chapter = []
+                stories.append((name[0] + stripped, chapter))
+            elif stripped and stories:
+                chapter.append(stripped)
+    return stories
+
+
+COLLECTION_WIDTHS = [30, 35, 37, 40, 32, 38, 33, 36]
+
+
+def _assert_reads_like_the_unwrapped_stories(stories, widths) -> None:
+    """Joined, the collection shows the clauses and paragraphs of its stories unwrapped, and Find counts a phrase
+    as often as the unwrapped text has it, across the breaks of every story."""
+    wrapped = "\n\n".join(_wrapped(title, paragraphs, width)
+                          for (title, paragraphs), width in zip(stories, widths, strict=True))
+    original = "\n\n".join(_unwrapped(title, paragraphs) for title, paragraphs in stories)
+    assert _share_of_commonest_width(wrapped) <= 1 / 6  # no one width for the whole file
+    document = text.split(wrapped)
+    reference = text.split(original)
+    assert document.joined
+    assert _shown(document) == _shown(reference)
+    assert len(document.paragraphs) == len(reference.paragraphs)
+    for title, paragraphs in stories:
+        phrase = max(paragraphs[:6], key=len)[26:34]  # across a line break at most widths
+        assert document.count(phrase) == original.count(phrase) > 0, (title, phrase)
+
+
+def test_a_collection_of_stories_each_wrapped_at_its_own_width_reads_like_the_unwrapped_stories():
+    _assert_reads_like_the_unwrapped_stories(_synthetic_stories(6), [30, 35, 37, 40, 32, 38])
+
+
+def test_chapters_of_two_novels_each_wrapped_at_its_own_width_read_like_the_novels():
+    _assert_reads_like_the_unwrapped_stories(_corpus_stories(), COLLECTION_WIDTHS)
+
+
+POEM = "再别康桥\n\n轻轻的我走了\n正如我轻轻的来\n我轻轻的招手\n作别西天的云彩\n\n那河畔的金柳\n是夕阳中的新娘\n"
+DIALOGUE = "“你去哪儿？”\n“去河边。”\n“什么时候回来”\n“天黑以前”\n"
+LIST = "要带的东西\n一、雨伞\n二、两本书和一支笔\n三、给母亲买的药\n"
+
+
+def test_lines_that_are_short_on_purpose_are_not_joined():
+    """Verse, dialogue and lists break their lines where they mean to: each line stays a clause of its own."""
+    for source in (POEM, DIALOGUE, LIST, POEM + "\n" + DIALOGUE + "\n" + LIST):
+        document = text.split(source)
+        assert not document.joined
+        assert _shown(document) == [line for line in source.split("\n") if line]
+
+
+def test_verse_and_dialogue_between_wrapped_stories_keep_their_lines():
+    """Only the stretches wrapped at a width are joined: the poem and the dialogue between two wrapped stories
+    keep a clause per line, in the reader, in Find and after the library stores and reopens the text."""
+    first, second = _synthetic_stories(2)
+    source = "\n\n".join([_wrapped(*first, 30), POEM, DIALOGUE, _wrapped(*second, 37)])
+    document = text.split(source)
+    shown = _shown(document)
+    assert document.joined
+    assert shown == _shown(text.split("\n\n".join([_unwrapped(*first), POEM, DIALOGUE, _unwrapped(*second)])))
+    assert "轻轻的我走了" in shown and "“什么时候回来”" in shown and "“天黑以前”" in shown
+    assert document.count("走了正如") == 0 and document.find("回来”“天黑") == -1
+    phrase = max(second[1], key=len)[26:34]
+    assert document.count(phrase) == source.replace("\n", "").count(phrase) > 0
+
+
+def test_a_collection_keeps_what_was_joined_through_the_library_and_the_join_lines_choice(tmp_path):
+    first, second = _synthetic_stories(2)
+    source = "\n\n".join([_wrapped(*first, 35), POEM, _wrapped(*second, 40)])
+    with Library.open(tmp_path / "library.sqlite") as library:
+        document = library.split_document(source, "utf-8")
+        identifier = library.add_document(document, "collection", None)
+    with Library.open(tmp_path / "library.sqlite") as library:  # offsets read back as stored
+        stored = library.split_document(source, "utf-8")
+        assert stored.joined and stored.clauses == document.clauses
+        assert stored.count("走了正如") == 0 and _shown(stored) == _shown(document)
+        poem = source.index("轻轻的我走了")
+        assert stored.span_text(poem, poem + 13) == "轻轻的我走了\n正如我轻轻的"  # a merged segment's text
+        assert not library.set_join_lines(identifier, False).joined
+        again = library.set_join_lines(identifier, True)
+        assert again.clauses == document.clauses and again.count("走了正如") == 0
+
+
+def test_every_shown_character_of_a_partly_joined_text_maps_back_into_it():
+    """Segments merged across the edge of a wrapped story (into the verse after it) show the story's breaks
+    taken out and the verse's kept, and the reader's offsets land on the character shown."""
+    first, second = _synthetic_stories(2)
+    source = "\n\n".join([_wrapped(*first, 33), POEM.replace("\n\n", "\n"), _wrapped(*second, 39)])
+    document = text.split(source)
+    assert document.joined and len(document.joined_runs) == 2
+    clauses = document.clauses
+    for first_clause in range(len(clauses)):
+        for last_clause in range(first_clause, min(first_clause + 4, len(clauses))):
+            start, end = clauses[first_clause].start, clauses[last_clause].end
+            shown = document.span_text(start, end)
+            for offset, ch in enumerate(shown):
+                assert source[document.source_offset(start, end, offset)] == ch
+            kept = [line for line in POEM.split("\n") if line and line in shown]
+            assert "\n".join(kept) in shown  # the verse's own breaks stay
