@@ -60,7 +60,8 @@ class Token(NamedTuple):
     kind: str  # "word" | "number" | "latin" | "punct"
     pinyin: tuple[str, ...] | None  # one tone-marked syllable per hanzi, for words
     #: where the reading came from: "dictionary" (the word's only reading), "context 0.93" (the context model
-    #: chose it, that sure), "pinned" (the reader chose it here), "" (the dictionary's first or pypinyin's guess)
+    #: chose it, that sure), "grammar" (a rule of ``grammar_readings`` set it: 跑得快 de), "pinned" (the reader chose
+    #: it here), "" (the dictionary's first or pypinyin's guess)
     source: str = ""
 
     @property
