@@ -12,7 +12,7 @@ Worked examples (jieba's cut on the left)::
     未庄, 单四, 邹七嫂
         a name jieba recognises (tagged nr, ns, nt, nz ...) stays whole when it reads character by character, with
         no dictionary word of two or more characters inside it (中俄愿, tagged ns, is 中俄 愿; 信息安全, tagged nz,
-        is 信息 安全), and no particle (关了门): "(name) 未 not yet · 庄 village".
+        is 信息 安全), and no particle (关了门): "(name) 未 not yet · 庄 farmstead".
 """
 
 from __future__ import annotations
