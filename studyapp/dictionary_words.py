@@ -38,6 +38,9 @@ NAME_TAGS = PERSON_TAGS | PLACE_TAGS | {"nt"}
 NOT_IN_NAMES = frozenset("的了着过地得是在和与及或把被之其也都就从为便乎这那")
 #: The sum of jieba's word frequencies (its dict.txt): each word of a route costs log(frequency / total).
 JIEBA_TOTAL = 60_101_967
+#: Particles jieba glues onto the word before them when it guesses a new word (高高地, 天冷得, 问过): cut off first,
+#: so the rest is not re-cut across them (高 高地 "highland") and the grammar sees the particle alone.
+TRAILING_PARTICLES = frozenset("的地得着了过")
 #: Distinct words whose cut is kept (as the parser's reading caches are bounded).
 CACHE_LIMIT = 200_000
 
@@ -204,6 +207,8 @@ class DictionaryWords:
         return cached
 
     def _likeliest_route(self, word: str) -> tuple[str, ...]:
+        if len(word) > 1 and word[-1] in TRAILING_PARTICLES:
+            return (*self.route(word[:-1]), word[-1])
         best: list[tuple[float, tuple[str, ...]]] = [(0.0, ())] * (len(word) + 1)
         for start in range(len(word) - 1, -1, -1):
             options = []

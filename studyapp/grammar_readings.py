@@ -388,16 +388,56 @@ def _place(clause: str, tokens: tuple, index: int, position: int, in_word: bool)
         before = _words(before)[-1] if before else ""
         following = _words(after) if after else ()
     if not before:
-        previous = _neighbour(tokens, index, -1)
-        before = _as_words(previous)[-1] if previous else ""
-    beyond = index + 1
-    while len(following) < 2 and beyond < len(tokens) and tokens[beyond].kind == "word":
-        following = (*following, *_as_words(tokens[beyond].text))
-        beyond += 1
+        before = _preceding_word(clause, tokens, index)
+    if len(following) < 2:
+        following = (*following, *_following_words(clause, tokens, index))
     at = token.start + position
     after_yi = "以" in clause[:at] and any(t.text == "以" for t in tokens[:index])
     return Place(token.text, _neighbour(tokens, index, -1), before, following[0] if following else "",
                  following[1] if len(following) > 1 else "", clause[:at], clause[at + 1:], after_yi, in_word)
+
+
+def _following_words(clause: str, tokens: tuple, index: int) -> tuple[str, ...]:
+    """Up to two words after a token, before punctuation, as jieba cut the clause (饿狼, 问过): the reader's tokens
+    there may be dictionary pieces of jieba's words (饿 狼), which no longer tell a noun from a verb. Where the
+    token ends inside one of jieba's words, the rest of that word counts by jieba's dictionary (长守贵: 守)."""
+    at = tokens[index].end
+    found: list[str] = []
+    for start, end, word in _jieba_spans(clause):
+        if end <= at:
+            continue
+        if not word.isalpha():
+            break
+        found.extend(_words(clause[at:end]) if start < at else _as_words(word))
+        if len(found) >= 2:
+            break
+    return tuple(found[:2])
+
+
+def _preceding_word(clause: str, tokens: tuple, index: int) -> str:
+    """The word before a token, as jieba cut the clause (不省得: 省得's 得 follows 不省), "" after punctuation;
+    where the token starts inside one of jieba's words, the last dictionary word before it there."""
+    if not _neighbour(tokens, index, -1):
+        return ""
+    at = tokens[index].start
+    for start, end, word in reversed(_jieba_spans(clause)):
+        if start >= at:
+            continue
+        if not word.isalpha():
+            return ""
+        return _words(clause[start:at])[-1] if end > at else _as_words(word)[-1]
+    return ""
+
+
+@lru_cache(maxsize=4_096)
+def _jieba_spans(clause: str) -> tuple[tuple[int, int, str], ...]:
+    """jieba's words of a clause with their offsets, new words guessed as in the reader's first cut."""
+    spans = []
+    position = 0
+    for word in rjieba.cut(clause):
+        spans.append((position, position + len(word), word))
+        position += len(word)
+    return tuple(spans)
 
 
 def _neighbour(tokens: tuple, index: int, step: int) -> str:

@@ -133,3 +133,15 @@ def test_the_grammar_rules_leave_other_readings_alone(analyzer, clause, characte
 def test_cheap_reads_pianyi_with_a_neutral_tone(analyzer):
     """便宜 "cheap" is pián yi; biàn yí ("as one sees fit") was shown for it."""
     assert [t.pinyin_text for t in analyzer.analyze("你便宜点儿吧") if t.text == "便宜"] == ["pián yi"]
+
+
+@pytest.mark.parametrize(("clause", "character", "expected"), [
+    ("工人将我高高地抱起", "地", "de"),  # jieba's 高高地 was cut into 高 高地 "highland"
+    ("曾经这样地问过她", "地", "de"),  # 问过 cut into 问 过, and 问 alone is tagged a noun
+    ("他曾在山脚下遇见一只饿狼", "只", "zhī"),  # 饿狼 cut into 饿 狼, and 饿 alone is a verb
+])
+def test_the_grammar_reads_jiebas_words_around_a_particle_not_their_dictionary_pieces(analyzer, clause, character,
+                                                                                       expected):
+    """Words the dictionary lacks are cut into dictionary words for the reader; the grammar still sees the words
+    jieba found around a particle, and a particle jieba glued onto a word is cut off before the rest is re-cut."""
+    assert reading_in(analyzer, clause, character) == expected
