@@ -254,3 +254,10 @@ def test_every_shown_character_of_a_partly_joined_text_maps_back_into_it():
                 assert source[document.source_offset(start, end, offset)] == ch
             kept = [line for line in POEM.split("\n") if line and line in shown]
             assert "\n".join(kept) in shown  # the verse's own breaks stay
+
+
+def test_a_closing_quote_after_a_joined_break_stays_with_its_clause():
+    """呐喊 has 迅哥儿。/ ”母亲高兴的说。: the line was full after the 。, and the ” began the next clause."""
+    source = "　　“阿呀阿呀，真是愈有钱，便愈是一毫不肯放松，愈是一毫不肯放松，便愈有钱，迅哥儿。\n”母亲高兴的说。\n"
+    shown = _shown(text.split(source, join_lines=True))
+    assert "迅哥儿。”" in shown and "母亲高兴的说。" in shown
