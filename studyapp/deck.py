@@ -145,7 +145,7 @@ def card_senses(entries: list[Entry], reading: tuple[str, ...], name: bool = Fal
     without such an entry, the first three. Senses that only point elsewhere ("old variant of 和[he2]",
     "surname He") give way to ones with a meaning of their own."""
     ordered = learner_order(entries, reading, name)
-    here = [entry for entry in ordered if entry.syllables == tuple(reading)]
+    here = ordered[:sum(1 for entry in entries if entry.syllables == tuple(reading))]  # they come first
     if here:
         kept = here if name else [entry for entry in here if not entry.is_name] or here
         return _meaningful([sense for entry in kept for sense in entry.definitions])[:MOST_SENSES]
