@@ -62,8 +62,11 @@ def learner_order(entries: list[Entry], reading: tuple[str, ...] | None, name: b
     """Entries in the order a learner reads them: those read as here first; within each group an everyday word's
     entry before a proper noun's or surname's, unless the word is a ``name`` here (then the other way round).
     The dictionary's own order stands otherwise."""
-    here = [entry for entry in entries if reading and entry.syllables == tuple(reading)]
-    others = [entry for entry in entries if not (reading and entry.syllables == tuple(reading))]
+    reading = tuple(reading or ())
+    here: list[Entry] = []
+    others: list[Entry] = []
+    for entry in entries:
+        (here if reading and entry.syllables == reading else others).append(entry)
     names_last = (lambda entry: not entry.is_name) if name else (lambda entry: entry.is_name)
     return sorted(here, key=names_last) + sorted(others, key=names_last)
 
