@@ -31,6 +31,7 @@ from typing import NamedTuple, Protocol
 import rjieba
 from pypinyin import Style, lazy_pinyin
 
+from .bounded_cache import DEFAULT_LIMIT
 from .dictionary import Dictionary, learner_order
 from .dictionary_words import for_dictionary
 from .grammar_readings import GrammarReader
@@ -262,7 +263,7 @@ def _context_reader(dictionary: Dictionary, parser: Parser) -> ContextReader | N
 
 
 #: Distinct words whose readings are kept: a novel has ~40,000; a 49 MB file of anything stays bounded.
-READING_CACHE_LIMIT = 200_000
+READING_CACHE_LIMIT = DEFAULT_LIMIT
 
 
 class JiebaParser:

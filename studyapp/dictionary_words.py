@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import rjieba
 
+from .bounded_cache import BoundedCache
 from .dictionary import Dictionary
 
 #: jieba's tags for names of people (nr, and nrfg, nrt for its family and transliterated names) and other proper
@@ -41,8 +42,6 @@ JIEBA_TOTAL = 60_101_967
 #: Particles jieba glues onto the word before them when it guesses a new word (高高地, 天冷得, 问过): cut off first,
 #: so the rest is not re-cut across them (高 高地 "highland") and the grammar sees the particle alone.
 TRAILING_PARTICLES = frozenset("的地得着了过")
-#: Distinct words whose cut is kept (as the parser's reading caches are bounded).
-CACHE_LIMIT = 200_000
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
            "九": 9}
@@ -124,14 +123,15 @@ class DictionaryWords:
     def __init__(self, dictionary: Dictionary) -> None:
         self.dictionary = dictionary
         self._headwords = dictionary.readings()
-        self._routes: dict[str, tuple[str, ...]] = {}
-        self._groups: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._names: dict[str, bool] = {}
-        self._frequencies: dict[str, float] = {}
+        self._routes: BoundedCache[str, tuple[str, ...]] = BoundedCache(self._likeliest_route)
+        self._groups: BoundedCache[tuple[str, ...], tuple[str, ...]] = BoundedCache(self._cut_words)
+        self._names: BoundedCache[str, bool] = BoundedCache(self._looks_like_a_name)
+        self._log_probability: BoundedCache[str, float] = BoundedCache(_log_frequency)
 
     def forget(self) -> None:
         """Drop the cuts worked out for the texts read so far (new dicts: a job still finishing may write)."""
-        self._routes, self._groups, self._names = {}, {}, {}
+        for cache in (self._routes, self._groups, self._names):
+            cache.forget()
 
     def is_headword(self, word: str) -> bool:
         """A CC-CEDICT word, simplified or traditional (the index holds the traditional in SQLite only: asked
@@ -163,15 +163,7 @@ class DictionaryWords:
         return result
 
     def _cut_group(self, group: list[str]) -> tuple[str, ...]:
-        if not group:
-            return ()
-        key = tuple(group)
-        cached = self._groups.get(key)
-        if cached is None:
-            if len(self._groups) >= CACHE_LIMIT:
-                self._groups = {}
-            cached = self._groups[key] = self._cut_words(key)
-        return cached
+        return self._groups(tuple(group)) if group else ()
 
     def _cut_words(self, group: tuple[str, ...]) -> tuple[str, ...]:
         """Numbers whole (found across the words' edges), everything else cut where jieba cut it and then into
@@ -199,12 +191,7 @@ class DictionaryWords:
     def route(self, word: str) -> tuple[str, ...]:
         """The word cut into dictionary words as jieba would cut it if CC-CEDICT were its dictionary: the likeliest
         route by jieba's word frequencies (a character of its own always being a step)."""
-        cached = self._routes.get(word)
-        if cached is None:
-            if len(self._routes) >= CACHE_LIMIT:
-                self._routes = {}
-            cached = self._routes[word] = self._likeliest_route(word)
-        return cached
+        return self._routes(word)
 
     def _likeliest_route(self, word: str) -> tuple[str, ...]:
         if len(word) > 1 and word[-1] in TRAILING_PARTICLES:
@@ -220,22 +207,9 @@ class DictionaryWords:
             best[start] = max(options)
         return best[0][1]
 
-    def _log_probability(self, piece: str) -> float:
-        found = self._frequencies.get(piece)
-        if found is None:
-            if len(self._frequencies) >= CACHE_LIMIT:
-                self._frequencies = {}
-            found = self._frequencies[piece] = math.log(max(rjieba.suggest_freq(piece), 1) / JIEBA_TOTAL)
-        return found
-
     def is_name(self, word: str) -> bool:
         """A name jieba recognises, read character by character (see the module docstring)."""
-        found = self._names.get(word)
-        if found is None:
-            if len(self._names) >= CACHE_LIMIT:
-                self._names = {}
-            found = self._names[word] = self._looks_like_a_name(word)
-        return found
+        return self._names(word)
 
     def _looks_like_a_name(self, word: str) -> bool:
         if len(word) < 2 or word in self._headwords or NOT_IN_NAMES.intersection(word):
@@ -272,6 +246,11 @@ class DictionaryWords:
         if name:
             return f"(name) {' · '.join(senses)}"
         return " · ".join(senses) if any(map(self.is_headword, word)) else "(not in the dictionary)"
+
+
+def _log_frequency(piece: str) -> float:
+    """How likely jieba finds a piece a word: log(frequency / total), an unknown one counted once."""
+    return math.log(max(rjieba.suggest_freq(piece), 1) / JIEBA_TOTAL)
 
 
 @lru_cache(maxsize=4)
