@@ -274,7 +274,7 @@ def _review(args: argparse.Namespace) -> int:
     from .review import Reviewer, export_log_file
     from .store import Library
 
-    with Library.open(args.library) as library:
+    with Library.open(args.library, backup=False) as library:  # it only reads
         reviewer = Reviewer(library)  # the learner's own options, read from the library; nothing is written
         if args.export_log:
             rows = export_log_file(reviewer, Path(args.export_log))

@@ -264,11 +264,13 @@ class Library:
 
     # --- opening --------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, exclusive: bool = False, held_by: str = "") -> Library:
+    def open(cls, path: str | Path | None = None, exclusive: bool = False, held_by: str = "",
+             backup: bool = True) -> Library:
         """Open (creating it if absent) and migrate; refuse without touching the file when it is unusable.
 
         ``exclusive``: the window holds the library against a second window, and commands that write a
-        document's segments (``held_by`` names what they do) hold it against a window."""
+        document's segments (``held_by`` names what they do) hold it against a window. ``backup``: make the
+        day's backup (not for a command that only reads: it writes nothing)."""
         path = Path(path) if path else default_library_path()
         lock = None
         if path.exists():
@@ -297,7 +299,8 @@ class Library:
                 lock.release()
             raise LibraryError(f"The library {path} could not be opened: {error}.") from None
         library = cls(path, connection, lock)
-        library.backup_if_due()
+        if backup:
+            library.backup_if_due()
         return library
 
     @classmethod

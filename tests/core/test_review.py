@@ -261,6 +261,7 @@ def test_optimising_from_the_learners_own_log_fits_it_better(library):
 
 def test_the_review_command_writes_nothing_to_the_library(tmp_path, capsys):
     import json
+    import shutil
 
     from studyapp.cli import main
 
@@ -268,10 +269,13 @@ def test_the_review_command_writes_nothing_to_the_library(tmp_path, capsys):
     with Library.open(path) as library:
         study(library, ["双方", "声明", "合作"])
         library.set_term_status(["合作"], 2)  # known: its new cards are not shown
+        backups = library.backup_folder()
+    shutil.rmtree(backups)  # as on the first use of a new day
     before = path.read_bytes()
     assert main(["review", "--json", "--library", str(path)]) == 0
     assert json.loads(capsys.readouterr().out) == {"due": 0, "new": 2, "learning": 0}
     assert path.read_bytes() == before
+    assert not backups.exists()  # not even the day's backup: reading is no use of the library
     with Library.open(path) as library:
         assert library._query("SELECT COUNT(*) FROM cards") == [(0,)]
         assert Reviewer(library).sync_cards() == 9  # the window makes them when it shows the review
