@@ -326,13 +326,14 @@ class JiebaParser:
         start = 0
         for piece in pieces:
             reading = self._reading_and_source(piece)
-            index = bisect.bisect_right(ends, start)
-            whole = words[index] if index < len(words) else piece
-            offset = start - (ends[index] - len(whole)) if index < len(words) else 0
-            if reading[1] != "dictionary" and whole != piece and offset + len(piece) <= len(whole):
-                places = range(offset, offset + len(piece))
-                if whole not in self._headwords and not self.open_positions(whole).intersection(places):
-                    reading = tuple(self.reading(whole)[offset:offset + len(piece)]), f"part of {whole}"
+            if reading[1] != "dictionary":  # a piece's only dictionary reading stands: no need to find its whole
+                index = bisect.bisect_right(ends, start)
+                whole = words[index] if index < len(words) else piece
+                offset = start - (ends[index] - len(whole)) if index < len(words) else 0
+                if whole != piece and offset + len(piece) <= len(whole):
+                    places = range(offset, offset + len(piece))
+                    if whole not in self._headwords and not self.open_positions(whole).intersection(places):
+                        reading = tuple(self.reading(whole)[offset:offset + len(piece)]), f"part of {whole}"
             yield reading
             start += len(piece)
 

@@ -127,18 +127,24 @@ class DictionaryWords:
         self._groups: BoundedCache[tuple[str, ...], tuple[str, ...]] = BoundedCache(self._cut_words)
         self._names: BoundedCache[str, bool] = BoundedCache(self._looks_like_a_name)
         self._log_probability: BoundedCache[str, float] = BoundedCache(_log_frequency)
+        self._traditional: BoundedCache[str, bool] = BoundedCache(self._is_traditional_headword)
+        self._stays_whole: BoundedCache[str, bool] = BoundedCache(
+            lambda word: self.is_headword(word) or self.is_name(word))
 
     def forget(self) -> None:
         """Drop the cuts worked out for the texts read so far (new dicts: a job still finishing may write)."""
-        for cache in (self._routes, self._groups, self._names):
+        for cache in (self._routes, self._groups, self._names, self._traditional, self._stays_whole):
             cache.forget()
 
     def is_headword(self, word: str) -> bool:
         """A CC-CEDICT word, simplified or traditional (the index holds the traditional in SQLite only: asked
-        only for a word with a character no simplified headword has)."""
+        once per word, and only for a word with a character no simplified headword has)."""
         if word in self._headwords:
             return True
-        return any(character not in self._headwords for character in word) and bool(self.dictionary.entries(word))
+        return any(character not in self._headwords for character in word) and self._traditional(word)
+
+    def _is_traditional_headword(self, word: str) -> bool:
+        return bool(self.dictionary.entries(word))
 
     def cut(self, words: Iterable[str], kept: frozenset[str] = frozenset()) -> list[str]:
         """jieba's words (of one run of hanzi) with those the dictionary lacks cut into dictionary words, but for
@@ -153,7 +159,7 @@ class DictionaryWords:
         for word in words:
             if len(word) == 1 and word in _NUMERAL:  # a digit of its own: joins a number beside it (一九二 | 〇)
                 group.append(word)
-            elif word in headwords or word in kept or self.is_headword(word) or self.is_name(word):
+            elif word in headwords or word in kept or self._stays_whole(word):
                 result.extend(self._cut_group(group))
                 group = []
                 result.append(word)
