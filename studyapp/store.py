@@ -34,7 +34,7 @@ import platformdirs
 from .errors import LibraryError
 from .paths import APP_NAME
 from .segments import Memos, MergeMemo, Segment, SegmentTable, realign
-from .text import SPLITTER_VERSION, Document, join_wrapped, pack_offsets, split, unpack_offsets
+from .text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
 
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -749,14 +749,17 @@ class Library:
         rows = self._query("SELECT document_id, start, end, target FROM segments WHERE target != ''"
                            " ORDER BY document_id, start")
         joined = {identifier for (identifier,) in self._query("SELECT id FROM documents WHERE joined")}
-        texts: dict[str, str] = {}
+        texts: dict[str, tuple[str, str]] = {}
+        shown: dict[str, Document] = {}  # joined documents, cut as stored: which breaks the reader takes out
         pairs = []
         for identifier, start, end, target in rows:
             if identifier not in texts:
-                texts[identifier] = self.document_text(identifier)[0]
-            source = texts[identifier][start:end]
+                texts[identifier] = self.document_text(identifier)
+            source = texts[identifier][0][start:end]
             if identifier in joined and "\n" in source:  # as the reader shows it: the wrapped lines joined
-                source = join_wrapped(source)
+                if identifier not in shown:
+                    shown[identifier] = self.split_document(*texts[identifier])
+                source = shown[identifier].span_text(start, end)
             pairs.append((identifier, source, target))
         return pairs
 

@@ -261,3 +261,24 @@ def test_a_closing_quote_after_a_joined_break_stays_with_its_clause():
     source = "　　“阿呀阿呀，真是愈有钱，便愈是一毫不肯放松，愈是一毫不肯放松，便愈有钱，迅哥儿。\n”母亲高兴的说。\n"
     shown = _shown(text.split(source, join_lines=True))
     assert "迅哥儿。”" in shown and "母亲高兴的说。" in shown
+
+
+def test_fuzzy_matches_read_a_merged_verse_segment_of_a_partly_joined_text_as_the_reader_shows_it(tmp_path):
+    """The translation memory's sources are the reader's text: in a collection, the breaks of a wrapped story are
+    taken out, but two verse lines merged into one segment keep theirs (the memory ran them together)."""
+    from studyapp import segments as segment_rules
+
+    first, second = _synthetic_stories(2)
+    source = "\n\n".join([_wrapped(*first, 35), POEM, _wrapped(*second, 40)])
+    with Library.open(tmp_path / "library.sqlite") as library:
+        document = library.split_document(source, "utf-8")
+        identifier = library.add_document(document, "collection", None)
+        rows = list(library.segments(identifier))
+        poem = source.index("轻轻的我走了")
+        index = next(number for number, segment in enumerate(rows) if segment.start == poem)
+        keep, removed = segment_rules.merge(rows, index)
+        library.replace_segments(identifier, keep, removed)
+        merged = next(segment for segment in library.segments(identifier) if segment.start == poem)
+        library.save_translation(merged.id, "Softly I am leaving, as softly as I came")
+        sources = {target: shown for _document, shown, target in library.translated_pairs()}
+    assert sources["Softly I am leaving, as softly as I came"] == "轻轻的我走了\n正如我轻轻的来"
