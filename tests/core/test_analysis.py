@@ -5,15 +5,9 @@ import pytest
 import rjieba
 
 from studyapp import text
-from studyapp.analysis import Analyzer
 from studyapp.dictionary import Dictionary, hsk_level, parse_line
 
 from ..conftest import DEFAULT_TEXT
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return Analyzer(Dictionary.open())
 
 
 def reading_of(analyzer, clause: str, word: str) -> str:

@@ -9,11 +9,6 @@ from studyapp.context_readings import context_model
 from studyapp.dictionary import Dictionary
 
 
-@pytest.fixture(scope="module")
-def analyzer():
-    return Analyzer(Dictionary.open())
-
-
 def reading_in(analyzer, clause: str, character: str, occurrence: int = 0) -> str:
     """The syllable shown over the ``occurrence``-th ``character`` of the clause."""
     seen = 0

@@ -6,23 +6,10 @@ from collections import Counter
 import pytest
 
 from studyapp import deck, text
-from studyapp.analysis import Analyzer
 from studyapp.cli import main
-from studyapp.dictionary import Dictionary
 from studyapp.store import Library
 
 from ..conftest import DEFAULT_TEXT
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return Analyzer(Dictionary.open())
-
-
-@pytest.fixture
-def library(tmp_path):
-    with Library.open(tmp_path / "library.sqlite") as opened:
-        yield opened
 
 
 def build(library, analyzer, source):

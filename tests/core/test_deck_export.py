@@ -2,14 +2,11 @@
 
 import time
 
-import pytest
 from lxml import etree
 
 from studyapp import deck, text
-from studyapp.analysis import Analyzer
 from studyapp.cli import main
 from studyapp.deck_export import cards, export_deck
-from studyapp.dictionary import Dictionary
 from studyapp.document import open_in_library
 from studyapp.store import Library
 
@@ -49,11 +46,6 @@ def test_anki_reads_the_package_and_a_re_export_updates_the_edited_note(tmp_path
     assert len(again) == 576  # updated, not added
     assert again["双方"]["Definition"] == "both sides"
     assert again["双方"]["ContextTranslation"] == "In the spirit of partnership,"
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return Analyzer(Dictionary.open())
 
 
 def test_pleco_csv_and_tbx_exports(tmp_path, analyzer):

@@ -19,11 +19,6 @@ from studyapp.wordinfo import describe
 from ..conftest import CORPUS, DEFAULT_TEXT
 
 
-@pytest.fixture(scope="module")
-def analyzer():
-    return Analyzer(Dictionary.open())
-
-
 def words(analyzer, clause: str) -> list[str]:
     return [token.text for token in analyzer.analyze(clause) if token.kind == "word"]
 

@@ -29,12 +29,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def library(tmp_path):
-    with Library.open(tmp_path / "library.sqlite") as opened:
-        yield opened
-
-
 def study(library, words):
     library.add_to_study([StudyEntry(word, "x", f"{word}的句子。", "") for word in words])
 

@@ -5,13 +5,9 @@ import csv
 import io
 import json
 
-import pytest
-
 from studyapp import deck, text
-from studyapp.analysis import Analyzer
 from studyapp.cli import main
 from studyapp.deck_export import export_deck, study_cards
-from studyapp.dictionary import Dictionary
 from studyapp.store import Library, StudyEntry
 
 from ..conftest import DEFAULT_TEXT
@@ -20,17 +16,6 @@ from .test_deck_export import anki_notes
 CLAUSE = "坚定支持世界卫生组织在全球抗疫合作中发挥协调作用，"
 AT = "(of sb or sth) to be (located) at"
 EXIST = "to exist; to be alive"
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return Analyzer(Dictionary.open())
-
-
-@pytest.fixture
-def library(tmp_path):
-    with Library.open(tmp_path / "library.sqlite") as opened:
-        yield opened
 
 
 def default_deck(library, analyzer) -> dict[str, deck.Term]:

@@ -15,12 +15,6 @@ from ..conftest import DEFAULT_TEXT
 UNTRANSLATED, DRAFT, DONE = Status
 
 
-@pytest.fixture
-def library(tmp_path):
-    with Library.open(tmp_path / "library.sqlite") as opened:
-        yield opened
-
-
 def default_document():
     return text.split(text.load(DEFAULT_TEXT))
 
