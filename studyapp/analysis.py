@@ -32,14 +32,11 @@ import rjieba
 from pypinyin import Style, lazy_pinyin
 
 from .bounded_cache import DEFAULT_LIMIT
-from .dictionary import Dictionary, learner_order
-from .dictionary_words import for_dictionary
+from .dictionary import Dictionary, is_name_reading, learner_order
+from .dictionary_words import PARTICLES, for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
 
-#: Tokens that carry grammar, not meaning: a merge through one of them joins two words that jieba rightly kept
-#: apart (的 人, 了 解 ...).
-_PARTICLES = frozenset("的了着过地得是在和与及或把被之其也都就")
 _MAX_MERGED_TOKENS = 4
 _CITATION = {"一": "yī", "不": "bù"}
 _NON_CJK_TOKEN = re.compile(
@@ -239,7 +236,7 @@ class ContextReader:
     def _is_name(self, word: str) -> bool:
         """A proper name in CC-CEDICT (its reading capitalised: Bo2 gen3 di4): transliterations and place names,
         whose dictionary readings disagree with how texts read them far more often than other words'."""
-        return any(reading[:1].isupper() for reading in self._headwords.get(word, ()))
+        return any(map(is_name_reading, self._headwords.get(word, ())))
 
     def _readings(self, word: str) -> list[tuple[str, ...]]:
         """The word's distinct readings, numbered and lower-cased, one syllable per character."""
@@ -381,7 +378,7 @@ class JiebaParser:
                 if len(candidate) > limit:
                     break
                 if candidate in self._headwords and not any(
-                        word in _PARTICLES for word in words[index:index + count]):
+                        word in PARTICLES for word in words[index:index + count]):
                     best = count
             merged.append("".join(words[index:index + best]))
             index += best

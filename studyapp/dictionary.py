@@ -52,10 +52,16 @@ class Entry:
     def is_name(self) -> bool:
         """CC-CEDICT writes a proper noun's or a surname's reading capitalised (中 Zhong1 "China", 王 Wang2
         "surname Wang"); a Latin letter in a headword (A菜 [A cai4]) does not count."""
-        return _CAPITALISED_SYLLABLE.match(self.pinyin_numbered) is not None
+        return is_name_reading(self.pinyin_numbered)
 
 
 _CAPITALISED_SYLLABLE = re.compile(r"[A-Z][a-z:]*[1-5]")
+
+
+def is_name_reading(numbered: str) -> bool:
+    """A numbered CC-CEDICT reading of a proper noun or surname: it starts with a capitalised syllable (Bo2 gen3
+    di4, Zhong1); a Latin letter in a headword (A菜 [A cai4]) does not count."""
+    return _CAPITALISED_SYLLABLE.match(numbered) is not None
 
 
 def learner_order(entries: list[Entry], reading: tuple[str, ...] | None, name: bool = False) -> list[Entry]:

@@ -35,13 +35,15 @@ NAME_PREFIXES = frozenset("阿老小")
 PLACE_TAGS = frozenset(("ns",))
 PLACE_ENDINGS = frozenset("庄镇村城县州省山河江湖桥港岛寺街巷路门口亭府乡屯堡铺店楼园湾洲")
 NAME_TAGS = PERSON_TAGS | PLACE_TAGS | {"nt"}
+#: Words that carry grammar, not meaning: the parser never merges through one (的 人, 了 解 ...).
+PARTICLES = frozenset("的了着过地得是在和与及或把被之其也都就")
 #: Characters that carry grammar: a "name" holding one is a phrase jieba tagged wrongly (关了门, 春和秋, 伊便).
-NOT_IN_NAMES = frozenset("的了着过地得是在和与及或把被之其也都就从为便乎这那")
+NOT_IN_NAMES = PARTICLES | frozenset("从为便乎这那")
 #: The sum of jieba's word frequencies (its dict.txt): each word of a route costs log(frequency / total).
 JIEBA_TOTAL = 60_101_967
 #: Particles jieba glues onto the word before them when it guesses a new word (高高地, 天冷得, 问过): cut off first,
 #: so the rest is not re-cut across them (高 高地 "highland") and the grammar sees the particle alone.
-TRAILING_PARTICLES = frozenset("的地得着了过")
+TRAILING_PARTICLES = PARTICLES & frozenset("的地得着了过")
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
            "九": 9}
