@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 from ..memory import Miss, consistency_misses
+from ..wording import counted
 from .document_session import DocumentSession
 from .reader import ReaderView
-from .wording import counted
 
 
 class ConsistencyDialog(QDialog):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from ..wording import counted
 from .find_bar import FindBar
 from .reader import ClauseDelegate, ReaderView
 from .translation_pane import EditTarget, TranslationController
-from .wording import counted
 
 
 class FindController(QObject):

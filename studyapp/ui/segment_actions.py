@@ -6,11 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
+from ..wording import counted
 from .document_session import DocumentSession
 from .qt_helpers import set_checked_quietly
 from .reader import ReaderView
 from .translation_pane import TranslationController
-from .wording import counted
 
 
 class SegmentActions(QObject):

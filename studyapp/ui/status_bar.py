@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from ..wording import counted
 from .document_session import DocumentSession
 from .reader import ReaderView
-from .wording import counted
 
 
 class DocumentStatus:

@@ -42,10 +42,10 @@ from ..deck import (
 )
 from ..files import write_atomically
 from ..store import Library, StudyEntry
+from ..wording import counted
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
 from .reader import ReaderView, WordStyle
-from .wording import counted
 
 STATUS_NAMES = {TermStatus.NEW: "New", TermStatus.LEARNING: "Learning", TermStatus.KNOWN: "Known",
                 TermStatus.IGNORED: "Ignored"}
