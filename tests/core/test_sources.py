@@ -85,6 +85,115 @@ def test_damaged_and_protected_epubs_get_one_line(tmp_path):
         text.load(tmp_path / "bomb.epub")
 
 
+def zipped_epub(path, files: dict[str, str], spine: list[str], toc: str = "", nav: str = ""):
+    """An EPUB written with zipfile, laid out as calibre lays one out: OEBPS/content.opf, chapter files in text/,
+    an NCX (``toc``) and an EPUB 3 navigation document (``nav``) when given."""
+    manifest = [f'<item id="{name.split("/")[-1].split(".")[0]}" href="{name}" media-type="application/xhtml+xml"/>'
+                for name in files]
+    if toc:
+        manifest.append('<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>')
+    if nav:
+        manifest.append('<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>')
+    toc_attribute = ' toc="ncx"' if toc else ""
+    itemrefs = "".join(f'<itemref idref="{name.split("/")[-1].split(".")[0]}"/>' for name in spine)
+    opf = (f'<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
+           f'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>三国演义'
+           f'</dc:title><dc:creator>罗贯中</dc:creator><dc:identifier id="id">sgyy</dc:identifier><dc:language>zh'
+           f'</dc:language></metadata><manifest>{"".join(manifest)}</manifest>'
+           f'<spine{toc_attribute}>{itemrefs}</spine></package>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/container.xml",
+                         '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:'
+                         'container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/'
+                         'oebps-package+xml"/></rootfiles></container>')
+        archive.writestr("OEBPS/content.opf", opf)
+        for name, body in files.items():
+            archive.writestr(f"OEBPS/{name}", '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/'
+                             f'1999/xhtml"><head><title>三国演义</title></head><body>{body}</body></html>')
+        if toc:
+            archive.writestr("OEBPS/toc.ncx", toc)
+        if nav:
+            archive.writestr("OEBPS/nav.xhtml", nav)
+    return path
+
+
+def chinese_number(number: int) -> str:
+    digits = "零一二三四五六七八九"
+    hundreds, tens, ones = number // 100, number // 10 % 10, number % 10
+    out = f"{digits[hundreds]}百" if hundreds else ""
+    if tens:
+        out += ("" if tens == 1 and not hundreds else digits[tens]) + "十"
+    elif hundreds and ones:
+        out += "零"
+    return out + (digits[ones] if ones else "")
+
+
+def test_an_epubs_contents_are_its_own_table_of_contents_at_each_chapters_anchor(tmp_path):
+    """calibre's 三国演义: 120 NCX entries (第一回 …) pointing at anchors in a few files; we showed the files."""
+    files: dict[str, list[str]] = {f"text/part{number:04d}.html": [] for number in range(3)}
+    for chapter in range(1, 121):
+        name = f"text/part{(chapter - 1) // 40:04d}.html"
+        heading = f"第{chinese_number(chapter)}回"
+        # calibre keeps a converted book's anchors as empty <a id> before the heading, or on the heading itself
+        marker = (f'<p class="calibre1"><a id="filepos{chapter * 1000}"></a></p><h2 class="calibre2">{heading}</h2>'
+                  if chapter % 2 else f'<h2 class="calibre2" id="ch{chapter}">{heading}</h2>')
+        files[name].append(f"{marker}<p>话说天下大势，分久必合，合久必分。此为{heading}。</p><p>周末七国分争，并入于秦。</p>")
+    points = "".join(
+        f'<navPoint id="p{chapter}" playOrder="{chapter}"><navLabel><text>第{chinese_number(chapter)}回</text>'
+        f'</navLabel><content src="text/part{(chapter - 1) // 40:04d}.html#'
+        f'{f"filepos{chapter * 1000}" if chapter % 2 else f"ch{chapter}"}"/></navPoint>' for chapter in range(1, 121))
+    ncx = ('<?xml version="1.0" encoding="utf-8"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+           f'<head/><docTitle><text>三国演义</text></docTitle><navMap>{points}</navMap></ncx>')
+    book = zipped_epub(tmp_path / "sgyy.epub", {name: "".join(parts) for name, parts in files.items()},
+                       list(files), toc=ncx)
+    loaded = text.load(book)
+    assert loaded.title == "三国演义 罗贯中"
+    assert len(loaded.sections) == 120
+    assert [title for title, _offset in loaded.sections[:3]] == ["第一回", "第二回", "第三回"]
+    assert loaded.sections[-1][0] == "第一百二十回"
+    for title, offset in loaded.sections:  # each entry opens its own chapter's heading, not its file's start
+        assert loaded.text[offset:].split("\n", 1)[0] == title
+
+
+NAV = """<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"
+xmlns:epub="http://www.idpf.org/2007/ops"><head><title>目录</title></head><body>
+<nav epub:type="landmarks"><ol><li><a href="text/c1.xhtml">开始阅读</a></li></ol></nav>
+<nav epub:type="toc"><h1>目录</h1><ol>
+  <li><a href="text/c1.xhtml">第一卷　呐喊</a><ol>
+    <li><a href="text/c1.xhtml#s1">自序</a></li>
+    <li><a href="text/c1.xhtml#s2">狂人
+        日记</a></li></ol></li>
+  <li><a href="text/c2.xhtml">第二卷　彷徨</a></li>
+</ol></nav></body></html>"""
+
+
+def test_an_epub3_navigation_document_gives_the_contents_before_the_ncx(tmp_path):
+    files = {"text/c1.xhtml": '<h1>呐喊</h1><section id="s1"><h2>自序</h2><p>我在年青时候也曾经做过许多梦。</p></section>'
+                              '<section><h2 id="s2">狂人日记</h2><p>今天晚上，很好的月光。</p></section>',
+             "text/c2.xhtml": "<h1>彷徨</h1><p>旧历的年底毕竟最像年底。</p>"}
+    stale_ncx = ('<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap><navPoint><navLabel><text>Start</text>'
+                 '</navLabel><content src="text/c1.xhtml"/></navPoint></navMap></ncx>')
+    loaded = text.load(zipped_epub(tmp_path / "book.epub", files, list(files), toc=stale_ncx, nav=NAV))
+    assert [title for title, _offset in loaded.sections] == ["第一卷 呐喊", "自序", "狂人日记", "第二卷 彷徨"]
+    lines = [loaded.text[offset:].split("\n", 1)[0] for _title, offset in loaded.sections]
+    assert lines == ["呐喊", "自序", "狂人日记", "彷徨"]
+
+
+def test_an_epub_without_a_table_of_contents_gets_a_section_per_chapter_file(tmp_path):
+    files = {"text/c1.xhtml": "<p>序</p><h2>自序</h2><p>我在年青时候也曾经做过许多梦。</p>",
+             "text/c2.xhtml": "<h2>狂人日记</h2><p>今天晚上，很好的月光。</p>"}
+    loaded = text.load(zipped_epub(tmp_path / "book.epub", files, list(files)))
+    assert [title for title, _offset in loaded.sections] == ["自序", "狂人日记"]
+
+
+def test_a_line_break_inside_an_epub_paragraph_joins_hanzi_without_a_space(tmp_path):
+    files = {"text/c1.xhtml": "<p>我的\n      心禁不住悲凉起来了。</p><p>他说“Hello,\n  world”，就走了。</p>"
+                              "<p>一　　二</p>"}
+    lines = text.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
+    assert lines[:3] == ["我的心禁不住悲凉起来了。", "他说“Hello, world”，就走了。", "一 二"]
+
+
 SUBTITLES = """1
 00:00:01,000 --> 00:00:03,500
 <i>你好，</i>
