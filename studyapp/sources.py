@@ -7,7 +7,7 @@ become has one paragraph per line (a chapter's heading, a subtitle cue, an artic
 between chapters, so clauses, segments, translations, the deck and review work on them unchanged. The same size
 limits hold as for text files, counted on the bytes unpacked too; a damaged file gets one line, not a traceback.
 
-Libraries: srt (subtitles; pysubs2 for WebVTT and ASS), readability-lxml (the article of a web page: small,
+Libraries: srt (subtitles; webvtt-py for WebVTT, pysubs2 for ASS), readability-lxml (the article of a web page: small,
 built on lxml which the app has anyway, where trafilatura would bring a dozen packages for crawling we do not
 do), pypdf (text layers, pure Python). EPUB is read with zipfile and lxml as its specification lays it out
 (container, package document, spine): ebooklib is AGPL-3.0 and this app MIT, so it only writes test books.
@@ -379,16 +379,35 @@ def _srt(data: bytes, name: str) -> Converted:
 
 
 def _other_subtitles(data: bytes, name: str) -> Converted:
-    """WebVTT and ASS/SSA (pysubs2), kept as SRT timings: they export back as SRT."""
-    import pysubs2
-    import srt
-
+    """WebVTT (webvtt-py) and ASS/SSA (pysubs2), kept as SRT timings: they export back as SRT."""
     from . import text
 
     decoded = text.decode(data, name).text
+    if decoded.lstrip("\ufeff").lstrip().startswith("WEBVTT"):
+        return _webvtt(decoded, name)
+    return _ass(decoded, name)
+
+
+def _webvtt(decoded: str, name: str) -> Converted:
+    """WebVTT read by a reader that knows its blocks: a cue's identifier line (``intro-2``) is not text of the cue
+    before it, as pysubs2 took it, and NOTE, STYLE and REGION blocks are not cues."""
+    import webvtt
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
     try:
-        fmt = "vtt" if decoded.lstrip("\ufeff").lstrip().startswith("WEBVTT") else "ass"
-        events = [event for event in pysubs2.SSAFile.from_string(decoded, format_=fmt).events
+        captions = webvtt.from_string(decoded, strict=True).captions
+    except (MalformedCaptionError, MalformedFileError, ValueError) as error:
+        raise TextLoadError(f"{name} is a subtitle file with broken cues or timings ({str(error)[:120]}).") from None
+    return _cue_text([(caption.start.replace(".", ","), caption.end.replace(".", ","), caption.raw_text)
+                      for caption in captions], "srt")
+
+
+def _ass(decoded: str, name: str) -> Converted:
+    import pysubs2
+    import srt
+
+    try:
+        events = [event for event in pysubs2.SSAFile.from_string(decoded, format_="ass").events
                   if not event.is_comment]
     except (pysubs2.Pysubs2Error, ValueError) as error:
         raise TextLoadError(f"{name} is a subtitle file with broken cues or timings ({str(error)[:120]}).") from None
@@ -400,10 +419,14 @@ def _other_subtitles(data: bytes, name: str) -> Converted:
 
 
 def _cue_text(subtitles: list[tuple[str, str, str]], kind: str) -> Converted:
-    """A paragraph per cue (tags and empty cues dropped), each cue's timing kept by its line's offset."""
+    """A paragraph per cue (tags and empty cues dropped, character references read: &amp; is &), each cue's
+    timing kept by its line's offset."""
+    import html
+
     lines, cues, offset = [], [], 0
     for start, end, content in subtitles:
-        parts = [part.strip() for part in _SUBTITLE_TAGS.sub("", content).split("\n") if part.strip()]
+        shown = html.unescape(_SUBTITLE_TAGS.sub("", content))
+        parts = [part.strip() for part in shown.split("\n") if part.strip()]
         if not parts:
             continue
         line = parts[0]

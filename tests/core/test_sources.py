@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -340,6 +341,71 @@ def test_webvtt_and_ass_subtitles_open_as_cues_too(tmp_path, name, content):
     assert loaded.text.split("\n")[:2] == ["你好，世界！", "我们走吧。"]
     assert [(start, end) for _offset, start, end in loaded.cues] == [("00:00:01,000", "00:00:03,500"),
                                                                      ("00:00:04,000", "00:00:06,000")]
+
+
+WEBVTT_WITH_IDENTIFIERS = """\ufeffWEBVTT - 故乡
+Kind: captions
+Language: zh-CN
+
+NOTE 译者说明：
+开头两句是片名
+
+intro-1
+00:00:01.000 --> 00:00:03.500 align:start line:90%
+片名：故乡
+
+intro-2
+00:00:04.000 --> 00:00:06.000
+<v 闰土>我们走吧，</v>
+&lt;迅哥儿&gt;！
+
+3
+00:01:07.250 --> 00:01:09.000
+我冒了严寒，回到相隔二千余里，
+别了二十余年的故乡去。
+
+00:01:10.000 --> 00:01:12.000
+R&amp;D
+"""
+
+
+def test_webvtt_cue_identifiers_and_notes_stay_out_of_the_text(tmp_path):
+    """pysubs2 read the identifier line "intro-2" as text of the cue before it: 片名：故乡intro-2."""
+    path = tmp_path / "guxiang.vtt"
+    styled = WEBVTT_WITH_IDENTIFIERS.replace("\nNOTE", "\nSTYLE\n::cue { color: white }\n\nNOTE")
+    path.write_text(styled, encoding="utf-8")
+    loaded = text.load(path)
+    assert loaded.text.split("\n")[:4] == ["片名：故乡", "我们走吧，<迅哥儿>！",
+                                           "我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。", "R&D"]
+    assert [(start, end) for _offset, start, end in loaded.cues] == [
+        ("00:00:01,000", "00:00:03,500"), ("00:00:04,000", "00:00:06,000"), ("00:01:07,250", "00:01:09,000"),
+        ("00:01:10,000", "00:01:12,000")]
+
+
+def test_webvtt_with_a_broken_timing_gets_one_line(tmp_path):
+    path = tmp_path / "broken.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n你好\n\n00:00:0x.000 --> 00:00:03.000\n再见\n",
+                    encoding="utf-8")
+    with pytest.raises(TextLoadError, match="broken cues or timings"):
+        text.load(path)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_ffmpeg_reads_the_same_cues_from_a_webvtt_with_identifiers(tmp_path):
+    """ffmpeg (5.1) as a second reader of the same file; it reads no cue past a STYLE block, so this one has none."""
+    import srt
+
+    path = tmp_path / "guxiang.vtt"
+    path.write_text(WEBVTT_WITH_IDENTIFIERS, encoding="utf-8")
+    converted = tmp_path / "guxiang.srt"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), str(converted)], check=True,
+                   timeout=60)
+    theirs = list(srt.parse(converted.read_text(encoding="utf-8")))
+    ours = text.load(path)
+    assert [(srt.timedelta_to_srt_timestamp(cue.start), srt.timedelta_to_srt_timestamp(cue.end)) for cue in theirs] \
+        == [(start, end) for _offset, start, end in ours.cues]
+    assert [cue.content.replace("\n", "") for cue in theirs] == ours.text.split("\n")[:len(theirs)]
+    assert "intro" not in ours.text
 
 
 def test_a_pdf_set_in_a_font_with_radical_code_points_reads_as_the_ideographs(tmp_path):
