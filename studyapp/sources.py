@@ -205,13 +205,66 @@ def _html(data: bytes, name: str) -> Converted:
 
     decoded = text.decode(data, name).text
     page = Readable(decoded)
-    title = (page.short_title() or "").strip()
     article = _html_tree(page.summary(html_partial=True))
+    _drop_page_furniture(article)
     paragraphs = _paragraphs(article)
-    if title and (not paragraphs or paragraphs[0][0] != title):
-        paragraphs.insert(0, (title, True))
+    short_title = (page.short_title() or "").strip()
+    title = _article_heading(paragraphs, page.title() if short_title else "")
+    if not title:
+        title = short_title
+        if title and (not paragraphs or paragraphs[0][0] != title):
+            paragraphs.insert(0, (title, True))
     body, sections = _assemble([paragraphs])
     return Converted(body, "html", title, sections)
+
+
+def _article_heading(paragraphs: list[tuple[str, bool]], page_title: str) -> str:
+    """The article's first heading when the page's ``<title>`` holds it (``故乡重访：绍兴的鲁迅足迹_文化_某某新闻网``
+    for the heading 故乡重访：绍兴的鲁迅足迹): it is the title, and the page's title would only repeat it with
+    the site's name; "" when the article has no such heading."""
+    heading = next((text for text, is_heading in paragraphs if is_heading), "")
+    compact = "".join(heading.split())
+    return heading if compact and compact in "".join(page_title.split()) else ""
+
+
+#: What a page's own markup names as its frame rather than its article: navigation, footers, copyright and
+#: sharing bars. Readability scores containers; a footer or a row of links inside the container it picks stays.
+_FURNITURE_TAGS = {"nav", "footer", "aside", "form", "button"}
+_FURNITURE_ROLES = {"navigation", "contentinfo", "banner", "complementary", "search"}
+_FURNITURE_NAMES = re.compile(r"(?:^|[-_\s])(?:foot(?:er)?|copyright|breadcrumbs?|crumbs?|nav(?:bar)?|menu|"
+                              r"share|sharing|social|related|recommend|comments?)(?:$|[-_\s])", re.IGNORECASE)
+#: A copyright or licence line (a site's footer), and China's ICP record number every site there shows.
+_COPYRIGHT_LINE = re.compile(r"©|版权所有|copyright|all rights reserved|ICP备|ICP证|公网安备", re.IGNORECASE)
+
+
+def _drop_page_furniture(article) -> None:
+    """Take out of the article what frames it on the page: navigation, footers and the like (by tag, ARIA role
+    or class/id name), and blocks of the article's last level that are rows of links (a menu: mostly link text)
+    or short copyright lines."""
+    for element in list(article.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if (element.tag in _FURNITURE_TAGS or element.get("role") in _FURNITURE_ROLES
+                or _FURNITURE_NAMES.search(names)
+                or (_is_innermost_block(element) and (_is_link_row(element) or _is_copyright_line(element)))):
+            element.drop_tree()  # keeps the element's tail text
+
+
+def _is_innermost_block(element) -> bool:
+    return element.tag in _BLOCKS and not any(inner.tag in _BLOCKS and inner.tag not in ("br", "hr")
+                                              for inner in element.iterdescendants())
+
+
+def _is_link_row(element) -> bool:
+    shown = "".join(element.text_content().split())
+    linked = "".join("".join(link.text_content().split()) for link in element.iter("a"))
+    return bool(shown) and len(linked) >= 0.5 * len(shown) and len(shown) < 200
+
+
+def _is_copyright_line(element) -> bool:
+    shown = element.text_content().strip()
+    return len(shown) < 120 and _COPYRIGHT_LINE.search(shown) is not None
 
 
 # --- EPUB ------------------------------------------------------------------------------------------------------

@@ -264,6 +264,46 @@ def test_a_saved_web_page_opens_as_its_article(tmp_path):
     assert len([line for line in loaded.text.split("\n") if line]) >= 3
 
 
+NEWS_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>故乡重访：绍兴的鲁迅足迹_文化_某某新闻网</title>
+<link rel="stylesheet" href="./故乡重访_files/main.css"><script src="./故乡重访_files/stat.js"></script>
+</head><body>
+<div id="wrap">
+  <div class="top">
+    <a href="https://news.example.cn/"><img src="./故乡重访_files/logo.png" alt="某某新闻网"></a>
+    <a href="/">首页</a> | <a href="/china/">国内</a> | <a href="/world/">国际</a> | <a href="/culture/">文化</a>
+  </div>
+  <div class="crumb"><a href="/">首页</a> &gt; <a href="/culture/">文化</a> &gt; 正文</div>
+  <h1>故乡重访：绍兴的鲁迅足迹</h1>
+  <div class="info">2024-05-20 09:30　来源：某某新闻网</div>
+  <p>我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。这是鲁迅在《故乡》开头写下的句子。</p>
+  <p>如今的绍兴，鲁迅故里已经成为游客必到之处。百草园里的菜畦和皂荚树依然还在，三味书屋的课桌上还刻着那个“早”字。</p>
+  <p>当地文化部门负责人表示，今年将继续推进鲁迅故里的保护工作，并举办系列纪念活动。</p>
+  <div class="bottom">
+    <p><a href="/about/">关于我们</a> | <a href="/contact/">联系我们</a> | <a href="/privacy/">隐私政策</a></p>
+    <p>版权所有 © 2024 某某新闻网 | 联系我们 | 隐私政策</p>
+    <p>京ICP备12345678号</p>
+  </div>
+</div>
+<script>var _hmt = _hmt || [];</script>
+</body></html>"""
+
+
+def test_a_saved_news_page_keeps_its_headline_once_and_drops_the_sites_menu_and_footer(tmp_path):
+    """Before: the <title> with the site's name came first (two segments: 故乡重访： / 绍兴的鲁迅足迹_文化_某某新闻网),
+    then the breadcrumb, the headline again, and the footer's links, copyright line and ICP number last."""
+    path = tmp_path / "故乡重访.html"
+    path.write_text(NEWS_PAGE, encoding="utf-8")
+    loaded = text.load(path)
+    assert loaded.title == "故乡重访：绍兴的鲁迅足迹"
+    lines = [line for line in loaded.text.split("\n") if line]
+    assert lines[0] == "故乡重访：绍兴的鲁迅足迹" and loaded.text.count("故乡重访") == 1
+    assert lines[-1] == "当地文化部门负责人表示，今年将继续推进鲁迅故里的保护工作，并举办系列纪念活动。"
+    assert not any(word in loaded.text for word in ("版权所有", "ICP", "隐私政策", "首页", "国际"))
+    assert "这是鲁迅在《故乡》开头写下的句子。" in loaded.text
+
+
 def test_a_pdf_opens_with_lines_joined_and_running_heads_dropped(tmp_path):
     pages = [["鲁迅全集　第一卷", "我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并", "不以为可惜。", "1"],
              ["鲁迅全集　第一卷", "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞，使精神", "的丝缕还牵着己逝的寂寞的时光。", "2"],
