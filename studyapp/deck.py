@@ -286,27 +286,79 @@ def _toned_prefix(toned: str, query: str) -> bool:
 
 def read_word_list(path: Path) -> list[str]:
     """Words from a known-word list: one word per line, a CSV or TSV whose first column is the word, a Pleco
-    flashcard export (``中国[中國]<TAB>zhong1guo2<TAB>…``) or an Anki notes export (``#`` header lines skipped).
-    Only fields holding hanzi count; the order is kept and repeats dropped."""
+    flashcard export (``中国[中國]<TAB>zhong1guo2<TAB>…``) or an Anki notes export, read by its ``#`` header lines
+    as Anki reads them (:func:`_anki_layout`). Only fields holding hanzi count; the order is kept and repeats
+    dropped."""
     from . import text
 
-    try:
-        loaded = text.load(path)
-    except StudyAppError:
-        raise
+    lines = text.load(path).text.splitlines()
+    layout = _anki_layout(lines)
+    # a "#" line is a comment, as for Anki (which quotes a field starting with "#": a guid may)
+    body = "\n".join(line for line in lines[layout.header_lines:] if not line.startswith("#"))
+    separator = layout.separator or ("\t" if "\t" in body else ",")
     words: dict[str, None] = {}
-    body = "\n".join(line for line in loaded.text.splitlines() if not line.startswith("#"))
-    dialect = "excel-tab" if "\t" in body else "excel"
-    for row in csv.reader(io.StringIO(body), dialect=dialect):
-        if not row:
+    for row in csv.reader(io.StringIO(body), delimiter=separator):
+        fields = [value for number, value in enumerate(row, start=1) if number not in layout.meta_columns]
+        if not fields:
             continue
-        first = re.sub(r"<[^>]+>", "", row[0]).strip()  # Anki fields may hold HTML
-        first = first.split("[", 1)[0].strip()  # Pleco: simplified[traditional]
-        if _HANZI.search(first) and not re.search(r"\s", first):
-            words.setdefault(first, None)
+        word = _plain_field(fields[0], layout.html)
+        word = word.split("[", 1)[0].strip()  # Pleco: simplified[traditional]
+        if _HANZI.search(word) and not re.search(r"\s", word):
+            words.setdefault(word, None)
     if not words:
         raise StudyAppError(f"{path} holds no Chinese words (one word per line, or the word in the first column).")
     return list(words)
+
+
+@dataclass(frozen=True, slots=True)
+class _ListLayout:
+    """What an Anki notes export's header lines say about the rows below them."""
+
+    header_lines: int = 0
+    separator: str | None = None  # None: guessed, a tab if the body has one, else a comma
+    html: bool | None = None  # None: not said; tags are taken out all the same
+    meta_columns: frozenset[int] = frozenset()  # 1-based: the guid, notetype, deck and tags columns
+
+
+#: Anki's names for the separators it reads (``#separator:Tab``); the character itself names one too.
+_ANKI_SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
+_ANKI_META_COLUMNS = ("guid column", "notetype column", "deck column", "tags column")
+
+
+def _anki_layout(lines: list[str]) -> _ListLayout:
+    """The ``#key:value`` lines heading an Anki notes export (File > Export > Notes in Plain Text), read as
+    Anki's importer reads them: keys in any case, the separator by name or as the character itself, column
+    numbers from 1, and a legacy ``tags:`` first line. The word is then the first field that is not a guid,
+    notetype, deck or tags column."""
+    header_lines, separator, html, meta_columns = 0, None, None, set()
+    for number, line in enumerate(lines):
+        if number == 0 and line.startswith("tags:"):  # tags for every note, in exports before Anki 2.1.55
+            header_lines += 1
+            continue
+        if not line.startswith("#"):
+            break
+        header_lines += 1
+        key, _colon, value = line[1:].partition(":")
+        key, said = key.strip().lower(), value.strip().lower()
+        if key == "separator":
+            named = _ANKI_SEPARATORS.get(said) or (value if value in _ANKI_SEPARATORS.values() else None)
+            separator = named or separator
+        elif key == "html" and said in ("true", "false"):
+            html = said == "true"
+        elif key in _ANKI_META_COLUMNS and said.isdigit():
+            meta_columns.add(int(said))
+    return _ListLayout(header_lines, separator, html, frozenset(meta_columns))
+
+
+def _plain_field(field_text: str, html: bool | None) -> str:
+    """A field's text: tags taken out unless the header said the fields are not HTML, and character references
+    read where it said they are (``中国&nbsp;``)."""
+    import html as markup
+
+    if html is False:
+        return field_text.strip()
+    plain = re.sub(r"<[^>]+>", "", field_text)
+    return (markup.unescape(plain) if html else plain).strip()
 
 
 # --- a document's deck, as the command line and the window build it -------------------------------------------

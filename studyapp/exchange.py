@@ -240,6 +240,7 @@ def _bilingual_docx(document: Document, segments: list[Segment], title: str, tic
     from lxml import etree
 
     out = docx.Document()
+    _as_chinese_document(out)
     shown_title = _NOT_XML.sub("", title or "Translation")
     properties = out.core_properties  # python-docx's template says 2013, "python-docx" and no title
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
@@ -286,6 +287,72 @@ def _bilingual_docx(document: Document, segments: list[Segment], title: str, tic
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
+
+
+#: The East Asian font a bilingual DOCX names, as Word names it in a Chinese document: SimSun ships with every
+#: Windows, and LibreOffice's replacement table knows it as a Simplified Chinese font (CJK_SC), so a machine
+#: without it still draws Chinese glyph forms.
+_CHINESE_FONT = "宋体"
+
+
+def _as_chinese_document(out) -> None:
+    """python-docx's template is a Japanese-locale Word document: its theme's East Asian language is ja-JP, its East
+    Asian theme font ＭＳ 明朝, so LibreOffice (and Word) set the source column in a Japanese font, with Japanese
+    glyph forms for Chinese characters. Make the East Asian language zh-CN with a Chinese font, name studyapp as
+    the writing application and drop the template's thumbnail (a blank page shown as the file's preview)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    settings = out.settings.element.find(qn("w:themeFontLang"))
+    if settings is not None:
+        settings.set(qn("w:eastAsia"), "zh-CN")
+    defaults = out.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if defaults is not None:
+        fonts, lang = defaults.find(qn("w:rFonts")), defaults.find(qn("w:lang"))
+        if fonts is not None:
+            fonts.set(qn("w:eastAsia"), _CHINESE_FONT)
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
+    theme = out.part.part_related_by(RT.THEME)
+    theme._blob = _theme_with_chinese_font(theme.blob)  # a plain part: python-docx keeps only its bytes
+    package = out.part.package
+    for rid, relationship in list(package.rels.items()):
+        if relationship.reltype == RT.THUMBNAIL:
+            del package.rels[rid]
+        elif relationship.reltype == RT.EXTENDED_PROPERTIES:
+            relationship.target_part._blob = _app_properties(relationship.target_part.blob)
+
+
+def _theme_with_chinese_font(blob: bytes) -> bytes:
+    """The theme's major and minor East Asian font, and its font for Simplified Chinese, made the Chinese one
+    (the Japanese entry stays for Japanese: the document's East Asian language now picks the Chinese one)."""
+    from lxml import etree
+
+    drawing = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    theme = etree.fromstring(blob)
+    for scheme in theme.iter(f"{drawing}majorFont", f"{drawing}minorFont"):
+        for east_asian in scheme.iter(f"{drawing}ea"):
+            east_asian.set("typeface", _CHINESE_FONT)
+        for script in scheme.iter(f"{drawing}font"):
+            if script.get("script") == "Hans":
+                script.set("typeface", _CHINESE_FONT)
+    return etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _app_properties(blob: bytes) -> bytes:
+    """docProps/app.xml naming studyapp, where the template says Microsoft Macintosh Word 14.0 and Normal.dotm."""
+    from lxml import etree
+
+    extended = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    properties = etree.fromstring(blob)
+    for name in ("Template", "AppVersion"):  # AppVersion is Word's own version number, in Word's format
+        for node in properties.findall(f"{extended}{name}"):
+            properties.remove(node)
+    application = properties.find(f"{extended}Application")
+    if application is None:
+        application = etree.SubElement(properties, f"{extended}Application")
+    application.text = "studyapp"
+    return etree.tostring(properties, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # --- import -------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ become has one paragraph per line (a chapter's heading, a subtitle cue, an artic
 between chapters, so clauses, segments, translations, the deck and review work on them unchanged. The same size
 limits hold as for text files, counted on the bytes unpacked too; a damaged file gets one line, not a traceback.
 
-Libraries: srt (subtitles; pysubs2 for WebVTT and ASS), readability-lxml (the article of a web page: small,
+Libraries: srt (subtitles; webvtt-py for WebVTT, pysubs2 for ASS), readability-lxml (the article of a web page: small,
 built on lxml which the app has anyway, where trafilatura would bring a dozen packages for crawling we do not
 do), pypdf (text layers, pure Python). EPUB is read with zipfile and lxml as its specification lays it out
 (container, package document, spine): ebooklib is AGPL-3.0 and this app MIT, so it only writes test books.
@@ -95,12 +95,19 @@ _DROPPED = {"script", "style", "rt", "rp", "head", "noscript", "svg", "math", "t
 
 def _paragraphs(root) -> list[tuple[str, bool]]:
     """(text, is heading) of every block of an HTML tree, in order; ruby annotations (<rt>) and code left out."""
+    return _paragraphs_and_anchors(root, frozenset())[0]
+
+
+def _paragraphs_and_anchors(root, wanted: frozenset[str]) -> tuple[list[tuple[str, bool]], dict[str, int]]:
+    """The tree's paragraphs (as :func:`_paragraphs`), and for each ``wanted`` id (or ``<a name>``) the number of
+    the paragraph it stands in or just before: where a table of contents entry ``file#id`` lands."""
     out: list[tuple[str, bool]] = []
+    anchors: dict[str, int] = {}
     pending: list[str] = []
     heading = [False]
 
     def flush() -> None:
-        text = re.sub(r"\s+", " ", "".join(pending)).strip()
+        text = _collapsed("".join(pending))
         pending.clear()
         if text:
             out.append((text, heading[0]))
@@ -109,13 +116,18 @@ def _paragraphs(root) -> list[tuple[str, bool]]:
     def walk(element) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.rsplit("}", 1)[-1].lower()
+        block = tag in _BLOCKS
+        if block:
+            flush()
+        if wanted:
+            for name in (element.get("id"), element.get("name")):
+                if name in wanted:
+                    anchors.setdefault(name, len(out))
         if tag in _DROPPED:
             if element.tail:
                 pending.append(element.tail)
             return
-        block = tag in _BLOCKS
         if block:
-            flush()
             heading[0] = tag in _HEADINGS
         if element.text:
             pending.append(element.text)
@@ -128,7 +140,19 @@ def _paragraphs(root) -> list[tuple[str, bool]]:
 
     walk(root)
     flush()
-    return out
+    return out, anchors
+
+
+def _collapsed(html_text: str) -> str:
+    """An HTML block's text with its white space collapsed, as a browser shows it: a run of spaces is one space,
+    and a line break in the source between hanzi is no space at all (我的<newline>心 is 我的心), as where the lines of
+    a PDF or a subtitle cue join."""
+    def space(match: re.Match) -> str:
+        if "\n" not in match.group() or not match.start() or match.end() == len(html_text):
+            return " "
+        return _line_joint(html_text[match.start() - 1], html_text[match.end()])
+
+    return re.sub(r"\s+", space, html_text).strip()
 
 
 def _html_tree(data: bytes | str):
@@ -138,25 +162,40 @@ def _html_tree(data: bytes | str):
 
 
 def _assemble(chapters: list[list[tuple[str, bool]]]) -> tuple[str, tuple[tuple[str, int], ...]]:
-    """Chapters' paragraphs as text, one per line, a blank line between chapters; each chapter is a section,
-    named by its first heading (else its first line) and starting at that line."""
+    """Chapters' paragraphs as text (:func:`_lay_out`); each chapter is a section, named by its first heading
+    (else its first line) and starting at that line."""
+    body, starts = _lay_out(chapters)
+    return body, _heading_sections(chapters, starts)
+
+
+def _lay_out(chapters: list[list[tuple[str, bool]]]) -> tuple[str, list[list[int]]]:
+    """Chapters' paragraphs as text, one per line, a blank line between chapters; and the offset of each
+    chapter's every line."""
     lines: list[str] = []
-    sections: list[tuple[str, int]] = []
+    starts: list[list[int]] = []
     offset = 0
     for chapter in chapters:
+        starts.append([])
         if not chapter:
             continue
         if lines:
             lines.append("")
             offset += 1
-        title = next((text for text, heading in chapter if heading), chapter[0][0])
         for text, _heading in chapter:
-            if text == title:
-                sections.append((title[:80], offset))
-                title = None  # only its first line
+            starts[-1].append(offset)
             lines.append(text)
             offset += len(text) + 1
-    return "\n".join(lines) + "\n", tuple(sections)
+    return "\n".join(lines) + "\n", starts
+
+
+def _heading_sections(chapters: list[list[tuple[str, bool]]], starts: list[list[int]]) -> tuple[tuple[str, int], ...]:
+    """A section per chapter, at its first heading (else its first line), named by it."""
+    sections = []
+    for chapter, offsets in zip(chapters, starts, strict=True):
+        if chapter:
+            first = next((number for number, (_text, heading) in enumerate(chapter) if heading), 0)
+            sections.append((chapter[first][0][:80], offsets[first]))
+    return tuple(sections)
 
 
 def _html(data: bytes, name: str) -> Converted:
@@ -166,13 +205,66 @@ def _html(data: bytes, name: str) -> Converted:
 
     decoded = text.decode(data, name).text
     page = Readable(decoded)
-    title = (page.short_title() or "").strip()
     article = _html_tree(page.summary(html_partial=True))
+    _drop_page_furniture(article)
     paragraphs = _paragraphs(article)
-    if title and (not paragraphs or paragraphs[0][0] != title):
-        paragraphs.insert(0, (title, True))
+    short_title = (page.short_title() or "").strip()
+    title = _article_heading(paragraphs, page.title() if short_title else "")
+    if not title:
+        title = short_title
+        if title and (not paragraphs or paragraphs[0][0] != title):
+            paragraphs.insert(0, (title, True))
     body, sections = _assemble([paragraphs])
     return Converted(body, "html", title, sections)
+
+
+def _article_heading(paragraphs: list[tuple[str, bool]], page_title: str) -> str:
+    """The article's first heading when the page's ``<title>`` holds it (``故乡重访：绍兴的鲁迅足迹_文化_某某新闻网``
+    for the heading 故乡重访：绍兴的鲁迅足迹): it is the title, and the page's title would only repeat it with
+    the site's name; "" when the article has no such heading."""
+    heading = next((text for text, is_heading in paragraphs if is_heading), "")
+    compact = "".join(heading.split())
+    return heading if compact and compact in "".join(page_title.split()) else ""
+
+
+#: What a page's own markup names as its frame rather than its article: navigation, footers, copyright and
+#: sharing bars. Readability scores containers; a footer or a row of links inside the container it picks stays.
+_FURNITURE_TAGS = {"nav", "footer", "aside", "form", "button"}
+_FURNITURE_ROLES = {"navigation", "contentinfo", "banner", "complementary", "search"}
+_FURNITURE_NAMES = re.compile(r"(?:^|[-_\s])(?:foot(?:er)?|copyright|breadcrumbs?|crumbs?|nav(?:bar)?|menu|"
+                              r"share|sharing|social|related|recommend|comments?)(?:$|[-_\s])", re.IGNORECASE)
+#: A copyright or licence line (a site's footer), and China's ICP record number every site there shows.
+_COPYRIGHT_LINE = re.compile(r"©|版权所有|copyright|all rights reserved|ICP备|ICP证|公网安备", re.IGNORECASE)
+
+
+def _drop_page_furniture(article) -> None:
+    """Take out of the article what frames it on the page: navigation, footers and the like (by tag, ARIA role
+    or class/id name), and blocks of the article's last level that are rows of links (a menu: mostly link text)
+    or short copyright lines."""
+    for element in list(article.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if (element.tag in _FURNITURE_TAGS or element.get("role") in _FURNITURE_ROLES
+                or _FURNITURE_NAMES.search(names)
+                or (_is_innermost_block(element) and (_is_link_row(element) or _is_copyright_line(element)))):
+            element.drop_tree()  # keeps the element's tail text
+
+
+def _is_innermost_block(element) -> bool:
+    return element.tag in _BLOCKS and not any(inner.tag in _BLOCKS and inner.tag not in ("br", "hr")
+                                              for inner in element.iterdescendants())
+
+
+def _is_link_row(element) -> bool:
+    shown = "".join(element.text_content().split())
+    linked = "".join("".join(link.text_content().split()) for link in element.iter("a"))
+    return bool(shown) and len(linked) >= 0.5 * len(shown) and len(shown) < 200
+
+
+def _is_copyright_line(element) -> bool:
+    shown = element.text_content().strip()
+    return len(shown) < 120 and _COPYRIGHT_LINE.search(shown) is not None
 
 
 # --- EPUB ------------------------------------------------------------------------------------------------------
@@ -182,12 +274,25 @@ _FONT_OBFUSCATION = (b"http://www.idpf.org/2008/embedding", b"http://ns.adobe.co
 
 _CONTAINER_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container"}
 _OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+_OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+@dataclass(frozen=True, slots=True)
+class _TocEntry:
+    """One entry of a book's own table of contents: its label and where it points (a file in the zip, and an id
+    in it or "")."""
+
+    label: str
+    path: str
+    anchor: str
 
 
 def _epub(data: bytes, name: str) -> Converted:
     """An EPUB 2 or 3 read as its specification lays it out: META-INF/container.xml names the package document,
     whose metadata gives title and authors, and whose spine lists the chapters in reading order (the EPUB 3
-    navigation document and non-linear items such as notes pages left out)."""
+    navigation document and non-linear items such as notes pages left out). The sections are the book's own
+    table of contents (the EPUB 3 navigation document, else the NCX), each at the paragraph its entry points to;
+    a book without one gets a section per chapter file."""
     from lxml import etree
 
     check_unpacked(data, name, TextLoadError)
@@ -206,7 +311,11 @@ def _epub(data: bytes, name: str) -> Converted:
         authors = "、".join((node.text or "").strip() for node in package.findall(".//dc:creator", _OPF_NS)
                            if (node.text or "").strip())
         manifest = {item.get("id"): item for item in package.findall(".//opf:manifest/opf:item", _OPF_NS)}
-        chapters = []
+        contents = _table_of_contents(archive, package, manifest, folder, parser)
+        wanted: dict[str, set[str]] = {}
+        for entry in contents:
+            wanted.setdefault(entry.path, set()).add(entry.anchor)
+        paths, chapters, anchors = [], [], []
         for reference in package.findall(".//opf:spine/opf:itemref", _OPF_NS):
             item = manifest.get(reference.get("idref"))
             if item is None or reference.get("linear") == "no" or "nav" in (item.get("properties") or "").split():
@@ -218,10 +327,81 @@ def _epub(data: bytes, name: str) -> Converted:
                 continue
             content = archive.read(path)
             if content.strip():
-                chapters.append(_paragraphs(_html_tree(content)))
-    body, sections = _assemble(chapters)
+                paragraphs, found = _paragraphs_and_anchors(_html_tree(content),
+                                                            frozenset(wanted.get(path, ())) - {""})
+                paths.append(path)
+                chapters.append(paragraphs)
+                anchors.append(found)
+    body, starts = _lay_out(chapters)
+    sections = _toc_sections(contents, paths, starts, anchors) or _heading_sections(chapters, starts)
     shown = f"{title} {authors}".strip() if authors and authors not in title else title
     return Converted(body, "epub", shown, sections)
+
+
+def _toc_sections(contents: list[_TocEntry], paths: list[str], starts: list[list[int]],
+                  anchors: list[dict[str, int]]) -> tuple[tuple[str, int], ...]:
+    """The table of contents' entries that point into the text, each at its anchor's paragraph (an anchor not
+    found: the file's first line)."""
+    chapter_of = {path: number for number, path in enumerate(paths)}
+    sections = []
+    for entry in contents:
+        chapter = chapter_of.get(entry.path)
+        if chapter is None or not starts[chapter] or not entry.label:
+            continue
+        line = min(anchors[chapter].get(entry.anchor, 0), len(starts[chapter]) - 1)
+        sections.append((entry.label[:80], starts[chapter][line]))
+    return tuple(sections)
+
+
+def _table_of_contents(archive: zipfile.ZipFile, package, manifest: dict, folder: str, parser) -> list[_TocEntry]:
+    """The book's own table of contents, in its order and all levels: the EPUB 3 navigation document's toc,
+    else the EPUB 2 NCX (which EPUB 3 books often carry too); empty when the book has neither."""
+    from lxml import etree
+
+    items = list(manifest.values())
+    navigation = [item for item in items if "nav" in (item.get("properties") or "").split()]
+    spine = package.find(".//opf:spine", _OPF_NS)
+    ncx = [manifest[spine.get("toc")]] if spine is not None and spine.get("toc") in manifest else []
+    ncx += [item for item in items if item.get("media-type") == "application/x-dtbncx+xml"]
+    for item, read in [(item, _nav_entries) for item in navigation] + [(item, _ncx_entries) for item in ncx]:
+        path = _joined_path(folder, item.get("href", ""))
+        try:
+            tree = etree.fromstring(archive.read(path), parser)
+        except (KeyError, etree.XMLSyntaxError):
+            continue
+        if tree is None:
+            continue
+        base = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        entries = [_TocEntry(_collapsed(label), _joined_path(base, href), _anchor(href))
+                   for label, href in read(tree) if href]
+        if entries:
+            return entries
+    return []
+
+
+def _nav_entries(tree) -> list[tuple[str, str]]:
+    """(label, href) of the links of an EPUB 3 navigation document's ``<nav epub:type="toc">``."""
+    for nav in tree.iter("{*}nav"):
+        if "toc" in (nav.get(_OPS_TYPE) or nav.get("epub:type") or "").split():
+            return [("".join(link.itertext()), link.get("href", "")) for link in nav.iter("{*}a")]
+    return []
+
+
+def _ncx_entries(tree) -> list[tuple[str, str]]:
+    """(label, src) of an NCX's navigation points, in document order (a part before its chapters)."""
+    entries = []
+    for point in tree.iter("{*}navPoint"):
+        label, content = point.find("{*}navLabel/{*}text"), point.find("{*}content")
+        entries.append(("".join(label.itertext()) if label is not None else "",
+                        content.get("src", "") if content is not None else ""))
+    return entries
+
+
+def _anchor(href: str) -> str:
+    """The id an href points at (``c1.xhtml#ch2`` → ``ch2``), or ""."""
+    from urllib.parse import unquote
+
+    return unquote(href.split("#", 1)[1]) if "#" in href else ""
 
 
 def _joined_path(folder: str, href: str) -> str:
@@ -252,16 +432,35 @@ def _srt(data: bytes, name: str) -> Converted:
 
 
 def _other_subtitles(data: bytes, name: str) -> Converted:
-    """WebVTT and ASS/SSA (pysubs2), kept as SRT timings: they export back as SRT."""
-    import pysubs2
-    import srt
-
+    """WebVTT (webvtt-py) and ASS/SSA (pysubs2), kept as SRT timings: they export back as SRT."""
     from . import text
 
     decoded = text.decode(data, name).text
+    if decoded.lstrip("\ufeff").lstrip().startswith("WEBVTT"):
+        return _webvtt(decoded, name)
+    return _ass(decoded, name)
+
+
+def _webvtt(decoded: str, name: str) -> Converted:
+    """WebVTT read by a reader that knows its blocks: a cue's identifier line (``intro-2``) is not text of the cue
+    before it, as pysubs2 took it, and NOTE, STYLE and REGION blocks are not cues."""
+    import webvtt
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
     try:
-        fmt = "vtt" if decoded.lstrip("\ufeff").lstrip().startswith("WEBVTT") else "ass"
-        events = [event for event in pysubs2.SSAFile.from_string(decoded, format_=fmt).events
+        captions = webvtt.from_string(decoded, strict=True).captions
+    except (MalformedCaptionError, MalformedFileError, ValueError) as error:
+        raise TextLoadError(f"{name} is a subtitle file with broken cues or timings ({str(error)[:120]}).") from None
+    return _cue_text([(caption.start.replace(".", ","), caption.end.replace(".", ","), caption.raw_text)
+                      for caption in captions], "srt")
+
+
+def _ass(decoded: str, name: str) -> Converted:
+    import pysubs2
+    import srt
+
+    try:
+        events = [event for event in pysubs2.SSAFile.from_string(decoded, format_="ass").events
                   if not event.is_comment]
     except (pysubs2.Pysubs2Error, ValueError) as error:
         raise TextLoadError(f"{name} is a subtitle file with broken cues or timings ({str(error)[:120]}).") from None
@@ -273,19 +472,30 @@ def _other_subtitles(data: bytes, name: str) -> Converted:
 
 
 def _cue_text(subtitles: list[tuple[str, str, str]], kind: str) -> Converted:
-    """A paragraph per cue (tags and empty cues dropped), each cue's timing kept by its line's offset."""
+    """A paragraph per cue (tags and empty cues dropped, character references read: &amp; is &), each cue's
+    timing kept by its line's offset."""
+    import html
+
     lines, cues, offset = [], [], 0
     for start, end, content in subtitles:
-        parts = [part.strip() for part in _SUBTITLE_TAGS.sub("", content).split("\n") if part.strip()]
+        shown = html.unescape(_SUBTITLE_TAGS.sub("", content))
+        parts = [part.strip() for part in shown.split("\n") if part.strip()]
         if not parts:
             continue
         line = parts[0]
-        for part in parts[1:]:  # a cue's lines are one utterance: hanzi run on, words keep a space
-            line += ("" if _cjk_edge(line[-1]) or _cjk_edge(part[0]) else " ") + part
+        for part in parts[1:]:  # a cue's lines are one utterance
+            line += _line_joint(line[-1], part[0]) + part
         cues.append((offset, start, end))
         lines.append(line)
         offset += len(line) + 1
     return Converted("\n".join(lines) + "\n", kind, "", (), tuple(cues))
+
+
+def _line_joint(before: str, after: str) -> str:
+    """What stands between two lines of one paragraph joined (a PDF's lines, a subtitle cue's, a line break in an
+    HTML paragraph), given the characters either side: nothing beside a hanzi or a CJK mark, a space between
+    words."""
+    return "" if _cjk_edge(before) or _cjk_edge(after) else " "
 
 
 def _cjk_edge(ch: str) -> bool:
@@ -356,7 +566,7 @@ def _pdf(data: bytes, name: str) -> Converted:
     paragraphs: list[str] = []
     current = ""
     for line in lines:
-        current += line if not current or _cjk_edge(current[-1]) or _cjk_edge(line[0]) else " " + line
+        current += _line_joint(current[-1], line[0]) + line if current else line
         # a line well short of the page's width, or one that ends a sentence short of it, ends a paragraph
         if len(line) < full * 0.8 or (line.endswith(_PARAGRAPH_END) and len(line) < full):
             paragraphs.append(current)

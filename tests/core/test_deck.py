@@ -82,6 +82,38 @@ def test_a_known_word_list_in_any_usual_form_marks_its_words_known(tmp_path, con
         assert library.term_statuses() == {"中国": deck.TermStatus.KNOWN, "双方": deck.TermStatus.KNOWN}
 
 
+def test_an_anki_notes_export_with_its_header_lines_marks_its_words_known(tmp_path, capsys):
+    """Anki's File > Export > Notes in Plain Text, written by Anki's own code with every column it offers: the
+    guid comes first, so the list was refused ("holds no Chinese words")."""
+    from anki.collection import Collection, DeckIdLimit
+
+    collection = Collection(str(tmp_path / "collection.anki2"))
+    deck_id = collection.decks.id("中文::HSK 1")
+    for front, back in (("中国", "zhōngguó<br>China"), ("<b>双方</b>&nbsp;", 'shuāngfāng, "both sides"'),
+                        ("声明", "shēngmíng")):
+        note = collection.new_note(collection.models.by_name("Basic"))
+        note["Front"], note["Back"], note.tags = front, back, ["HSK1", "名词"]
+        collection.add_note(note, deck_id)
+    export = tmp_path / "Chinese.txt"
+    collection.export_note_csv(out_path=str(export), limit=DeckIdLimit(deck_id), with_html=True, with_tags=True,
+                               with_deck=True, with_notetype=True, with_guid=True)
+    collection.close()
+    assert export.read_text(encoding="utf-8").startswith("#separator:tab\n#html:true\n#guid column:1\n")
+    assert deck.read_word_list(export) == ["中国", "双方", "声明"]
+    assert main(["known", str(export)]) == 0
+    assert "Marked 3 words known" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [
+    "#separator:Semicolon\n#html:false\n#notetype column:1\n#deck column:2\nBasic;中文;中国;China\nBasic;中文;双方;both\n",
+    '#separator:|\n#guid column:1\n#tags column:3\n"#kq1"|中国|HSK1\n# a comment\nLp2|双方|HSK1\n',
+])
+def test_anki_header_lines_name_the_separator_and_the_columns_that_are_not_the_word(tmp_path, content):
+    listing = tmp_path / "notes.txt"
+    listing.write_text(content, encoding="utf-8")
+    assert deck.read_word_list(listing) == ["中国", "双方"]
+
+
 def test_a_list_without_chinese_words_gets_one_line(tmp_path, capsys):
     listing = tmp_path / "known.txt"
     listing.write_text("hello\nworld\n", encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -85,6 +86,115 @@ def test_damaged_and_protected_epubs_get_one_line(tmp_path):
         text.load(tmp_path / "bomb.epub")
 
 
+def zipped_epub(path, files: dict[str, str], spine: list[str], toc: str = "", nav: str = ""):
+    """An EPUB written with zipfile, laid out as calibre lays one out: OEBPS/content.opf, chapter files in text/,
+    an NCX (``toc``) and an EPUB 3 navigation document (``nav``) when given."""
+    manifest = [f'<item id="{name.split("/")[-1].split(".")[0]}" href="{name}" media-type="application/xhtml+xml"/>'
+                for name in files]
+    if toc:
+        manifest.append('<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>')
+    if nav:
+        manifest.append('<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>')
+    toc_attribute = ' toc="ncx"' if toc else ""
+    itemrefs = "".join(f'<itemref idref="{name.split("/")[-1].split(".")[0]}"/>' for name in spine)
+    opf = (f'<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
+           f'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>三国演义'
+           f'</dc:title><dc:creator>罗贯中</dc:creator><dc:identifier id="id">sgyy</dc:identifier><dc:language>zh'
+           f'</dc:language></metadata><manifest>{"".join(manifest)}</manifest>'
+           f'<spine{toc_attribute}>{itemrefs}</spine></package>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/container.xml",
+                         '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:'
+                         'container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/'
+                         'oebps-package+xml"/></rootfiles></container>')
+        archive.writestr("OEBPS/content.opf", opf)
+        for name, body in files.items():
+            archive.writestr(f"OEBPS/{name}", '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/'
+                             f'1999/xhtml"><head><title>三国演义</title></head><body>{body}</body></html>')
+        if toc:
+            archive.writestr("OEBPS/toc.ncx", toc)
+        if nav:
+            archive.writestr("OEBPS/nav.xhtml", nav)
+    return path
+
+
+def chinese_number(number: int) -> str:
+    digits = "零一二三四五六七八九"
+    hundreds, tens, ones = number // 100, number // 10 % 10, number % 10
+    out = f"{digits[hundreds]}百" if hundreds else ""
+    if tens:
+        out += ("" if tens == 1 and not hundreds else digits[tens]) + "十"
+    elif hundreds and ones:
+        out += "零"
+    return out + (digits[ones] if ones else "")
+
+
+def test_an_epubs_contents_are_its_own_table_of_contents_at_each_chapters_anchor(tmp_path):
+    """calibre's 三国演义: 120 NCX entries (第一回 …) pointing at anchors in a few files; we showed the files."""
+    files: dict[str, list[str]] = {f"text/part{number:04d}.html": [] for number in range(3)}
+    for chapter in range(1, 121):
+        name = f"text/part{(chapter - 1) // 40:04d}.html"
+        heading = f"第{chinese_number(chapter)}回"
+        # calibre keeps a converted book's anchors as empty <a id> before the heading, or on the heading itself
+        marker = (f'<p class="calibre1"><a id="filepos{chapter * 1000}"></a></p><h2 class="calibre2">{heading}</h2>'
+                  if chapter % 2 else f'<h2 class="calibre2" id="ch{chapter}">{heading}</h2>')
+        files[name].append(f"{marker}<p>话说天下大势，分久必合，合久必分。此为{heading}。</p><p>周末七国分争，并入于秦。</p>")
+    points = "".join(
+        f'<navPoint id="p{chapter}" playOrder="{chapter}"><navLabel><text>第{chinese_number(chapter)}回</text>'
+        f'</navLabel><content src="text/part{(chapter - 1) // 40:04d}.html#'
+        f'{f"filepos{chapter * 1000}" if chapter % 2 else f"ch{chapter}"}"/></navPoint>' for chapter in range(1, 121))
+    ncx = ('<?xml version="1.0" encoding="utf-8"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+           f'<head/><docTitle><text>三国演义</text></docTitle><navMap>{points}</navMap></ncx>')
+    book = zipped_epub(tmp_path / "sgyy.epub", {name: "".join(parts) for name, parts in files.items()},
+                       list(files), toc=ncx)
+    loaded = text.load(book)
+    assert loaded.title == "三国演义 罗贯中"
+    assert len(loaded.sections) == 120
+    assert [title for title, _offset in loaded.sections[:3]] == ["第一回", "第二回", "第三回"]
+    assert loaded.sections[-1][0] == "第一百二十回"
+    for title, offset in loaded.sections:  # each entry opens its own chapter's heading, not its file's start
+        assert loaded.text[offset:].split("\n", 1)[0] == title
+
+
+NAV = """<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"
+xmlns:epub="http://www.idpf.org/2007/ops"><head><title>目录</title></head><body>
+<nav epub:type="landmarks"><ol><li><a href="text/c1.xhtml">开始阅读</a></li></ol></nav>
+<nav epub:type="toc"><h1>目录</h1><ol>
+  <li><a href="text/c1.xhtml">第一卷　呐喊</a><ol>
+    <li><a href="text/c1.xhtml#s1">自序</a></li>
+    <li><a href="text/c1.xhtml#s2">狂人
+        日记</a></li></ol></li>
+  <li><a href="text/c2.xhtml">第二卷　彷徨</a></li>
+</ol></nav></body></html>"""
+
+
+def test_an_epub3_navigation_document_gives_the_contents_before_the_ncx(tmp_path):
+    files = {"text/c1.xhtml": '<h1>呐喊</h1><section id="s1"><h2>自序</h2><p>我在年青时候也曾经做过许多梦。</p></section>'
+                              '<section><h2 id="s2">狂人日记</h2><p>今天晚上，很好的月光。</p></section>',
+             "text/c2.xhtml": "<h1>彷徨</h1><p>旧历的年底毕竟最像年底。</p>"}
+    stale_ncx = ('<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap><navPoint><navLabel><text>Start</text>'
+                 '</navLabel><content src="text/c1.xhtml"/></navPoint></navMap></ncx>')
+    loaded = text.load(zipped_epub(tmp_path / "book.epub", files, list(files), toc=stale_ncx, nav=NAV))
+    assert [title for title, _offset in loaded.sections] == ["第一卷 呐喊", "自序", "狂人日记", "第二卷 彷徨"]
+    lines = [loaded.text[offset:].split("\n", 1)[0] for _title, offset in loaded.sections]
+    assert lines == ["呐喊", "自序", "狂人日记", "彷徨"]
+
+
+def test_an_epub_without_a_table_of_contents_gets_a_section_per_chapter_file(tmp_path):
+    files = {"text/c1.xhtml": "<p>序</p><h2>自序</h2><p>我在年青时候也曾经做过许多梦。</p>",
+             "text/c2.xhtml": "<h2>狂人日记</h2><p>今天晚上，很好的月光。</p>"}
+    loaded = text.load(zipped_epub(tmp_path / "book.epub", files, list(files)))
+    assert [title for title, _offset in loaded.sections] == ["自序", "狂人日记"]
+
+
+def test_a_line_break_inside_an_epub_paragraph_joins_hanzi_without_a_space(tmp_path):
+    files = {"text/c1.xhtml": "<p>我的\n      心禁不住悲凉起来了。</p><p>他说“Hello,\n  world”，就走了。</p>"
+                              "<p>一　　二</p>"}
+    lines = text.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
+    assert lines[:3] == ["我的心禁不住悲凉起来了。", "他说“Hello, world”，就走了。", "一 二"]
+
+
 SUBTITLES = """1
 00:00:01,000 --> 00:00:03,500
 <i>你好，</i>
@@ -152,6 +262,46 @@ def test_a_saved_web_page_opens_as_its_article(tmp_path):
     assert "中俄双方本着两国新时代全面战略协作伙伴精神" in loaded.text
     assert "首页" not in loaded.text and "版权所有" not in loaded.text and "tracking" not in loaded.text
     assert len([line for line in loaded.text.split("\n") if line]) >= 3
+
+
+NEWS_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>故乡重访：绍兴的鲁迅足迹_文化_某某新闻网</title>
+<link rel="stylesheet" href="./故乡重访_files/main.css"><script src="./故乡重访_files/stat.js"></script>
+</head><body>
+<div id="wrap">
+  <div class="top">
+    <a href="https://news.example.cn/"><img src="./故乡重访_files/logo.png" alt="某某新闻网"></a>
+    <a href="/">首页</a> | <a href="/china/">国内</a> | <a href="/world/">国际</a> | <a href="/culture/">文化</a>
+  </div>
+  <div class="crumb"><a href="/">首页</a> &gt; <a href="/culture/">文化</a> &gt; 正文</div>
+  <h1>故乡重访：绍兴的鲁迅足迹</h1>
+  <div class="info">2024-05-20 09:30　来源：某某新闻网</div>
+  <p>我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。这是鲁迅在《故乡》开头写下的句子。</p>
+  <p>如今的绍兴，鲁迅故里已经成为游客必到之处。百草园里的菜畦和皂荚树依然还在，三味书屋的课桌上还刻着那个“早”字。</p>
+  <p>当地文化部门负责人表示，今年将继续推进鲁迅故里的保护工作，并举办系列纪念活动。</p>
+  <div class="bottom">
+    <p><a href="/about/">关于我们</a> | <a href="/contact/">联系我们</a> | <a href="/privacy/">隐私政策</a></p>
+    <p>版权所有 © 2024 某某新闻网 | 联系我们 | 隐私政策</p>
+    <p>京ICP备12345678号</p>
+  </div>
+</div>
+<script>var _hmt = _hmt || [];</script>
+</body></html>"""
+
+
+def test_a_saved_news_page_keeps_its_headline_once_and_drops_the_sites_menu_and_footer(tmp_path):
+    """Before: the <title> with the site's name came first (two segments: 故乡重访： / 绍兴的鲁迅足迹_文化_某某新闻网),
+    then the breadcrumb, the headline again, and the footer's links, copyright line and ICP number last."""
+    path = tmp_path / "故乡重访.html"
+    path.write_text(NEWS_PAGE, encoding="utf-8")
+    loaded = text.load(path)
+    assert loaded.title == "故乡重访：绍兴的鲁迅足迹"
+    lines = [line for line in loaded.text.split("\n") if line]
+    assert lines[0] == "故乡重访：绍兴的鲁迅足迹" and loaded.text.count("故乡重访") == 1
+    assert lines[-1] == "当地文化部门负责人表示，今年将继续推进鲁迅故里的保护工作，并举办系列纪念活动。"
+    assert not any(word in loaded.text for word in ("版权所有", "ICP", "隐私政策", "首页", "国际"))
+    assert "这是鲁迅在《故乡》开头写下的句子。" in loaded.text
 
 
 def test_a_pdf_opens_with_lines_joined_and_running_heads_dropped(tmp_path):
@@ -231,6 +381,71 @@ def test_webvtt_and_ass_subtitles_open_as_cues_too(tmp_path, name, content):
     assert loaded.text.split("\n")[:2] == ["你好，世界！", "我们走吧。"]
     assert [(start, end) for _offset, start, end in loaded.cues] == [("00:00:01,000", "00:00:03,500"),
                                                                      ("00:00:04,000", "00:00:06,000")]
+
+
+WEBVTT_WITH_IDENTIFIERS = """\ufeffWEBVTT - 故乡
+Kind: captions
+Language: zh-CN
+
+NOTE 译者说明：
+开头两句是片名
+
+intro-1
+00:00:01.000 --> 00:00:03.500 align:start line:90%
+片名：故乡
+
+intro-2
+00:00:04.000 --> 00:00:06.000
+<v 闰土>我们走吧，</v>
+&lt;迅哥儿&gt;！
+
+3
+00:01:07.250 --> 00:01:09.000
+我冒了严寒，回到相隔二千余里，
+别了二十余年的故乡去。
+
+00:01:10.000 --> 00:01:12.000
+R&amp;D
+"""
+
+
+def test_webvtt_cue_identifiers_and_notes_stay_out_of_the_text(tmp_path):
+    """pysubs2 read the identifier line "intro-2" as text of the cue before it: 片名：故乡intro-2."""
+    path = tmp_path / "guxiang.vtt"
+    styled = WEBVTT_WITH_IDENTIFIERS.replace("\nNOTE", "\nSTYLE\n::cue { color: white }\n\nNOTE")
+    path.write_text(styled, encoding="utf-8")
+    loaded = text.load(path)
+    assert loaded.text.split("\n")[:4] == ["片名：故乡", "我们走吧，<迅哥儿>！",
+                                           "我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。", "R&D"]
+    assert [(start, end) for _offset, start, end in loaded.cues] == [
+        ("00:00:01,000", "00:00:03,500"), ("00:00:04,000", "00:00:06,000"), ("00:01:07,250", "00:01:09,000"),
+        ("00:01:10,000", "00:01:12,000")]
+
+
+def test_webvtt_with_a_broken_timing_gets_one_line(tmp_path):
+    path = tmp_path / "broken.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n你好\n\n00:00:0x.000 --> 00:00:03.000\n再见\n",
+                    encoding="utf-8")
+    with pytest.raises(TextLoadError, match="broken cues or timings"):
+        text.load(path)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_ffmpeg_reads_the_same_cues_from_a_webvtt_with_identifiers(tmp_path):
+    """ffmpeg (5.1) as a second reader of the same file; it reads no cue past a STYLE block, so this one has none."""
+    import srt
+
+    path = tmp_path / "guxiang.vtt"
+    path.write_text(WEBVTT_WITH_IDENTIFIERS, encoding="utf-8")
+    converted = tmp_path / "guxiang.srt"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), str(converted)], check=True,
+                   timeout=60)
+    theirs = list(srt.parse(converted.read_text(encoding="utf-8")))
+    ours = text.load(path)
+    assert [(srt.timedelta_to_srt_timestamp(cue.start), srt.timedelta_to_srt_timestamp(cue.end)) for cue in theirs] \
+        == [(start, end) for _offset, start, end in ours.cues]
+    assert [cue.content.replace("\n", "") for cue in theirs] == ours.text.split("\n")[:len(theirs)]
+    assert "intro" not in ours.text
 
 
 def test_a_pdf_set_in_a_font_with_radical_code_points_reads_as_the_ideographs(tmp_path):

@@ -1,5 +1,7 @@
 """Segments, translation memory and exchange formats, as a translator relies on them."""
 
+import io
+import shutil
 import subprocess
 import sys
 
@@ -215,6 +217,62 @@ def test_the_docx_says_what_it_is_and_tags_each_column_with_its_language(opened,
     body = written.tables[0].rows[1]._tr.xml
     assert 'w:eastAsia="zh-CN"' in body and 'w:val="fr"' in body
     assert len(read_pairs(out)) == len(doc.segments)  # the header row is not read back as a pair
+
+
+def _docx_part(path, name: str):
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read(name)) if name in archive.namelist() else None
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+JAPANESE_FONTS = ("ＭＳ", "MS Mincho", "MS Gothic", "Mincho", "Gothic", "IPA", "CJK JP", "CJKjp", "JP-")
+
+
+def test_the_docx_sets_chinese_in_a_chinese_font_and_names_studyapp(opened, tmp_path):
+    """python-docx's template is a Japanese Word document: East Asian theme language ja-JP, font ＭＳ 明朝."""
+    library, doc = opened
+    out = tmp_path / "bilingual.docx"
+    out.write_bytes(export_text(doc.document, doc.segments, "docx", "en", "联合声明"))
+    assert _docx_part(out, "word/settings.xml").find(f"{W}themeFontLang").get(f"{W}eastAsia") == "zh-CN"
+    defaults = _docx_part(out, "word/styles.xml").find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+    assert defaults.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
+    assert defaults.find(f"{W}rFonts").get(f"{W}eastAsia") == "宋体"
+    drawing = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    theme = _docx_part(out, "word/theme/theme1.xml")
+    assert [font.get("typeface") for font in theme.iter(f"{drawing}ea")] == ["宋体", "宋体"]
+    extended = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert _docx_part(out, "docProps/app.xml").find(f"{extended}Application").text == "studyapp"
+    assert _docx_part(out, "docProps/thumbnail.jpeg") is None
+    assert "thumbnail" not in etree.tostring(_docx_part(out, "_rels/.rels")).decode()
+    assert len(read_pairs(out)) == len(doc.segments)
+
+
+def _libreoffice(path, fmt: str, profile) -> bytes:
+    """``path`` converted by LibreOffice headless (its own profile, so a running office is left alone)."""
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
+                    "--outdir", str(path.parent), str(path)], check=True, capture_output=True, timeout=120)
+    return path.with_suffix("." + fmt).read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_sets_the_docx_source_column_in_a_chinese_font(opened, tmp_path):
+    """Before: LibreOffice gave the text ＭＳ 明朝 (the theme's font for ja-JP) and, where Noto CJK is installed,
+    embedded Noto Serif CJK JP, Japanese glyph forms for Chinese."""
+    from pypdf import PdfReader
+
+    library, doc = opened
+    out = tmp_path / "bilingual.docx"
+    out.write_bytes(export_text(doc.document, doc.segments[:20], "docx", "en", "联合声明"))
+    office = etree.fromstring(_libreoffice(out, "fodt", tmp_path / "profile"))
+    style = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+    asian = {node.get(f"{{{style}}}font-name-asian") for node in office.iter(f"{{{style}}}text-properties")}
+    assert "宋体" in asian and not any(japanese in font for font in asian - {None} for japanese in JAPANESE_FONTS)
+    pdf = PdfReader(io.BytesIO(_libreoffice(out, "pdf", tmp_path / "profile")))
+    embedded = {str(font.get_object()["/BaseFont"]) for page in pdf.pages
+                for font in page["/Resources"]["/Font"].values()}
+    assert embedded and not any(japanese in font for font in embedded for japanese in JAPANESE_FONTS), embedded
 
 
 OMEGAT_TMX = """<?xml version="1.0" encoding="UTF-8"?>
