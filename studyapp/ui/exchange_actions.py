@@ -8,7 +8,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from ..exchange import FORMATS, ImportResult, export_text, export_warnings, import_filter, plan_import
+from ..exchange import (
+    FORMATS,
+    ImportResult,
+    export_text,
+    export_warnings,
+    import_filter,
+    import_summary,
+    plan_import,
+    write_import,
+)
 from ..files import write_atomically
 from ..store import Library
 from .document_session import DocumentSession
@@ -18,7 +27,7 @@ from .workers import Job, run_job
 class ExchangeActions(QObject):
     message = Signal(str)
     failed = Signal(str)
-    imported = Signal()  # segments changed in the library: the model must reload
+    imported = Signal(object)  # segments changed in the library (the segments before, to undo): reload
 
     def __init__(self, session: DocumentSession, save_now, parent: QWidget) -> None:
         super().__init__(parent)
@@ -94,18 +103,18 @@ class ExchangeActions(QObject):
                            self.tr("Reading {0}…").format(file.name), planned, "{0}")
 
     def _write(self, file: Path, document, segments, planned: ImportResult, overwrite: bool) -> None:
-        library_path = self.session.library.path
+        library_path, document_id = self.session.library.path, self.session.document_id
 
         def work(report, cancelled):
             result = plan_import(document, segments, file, True) if overwrite else planned
             with Library.connect(library_path) as library:
-                library.fill_segments(result.filled, result.before or {})
+                write_import(library, document_id, result)
             return result
 
         def written(result: ImportResult) -> None:
-            self.imported.emit()
-            told = self.tr("Filled {0} segments from {1}.").format(len(result.filled), file.name)
-            self.message.emit(" ".join((told, *planned.notes)))
+            self.imported.emit(segments)
+            told = self.tr("Imported {0}: {1}").format(file.name, import_summary(result))
+            self.message.emit(" ".join((told, *result.notes)))
 
         self._start(work, self.tr("Importing {0}…").format(file.name), written, "{0}")
 
