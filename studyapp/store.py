@@ -600,6 +600,9 @@ class Library:
         sentence units over clauses), each only if its segments are still as the import saw them. Returns each
         joined segment's id with the translation it has now (its parts' joined)."""
         joined_targets: dict[int, str] = {}
+        runs = list(runs)
+        if not runs:
+            return joined_targets
         with self.transaction() as db:
             earlier = self.merge_memos(identifier)
             memos = dict(earlier)

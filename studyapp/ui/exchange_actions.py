@@ -20,6 +20,7 @@ from ..exchange import (
 )
 from ..files import write_atomically
 from ..store import Library
+from ..wording import counted
 from .document_session import DocumentSession
 from .workers import Job, run_job
 
@@ -93,10 +94,10 @@ class ExchangeActions(QObject):
         def planned(result: ImportResult) -> None:
             replace = overwrite
             if replace is None and result.skipped_existing:
-                replace = QMessageBox.question(
-                    self._parent, self.tr("Import"),
-                    self.tr("{0} segments already have a different translation. Replace them?").format(
-                        result.skipped_existing)) == QMessageBox.StandardButton.Yes
+                replace = QMessageBox.question(self._parent, self.tr("Import"), counted(
+                    result.skipped_existing, self.tr("{0} segment already has a different translation. Replace it?"),
+                    self.tr("{0} segments already have a different translation. Replace them?"))) \
+                    == QMessageBox.StandardButton.Yes
             self._write(file, document, segments, result, bool(replace))
 
         return self._start(lambda report, cancelled: plan_import(document, segments, file, False),

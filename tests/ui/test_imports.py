@@ -27,3 +27,21 @@ def test_an_import_that_groups_clauses_is_one_step_undo_takes_back(window, qtbot
         assert [s.target for s in other.segments(window.session.document_id)] == [""] * 128
     window.translator.undo_stack.redo()
     assert model.rowCount() == 123 and model.target(0) == "The first sentence."
+
+
+def test_the_window_asks_and_tells_with_counts_in_words(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    model = window.session.model
+    model.set_target(0, "Mine")
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text(f"{model.source_text(0)}\tTheirs\n{model.source_text(1)}\tSecond\n", encoding="utf-8")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _parent, _title, text: asked.append(text) or QMessageBox.StandardButton.No)
+    messages = []
+    window.exchange.message.connect(messages.append)
+    window.exchange.import_file(tsv)
+    qtbot.waitUntil(lambda: model.target(1) == "Second", timeout=20000)
+    assert asked == ["1 segment already has a different translation. Replace it?"]
+    assert "Filled 1 segment. Kept 1 already written." in messages[-1] and model.target(0) == "Mine"
