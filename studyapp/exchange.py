@@ -522,23 +522,19 @@ def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tup
                 copies += 1
             else:
                 lookup[source.strip()] = target
+    sources = [document.span_text(s.start, s.end).strip() for s in segments]
+    exact = lookup.keys() & set(sources)
+    # runs first, the longest first: a short sentence unit ("但见：", "不分胜败。") must not take its clauses where
+    # they are part of a longer sentence
+    runs, across = _runs_of_segments(document, segments, sources,
+                                     sorted((key for key in lookup if key not in exact), key=len, reverse=True))
+    taken = {row for _key, rows in runs for row in rows}
+    runs += [(source, range(row, row + 1)) for row, source in enumerate(sources)
+             if source in exact and row not in taken]
     filled: list[Segment] = []
-    skipped, used, taken = 0, set(), set()
-    for row, segment in enumerate(segments):
-        source = document.span_text(segment.start, segment.end).strip()
-        target = lookup.get(source)
-        if target is None:
-            continue
-        used.add(source)
-        taken.add(row)
-        if segment.target and not overwrite:
-            skipped += 1 if segment.target != target else 0
-            continue
-        filled.append(segment._replace(target=target, status=max(segment.status, Status.DRAFT)))
-    runs, across = _runs_of_segments(document, segments, [key for key in lookup if key not in used], taken)
-    grouped = []
+    grouped: list[tuple[Segment, ...]] = []
+    skipped = 0
     for key, rows in runs:
-        used.add(key)
         run = [segments[row] for row in rows]
         joined, _removed = join_run(run)
         if joined.target and not overwrite:
@@ -547,6 +543,7 @@ def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tup
         if len(run) > 1:
             grouped.append(tuple(run))
         filled.append(joined._replace(target=lookup[key], status=max(joined.status, Status.DRAFT)))
+    used = {key for key, _rows in runs}
     return ImportResult(filled, skipped, len(set(lookup) - used), {s.id: s.target for s in segments},
                         _copies_note(copies), tuple(grouped), across)
 
@@ -560,15 +557,16 @@ def _copies_note(copies: int) -> tuple[str, ...]:
                     "segments were left as they were."),)
 
 
-def _runs_of_segments(document: Document, segments: list[Segment], sources: list[str],
-                      taken: set[int]) -> tuple[list[tuple[str, range]], int]:
-    """Where each source is a run of consecutive segments not ``taken`` (white space aside): (source, rows) for
-    every run within one paragraph, and how many sources are found only as runs over a paragraph break (what
-    OmegaT's text filter makes by default, which ends paragraphs at empty lines only). Each run starts at a
-    segment that begins the source, found by looking up each of the source's beginnings."""
+def _runs_of_segments(document: Document, segments: list[Segment], segment_sources: list[str],
+                      sources: list[str]) -> tuple[list[tuple[str, range]], int]:
+    """Where each of ``sources`` is a run of consecutive segments (white space aside), each segment in one run
+    at most: (source, rows) for every run within one paragraph, and how many sources are found only as runs
+    over a paragraph break (what OmegaT's text filter makes by default: it ends paragraphs at empty lines
+    only). A run starts at a segment that begins the source, found by looking up each of its beginnings."""
     if not sources:
         return [], 0
-    texts = [_bare(document.span_text(s.start, s.end)) for s in segments]
+    texts = [_bare(source) for source in segment_sources]
+    taken: set[int] = set()
     paragraph, paragraphs = -1, []
     for starts in paragraph_starts(document, segments):
         paragraph += starts
