@@ -182,7 +182,7 @@ def _import(args: argparse.Namespace) -> int:
 
     from . import text
     from .document import open_in_library
-    from .exchange import apply_import, read_translation
+    from .exchange import apply_import, import_summary, read_translation
     from .store import Library
 
     # Both files are read and checked before the library is touched; the document's opening and the import
@@ -197,11 +197,9 @@ def _import(args: argparse.Namespace) -> int:
         result = apply_import(library, opened, translation, args.overwrite)
     for note in result.notes:
         print(note, file=sys.stderr)
-    message = f"Filled {len(result.filled)} segments."
+    message = import_summary(result)
     if result.skipped_existing:
-        message += f" Kept {result.skipped_existing} already written (use --overwrite to replace them)."
-    if result.unmatched:
-        message += f" {result.unmatched} pairs matched no segment."
+        message += " Use --overwrite to replace what was kept."
     print(message, file=sys.stderr)
     return 0
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from .errors import JobCancelled, StudyAppError
 from .files import check_unpacked, read_limited
-from .segments import Segment, Status
+from .segments import Segment, Status, join_run, paragraph_starts
 from .text import Document, normalise_newlines
+from .wording import counted
 
 Progress = Callable[[int, int], None] | None
 Cancelled = Callable[[], bool] | None
@@ -555,24 +556,122 @@ class ImportResult:
     unmatched: int
     before: dict[int, str] | None = None  # each filled segment's translation when the import was planned
     notes: tuple[str, ...] = ()  # how the file was read, when the reader should know (encoding, quoting)
+    grouped: tuple[tuple[Segment, ...], ...] = ()  # runs of segments joined into one to take a unit
+    across_paragraphs: int = 0  # units that are a run of segments over a paragraph break (not joined)
+
+
+def _bare(text: str) -> str:
+    """A text without its white space, as units and segments are compared when a unit spans segments."""
+    return "".join(text.split())
+
+
+def _is_source_copy(target: str, source: str) -> bool:
+    """A "translation" that is its Chinese source again is no translation: our subtitle export keeps an
+    untranslated cue's line, and OmegaT's target files and Trados's copy-source-to-target keep the source too.
+    Only a Chinese one: a number or a name may rightly be written the same in the translation."""
+    from .text import is_cjk
+
+    bare = _bare(target)
+    return bare == _bare(source) and any(map(is_cjk, bare))
 
 
 def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tuple[str, str]],
                     overwrite: bool = False) -> ImportResult:
-    """Segments whose source matches a pair get its target; written ones only with ``overwrite``."""
-    lookup = {source.strip(): target for source, target in pairs if target.strip()}
-    filled, skipped, used = [], 0, set()
-    for segment in segments:
-        source = document.span_text(segment.start, segment.end).strip()
-        target = lookup.get(source)
-        if target is None:
+    """Segments whose source matches a pair get its target; written ones only with ``overwrite``. A pair whose
+    source is a run of consecutive segments of one paragraph, white space aside (a sentence unit of OmegaT or
+    Trados over a text grouped by clause), joins that run into one segment, as Group by Sentence does for
+    that sentence, and fills it. A target that is its own Chinese source is no translation."""
+    lookup: dict[str, str] = {}
+    copies = 0
+    for source, target in pairs:
+        if target.strip():
+            if _is_source_copy(target, source):
+                copies += 1
+            else:
+                lookup[source.strip()] = target
+    sources = [document.span_text(s.start, s.end).strip() for s in segments]
+    exact = lookup.keys() & set(sources)
+    # runs first, the longest first: a short sentence unit ("但见：", "不分胜败。") must not take its clauses where
+    # they are part of a longer sentence
+    runs, across = _runs_of_segments(document, segments, sources,
+                                     sorted((key for key in lookup if key not in exact), key=len, reverse=True))
+    taken = {row for _key, rows in runs for row in rows}
+    runs += [(source, range(row, row + 1)) for row, source in enumerate(sources)
+             if source in exact and row not in taken]
+    filled: list[Segment] = []
+    grouped: list[tuple[Segment, ...]] = []
+    skipped = 0
+    for key, rows in runs:
+        run = [segments[row] for row in rows]
+        joined, _removed = join_run(run)
+        if joined.target and not overwrite:
+            skipped += 1 if joined.target != lookup[key] else 0
             continue
-        used.add(source)
-        if segment.target and not overwrite:
-            skipped += 1 if segment.target != target else 0
-            continue
-        filled.append(segment._replace(target=target, status=max(segment.status, Status.DRAFT)))
-    return ImportResult(filled, skipped, len(set(lookup) - used), {s.id: s.target for s in segments})
+        if len(run) > 1:
+            grouped.append(tuple(run))
+        filled.append(joined._replace(target=lookup[key], status=max(joined.status, Status.DRAFT)))
+    used = {key for key, _rows in runs}
+    return ImportResult(filled, skipped, len(set(lookup) - used), {s.id: s.target for s in segments},
+                        _copies_note(copies), tuple(grouped), across)
+
+
+def _copies_note(copies: int) -> tuple[str, ...]:
+    if not copies:
+        return ()
+    return (counted(copies, "{0} unit carries its Chinese source as its translation (not translated yet); its "
+                            "segment was left as it was.",
+                    "{0} units carry their Chinese source as their translation (not translated yet); their "
+                    "segments were left as they were."),)
+
+
+def _runs_of_segments(document: Document, segments: list[Segment], segment_sources: list[str],
+                      sources: list[str]) -> tuple[list[tuple[str, range]], int]:
+    """Where each of ``sources`` is a run of consecutive segments (white space aside), each segment in one run
+    at most: (source, rows) for every run within one paragraph, and how many sources are found only as runs
+    over a paragraph break (what OmegaT's text filter makes by default: it ends paragraphs at empty lines
+    only). A run starts at a segment that begins the source, found by looking up each of its beginnings."""
+    if not sources:
+        return [], 0
+    texts = [_bare(source) for source in segment_sources]
+    taken: set[int] = set()
+    paragraph, paragraphs = -1, []
+    for starts in paragraph_starts(document, segments):
+        paragraph += starts
+        paragraphs.append(paragraph)
+    beginning: dict[str, list[int]] = {}
+    for row, text in enumerate(texts):
+        if text:
+            beginning.setdefault(text, []).append(row)
+    longest = max(map(len, beginning), default=0)
+    runs: list[tuple[str, range]] = []
+    across = 0
+    for source in sources:
+        bare = _bare(source)
+        found = over_a_break = False
+        for length in range(1, min(longest, len(bare)) + 1):
+            for first in beginning.get(bare[:length], ()):
+                rows = _run_from(texts, first, bare)
+                if rows is None or taken.intersection(rows):
+                    continue
+                if paragraphs[rows[0]] != paragraphs[rows[-1]]:
+                    over_a_break = True
+                    continue
+                runs.append((source, rows))
+                taken.update(rows)
+                found = True
+        across += over_a_break and not found
+    return runs, across
+
+
+def _run_from(texts: list[str], first: int, bare: str) -> range | None:
+    """The rows from ``first`` whose texts, one after another, make ``bare`` exactly; None when they do not."""
+    position, row = len(texts[first]), first
+    while position < len(bare):
+        row += 1
+        if row >= len(texts) or not texts[row] or not bare.startswith(texts[row], position):
+            return None
+        position += len(texts[row])
+    return range(first, row + 1)
 
 
 def fill_from_plain_text(document: Document, segments: list[Segment], translation: str,
@@ -594,9 +693,16 @@ def fill_from_plain_text(document: Document, segments: list[Segment], translatio
             f"The translation has {len(written)} paragraphs and the text has {len(groups)}; they must match "
             "(one line per paragraph, an empty line for one not translated).")
     filled: list[Segment] = []
-    skipped = sum(_fill_paragraph(group, paragraph, overwrite, filled)
-                  for group, paragraph in zip(groups, paragraphs, strict=True) if paragraph)
-    return ImportResult(filled, skipped, 0, {s.id: s.target for s in segments})
+    translated = [(group, paragraph) for group, paragraph in zip(groups, paragraphs, strict=True) if paragraph]
+    kept = [(group, paragraph) for group, paragraph in translated
+            if not _is_source_copy(paragraph, _source_of(document, group))]
+    skipped = sum(_fill_paragraph(group, paragraph, overwrite, filled) for group, paragraph in kept)
+    return ImportResult(filled, skipped, 0, {s.id: s.target for s in segments},
+                        _copies_note(len(translated) - len(kept)))
+
+
+def _source_of(document: Document, group: list[Segment]) -> str:
+    return document.span_text(group[0].start, group[-1].end)
 
 
 def _fill_paragraph(group: list[Segment], target: str, overwrite: bool, filled: list[Segment]) -> bool:
@@ -622,13 +728,17 @@ def fill_from_cues(document: Document, segments: list[Segment], cues: Cues, over
     if not document.cues:
         raise ExchangeError("Subtitles import only into a text opened from subtitles (the cue timings must match).")
     filled: list[Segment] = []
-    skipped, used = 0, set()
+    skipped, used, copies = 0, set(), 0
     for (_offset, start, end), group in zip(document.cues, paragraph_groups(document, segments), strict=False):
         target = cues.get((start, end), "").strip()
         if target:
             used.add((start, end))
+            if _is_source_copy(target, _source_of(document, group)):
+                copies += 1
+                continue
             skipped += _fill_paragraph(group, target, overwrite, filled)
-    return ImportResult(filled, skipped, len(set(cues) - used), {s.id: s.target for s in segments})
+    return ImportResult(filled, skipped, len(set(cues) - used), {s.id: s.target for s in segments},
+                        _copies_note(copies))
 
 
 def read_translation(file: Path) -> Translation:
@@ -655,12 +765,40 @@ def plan_import(document: Document, segments: list[Segment], file: Path | Transl
     if isinstance(translation, str):
         return fill_from_plain_text(document, segments, translation, overwrite)
     result = fill_from_pairs(document, segments, translation, overwrite)
-    return replace(result, notes=getattr(translation, "notes", ()))
+    return replace(result, notes=getattr(translation, "notes", ()) + result.notes)
 
 
 def apply_import(library, opened, file: Path | Translation, overwrite: bool = False) -> ImportResult:
     """Fill segments from a translation file and save them (only where nobody changed them since)."""
     result = plan_import(opened.document, opened.segments, file, overwrite)
-    library.fill_segments(result.filled, result.before or {})
+    write_import(library, opened.id, result)
     opened.segments = library.segments(opened.id)
     return result
+
+
+def write_import(library, document_id: str, result: ImportResult) -> None:
+    """An import planned by ``plan_import``, in one transaction: first the runs of segments it joins (each only
+    if its segments are as planned), then the translations (each only where nobody changed it since)."""
+    with library.transaction():
+        joined = library.join_segments(document_id, result.grouped)
+        not_joined = {run[0].id for run in result.grouped} - joined.keys()
+        library.fill_segments([s for s in result.filled if s.id not in not_joined], {**(result.before or {}), **joined})
+
+
+def import_summary(result: ImportResult) -> str:
+    """What an import did, for the command line and the window alike."""
+    told = counted(len(result.filled), "Filled {0} segment", "Filled {0} segments")
+    if result.grouped:
+        told += counted(len(result.grouped), " ({0} by grouping its clauses into a sentence)",
+                        " ({0} by grouping their clauses into a sentence)")
+    told += "."
+    if result.skipped_existing:
+        told += counted(result.skipped_existing, " Kept {0} already written.", " Kept {0} already written.")
+    if result.unmatched:
+        told += counted(result.unmatched, " {0} unit matched no segment.", " {0} units matched no segment.")
+    if result.across_paragraphs:
+        told += counted(result.across_paragraphs, " {0} of them runs over a paragraph break",
+                        " {0} of them run over a paragraph break") + \
+            (": in OmegaT, set the Text file filter's option “Segment source text into paragraphs on” to "
+             "“Line breaks” (Options > File Filters > Text Files > Options).")
+    return told

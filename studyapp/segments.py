@@ -226,6 +226,20 @@ def edited_merges(document: Document, segments, memos: Memos) -> list[int]:
             and len(clauses_in(document, segment.start, segment.end)) > 1]
 
 
+def join_run(run: Sequence[Segment], memos: Memos | None = None,
+             earlier: Memos | None = None) -> tuple[Segment, list[int]]:
+    """Consecutive segments as one, as Group by Sentence joins a sentence: the first's id, the translations
+    joined, and (with ``memos``) the parts remembered for a later split. ``earlier``: the memos before any
+    joining, when many runs are joined at once. Returns the joined segment and the ids it replaces."""
+    joined = run[0]
+    for part in run[1:]:
+        joined = Segment(joined.id, joined.start, part.end, join_targets(joined.target, part.target),
+                         _merged_status(joined, part))
+    if len(run) > 1:
+        _remember(memos, joined, list(run), earlier if earlier is not None else dict(memos or {}))
+    return joined, [part.id for part in run[1:]]
+
+
 def regroup_by_sentence(document: Document, segments: list[Segment],
                         memos: Memos | None = None) -> tuple[list[Segment], list[int]]:
     """Merge every run of segments up to a sentence end (within a paragraph) into one."""
@@ -233,25 +247,21 @@ def regroup_by_sentence(document: Document, segments: list[Segment],
     removed: list[int] = []
     earlier = dict(memos) if memos is not None else None
     paragraph_of = {clause.start: clause.paragraph for clause in document.clauses}
-    current: Segment | None = None
     run: list[Segment] = []
 
     def close() -> None:
-        if current is not None:
-            keep.append(current)
-            if len(run) > 1:
-                _remember(memos, current, run, earlier)
+        if run:
+            joined, gone = join_run(run, memos, earlier)
+            keep.append(joined)
+            removed.extend(gone)
 
     for segment in segments:
-        same_paragraph = current is not None and paragraph_of.get(segment.start) == paragraph_of.get(current.start)
-        if current is not None and same_paragraph and not SENTENCE_END.search(document.text[current.start:current.end]):
-            current = Segment(current.id, current.start, segment.end, join_targets(current.target, segment.target),
-                              _merged_status(current, segment))
-            removed.append(segment.id)
+        if run and paragraph_of.get(segment.start) == paragraph_of.get(run[0].start) \
+                and not SENTENCE_END.search(document.text[run[-1].start:run[-1].end]):
             run.append(segment)
             continue
         close()
-        current, run = segment, [segment]
+        run = [segment]
     close()
     return keep, removed
 

@@ -23,7 +23,7 @@ import threading
 import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import gt
@@ -33,7 +33,7 @@ import platformdirs
 
 from .errors import LibraryError
 from .paths import APP_NAME
-from .segments import Memos, MergeMemo, Segment, SegmentTable, realign
+from .segments import Memos, MergeMemo, Segment, SegmentTable, join_run, realign
 from .text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
 
 log = logging.getLogger(__name__)
@@ -594,6 +594,29 @@ class Library:
                 "UPDATE segments SET target = ?, status = ?, updated_at = ? WHERE id = ? AND target = ?",
                 [(s.target, int(s.status), now, s.id, before.get(s.id, "")) for s in filled])
             return cursor.rowcount
+
+    def join_segments(self, identifier: str, runs: Iterable[Sequence[Segment]]) -> dict[int, str]:
+        """Runs of consecutive segments joined into one each, as Group by Sentence joins them (an import's
+        sentence units over clauses), each only if its segments are still as the import saw them. Returns each
+        joined segment's id with the translation it has now (its parts' joined)."""
+        joined_targets: dict[int, str] = {}
+        runs = list(runs)
+        if not runs:
+            return joined_targets
+        with self.transaction() as db:
+            earlier = self.merge_memos(identifier)
+            memos = dict(earlier)
+            for run in runs:
+                ids = [segment.id for segment in run]
+                rows = db.execute(f"SELECT id, start, end, target, status FROM segments WHERE id IN"
+                                  f" ({','.join('?' * len(ids))}) ORDER BY start", ids).fetchall()
+                if list(map(Segment._make, rows)) != list(run):
+                    continue  # changed since the import was planned: left alone, and not filled
+                joined, removed = join_run(run, memos, earlier)
+                self._replace_segments(db, identifier, [joined], removed)
+                joined_targets[joined.id] = joined.target
+            self.save_merge_memos({key: memo for key, memo in memos.items() if earlier.get(key) != memo})
+        return joined_targets
 
     def restore_segments(self, identifier: str, segments: list[Segment]) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of a merge, split or regrouping).

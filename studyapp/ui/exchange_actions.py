@@ -8,9 +8,19 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from ..exchange import FORMATS, ImportResult, export_text, export_warnings, import_filter, plan_import
+from ..exchange import (
+    FORMATS,
+    ImportResult,
+    export_text,
+    export_warnings,
+    import_filter,
+    import_summary,
+    plan_import,
+    write_import,
+)
 from ..files import write_atomically
 from ..store import Library
+from ..wording import counted
 from .document_session import DocumentSession
 from .workers import Job, run_job
 
@@ -18,7 +28,7 @@ from .workers import Job, run_job
 class ExchangeActions(QObject):
     message = Signal(str)
     failed = Signal(str)
-    imported = Signal()  # segments changed in the library: the model must reload
+    imported = Signal(object)  # segments changed in the library (the segments before, to undo): reload
 
     def __init__(self, session: DocumentSession, save_now, parent: QWidget) -> None:
         super().__init__(parent)
@@ -84,28 +94,28 @@ class ExchangeActions(QObject):
         def planned(result: ImportResult) -> None:
             replace = overwrite
             if replace is None and result.skipped_existing:
-                replace = QMessageBox.question(
-                    self._parent, self.tr("Import"),
-                    self.tr("{0} segments already have a different translation. Replace them?").format(
-                        result.skipped_existing)) == QMessageBox.StandardButton.Yes
+                replace = QMessageBox.question(self._parent, self.tr("Import"), counted(
+                    result.skipped_existing, self.tr("{0} segment already has a different translation. Replace it?"),
+                    self.tr("{0} segments already have a different translation. Replace them?"))) \
+                    == QMessageBox.StandardButton.Yes
             self._write(file, document, segments, result, bool(replace))
 
         return self._start(lambda report, cancelled: plan_import(document, segments, file, False),
                            self.tr("Reading {0}…").format(file.name), planned, "{0}")
 
     def _write(self, file: Path, document, segments, planned: ImportResult, overwrite: bool) -> None:
-        library_path = self.session.library.path
+        library_path, document_id = self.session.library.path, self.session.document_id
 
         def work(report, cancelled):
             result = plan_import(document, segments, file, True) if overwrite else planned
             with Library.connect(library_path) as library:
-                library.fill_segments(result.filled, result.before or {})
+                write_import(library, document_id, result)
             return result
 
         def written(result: ImportResult) -> None:
-            self.imported.emit()
-            told = self.tr("Filled {0} segments from {1}.").format(len(result.filled), file.name)
-            self.message.emit(" ".join((told, *planned.notes)))
+            self.imported.emit(segments)
+            told = self.tr("Imported {0}: {1}").format(file.name, import_summary(result))
+            self.message.emit(" ".join((told, *result.notes)))
 
         self._start(work, self.tr("Importing {0}…").format(file.name), written, "{0}")
 

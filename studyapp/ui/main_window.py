@@ -378,10 +378,9 @@ class MainWindow(QMainWindow):
         elif self.session.document is not None:  # nothing changed: the tick shows what is in place
             set_checked_quietly(self.join_action, self.session.document.joined)
 
-    def _on_imported(self) -> None:
-        self.translator.undo_stack.clear()  # the steps before the import no longer apply to what is stored
+    def _on_imported(self, before) -> None:
         self.translator.set_memory(self.library.translated_pairs())
-        self.session.model.reload()
+        self.translator.record_import(self.tr("Import"), before)
 
     def _on_current_changed(self, *_args) -> None:
         self.status.update_position()

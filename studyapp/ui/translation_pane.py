@@ -301,6 +301,17 @@ class TranslationController(QObject):
         self._return_to(offset)
         return True
 
+    def record_import(self, label: str, before: list[Segment]) -> None:
+        """An import written to the library (translations filled, clauses grouped into sentences) shown, and made
+        one undoable step: undo puts ``before`` back exactly, as for a regrouping."""
+        if self.model is None:
+            return
+        offset = self._current_offset()
+        self.close_editor()
+        self.model.reload()
+        self.undo_stack.push(Restructure(self, label, before, self.model.segments.copy()))
+        self._return_to(offset)
+
     def restore(self, segments: list[Segment]) -> None:
         offset = self._current_offset()
         self.close_editor()
