@@ -191,8 +191,8 @@ def _import(args: argparse.Namespace) -> int:
     translation = read_translation(Path(args.file))
     # A window holding the library keeps its own copy of the segments: writing under it would be overwritten
     # or shown stale, so importing waits until the window is closed (reading and exporting go on).
-    with Library.open(args.library, exclusive=True, held_by="import a translation") as library, \
-            library.transaction():
+    with Library.open(args.library, exclusive=True, held_by="import a translation",
+                      on_wait=_say_waiting) as library, library.transaction():
         opened = open_in_library(library, Path(args.path))
         result = apply_import(library, opened, translation, args.overwrite)
     for note in result.notes:
@@ -204,6 +204,10 @@ def _import(args: argparse.Namespace) -> int:
         message += f" {result.unmatched} pairs matched no segment."
     print(message, file=sys.stderr)
     return 0
+
+
+def _say_waiting() -> None:
+    print("Waiting for another studyapp command to finish with the library…", file=sys.stderr)
 
 
 def _deck(args: argparse.Namespace) -> int:
