@@ -307,6 +307,18 @@ class Library:
         return library
 
     @classmethod
+    def open_or_empty(cls, path: str | Path | None = None, backup: bool = False) -> Library:
+        """The library at ``path``; where there is none yet, an empty one in memory, so a command that reads
+        shows what an empty library holds and leaves no library, folder or backup behind."""
+        path = Path(path) if path else default_library_path()
+        if path.exists():
+            return cls.open(path, backup=backup)
+        connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA foreign_keys = ON")
+        _migrate(connection)
+        return cls(path, connection, None)
+
+    @classmethod
     def connect(cls, path: Path) -> Library:
         """A second connection to a library this process already opened and checked, for a background job
         (SQLite connections are one per thread); WAL lets it write while the window reads."""
