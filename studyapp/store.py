@@ -904,10 +904,11 @@ def _hold(path: Path, held_by: str, on_wait: Callable[[], None] | None, patience
     started = time.monotonic()
     told = False
     while not lock.acquire():
-        if lock.holder() == WINDOW and held_by:
+        window_holds = lock.holder() == WINDOW
+        if window_holds and held_by:
             raise LibraryError(f"The library {path} is open in a studyapp window. Close the window to {held_by} "
                                "from the command line, or do it in the window.")
-        if lock.holder() == WINDOW:
+        if window_holds:
             raise LibraryError(f"The library {path} is open in another studyapp window. Close it there, or open "
                                "another library.")
         waited = time.monotonic() - started
