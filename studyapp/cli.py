@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from . import __version__, logs, timings
 from .errors import StudyAppError
 from .exchange import FORMATS
 from .files import write_atomically
+from .wording import counted
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -173,7 +175,8 @@ def _export(args: argparse.Namespace) -> int:
     for warning in export_warnings(opened.document, opened.segments, args.format):
         print(warning, file=sys.stderr)
     done = sum(1 for s in opened.segments if s.target)
-    print(f"Wrote {args.out}: {done} of {len(opened.segments)} segments translated.", file=sys.stderr)
+    total = counted(len(opened.segments), "{0} segment", "{0} segments")
+    print(f"Wrote {args.out}: {done:,} of {total} translated.", file=sys.stderr)
     return 0
 
 
@@ -191,8 +194,8 @@ def _import(args: argparse.Namespace) -> int:
     translation = read_translation(Path(args.file))
     # A window holding the library keeps its own copy of the segments: writing under it would be overwritten
     # or shown stale, so importing waits until the window is closed (reading and exporting go on).
-    with Library.open(args.library, exclusive=True, held_by="import a translation") as library, \
-            library.transaction():
+    with Library.open(args.library, exclusive=True, held_by="import a translation",
+                      on_wait=_say_waiting) as library, library.transaction():
         opened = open_in_library(library, Path(args.path))
         result = apply_import(library, opened, translation, args.overwrite)
     for note in result.notes:
@@ -204,18 +207,32 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_waiting() -> None:
+    print("Waiting for another studyapp command to finish with the library…", file=sys.stderr)
+
+
+def _library_to_read(library_path: str | None, backup: bool = False):
+    """The library for a command that reads: where there is none yet it says so and reads an empty one,
+    creating no library, folder or backup (``Library.open_or_empty``)."""
+    from .store import Library, default_library_path
+
+    path = Path(library_path) if library_path else default_library_path()
+    if not path.exists():
+        print(f"There is no library at {path} yet: it reads as empty, and none is created.", file=sys.stderr)
+    return Library.open_or_empty(path, backup)
+
+
 def _deck(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import deck
     from .document import open_in_library
     from .review import load_settings
-    from .store import Library
 
     if args.export and not args.out:
         raise StudyAppError("--export needs --out FILE.")
     analyzer = _analyzer()
-    with Library.open(args.library) as library:
+    with _library_to_read(args.library, backup=True) as library:  # the text's word counts are recorded there
         analyzer.set_fixes(library.segmentation_fixes(), library.own_definitions())
         opened = open_in_library(library, Path(args.path))
         gathered, found = deck.build(library, opened.id, opened.document, analyzer)
@@ -231,8 +248,8 @@ def _deck(args: argparse.Namespace) -> int:
     for word in result["words"]:
         print(f"{word['word']}\t{word['pinyin']}\t{word['count']}\t{word['status']}\t{word['definition']}")
     new = sum(1 for word in result["words"] if word["status"] == "new")
-    print(f"{len(result['words'])} words, {new} new; {result['coverage']:.1%} of the running words known or ignored.",
-          file=sys.stderr)
+    words = counted(len(result["words"]), "{0} word", "{0} words")
+    print(f"{words}, {new:,} new; {result['coverage']:.1%} of the running words known or ignored.", file=sys.stderr)
     return 0
 
 
@@ -240,17 +257,21 @@ def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str]
     from pathlib import Path
 
     from .deck import TermStatus
-    from .deck_export import cards, export_deck
+    from .deck_export import cards, export_deck, exported_count
 
     wanted = {name.strip().upper() for name in args.status.split(",") if name.strip()}
     unknown = wanted - set(TermStatus.__members__)
     if unknown:
         raise StudyAppError(f"Unknown status {', '.join(sorted(unknown)).lower()}; use new, learning, known, ignored.")
     chosen_terms = [term for term in found if term.status.name in wanted]
-    data = export_deck(cards(opened.document, opened.segments, chosen_terms, chosen), args.export,
-                       Path(args.path).stem, kinds)
-    write_atomically(Path(args.out), data)
-    print(f"Wrote {args.out}: {len(chosen_terms)} words.", file=sys.stderr)
+    made = cards(opened.document, opened.segments, chosen_terms, chosen)
+    written = exported_count(made, args.export)
+    if args.export == "tbx" and not written:
+        raise StudyAppError(f"None of the {counted(len(made), '{0} word', '{0} words')} has a chosen translation, so "
+                            "the TBX glossary would be empty; nothing was written. Choose a word's translation in "
+                            "the window first (Words > Choose a Translation for the Word…).")
+    write_atomically(Path(args.out), export_deck(made, args.export, Path(args.path).stem, kinds))
+    print(f"Wrote {args.out}: {counted(written, '{0} word', '{0} words')}.", file=sys.stderr)
     return 0
 
 
@@ -264,19 +285,19 @@ def _known(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         library.set_term_status(words, TermStatus.KNOWN)
         present = library.known_in_library(words)
-    print(f"Marked {len(words)} words known; {present} of them occur in your library's texts.", file=sys.stderr)
+    marked = counted(len(words), "Marked {0} word known", "Marked {0} words known")
+    print(f"{marked}; {counted(present, '{0} occurs', '{0} occur')} in your library's texts.", file=sys.stderr)
     return 0
 
 
 def _review(args: argparse.Namespace) -> int:
     from .review import Reviewer, export_log_file
-    from .store import Library
 
-    with Library.open(args.library, backup=False) as library:  # it only reads
+    with _library_to_read(args.library) as library:
         reviewer = Reviewer(library)  # the learner's own options, read from the library; nothing is written
         if args.export_log:
             rows = export_log_file(reviewer, Path(args.export_log))
-            print(f"Wrote {args.export_log}: {rows} reviews.", file=sys.stderr)
+            print(f"Wrote {args.export_log}: {counted(rows, '{0} review', '{0} reviews')}.", file=sys.stderr)
             return 0
         counts = reviewer.counts()
     if args.json:
@@ -290,6 +311,12 @@ COMMANDS = {"analyze": _analyze, "lookup": _lookup, "export": _export, "import":
             "known": _known, "review": _review}
 
 
+def _unknown_command(path: str) -> bool:
+    """A word that reads like a command (lower-case letters, no dot, no folder) and names no file: a mistyped
+    command, not a text to open."""
+    return re.fullmatch(r"[a-z][a-z-]*", path) is not None and not Path(path).exists()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logs.setup()
@@ -297,7 +324,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in COMMANDS:
             args = _command_parser().parse_args(argv)
             return COMMANDS[args.command](args)
-        args = _window_parser().parse_args(argv)
+        window = _window_parser()
+        args = window.parse_args(argv)
+        if args.path and _unknown_command(args.path):
+            window.error(f"{args.path!r} is neither a command ({', '.join(COMMANDS)}) nor a file.")
         if args.timings:
             timings.enable()
         if args.path and args.screenshot:

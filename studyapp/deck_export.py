@@ -15,7 +15,7 @@ import io
 import os
 import tempfile
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .deck import Term
@@ -106,6 +106,17 @@ def export_deck(made: Sequence[Card], fmt: str, title: str = "studyapp",
     raise StudyAppError(f"Unknown deck format {fmt!r}; choose one of {', '.join(DECK_FORMATS)}.")
 
 
+def exported_count(made: Sequence[Card], fmt: str) -> int:
+    """How many words an export of ``made`` in ``fmt`` holds: the TBX glossary only those with a chosen
+    translation, every other format all of them."""
+    return sum(1 for card in _glossary_cards(made)) if fmt == "tbx" else len(made)
+
+
+def _glossary_cards(made: Sequence[Card]) -> Iterator[Card]:
+    """The cards a glossary holds: words the translator chose a translation for."""
+    return (card for card in made if card.translation)
+
+
 def _stable_id(name: str) -> int:
     """An id Anki keeps across exports: from the name, in the range genanki asks for."""
     digest = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:12], 16)
@@ -177,8 +188,7 @@ def _tbx(made: Sequence[Card], target_language: str = "en") -> bytes:
     from translate.storage import tbx
 
     store = tbx.tbxfile(sourcelanguage="zh-CN", targetlanguage=target_language)
-    for card in made:
-        if card.translation:
-            unit = store.addsourceunit(card.word)
-            unit.settarget(card.translation, target_language)
+    for card in _glossary_cards(made):
+        unit = store.addsourceunit(card.word)
+        unit.settarget(card.translation, target_language)
     return bytes(store)

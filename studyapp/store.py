@@ -23,7 +23,7 @@ import threading
 import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import gt
@@ -39,6 +39,12 @@ from .text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offset
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_KEPT = 7
+#: How long a command waits for another studyapp command holding the library (an import of a novel takes seconds)
+#: before it gives up; a window holding it is said at once, since a window stays open.
+LOCK_PATIENCE = 30.0
+#: How long a command waits before it says it is waiting.
+LOCK_QUIET = 1.0
+WINDOW, COMMAND = "window", "command"
 
 MIGRATIONS: list[str] = [
     # 1: documents, their segments and translations
@@ -265,12 +271,15 @@ class Library:
     # --- opening --------------------------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path | None = None, exclusive: bool = False, held_by: str = "",
-             backup: bool = True) -> Library:
+             backup: bool = True, on_wait: Callable[[], None] | None = None,
+             patience: float = LOCK_PATIENCE) -> Library:
         """Open (creating it if absent) and migrate; refuse without touching the file when it is unusable.
 
         ``exclusive``: the window holds the library against a second window, and commands that write a
-        document's segments (``held_by`` names what they do) hold it against a window. ``backup``: make the
-        day's backup (not for a command that only reads: it writes nothing)."""
+        document's segments (``held_by`` names what they do) hold it against a window; either waits up to
+        ``patience`` seconds for a command holding it (``on_wait`` is told once, after a moment), as two
+        commands started together must both succeed. ``backup``: make the day's backup (not for a command
+        that only reads: it writes nothing)."""
         path = Path(path) if path else default_library_path()
         lock = None
         if path.exists():
@@ -281,13 +290,7 @@ class Library:
             except OSError as error:
                 raise LibraryError(f"The library folder {path.parent} cannot be created: {error.strerror}.") from None
         if exclusive:
-            lock = _FileLock(path.with_name(path.name + ".lock"))
-            if not lock.acquire():
-                if held_by:
-                    raise LibraryError(f"The library {path} is open in a studyapp window. Close the window to "
-                                       f"{held_by} from the command line, or do it in the window.")
-                raise LibraryError(
-                    f"The library {path} is open in another studyapp window. Close it there, or open another library.")
+            lock = _hold(path, held_by, on_wait, patience)
         try:
             connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA foreign_keys = ON")
@@ -302,6 +305,18 @@ class Library:
         if backup:
             library.backup_if_due()
         return library
+
+    @classmethod
+    def open_or_empty(cls, path: str | Path | None = None, backup: bool = False) -> Library:
+        """The library at ``path``; where there is none yet, an empty one in memory, so a command that reads
+        shows what an empty library holds and leaves no library, folder or backup behind."""
+        path = Path(path) if path else default_library_path()
+        if path.exists():
+            return cls.open(path, backup=backup)
+        connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA foreign_keys = ON")
+        _migrate(connection)
+        return cls(path, connection, None)
 
     @classmethod
     def connect(cls, path: Path) -> Library:
@@ -904,23 +919,55 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+def _hold(path: Path, held_by: str, on_wait: Callable[[], None] | None, patience: float) -> _FileLock:
+    """The library's lock for a window, or for a command (``held_by`` says what it does). Another command holding
+    it is waited for, up to ``patience`` seconds (``on_wait`` is called once, after a moment); a window holding
+    it refuses at once."""
+    lock = _FileLock(path.with_name(path.name + ".lock"), COMMAND if held_by else WINDOW)
+    started = time.monotonic()
+    told = False
+    while not lock.acquire():
+        window_holds = lock.holder() == WINDOW
+        if window_holds and held_by:
+            raise LibraryError(f"The library {path} is open in a studyapp window. Close the window to {held_by} "
+                               "from the command line, or do it in the window.")
+        if window_holds:
+            raise LibraryError(f"The library {path} is open in another studyapp window. Close it there, or open "
+                               "another library.")
+        waited = time.monotonic() - started
+        if waited > patience:
+            raise LibraryError(f"The library {path} is still in use by another studyapp command after "
+                               f"{patience:.0f} seconds. Nothing was changed; try again when it is done.")
+        if on_wait and not told and waited > LOCK_QUIET:
+            on_wait()
+            told = True
+        time.sleep(0.05)
+    return lock
+
+
 class _FileLock:
     """An advisory lock that the operating system drops when the process dies, so a crash never leaves the
-    library locked."""
+    library locked. Its holder writes its role in the file (``window`` or ``command``, and its process id), so
+    one that finds it held can tell a window, which stays open, from a command, which ends soon."""
 
-    def __init__(self, path: Path) -> None:
+    #: Where Windows locks a byte: past the record, which a locked byte would make unreadable to others.
+    _WINDOWS_LOCK_OFFSET = 1 << 20
+
+    def __init__(self, path: Path, role: str) -> None:
         self.path = path
+        self.role = role
         self._handle = None
 
     def acquire(self) -> bool:
         try:
-            handle = open(self.path, "a+b")  # noqa: SIM115 - held open for as long as the lock
+            handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644), "r+b")
         except OSError:
             return True  # cannot make a lock file (read-only folder): the open itself will say what is wrong
         try:
             if os.name == "nt":
                 import msvcrt
 
+                handle.seek(self._WINDOWS_LOCK_OFFSET)
                 msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
             else:
                 import fcntl
@@ -930,9 +977,28 @@ class _FileLock:
             handle.close()
             return False
         self._handle = handle
+        self._write_record(f"{self.role} {os.getpid()}\n")
         return True
+
+    def holder(self) -> str:
+        """The role the holder wrote (``window`` or ``command``); "" while it has not written it yet, or when
+        the lock was taken by a studyapp from before roles were written."""
+        try:
+            with open(self.path, "rb") as handle:
+                words = handle.read(200).split()
+        except OSError:
+            return ""
+        return words[0].decode("ascii", "replace") if words else ""
 
     def release(self) -> None:
         if self._handle:
+            self._write_record("")  # the next holder is not taken for this one while it writes its own
             self._handle.close()
             self._handle = None
+
+    def _write_record(self, record: str) -> None:
+        with contextlib.suppress(OSError):  # the record only sharpens a message; the lock holds without it
+            self._handle.seek(0)
+            self._handle.truncate()
+            self._handle.write(record.encode("ascii"))
+            self._handle.flush()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import platformdirs
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from .. import settings as settings_store
 from ..exchange import (
     FORMATS,
     ImportResult,
@@ -19,6 +21,7 @@ from ..exchange import (
     write_import,
 )
 from ..files import write_atomically
+from ..settings import Settings
 from ..store import Library
 from ..wording import counted
 from .document_session import DocumentSession
@@ -30,9 +33,10 @@ class ExchangeActions(QObject):
     failed = Signal(str)
     imported = Signal(object)  # segments changed in the library (the segments before, to undo): reload
 
-    def __init__(self, session: DocumentSession, save_now, parent: QWidget) -> None:
+    def __init__(self, session: DocumentSession, save_now, parent: QWidget, settings: Settings) -> None:
         super().__init__(parent)
         self.session = session
+        self.settings = settings
         self._save_now = save_now
         self._parent = parent
         self.job: Job | None = None
@@ -47,12 +51,24 @@ class ExchangeActions(QObject):
         if session.model is None:
             return
         info = session.info()
-        folder = session.path.parent if session.path and session.path.parent.exists() else Path.home()
         suffix = FORMATS[fmt].suffixes[0]
         out, _ = QFileDialog.getSaveFileName(self._parent, self.tr("Export translation"),
-                                             str(folder / f"{info.title}{suffix}"), f"*{suffix}")
+                                             str(self.folder() / f"{info.title}{suffix}"), f"*{suffix}")
         if out:
+            self._remember_folder(Path(out))
             self.export(fmt, Path(out), units)
+
+    def folder(self) -> Path:
+        """Where the file dialogs start: the folder last exported to or imported from, else the user's documents
+        folder. Never the text's own folder: the bundled text's is inside the installed package."""
+        for candidate in (self.settings.exchange_folder, platformdirs.user_documents_dir()):
+            if candidate and Path(candidate).is_dir():
+                return Path(candidate)
+        return Path.home()
+
+    def _remember_folder(self, chosen: Path) -> None:
+        self.settings.exchange_folder = str(chosen.parent)
+        settings_store.save(self.settings)
 
     def export(self, fmt: str, out: Path, units: str = "segment") -> Job | None:
         """Write the open document's translation to ``out`` in the background."""
@@ -77,9 +93,10 @@ class ExchangeActions(QObject):
     def choose_import(self) -> None:
         if self.session.model is None:
             return
-        file, _ = QFileDialog.getOpenFileName(self._parent, self.tr("Import a translation"), str(Path.home()),
+        file, _ = QFileDialog.getOpenFileName(self._parent, self.tr("Import a translation"), str(self.folder()),
                                               import_filter())
         if file:
+            self._remember_folder(Path(file))
             self.import_file(Path(file))
 
     def import_file(self, file: Path, overwrite: bool | None = None) -> Job | None:

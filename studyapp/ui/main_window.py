@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.help_dock.setVisible(settings.translation_pane)
         self.translator = TranslationController(self.view, self.help_label, self)
         self.finder = FindController(self.find_bar, self.view, self.delegate, self.translator, self)
-        self.exchange = ExchangeActions(self.session, self.translator.save_now, self)
+        self.exchange = ExchangeActions(self.session, self.translator.save_now, self, settings)
 
         self.status = DocumentStatus(self.statusBar(), self.session, self.view)
         self.vocabulary = VocabularyController(self, self.session, self.view, library, self.delegate.hanzi_font,
