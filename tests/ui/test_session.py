@@ -192,7 +192,7 @@ def test_memory_comes_back_when_the_novel_is_closed(tmp_path):
     if not novel.exists() or not os.path.exists("/proc/self/status"):
         pytest.skip("needs the corpus and /proc")
     completed = subprocess.run(
-        [sys.executable, "-c", MEMORY_SCRIPT, str(novel)], capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", MEMORY_SCRIPT, str(novel)], capture_output=True, text=True, timeout=600,
         env={**os.environ, "STUDYAPP_LIBRARY": str(tmp_path / "library.sqlite"), "PYTHONPATH": str(REPO)})
     assert completed.returncode == 0, completed.stderr
     before, opened, after, again, rows = (float(x) for x in completed.stdout.split())
