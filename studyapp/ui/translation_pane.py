@@ -1,8 +1,8 @@
 """Translating segment by segment: the editor over the current cell, autosave, undo, and help from memory.
 
-Every keystroke goes into the model at once and reaches the library within a second (debounced), and at
-once on leaving a segment, on focus change and on quit. Undo covers typing, status, merge, split and
-regrouping, across segments.
+Every keystroke goes into the model at once and reaches the library within a second however steadily the
+translator types (a throttle, never waiting for a pause), and at once on leaving a segment, on focus change and
+on quit. Undo covers typing, status, merge, split and regrouping, across segments.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QPlainTe
 from ..memory import TranslationMemory, differences, glossary_hints, glossary_terms
 from ..segments import Segment, Status
 from .segment_model import SegmentModel
+from .throttle import Throttle
 from .workers import input_held_off, run_and_wait
 
-SAVE_DELAY_MS = 700
+SAVE_EVERY_MS = 700  # an edit reaches the library within this, however steady the typing
 BACKGROUND_ROWS = 5000  # restructuring more segments than this runs as a job
 BUSY_DIALOG_MS = 400  # a job shorter than this shows no dialog
 
@@ -165,10 +166,7 @@ class TranslationController(QObject):
         self.editor.hide()
         view.editor = self.editor
         self._loading = False
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.save_now)
+        self._autosave = Throttle(SAVE_EVERY_MS, self.save_now, self)
         self.editor.textChanged.connect(self._on_typed)
         self.editor.navigate.connect(self.move)
         self.editor.confirm.connect(self.confirm_and_next)
@@ -256,7 +254,7 @@ class TranslationController(QObject):
         text = self.editor.toPlainText()
         if text != segment.target:
             self.undo_stack.push(EditTarget(self, segment.id, segment.target, text))
-            self._save_timer.start()
+            self._autosave.schedule()
 
     def set_status(self, row: int, status: int) -> None:
         segment = self.model.segments[row]
@@ -280,13 +278,13 @@ class TranslationController(QObject):
             self._loading = True
             self.editor.setPlainText(target)
             self._loading = False
-        self._save_timer.start()
+        self._autosave.schedule()
 
     def apply_status(self, segment_id: int, status: int) -> None:
         row = self.model.row_of(segment_id)
         if row >= 0:
             self.model.set_status(row, status)
-            self._save_timer.start()
+            self._autosave.schedule()
 
     def restructure(self, label: str, change) -> bool:
         """Run a merge/split/regroup on the model as one undoable step."""
@@ -345,7 +343,7 @@ class TranslationController(QObject):
 
     # --- saving ---------------------------------------------------------------------------------------------
     def save_now(self) -> None:
-        self._save_timer.stop()
+        self._autosave.cancel()
         if self.model is None or not self.model.has_unsaved():
             return
         try:
