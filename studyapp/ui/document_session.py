@@ -106,7 +106,7 @@ def _opening(library: Library, identifier: str, document: Document, path: Path, 
     segments = segments if segments is not None else library.segments(identifier)
     if cancelled():
         raise JobCancelled("A newer opening took over.")
-    memory = TranslationMemory((source, target) for _doc, source, target in library.translated_pairs())
+    memory = TranslationMemory(library.translated_pairs())
     shape = (segments.lengths(), paragraph_starts(document, segments))
     return Opening(OpenedDocument(identifier, document, segments), path, library.document_info(identifier), memory,
                    shape, Pins(library.pinned_readings(identifier)))

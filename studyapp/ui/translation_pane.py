@@ -2,7 +2,8 @@
 
 Every keystroke goes into the model at once and reaches the library within a second however steadily the
 translator types (a throttle, never waiting for a pause), and at once on leaving a segment, on focus change and
-on quit. Undo covers typing, status, merge, split and regrouping, across segments.
+on quit. The memory learns a segment's translation when the translator leaves it or marks it done, not the
+drafts on the way. Undo covers typing, status, merge, split and regrouping, across segments.
 """
 
 from __future__ import annotations
@@ -185,8 +186,8 @@ class TranslationController(QObject):
         self.memory = memory
         self.close_editor()
 
-    def set_memory(self, memory_pairs: list[tuple[str, str, str]]) -> None:
-        self.memory = TranslationMemory((source, target) for _doc, source, target in memory_pairs)
+    def set_memory(self, memory_pairs: list[tuple[int, str, str]]) -> None:
+        self.memory = TranslationMemory(memory_pairs)
 
     # --- editing --------------------------------------------------------------------------------------------
     def edit(self, row: int) -> None:
@@ -196,6 +197,7 @@ class TranslationController(QObject):
         if not self.view.clause_delegate.settings.translation_pane:
             return
         self.save_now()
+        self.learn(self.editing_row())
         self.view.go_to(row)
         self.view.editing_row = row
         self._loading = True
@@ -216,6 +218,7 @@ class TranslationController(QObject):
 
     def close_editor(self) -> None:
         self.save_now()
+        self.learn(self.editing_row())
         self.editor.hide()
         self.view.editing_row = -1
         self.view.setFocus()
@@ -261,6 +264,8 @@ class TranslationController(QObject):
         if segment.status != status:
             self.undo_stack.push(SetStatus(self, segment.id, segment.status, status))
             self.save_now()
+        if status == Status.DONE:
+            self.learn(row)
 
     def toggle_done(self) -> None:
         row = self.editing_row()
@@ -274,10 +279,13 @@ class TranslationController(QObject):
         if row < 0:
             return
         self.model.set_target(row, target)
-        if row == self.editing_row() and self.editor.toPlainText() != target:
-            self._loading = True
-            self.editor.setPlainText(target)
-            self._loading = False
+        if row == self.editing_row():
+            if self.editor.toPlainText() != target:
+                self._loading = True
+                self.editor.setPlainText(target)
+                self._loading = False
+        else:  # undone, redone or replaced in a segment the translator is not in: nothing more is coming
+            self.learn(row)
         self._autosave.schedule()
 
     def apply_status(self, segment_id: int, status: int) -> None:
@@ -351,11 +359,15 @@ class TranslationController(QObject):
         except Exception as error:  # noqa: BLE001 - sqlite3 errors and OS errors alike must reach the user
             self.saveFailed.emit(self.tr("Your translation could not be saved: {0}").format(error))
             return
-        row = self.editing_row()
-        if row >= 0:
-            segment = self.model.segments[row]
-            self.memory.add(self.model.source_text(row), segment.target)
         self.saved.emit(written)
+
+    def learn(self, row: int) -> None:
+        """The memory takes this segment's translation as it stands, in place of what it held for the segment:
+        called when the translator leaves the segment or marks it done, never per autosave, so a draft typed on
+        the way ("On the ", "On the basis of ") is never offered as a match."""
+        if self.model is not None and 0 <= row < self.model.rowCount():
+            segment = self.model.segments[row]
+            self.memory.learn(segment.id, self.model.source_text(row), segment.target)
 
     # --- help -----------------------------------------------------------------------------------------------
     def matches(self, row: int):

@@ -179,6 +179,42 @@ def test_fuzzy_match_from_another_segment_is_offered_and_inserted(window, qtbot,
     assert window.session.model.target(0) == "In the spirit of the comprehensive strategic partnership,"
 
 
+def twice_said(tmp_path):
+    """A text saying one sentence twice: what the memory learns from the first is offered on the second."""
+    text = tmp_path / "twice.txt"
+    text.write_text("双方同意加强合作。\n双方同意加强合作。\n", encoding="utf-8")
+    return text
+
+
+def test_memory_offers_the_whole_sentence_not_the_drafts_typed_on_the_way(window, qtbot, tmp_path):
+    assert window.open_path(twice_said(tmp_path))
+    click_target(window, qtbot, 0)
+    for draft in ("Both sides ", "Both sides agree to strengthen ", "Both sides agree to strengthen cooperation."):
+        qtbot.keyClicks(window.translator.editor, draft.removeprefix(window.translator.editor.toPlainText()))
+        qtbot.waitUntil(lambda draft=draft: stored_targets(window)[0] == draft, timeout=2000)  # each draft autosaved
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Tab)  # on to the same sentence again
+    offered = window.help_label.text()
+    assert offered.count("100%") == 1 and "Both sides agree to strengthen cooperation." in offered
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.model.target(1) == "Both sides agree to strengthen cooperation."
+
+
+def test_a_segment_translated_again_replaces_its_entry_in_the_memory(window, qtbot, tmp_path):
+    assert window.open_path(twice_said(tmp_path))
+    click_target(window, qtbot, 0)
+    qtbot.keyClicks(window.translator.editor, "The two parties consent.")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Tab)
+    assert "The two parties consent." in window.help_label.text()
+    click_target(window, qtbot, 0)
+    window.translator.editor.selectAll()
+    qtbot.keyClicks(window.translator.editor, "Both sides agree to strengthen cooperation.")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next
+    assert window.translator.editing_row() == 1
+    offered = window.help_label.text()
+    assert "Both sides agree to strengthen cooperation." in offered
+    assert "The two parties" not in offered and offered.count("100%") == 1
+
+
 def test_reopening_a_document_restores_translations_and_place(window, qtbot, tmp_path):
     click_target(window, qtbot, 40)
     qtbot.keyClicks(window.translator.editor, "forty")
