@@ -62,7 +62,7 @@ def main() -> None:
         with Library.open(path) as library:
             started = time.perf_counter()
             pairs = library.translated_pairs()
-            memory = TranslationMemory((s, t) for _d, s, t in pairs)
+            memory = TranslationMemory(pairs)
             built = time.perf_counter() - started
             queries = [s for _d, s, _t in pairs[:: max(1, len(pairs) // 100)]]
             started = time.perf_counter()

@@ -779,18 +779,19 @@ class Library:
         present = {row[0] for row in self._query("SELECT DISTINCT word FROM document_words")}
         return sum(1 for word in set(words) if word in present)
 
-    def translated_pairs(self) -> list[tuple[str, str, str]]:
-        """(document id, source, target) of every translated segment in the library, for fuzzy matches.
+    def translated_pairs(self) -> list[tuple[int, str, str]]:
+        """(segment id, source, target) of every translated segment in the library, for fuzzy matches: the
+        memory holds one entry per segment, replaced as the translator changes it.
 
         Sources are sliced here from each text, read once: SQLite's substr() walks a long text from its start
         for every row (6.6 s for 10,000 segments of a novel, against milliseconds)."""
-        rows = self._query("SELECT document_id, start, end, target FROM segments WHERE target != ''"
+        rows = self._query("SELECT document_id, id, start, end, target FROM segments WHERE target != ''"
                            " ORDER BY document_id, start")
         joined = {identifier for (identifier,) in self._query("SELECT id FROM documents WHERE joined")}
         texts: dict[str, tuple[str, str]] = {}
         shown: dict[str, Document] = {}  # joined documents, cut as stored: which breaks the reader takes out
         pairs = []
-        for identifier, start, end, target in rows:
+        for identifier, segment_id, start, end, target in rows:
             if identifier not in texts:
                 texts[identifier] = self.document_text(identifier)
             source = texts[identifier][0][start:end]
@@ -798,7 +799,7 @@ class Library:
                 if identifier not in shown:
                     shown[identifier] = self.split_document(*texts[identifier])
                 source = shown[identifier].span_text(start, end)
-            pairs.append((identifier, source, target))
+            pairs.append((segment_id, source, target))
         return pairs
 
 

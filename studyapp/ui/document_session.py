@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from .. import timings
 from ..analysis import Analyzer, Token
@@ -28,6 +28,7 @@ from ..segments import SegmentTable, paragraph_starts
 from ..store import DocumentInfo, Library
 from ..text import Document, load
 from .segment_model import SegmentModel
+from .throttle import Throttle
 from .workers import Job, run_and_wait, run_job
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def _opening(library: Library, identifier: str, document: Document, path: Path, 
     segments = segments if segments is not None else library.segments(identifier)
     if cancelled():
         raise JobCancelled("A newer opening took over.")
-    memory = TranslationMemory((source, target) for _doc, source, target in library.translated_pairs())
+    memory = TranslationMemory(library.translated_pairs())
     shape = (segments.lengths(), paragraph_starts(document, segments))
     return Opening(OpenedDocument(identifier, document, segments), path, library.document_info(identifier), memory,
                    shape, Pins(library.pinned_readings(identifier)))
@@ -134,15 +135,11 @@ class DocumentSession(QObject):
         self.words: DocumentWords | None = None  # the deck's figures for this document, once analysed
         self.terms: list[Term] = []
         self.term_index: list = []  # search keys of the terms, built with them off the GUI thread
-        self._progress_timer = QTimer(self)  # typing changes totals on every key: tell the window 4 times a second
-        self._progress_timer.setSingleShot(True)
-        self._progress_timer.setInterval(250)
-        self._progress_timer.timeout.connect(self.progressChanged)
+        # typing changes totals on every key: tell the window 4 times a second
+        self._progress_timer = Throttle(250, self.progressChanged.emit, self)
         self._position = -1
-        self._position_timer = QTimer(self)  # the reading position is saved a second after the reader stops
-        self._position_timer.setSingleShot(True)
-        self._position_timer.setInterval(1000)
-        self._position_timer.timeout.connect(lambda: self.save_position(self._position))
+        # the reading position is saved at most once a second while the reader moves, and on leaving
+        self._position_timer = Throttle(1000, lambda: self.save_position(self._position), self)
 
     # --- opening --------------------------------------------------------------------------------------------
     def open_path(self, path: str | Path | None) -> bool:
@@ -249,7 +246,7 @@ class DocumentSession(QObject):
         self.clauses = ClauseCache(opened.document, self.analyzer, pins=opening.pins)
         self.model = SegmentModel(self.library, opened, self.clauses, self)
         self.model.set_shape(*opening.shape)
-        self.model.progressChanged.connect(self._progress_timer.start)
+        self.model.progressChanged.connect(self._progress_timer.schedule)
         self._info = opening.info
         self.opened.emit()
         if old_model is not None:
@@ -287,7 +284,7 @@ class DocumentSession(QObject):
         self.save()
         old = self.model
         if old is not None:
-            old.progressChanged.disconnect(self._progress_timer.start)
+            old.progressChanged.disconnect(self._progress_timer.schedule)
         self.model = None
         self.words, self.terms, self.term_index = None, [], []
         self.clauses = None
@@ -310,10 +307,10 @@ class DocumentSession(QObject):
 
     def position_changed(self, row: int) -> None:
         self._position = row
-        self._position_timer.start()
+        self._position_timer.schedule()
 
     def save_position(self, row: int) -> None:
-        self._position_timer.stop()
+        self._position_timer.cancel()
         if self.document_id and row >= 0:
             try:
                 self.library.set_position(self.document_id, row)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ..deck import DocumentWords, heat_bins, unknown_per_clause
+from .throttle import Throttle
 from .workers import Job, run_job
 
 STRIP_WIDTH = 12
@@ -39,10 +40,7 @@ class HeatStrip(QWidget):
         self.translated_clauses: list[int] = []  # first clause of each translated segment
         self._bins: list[float | None] = []
         self._job: Job | None = None
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.setInterval(150)
-        self._throttle.timeout.connect(self._recount)
+        self._throttle = Throttle(150, self._recount, self)  # statuses change in bursts: recount now and then
 
     def set_words(self, words: DocumentWords | None, statuses: dict[str, int]) -> None:
         self.words, self.statuses, self.unknown, self._bins = words, statuses, None, []
@@ -52,7 +50,7 @@ class HeatStrip(QWidget):
         self._recount()
 
     def statuses_changed(self) -> None:
-        self._throttle.start()
+        self._throttle.schedule()
 
     def set_translated(self, clause_indexes: list[int]) -> None:
         self.translated_clauses = clause_indexes

@@ -1,8 +1,9 @@
 """Translating segment by segment: the editor over the current cell, autosave, undo, and help from memory.
 
-Every keystroke goes into the model at once and reaches the library within a second (debounced), and at
-once on leaving a segment, on focus change and on quit. Undo covers typing, status, merge, split and
-regrouping, across segments.
+Every keystroke goes into the model at once and reaches the library within a second however steadily the
+translator types (a throttle, never waiting for a pause), and at once on leaving a segment, on focus change and
+on quit. The memory learns a segment's translation when the translator leaves it or marks it done, not the
+drafts on the way. Undo covers typing, status, merge, split and regrouping, across segments.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QPlainTe
 from ..memory import TranslationMemory, differences, glossary_hints, glossary_terms
 from ..segments import Segment, Status
 from .segment_model import SegmentModel
+from .throttle import Throttle
 from .workers import input_held_off, run_and_wait
 
-SAVE_DELAY_MS = 700
+SAVE_EVERY_MS = 700  # an edit reaches the library within this, however steady the typing
 BACKGROUND_ROWS = 5000  # restructuring more segments than this runs as a job
 BUSY_DIALOG_MS = 400  # a job shorter than this shows no dialog
 
@@ -165,10 +167,7 @@ class TranslationController(QObject):
         self.editor.hide()
         view.editor = self.editor
         self._loading = False
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.save_now)
+        self._autosave = Throttle(SAVE_EVERY_MS, self.save_now, self)
         self.editor.textChanged.connect(self._on_typed)
         self.editor.navigate.connect(self.move)
         self.editor.confirm.connect(self.confirm_and_next)
@@ -187,8 +186,8 @@ class TranslationController(QObject):
         self.memory = memory
         self.close_editor()
 
-    def set_memory(self, memory_pairs: list[tuple[str, str, str]]) -> None:
-        self.memory = TranslationMemory((source, target) for _doc, source, target in memory_pairs)
+    def set_memory(self, memory_pairs: list[tuple[int, str, str]]) -> None:
+        self.memory = TranslationMemory(memory_pairs)
 
     # --- editing --------------------------------------------------------------------------------------------
     def edit(self, row: int) -> None:
@@ -198,6 +197,7 @@ class TranslationController(QObject):
         if not self.view.clause_delegate.settings.translation_pane:
             return
         self.save_now()
+        self.learn(self.editing_row())
         self.view.go_to(row)
         self.view.editing_row = row
         self._loading = True
@@ -218,6 +218,7 @@ class TranslationController(QObject):
 
     def close_editor(self) -> None:
         self.save_now()
+        self.learn(self.editing_row())
         self.editor.hide()
         self.view.editing_row = -1
         self.view.setFocus()
@@ -256,13 +257,15 @@ class TranslationController(QObject):
         text = self.editor.toPlainText()
         if text != segment.target:
             self.undo_stack.push(EditTarget(self, segment.id, segment.target, text))
-            self._save_timer.start()
+            self._autosave.schedule()
 
     def set_status(self, row: int, status: int) -> None:
         segment = self.model.segments[row]
         if segment.status != status:
             self.undo_stack.push(SetStatus(self, segment.id, segment.status, status))
             self.save_now()
+        if status == Status.DONE:
+            self.learn(row)
 
     def toggle_done(self) -> None:
         row = self.editing_row()
@@ -276,17 +279,20 @@ class TranslationController(QObject):
         if row < 0:
             return
         self.model.set_target(row, target)
-        if row == self.editing_row() and self.editor.toPlainText() != target:
-            self._loading = True
-            self.editor.setPlainText(target)
-            self._loading = False
-        self._save_timer.start()
+        if row == self.editing_row():
+            if self.editor.toPlainText() != target:
+                self._loading = True
+                self.editor.setPlainText(target)
+                self._loading = False
+        else:  # undone, redone or replaced in a segment the translator is not in: nothing more is coming
+            self.learn(row)
+        self._autosave.schedule()
 
     def apply_status(self, segment_id: int, status: int) -> None:
         row = self.model.row_of(segment_id)
         if row >= 0:
             self.model.set_status(row, status)
-            self._save_timer.start()
+            self._autosave.schedule()
 
     def restructure(self, label: str, change) -> bool:
         """Run a merge/split/regroup on the model as one undoable step."""
@@ -356,7 +362,7 @@ class TranslationController(QObject):
 
     # --- saving ---------------------------------------------------------------------------------------------
     def save_now(self) -> None:
-        self._save_timer.stop()
+        self._autosave.cancel()
         if self.model is None or not self.model.has_unsaved():
             return
         try:
@@ -364,11 +370,15 @@ class TranslationController(QObject):
         except Exception as error:  # noqa: BLE001 - sqlite3 errors and OS errors alike must reach the user
             self.saveFailed.emit(self.tr("Your translation could not be saved: {0}").format(error))
             return
-        row = self.editing_row()
-        if row >= 0:
-            segment = self.model.segments[row]
-            self.memory.add(self.model.source_text(row), segment.target)
         self.saved.emit(written)
+
+    def learn(self, row: int) -> None:
+        """The memory takes this segment's translation as it stands, in place of what it held for the segment:
+        called when the translator leaves the segment or marks it done, never per autosave, so a draft typed on
+        the way ("On the ", "On the basis of ") is never offered as a match."""
+        if self.model is not None and 0 <= row < self.model.rowCount():
+            segment = self.model.segments[row]
+            self.memory.learn(segment.id, self.model.source_text(row), segment.target)
 
     # --- help -----------------------------------------------------------------------------------------------
     def matches(self, row: int):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from ..wording import counted
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
 from .reader import ReaderView, WordStyle
+from .throttle import Throttle
 
 STATUS_NAMES = {TermStatus.NEW: "New", TermStatus.LEARNING: "Learning", TermStatus.KNOWN: "Known",
                 TermStatus.IGNORED: "Ignored"}
@@ -216,11 +217,9 @@ class VocabularyPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
-        self._typing = QTimer(self)  # filter a novel's words once typing pauses, not on every key
-        self._typing.setSingleShot(True)
-        self._typing.setInterval(150)
-        self._typing.timeout.connect(lambda: model.set_filter(query=self.search.text()))
-        self.search.textChanged.connect(self._typing.start)
+        # filter a novel's words at most every 150 ms while typing, not on every key
+        self._typing = Throttle(150, lambda: model.set_filter(query=self.search.text()), self)
+        self.search.textChanged.connect(self._typing.schedule)
         self.status.currentIndexChanged.connect(lambda: model.set_filter(status=self.status.currentData()))
         self.hsk.currentIndexChanged.connect(lambda: model.set_filter(max_hsk=self.hsk.currentData()))
 
@@ -238,10 +237,8 @@ class VocabularyController(QObject):
         super().__init__(window)
         self.heat_strip = heat_strip
         heat_strip.clauseClicked.connect(self._go_to_clause)
-        self._translated_timer = QTimer(self)  # translations change per keystroke: re-mark the strip now and then
-        self._translated_timer.setSingleShot(True)
-        self._translated_timer.setInterval(500)
-        self._translated_timer.timeout.connect(self._mark_translated)
+        # translations change per keystroke: re-mark the strip now and then
+        self._translated_timer = Throttle(500, self._mark_translated, self)
         self.session, self.view, self.library = session, view, library
         self.settings = view.clause_delegate.settings
         self.statuses: dict[str, int] = library.term_statuses()
@@ -270,7 +267,7 @@ class VocabularyController(QObject):
         self.model.set_terms([])
         self.panel.summary.setText(self.tr("Analysing…"))
         self.heat_strip.set_words(None, self.statuses)
-        self.session.model.progressChanged.connect(self._translated_timer.start)
+        self.session.model.progressChanged.connect(self._translated_timer.schedule)
 
     def _on_analysed(self, _clauses: int) -> None:
         self.model.studying = {entry.word for entry in self.library.study_list()}

@@ -68,7 +68,7 @@ def test_a_translated_book_keeps_its_work_when_the_reader_turns_joining_off_and_
         row = next(i for i, s in enumerate(segments) if "缅甸" in joined.span_text(s.start, s.end))
         library.save_translation(segments[row].id, "in Burma", Status.DONE)
         library.save_translation(segments[row + 1].id, "next", Status.DRAFT)
-        memory = {target: source for _doc, source, target in library.translated_pairs()}
+        memory = {target: source for _segment, source, target in library.translated_pairs()}
         assert "缅甸" in memory["in Burma"] and "\n" not in memory["in Burma"]  # fuzzy matches see the shown text
 
         unjoined = library.set_join_lines(identifier, False)
@@ -280,5 +280,5 @@ def test_fuzzy_matches_read_a_merged_verse_segment_of_a_partly_joined_text_as_th
         library.replace_segments(identifier, keep, removed)
         merged = next(segment for segment in library.segments(identifier) if segment.start == poem)
         library.save_translation(merged.id, "Softly I am leaving, as softly as I came")
-        sources = {target: shown for _document, shown, target in library.translated_pairs()}
+        sources = {target: shown for _segment, shown, target in library.translated_pairs()}
     assert sources["Softly I am leaving, as softly as I came"] == "轻轻的我走了\n正如我轻轻的来"

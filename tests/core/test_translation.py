@@ -75,14 +75,25 @@ def test_sentence_mode_round_trip(opened):
 
 
 def test_fuzzy_match_finds_a_similar_segment_from_any_document():
-    memory = TranslationMemory([("中俄双方重申，", "China and Russia reaffirm,"), ("今天天气很好。", "Nice day.")])
+    memory = TranslationMemory([(1, "中俄双方重申，", "China and Russia reaffirm,"), (2, "今天天气很好。", "Nice day.")])
     found = memory.matches("中俄两国重申，")
     assert found and found[0].target == "China and Russia reaffirm," and 60 <= found[0].similarity < 100
     assert memory.matches("完全无关的句子") == []
 
 
+def test_the_memory_holds_one_entry_per_segment_replaced_as_it_changes():
+    source = "在此基础上，双方同意加强合作。"
+    memory = TranslationMemory([(7, source, "On the ")])
+    memory.learn(7, source, "On the basis of ")
+    memory.learn(7, source, "On this basis, both sides agree to strengthen cooperation.")
+    memory.learn(8, "今天天气很好。", "Nice day.")
+    assert [m.target for m in memory.matches(source)] == ["On this basis, both sides agree to strengthen cooperation."]
+    memory.learn(7, source, "")  # the translation cleared: nothing left to offer
+    assert memory.matches(source) == [] and memory.matches("今天天气很好。")[0].target == "Nice day."
+
+
 def test_glossary_hints_from_translated_segments():
-    memory = TranslationMemory([("双方重申支持多边主义，", "Both sides reaffirm support for multilateralism,")])
+    memory = TranslationMemory([(1, "双方重申支持多边主义，", "Both sides reaffirm support for multilateralism,")])
     hints = memories.glossary_hints(["双方", "多边主义", "的"], memory)
     assert [word for word, _ in hints] == ["双方", "多边主义"]
 

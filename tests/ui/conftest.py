@@ -52,3 +52,24 @@ def type_text(widget, text: str) -> None:
     for character in text:
         for kind in (QKeyEvent.Type.KeyPress, QKeyEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, character))
+
+
+def keep_typing(widget, text: str, every_ms: int = 100):
+    """Type ``text`` one key every ``every_ms`` as a steady typist does, never pausing, while the test goes on
+    waiting: a timer that only fires after a pause never fires meanwhile. Returns the timer (stop it when done)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+
+    keys = iter(text)
+    timer = QTimer(widget)
+
+    def type_one_key() -> None:
+        key = next(keys, None)
+        if key is None:
+            timer.stop()
+        else:
+            QTest.keyClicks(widget, key)
+
+    timer.timeout.connect(type_one_key)
+    timer.start(every_ms)
+    return timer

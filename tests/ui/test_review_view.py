@@ -170,7 +170,7 @@ def settle(window, qtbot) -> None:
     from studyapp.ui.workers import running_jobs
 
     strip = window.vocabulary.heat_strip
-    qtbot.waitUntil(lambda: not strip._throttle.isActive() and not running_jobs(), timeout=10000)
+    qtbot.waitUntil(lambda: not strip._throttle.pending() and not running_jobs(), timeout=10000)
 
 
 def test_the_cards_link_opens_its_clause_in_a_hard_wrapped_book(window, qtbot, tmp_path):

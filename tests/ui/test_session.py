@@ -341,3 +341,20 @@ def test_an_error_nothing_caught_is_shown_in_one_line_and_logged(window, monkeyp
         sys.excepthook(*sys.exc_info())
     assert shown[0] == "The library is busy."
     assert "ValueError: boom" in shown[1] and "saved" in shown[1]
+
+
+def test_the_reading_position_is_kept_while_the_reader_keeps_moving(window, qtbot):
+    """J every 0.15 s, never a pause: the place reached is in the library within a second or so, not only once
+    the reader stops (a process killed mid-reading reopens near where it was)."""
+    from .conftest import keep_typing
+
+    def stored_position() -> int:
+        with Library.open(window.library.path) as other:
+            return other.document_info(window.session.document_id).position
+
+    window.view.go_to(0)
+    window.view.setFocus()
+    keys = keep_typing(window.view, "j" * 40, every_ms=150)
+    qtbot.waitUntil(lambda: stored_position() > 0, timeout=1500)
+    assert keys.isActive() and window.view.currentIndex().row() > 0
+    keys.stop()

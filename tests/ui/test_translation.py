@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 from PySide6.QtCore import Qt
 
@@ -12,6 +13,7 @@ from studyapp.segments import Status
 from studyapp.store import Library
 
 from ..conftest import REPO
+from .conftest import keep_typing
 
 DONE = Status.DONE
 
@@ -31,10 +33,14 @@ def stored_targets(window):
 
 def test_typing_in_a_cell_is_saved_within_a_second(window, qtbot):
     click_target(window, qtbot, 0)
-    qtbot.keyClicks(window.translator.editor, "In the spirit of partnership,")
-    assert window.session.model.target(0) == "In the spirit of partnership,"
-    qtbot.waitUntil(lambda: stored_targets(window)[0] == "In the spirit of partnership,", timeout=1500)
-    qtbot.waitUntil(lambda: "1/128" in window.status.translated_bar.format(), timeout=1500)
+    sentence = "In the spirit of the comprehensive strategic partnership,"
+    keys = keep_typing(window.translator.editor, sentence)  # a key every 0.1 s, never a pause
+    qtbot.waitUntil(lambda: stored_targets(window)[0].startswith("In"), timeout=1200)
+    qtbot.waitUntil(lambda: "1/128" in window.status.translated_bar.format(), timeout=1200)
+    assert keys.isActive() and len(window.session.model.target(0)) < len(sentence)  # saved while still typing
+    qtbot.waitUntil(lambda: not keys.isActive(), timeout=10000)
+    window.translator.close_editor()
+    assert stored_targets(window)[0] == sentence
 
 
 def test_tab_and_ctrl_arrows_move_between_segments(window, qtbot):
@@ -173,6 +179,42 @@ def test_fuzzy_match_from_another_segment_is_offered_and_inserted(window, qtbot,
     assert window.session.model.target(0) == "In the spirit of the comprehensive strategic partnership,"
 
 
+def twice_said(tmp_path):
+    """A text saying one sentence twice: what the memory learns from the first is offered on the second."""
+    text = tmp_path / "twice.txt"
+    text.write_text("双方同意加强合作。\n双方同意加强合作。\n", encoding="utf-8")
+    return text
+
+
+def test_memory_offers_the_whole_sentence_not_the_drafts_typed_on_the_way(window, qtbot, tmp_path):
+    assert window.open_path(twice_said(tmp_path))
+    click_target(window, qtbot, 0)
+    for draft in ("Both sides ", "Both sides agree to strengthen ", "Both sides agree to strengthen cooperation."):
+        qtbot.keyClicks(window.translator.editor, draft.removeprefix(window.translator.editor.toPlainText()))
+        qtbot.waitUntil(lambda draft=draft: stored_targets(window)[0] == draft, timeout=2000)  # each draft autosaved
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Tab)  # on to the same sentence again
+    offered = window.help_label.text()
+    assert offered.count("100%") == 1 and "Both sides agree to strengthen cooperation." in offered
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.model.target(1) == "Both sides agree to strengthen cooperation."
+
+
+def test_a_segment_translated_again_replaces_its_entry_in_the_memory(window, qtbot, tmp_path):
+    assert window.open_path(twice_said(tmp_path))
+    click_target(window, qtbot, 0)
+    qtbot.keyClicks(window.translator.editor, "The two parties consent.")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Tab)
+    assert "The two parties consent." in window.help_label.text()
+    click_target(window, qtbot, 0)
+    window.translator.editor.selectAll()
+    qtbot.keyClicks(window.translator.editor, "Both sides agree to strengthen cooperation.")
+    qtbot.keyClick(window.translator.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next
+    assert window.translator.editing_row() == 1
+    offered = window.help_label.text()
+    assert "Both sides agree to strengthen cooperation." in offered
+    assert "The two parties" not in offered and offered.count("100%") == 1
+
+
 def test_reopening_a_document_restores_translations_and_place(window, qtbot, tmp_path):
     click_target(window, qtbot, 40)
     qtbot.keyClicks(window.translator.editor, "forty")
@@ -214,46 +256,56 @@ def start_typing(script: str, library) -> subprocess.Popen:
     return process
 
 
-KILL_SCRIPT = textwrap.dedent("""
+STEADY_SCRIPT = textwrap.dedent("""
     import os, sys, time
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
     from studyapp.ui.app import build_window
     app, window = build_window(None)
     window.open_path(None)
     window.show()
     app.processEvents()
     window.view.go_to(2)
-    rect = window.view.target_rect(2)
-    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    QTest.keyClicks(window.translator.editor, "Calling on the international community")
-    deadline = time.time() + 1.2
-    while time.time() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=window.view.target_rect(2).center())
     print("TYPED", flush=True)
-    QTest.keyClicks(window.translator.editor, " and more")  # typed less than a second before the kill
-    while True:
-        app.processEvents()
-        time.sleep(0.01)
+    text = iter("Calling on the international community to act together " * 3)
+    def type_one_key():
+        QTest.keyClicks(window.translator.editor, next(text))
+        print(time.monotonic(), len(window.translator.editor.toPlainText()), flush=True)
+    keys = QTimer()
+    keys.timeout.connect(type_one_key)
+    keys.start(KEY_EVERY_MS)
+    app.exec()
 """)
+KEY_EVERY_MS = 300
 
 
-def test_sigkill_mid_typing_loses_at_most_the_last_second(tmp_path):
+def test_sigkill_during_steady_typing_loses_at_most_the_last_second(tmp_path):
+    """A key every 0.3 s for ten seconds, never a pause, then SIGKILL: what was typed more than a second
+    before the kill is in the library (a debounce saved nothing at all)."""
     library = tmp_path / "library.sqlite"
-    process = start_typing(KILL_SCRIPT, library)
+    process = start_typing(STEADY_SCRIPT.replace("KEY_EVERY_MS", str(KEY_EVERY_MS)), library)
+    typed: list[tuple[float, int]] = []  # (when, characters in the cell), as the process reports each key
     try:
+        while not typed or typed[-1][0] - typed[0][0] < 10:
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+            when, count = line.split()
+            typed.append((float(when), int(count)))
         os.kill(process.pid, signal.SIGKILL)
+        killed = time.monotonic()
         process.wait(timeout=10)
     finally:
         if process.poll() is None:
             process.kill()
     with Library.open(library) as reopened:
         document = reopened.documents()[0]
-        target = reopened.segments(document.id)[2].target
-    assert target.startswith("Calling on the international community")
+        kept = len(reopened.segments(document.id)[2].target)
+    due = max((count for when, count in typed if when <= killed - 1.0), default=0)
+    lost = typed[-1][1] - kept
+    assert kept >= due, (f"{lost} of {typed[-1][1]} characters lost ({lost * KEY_EVERY_MS / 1000:.1f} s of "
+                         f"typing); {due} were typed more than a second before the kill")
 
 
 def test_a_corrupt_library_gets_a_message_and_a_fresh_one_is_offered(qtbot, tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ from PySide6.QtGui import QImage
 from studyapp.deck import TermStatus
 from studyapp.store import Library
 
-from .conftest import hover, word_point
+from .conftest import hover, keep_typing, word_point
 
 
 def status_in_library(window, word):
@@ -149,6 +149,16 @@ def test_the_consistency_check_finds_a_planted_miss(window, qtbot):
     assert window.view.currentIndex().row() == rows[1]
 
 
+def test_the_word_list_narrows_while_the_search_is_still_being_typed(window, qtbot):
+    model = window.vocabulary.model
+    everything = model.rowCount()
+    keys = keep_typing(window.vocabulary.panel.search, "shuang1fang")  # a key every 0.1 s, never a pause
+    qtbot.waitUntil(lambda: model.rowCount() < everything, timeout=600)
+    assert keys.isActive()  # narrowed before the typing ended
+    qtbot.waitUntil(lambda: not keys.isActive() and model.rowCount() == 1, timeout=3000)
+    assert model.data(model.index(0, 0)) == "双方"
+
+
 def test_the_heat_strip_shows_unknown_words_along_the_text_and_follows_statuses(window, qtbot):
     strip = window.heat_strip
     qtbot.waitUntil(lambda: strip.unknown is not None, timeout=5000)
@@ -171,8 +181,10 @@ def test_translated_segments_are_marked_on_the_strip(window, qtbot):
     from .test_translation import click_target
 
     click_target(window, qtbot, 40)
-    qtbot.keyClicks(window.translator.editor, "forty")
-    qtbot.waitUntil(lambda: window.heat_strip.translated_clauses == [40], timeout=3000)
+    keys = keep_typing(window.translator.editor, "forty, and on without a pause")  # a key every 0.1 s
+    qtbot.waitUntil(lambda: window.heat_strip.translated_clauses == [40], timeout=1500)
+    assert keys.isActive()  # ticked while the typing goes on
+    keys.stop()
 
 
 def test_joining_a_wrongly_cut_word_changes_every_view_and_can_be_undone(window, qtbot, tmp_path):
