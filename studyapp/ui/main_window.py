@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
         self._action(edit_menu, self.tr("&Find…"), lambda: self.find_bar.open_bar(), QKeySequence.StandardKey.Find)
-        self._action(edit_menu, self.tr("Find and &Replace in Translation…"), self.find_bar.open_replace,
+        self._action(edit_menu, self.tr("Find and Repla&ce in Translation…"), self.find_bar.open_replace,
                      QKeySequence("Ctrl+H"))
 
         segment_menu = self.menuBar().addMenu(self.tr("&Segment"))
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         actions = self.segment_actions
         self._action(segment_menu, self.tr("&Merge with Next"), actions.merge, QKeySequence("Ctrl+M"))
         self._action(segment_menu, self.tr("&Split into Clauses"), actions.split, QKeySequence("Ctrl+Shift+M"))
-        self.sentence_action = self._action(segment_menu, self.tr("Group by &Sentence"), actions.group_by_sentence,
+        self.sentence_action = self._action(segment_menu, self.tr("Group by Sent&ence"), actions.group_by_sentence,
                                             None, False)
         actions.sentence_action = self.sentence_action
         self._action(segment_menu, self.tr("Target &Language…"), actions.choose_target_language)
@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
                                         None, self.settings.status_tint)
         self.tone_action = self._action(view_menu, self.tr("&Tone Colours"), self.options.set_tone_colors,
                                         QKeySequence("Ctrl+T"), self.settings.tone_colors)
-        tones_menu = view_menu.addMenu(self.tr("Tone&s"))
+        tones_menu = view_menu.addMenu(self.tr("Ton&es"))
         written = tones_menu.addAction(self.tr("As in the &Dictionary"))
         self.spoken_action = tones_menu.addAction(self.tr("As &Spoken (一个 yí gè, 你好 ní hǎo)"))
         tones = QActionGroup(self)
@@ -271,8 +271,8 @@ class MainWindow(QMainWindow):
         self._action(view_menu, self.tr("Zoom &Out"), lambda: self.options.zoom(-1),
                      [QKeySequence("Ctrl+-"), QKeySequence.StandardKey.ZoomOut])
         view_menu.addSeparator()
-        self._action(view_menu, self.tr("&Next Clause"), lambda: self.view.move_current(1))
-        self._action(view_menu, self.tr("&Previous Clause"), lambda: self.view.move_current(-1))
+        self._action(view_menu, self.tr("Ne&xt Clause"), lambda: self.view.move_current(1))
+        self._action(view_menu, self.tr("Pre&vious Clause"), lambda: self.view.move_current(-1))
         view_menu.addAction(self.hover.dock.toggleViewAction())
         contents_action = self.contents.dock.toggleViewAction()
         contents_action.setText(self.tr("Table of &Contents"))
