@@ -7,8 +7,17 @@ import logging
 from bisect import bisect_right
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QCursor,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QMouseEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -117,6 +126,8 @@ class MainWindow(QMainWindow):
         self.hover.definitionChanged.connect(self.vocabulary.definition_changed)
         self.vocabulary.definitionChanged.connect(self.hover.definition_changed)
         self.view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        # a join or split, a merge, and their undo change the words under a pointer that has not moved
+        self.translator.undo_stack.indexChanged.connect(self._on_words_moved)
         self.view.editRequested.connect(self._edit_current)  # Enter on the reader
 
     def analysis_running(self) -> bool:
@@ -391,6 +402,19 @@ class MainWindow(QMainWindow):
     def _on_scrolled(self) -> None:
         self.hover.hide()
         self.delegate.hovered = None
+
+    def _on_words_moved(self) -> None:
+        """The text under the pointer changed while the pointer stood still: the popup shows the word now there
+        (after a join, the joined word), as if the pointer had just moved, or goes."""
+        viewport = self.view.viewport()
+        pointer = QCursor.pos()
+        if QApplication.widgetAt(pointer) is not viewport:
+            self._on_scrolled()
+            return
+        position = viewport.mapFromGlobal(pointer)
+        QApplication.sendEvent(viewport, QMouseEvent(
+            QMouseEvent.Type.MouseMove, QPointF(position), QPointF(pointer), Qt.MouseButton.NoButton,
+            QApplication.mouseButtons(), QApplication.keyboardModifiers()))
 
     def dismiss(self) -> None:
         """Escape: close the popup, then the editor, then the find bar, then the pinned entry."""
