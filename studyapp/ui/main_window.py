@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QMainWindow,
@@ -98,10 +99,16 @@ class MainWindow(QMainWindow):
         self.segmentation = SegmentationFixer(self.session, self.view, analyzer, library, self.translator.undo_stack,
                                               self)
 
+        # the Dictionary and the Vocabulary share one place beside the reader, as tabs
+        self.tabifyDockWidget(self.vocabulary.dock, self.hover.dock)
+
         self._build_menus()
         self._connect()
         self.setAcceptDrops(True)
         self.options.restore_window(self)
+        if settings.dictionary_word:  # the panel shows what it showed when the window closed
+            word, *reading = settings.dictionary_word
+            self.hover.look_up(word, tuple(reading) or None)
         if not self.settings.translation_pane:
             self.help_dock.hide()
 
@@ -215,6 +222,7 @@ class MainWindow(QMainWindow):
         words_menu = self.menuBar().addMenu(self.tr("&Words"))
         words_menu.addAction(self.vocabulary.dock.toggleViewAction())
         self.vocabulary.dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self._bring_to_front_when_shown(self.vocabulary.dock)
         self._action(words_menu, self.tr("Mark Every New Word on This Page &Known"), self.vocabulary.mark_page_known,
                      QKeySequence("Ctrl+Shift+K"))
         self._action(words_menu, self.tr("&Next Occurrence of the Selected Word"), self.vocabulary.next_occurrence,
@@ -285,6 +293,7 @@ class MainWindow(QMainWindow):
         self._action(view_menu, self.tr("Ne&xt Clause"), lambda: self.view.move_current(1))
         self._action(view_menu, self.tr("Pre&vious Clause"), lambda: self.view.move_current(-1))
         view_menu.addAction(self.hover.dock.toggleViewAction())
+        self._bring_to_front_when_shown(self.hover.dock)
         contents_action = self.contents.dock.toggleViewAction()
         contents_action.setText(self.tr("Table of &Contents"))
         contents_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
@@ -297,6 +306,11 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About studyapp"), self.show_about)
+
+    @staticmethod
+    def _bring_to_front_when_shown(dock: QDockWidget) -> None:
+        """A panel turned on from a menu comes to the front of the tabs it shares its place with."""
+        dock.toggleViewAction().triggered.connect(lambda shown: dock.raise_() if shown else None)
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -570,5 +584,7 @@ class MainWindow(QMainWindow):
         cancel_all()
         self.session.close()
         self.hover.hide()
+        shown = self.hover.shown
+        self.settings.dictionary_word = [shown.text, *(shown.pinyin or ())] if shown is not None else []
         self.options.remember_window(self)
         super().closeEvent(event)

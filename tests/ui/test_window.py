@@ -2,9 +2,11 @@
 
 import re
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QMenu
+
+from studyapp.ui.app import build_window
 
 from .conftest import hover, word_point
 
@@ -61,3 +63,92 @@ def test_after_joining_two_words_the_popup_shows_the_joined_word(window, qtbot, 
     assert window.hover.popup.plain_text().startswith("长臂")
     window.translator.undo_stack.undo()
     assert _popup_word(window) == "长"
+
+
+def _click_word(window, qtbot, word: str) -> None:
+    _row, point = word_point(window, word)
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    window.hover.popup.hide()
+    QApplication.processEvents()
+
+
+def _in_window(widget, rect: QRect) -> QRect:
+    """A rectangle of ``widget`` in the main window's coordinates."""
+    return QRect(widget.mapTo(widget.window(), rect.topLeft()), rect.size())
+
+
+def test_the_dictionary_opens_beside_the_reader_not_over_its_translations(window, qtbot):
+    _click_word(window, qtbot, "干涉")
+    dock = window.hover.dock
+    assert dock.isVisible() and not dock.isFloating()
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    row = window.view.currentIndex().row()
+    cell = _in_window(window.view.viewport(), window.view.target_rect(row))
+    assert not cell.isEmpty()
+    assert not QRect(dock.mapTo(window, dock.rect().topLeft()), dock.size()).intersects(cell)
+
+
+def test_a_second_word_keeps_the_readers_width(window, qtbot):
+    _click_word(window, qtbot, "干涉")
+    width = window.view.viewport().width()
+    _click_word(window, qtbot, "双方")
+    assert window.view.viewport().width() == width
+    assert "shuāng fāng" in window.hover.entry_panel.toPlainText()
+
+
+def test_the_vocabulary_and_dictionary_share_their_place_as_tabs(window, qtbot):
+    window.vocabulary.dock.toggleViewAction().trigger()
+    QApplication.processEvents()
+    _click_word(window, qtbot, "干涉")
+    assert window.vocabulary.dock in window.tabifiedDockWidgets(window.hover.dock)  # one place, two tabs
+    assert not window.hover.dock.visibleRegion().isEmpty()  # the tab in front
+    window.vocabulary.dock.toggleViewAction().trigger()  # hidden
+    window.vocabulary.dock.toggleViewAction().trigger()  # shown again: in front
+    QApplication.processEvents()
+    assert not window.vocabulary.dock.visibleRegion().isEmpty()
+
+
+def test_the_window_keeps_its_layout_and_the_word_in_the_dictionary(window, qtbot):
+    _click_word(window, qtbot, "干涉")
+    window.resize(760, 560)  # within the offscreen screen
+    QApplication.processEvents()
+    dock_width = window.hover.dock.width()
+    window.close()
+    window.library.close()
+    _app, again = build_window(None)
+    qtbot.addWidget(again)
+    again.open_path(None)
+    again.show()
+    qtbot.waitExposed(again)
+    try:
+        dock = again.hover.dock
+        assert dock.isVisible() and not dock.isFloating()
+        assert again.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+        assert again.size().width() == 760 and abs(dock.width() - dock_width) <= 2
+        assert "gān shè" in again.hover.entry_panel.toPlainText()  # not an empty panel
+    finally:
+        qtbot.waitUntil(lambda: not again.analysis_running(), timeout=20000)
+        again.close()
+        again.library.close()
+
+
+def test_a_dictionary_floated_by_an_earlier_version_comes_back_beside_the_reader(window, qtbot):
+    from studyapp import settings as settings_store
+
+    window.hover.dock.setFloating(True)
+    window.hover.dock.show()
+    saved = window.saveState()  # as the version that floated it wrote it (no version number)
+    window.settings.window_state = bytes(saved.toBase64()).decode("ascii")
+    settings_store.save(window.settings)
+    window.library.close()
+    _app, again = build_window(None)
+    qtbot.addWidget(again)
+    try:
+        assert not again.hover.dock.isFloating()
+    finally:
+        again.library.close()
+
+
+def test_an_empty_dictionary_panel_says_what_it_is_for(window):
+    window.hover.dock.show()
+    assert "Click a word" in window.hover.entry_panel.toPlainText()
