@@ -20,7 +20,8 @@ from ..store import Library
 
 
 def local_time(stored: str) -> str:
-    """A stored UTC time as the user reads dates and times here."""
+    """A stored UTC time as the user reads dates and times here: the locale's short form, or ISO 8601 where no
+    locale is set (Qt's C locale writes "1 12 2026 01:52", which reads as neither)."""
     from datetime import datetime
 
     from PySide6.QtCore import QDateTime, QLocale
@@ -29,8 +30,11 @@ def local_time(stored: str) -> str:
         moment = datetime.fromisoformat(stored).astimezone()
     except ValueError:
         return stored
-    return QLocale.system().toString(QDateTime.fromSecsSinceEpoch(int(moment.timestamp())),
-                                     QLocale.FormatType.ShortFormat)
+    when = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return when.toString("yyyy-MM-dd HH:mm")
+    return locale.toString(when, QLocale.FormatType.ShortFormat)
 
 
 class LibraryDialog(QDialog):
@@ -44,7 +48,11 @@ class LibraryDialog(QDialog):
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels([self.tr("Title"), self.tr("Translated"), self.tr("Segments"),
                                               self.tr("Last opened")])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):  # figures and dates whole, on one line
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -2,7 +2,7 @@
 
 import re
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QDateTime, QLocale, QPoint, QRect, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -152,3 +152,30 @@ def test_a_dictionary_floated_by_an_earlier_version_comes_back_beside_the_reader
 def test_an_empty_dictionary_panel_says_what_it_is_for(window):
     window.hover.dock.show()
     assert "Click a word" in window.hover.entry_panel.toPlainText()
+
+
+def _opened_cell(window, qtbot):
+    from studyapp.ui.library_dialog import LibraryDialog
+
+    dialog = LibraryDialog(window.library, window.session.document_id, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    return dialog, dialog.table.item(0, 3)
+
+
+def test_the_library_shows_when_a_text_was_opened_as_the_locale_writes_dates(window, qtbot):
+    try:
+        QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+        _dialog, cell = _opened_cell(window, qtbot)
+        assert re.fullmatch(r"\d\d\.\d\d\.\d\d \d\d:\d\d", cell.text()), cell.text()
+        QLocale.setDefault(QLocale.c())  # no locale set (LANG=C): ISO 8601, not "1 12 2026 01:52"
+        dialog, cell = _opened_cell(window, qtbot)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", cell.text()), cell.text()
+        assert cell.text()[:10] == QDateTime.currentDateTime().toString("yyyy-MM-dd")  # opened just now
+        table = dialog.table
+        assert not table.wordWrap()
+        needed = table.fontMetrics().horizontalAdvance(cell.text())
+        assert table.columnWidth(3) > needed  # on one line, whole
+    finally:
+        QLocale.setDefault(QLocale.system())
