@@ -55,11 +55,15 @@ class LibraryDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # F2 (or a second click on the selected title) renames in place; only titles are editable
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.table.itemChanged.connect(self._title_edited)
         self.table.doubleClicked.connect(self.open_selected)
         buttons = QDialogButtonBox(self)
         self.open_button = buttons.addButton(self.tr("Open"), QDialogButtonBox.ButtonRole.AcceptRole)
         rename = QPushButton(self.tr("Rename…"), self)
+        rename.setToolTip(self.tr("Or press F2 on the title"))
         delete = QPushButton(self.tr("Delete…"), self)
         buttons.addButton(rename, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(delete, QDialogButtonBox.ButtonRole.ActionRole)
@@ -74,6 +78,13 @@ class LibraryDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        self.table.blockSignals(True)  # filling the table is no edit of a title
+        try:
+            self._fill()
+        finally:
+            self.table.blockSignals(False)
+
+    def _fill(self) -> None:
         documents = self.library.documents()
         self.table.setRowCount(len(documents))
         for row, info in enumerate(documents):
@@ -84,7 +95,10 @@ class LibraryDialog(QDialog):
             progress.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             segments = QTableWidgetItem(f"{info.translated} / {info.segments}")
             segments.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for column, item in enumerate((title, progress, segments, QTableWidgetItem(local_time(info.opened_at)))):
+            opened = QTableWidgetItem(local_time(info.opened_at))
+            for item in (progress, segments, opened):
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            for column, item in enumerate((title, progress, segments, opened)):
                 self.table.setItem(row, column, item)
         if documents:
             self.table.selectRow(0)
@@ -107,6 +121,15 @@ class LibraryDialog(QDialog):
         if ok and title.strip():
             self.library.rename(identifier, title)
             self.refresh()
+
+    def _title_edited(self, item: QTableWidgetItem) -> None:
+        """A title typed in place is kept in the library; an empty one gives the old title back."""
+        identifier = item.data(Qt.ItemDataRole.UserRole)
+        if item.column() != 0 or not identifier:
+            return
+        if item.text().strip():
+            self.library.rename(identifier, item.text())
+        self.refresh()
 
     def delete_selected(self) -> None:
         identifier = self.selected_id()

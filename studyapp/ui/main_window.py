@@ -544,8 +544,12 @@ class MainWindow(QMainWindow):
         dialog = LibraryDialog(self.library, self.session.document_id, self)
         if dialog.exec() and dialog.chosen:
             self.open_from_library(dialog.chosen)
-        elif self.session.document_id and self.library.document_info(self.session.document_id) is None:
-            self.open_path(None)  # the open document was deleted
+        elif self.session.document_id:
+            info = self.library.document_info(self.session.document_id)
+            if info is None:
+                self.open_path(None)  # the open document was deleted
+            else:
+                self.setWindowTitle(f"{info.title} — studyapp")  # it may have been renamed
 
     # --- misc ---------------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:

@@ -4,7 +4,7 @@ import re
 
 from PySide6.QtCore import QDateTime, QLocale, QPoint, QRect, Qt
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 
 from studyapp.ui.app import build_window
 
@@ -179,3 +179,29 @@ def test_the_library_shows_when_a_text_was_opened_as_the_locale_writes_dates(win
         assert table.columnWidth(3) > needed  # on one line, whole
     finally:
         QLocale.setDefault(QLocale.system())
+
+
+def test_a_text_renamed_in_the_library_keeps_its_name_and_the_window_says_it(window, qtbot):
+    from PySide6.QtCore import QTimer
+
+    def rename_with_f2() -> None:
+        dialog = QApplication.activeModalWidget()
+        table = dialog.table
+        table.setCurrentCell(0, 0)
+        qtbot.keyClick(table, Qt.Key.Key_F2)  # edits the title in place
+        editors = table.viewport().findChildren(QLineEdit)
+        assert table.state() == table.State.EditingState and len(editors) == 1
+        editor = editors[0]
+        editor.selectAll()
+        qtbot.keyClicks(editor, "Joint statement")
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: table.state() != table.State.EditingState, timeout=2000)  # committed
+        assert table.item(0, 0).text() == "Joint statement"
+        dialog.reject()
+
+    QTimer.singleShot(0, rename_with_f2)
+    window.show_library()  # File > Library
+    assert window.library.document_info(window.session.document_id).title == "Joint statement"
+    assert window.windowTitle().startswith("Joint statement")
+    assert window.open_path(None)  # opened again from its file: the name stays
+    assert window.library.document_info(window.session.document_id).title == "Joint statement"
