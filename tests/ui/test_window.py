@@ -109,6 +109,10 @@ def test_the_vocabulary_and_dictionary_share_their_place_as_tabs(window, qtbot):
 
 
 def test_the_window_keeps_its_layout_and_the_word_in_the_dictionary(window, qtbot):
+    from PySide6.QtWidgets import QDockWidget
+
+    names = [dock.objectName() for dock in window.findChildren(QDockWidget)]
+    assert all(names) and len(set(names)) == len(names)  # saveState finds each dock by its name
     _click_word(window, qtbot, "干涉")
     window.resize(760, 560)  # within the offscreen screen
     QApplication.processEvents()
