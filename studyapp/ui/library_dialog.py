@@ -55,9 +55,8 @@ class LibraryDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # F2 (or a second click on the selected title) renames in place; only titles are editable
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.SelectedClicked)
+        # F2 renames in place (a double click opens); only titles are editable
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.itemChanged.connect(self._title_edited)
         self.table.doubleClicked.connect(self.open_selected)
         buttons = QDialogButtonBox(self)

@@ -381,11 +381,14 @@ class MainWindow(QMainWindow):
         info = self.session.opened_info
         set_checked_quietly(self.sentence_action, bool(info) and info.grouping == "sentence")
         self.view.go_to(min(info.position if info else 0, model.rowCount() - 1), center=True)
-        self.setWindowTitle(f"{info.title if info else self.session.path.name} — studyapp")
+        self._show_title(info.title if info else self.session.path.name)
         set_checked_quietly(self.join_action, self.session.document.joined)
         self.contents.show_sections(self.session.document.sections)
         self.delegate.headings = {model.row_at_offset(offset) for _title, offset in self.session.document.sections}
         self.status.document_opened()
+
+    def _show_title(self, title: str) -> None:
+        self.setWindowTitle(f"{title} — studyapp")
 
     def set_join_lines(self, join: bool) -> None:
         """View > Join Wrapped Lines: the same text cut again, the reader kept at the same place in it."""
@@ -549,7 +552,7 @@ class MainWindow(QMainWindow):
             if info is None:
                 self.open_path(None)  # the open document was deleted
             else:
-                self.setWindowTitle(f"{info.title} — studyapp")  # it may have been renamed
+                self._show_title(info.title)  # it may have been renamed
 
     # --- misc ---------------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:

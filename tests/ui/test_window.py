@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from PySide6.QtCore import QDateTime, QLocale, QPoint, QRect, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
@@ -38,6 +39,14 @@ def test_no_two_items_of_a_menu_share_a_mnemonic(window):
                 seen[letter] = text
 
 
+@pytest.fixture
+def pointer():
+    """The real pointer, put back where it was after the test (later tests paint the reader under it)."""
+    before = QCursor.pos()
+    yield
+    QCursor.setPos(before)
+
+
 def _point_at(window, qtbot, word: str) -> QPoint:
     """Put the pointer on ``word`` (scrolled into view) as a learner's hand does, and wait for its popup."""
     _row, point = word_point(window, word)
@@ -52,7 +61,7 @@ def _popup_word(window) -> str | None:
     return window.hover.popup.word if window.hover.popup.isVisible() else None
 
 
-def test_after_joining_two_words_the_popup_shows_the_joined_word(window, qtbot, tmp_path):
+def test_after_joining_two_words_the_popup_shows_the_joined_word(window, qtbot, tmp_path, pointer):
     note = tmp_path / "note.txt"
     note.write_text("反对长臂管辖。\n双方不应干涉别国内政。\n", encoding="utf-8")
     assert window.open_path(note)
