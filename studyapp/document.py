@@ -28,18 +28,16 @@ class OpenedDocument:
     segments: list[Segment]
 
 
-_TITLE_ENDS = tuple("。！？!?，,；;：:…")
-
-
-def title_for(document: Document, fallback: str) -> str:
-    """The text's first line when it looks like a title (short, not a sentence), else ``fallback`` (the file
-    name): 《水浒传》 施耐庵, not "水浒传" from the file's slug."""
+def title_for(document: Document, file_name: str) -> str:
+    """The title a plain text gives itself on a title page, its first line in book-title marks (《水浒传》施耐庵),
+    else its file's name, as Pleco's reader and calibre name a file. Any other first line is no title: in a
+    collection it is the first story's (呐喊 opens with 鸭的喜剧)."""
     if document.paragraphs:
         first = document.paragraphs[0]
         line = document.text[first.start:first.end].split("\n", 1)[0].strip()
-        if 0 < len(line) <= 40 and not line.endswith(_TITLE_ENDS):
+        if 0 < len(line) <= 40 and line.startswith("《") and "》" in line:
             return line
-    return fallback
+    return file_name
 
 
 def split_for(library, loaded) -> Document:

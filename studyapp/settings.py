@@ -28,6 +28,7 @@ class Settings:
     window_geometry: str = ""  # Qt's saveGeometry(), base64: where the window was last time
     window_state: str = ""  # Qt's saveState(), base64: which docks were open, and where
     exchange_folder: str = ""  # where a translation was last exported to or imported from
+    dictionary_word: list[str] = field(default_factory=list)  # the Dictionary panel's word, then its syllables
 
     def remember(self, path: str) -> None:
         path = str(Path(path).resolve())

@@ -20,7 +20,8 @@ from ..store import Library
 
 
 def local_time(stored: str) -> str:
-    """A stored UTC time as the user reads dates and times here."""
+    """A stored UTC time as the user reads dates and times here: the locale's short form, or ISO 8601 where no
+    locale is set (Qt's C locale writes "1 12 2026 01:52", which reads as neither)."""
     from datetime import datetime
 
     from PySide6.QtCore import QDateTime, QLocale
@@ -29,8 +30,11 @@ def local_time(stored: str) -> str:
         moment = datetime.fromisoformat(stored).astimezone()
     except ValueError:
         return stored
-    return QLocale.system().toString(QDateTime.fromSecsSinceEpoch(int(moment.timestamp())),
-                                     QLocale.FormatType.ShortFormat)
+    when = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return when.toString("yyyy-MM-dd HH:mm")
+    return locale.toString(when, QLocale.FormatType.ShortFormat)
 
 
 class LibraryDialog(QDialog):
@@ -44,14 +48,21 @@ class LibraryDialog(QDialog):
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels([self.tr("Title"), self.tr("Translated"), self.tr("Segments"),
                                               self.tr("Last opened")])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):  # figures and dates whole, on one line
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # F2 renames in place (a double click opens); only titles are editable
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.itemChanged.connect(self._title_edited)
         self.table.doubleClicked.connect(self.open_selected)
         buttons = QDialogButtonBox(self)
         self.open_button = buttons.addButton(self.tr("Open"), QDialogButtonBox.ButtonRole.AcceptRole)
         rename = QPushButton(self.tr("Rename…"), self)
+        rename.setToolTip(self.tr("Or press F2 on the title"))
         delete = QPushButton(self.tr("Delete…"), self)
         buttons.addButton(rename, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(delete, QDialogButtonBox.ButtonRole.ActionRole)
@@ -66,6 +77,13 @@ class LibraryDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        self.table.blockSignals(True)  # filling the table is no edit of a title
+        try:
+            self._fill()
+        finally:
+            self.table.blockSignals(False)
+
+    def _fill(self) -> None:
         documents = self.library.documents()
         self.table.setRowCount(len(documents))
         for row, info in enumerate(documents):
@@ -76,7 +94,10 @@ class LibraryDialog(QDialog):
             progress.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             segments = QTableWidgetItem(f"{info.translated} / {info.segments}")
             segments.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for column, item in enumerate((title, progress, segments, QTableWidgetItem(local_time(info.opened_at)))):
+            opened = QTableWidgetItem(local_time(info.opened_at))
+            for item in (progress, segments, opened):
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            for column, item in enumerate((title, progress, segments, opened)):
                 self.table.setItem(row, column, item)
         if documents:
             self.table.selectRow(0)
@@ -99,6 +120,15 @@ class LibraryDialog(QDialog):
         if ok and title.strip():
             self.library.rename(identifier, title)
             self.refresh()
+
+    def _title_edited(self, item: QTableWidgetItem) -> None:
+        """A title typed in place is kept in the library; an empty one gives the old title back."""
+        identifier = item.data(Qt.ItemDataRole.UserRole)
+        if item.column() != 0 or not identifier:
+            return
+        if item.text().strip():
+            self.library.rename(identifier, item.text())
+        self.refresh()
 
     def delete_selected(self) -> None:
         identifier = self.selected_id()

@@ -7,10 +7,20 @@ import logging
 from bisect import bisect_right
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QCursor,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QMouseEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QMainWindow,
@@ -89,10 +99,16 @@ class MainWindow(QMainWindow):
         self.segmentation = SegmentationFixer(self.session, self.view, analyzer, library, self.translator.undo_stack,
                                               self)
 
+        # the Dictionary and the Vocabulary share one place beside the reader, as tabs
+        self.tabifyDockWidget(self.vocabulary.dock, self.hover.dock)
+
         self._build_menus()
         self._connect()
         self.setAcceptDrops(True)
         self.options.restore_window(self)
+        if settings.dictionary_word:  # the panel shows what it showed when the window closed
+            word, *reading = settings.dictionary_word
+            self.hover.look_up(word, tuple(reading) or None)
         if not self.settings.translation_pane:
             self.help_dock.hide()
 
@@ -117,6 +133,8 @@ class MainWindow(QMainWindow):
         self.hover.definitionChanged.connect(self.vocabulary.definition_changed)
         self.vocabulary.definitionChanged.connect(self.hover.definition_changed)
         self.view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        # a join or split, a merge, and their undo change the words under a pointer that has not moved
+        self.translator.undo_stack.indexChanged.connect(self._on_words_moved)
         self.view.editRequested.connect(self._edit_current)  # Enter on the reader
 
     def analysis_running(self) -> bool:
@@ -169,7 +187,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
         self._action(edit_menu, self.tr("&Find…"), lambda: self.find_bar.open_bar(), QKeySequence.StandardKey.Find)
-        self._action(edit_menu, self.tr("Find and &Replace in Translation…"), self.find_bar.open_replace,
+        self._action(edit_menu, self.tr("Find and Repla&ce in Translation…"), self.find_bar.open_replace,
                      QKeySequence("Ctrl+H"))
 
         segment_menu = self.menuBar().addMenu(self.tr("&Segment"))
@@ -186,7 +204,7 @@ class MainWindow(QMainWindow):
         actions = self.segment_actions
         self._action(segment_menu, self.tr("&Merge with Next"), actions.merge, QKeySequence("Ctrl+M"))
         self._action(segment_menu, self.tr("&Split into Clauses"), actions.split, QKeySequence("Ctrl+Shift+M"))
-        self.sentence_action = self._action(segment_menu, self.tr("Group by &Sentence"), actions.group_by_sentence,
+        self.sentence_action = self._action(segment_menu, self.tr("Group by Sent&ence"), actions.group_by_sentence,
                                             None, False)
         actions.sentence_action = self.sentence_action
         self._action(segment_menu, self.tr("Target &Language…"), actions.choose_target_language)
@@ -204,6 +222,7 @@ class MainWindow(QMainWindow):
         words_menu = self.menuBar().addMenu(self.tr("&Words"))
         words_menu.addAction(self.vocabulary.dock.toggleViewAction())
         self.vocabulary.dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self._bring_to_front_when_shown(self.vocabulary.dock)
         self._action(words_menu, self.tr("Mark Every New Word on This Page &Known"), self.vocabulary.mark_page_known,
                      QKeySequence("Ctrl+Shift+K"))
         self._action(words_menu, self.tr("&Next Occurrence of the Selected Word"), self.vocabulary.next_occurrence,
@@ -249,7 +268,7 @@ class MainWindow(QMainWindow):
                                         None, self.settings.status_tint)
         self.tone_action = self._action(view_menu, self.tr("&Tone Colours"), self.options.set_tone_colors,
                                         QKeySequence("Ctrl+T"), self.settings.tone_colors)
-        tones_menu = view_menu.addMenu(self.tr("Tone&s"))
+        tones_menu = view_menu.addMenu(self.tr("Ton&es"))
         written = tones_menu.addAction(self.tr("As in the &Dictionary"))
         self.spoken_action = tones_menu.addAction(self.tr("As &Spoken (一个 yí gè, 你好 ní hǎo)"))
         tones = QActionGroup(self)
@@ -271,9 +290,10 @@ class MainWindow(QMainWindow):
         self._action(view_menu, self.tr("Zoom &Out"), lambda: self.options.zoom(-1),
                      [QKeySequence("Ctrl+-"), QKeySequence.StandardKey.ZoomOut])
         view_menu.addSeparator()
-        self._action(view_menu, self.tr("&Next Clause"), lambda: self.view.move_current(1))
-        self._action(view_menu, self.tr("&Previous Clause"), lambda: self.view.move_current(-1))
+        self._action(view_menu, self.tr("Ne&xt Clause"), lambda: self.view.move_current(1))
+        self._action(view_menu, self.tr("Pre&vious Clause"), lambda: self.view.move_current(-1))
         view_menu.addAction(self.hover.dock.toggleViewAction())
+        self._bring_to_front_when_shown(self.hover.dock)
         contents_action = self.contents.dock.toggleViewAction()
         contents_action.setText(self.tr("Table of &Contents"))
         contents_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
@@ -286,6 +306,11 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About studyapp"), self.show_about)
+
+    @staticmethod
+    def _bring_to_front_when_shown(dock: QDockWidget) -> None:
+        """A panel turned on from a menu comes to the front of the tabs it shares its place with."""
+        dock.toggleViewAction().triggered.connect(lambda shown: dock.raise_() if shown else None)
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -356,11 +381,14 @@ class MainWindow(QMainWindow):
         info = self.session.opened_info
         set_checked_quietly(self.sentence_action, bool(info) and info.grouping == "sentence")
         self.view.go_to(min(info.position if info else 0, model.rowCount() - 1), center=True)
-        self.setWindowTitle(f"{info.title if info else self.session.path.name} — studyapp")
+        self._show_title(info.title if info else self.session.path.name)
         set_checked_quietly(self.join_action, self.session.document.joined)
         self.contents.show_sections(self.session.document.sections)
         self.delegate.headings = {model.row_at_offset(offset) for _title, offset in self.session.document.sections}
         self.status.document_opened()
+
+    def _show_title(self, title: str) -> None:
+        self.setWindowTitle(f"{title} — studyapp")
 
     def set_join_lines(self, join: bool) -> None:
         """View > Join Wrapped Lines: the same text cut again, the reader kept at the same place in it."""
@@ -390,6 +418,19 @@ class MainWindow(QMainWindow):
     def _on_scrolled(self) -> None:
         self.hover.hide()
         self.delegate.hovered = None
+
+    def _on_words_moved(self) -> None:
+        """The text under the pointer changed while the pointer stood still: the popup shows the word now there
+        (after a join, the joined word), as if the pointer had just moved, or goes."""
+        viewport = self.view.viewport()
+        pointer = QCursor.pos()
+        if QApplication.widgetAt(pointer) is not viewport:
+            self._on_scrolled()
+            return
+        position = viewport.mapFromGlobal(pointer)
+        QApplication.sendEvent(viewport, QMouseEvent(
+            QMouseEvent.Type.MouseMove, QPointF(position), QPointF(pointer), Qt.MouseButton.NoButton,
+            QApplication.mouseButtons(), QApplication.keyboardModifiers()))
 
     def dismiss(self) -> None:
         """Escape: close the popup, then the editor, then the find bar, then the pinned entry."""
@@ -505,8 +546,12 @@ class MainWindow(QMainWindow):
         dialog = LibraryDialog(self.library, self.session.document_id, self)
         if dialog.exec() and dialog.chosen:
             self.open_from_library(dialog.chosen)
-        elif self.session.document_id and self.library.document_info(self.session.document_id) is None:
-            self.open_path(None)  # the open document was deleted
+        elif self.session.document_id:
+            info = self.library.document_info(self.session.document_id)
+            if info is None:
+                self.open_path(None)  # the open document was deleted
+            else:
+                self._show_title(info.title)  # it may have been renamed
 
     # --- misc ---------------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
@@ -545,5 +590,7 @@ class MainWindow(QMainWindow):
         cancel_all()
         self.session.close()
         self.hover.hide()
+        shown = self.hover.shown
+        self.settings.dictionary_word = [shown.text, *(shown.pinyin or ())] if shown is not None else []
         self.options.remember_window(self)
         super().closeEvent(event)

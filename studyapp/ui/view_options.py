@@ -10,6 +10,10 @@ from .. import settings as settings_store
 from ..settings import Settings
 from .theme import apply_theme
 
+#: The docks' layout as this version arranges them; a layout saved under another number is not restored.
+#: 1: the Dictionary docked beside the reader, tabbed with Vocabulary (0 let it float over the reader).
+LAYOUT_VERSION = 1
+
 
 class ViewOptions(QObject):
     changed = Signal(bool)  # relayout needed
@@ -69,9 +73,9 @@ class ViewOptions(QObject):
             window.resize(min(1200, area.width() - 40), min(860, area.height() - 40))
         state = QByteArray.fromBase64(self.settings.window_state.encode("ascii"))
         if not state.isEmpty():
-            window.restoreState(state)
+            window.restoreState(state, LAYOUT_VERSION)
 
     def remember_window(self, window: QMainWindow) -> None:
         self.settings.window_geometry = bytes(window.saveGeometry().toBase64()).decode("ascii")
-        self.settings.window_state = bytes(window.saveState().toBase64()).decode("ascii")
+        self.settings.window_state = bytes(window.saveState(LAYOUT_VERSION).toBase64()).decode("ascii")
         settings_store.save(self.settings)

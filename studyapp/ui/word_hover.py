@@ -37,12 +37,10 @@ class WordHover(QObject):
         self.dock.setObjectName("dictionaryDock")
         self.dock.setWidget(self.entry_panel)
         self.dock.setMinimumWidth(300)
+        # beside the reader, never over it: floating, it covered the translations and the Vocabulary table
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        # it floats over the reader: docked, opening it narrowed the reader and re-wrapped every line (and again
-        # on Escape). Docking it stays possible, and is remembered with the window's layout.
-        self.dock.setFloating(True)
         self.dock.hide()
-        self._window = window
+        self.entry_panel.setHtml(self.tr("<p>Click a word in the text to see its dictionary entry here.</p>"))
         self._html: OrderedDict[tuple, str] = OrderedDict()
         self.clicked: tuple[int, Token] | None = None
         self.shown: Token | None = None  # the word in the panel (clicked, or looked up from a reference)
@@ -107,10 +105,12 @@ class WordHover(QObject):
         self.popup.hide()
         self.clicked = (row, token)  # the occurrence a reading chosen in the panel is pinned to
         self._show(token)
-        if self.dock.isFloating() and not self.dock.isVisible():
-            frame = self._window.geometry()
-            self.dock.setGeometry(frame.right() - 380, frame.top() + 80, 360, min(520, frame.height() - 120))
         self.dock.show()
+        self.dock.raise_()  # the tab in front where it shares its place with another panel
+
+    def look_up(self, word: str, reading: tuple[str, ...] | None = None) -> None:
+        """Show a word's entry in the panel, not tied to a place in the text (a reference, the last session's)."""
+        self._show(Token(0, len(word), word, "word", reading or self.analyzer.reading(word)))
 
     def _follow(self, url) -> None:
         """A word a definition refers to (see 自个儿 …): its entry replaces the one shown. A reading (pin:) is
@@ -125,8 +125,7 @@ class WordHover(QObject):
         elif url.scheme() == "sense":
             self.choose_sense(int(url.path()) if url.path().isdigit() else None)
         elif url.scheme() == "lookup":
-            word = url.path()
-            self._show(Token(0, len(word), word, "word", self.analyzer.reading(word)))
+            self.look_up(url.path())
         else:
             from PySide6.QtGui import QDesktopServices
 

@@ -295,17 +295,6 @@ def test_cedict_notation_is_shown_as_pinyin_and_references_are_links(window, qtb
     assert shown.startswith("俄罗斯") and "Russia" in shown and "[" not in shown.split("\n")[0]
 
 
-def test_pinning_a_word_keeps_the_readers_width(window, qtbot):
-    width = window.view.viewport().width()
-    _row, point = word_point(window, "干涉")
-    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert window.hover.dock.isVisible()
-    from PySide6.QtWidgets import QApplication
-
-    QApplication.processEvents()
-    assert window.view.viewport().width() == width
-
-
 def contrast(first, second) -> float:
     """WCAG 2 contrast ratio of two colours."""
     def luminance(color):
