@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from .errors import TextLoadError
 from .files import check_unpacked
+from .text import line_joint
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +151,7 @@ def _collapsed(html_text: str) -> str:
     def space(match: re.Match) -> str:
         if "\n" not in match.group() or not match.start() or match.end() == len(html_text):
             return " "
-        return _line_joint(html_text[match.start() - 1], html_text[match.end()])
+        return line_joint(html_text[match.start() - 1], html_text[match.end()])
 
     return re.sub(r"\s+", space, html_text).strip()
 
@@ -484,24 +485,11 @@ def _cue_text(subtitles: list[tuple[str, str, str]], kind: str) -> Converted:
             continue
         line = parts[0]
         for part in parts[1:]:  # a cue's lines are one utterance
-            line += _line_joint(line[-1], part[0]) + part
+            line += line_joint(line[-1], part[0]) + part
         cues.append((offset, start, end))
         lines.append(line)
         offset += len(line) + 1
     return Converted("\n".join(lines) + "\n", kind, "", (), tuple(cues))
-
-
-def _line_joint(before: str, after: str) -> str:
-    """What stands between two lines of one paragraph joined (a PDF's lines, a subtitle cue's, a line break in an
-    HTML paragraph), given the characters either side: nothing beside a hanzi or a CJK mark, a space between
-    words."""
-    return "" if _cjk_edge(before) or _cjk_edge(after) else " "
-
-
-def _cjk_edge(ch: str) -> bool:
-    from .text import is_cjk
-
-    return is_cjk(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
 def srt_with(cues: tuple[tuple[int, str, str], ...], texts: list[str]) -> bytes:
@@ -566,7 +554,7 @@ def _pdf(data: bytes, name: str) -> Converted:
     paragraphs: list[str] = []
     current = ""
     for line in lines:
-        current += _line_joint(current[-1], line[0]) + line if current else line
+        current += line_joint(current[-1], line[0]) + line if current else line
         # a line well short of the page's width, or one that ends a sentence short of it, ends a paragraph
         if len(line) < full * 0.8 or (line.endswith(_PARAGRAPH_END) and len(line) < full):
             paragraphs.append(current)

@@ -236,12 +236,24 @@ _WRAP_BREAK = re.compile(r"(?<=\S)[ \t\u3000]*\n(?=\S)")
 _BREAK_GAP = r"(?:[ \t\u3000]*\n)?"
 
 
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+#: Marks set in Chinese type that sit between hanzi with no space: quotes, the ellipsis and dash, the middle dot.
+_CHINESE_MARKS = frozenset("\u201c\u201d\u2018\u2019\u2026\u2014\u00b7")
+
+
+def _sits_in_chinese(ch: str) -> bool:
+    """A hanzi, or a mark Chinese type sets without spaces (CJK punctuation, full-width forms, quotes)."""
+    return is_cjk(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in _CHINESE_MARKS
+
+
+def line_joint(before: str, after: str) -> str:
+    """What stands where two lines of one paragraph are joined (a hard-wrapped text's, a PDF's, a subtitle cue's,
+    a line break inside an HTML paragraph), given the characters either side: nothing beside Chinese, a space
+    between words of other scripts ("Hello," + "world")."""
+    return "" if _sits_in_chinese(before) or _sits_in_chinese(after) else " "
 
 
 def _joins_words(text: str, match: re.Match) -> bool:
-    return _latin(text[match.start() - 1]) and _latin(text[match.end()])
+    return line_joint(text[match.start() - 1], text[match.end()]) == " "
 
 
 def join_wrapped(piece: str) -> str:

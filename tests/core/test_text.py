@@ -256,3 +256,18 @@ def test_the_default_text_keeps_its_128_clauses():
     document = text.split(text.load(DEFAULT_TEXT))
     assert len(document.clauses) == 128
     assert document.clause_text(0).endswith("精神，")
+
+
+def test_a_hard_wrapped_text_and_a_web_page_join_their_lines_by_one_rule(tmp_path):
+    """One rule joins lines wherever they come from: before, a hard-wrapped 'Hello,⏎world' lost its space, and a
+    web page's '”⏎“' gained one between two quotations."""
+    lines = ["他说“Hello,", "world”，又说“……”", "“走吧。”她笑了，说了一句很长很长很长很长很长很长很长很长很长的话，",
+             "然后就走了，没有回头看我们一眼，也没有说再见或者别的什么话，一直走到了很远很远的地方去。"]
+    wrapped = "\n".join(lines) + "\n"
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><body><article><p>{wrapped}</p></article></body></html>", encoding="utf-8")
+    from_page = text.load(page).text.split("\n")[0]
+    document = text.split(wrapped * 8, join_lines=True)
+    from_wrap = "".join(document.clause_text(i) for i in range(len(document.clauses)) if document.clauses[i].paragraph == 0)
+    assert "他说“Hello, world”，又说“……”“走吧。”" in from_page
+    assert from_wrap.startswith("他说“Hello, world”，又说“……”“走吧。”")
