@@ -1,7 +1,8 @@
 """The user's library in SQLite: documents (their text too), segments and translations.
 
 One file per user (platformdirs, or ``--library`` / ``STUDYAPP_LIBRARY``), WAL, foreign keys on, the schema
-version in ``PRAGMA user_version`` with migrations applied in order, each in a transaction. A file that is
+version in ``PRAGMA user_version`` with migrations applied in order, each in a transaction, and ``APPLICATION_ID``
+in ``PRAGMA application_id``. A file that is another program's database,
 corrupt, read-only, from a newer studyapp or in use by another window is refused with a message and never
 written to. Segments are kept as offsets into the document's text, so their ids survive merges and splits and
 do not depend on how a later version splits clauses.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -38,6 +40,8 @@ from .text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offset
 
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: ``PRAGMA application_id`` of a studyapp library ("STDY"): another program's SQLite file is never taken for ours.
+APPLICATION_ID = int.from_bytes(b"STDY", "big")
 BACKUPS_KEPT = 7
 #: How long a command waits for another studyapp command holding the library (an import of a novel takes seconds)
 #: before it gives up; a window holding it is said at once, since a window stays open.
@@ -294,6 +298,7 @@ class Library:
         try:
             connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA foreign_keys = ON")
+            _claim(connection, path)  # before WAL, so a new file carries our id from its first page
             _set_wal(connection)
             connection.execute("PRAGMA synchronous = NORMAL")
             _migrate(connection)
@@ -301,6 +306,10 @@ class Library:
             if lock:
                 lock.release()
             raise LibraryError(f"The library {path} could not be opened: {error}.") from None
+        except LibraryError:
+            if lock:
+                lock.release()
+            raise
         library = cls(path, connection, lock)
         if backup:
             library.backup_if_due()
@@ -853,6 +862,8 @@ def _check_existing(path: Path) -> None:
         try:
             version = probe.execute("PRAGMA user_version").fetchone()[0]
             check = probe.execute("PRAGMA quick_check").fetchone()[0]
+            owner = probe.execute("PRAGMA application_id").fetchone()[0]
+            tables = _tables(probe)
         finally:
             probe.close()
     except sqlite3.DatabaseError as error:
@@ -863,6 +874,62 @@ def _check_existing(path: Path) -> None:
             f"{SCHEMA_VERSION}). Update studyapp to open it; it was left as it is.")
     if check != "ok":
         raise LibraryError(f"The library {path} is damaged ({check}). It was left as it is.")
+    _refuse_if_not_ours(path, owner, tables)
+
+
+def _refuse_if_not_ours(path: Path, owner: int, tables: set[str]) -> None:
+    """A file is ours when it carries our application id, or, made before the id existed, holds tables and only
+    tables of ours (it is stamped on opening); with tables we did not make it is never ours, since taking over
+    another program's database would write ours into it."""
+    foreign = sorted(tables - _our_tables())
+    if owner == APPLICATION_ID and not foreign or owner == 0 and tables and not foreign:
+        return
+    named = f" (it holds tables studyapp never makes: {', '.join(foreign[:3])})" if foreign else ""
+    raise LibraryError(f"The library {path} is another program's database, not a studyapp library{named}. "
+                       "Give the path of a studyapp library or of a new file; it was left as it is.")
+
+
+def _tables(connection: sqlite3.Connection) -> set[str]:
+    """The tables and views a database holds, without SQLite's own (``sqlite_sequence``, ``sqlite_stat1``)."""
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+                              " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    return {name for (name,) in rows}
+
+
+@functools.cache
+def _our_tables() -> frozenset[str]:
+    """Every table any version of the schema has made (a library made by an old version may hold one that a
+    later migration drops), found by running the migrations on an empty database."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        made: set[str] = set()
+        for script in MIGRATIONS:
+            for statement in _statements(script):
+                connection.execute(statement)
+            made |= _tables(connection)
+        return frozenset(made)
+    finally:
+        connection.close()
+
+
+def _claim(connection: sqlite3.Connection, path: Path) -> None:
+    """Our application id on a new file, and on a library made before the id existed, in one write transaction
+    that reads the file again (``_check_existing`` refused every other file before it was opened)."""
+    if connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        owner = connection.execute("PRAGMA application_id").fetchone()[0]
+        if owner != APPLICATION_ID:
+            tables = _tables(connection)
+            if owner or tables:  # not the empty file SQLite makes a new database of
+                _refuse_if_not_ours(path, owner, tables)
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
 
 
 def _writable(path: Path) -> bool:

@@ -201,3 +201,84 @@ def test_a_library_another_program_keeps_locked_gets_one_line_and_stays_as_it_wa
     assert "is busy" in capsys.readouterr().err
     with Library.open(path) as library:
         assert all(not segment.target for segment in library.segments(library.documents()[0].id))
+
+
+def browser_history(path):
+    """A browser's history database as Firefox keeps it: user_version 0, no application id, its own tables."""
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT, title TEXT)")
+    connection.execute("INSERT INTO moz_places (url, title) VALUES ('https://example.org/', 'Example')")
+    connection.commit()
+    connection.close()
+    return path
+
+
+def test_another_programs_database_is_refused_without_a_byte_written(tmp_path):
+    import os
+    import time
+
+    path = browser_history(tmp_path / "places.sqlite")
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    before = path.read_bytes()
+    with pytest.raises(LibraryError, match="another program's database.*moz_places"):
+        Library.open(path)
+    with pytest.raises(LibraryError, match="another program's database"):
+        Library.open_or_empty(path)  # what a command that only reads opens
+    assert path.read_bytes() == before and path.stat().st_mtime == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["places.sqlite"]
+
+
+def test_a_database_with_our_tables_and_one_more_is_not_ours(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path):
+        pass
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY)")
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+    refused_untouched(path, "moz_places")
+
+
+def test_a_blank_sqlite_file_of_another_program_is_refused_and_an_empty_file_becomes_a_library(tmp_path):
+    blank = tmp_path / "other.db"
+    connection = sqlite3.connect(blank)
+    connection.execute("PRAGMA application_id = 1")  # written by some other program, which named itself
+    connection.close()
+    refused_untouched(blank, "another program's database")
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    with Library.open(empty) as library:
+        assert library.documents() == []
+    assert sqlite3.connect(empty).execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
+
+
+def test_new_libraries_carry_our_id_and_one_from_before_the_id_is_recognised_and_stamped(tmp_path):
+    path = tmp_path / "new.sqlite"
+    Library.open(path).close()
+    assert sqlite3.connect(path).execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
+    old = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(old)
+    for script in store.MIGRATIONS[:3]:
+        connection.executescript(script)
+    connection.execute("PRAGMA user_version = 3")
+    connection.execute("INSERT INTO documents (id, title, encoding, text, created_at, opened_at)"
+                       " VALUES ('d', 'old', 'utf-8', '你好。', 'x', 'x')")
+    connection.commit()
+    connection.close()
+    assert sqlite3.connect(old).execute("PRAGMA application_id").fetchone()[0] == 0
+    with Library.open(old) as library:
+        assert library.documents()[0].title == "old"
+    assert sqlite3.connect(old).execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
+
+
+def test_the_command_line_refuses_another_programs_database_in_one_line(tmp_path, capsys):
+    from studyapp.cli import main
+
+    path = browser_history(tmp_path / "places.sqlite")
+    before = path.read_bytes()
+    assert main(["export", str(DEFAULT_TEXT), "--format", "tsv", "--out", str(tmp_path / "x.tsv"),
+                 "--library", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("studyapp: ") and "another program's database" in err and err.count("\n") == 1
+    assert path.read_bytes() == before and not (tmp_path / "x.tsv").exists()

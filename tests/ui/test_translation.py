@@ -467,3 +467,30 @@ def test_find_in_translations_marks_the_matched_characters_in_the_cell(window, q
     assert window.view.target_rect(0).left() + 20 < columns[0]  # "Russia" is not at the start of the cell
     qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
     assert not window.delegate.target_search_term
+
+
+def test_another_programs_database_as_the_library_gets_the_windows_message(qtbot, tmp_path, monkeypatch):
+    import sqlite3
+
+    import pytest
+
+    from studyapp.errors import LibraryError
+    from studyapp.ui import app as app_module
+
+    places = tmp_path / "places.sqlite"
+    connection = sqlite3.connect(places)
+    connection.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    connection.commit()
+    connection.close()
+    before = places.read_bytes()
+    monkeypatch.setenv("STUDYAPP_LIBRARY", str(places))
+    with pytest.raises(LibraryError, match="another program's database"):
+        app_module.build_window(None, interactive=False)
+    offered = []
+    monkeypatch.setattr(app_module, "offer_fresh_library", lambda message: offered.append(message) or True)
+    _app, window = app_module.build_window(None)
+    qtbot.addWidget(window)
+    assert offered and "another program's database" in offered[0] and "\n" not in offered[0]
+    assert window.library.path != places
+    window.library.close()
+    assert places.read_bytes() == before
