@@ -300,6 +300,8 @@ def _review(args: argparse.Namespace) -> int:
             print(f"Wrote {args.export_log}: {counted(rows, '{0} review', '{0} reviews')}.", file=sys.stderr)
             return 0
         counts = reviewer.counts()
+    for line in reviewer.damaged.values():
+        print(f"studyapp: {line}", file=sys.stderr)
     if args.json:
         print(json.dumps({"due": counts.due, "new": counts.new, "learning": counts.learning}))
     else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -31,6 +32,8 @@ ROLLOVER_HOUR = 4
 LEECH_LAPSES = 8
 LEARN_AHEAD = timedelta(minutes=20)  # learning cards due this soon are shown now, as in Anki
 MATURE = timedelta(days=21)  # Anki's mature interval: the word then counts as known in the reader
+
+log = logging.getLogger(__name__)
 
 
 class Kind(StrEnum):
@@ -188,6 +191,9 @@ class Reviewer:
         self.settings = settings or load_settings(library)
         self.zone = zone or local_zone()
         self.clock = clock or (lambda: datetime.now(UTC))
+        #: card id -> one line naming a card whose stored schedule cannot be read (a hand-edited or damaged
+        #: library); such a card is left out and every other card still reviews
+        self.damaged: dict[int, str] = {}
         self.scheduler = Scheduler(parameters=self.parameters(), desired_retention=self.settings.desired_retention,
                                    enable_fuzzing=self.settings.fuzz)
 
@@ -243,8 +249,24 @@ class Reviewer:
             f"SELECT c.id, c.word, c.kind, s.reading, s.context, {CURRENT_TRANSLATION}, c.fsrs, c.reps, c.lapses,"
             " c.suspended, c.leech, s.document_id, s.position FROM cards c JOIN study_list s ON s.word = c.word "
             + where, parameters)
-        return [ReviewCard(row[0], row[1], Kind(row[2]), row[3], row[4], row[5], FsrsCard.from_dict(json.loads(row[6])),
-                           row[7], row[8], bool(row[9]), bool(row[10]), row[11], row[12]) for row in rows]
+        cards = []
+        for row in rows:
+            schedule = self._schedule(row[0], row[1], row[2], row[6])
+            if schedule is not None:
+                cards.append(ReviewCard(row[0], row[1], Kind(row[2]), row[3], row[4], row[5], schedule, row[7],
+                                        row[8], bool(row[9]), bool(row[10]), row[11], row[12]))
+        return cards
+
+    def _schedule(self, card_id: int, word: str, kind: str, stored: str) -> FsrsCard | None:
+        """The card's FSRS state as stored, or None (and a line in ``damaged``) when it cannot be read."""
+        try:
+            return FsrsCard.from_dict(json.loads(stored))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            if card_id not in self.damaged:
+                log.warning("card %s (%s, %s) has an unreadable schedule %r: %s", card_id, word, kind, stored, error)
+                self.damaged[card_id] = (f"The {kind} card {card_id} of {word} is damaged (its stored schedule "
+                                         "cannot be read); it was left out of the review, the others are as usual.")
+            return None
 
     def card(self, card_id: int) -> ReviewCard:
         found = self._cards("WHERE c.id = ?", (card_id,))
@@ -470,11 +492,15 @@ def statistics(reviewer: Reviewer, now: datetime | None = None, days: int = 30) 
             remembered += rating != Rating.Again
     states = {"new": 0, "learning": 0, "review": 0, "relearning": 0, "suspended": 0}
     forecast = [0] * days
-    for due, reps, suspended, fsrs_text in library._query("SELECT due, reps, suspended, fsrs FROM cards"):
+    for card_id, word, kind, due, reps, suspended, fsrs_text in library._query(
+            "SELECT id, word, kind, due, reps, suspended, fsrs FROM cards"):
         if suspended:
             states["suspended"] += 1
             continue
-        state = State(json.loads(fsrs_text)["state"])
+        schedule = reviewer._schedule(card_id, word, kind, fsrs_text)
+        if schedule is None:
+            continue
+        state = schedule.state
         states["new" if reps == 0 else state.name.lower()] += 1
         if reps:
             offset = (study_day(_parse(due), zone) - today).days

@@ -312,3 +312,30 @@ def test_cards_and_exports_show_the_clauses_translation_as_it_is_now(library, tm
     package = tmp_path / "study.apkg"
     package.write_bytes(export_deck(made, "apkg"))
     assert anki_notes(package, tmp_path / "c.anki2")["本着"]["ContextTranslation"] == "In the spirit of partnership,"
+
+
+def test_a_card_with_a_damaged_schedule_is_named_in_one_line_and_the_rest_still_reviews(tmp_path, capsys):
+    import json
+
+    from studyapp.cli import main
+    from studyapp.review import statistics
+
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as library:
+        study(library, ["双方", "声明", "合作"])
+        Reviewer(library, ReviewSettings(fuzz=False)).sync_cards()
+        with library.transaction() as db:  # as a hand edit, or a damaged page, leaves it
+            db.execute("UPDATE cards SET fsrs = '{\"card_id\": 1, \"state\"' WHERE word = '声明' AND kind = 'recognition'")
+    assert main(["review", "--json", "--library", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"due": 0, "new": 3, "learning": 0}  # 声明's other cards stand in
+    assert captured.err.count("\n") == 1 and captured.err.startswith("studyapp: ") and "声明" in captured.err
+    assert "recognition" in captured.err
+    assert "Traceback" not in captured.err
+    with Library.open(path) as library:
+        ours = Reviewer(library, ReviewSettings(fuzz=False), zone=BERLIN)
+        queue = ours.queue()
+        assert [card.word for card in queue] == ["双方", "声明", "合作"]
+        assert queue[1].kind != Kind.RECOGNITION and len(ours.damaged) == 1
+        ours.rate(queue[0].id, Rating.Good)
+        assert statistics(ours).cards_by_state["learning"] == 1
