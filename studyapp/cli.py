@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import sqlite3
 import sys
@@ -15,6 +16,8 @@ from .errors import StudyAppError
 from .exchange import FORMATS
 from .files import write_atomically
 from .wording import counted
+
+log = logging.getLogger(__name__)
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -351,6 +354,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `studyapp analyze … | head` closed the pipe: not an error of ours
         sys.stderr.close()
         return 0
+    except OSError as error:  # a folder of ours that cannot be made (another user's home), a disk that fails
+        log.info("an operating-system error ended the command", exc_info=True)  # in the log, never on stderr
+        print(f"studyapp: {os_error_line(error)}", file=sys.stderr)
+        return 2
+
+
+def os_error_line(error: OSError) -> str:
+    """What the operating system refused, in one line: the file it concerns and why."""
+    reason = (error.strerror or str(error) or type(error).__name__).rstrip(".")
+    return f"{error.filename}: {reason[:1].lower()}{reason[1:]}." if error.filename else f"{reason}."
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -181,3 +182,60 @@ def test_marking_one_word_known_says_one_word(tmp_path, capsys):
     assert main(["deck", str(DEFAULT_TEXT), "--json", "--library", library]) == 0  # its words are counted there
     assert main(["known", str(words), "--library", library]) == 0
     assert "Marked 1 word known; 1 occurs in your library's texts." in capsys.readouterr().err
+
+
+def test_a_command_whose_cache_folder_cannot_be_made_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    """As for another user whose home cannot be written: the dictionary index has nowhere to go."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(blocked / "cache"))
+    source = tmp_path / "short.txt"
+    source.write_text("你好。", encoding="utf-8")
+    assert main(["analyze", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("studyapp: ") and err.count("\n") == 1 and str(blocked / "cache") in err
+    assert "not a directory" in err
+
+
+def _as_nobody() -> list[str] | None:
+    """A command that runs this Python (or the system's of the same version) as the user nobody, where the
+    tests run as root and ``runuser`` is there; None elsewhere."""
+    import shutil
+    import site
+
+    runuser = shutil.which("runuser")
+    if not runuser or os.geteuid() != 0:
+        return None
+    path = os.pathsep.join([str(REPO), *site.getsitepackages()])
+    for python in (sys.executable, f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"):
+        command = [runuser, "-u", "nobody", "--", "env", "-u", "STUDYAPP_CACHE_DIR", "-u", "STUDYAPP_CONFIG_DIR",
+                   "-u", "STUDYAPP_STATE_DIR", f"PYTHONPATH={path}", python]
+        if subprocess.run([*command, "-c", "import studyapp.cli, fsrs, lxml"], capture_output=True).returncode == 0:
+            return command
+    return None
+
+
+def test_another_user_gets_one_line_for_a_file_they_cannot_read_and_for_a_home_they_cannot_write():
+    import shutil
+    import tempfile
+
+    command = _as_nobody()
+    if command is None:
+        pytest.skip("runuser as root is needed to run studyapp as another user")
+    folder = Path(tempfile.mkdtemp())  # beside pytest's own folders, which only root may enter
+    try:
+        folder.chmod(0o755)
+        locked = folder / "locked.txt"
+        locked.write_text("你好。", encoding="utf-8")
+        locked.chmod(0o000)
+        readable = folder / "open.txt"
+        readable.write_text("你好。", encoding="utf-8")
+        readable.chmod(0o644)
+        environment = ["HOME=/nonexistent", f"STUDYAPP_LIBRARY={folder / 'none.sqlite'}"]
+        for path, said in ((locked, "permission denied"), (readable, "/nonexistent")):
+            completed = subprocess.run([*command[:-1], *environment, command[-1], "-m", "studyapp", "analyze",
+                                        str(path)], capture_output=True, text=True, timeout=120)
+            assert completed.returncode == 2 and completed.stderr.startswith("studyapp: ")
+            assert completed.stderr.count("\n") == 1 and said in completed.stderr
+    finally:
+        shutil.rmtree(folder)
