@@ -32,11 +32,19 @@ def setup() -> Path | None:
             handler.close()
     try:
         log_dir().mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=3,
-                                                       encoding="utf-8")
+        handler = _QuietFileHandler(log_path(), maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return log_path()
+
+
+
+class _QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file, which says nothing on the terminal when it cannot be written (a full disk): logging's own
+    "--- Logging error ---" and its traceback would bury the one line the user is told."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        pass

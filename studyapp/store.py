@@ -1061,7 +1061,8 @@ class _FileLock:
     def release(self) -> None:
         if self._handle:
             self._write_record("")  # the next holder is not taken for this one while it writes its own
-            self._handle.close()
+            with contextlib.suppress(OSError):  # a full disk fails the record's flush; the lock is gone all the same
+                self._handle.close()
             self._handle = None
 
     def _write_record(self, record: str) -> None:

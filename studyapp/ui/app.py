@@ -13,6 +13,7 @@ from .. import settings as settings_store
 from ..analysis import Analyzer
 from ..dictionary import Dictionary
 from ..errors import LibraryError, StudyAppError
+from ..files import write_atomically
 from ..store import Library, default_library_path
 
 
@@ -129,11 +130,11 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
         print(f"studyapp: {error}", file=sys.stderr)
         return 2
     if not window.open_path(path) and path:
+        # the window says why too (a dialog is up already): started from a file manager, stderr is never seen
+        print(f"studyapp: {getattr(window, 'last_error', path)}", file=sys.stderr)
         if screenshot:
             return 2
-        # started from a file manager, a message on stderr is never seen: the window says it (a dialog is up
-        # already) and shows the last document, or the sample text
-        print(f"studyapp: {getattr(window, 'last_error', path)}", file=sys.stderr)
+        # …and shows the last document, or the sample text
         recent = [p for p in window.settings.recent_files if p != str(Path(path).resolve())]
         if not (recent and window.open_path(recent[0])):
             window.open_path(None)
@@ -203,8 +204,24 @@ def _screenshot(app, window, out: str) -> int:
     image = window.grab()
     window.close()
     window.library.close()
-    if image.isNull() or not image.save(out):
-        print(f"studyapp: could not write the screenshot to {out}", file=sys.stderr)
+    try:
+        write_atomically(out, _encoded(image, Path(out).suffix))
+    except StudyAppError as error:  # a full disk, a folder that cannot be written: it says which and why
+        print(f"studyapp: {error}", file=sys.stderr)
         return 2
     print(out)
     return 0
+
+
+def _encoded(image, suffix: str) -> bytes:
+    """The picture in the format its file name asks for (PNG without one), encoded in memory, so a file that
+    cannot be written is told with the system's reason and leaves no empty picture behind."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    kind = suffix.lstrip(".").upper() or "PNG"
+    if image.isNull() or not image.save(buffer, kind):
+        raise StudyAppError(f"The screenshot cannot be made as a {kind} picture; give a file name ending in .png.")
+    return bytes(data.data())

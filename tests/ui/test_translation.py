@@ -494,3 +494,49 @@ def test_another_programs_database_as_the_library_gets_the_windows_message(qtbot
     assert window.library.path != places
     window.library.close()
     assert places.read_bytes() == before
+
+
+def _mount_small_disk(folder, size="3m") -> bool:
+    """A real file system of ``size`` at ``folder`` (tmpfs; root only), so a full disk is a full disk."""
+    import shutil
+
+    folder.mkdir()
+    mount = shutil.which("mount")
+    return bool(mount) and subprocess.run([mount, "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                                          capture_output=True).returncode == 0
+
+
+def _fill(folder, leave_kb: int) -> None:
+    with open(folder / "filler", "wb") as handle:
+        free = os.statvfs(folder)
+        handle.write(b"\0" * max(0, free.f_bavail * free.f_frsize - leave_kb * 1024))
+
+
+def test_screenshot_on_a_full_disk_says_why_in_one_line(tmp_path):
+    import pytest
+
+    disk = tmp_path / "disk"
+    if not _mount_small_disk(disk):
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        library = disk / "library.sqlite"
+        Library.open(library, backup=False).close()
+        _fill(disk, leave_kb=150)  # the library opens, but a novel no longer fits in it
+        novel = tmp_path / "novel.txt"
+        novel.write_text("话说天下大势，分久必合，合久必分。\n" * 6000, encoding="utf-8")
+        completed = subprocess.run([sys.executable, "-m", "studyapp", "--screenshot", str(tmp_path / "s.png"),
+                                    "--library", str(library), str(novel)], capture_output=True, text=True,
+                                   timeout=120, env=environment)
+        said = [line for line in completed.stderr.splitlines() if line.startswith("studyapp: ")]
+        assert completed.returncode == 2 and len(said) == 1 and "disk is full" in said[0]
+        assert "Logging error" not in completed.stderr and "Traceback" not in completed.stderr
+        _fill(disk, leave_kb=0)
+        completed = subprocess.run([sys.executable, "-m", "studyapp", "--screenshot", str(disk / "s.png"),
+                                    "--library", str(tmp_path / "elsewhere.sqlite")], capture_output=True,
+                                   text=True, timeout=120, env=environment)
+        said = [line for line in completed.stderr.splitlines() if line.startswith("studyapp: ")]
+        assert completed.returncode == 2 and len(said) == 1 and "No space left on device" in said[0]
+        assert not (disk / "s.png").exists()  # no empty picture left behind
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
