@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sqlite3
 import sys
@@ -15,7 +16,7 @@ from . import __version__, logs, timings
 from .errors import StudyAppError
 from .exchange import FORMATS
 from .files import write_atomically
-from .wording import counted
+from .wording import counted, displayable
 
 log = logging.getLogger(__name__)
 
@@ -341,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .ui.app import run
         return run(args.path, screenshot=args.screenshot, library=args.library)
     except StudyAppError as error:
-        print(f"studyapp: {error}", file=sys.stderr)
+        print(f"studyapp: {displayable(str(error))}", file=sys.stderr)  # non-UTF-8 names shown as in a file manager
         return 2
     except sqlite3.Error as error:  # a read after the library was opened (a disk failing, a file swapped)
         print(f"studyapp: the library could not be read ({error}). Nothing was changed.", file=sys.stderr)
@@ -363,7 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def os_error_line(error: OSError) -> str:
     """What the operating system refused, in one line: the file it concerns and why."""
     reason = (error.strerror or str(error) or type(error).__name__).rstrip(".")
-    return f"{error.filename}: {reason[:1].lower()}{reason[1:]}." if error.filename else f"{reason}."
+    named = displayable(os.fsdecode(error.filename)) if error.filename else ""
+    return f"{named}: {reason[:1].lower()}{reason[1:]}." if named else f"{reason}."
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -78,12 +79,19 @@ def load() -> Settings:
     return settings
 
 
+def _json_text(value: object) -> str:
+    """JSON in readable UTF-8, but for a recent file's name whose bytes are not UTF-8: Python holds those as lone
+    surrogates, which UTF-8 cannot carry, so they are written as JSON escapes (read back as the same name)."""
+    return re.sub("[\ud800-\udfff]", lambda found: f"\\u{ord(found.group()):04x}",
+                  json.dumps(value, ensure_ascii=False, indent=2))
+
+
 def save(settings: Settings) -> None:
     """Written to a temporary file and moved into place, so a crash never leaves half a file."""
     target = settings_path()
     temporary = target.with_suffix(".tmp")
     try:
-        temporary.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
+        temporary.write_text(_json_text(asdict(settings)), encoding="utf-8")
         os.replace(temporary, target)
     except OSError:
         # settings are a convenience; failing to save them must not stop the app

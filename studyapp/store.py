@@ -37,6 +37,7 @@ from .errors import LibraryError
 from .paths import APP_NAME
 from .segments import Memos, MergeMemo, Segment, SegmentTable, join_run, realign
 from .text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
+from .wording import displayable
 
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -442,6 +443,7 @@ class Library:
         clauses, translations kept (``segments.realign``)."""
         identifier = document_id(document.text)
         now = _now()
+        title, source_path = displayable(title), _stored_path(source_path)
         with self.transaction() as db:
             known = db.execute("SELECT clauses IS NOT NULL AND splitter = ? AND joined = ? FROM documents"
                                " WHERE id = ?", (SPLITTER_VERSION, document.joined, identifier)).fetchone()
@@ -518,7 +520,7 @@ class Library:
             " COUNT(s.id), COALESCE(SUM(s.target != ''), 0)"
             f" FROM documents d LEFT JOIN segments s ON s.document_id = d.id {where}"
             " GROUP BY d.id ORDER BY d.opened_at DESC", parameters)
-        return [DocumentInfo(*row) for row in rows]
+        return [DocumentInfo(row[0], row[1], _read_path(row[2]), *row[3:]) for row in rows]
 
     def document_info(self, identifier: str) -> DocumentInfo | None:
         found = self.documents(identifier)
@@ -810,6 +812,23 @@ class Library:
                 source = shown[identifier].span_text(start, end)
             pairs.append((segment_id, source, target))
         return pairs
+
+
+def _stored_path(path: str | None) -> str | bytes | None:
+    """A file's path as the library keeps it: text, or where the name's bytes are not UTF-8 (which SQLite text
+    cannot hold) the bytes the operating system gave, as a blob."""
+    if path is None:
+        return None
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def _read_path(stored: str | bytes | None) -> str | None:
+    """The path ``_stored_path`` kept, as Python names that file again (bytes that are not UTF-8 as surrogates)."""
+    return os.fsdecode(stored) if isinstance(stored, bytes) else stored
 
 
 def _extras(document: Document) -> str | None:

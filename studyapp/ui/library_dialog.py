@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..store import Library
+from ..wording import displayable
 
 
 def local_time(stored: str) -> str:
@@ -89,7 +90,7 @@ class LibraryDialog(QDialog):
         for row, info in enumerate(documents):
             title = QTableWidgetItem(info.title)
             title.setData(Qt.ItemDataRole.UserRole, info.id)
-            title.setToolTip(info.source_path or "")
+            title.setToolTip(displayable(info.source_path or ""))
             progress = QTableWidgetItem(f"{info.progress:.0%}")
             progress.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             segments = QTableWidgetItem(f"{info.translated} / {info.segments}")

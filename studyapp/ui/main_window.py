@@ -36,6 +36,7 @@ from ..dictionary import ATTRIBUTION
 from ..exchange import FORMATS
 from ..settings import Settings
 from ..store import Library
+from ..wording import displayable
 from .contents import ContentsPanel
 from .document_session import DocumentSession
 from .exchange_actions import ExchangeActions
@@ -315,7 +316,7 @@ class MainWindow(QMainWindow):
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_files:
-            action = self.recent_menu.addAction(path)
+            action = self.recent_menu.addAction(displayable(path))  # Qt would drop a non-UTF-8 name's bytes
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
         self.recent_menu.setEnabled(bool(self.settings.recent_files))
 

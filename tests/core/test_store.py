@@ -282,3 +282,26 @@ def test_the_command_line_refuses_another_programs_database_in_one_line(tmp_path
     err = capsys.readouterr().err
     assert err.startswith("studyapp: ") and "another program's database" in err and err.count("\n") == 1
     assert path.read_bytes() == before and not (tmp_path / "x.tsv").exists()
+
+
+def test_a_file_whose_name_is_not_utf8_is_exported_and_kept_by_the_name_the_system_gave(tmp_path, capsys):
+    import os
+
+    from studyapp.cli import main
+
+    named = os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xff\xfe.txt")  # as Python gets it from the system
+    with open(named, "w", encoding="utf-8") as handle:
+        handle.write("中俄双方本着伙伴精神，声明如下。")
+    library_path = tmp_path / "library.sqlite"
+    out = tmp_path / "out.tsv"
+    assert main(["export", named, "--format", "tsv", "--out", str(out), "--library", str(library_path)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert "中俄双方本着伙伴精神，" in out.read_text(encoding="utf-8")
+    with Library.open(library_path) as library:
+        info = library.documents()[0]
+    assert info.title == "\ufffd\ufffd"  # shown as a file manager shows it
+    assert info.source_path == named and os.path.exists(info.source_path)  # the file found again by its path
+    os.unlink(named)
+    assert main(["export", named, "--format", "tsv", "--out", str(out), "--library", str(library_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\ufffd\ufffd.txt" in err and "\\udc" not in err

@@ -540,3 +540,15 @@ def test_screenshot_on_a_full_disk_says_why_in_one_line(tmp_path):
         assert not (disk / "s.png").exists()  # no empty picture left behind
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_a_file_whose_name_is_not_utf8_opens_in_the_window(window, qtbot, tmp_path):
+    named = os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xff\xfe.txt")
+    with open(named, "w", encoding="utf-8") as handle:
+        handle.write("中俄双方本着伙伴精神，声明如下。")
+    assert window.open_path(named)
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    assert window.session.model.rowCount() == 2 and not getattr(window, "last_error", "")
+    assert [info.title for info in window.library.documents() if info.source_path == named] == ["\ufffd\ufffd"]
+    assert "\ufffd\ufffd" in window.windowTitle()
+    assert window.recent_menu.actions()[0].text().endswith("/\ufffd\ufffd.txt")
