@@ -41,7 +41,6 @@ def setup() -> Path | None:
     return log_path()
 
 
-
 class _QuietFileHandler(logging.handlers.RotatingFileHandler):
     """The log file, which says nothing on the terminal when it cannot be written (a full disk): logging's own
     "--- Logging error ---" and its traceback would bury the one line the user is told."""

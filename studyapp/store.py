@@ -1,11 +1,11 @@
 """The user's library in SQLite: documents (their text too), segments and translations.
 
 One file per user (platformdirs, or ``--library`` / ``STUDYAPP_LIBRARY``), WAL, foreign keys on, the schema
-version in ``PRAGMA user_version`` with migrations applied in order, each in a transaction, and ``APPLICATION_ID``
-in ``PRAGMA application_id``. A file that is another program's database,
-corrupt, read-only, from a newer studyapp or in use by another window is refused with a message and never
-written to. Segments are kept as offsets into the document's text, so their ids survive merges and splits and
-do not depend on how a later version splits clauses.
+version in ``PRAGMA user_version`` with migrations applied in order, each in a transaction, ``APPLICATION_ID`` in
+``PRAGMA application_id``. A file that is another program's database, corrupt, read-only, from a newer studyapp
+or in use by another window is refused with a message and never written to. Segments are kept as offsets into
+the document's text, so their ids survive merges and splits and do not depend on how a later version splits
+clauses.
 """
 
 from __future__ import annotations
@@ -901,7 +901,7 @@ def _refuse_if_not_ours(path: Path, owner: int, tables: set[str]) -> None:
     tables of ours (it is stamped on opening); with tables we did not make it is never ours, since taking over
     another program's database would write ours into it."""
     foreign = sorted(tables - _our_tables())
-    if owner == APPLICATION_ID and not foreign or owner == 0 and tables and not foreign:
+    if not foreign and (owner == APPLICATION_ID or (owner == 0 and tables)):
         return
     named = f" (it holds tables studyapp never makes: {', '.join(foreign[:3])})" if foreign else ""
     raise LibraryError(f"The library {path} is another program's database, not a studyapp library{named}. "

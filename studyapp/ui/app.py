@@ -15,6 +15,7 @@ from ..dictionary import Dictionary
 from ..errors import LibraryError, StudyAppError
 from ..files import write_atomically
 from ..store import Library, default_library_path
+from ..wording import displayable
 
 
 def _application(offscreen: bool):
@@ -127,7 +128,7 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
     try:
         app, window = build_window(path, interactive=not screenshot, library=library)
     except StudyAppError as error:
-        print(f"studyapp: {error}", file=sys.stderr)
+        print(f"studyapp: {displayable(str(error))}", file=sys.stderr)
         return 2
     if not window.open_path(path) and path:
         # the window says why too (a dialog is up already): started from a file manager, stderr is never seen
