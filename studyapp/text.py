@@ -270,7 +270,7 @@ def load(path: str | Path) -> LoadedText:
 def load_bytes(data: bytes, name: str) -> LoadedText:
     from . import sources
 
-    kind = sources.kind_of(data)
+    kind = sources.kind_of(data, name)
     if kind == "text":
         return decode(data, name)
     converted = sources.convert(data, name, kind)

@@ -465,3 +465,23 @@ def test_a_pdf_set_in_a_font_with_radical_code_points_reads_as_the_ideographs(tm
     assert words["然而"]["pinyin"] == "rán ér" and words["然而"]["definitions"]
     assert "长江" in words and words["长江"]["definitions"]
     assert all(result["text"][token["start"]:token["end"]] == token["text"] for token in tokens)  # offsets hold
+
+
+def test_a_zip_whose_mimetype_inflates_to_hundreds_of_megabytes_is_refused_without_unpacking_it(tmp_path):
+    import tracemalloc
+
+    bomb = tmp_path / "bomb.epub"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as member:
+            member.write(b"application/epub+zip")
+            for _ in range(200):
+                member.write(bytes(1024 * 1024))
+    assert bomb.stat().st_size < 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(TextLoadError, match=r"bomb\.epub unpacks to 200 MB"):
+            text.load(bomb)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024
