@@ -21,9 +21,9 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from .errors import TextLoadError
+from .errors import PasswordNeeded, TextLoadError
 from .files import check_unpacked
 from .text import line_joint
 
@@ -77,8 +77,10 @@ def _zip_says_epub(data: bytes) -> bool:
         return False
 
 
-def convert(data: bytes, name: str, kind: str) -> Converted:
-    converters = {"epub": _epub, "pdf": _pdf, "srt": _srt, "subtitles": _other_subtitles, "html": _html}
+def convert(data: bytes, name: str, kind: str, password: str | None = None) -> Converted:
+    """The file as text; ``password`` opens a PDF protected by one (other kinds have none)."""
+    converters = {"epub": _epub, "pdf": partial(_pdf, password=password), "srt": _srt,
+                  "subtitles": _other_subtitles, "html": _html}
     try:
         converted = converters[kind](data, name)
     except TextLoadError:
@@ -541,12 +543,23 @@ def as_ideographs(page: str) -> str:
     return page.translate(_radical_table())
 
 
-def _pdf(data: bytes, name: str) -> Converted:
+def _unlocked(reader, name: str, password: str | None) -> None:
+    """Decrypt an encrypted PDF: with the empty user password first (an owner-restricted file, which every reader
+    opens without asking), else with ``password``; one line when none is given or it is wrong."""
+    if not reader.is_encrypted or reader.decrypt(""):
+        return
+    if password is None:
+        raise PasswordNeeded(f"{name} is a PDF protected by a password; give the password to open it "
+                             "(on the command line: --password).")
+    if not reader.decrypt(password):
+        raise PasswordNeeded(f"{name}: the password given is not this PDF's password.", wrong=True)
+
+
+def _pdf(data: bytes, name: str, password: str | None = None) -> Converted:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise TextLoadError(f"{name} is a password-protected PDF; studyapp cannot open it.")
+    _unlocked(reader, name, password)
     if len(reader.pages) > 5000:
         raise TextLoadError(f"{name} has {len(reader.pages):,} pages; studyapp opens PDFs of up to 5,000.")
     pages = [[line.strip() for line in as_ideographs(page.extract_text() or "").splitlines() if line.strip()]

@@ -261,19 +261,20 @@ def join_wrapped(piece: str) -> str:
     return _WRAP_BREAK.sub(lambda match: " " if _joins_words(piece, match) else "", piece)
 
 
-def load(path: str | Path) -> LoadedText:
+def load(path: str | Path, password: str | None = None) -> LoadedText:
     """Read a file and decode it, refusing anything that is not text with a message a user understands. EPUB
-    books, subtitles, web pages and PDFs are recognised by their content and converted (``sources``)."""
-    return load_bytes(read_limited(path, TextLoadError, MAX_FILE_BYTES), str(path))
+    books, subtitles, web pages and PDFs are recognised by their content and converted (``sources``);
+    ``password`` opens a PDF protected by one."""
+    return load_bytes(read_limited(path, TextLoadError, MAX_FILE_BYTES), str(path), password)
 
 
-def load_bytes(data: bytes, name: str) -> LoadedText:
+def load_bytes(data: bytes, name: str, password: str | None = None) -> LoadedText:
     from . import sources
 
     kind = sources.kind_of(data, name)
     if kind == "text":
         return decode(data, name)
-    converted = sources.convert(data, name, kind)
+    converted = sources.convert(data, name, kind, password)
     return LoadedText(normalise_newlines(converted.text), kind, converted.title, converted.sections, converted.cues)
 
 

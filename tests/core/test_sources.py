@@ -16,7 +16,7 @@ from studyapp.errors import TextLoadError
 from studyapp.sources import srt_with
 
 from ..conftest import REPO
-from ..pdf_maker import make_pdf
+from ..pdf_maker import encrypted, make_pdf
 
 
 def make_epub(path, drm: bool = False):
@@ -485,3 +485,28 @@ def test_a_zip_whose_mimetype_inflates_to_hundreds_of_megabytes_is_refused_witho
     finally:
         tracemalloc.stop()
     assert peak < 20 * 1024 * 1024
+
+
+def test_an_aes_encrypted_pdf_with_an_empty_user_password_opens_as_every_reader_opens_it(tmp_path):
+    path = tmp_path / "restricted.pdf"
+    path.write_bytes(encrypted(make_pdf([["今天晚上，很好的月光。"]]), user_password=""))
+    loaded = text.load(path)
+    assert loaded.encoding == "pdf" and loaded.text == "今天晚上，很好的月光。\n"
+
+
+def test_a_pdf_with_a_password_asks_for_it_in_one_line_and_opens_with_it(tmp_path, capsys):
+    from studyapp import cli
+
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(encrypted(make_pdf([["今天晚上，很好的月光。"]]), user_password="secret"))
+    library = str(tmp_path / "library.sqlite")
+    assert cli.main(["analyze", str(path), "--library", library]) == 2
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "protected by a password" in said and "--password" in said
+    assert cli.main(["analyze", str(path), "--password", "guess", "--library", library]) == 2
+    said = capsys.readouterr().err
+    assert said == f"studyapp: {path}: the password given is not this PDF's password.\n"
+    out = tmp_path / "out.tsv"
+    assert cli.main(["export", str(path), "--password", "secret", "--format", "tsv", "--out", str(out),
+                     "--library", library]) == 0
+    assert "很好的月光。" in out.read_text(encoding="utf-8")
