@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -510,3 +511,18 @@ def test_a_pdf_with_a_password_asks_for_it_in_one_line_and_opens_with_it(tmp_pat
     assert cli.main(["export", str(path), "--password", "secret", "--format", "tsv", "--out", str(out),
                      "--library", library]) == 0
     assert "很好的月光。" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("cut", ["header only", "truncated"])
+def test_a_damaged_pdf_puts_one_line_of_ours_on_the_terminal_and_pypdfs_words_in_the_log(tmp_path, cut):
+    whole = make_pdf([["今天晚上，很好的月光。"]])
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(b"%PDF-1.7\n" if cut == "header only" else whole[:300])
+    state = tmp_path / "state"
+    result = subprocess.run([sys.executable, "-m", "studyapp", "analyze", str(path), "--library",
+                             str(tmp_path / "l.sqlite")], capture_output=True, cwd=REPO, timeout=120,
+                            env={**os.environ, "STUDYAPP_STATE_DIR": str(state)})
+    said = result.stderr.decode()
+    assert result.returncode == 2
+    assert said.startswith(f"studyapp: {path} is a damaged PDF") and said.count("\n") == 1, said
+    assert "EOF marker not found" in (state / "studyapp.log").read_text(encoding="utf-8")
