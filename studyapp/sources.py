@@ -123,10 +123,24 @@ def _paragraphs_and_anchors(root, wanted: frozenset[str]) -> tuple[list[tuple[st
             out.append((text, heading[0]))
         heading[0] = False
 
-    def walk(element) -> None:
+    from lxml import etree
+
+    dropped: set = set()
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, element in walker:  # not recursive: a page may nest its elements thousands deep
+        if event in ("comment", "pi"):  # not text; what follows one is
+            if element.tail:
+                pending.append(element.tail)
+            continue
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.rsplit("}", 1)[-1].lower()
         block = tag in _BLOCKS
+        if event == "end":
+            if block and element not in dropped:
+                flush()
+            if element.tail:
+                pending.append(element.tail)
+            continue
         if block:
             flush()
         if wanted:
@@ -134,21 +148,13 @@ def _paragraphs_and_anchors(root, wanted: frozenset[str]) -> tuple[list[tuple[st
                 if name in wanted:
                     anchors.setdefault(name, len(out))
         if tag in _DROPPED:
-            if element.tail:
-                pending.append(element.tail)
-            return
+            dropped.add(element)
+            walker.skip_subtree()
+            continue
         if block:
             heading[0] = tag in _HEADINGS
         if element.text:
             pending.append(element.text)
-        for child in element:
-            walk(child)
-        if block:
-            flush()
-        if element.tail:
-            pending.append(element.tail)
-
-    walk(root)
     flush()
     return out, anchors
 
@@ -165,10 +171,54 @@ def _collapsed(html_text: str) -> str:
     return re.sub(r"\s+", space, html_text).strip()
 
 
-def _html_tree(data: bytes | str):
+#: How deep libxml2 nests elements with its limit lifted (``huge_tree``; 256 without): past it, it stops reading.
+_HTML_DEPTH_LIMIT = 2048
+
+
+def _html_parser():
+    """lxml's HTML parser with libxml2's depth limit lifted: at its default of 256, a page nested 300 deep opened
+    without its paragraphs, and silently. A new one each time: a parser is not shared between threads."""
     import lxml.html
 
-    return lxml.html.fromstring(data or b"<html></html>")  # lxml refuses an empty document
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
+def _html_tree(data: bytes | str, name: str = "the page", whole: bool = False):
+    """The HTML parsed (``whole``: as a document, else as lxml.html.fromstring reads a fragment or a document);
+    one line when libxml2 stopped reading at its depth limit, rather than the text past it lost unsaid."""
+    import lxml.html
+
+    parser = _html_parser()
+    data = data or b"<html></html>"  # lxml refuses an empty document
+    tree = lxml.html.document_fromstring(data, parser=parser) if whole else lxml.html.fromstring(data, parser=parser)
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        raise TextLoadError(f"{name} nests its elements more than {_HTML_DEPTH_LIMIT:,} deep; studyapp cannot "
+                            "read a page nested so deep.")
+    return tree
+
+
+def _summary(page) -> str:
+    """readability's article, or our own line when our parsing refused the page (readability wraps it)."""
+    from readability.readability import Unparseable
+
+    try:
+        return page.summary(html_partial=True)
+    except Unparseable as failure:
+        if isinstance(failure.__context__, TextLoadError):
+            raise failure.__context__ from None
+        raise
+
+
+def _readable(decoded: str, name: str):
+    """readability's Document over a tree parsed by :func:`_html_tree` (its own parser keeps libxml2's depth
+    limit). It parses again on its second, gentler pass: each parse starts from the page's text."""
+    from readability import Document
+
+    class Readable(Document):
+        def _parse(self, page):  # readability's hook for its parsing (it takes a parsed tree as it is)
+            return super()._parse(_html_tree(page, name, whole=True))
+
+    return Readable(decoded)
 
 
 def _assemble(chapters: list[list[tuple[str, bool]]]) -> tuple[str, tuple[tuple[str, int], ...]]:
@@ -209,13 +259,11 @@ def _heading_sections(chapters: list[list[tuple[str, bool]]], starts: list[list[
 
 
 def _html(data: bytes, name: str) -> Converted:
-    from readability import Document as Readable
-
     from . import text
 
     decoded = text.decode(data, name).text
-    page = Readable(decoded)
-    article = _html_tree(page.summary(html_partial=True))
+    page = _readable(decoded, name)
+    article = _html_tree(_summary(page), name)
     _drop_page_furniture(article)
     paragraphs = _paragraphs(article)
     short_title = (page.short_title() or "").strip()
@@ -337,7 +385,7 @@ def _epub(data: bytes, name: str) -> Converted:
                 continue
             content = archive.read(path)
             if content.strip():
-                paragraphs, found = _paragraphs_and_anchors(_html_tree(content),
+                paragraphs, found = _paragraphs_and_anchors(_html_tree(content, f"{name} ({path})"),
                                                             frozenset(wanted.get(path, ())) - {""})
                 paths.append(path)
                 chapters.append(paragraphs)

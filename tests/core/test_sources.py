@@ -526,3 +526,42 @@ def test_a_damaged_pdf_puts_one_line_of_ours_on_the_terminal_and_pypdfs_words_in
     assert result.returncode == 2
     assert said.startswith(f"studyapp: {path} is a damaged PDF") and said.count("\n") == 1, said
     assert "EOF marker not found" in (state / "studyapp.log").read_text(encoding="utf-8")
+
+
+def nested_page(depth: int) -> str:
+    """A page whose article sits ``depth`` elements deep, as generated pages (and attacks) nest them."""
+    article = ("<p>我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。</p>"
+               "<p>所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。</p>")
+    return f"<html><body>{'<div>' * depth}{article}{'</div>' * depth}</body></html>"
+
+
+def test_a_web_page_nested_300_deep_keeps_its_paragraphs(tmp_path):
+    path = tmp_path / "deep.html"
+    path.write_text(nested_page(300), encoding="utf-8")
+    lines = text.load(path).text.split("\n")
+    assert "我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。" in lines
+    assert "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。" in lines
+
+
+@pytest.mark.parametrize("depth", [2000, 5000])
+def test_a_web_page_nested_thousands_deep_is_read_or_named_as_too_deep(tmp_path, depth):
+    path = tmp_path / "deeper.html"
+    path.write_text(nested_page(depth), encoding="utf-8")
+    try:
+        loaded = text.load(path)
+    except TextLoadError as error:
+        assert str(error) == f"{path} nests its elements more than 2,048 deep; studyapp cannot read a page nested so deep."
+    else:
+        assert "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。" in loaded.text.split("\n")
+
+
+def test_an_epub_chapter_nested_300_deep_keeps_its_paragraphs(tmp_path):
+    body = nested_page(300).removeprefix("<html><body>").removesuffix("</body></html>")
+    loaded = text.load(zipped_epub(tmp_path / "deep.epub", {"text/c1.xhtml": body}, ["text/c1.xhtml"]))
+    assert "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。" in loaded.text.split("\n")
+
+
+def test_a_comment_inside_an_epub_paragraph_is_not_text(tmp_path):
+    files = {"text/c1.xhtml": "<p>今天晚上，<!-- 校对：此处原文有误 -->很好的月光。</p>"}
+    lines = text.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
+    assert lines[0] == "今天晚上，很好的月光。"
