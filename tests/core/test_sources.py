@@ -13,6 +13,7 @@ import zipfile
 import pytest
 
 from studyapp import exchange, text
+from studyapp.document import split_for
 from studyapp.errors import TextLoadError
 from studyapp.sources import srt_with
 
@@ -565,3 +566,34 @@ def test_a_comment_inside_an_epub_paragraph_is_not_text(tmp_path):
     files = {"text/c1.xhtml": "<p>今天晚上，<!-- 校对：此处原文有误 -->很好的月光。</p>"}
     lines = text.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
     assert lines[0] == "今天晚上，很好的月光。"
+
+
+#: Verse in a regular metre: eight lines of eighteen hanzi, as wide as a hard-wrapped book's full lines.
+METRED_VERSE = ["我从遥远的北方来到这座南方的小城里面", "看见春天的雨水落在青石板铺成的路上边",
+                "老人坐在门前的竹椅上慢慢地摇着蒲扇子", "孩子们在巷子的深处追逐着一只小花猫咪",
+                "卖花的姑娘挑着担子走过了长长的石拱桥", "河水静静地流淌着带走了昨天所有的故事",
+                "我在窗前坐了一整个下午听着风吹过屋檐", "直到黄昏的钟声从远处的山寺里传了过来"]
+POEM = ["七言绝句", "早发白帝城", "朝辞白帝彩云间，", "千里江陵一日还。", "两岸猿声啼不住，", "轻舟已过万重山。"]
+
+
+def test_the_lines_of_a_book_of_poems_stay_lines_and_are_never_joined_as_hard_wrapped(tmp_path):
+    from studyapp.store import Library
+
+    body = "".join(f"<p>{line}</p>" for line in METRED_VERSE) + f"<h2>{POEM[0]}</h2>" + "".join(
+        f"<p>{line}</p>" for line in POEM[1:3]) + f"<p>{POEM[3]}<br/>{POEM[4]}<br/>{POEM[5]}</p>"
+    loaded = text.load(zipped_epub(tmp_path / "poems.epub", {"text/c1.xhtml": body}, ["text/c1.xhtml"]))
+    with Library.open(tmp_path / "library.sqlite") as library:
+        document = split_for(library, loaded)
+    clauses = [document.clause_text(index) for index in range(len(document.clauses))]
+    assert clauses == METRED_VERSE + POEM
+    assert len(document.paragraphs) == len(METRED_VERSE) + len(POEM) and not document.joined
+
+
+def test_a_web_page_of_poems_keeps_its_lines_too(tmp_path):
+    page = ("<html><head><title>诗选</title></head><body><article>"
+            + "".join(f"<p>{line}</p>" for line in METRED_VERSE + POEM) + "</article></body></html>")
+    path = tmp_path / "poems.html"
+    path.write_text(page, encoding="utf-8")
+    document = text.split(text.load(path))
+    clauses = [document.clause_text(index) for index in range(len(document.clauses))]
+    assert clauses[-len(POEM):] == POEM and METRED_VERSE[0] in clauses
