@@ -70,6 +70,7 @@ def _window_parser() -> argparse.ArgumentParser:
                "import PATH FILE, deck PATH, known FILE, review.")
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument("path", nargs="?", help="a Chinese text file (default: the bundled joint statement)")
+    parser.add_argument("--password", help="the password of a PDF protected by one (else the window asks)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window offscreen to a PNG and exit")
     parser.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
                                                           "user data folder)")
@@ -334,9 +335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             timings.enable()
         if args.path and args.screenshot:
             from . import text
-            text.load(args.path)  # scripted: a bad path fails here, with exit 2, before anything is drawn
+            text.load(args.path, args.password)  # scripted: a bad path fails here, exit 2, before anything is drawn
         from .ui.app import run
-        return run(args.path, screenshot=args.screenshot, library=args.library)
+        return run(args.path, screenshot=args.screenshot, library=args.library, password=args.password)
     except StudyAppError as error:
         print(f"studyapp: {error}", file=sys.stderr)
         return 2

@@ -117,7 +117,8 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     return app, window
 
 
-def run(path: str | None, screenshot: str | None = None, library: str | None = None) -> int:
+def run(path: str | None, screenshot: str | None = None, library: str | None = None,
+        password: str | None = None) -> int:
     try:
         app = _application(offscreen=bool(screenshot))
     except StudyAppError as error:
@@ -128,7 +129,7 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
     except StudyAppError as error:
         print(f"studyapp: {error}", file=sys.stderr)
         return 2
-    if not window.open_path(path) and path:
+    if not window.open_path(path, password) and path:
         if screenshot:
             return 2
         # started from a file manager, a message on stderr is never seen: the window says it (a dialog is up

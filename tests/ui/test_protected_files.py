@@ -30,3 +30,18 @@ def test_cancelling_the_password_keeps_the_open_text_and_says_why(window, tmp_pa
     assert not window.open_path(path)
     assert window.session.document.text == before
     assert "protected by a password" in window.last_error
+
+
+def test_the_window_takes_the_password_on_its_command_line(tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    from studyapp.cli import main
+
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(encrypted(make_pdf([["今天晚上，很好的月光。"]]), user_password="secret"))
+    out = tmp_path / "shot.png"
+    library = str(tmp_path / "library.sqlite")
+    assert main(["--screenshot", str(out), str(path), "--library", library]) == 2
+    assert "protected by a password" in capsys.readouterr().err and not out.exists()
+    assert main(["--screenshot", str(out), str(path), "--password", "secret", "--library", library]) == 0
+    assert not QImage(str(out)).isNull()
