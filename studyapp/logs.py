@@ -39,7 +39,8 @@ def setup() -> Path | None:
         handler = logging.handlers.RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=3,
                                                        encoding="utf-8")
     except OSError:
-        root.addHandler(logging.NullHandler())  # else Python's last resort prints every warning on stderr
+        if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+            root.addHandler(logging.NullHandler())  # else Python's last resort prints every warning on stderr
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
