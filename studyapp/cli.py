@@ -59,6 +59,8 @@ def _command_parser() -> argparse.ArgumentParser:
     review = commands.add_parser("review", help="today's flashcards: how many are due, new and learning")
     review.add_argument("--json", action="store_true", help="print {due, new, learning} as JSON")
     review.add_argument("--export-log", metavar="FILE.csv", help="write the review log as FSRS's optimiser reads it")
+    for command in (analyze, export, importer, deck):
+        command.add_argument("--password", help="the password of a PDF protected by one")
     for command in (analyze, lookup, export, importer, deck, known, review):
         command.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
                                                                "user data folder)")
@@ -72,6 +74,7 @@ def _window_parser() -> argparse.ArgumentParser:
                "import PATH FILE, deck PATH, known FILE, review.")
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument("path", nargs="?", help="a Chinese text file (default: the bundled joint statement)")
+    parser.add_argument("--password", help="the password of a PDF protected by one (else the window asks)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window offscreen to a PNG and exit")
     parser.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
                                                           "user data folder)")
@@ -107,24 +110,24 @@ def _from_library(analyzer, library_path: str | None, loaded):
         return document, Pins(library.pinned_readings(document_id(loaded.text)))
 
 
-def _read_input(path: str):
+def _read_input(path: str, password: str | None = None):
     """A file, or with ``-`` standard input (as much as a file may hold, and one byte more to tell)."""
     from . import text
     from .errors import TextLoadError
     from .files import MAX_FILE_BYTES
 
     if path != "-":
-        return text.load(path)
+        return text.load(path, password)
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise TextLoadError("Standard input holds more than 50 MB; studyapp reads texts of up to 50 MB.")
-    return text.load_bytes(data, "standard input")
+    return text.load_bytes(data, "standard input", password)
 
 
 def _analyze(args: argparse.Namespace) -> int:
     from .document import write_json
 
-    loaded = _read_input(args.path)
+    loaded = _read_input(args.path, args.password)
     analyzer = _analyzer()
     document, pins = _from_library(analyzer, args.library, loaded)
     if args.json:
@@ -168,7 +171,7 @@ def _export(args: argparse.Namespace) -> int:
     from .store import Library
 
     with Library.open(args.library) as library:
-        opened = open_in_library(library, Path(args.path))
+        opened = open_in_library(library, Path(args.path), args.password)
         info = library.document_info(opened.id)
         language = args.lang or (info.target_lang if info else "en")
         if args.lang and info and args.lang != info.target_lang:
@@ -194,13 +197,13 @@ def _import(args: argparse.Namespace) -> int:
 
     # Both files are read and checked before the library is touched; the document's opening and the import
     # are one transaction, so a bad file, a mismatch or a kill leaves the library as it was.
-    text.load(args.path)
+    text.load(args.path, args.password)
     translation = read_translation(Path(args.file))
     # A window holding the library keeps its own copy of the segments: writing under it would be overwritten
     # or shown stale, so importing waits until the window is closed (reading and exporting go on).
     with Library.open(args.library, exclusive=True, held_by="import a translation",
                       on_wait=_say_waiting) as library, library.transaction():
-        opened = open_in_library(library, Path(args.path))
+        opened = open_in_library(library, Path(args.path), args.password)
         result = apply_import(library, opened, translation, args.overwrite)
     for note in result.notes:
         print(note, file=sys.stderr)
@@ -238,7 +241,7 @@ def _deck(args: argparse.Namespace) -> int:
     analyzer = _analyzer()
     with _library_to_read(args.library, backup=True) as library:  # the text's word counts are recorded there
         analyzer.set_fixes(library.segmentation_fixes(), library.own_definitions())
-        opened = open_in_library(library, Path(args.path))
+        opened = open_in_library(library, Path(args.path), args.password)
         gathered, found = deck.build(library, opened.id, opened.document, analyzer)
         statuses = library.term_statuses()
         chosen = library.chosen_translations()
@@ -338,9 +341,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             timings.enable()
         if args.path and args.screenshot:
             from . import text
-            text.load(args.path)  # scripted: a bad path fails here, with exit 2, before anything is drawn
+            text.load(args.path, args.password)  # scripted: a bad path fails here, exit 2, before anything is drawn
         from .ui.app import run
-        return run(args.path, screenshot=args.screenshot, library=args.library)
+        return run(args.path, screenshot=args.screenshot, library=args.library, password=args.password)
     except StudyAppError as error:
         print(f"studyapp: {displayable(str(error))}", file=sys.stderr)  # non-UTF-8 names shown as in a file manager
         return 2

@@ -49,11 +49,12 @@ def split_for(library, loaded) -> Document:
     return document
 
 
-def open_in_library(library, path: Path) -> OpenedDocument:
-    """Load a file and add it to the library (a known text brings its work back, from any path)."""
+def open_in_library(library, path: Path, password: str | None = None) -> OpenedDocument:
+    """Load a file and add it to the library (a known text brings its work back, from any path); ``password``
+    opens a PDF protected by one."""
     from . import text
 
-    loaded = text.load(path)
+    loaded = text.load(path, password)
     document = split_for(library, loaded)
     title = loaded.title or title_for(document, Path(path).stem)
     identifier = library.add_document(document, title, str(Path(path).resolve()))

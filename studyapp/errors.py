@@ -16,6 +16,15 @@ class TextLoadError(StudyAppError):
     """A file could not be opened as Chinese text (missing, empty, binary, too large, unknown encoding)."""
 
 
+class PasswordNeeded(TextLoadError):
+    """A file is protected by a password that was not given (``wrong`` False) or is not the right one: the window
+    asks for it, the command line says to give it with ``--password``."""
+
+    def __init__(self, message: str, wrong: bool = False) -> None:
+        super().__init__(message)
+        self.wrong = wrong
+
+
 class DictionaryError(StudyAppError):
     """The dictionary data or its cache could not be read or built."""
 

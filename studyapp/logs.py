@@ -22,8 +22,12 @@ def log_path() -> Path:
 
 
 def setup() -> Path | None:
-    """Send the ``studyapp`` loggers to the log file; a folder that cannot be written leaves logging off."""
-    root = logging.getLogger("studyapp")
+    """Send the ``studyapp`` loggers, and the libraries' warnings (pypdf's "EOF marker not found" on a truncated
+    PDF), to the log file: the user's terminal gets only our one line. A folder that cannot be written leaves
+    logging off, and the libraries silent all the same."""
+    root = logging.getLogger()
+    logging.getLogger("studyapp").setLevel(logging.INFO)
+    logging.captureWarnings(True)  # warnings.warn of the libraries: into the log too
     for handler in list(root.handlers):
         if isinstance(handler, logging.handlers.RotatingFileHandler):
             if handler.baseFilename == str(log_path().resolve()):
@@ -34,10 +38,11 @@ def setup() -> Path | None:
         log_dir().mkdir(parents=True, exist_ok=True)
         handler = _QuietFileHandler(log_path(), maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
+        if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+            root.addHandler(logging.NullHandler())  # else Python's last resort prints every warning on stderr
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
-    root.setLevel(logging.INFO)
     return log_path()
 
 

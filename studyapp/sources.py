@@ -21,9 +21,9 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from .errors import TextLoadError
+from .errors import PasswordNeeded, TextLoadError
 from .files import check_unpacked
 from .text import line_joint
 
@@ -44,12 +44,20 @@ _HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype
                          re.IGNORECASE | re.DOTALL)
 
 
-def kind_of(data: bytes) -> str:
-    """"epub", "pdf", "srt", "html", or "text", from the content."""
-    if data.startswith(b"PK\x03\x04") and b"mimetypeapplication/epub+zip" in data[:200]:
-        return "epub"
-    if data.startswith(b"PK\x03\x04") and _zip_says_epub(data):
-        return "epub"
+#: An EPUB's ``mimetype`` member is these bytes and nothing else; no more than this much of it is read.
+_EPUB_MIMETYPE = b"application/epub+zip"
+
+
+def kind_of(data: bytes, name: str = "the file") -> str:
+    """"epub", "pdf", "srt", "html", or "text", from the content. A zip's unpacked size is checked from its
+    directory before any member is read (:func:`files.check_unpacked`): a 3 MB zip whose ``mimetype`` inflated to
+    3 GB took 4.3 GB here."""
+    if data.startswith(b"PK\x03\x04"):
+        if b"mimetype" + _EPUB_MIMETYPE in data[:200]:  # stored first, as the specification asks: no unpacking
+            return "epub"  # (its other members are checked before any is read: ``_epub``)
+        check_unpacked(data, name, TextLoadError)
+        if _zip_says_epub(data):
+            return "epub"
     if data.lstrip()[:5] == b"%PDF-":
         return "pdf"
     if _SRT_START.match(data[:300]):
@@ -63,15 +71,18 @@ def kind_of(data: bytes) -> str:
 
 
 def _zip_says_epub(data: bytes) -> bool:
+    """The zip's ``mimetype`` member says EPUB, read no further than the few bytes that can say it."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read("mimetype").strip() == b"application/epub+zip"
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("mimetype") as member:
+            return member.read(len(_EPUB_MIMETYPE) + 8).strip() == _EPUB_MIMETYPE
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return False
 
 
-def convert(data: bytes, name: str, kind: str) -> Converted:
-    converters = {"epub": _epub, "pdf": _pdf, "srt": _srt, "subtitles": _other_subtitles, "html": _html}
+def convert(data: bytes, name: str, kind: str, password: str | None = None) -> Converted:
+    """The file as text; ``password`` opens a PDF protected by one (other kinds have none)."""
+    converters = {"epub": _epub, "pdf": partial(_pdf, password=password), "srt": _srt,
+                  "subtitles": _other_subtitles, "html": _html}
     try:
         converted = converters[kind](data, name)
     except TextLoadError:
@@ -114,10 +125,24 @@ def _paragraphs_and_anchors(root, wanted: frozenset[str]) -> tuple[list[tuple[st
             out.append((text, heading[0]))
         heading[0] = False
 
-    def walk(element) -> None:
+    from lxml import etree
+
+    dropped: set = set()
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, element in walker:  # not recursive: a page may nest its elements thousands deep
+        if event in ("comment", "pi"):  # not text; what follows one is
+            if element.tail:
+                pending.append(element.tail)
+            continue
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.rsplit("}", 1)[-1].lower()
         block = tag in _BLOCKS
+        if event == "end":
+            if block and element not in dropped:
+                flush()
+            if element.tail:
+                pending.append(element.tail)
+            continue
         if block:
             flush()
         if wanted:
@@ -125,21 +150,13 @@ def _paragraphs_and_anchors(root, wanted: frozenset[str]) -> tuple[list[tuple[st
                 if name in wanted:
                     anchors.setdefault(name, len(out))
         if tag in _DROPPED:
-            if element.tail:
-                pending.append(element.tail)
-            return
+            dropped.add(element)
+            walker.skip_subtree()
+            continue
         if block:
             heading[0] = tag in _HEADINGS
         if element.text:
             pending.append(element.text)
-        for child in element:
-            walk(child)
-        if block:
-            flush()
-        if element.tail:
-            pending.append(element.tail)
-
-    walk(root)
     flush()
     return out, anchors
 
@@ -156,10 +173,54 @@ def _collapsed(html_text: str) -> str:
     return re.sub(r"\s+", space, html_text).strip()
 
 
-def _html_tree(data: bytes | str):
+#: How deep libxml2 nests elements with its limit lifted (``huge_tree``; 256 without): past it, it stops reading.
+_HTML_DEPTH_LIMIT = 2048
+
+
+def _html_parser():
+    """lxml's HTML parser with libxml2's depth limit lifted: at its default of 256, a page nested 300 deep opened
+    without its paragraphs, and silently. A new one each time: a parser is not shared between threads."""
     import lxml.html
 
-    return lxml.html.fromstring(data or b"<html></html>")  # lxml refuses an empty document
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
+def _html_tree(data: bytes | str, name: str = "the page", whole: bool = False):
+    """The HTML parsed (``whole``: as a document, else as lxml.html.fromstring reads a fragment or a document);
+    one line when libxml2 stopped reading at its depth limit, rather than the text past it lost unsaid."""
+    import lxml.html
+
+    parser = _html_parser()
+    data = data or b"<html></html>"  # lxml refuses an empty document
+    tree = lxml.html.document_fromstring(data, parser=parser) if whole else lxml.html.fromstring(data, parser=parser)
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        raise TextLoadError(f"{name} nests its elements more than {_HTML_DEPTH_LIMIT:,} deep; studyapp cannot "
+                            "read a page nested so deep.")
+    return tree
+
+
+def _summary(page) -> str:
+    """readability's article, or our own line when our parsing refused the page (readability wraps it)."""
+    from readability.readability import Unparseable
+
+    try:
+        return page.summary(html_partial=True)
+    except Unparseable as failure:
+        if isinstance(failure.__context__, TextLoadError):
+            raise failure.__context__ from None
+        raise
+
+
+def _readable(decoded: str, name: str):
+    """readability's Document over a tree parsed by :func:`_html_tree` (its own parser keeps libxml2's depth
+    limit). It parses again on its second, gentler pass: each parse starts from the page's text."""
+    from readability import Document
+
+    class Readable(Document):
+        def _parse(self, page):  # readability's hook for its parsing (it takes a parsed tree as it is)
+            return super()._parse(_html_tree(page, name, whole=True))
+
+    return Readable(decoded)
 
 
 def _assemble(chapters: list[list[tuple[str, bool]]]) -> tuple[str, tuple[tuple[str, int], ...]]:
@@ -200,13 +261,11 @@ def _heading_sections(chapters: list[list[tuple[str, bool]]], starts: list[list[
 
 
 def _html(data: bytes, name: str) -> Converted:
-    from readability import Document as Readable
-
     from . import text
 
     decoded = text.decode(data, name).text
-    page = Readable(decoded)
-    article = _html_tree(page.summary(html_partial=True))
+    page = _readable(decoded, name)
+    article = _html_tree(_summary(page), name)
     _drop_page_furniture(article)
     paragraphs = _paragraphs(article)
     short_title = (page.short_title() or "").strip()
@@ -328,7 +387,7 @@ def _epub(data: bytes, name: str) -> Converted:
                 continue
             content = archive.read(path)
             if content.strip():
-                paragraphs, found = _paragraphs_and_anchors(_html_tree(content),
+                paragraphs, found = _paragraphs_and_anchors(_html_tree(content, f"{name} ({path})"),
                                                             frozenset(wanted.get(path, ())) - {""})
                 paths.append(path)
                 chapters.append(paragraphs)
@@ -534,12 +593,23 @@ def as_ideographs(page: str) -> str:
     return page.translate(_radical_table())
 
 
-def _pdf(data: bytes, name: str) -> Converted:
+def _unlocked(reader, name: str, password: str | None) -> None:
+    """Decrypt an encrypted PDF: with the empty user password first (an owner-restricted file, which every reader
+    opens without asking), else with ``password``; one line when none is given or it is wrong."""
+    if not reader.is_encrypted or reader.decrypt(""):
+        return
+    if password is None:
+        raise PasswordNeeded(f"{name} is a PDF protected by a password; give the password to open it "
+                             "(on the command line: --password).")
+    if not reader.decrypt(password):
+        raise PasswordNeeded(f"{name}: the password given is not this PDF's password.", wrong=True)
+
+
+def _pdf(data: bytes, name: str, password: str | None = None) -> Converted:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise TextLoadError(f"{name} is a password-protected PDF; studyapp cannot open it.")
+    _unlocked(reader, name, password)
     if len(reader.pages) > 5000:
         raise TextLoadError(f"{name} has {len(reader.pages):,} pages; studyapp opens PDFs of up to 5,000.")
     pages = [[line.strip() for line in as_ideographs(page.extract_text() or "").splitlines() if line.strip()]

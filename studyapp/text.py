@@ -261,19 +261,20 @@ def join_wrapped(piece: str) -> str:
     return _WRAP_BREAK.sub(lambda match: " " if _joins_words(piece, match) else "", piece)
 
 
-def load(path: str | Path) -> LoadedText:
+def load(path: str | Path, password: str | None = None) -> LoadedText:
     """Read a file and decode it, refusing anything that is not text with a message a user understands. EPUB
-    books, subtitles, web pages and PDFs are recognised by their content and converted (``sources``)."""
-    return load_bytes(read_limited(path, TextLoadError, MAX_FILE_BYTES), str(path))
+    books, subtitles, web pages and PDFs are recognised by their content and converted (``sources``);
+    ``password`` opens a PDF protected by one."""
+    return load_bytes(read_limited(path, TextLoadError, MAX_FILE_BYTES), str(path), password)
 
 
-def load_bytes(data: bytes, name: str) -> LoadedText:
+def load_bytes(data: bytes, name: str, password: str | None = None) -> LoadedText:
     from . import sources
 
-    kind = sources.kind_of(data)
+    kind = sources.kind_of(data, name)
     if kind == "text":
         return decode(data, name)
-    converted = sources.convert(data, name, kind)
+    converted = sources.convert(data, name, kind, password)
     return LoadedText(normalise_newlines(converted.text), kind, converted.title, converted.sections, converted.cues)
 
 
@@ -398,7 +399,12 @@ def is_cjk(ch: str) -> bool:
 
 
 #: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.
-SPLITTER_VERSION = 5
+#: 6: texts converted from markup are never taken for hard-wrapped (a book of poems had its lines joined).
+SPLITTER_VERSION = 6
+#: Kinds of converted file (``LoadedText.encoding``) whose lines are paragraphs and line breaks of their markup
+#: (an EPUB's, a web page's, a subtitle cue's): structure, never lines wrapped at a width. A PDF's lines are
+#: joined where it is converted (``sources``).
+STRUCTURED_KINDS = frozenset({"epub", "html", "srt"})
 
 
 def pack_offsets(document: Document) -> bytes:
@@ -446,9 +452,9 @@ def _spans(numbers: array) -> tuple[Span, ...]:
 
 def split(loaded: LoadedText | str, encoding: str = "utf-8", join_lines: bool | None = None) -> Document:
     """Split text into paragraphs and clauses (see the module docstring for a worked example). ``join_lines``:
-    None joins the lines of each stretch wrapped at a width (:func:`wrapped_runs`); True does that too, or, where
-    no stretch is found, joins the lines of every paragraph (the reader says the text is wrapped); False joins
-    none."""
+    None joins the lines of each stretch wrapped at a width (:func:`wrapped_runs`), except in a text converted from
+    markup (:data:`STRUCTURED_KINDS`); True does that too, or, where no stretch is found, joins the lines of every
+    paragraph (the reader says the text is wrapped); False joins none."""
     if isinstance(loaded, LoadedText):
         document = split(loaded.text, loaded.encoding, join_lines)
         if loaded.sections or loaded.cues:
@@ -456,6 +462,8 @@ def split(loaded: LoadedText | str, encoding: str = "utf-8", join_lines: bool | 
         return document
     text = loaded
     lines = _lines(text)
+    if join_lines is None and encoding in STRUCTURED_KINDS:
+        join_lines = False  # their lines are the markup's paragraphs and line breaks, never a width's
     runs: list[Span] | None = [] if join_lines is False else wrapped_runs(text)
     if join_lines and not runs:
         runs = None

@@ -51,3 +51,17 @@ def make_pdf(pages: list[list[str]], title: str = "") -> bytes:
     out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1, catalog, info, xref)
     return bytes(out)
+
+
+def encrypted(pdf: bytes, user_password: str, owner_password: str = "owner") -> bytes:
+    """The PDF encrypted with AES-256 by pypdf's writer, as owner-restricted files (empty user password) and
+    password-protected ones are."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

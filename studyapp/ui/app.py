@@ -119,7 +119,8 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     return app, window
 
 
-def run(path: str | None, screenshot: str | None = None, library: str | None = None) -> int:
+def run(path: str | None, screenshot: str | None = None, library: str | None = None,
+        password: str | None = None) -> int:
     try:
         app = _application(offscreen=bool(screenshot))
     except StudyAppError as error:
@@ -130,7 +131,7 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
     except StudyAppError as error:
         print(f"studyapp: {displayable(str(error))}", file=sys.stderr)
         return 2
-    if not window.open_path(path) and path:
+    if not window.open_path(path, password) and path:
         # the window says why too (a dialog is up already): started from a file manager, stderr is never seen
         print(f"studyapp: {getattr(window, 'last_error', path)}", file=sys.stderr)
         if screenshot:

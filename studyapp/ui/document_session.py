@@ -22,7 +22,7 @@ from .. import timings
 from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
 from ..document import OpenedDocument, Pins, split_for, title_for
-from ..errors import JobCancelled
+from ..errors import JobCancelled, PasswordNeeded
 from ..memory import TranslationMemory
 from ..segments import SegmentTable, paragraph_starts
 from ..store import DocumentInfo, Library
@@ -138,12 +138,16 @@ class DocumentSession(QObject):
         # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer = Throttle(250, self.progressChanged.emit, self)
         self._position = -1
+        #: Why the last opening stopped for a password (a PDF protected by one); None when it did not.
+        self.password_needed: PasswordNeeded | None = None
         # the reading position is saved at most once a second while the reader moves, and on leaving
         self._position_timer = Throttle(1000, lambda: self.save_position(self._position), self)
 
     # --- opening --------------------------------------------------------------------------------------------
-    def open_path(self, path: str | Path | None) -> bool:
+    def open_path(self, path: str | Path | None, password: str | None = None) -> bool:
         """Open a text (the bundled sample for None) into the library; on bad input say why, keep what is open.
+        A PDF protected by a password it was not given (or not the right one) says nothing and sets
+        :attr:`password_needed`, for the window to ask.
 
         Decoding, splitting, storing and reading back run as a job while the event loop goes on (the window
         paints and answers), so a novel opens without freezing it; callers still get the outcome on return."""
@@ -153,8 +157,11 @@ class DocumentSession(QObject):
         timings.reset(DOCUMENT_MILESTONES)
         library_path = self.library.path
 
-        def work(_report, cancelled) -> Opening:
-            loaded = load(target)
+        def work(_report, cancelled) -> Opening | PasswordNeeded:
+            try:
+                loaded = load(target, password)
+            except PasswordNeeded as needed:
+                return needed
             with Library.connect(library_path) as library:
                 document = split_for(library, loaded)
                 timings.mark("document decoded and split")
@@ -216,6 +223,7 @@ class DocumentSession(QObject):
     def _open(self, work) -> bool:
         """Run an opening job while the event loop goes on; a newer opening or closing the window cancels it."""
         self.cancel_opening()
+        self.password_needed = None
         job, outcome = run_and_wait(work, name="open", started=self._started_opening)
         if self._open_job is job:
             self._open_job = None
@@ -223,6 +231,9 @@ class DocumentSession(QObject):
             self.failed.emit(str(outcome["error"]))
             return False
         if "result" not in outcome or job.cancelled():
+            return False
+        if isinstance(outcome["result"], PasswordNeeded):
+            self.password_needed = outcome["result"]
             return False
         self._set_document(outcome["result"])
         return True

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QVBoxLayout,
@@ -328,21 +330,36 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path | None) -> bool:
-        """Open a text (the bundled sample for None); on bad input say why and keep what is open."""
+    def open_path(self, path: str | Path | None, password: str | None = None) -> bool:
+        """Open a text (the bundled sample for None); on bad input say why and keep what is open. A PDF protected
+        by a password asks for it, again when it was wrong, until it opens or the reader cancels."""
         self._leave_document()
         self.statusBar().showMessage(self.tr("Opening {0}…").format(Path(path).name if path else self.tr("the sample")))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            opened = self.session.open_path(path)
+            opened = self.session.open_path(path, password)
         finally:
             QApplication.restoreOverrideCursor()
             self.statusBar().clearMessage()
+        needed = self.session.password_needed
+        if needed is not None and path:
+            password = self._ask_password(Path(path), needed.wrong)
+            if password is not None:
+                return self.open_path(path, password)
+            self.show_error(needed.message)
+            return False
         if opened and path:
             self.settings.remember(str(Path(path)))
             settings_store.save(self.settings)
             self._refresh_recent_menu()
         return opened
+
+    def _ask_password(self, path: Path, wrong: bool) -> str | None:
+        """The password of a protected PDF, as the reader types it (shown as dots); None when they cancel."""
+        question = (self.tr("That is not the password of {0}. Try again:") if wrong
+                    else self.tr("{0} is protected by a password. Password:")).format(path.name)
+        password, ok = QInputDialog.getText(self, self.tr("Password"), question, QLineEdit.EchoMode.Password)
+        return password if ok else None
 
     def _cue_start(self, row: int) -> str | None:
         """A subtitle cue's start time, shown in the margin by the first row of its cue."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,11 +13,12 @@ import zipfile
 import pytest
 
 from studyapp import exchange, text
+from studyapp.document import split_for
 from studyapp.errors import TextLoadError
 from studyapp.sources import srt_with
 
 from ..conftest import REPO
-from ..pdf_maker import make_pdf
+from ..pdf_maker import encrypted, make_pdf
 
 
 def make_epub(path, drm: bool = False):
@@ -465,3 +467,133 @@ def test_a_pdf_set_in_a_font_with_radical_code_points_reads_as_the_ideographs(tm
     assert words["然而"]["pinyin"] == "rán ér" and words["然而"]["definitions"]
     assert "长江" in words and words["长江"]["definitions"]
     assert all(result["text"][token["start"]:token["end"]] == token["text"] for token in tokens)  # offsets hold
+
+
+def test_a_zip_whose_mimetype_inflates_to_hundreds_of_megabytes_is_refused_without_unpacking_it(tmp_path):
+    import tracemalloc
+
+    bomb = tmp_path / "bomb.epub"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as member:
+            member.write(b"application/epub+zip")
+            for _ in range(200):
+                member.write(bytes(1024 * 1024))
+    assert bomb.stat().st_size < 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(TextLoadError, match=r"bomb\.epub unpacks to 200 MB"):
+            text.load(bomb)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024
+
+
+def test_an_aes_encrypted_pdf_with_an_empty_user_password_opens_as_every_reader_opens_it(tmp_path):
+    path = tmp_path / "restricted.pdf"
+    path.write_bytes(encrypted(make_pdf([["今天晚上，很好的月光。"]]), user_password=""))
+    loaded = text.load(path)
+    assert loaded.encoding == "pdf" and loaded.text == "今天晚上，很好的月光。\n"
+
+
+def test_a_pdf_with_a_password_asks_for_it_in_one_line_and_opens_with_it(tmp_path, capsys):
+    from studyapp import cli
+
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(encrypted(make_pdf([["今天晚上，很好的月光。"]]), user_password="secret"))
+    library = str(tmp_path / "library.sqlite")
+    assert cli.main(["analyze", str(path), "--library", library]) == 2
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "protected by a password" in said and "--password" in said
+    assert cli.main(["analyze", str(path), "--password", "guess", "--library", library]) == 2
+    said = capsys.readouterr().err
+    assert said == f"studyapp: {path}: the password given is not this PDF's password.\n"
+    out = tmp_path / "out.tsv"
+    assert cli.main(["export", str(path), "--password", "secret", "--format", "tsv", "--out", str(out),
+                     "--library", library]) == 0
+    assert "很好的月光。" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("cut", ["header only", "truncated"])
+def test_a_damaged_pdf_puts_one_line_of_ours_on_the_terminal_and_pypdfs_words_in_the_log(tmp_path, cut):
+    whole = make_pdf([["今天晚上，很好的月光。"]])
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(b"%PDF-1.7\n" if cut == "header only" else whole[:300])
+    state = tmp_path / "state"
+    result = subprocess.run([sys.executable, "-m", "studyapp", "analyze", str(path), "--library",
+                             str(tmp_path / "l.sqlite")], capture_output=True, cwd=REPO, timeout=120,
+                            env={**os.environ, "STUDYAPP_STATE_DIR": str(state)})
+    said = result.stderr.decode()
+    assert result.returncode == 2
+    assert said.startswith(f"studyapp: {path} is a damaged PDF") and said.count("\n") == 1, said
+    assert "EOF marker not found" in (state / "studyapp.log").read_text(encoding="utf-8")
+
+
+def nested_page(depth: int) -> str:
+    """A page whose article sits ``depth`` elements deep, as generated pages (and attacks) nest them."""
+    article = ("<p>我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。</p>"
+               "<p>所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。</p>")
+    return f"<html><body>{'<div>' * depth}{article}{'</div>' * depth}</body></html>"
+
+
+def test_a_web_page_nested_300_deep_keeps_its_paragraphs(tmp_path):
+    path = tmp_path / "deep.html"
+    path.write_text(nested_page(300), encoding="utf-8")
+    lines = text.load(path).text.split("\n")
+    assert "我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。" in lines
+    assert "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。" in lines
+
+
+@pytest.mark.parametrize("depth", [2000, 5000])
+def test_a_web_page_nested_thousands_deep_is_read_or_named_as_too_deep(tmp_path, depth):
+    path = tmp_path / "deeper.html"
+    path.write_text(nested_page(depth), encoding="utf-8")
+    try:
+        loaded = text.load(path)
+    except TextLoadError as error:
+        assert str(error) == f"{path} nests its elements more than 2,048 deep; studyapp cannot read a page nested so deep."
+    else:
+        assert "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。" in loaded.text.split("\n")
+
+
+def test_an_epub_chapter_nested_300_deep_keeps_its_paragraphs(tmp_path):
+    body = nested_page(300).removeprefix("<html><body>").removesuffix("</body></html>")
+    loaded = text.load(zipped_epub(tmp_path / "deep.epub", {"text/c1.xhtml": body}, ["text/c1.xhtml"]))
+    assert "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。" in loaded.text.split("\n")
+
+
+def test_a_comment_inside_an_epub_paragraph_is_not_text(tmp_path):
+    files = {"text/c1.xhtml": "<p>今天晚上，<!-- 校对：此处原文有误 -->很好的月光。</p>"}
+    lines = text.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
+    assert lines[0] == "今天晚上，很好的月光。"
+
+
+#: Verse in a regular metre: eight lines of eighteen hanzi, as wide as a hard-wrapped book's full lines.
+METRED_VERSE = ["我从遥远的北方来到这座南方的小城里面", "看见春天的雨水落在青石板铺成的路上边",
+                "老人坐在门前的竹椅上慢慢地摇着蒲扇子", "孩子们在巷子的深处追逐着一只小花猫咪",
+                "卖花的姑娘挑着担子走过了长长的石拱桥", "河水静静地流淌着带走了昨天所有的故事",
+                "我在窗前坐了一整个下午听着风吹过屋檐", "直到黄昏的钟声从远处的山寺里传了过来"]
+POEM = ["七言绝句", "早发白帝城", "朝辞白帝彩云间，", "千里江陵一日还。", "两岸猿声啼不住，", "轻舟已过万重山。"]
+
+
+def test_the_lines_of_a_book_of_poems_stay_lines_and_are_never_joined_as_hard_wrapped(tmp_path):
+    from studyapp.store import Library
+
+    body = "".join(f"<p>{line}</p>" for line in METRED_VERSE) + f"<h2>{POEM[0]}</h2>" + "".join(
+        f"<p>{line}</p>" for line in POEM[1:3]) + f"<p>{POEM[3]}<br/>{POEM[4]}<br/>{POEM[5]}</p>"
+    loaded = text.load(zipped_epub(tmp_path / "poems.epub", {"text/c1.xhtml": body}, ["text/c1.xhtml"]))
+    with Library.open(tmp_path / "library.sqlite") as library:
+        document = split_for(library, loaded)
+    clauses = [document.clause_text(index) for index in range(len(document.clauses))]
+    assert clauses == METRED_VERSE + POEM
+    assert len(document.paragraphs) == len(METRED_VERSE) + len(POEM) and not document.joined
+
+
+def test_a_web_page_of_poems_keeps_its_lines_too(tmp_path):
+    page = ("<html><head><title>诗选</title></head><body><article>"
+            + "".join(f"<p>{line}</p>" for line in METRED_VERSE + POEM) + "</article></body></html>")
+    path = tmp_path / "poems.html"
+    path.write_text(page, encoding="utf-8")
+    document = text.split(text.load(path))
+    clauses = [document.clause_text(index) for index in range(len(document.clauses))]
+    assert clauses[-len(POEM):] == POEM and METRED_VERSE[0] in clauses
