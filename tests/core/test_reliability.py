@@ -246,6 +246,20 @@ def test_an_export_to_a_full_disk_keeps_the_previous_file(tmp_path, monkeypatch,
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
 
 
+@POSIX
+@pytest.mark.parametrize("command", [["export", str(DEFAULT_TEXT), "--format", "tsv"],
+                                     ["deck", str(DEFAULT_TEXT), "--export", "csv"]])
+def test_an_export_onto_a_read_only_file_is_refused_and_leaves_it(tmp_path, capsys, command):
+    out = tmp_path / "kept.tsv"
+    out.write_text("somebody's file\n", encoding="utf-8")
+    out.chmod(0o444)  # the tests run as root, who may write it anyway: the mode is what an editor respects
+    code = main([*command, "--out", str(out), "--library", str(tmp_path / "library.sqlite")])
+    err = capsys.readouterr().err
+    assert code == 2 and "read-only" in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "somebody's file\n" and out.stat().st_mode & 0o777 == 0o444
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
+
+
 def test_a_refused_library_is_left_byte_identical_with_nothing_beside_it(tmp_path):
     path = tmp_path / "newer.sqlite"
     connection = sqlite3.connect(path)
