@@ -23,6 +23,7 @@ from .errors import StudyAppError
 from .pinyin import tone_of
 from .review import Kind, blanked
 from .segments import Segment
+from .spreadsheet import guarded
 from .text import Document
 
 DECK_FORMATS = ("apkg", "pleco", "csv", "tbx")
@@ -98,8 +99,9 @@ def export_deck(made: Sequence[Card], fmt: str, title: str = "studyapp",
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["word", "pinyin", "definition", "hsk", "context", "context_translation", "translation"])
-        writer.writerows([card.word, card.pinyin, card.definition, card.hsk or "", card.context,
-                          card.context_translation, card.translation] for card in made)
+        writer.writerows([guarded(str(cell)) for cell in (card.word, card.pinyin, card.definition, card.hsk or "",
+                                                           card.context, card.context_translation, card.translation)]
+                         for card in made)
         return out.getvalue().encode("utf-8")
     if fmt == "tbx":
         return _tbx(made)

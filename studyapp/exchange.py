@@ -19,6 +19,7 @@ from pathlib import Path
 from .errors import JobCancelled, StudyAppError
 from .files import check_unpacked, read_limited
 from .segments import Segment, Status, join_run, paragraph_starts
+from .spreadsheet import guarded, unguarded
 from .text import Document, normalise_newlines
 from .wording import counted
 
@@ -123,7 +124,7 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
         writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(["source", "target"])
         for number, pair in enumerate(pairs(), start=1):
-            writer.writerow(pair)
+            writer.writerow(map(guarded, pair))  # a spreadsheet opens it too: no cell runs as a formula
             tick(number)
         return out.getvalue().encode("utf-8")
     if fmt == "txt":
@@ -521,8 +522,8 @@ def _tsv_pairs(data: bytes, path: Path) -> Pairs:
     decoded, notes = _decoded(data, path)
     decoded = normalise_newlines(decoded)
     quoted = _quoted_throughout(decoded)
-    if quoted is not None:
-        rows, how = quoted, "quoted CSV fields (tab-separated)"
+    if quoted is not None:  # our own export's form: its cells were guarded against spreadsheets' formulas
+        rows, how = [[unguarded(cell) for cell in row] for row in quoted], "quoted CSV fields (tab-separated)"
     else:
         rows, how = [line.split("\t") for line in decoded.split("\n")], "plain tab-separated lines, quotes as text"
     if rows and [cell.strip().lower() for cell in rows[0][:2]] == ["source", "target"]:

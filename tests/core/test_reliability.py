@@ -292,7 +292,7 @@ def test_any_text_splits_into_clauses_that_join_back_exactly(source, join):
 
 
 TARGETS = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85")
-                  | st.sampled_from(['"', "\t", "\n", "<", "&", "'"]), min_size=1, max_size=40) \
+                  | st.sampled_from(['"', "\t", "\n", "<", "&", "'", "=", "-", "@", "+"]), min_size=1, max_size=40) \
     .filter(lambda target: target.strip() == target and target.strip())
 
 
