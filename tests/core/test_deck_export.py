@@ -11,7 +11,7 @@ from lxml import etree
 
 from studyapp import deck, text
 from studyapp.cli import main
-from studyapp.deck_export import cards, export_deck
+from studyapp.deck_export import Card, cards, export_deck
 from studyapp.document import open_in_library
 from studyapp.exchange import export_text, read_pairs
 from studyapp.segments import Segment, Status
@@ -169,3 +169,23 @@ def test_a_tsv_export_guards_formulas_and_imports_back_exactly(tmp_path):
 def test_libreoffice_runs_no_formula_of_a_tsv_export(tmp_path):
     calc = _calc_cells(_hostile_pairs_tsv(tmp_path)[0], tmp_path, separator=9)
     assert "table:formula" not in calc and "evil.example" in calc
+
+
+def test_a_pasted_definition_with_tabs_and_line_breaks_keeps_one_pleco_card_per_line(tmp_path, analyzer):
+    with Library.open(tmp_path / "library.sqlite") as library:
+        document = text.split("中国和俄罗斯是邻国。")
+        identifier = library.add_document(document, "t", None)
+        library.set_definition("邻国", "neighbouring country\tneighbour\r\n\r\nbordering state\n")  # as pasted
+        _gathered, found = deck.build(library, identifier, document, analyzer)
+        made = cards(document, library.segments(identifier), found)
+    lines = export_deck(made, "pleco").decode("utf-8").splitlines()
+    assert len(lines) == len(made) and all(line.count("\t") == 2 for line in lines)
+    assert "邻国\tlin2guo2\tneighbouring country neighbour / bordering state" in lines
+
+
+def test_a_definition_stored_with_line_breaks_is_escaped_in_the_pleco_file():
+    """A library written before definitions were kept to one line may hold them: Pleco's own line break."""
+    card = Card("邻国", "lín guó", "lin2guo2", "neighbouring country\r\nneighbour\tstate", 5, "", "", "", "")
+    china = Card("中国", "zhōng guó", "zhong1guo2", "China", 1, "", "", "", "")
+    lines = export_deck([card, china], "pleco").decode("utf-8").split("\n")
+    assert lines == ["邻国\tlin2guo2\tneighbouring country\ueab1neighbour state", "中国\tzhong1guo2\tChina", ""]
