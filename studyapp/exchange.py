@@ -561,9 +561,17 @@ class ImportResult:
     across_paragraphs: int = 0  # units that are a run of segments over a paragraph break (not joined)
 
 
+def _key(text: str) -> str:
+    """A unit's or a segment's source as the two are matched: without the characters TMX and DOCX cannot carry
+    (those files leave them out, so a clause holding one came back as another text) and without white space
+    at its ends."""
+    return _NOT_XML.sub("", text).strip()
+
+
 def _bare(text: str) -> str:
-    """A text without its white space, as units and segments are compared when a unit spans segments."""
-    return "".join(text.split())
+    """A text as ``_key`` makes it, without any white space, as units and segments are compared when a unit
+    spans segments."""
+    return "".join(_key(text).split())
 
 
 def _is_source_copy(target: str, source: str) -> bool:
@@ -589,8 +597,8 @@ def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tup
             if _is_source_copy(target, source):
                 copies += 1
             else:
-                lookup[source.strip()] = target
-    sources = [document.span_text(s.start, s.end).strip() for s in segments]
+                lookup[_key(source)] = target
+    sources = [_key(document.span_text(s.start, s.end)) for s in segments]
     exact = lookup.keys() & set(sources)
     # runs first, the longest first: a short sentence unit ("但见：", "不分胜败。") must not take its clauses where
     # they are part of a longer sentence
