@@ -426,15 +426,17 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
     """Source/target pairs of any TMX: 1.4 with ``xml:lang`` (ours, Trados) and 1.1 with ``lang`` (OmegaT's
-    project memory). The source is the variant in the header's ``srclang``, else the Chinese one. Entities are
-    not expanded and nothing is fetched, so a crafted file reads no other file and cannot blow up."""
+    project memory). The source is the variant in the header's ``srclang``, else the Chinese one. Entities the
+    file declares itself (``<!ENTITY co "ACME">``) are expanded, within libxml2's bound on how far entities may
+    multiply the text ("billion laughs" is refused); nothing is fetched, so an entity naming another file or a
+    URL refuses the file, which reads nothing else."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise ExchangeError(f"{path} is not a readable TMX file: {error}") from None
+        raise ExchangeError(f"{path} is not a readable TMX file: {_entity_problem(error)}") from None
     header = root.find("header")
     source_language = (header.get("srclang", "") if header is not None else "").lower()
 
@@ -465,6 +467,18 @@ def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
     if not pairs and any(True for _unit in root.iter("tu")):
         raise ExchangeError(f"{path} holds no units in the source language ({source_language or 'Chinese'}).")
     return pairs
+
+
+def _entity_problem(error) -> str:
+    """libxml2's error said as the user's problem where it is about entities, else as libxml2 says it."""
+    said = str(error)
+    if "amplification" in said:
+        return ("its entities expand far past the file's own size (an entity \"billion laughs\"); "
+                "studyapp does not expand them.")
+    if "Entity '" in said and "not defined" in said:
+        return (f"it uses an entity it does not declare itself, and studyapp reads no other file or URL to "
+                f"find one: {said}")
+    return said
 
 
 class Pairs(list):
