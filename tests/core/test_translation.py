@@ -4,6 +4,7 @@ import io
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from lxml import etree
@@ -325,7 +326,7 @@ def test_a_tmx_without_the_source_language_says_so(tmp_path):
         read_pairs(other)
 
 
-def test_a_crafted_tmx_reads_no_other_file_and_expands_no_entities(tmp_path):
+def test_a_crafted_tmx_reads_no_other_file_and_is_refused_in_one_line(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET", encoding="utf-8")
     crafted = tmp_path / "crafted.tmx"
@@ -334,8 +335,39 @@ def test_a_crafted_tmx_reads_no_other_file_and_expands_no_entities(tmp_path):
 <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
 <tmx version="1.4"><header srclang="zh-CN"/><body><tu><tuv xml:lang="zh-CN"><seg>你好&xxe;</seg></tuv>
 <tuv xml:lang="en"><seg>&c;&c;&c;</seg></tuv></tu></body></tmx>""", encoding="utf-8")
-    pairs = read_pairs(crafted)
-    assert "TOP SECRET" not in repr(pairs) and len(repr(pairs)) < 200
+    with pytest.raises(exchange.ExchangeError) as refused:
+        read_pairs(crafted)
+    assert "TOP SECRET" not in str(refused.value) and "\n" not in str(refused.value)
+
+
+def _laughs(levels: int) -> str:
+    """A TMX whose one entity expands to 3 x 10**levels characters ("billion laughs" at 9)."""
+    declared = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, levels + 1))
+    return (f'<?xml version="1.0"?><!DOCTYPE tmx [{declared}]><tmx version="1.4"><header srclang="zh-CN"/><body>'
+            f'<tu><tuv xml:lang="zh-CN"><seg>你好</seg></tuv><tuv xml:lang="en"><seg>&l{levels};</seg></tuv></tu>'
+            "</body></tmx>")
+
+
+def test_a_billion_laughs_tmx_is_refused_in_one_line_at_once(tmp_path):
+    crafted = tmp_path / "laughs.tmx"
+    crafted.write_text(_laughs(9), encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(exchange.ExchangeError, match="expand") as refused:
+        read_pairs(crafted)
+    assert "\n" not in str(refused.value) and time.perf_counter() - started < 5
+
+
+def test_a_tmx_with_an_internal_entity_keeps_its_text(tmp_path):
+    """" Ltd signed it" was stored: the entity vanished without a word."""
+    declared = tmp_path / "declared.tmx"
+    declared.write_text("""<?xml version="1.0"?>
+<!DOCTYPE tmx [<!ENTITY co "ACME &amp; Co."><!ENTITY zhong "&#20013;">]>
+<tmx version="1.4"><header srclang="zh-CN"/><body><tu><tuv xml:lang="zh-CN"><seg>&zhong;国公司签了。</seg></tuv>
+<tuv xml:lang="en"><seg>&co; Ltd signed it</seg></tuv></tu></body></tmx>""", encoding="utf-8")
+    assert list(read_pairs(declared)) == [("中国公司签了。", "ACME & Co. Ltd signed it")]
+    small = tmp_path / "small.tmx"
+    small.write_text(_laughs(2), encoding="utf-8")  # nested, but 300 characters: a text, not an attack
+    assert list(read_pairs(small)) == [("你好", "lol" * 100)]
 
 
 def test_tmx_by_sentence_joins_the_clauses_of_each_fully_translated_sentence(opened, tmp_path):
