@@ -23,6 +23,11 @@ import numpy as np
 
 _BOS, _EOS, _UNK = "시", "끝", "<UNK>"  # g2pM's own begin/end/unknown symbols
 _BATCH = 256
+#: Characters of context the model sees on each side of the one it reads. A clause longer than three times this
+#: (OCR output, text pasted without punctuation: 33,000 characters and more) is read in overlapping windows, so
+#: memory stays bounded by the batch, not by the longest clause; shorter clauses are read whole, as before.
+CONTEXT = 128
+_WHOLE = 3 * CONTEXT
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +78,19 @@ class ContextModel:
         """For each (sentence, index of a character in it, candidate readings in numbered pinyin), the model's
         choice among the candidates it knows; None where it knows none of them."""
         results: list[Guess | None] = [None] * len(requests)
-        by_sentence: dict[str, list[int]] = {}
-        for number, (sentence, _index, _candidates) in enumerate(requests):
-            by_sentence.setdefault(sentence, []).append(number)
+        by_sentence: dict[str, list[tuple[int, int]]] = {}  # the text the model reads -> (request, index in it)
+        for number, (sentence, index, _candidates) in enumerate(requests):
+            text, at = window(sentence, index)
+            by_sentence.setdefault(text, []).append((number, at))
         sentences = sorted(by_sentence, key=len)
         for first in range(0, len(sentences), _BATCH):
             batch = sentences[first:first + _BATCH]
             forward, backward, lengths = self._run(batch)
             rows, positions, numbers = [], [], []
             for row, sentence in enumerate(batch):
-                for number in by_sentence[sentence]:
+                for number, at in by_sentence[sentence]:
                     rows.append(row)
-                    positions.append(requests[number][1] + 1)  # after the begin symbol
+                    positions.append(at + 1)  # after the begin symbol
                     numbers.append(number)
             rows_array, positions_array = np.array(rows), np.array(positions)
             features = np.concatenate([forward[rows_array, positions_array],
@@ -137,17 +143,27 @@ class ContextModel:
     def _recur(self, ids: np.ndarray, inputs: np.ndarray, recurrent: np.ndarray) -> np.ndarray:
         size = self._size
         batch, width = ids.shape
-        projected = inputs[ids]  # [b, t, 4h]: the input half of every step, looked up
         states = np.empty((batch, width, size), dtype=np.float32)
         hidden = np.zeros((batch, size), dtype=np.float32)
         cell = np.zeros((batch, size), dtype=np.float32)
-        for step in range(width):
-            gates = np.tanh(projected[:, step] + hidden @ recurrent)  # weights pre-scaled: see __init__
+        for step in range(width):  # the input half of each step looked up as it comes: [b, 4h], not [b, t, 4h]
+            gates = np.tanh(inputs[ids[:, step]] + hidden @ recurrent)  # weights pre-scaled: see __init__
             sigmoids = gates * 0.5 + 0.5
             cell = sigmoids[:, size:2 * size] * cell + sigmoids[:, :size] * gates[:, 2 * size:3 * size]
             hidden = sigmoids[:, 3 * size:] * np.tanh(cell)
             states[:, step] = hidden
         return states
+
+
+def window(sentence: str, index: int) -> tuple[str, int]:
+    """The text the model reads for the character at ``index``, and its index there: the whole sentence when it is
+    short, else the window of the sentence's windows (each ``3 * CONTEXT`` long, one every ``CONTEXT``
+    characters) that holds at least ``CONTEXT`` characters on each side of it, or the sentence's edge. Requests
+    near each other share a window, so a long clause costs about three times its length, not its square."""
+    if len(sentence) <= _WHOLE:
+        return sentence, index
+    start = max(0, (index // CONTEXT - 1) * CONTEXT)
+    return sentence[start:start + _WHOLE], index - start
 
 
 @lru_cache(maxsize=1)

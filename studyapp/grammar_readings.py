@@ -13,6 +13,8 @@ follows a name and comes before a number: dé. The rules work on words, so 跑�
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
@@ -51,6 +53,9 @@ _CROPS = frozenset("菜树花地田麻瓜豆苗稻麦谷粮竹草果桑")
 #: After 东西 these make it "east and west" (dōng xī): 东西两路, 东西南北, 东西各.
 _DIRECTION_AFTER = frozenset("两二各相南北方向边面侧首路川门厢廊街城岸")
 _PLACE_ENDINGS = frozenset("城州县郡关寨营庄村山江河湖")
+#: Characters of the clause a rule sees on each side (``Place.left``, ``Place.right``): rules look a word or two
+#: away, never more.
+_NEAR = 64
 
 
 class Place(NamedTuple):
@@ -337,6 +342,7 @@ class GrammarReader:
 
     def read(self, clause: str, tokens: tuple) -> tuple:
         changed = None
+        first_yi = next((token.start for token in tokens if token.text == "以"), len(clause))
         for index, token in enumerate(tokens):
             if token.kind != "word" or token.source == "dictionary" or RULE_CHARACTERS.isdisjoint(token.text):
                 continue
@@ -345,7 +351,7 @@ class GrammarReader:
                 if rule is None:
                     continue
                 in_word = len(token.text) > 1 and token.text in self._headwords
-                reading = rule(_place(clause, tokens, index, position, in_word))
+                reading = rule(_place(clause, tokens, index, position, in_word, first_yi))
                 if reading is None or reading == token.pinyin[position]:
                     continue
                 if reading not in self._candidates_at(token.text, position):
@@ -377,10 +383,12 @@ class GrammarReader:
         return found
 
 
-def _place(clause: str, tokens: tuple, index: int, position: int, in_word: bool) -> Place:
+def _place(clause: str, tokens: tuple, index: int, position: int, in_word: bool, first_yi: int) -> Place:
     """The character's neighbours as words: in a dictionary word (东西, 背着) the rest of that word, else jieba's
     dictionary words of the rest of its token (天冷得: 冷); a token around it as jieba tags it (问过, or 等 of
-    等一会儿, which it tags as several words)."""
+    等一会儿, which it tags as several words). The clause around it is cut to ``_NEAR`` characters each side, so a
+    clause of 100,000 characters is not copied for each of its thousands of 得 and 还; ``first_yi`` is where the
+    clause's first word 以 starts (its length when there is none)."""
     token = tokens[index]
     before, after = token.text[:position], token.text[position + 1:]
     following: tuple[str, ...] = (after,) if after else ()
@@ -392,9 +400,9 @@ def _place(clause: str, tokens: tuple, index: int, position: int, in_word: bool)
     if len(following) < 2:
         following = (*following, *_following_words(clause, tokens, index))
     at = token.start + position
-    after_yi = "以" in clause[:at] and any(t.text == "以" for t in tokens[:index])
     return Place(token.text, _neighbour(tokens, index, -1), before, following[0] if following else "",
-                 following[1] if len(following) > 1 else "", clause[:at], clause[at + 1:], after_yi, in_word)
+                 following[1] if len(following) > 1 else "", clause[max(0, at - _NEAR):at],
+                 clause[at + 1:at + 1 + _NEAR], first_yi < token.start, in_word)
 
 
 def _following_words(clause: str, tokens: tuple, index: int) -> tuple[str, ...]:
@@ -403,9 +411,8 @@ def _following_words(clause: str, tokens: tuple, index: int) -> tuple[str, ...]:
     token ends inside one of jieba's words, the rest of that word counts by jieba's dictionary (长守贵: 守)."""
     at = tokens[index].end
     found: list[str] = []
-    for start, end, word in _jieba_spans(clause):
-        if end <= at:
-            continue
+    cut = _jieba_cut(clause)
+    for start, end, word in itertools.islice(cut.spans, bisect.bisect_right(cut.ends, at), None):
         if not word.isalpha():
             break
         found.extend(_words(clause[at:end]) if start < at else _as_words(word))
@@ -420,24 +427,34 @@ def _preceding_word(clause: str, tokens: tuple, index: int) -> str:
     if not _neighbour(tokens, index, -1):
         return ""
     at = tokens[index].start
-    for start, end, word in reversed(_jieba_spans(clause)):
-        if start >= at:
-            continue
-        if not word.isalpha():
-            return ""
-        return _words(clause[start:at])[-1] if end > at else _as_words(word)[-1]
-    return ""
+    cut = _jieba_cut(clause)
+    last = bisect.bisect_left(cut.starts, at) - 1  # the last of jieba's words starting before the token
+    if last < 0:
+        return ""
+    start, end, word = cut.spans[last]
+    if not word.isalpha():
+        return ""
+    return _words(clause[start:at])[-1] if end > at else _as_words(word)[-1]
+
+
+class _Cut(NamedTuple):
+    """jieba's words of a clause with their offsets, and the offsets alone for bisection (a long clause has
+    tens of thousands of words, and each rule looks up the one or two beside its character)."""
+
+    spans: tuple[tuple[int, int, str], ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
 
 
 @lru_cache(maxsize=4_096)
-def _jieba_spans(clause: str) -> tuple[tuple[int, int, str], ...]:
+def _jieba_cut(clause: str) -> _Cut:
     """jieba's words of a clause with their offsets, new words guessed as in the reader's first cut."""
     spans = []
     position = 0
     for word in rjieba.cut(clause):
         spans.append((position, position + len(word), word))
         position += len(word)
-    return tuple(spans)
+    return _Cut(tuple(spans), tuple(span[0] for span in spans), tuple(span[1] for span in spans))
 
 
 def _neighbour(tokens: tuple, index: int, step: int) -> str:

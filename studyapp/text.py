@@ -313,11 +313,47 @@ def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     chinese = _best_chinese_decoding(data)
     if chinese:
         return chinese
-    match = charset_normalizer.from_bytes(data).best()
-    if match is not None and match.chaos < 0.2:
-        return str(match), match.encoding.replace("_", "-")
-    raise TextLoadError(
-        f"{name} is not in an encoding studyapp recognises (tried UTF-8, GB18030, Big5 and others).")
+    return _guessed_decoding(data, name)
+
+
+def _guessed_decoding(data: bytes, name: str) -> tuple[str, str]:
+    """What charset-normalizer finds, where it can tell. Of the encodings that read the bytes equally well, Windows
+    Western (cp1252, a superset of Latin-1's letters) is taken when it is one: "naïve" in Latin-1 reads as cp1250
+    "naďve" just as cleanly. Otherwise a short file those encodings read differently is refused, never shown as
+    mojibake (10 bytes of CESU-8 read as Cyrillic); the Chinese encodings were judged already and are left out."""
+    matches = [match for match in charset_normalizer.from_bytes(data)
+               if _codec_name(match.encoding) not in _CHINESE_CODECS and match.chaos < 0.2]
+    if not matches:
+        raise TextLoadError(
+            f"{name} is not in an encoding studyapp recognises (tried UTF-8, GB18030, Big5 and others).")
+    best = min(matches, key=lambda match: match.chaos)
+    equals = [match for match in matches if match.chaos <= best.chaos + _CHAOS_TIE]
+    western = next((match for match in equals  # a match stands for every encoding that reads the bytes alike
+                    if "cp1252" in map(_codec_name, match.could_be_from_charset)), None)
+    if western is not None:
+        return str(western), "cp1252"
+    readings = {str(match): match.encoding for match in equals}
+    if len(readings) > 1 and len(data) < _SHORT_FILE_BYTES:
+        shown = " or ".join(f"“{_printable(text[:40])}” in {encoding}" for text, encoding in list(readings.items())[:2])
+        raise TextLoadError(f"{name} is not UTF-8, and too short to tell its encoding (it could read {shown}): "
+                            f"save it as UTF-8 and open it again.")
+    return str(best), best.encoding.replace("_", "-")
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+
+
+def _codec_name(encoding: str) -> str:
+    return codecs.lookup(encoding).name
+
+
+#: Codecs ``_best_chinese_decoding`` judges by their characters (charset-normalizer names GBK and Big5 its own way).
+_CHINESE_CODECS = frozenset(map(_codec_name, ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "hz")))
+#: Under this size a file whose likeliest encodings disagree is refused: too few bytes to choose between them.
+_SHORT_FILE_BYTES = 4096
+#: Encodings whose chaos (charset-normalizer's mess ratio) differs by less than this read the bytes equally well.
+_CHAOS_TIE = 0.01
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -347,9 +383,20 @@ def _best_chinese_decoding(data: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             continue
     candidates.sort(key=lambda candidate: -_common_share(candidate[0]))
-    if candidates and _common_share(candidates[0][0]) >= 0.3:
+    if candidates and _common_share(candidates[0][0]) >= _least_common_share(candidates[0][0]):
         return candidates[0]
     return None
+
+
+def _least_common_share(decoded: str) -> float:
+    """How many of the characters must be common ones for a Chinese decoding to be believed: a third in a text of
+    some length, half in a few characters, where one common character of three (CESU-8 bytes read as GB18030:
+    頎巾竴) is chance."""
+    return 0.3 if len(_non_ascii(decoded)) >= 16 else 0.5
+
+
+def _non_ascii(decoded: str) -> list[str]:
+    return [ch for ch in decoded[:20000] if not ch.isspace() and not ch.isascii()]
 
 
 @lru_cache(maxsize=1)
@@ -361,7 +408,7 @@ def _common_characters() -> frozenset[str]:
 
 
 def _common_share(decoded: str) -> float:
-    sample = [ch for ch in decoded[:20000] if not ch.isspace() and not ch.isascii()]
+    sample = _non_ascii(decoded)
     if not sample:
         return 0.0
     common = _common_characters()

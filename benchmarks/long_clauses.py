@@ -1,0 +1,88 @@
+"""`studyapp analyze FILE --json` on a text holding one clause of 1k, 10k and 100k characters: time and peak memory.
+
+    python benchmarks/long_clauses.py [LENGTHS ...]      (default: 1000 10000 100000)
+
+Each file is 300 ordinary clauses of 呐喊 (../shared/corpus) with one clause of the given length in the middle: OCR
+output or text pasted without punctuation, hanzi of 呐喊 mixed with Latin words, figures and spaces, and no
+punctuation at all. The ordinary clauses matter: the context model reads clauses in batches, and a batch padded to
+its longest clause is what took 6.2 GB for a 33,000-character one. A fresh `studyapp` process analyses each file
+to /dev/null; the peak is its maximum resident set (wait4). Memory should grow with the file, not the clause's square.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOVEL = REPO.parent / "shared" / "corpus" / "呐喊.txt"
+ORDINARY_CLAUSES = 300
+
+
+def unpunctuated(length: int, hanzi: str, seed: int = 1) -> str:
+    """``length`` characters without sentence punctuation: runs of hanzi, Latin words, figures and spaces."""
+    chooser = random.Random(seed)
+    pieces, size, at = [], 0, 0
+    while size < length:
+        roll = chooser.random()
+        if roll < 0.8:
+            count = chooser.randint(5, 40)
+            piece = hanzi[at % len(hanzi):at % len(hanzi) + count]
+            at += count
+        elif roll < 0.9:
+            piece = f" OCR scan {chooser.randint(0, 9999)} "
+        else:
+            piece = " "
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces)[:length]
+
+
+def sample(length: int, folder: Path) -> Path:
+    """The file for one clause length: ordinary clauses, the long clause, ordinary clauses, one paragraph a line."""
+    novel = NOVEL.read_text(encoding="utf-8")
+    hanzi = "".join(re.findall(r"[\u4e00-\u9fff]", novel))
+    clauses = re.findall(r"[^，。！？；\s]{4,30}[，。！？；]", novel)[:ORDINARY_CLAUSES]
+    half = len(clauses) // 2
+    text = "".join(clauses[:half]) + "\n" + unpunctuated(length, hanzi) + "\n" + "".join(clauses[half:]) + "\n"
+    path = folder / f"clause-{length}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def measure(path: Path, library: Path) -> tuple[float, float]:
+    """Seconds and peak resident MB of one `studyapp analyze PATH --json > /dev/null`."""
+    command = [sys.executable, "-m", "studyapp", "analyze", str(path), "--json", "--library", str(library)]
+    started = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE)
+        _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"analyze failed on {path}: {process.stderr.read().decode()[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024  # KB on Linux
+
+
+def main(lengths: list[int]) -> None:
+    if not NOVEL.exists():
+        raise SystemExit("../shared/corpus/呐喊.txt is not beside the project")
+    folder = Path(tempfile.mkdtemp(prefix="studyapp-long-clauses-"))
+    library = folder / "library.sqlite"
+    subprocess.run([sys.executable, "-m", "studyapp", "lookup", "中", "--library", str(library)],
+                   capture_output=True, check=False)  # the dictionary index, built once per machine
+    print(f"{'clause':>8} {'file KB':>8} {'seconds':>8} {'peak MB':>8}")
+    for length in lengths:
+        path = sample(length, folder)
+        seconds, peak = measure(path, library)
+        print(f"{length:>8} {path.stat().st_size / 1024:>8.0f} {seconds:>8.1f} {peak:>8.0f}", flush=True)
+        path.unlink()
+
+
+if __name__ == "__main__":
+    main([int(arg) for arg in sys.argv[1:]] or [1000, 10_000, 100_000])
