@@ -30,9 +30,12 @@ def sample(megabytes: float, folder: Path) -> Path:
     return path
 
 
-def measure(path: Path) -> tuple[float, float]:
-    """Seconds and peak resident MB of one `studyapp analyze PATH --json > /dev/null`."""
+def measure(path: Path, library: Path | None = None) -> tuple[float, float]:
+    """Seconds and peak resident MB of one `studyapp analyze PATH --json > /dev/null` (benchmarks/long_clauses.py
+    measures with it too)."""
     command = [sys.executable, "-m", "studyapp", "analyze", str(path), "--json"]
+    if library is not None:
+        command += ["--library", str(library)]
     started = time.perf_counter()
     with open(os.devnull, "wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE)

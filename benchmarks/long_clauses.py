@@ -11,14 +11,14 @@ to /dev/null; the peak is its maximum resident set (wait4). Memory should grow w
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from analyze_json import measure  # the same measurement as the file-size benchmark: run from benchmarks/
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "呐喊.txt"
@@ -54,19 +54,6 @@ def sample(length: int, folder: Path) -> Path:
     path = folder / f"clause-{length}.txt"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def measure(path: Path, library: Path) -> tuple[float, float]:
-    """Seconds and peak resident MB of one `studyapp analyze PATH --json > /dev/null`."""
-    command = [sys.executable, "-m", "studyapp", "analyze", str(path), "--json", "--library", str(library)]
-    started = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE)
-        _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"analyze failed on {path}: {process.stderr.read().decode()[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024  # KB on Linux
 
 
 def main(lengths: list[int]) -> None:
