@@ -20,6 +20,8 @@ from pathlib import Path
 
 from analyze_json import measure  # the same measurement as the file-size benchmark: run from benchmarks/
 
+from studyapp.text import HANZI_CHARACTER
+
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "呐喊.txt"
 ORDINARY_CLAUSES = 300
@@ -47,7 +49,7 @@ def unpunctuated(length: int, hanzi: str, seed: int = 1) -> str:
 def sample(length: int, folder: Path) -> Path:
     """The file for one clause length: ordinary clauses, the long clause, ordinary clauses, one paragraph a line."""
     novel = NOVEL.read_text(encoding="utf-8")
-    hanzi = "".join(re.findall(r"[\u4e00-\u9fff]", novel))
+    hanzi = "".join(HANZI_CHARACTER.findall(novel))
     clauses = re.findall(r"[^，。！？；\s]{4,30}[，。！？；]", novel)[:ORDINARY_CLAUSES]
     half = len(clauses) // 2
     text = "".join(clauses[:half]) + "\n" + unpunctuated(length, hanzi) + "\n" + "".join(clauses[half:]) + "\n"

@@ -36,6 +36,7 @@ from .dictionary import Dictionary, is_name_reading, learner_order
 from .dictionary_words import PARTICLES, for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
+from .text import HANZI
 
 _MAX_MERGED_TOKENS = 4
 _CITATION = {"一": "yī", "不": "bù"}
@@ -470,11 +471,10 @@ def _marked_readings(numbered: tuple[str, ...], length: int) -> list[tuple[str, 
     return readings
 
 
-_HANZI = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3007\U00020000-\U0003134f"
-_RUN = re.compile(f"([{_HANZI}]+)|[^{_HANZI}]+")
+_RUN = re.compile(f"([{HANZI}]+)|[^{HANZI}]+")
 
 
 def _runs(clause: str):
-    """Maximal runs of hanzi and of everything else, as (start, end, is_hanzi); same ranges as text.is_cjk."""
+    """Maximal runs of hanzi and of everything else, as (start, end, is_hanzi)."""
     for match in _RUN.finditer(clause):
         yield match.start(), match.end(), match.group(1) is not None

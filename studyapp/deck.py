@@ -27,7 +27,7 @@ from .dictionary import Dictionary, Entry, hsk_level, learner_order
 from .dictionary_words import for_dictionary
 from .errors import JobCancelled, StudyAppError
 from .pinyin import tone_of
-from .text import Document
+from .text import HANZI_CHARACTER, Document
 
 
 class TermStatus(IntEnum):
@@ -229,7 +229,6 @@ def heat_bins(gathered: DocumentWords, unknown: array, bins: int) -> list[float 
 # --- search ---------------------------------------------------------------------------------------------------
 
 _TONE_DIGITS = re.compile(r"[1-5]")
-_HANZI = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def _plain_syllable(syllable: str) -> str:
@@ -266,7 +265,7 @@ def matches(term: Term, index: SearchIndex, query: str) -> bool:
     query = query.strip().lower()
     if not query:
         return True
-    if _HANZI.search(query):
+    if HANZI_CHARACTER.search(query):
         return query in term.word
     compact = unicodedata.normalize("NFC", re.sub(r"[\s'’]+", "", query))
     if any(_has_mark(ch) for ch in compact):
@@ -316,7 +315,7 @@ def read_word_list(path: Path) -> list[str]:
             continue
         word = _plain_field(fields[0], layout.html)
         word = word.split("[", 1)[0].strip()  # Pleco: simplified[traditional]
-        if _HANZI.search(word) and not re.search(r"\s", word):
+        if HANZI_CHARACTER.search(word) and not re.search(r"\s", word):
             words.setdefault(word, None)
     if not words:
         raise StudyAppError(f"{path} holds no Chinese words (one word per line, or the word in the first column).")

@@ -643,10 +643,10 @@ def _is_source_copy(target: str, source: str) -> bool:
     """A "translation" that is its Chinese source again is no translation: our subtitle export keeps an
     untranslated cue's line, and OmegaT's target files and Trados's copy-source-to-target keep the source too.
     Only a Chinese one: a number or a name may rightly be written the same in the translation."""
-    from .text import is_cjk
+    from .text import HANZI_CHARACTER
 
     bare = _bare(target)
-    return bare == _bare(source) and any(map(is_cjk, bare))
+    return bare == _bare(source) and HANZI_CHARACTER.search(bare) is not None
 
 
 def fill_from_pairs(document: Document, segments: list[Segment], pairs: list[tuple[str, str]],

@@ -439,10 +439,14 @@ _NUMBERED_HEAD = re.compile(
     r"[一二三四五六七八九十百零〇]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\s*\D")
 
 
+#: What a hanzi is, for every module, as the body of a regex character class: the unified ideographs, extension A,
+#: extensions B-G, the compatibility ideographs and 〇 (the ideographic zero of 一九〇五).
+HANZI = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3007\U00020000-\U0003134f"
+HANZI_CHARACTER = re.compile(f"[{HANZI}]")
+
+
 def is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3134F
-            or 0xF900 <= code <= 0xFAFF or code == 0x3007)
+    return HANZI_CHARACTER.match(ch) is not None
 
 
 #: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.

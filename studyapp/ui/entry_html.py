@@ -7,6 +7,7 @@ from html import escape
 
 from ..dictionary import Entry
 from ..pinyin import numbered_to_marks, tone_of
+from ..text import HANZI
 from ..wordinfo import WordInfo
 from .reader import tone_colors
 
@@ -25,7 +26,7 @@ def _pinyin_html(reading: str, colored: bool) -> str:
 
 
 #: CC-CEDICT's cross-references: 自個兒|自个儿[zi4 ge3 r5], 俄羅斯[E2 luo2 si1], also pr. [di4], [lu:e4]
-_REFERENCE = re.compile(r"(?:(?P<trad>[^\s|\[\];,()]+)\|)?(?P<word>[\u3400-\u9fff\U00020000-\U0003134f]+)?"
+_REFERENCE = re.compile(r"(?:(?P<trad>[^\s|\[\];,()]+)\|)?(?P<word>[" + HANZI + r"]+)?"
                         r"\[(?P<reading>[A-Za-z:üÜ]+[1-5]?(?: [A-Za-z:üÜ]+[1-5]?)*)\]")
 
 
