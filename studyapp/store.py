@@ -940,14 +940,22 @@ def _claim(connection: sqlite3.Connection, path: Path) -> None:
     that reads the file again (``_check_existing`` refused every other file before it was opened)."""
     if connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
         return
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with _immediate(connection):
         owner = connection.execute("PRAGMA application_id").fetchone()[0]
         if owner != APPLICATION_ID:
             tables = _tables(connection)
             if owner or tables:  # not the empty file SQLite makes a new database of
                 _refuse_if_not_ours(path, owner, tables)
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+@contextlib.contextmanager
+def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction on a bare connection, while a library is being opened (before ``Library.transaction``
+    exists): the re-checks inside it see no other process's half-done work."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
@@ -982,17 +990,11 @@ def _migrate(connection: sqlite3.Connection) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version >= len(MIGRATIONS):
             return
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(connection):
             if connection.execute("PRAGMA user_version").fetchone()[0] == version:
                 for statement in _statements(MIGRATIONS[version]):
                     connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {version + 1}")
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
 
 
 def _statements(script: str) -> list[str]:
