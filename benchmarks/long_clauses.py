@@ -7,15 +7,19 @@ output or text pasted without punctuation, hanzi of 呐喊 mixed with Latin word
 punctuation at all. The ordinary clauses matter: the context model reads clauses in batches, and a batch padded to
 its longest clause is what took 6.2 GB for a 33,000-character one. A fresh `studyapp` process analyses each file
 to /dev/null; the peak is its maximum resident set (wait4). Memory should grow with the file, not the clause's square.
+Beside each, in the same run, the fastest peer doing part of the same work: a fresh process cutting the same file
+with rjieba (jieba-rs), so the ratios say what our analysis costs over the word cutting alone.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from analyze_json import measure  # the same measurement as the file-size benchmark: run from benchmarks/
@@ -58,6 +62,17 @@ def sample(length: int, folder: Path) -> Path:
     return path
 
 
+PEER = "import sys, rjieba; [rjieba.cut(line) for line in open(sys.argv[1], encoding='utf-8')]"
+
+
+def measure_peer(path: Path) -> tuple[float, float]:
+    """Seconds and peak resident MB of a process that only cuts the file's lines with rjieba."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", PEER, str(path)])
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
 def main(lengths: list[int]) -> None:
     if not NOVEL.exists():
         raise SystemExit("../shared/corpus/呐喊.txt is not beside the project")
@@ -65,11 +80,14 @@ def main(lengths: list[int]) -> None:
     library = folder / "library.sqlite"
     subprocess.run([sys.executable, "-m", "studyapp", "lookup", "中", "--library", str(library)],
                    capture_output=True, check=False)  # the dictionary index, built once per machine
-    print(f"{'clause':>8} {'file KB':>8} {'seconds':>8} {'peak MB':>8}")
+    print(f"{'clause':>8} {'file KB':>8} {'seconds':>8} {'peak MB':>8} {'rjieba s':>9} {'rjieba MB':>9} "
+          f"{'× time':>7} {'× memory':>8}")
     for length in lengths:
         path = sample(length, folder)
         seconds, peak = measure(path, library)
-        print(f"{length:>8} {path.stat().st_size / 1024:>8.0f} {seconds:>8.1f} {peak:>8.0f}", flush=True)
+        peer_seconds, peer_peak = measure_peer(path)
+        print(f"{length:>8} {path.stat().st_size / 1024:>8.0f} {seconds:>8.1f} {peak:>8.0f} {peer_seconds:>9.2f} "
+              f"{peer_peak:>9.0f} {seconds / peer_seconds:>7.1f} {peak / peer_peak:>8.1f}", flush=True)
         path.unlink()
 
 
