@@ -21,7 +21,7 @@ from .errors import JobCancelled, StudyAppError
 from .files import check_unpacked, read_limited
 from .segments import Segment, Status, join_run, paragraph_starts
 from .spreadsheet import guarded, unguarded
-from .text import Document, normalise_newlines
+from .text import Document, ends_sentence, normalise_newlines
 from .wording import counted
 
 Progress = Callable[[int, int], None] | None
@@ -87,14 +87,12 @@ def sentence_pairs(document: Document, segments: list[Segment]) -> list[tuple[st
     """Translation units by sentence (the segments of each sentence joined, within a paragraph), for tools that
     segment by sentence (OmegaT, Trados): clause units rarely match there. A sentence is a unit only when every
     one of its segments is translated; a half-translated sentence would teach the memory a wrong pair."""
-    from .segments import SENTENCE_END
-
     pairs = []
     for group in paragraph_groups(document, segments):
         run: list[Segment] = []
         for segment in group:
             run.append(segment)
-            if SENTENCE_END.search(document.span_text(segment.start, segment.end)) or segment is group[-1]:
+            if ends_sentence(document.span_text(segment.start, segment.end)) or segment is group[-1]:
                 if all(part.target.strip() for part in run):
                     pairs.append((document.span_text(run[0].start, run[-1].end), _sentence_target(run)))
                 run = []

@@ -7,7 +7,6 @@ translated character is ever lost. Ids stay: the first part keeps the merged seg
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,9 +15,7 @@ from enum import IntEnum
 from operator import sub
 from typing import NamedTuple
 
-from .text import Document
-
-SENTENCE_END = re.compile(r"[。！？．!?…⋯][。！？．!?…⋯，]*[”’」』）)\]》]*$")
+from .text import Document, ends_sentence
 
 
 class Status(IntEnum):
@@ -257,7 +254,7 @@ def regroup_by_sentence(document: Document, segments: list[Segment],
 
     for segment in segments:
         if run and paragraph_of.get(segment.start) == paragraph_of.get(run[0].start) \
-                and not SENTENCE_END.search(document.text[run[-1].start:run[-1].end]):
+                and not ends_sentence(document.text[run[-1].start:run[-1].end]):
             run.append(segment)
             continue
         close()

@@ -427,16 +427,28 @@ def _looks_binary(text: str) -> bool:
 
 # --- clauses ---------------------------------------------------------------------------------------------
 
-_FULL_WIDTH_ENDERS = set("，；：。！？．")  # ． the full-width full stop of older typesetting
+_FULL_WIDTH_SENTENCE_ENDERS = "。！？．"  # ． the full-width full stop of older typesetting
+_FULL_WIDTH_ENDERS = set("，；：" + _FULL_WIDTH_SENTENCE_ENDERS)
 _ELLIPSES = set("…⋯")
 _HALF_WIDTH_ENDERS = set("!?")
+#: The marks that end a sentence, not only a clause (， ； ： end a clause only): Group by Sentence joins clauses
+#: up to one, and a TMX by sentence makes a unit of each.
+SENTENCE_ENDERS = frozenset(_FULL_WIDTH_SENTENCE_ENDERS) | _ELLIPSES | _HALF_WIDTH_ENDERS
 #: Closing quotes and brackets that stay with the mark before them: 。” ！」 ？） …
-_CLOSERS = set("”’」』）》〉】〕〗］｝)]}\"'")
+CLOSERS = frozenset("”’」』）》〉】〕〗］｝)]}\"'")
 _WHITESPACE = set(" \t\u3000\u00a0\f\v")
 _SPACES = "".join(_WHITESPACE)
-_TRAILING = _FULL_WIDTH_ENDERS | _ELLIPSES | _HALF_WIDTH_ENDERS | _CLOSERS
+_TRAILING = _FULL_WIDTH_ENDERS | _ELLIPSES | _HALF_WIDTH_ENDERS | CLOSERS
 _NUMBERED_HEAD = re.compile(
     r"[一二三四五六七八九十百零〇]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\s*\D")
+_ENDERS_CLASS = re.escape("".join(sorted(SENTENCE_ENDERS)))
+#: A sentence end, then more of them or a comma (好！，), then closing marks, a joined line's break among them.
+_SENTENCE_END = re.compile(f"[{_ENDERS_CLASS}][{_ENDERS_CLASS}，]*[{re.escape(''.join(sorted(CLOSERS)))}\\s]*\\Z")
+
+
+def ends_sentence(clause: str) -> bool:
+    """Whether a clause (or a run of them) ends a sentence: 走吧。 and 走吧。” and 走吧。" do, 走吧， does not."""
+    return _SENTENCE_END.search(clause) is not None
 
 
 #: What a hanzi is, for every module, as the body of a regex character class: the unified ideographs, extension A,

@@ -246,10 +246,8 @@ def test_marks_after_a_clause_end_stay_with_it():
 
 
 def test_the_full_width_full_stop_ends_clauses_and_sentences():
-    from studyapp.segments import SENTENCE_END
-
     assert clause_texts("好．再见．") == ["好．", "再见．"]
-    assert SENTENCE_END.search("再见．") and SENTENCE_END.search("“哩！……”")
+    assert text.ends_sentence("再见．") and text.ends_sentence("“哩！……”")
 
 
 def test_the_default_text_keeps_its_128_clauses():
