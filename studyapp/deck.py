@@ -26,7 +26,7 @@ from .analysis import Analyzer
 from .dictionary import Dictionary, Entry, hsk_level, learner_order
 from .dictionary_words import for_dictionary
 from .errors import JobCancelled, StudyAppError
-from .pinyin import tone_of
+from .pinyin import numbered, toneless
 from .text import HANZI_CHARACTER, Document
 
 
@@ -231,12 +231,6 @@ def heat_bins(gathered: DocumentWords, unknown: array, bins: int) -> list[float 
 _TONE_DIGITS = re.compile(r"[1-5]")
 
 
-def _plain_syllable(syllable: str) -> str:
-    """A tone-marked syllable without its mark, ü written v (as pinyin input methods take it)."""
-    syllable = syllable.lower().replace("ü", "v").replace("u:", "v")
-    return "".join(ch for ch in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(ch))
-
-
 def _has_mark(character: str) -> bool:
     return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", character) if ch != "\u0308")
 
@@ -253,10 +247,8 @@ class SearchIndex:
 
 def search_index(term: Term) -> SearchIndex:
     syllables = term.pinyin or ()
-    plain = [_plain_syllable(syllable) for syllable in syllables]
-    toned = "".join(f"{bare}{tone_of(syllable) or 5}" for bare, syllable in zip(plain, syllables, strict=True))
     marked = unicodedata.normalize("NFC", "".join(syllables).lower())
-    return SearchIndex("".join(plain), toned, marked, term.definition.lower())
+    return SearchIndex("".join(map(toneless, syllables)), numbered(syllables), marked, term.definition.lower())
 
 
 def matches(term: Term, index: SearchIndex, query: str) -> bool:
@@ -281,7 +273,7 @@ def _marked_prefix(marked: str, query: str) -> bool:
     if len(query) > len(marked):
         return False
     for typed, written in zip(query, marked, strict=False):
-        if typed != written and (_has_mark(typed) or _plain_syllable(written) != _plain_syllable(typed)):
+        if typed != written and (_has_mark(typed) or toneless(written) != toneless(typed)):
             return False
     return True
 

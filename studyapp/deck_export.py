@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .deck import LINE_BREAKS, Term
 from .errors import StudyAppError
-from .pinyin import tone_of
+from .pinyin import numbered
 from .review import Kind, blanked
 from .segments import Segment
 from .spreadsheet import guarded
@@ -51,7 +51,7 @@ def cards(document: Document, segments: Sequence[Segment], found: Sequence[Term]
         context = document.span_text(term.first_start, term.first_end).strip()
         row = bisect_right(starts, term.first_start) - 1
         context_translation = segments[row].target if 0 <= row < len(segments) else ""
-        made.append(Card(term.word, term.pinyin_text, _numbered(term.pinyin), term.definition, term.hsk, context,
+        made.append(Card(term.word, term.pinyin_text, numbered(term.pinyin), term.definition, term.hsk, context,
                          _highlighted(context, term.word), context_translation, chosen.get(term.word, "")))
     return made
 
@@ -74,16 +74,10 @@ def study_cards(entries, definitions: dict[str, str], analyzer=None,
         own = definitions.get(entry.word)
         definition = meaning(analyzer.dictionary, entry.word, syllables, own,
                              sense=(senses or {}).get(entry.word)) if analyzer else own or ""
-        made.append(Card(entry.word, entry.reading, _numbered(syllables), definition, hsk_level(entry.word),
+        made.append(Card(entry.word, entry.reading, numbered(syllables), definition, hsk_level(entry.word),
                          entry.context, _highlighted(entry.context, entry.word), entry.context_translation,
                          (chosen or {}).get(entry.word, "")))
     return made
-
-
-def _numbered(syllables: Sequence[str]) -> str:
-    from .deck import _plain_syllable
-
-    return "".join(f"{_plain_syllable(syllable)}{tone_of(syllable) or 5}" for syllable in syllables)
 
 
 def export_deck(made: Sequence[Card], fmt: str, title: str = "studyapp",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
@@ -57,6 +58,18 @@ def strip_tones(syllable: str) -> str:
     decomposed = unicodedata.normalize("NFD", syllable)
     kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn" or ch == "\u0308")
     return unicodedata.normalize("NFC", kept)
+
+
+def toneless(syllable: str) -> str:
+    """A syllable lower-cased without its tone mark, ü written v as pinyin input methods and Pleco take it:
+    ``Zhōng`` -> ``zhong``, ``lǜ`` -> ``lv``."""
+    return strip_tones(syllable).lower().replace("ü", "v").replace("u:", "v")
+
+
+def numbered(syllables: Sequence[str]) -> str:
+    """Tone-marked syllables as one numbered word, as Pleco's flashcards and a deck search take them: ``zhōng guó``
+    -> ``zhong1guo2``, ``lǜ sè`` -> ``lv4se4``; a neutral syllable takes 5 (``ma5``)."""
+    return "".join(f"{toneless(syllable)}{tone_of(syllable) or 5}" for syllable in syllables)
 
 
 def join_word(syllables: tuple[str, ...] | list[str]) -> str:

@@ -33,3 +33,20 @@ def test_a_tmx_by_sentence_cuts_its_units_where_group_by_sentence_does():
                   for number, clause in enumerate(document.clauses)]
     assert [source for source, _target in sentence_pairs(document, translated)] == \
         ['他说："走吧。"', "我们就走，没有回头。"]
+
+
+def test_pleco_cards_and_the_deck_search_number_lü_as_lv(library, analyzer):
+    """绿色 went to Pleco as lu4se4 (路色) and 女儿 as nu3er2: ǜ lost its dots with its tone mark."""
+    from studyapp import deck
+    from studyapp.deck_export import cards, export_deck
+
+    document = text.split("她女儿穿绿色的衣服。")
+    identifier = library.add_document(document, "t", None)
+    _gathered, found = deck.build(library, identifier, document, analyzer)
+    pleco = export_deck(cards(document, library.segments(identifier), found), "pleco").decode("utf-8").splitlines()
+    assert any(line.startswith("绿色\tlv4se4\t") for line in pleco)
+    assert any(line.startswith("女儿\tnv3er2\t") for line in pleco)
+    green = next(term for term in found if term.word == "绿色")
+    assert deck.matches(green, deck.search_index(green), "lv4se4")
+    assert deck.matches(green, deck.search_index(green), "lvse")
+    assert not deck.matches(green, deck.search_index(green), "lu4se4")
