@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from studyapp import deck, text
+from studyapp import deck, loading, text
 from studyapp.analysis import Analyzer
 from studyapp.dictionary import Dictionary
 from studyapp.store import Library
@@ -26,7 +26,7 @@ NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
 def main(path: Path) -> None:
     analyzer = Analyzer(Dictionary.open())
     analyzer.dictionary.readings()
-    document = text.split(text.load(path))
+    document = text.split(loading.load(path))
     with Library.open(Path(tempfile.mkdtemp(prefix="studyapp-deck-")) / "library.sqlite") as library:
         identifier = library.add_document(document, path.stem, None)
         started = time.perf_counter()

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from studyapp import text
+from studyapp import loading, text
 from studyapp.memory import TranslationMemory
 from studyapp.paths import default_text
 from studyapp.store import Library
@@ -22,7 +22,7 @@ CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
 def fill(library: Library, path: Path, wanted: int) -> int:
-    document = text.split(text.load(path))
+    document = text.split(loading.load(path))
     identifier = library.add_document(document, path.stem, str(path))
     segments = library.segments(identifier)[:wanted]
     with library.transaction() as db:

@@ -28,7 +28,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt, qInsta
 from PySide6.QtGui import QKeyEvent, QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from studyapp import text  # noqa: E402
+from studyapp import loading, text  # noqa: E402
 from studyapp.analysis import Analyzer  # noqa: E402
 from studyapp.deck import gather  # noqa: E402
 from studyapp.paths import default_text  # noqa: E402
@@ -169,7 +169,7 @@ def page_analysis_ms(window, jumps: int = 30) -> float:
 
 def analyse_all_seconds(path: Path, analyzer: Analyzer) -> tuple[float, int]:
     """The core alone, with cold word readings, as the background job runs it."""
-    document = text.split(text.load(path))
+    document = text.split(loading.load(path))
     analyzer.forget()
     started = time.perf_counter()
     gather(document, analyzer)

@@ -14,10 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from studyapp import text
-from studyapp.analysis import Analyzer
+from studyapp import loading, text
+from studyapp.analysis import Analyzer, analyze_all
 from studyapp.dictionary import Dictionary
-from studyapp.document import analyze_all
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
@@ -34,7 +33,7 @@ def main(path: Path) -> None:
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    loaded = text.load(path)
+    loaded = loading.load(path)
     document = text.split(loaded)
     dictionary = Dictionary.open()
     dictionary.readings()

@@ -25,7 +25,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, Protocol
 
 import rjieba
@@ -36,7 +36,7 @@ from .dictionary import Dictionary, is_name_reading, learner_order
 from .dictionary_words import PARTICLES, for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
-from .text import HANZI
+from .text import HANZI, Document
 
 _MAX_MERGED_TOKENS = 4
 _CITATION = {"一": "yī", "不": "bù"}
@@ -137,6 +137,24 @@ class Analyzer:
         entries = learner_order(self.dictionary.lookup(token.text), token.pinyin)
         here = [entry for entry in entries if entry.syllables == token.pinyin]
         return [sense for entry in (here or entries) for sense in entry.definitions]
+
+
+ANALYSIS_BATCH = 500  # clauses analysed together (progress is reported after each batch)
+
+
+def analyze_all(document: Document, analyzer: Analyzer,
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
+    """Analyse every clause in order, reporting progress now and then; stops early when cancelled."""
+    total = len(document.clauses)
+    for first in range(0, total, ANALYSIS_BATCH):  # in batches: the context model reads many clauses at once
+        if cancelled and cancelled():
+            return
+        indexes = range(first, min(total, first + ANALYSIS_BATCH))
+        batch = analyzer.analyze_many([document.clause_text(index) for index in indexes])
+        yield from zip(indexes, batch, strict=True)
+        if progress:
+            progress(indexes[-1] + 1, total)
 
 
 def _keep_parts_read_in_their_word(parsed: tuple[Token, ...], read: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -112,16 +112,16 @@ def _from_library(analyzer, library_path: str | None, loaded):
 
 def _read_input(path: str, password: str | None = None):
     """A file, or with ``-`` standard input (as much as a file may hold, and one byte more to tell)."""
-    from . import text
+    from . import loading
     from .errors import TextLoadError
     from .files import MAX_FILE_BYTES
 
     if path != "-":
-        return text.load(path, password)
+        return loading.load(path, password)
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise TextLoadError("Standard input holds more than 50 MB; studyapp reads texts of up to 50 MB.")
-    return text.load_bytes(data, "standard input", password)
+    return loading.load_bytes(data, "standard input", password)
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -133,7 +133,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.json:
         write_json(document, analyzer, sys.stdout, pins)
         return 0
-    from .document import analyze_all
+    from .analysis import analyze_all
 
     for index, tokens in analyze_all(document, analyzer):
         tokens = pins.apply(document, index, tokens) if pins is not None else tokens
@@ -190,14 +190,14 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from . import text
     from .document import open_in_library
     from .exchange import apply_import, import_summary, read_translation
+    from .loading import load
     from .store import Library
 
     # Both files are read and checked before the library is touched; the document's opening and the import
     # are one transaction, so a bad file, a mismatch or a kill leaves the library as it was.
-    text.load(args.path, args.password)
+    load(args.path, args.password)
     translation = read_translation(Path(args.file))
     # A window holding the library keeps its own copy of the segments: writing under it would be overwritten
     # or shown stale, so importing waits until the window is closed (reading and exporting go on).
@@ -340,8 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.timings:
             timings.enable()
         if args.path and args.screenshot:
-            from . import text
-            text.load(args.path, args.password)  # scripted: a bad path fails here, exit 2, before anything is drawn
+            from .loading import load
+            load(args.path, args.password)  # scripted: a bad path fails here, exit 2, before anything is drawn
         from .ui.app import run
         return run(args.path, screenshot=args.screenshot, library=args.library, password=args.password)
     except StudyAppError as error:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 
-from .analysis import Analyzer
+from .analysis import Analyzer, analyze_all
+from .definitions import SENSE_SEPARATOR
 from .dictionary import Dictionary, Entry, hsk_level, learner_order
 from .dictionary_words import for_dictionary
 from .errors import JobCancelled, StudyAppError
@@ -84,8 +85,6 @@ class DocumentWords:
 def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
            cancelled: Callable[[], bool] | None = None) -> DocumentWords:
     """Analyse every clause once and gather the deck's figures (the window runs this as its background job)."""
-    from .document import analyze_all
-
     gathered = DocumentWords()
     for index, tokens in analyze_all(document, analyzer, report, cancelled):
         gathered.add_clause(index, tokens)
@@ -132,21 +131,6 @@ def terms(document: Document, gathered: DocumentWords, analyzer: Analyzer, statu
 
 _POINTER_SENSE = re.compile(r"^((old |archaic |ancient |erhua |japanese )?(variant of|see |used in |abbr\. for)"
                             r"|surname \w+$)", re.IGNORECASE)
-#: How a card, the deck and the exports join senses: CC-CEDICT's own senses hold "; " (在 "to exist; to be alive").
-SENSE_SEPARATOR = " / "
-#: Every character that ends a line somewhere (Python's ``splitlines``, Qt, the usual editors).
-LINE_BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]+")
-_TABS = re.compile(r"[ ]*\t[\t ]*")
-
-
-def typed_definition(typed: str | None) -> str | None:
-    """A definition the learner typed or pasted, as one line: every export writes a word per line (Pleco's
-    flashcards a tab between fields), so its lines become senses joined as the dictionary's are and a tab a
-    space. None when nothing is left."""
-    lines = (_TABS.sub(" ", line).strip() for line in LINE_BREAKS.split(typed or ""))
-    return SENSE_SEPARATOR.join(line for line in lines if line) or None
-
-
 #: When no entry has the reading shown, the first senses that give a learner the likely one in use.
 FIRST_SENSES = 3
 #: The senses of the reading shown stop here, so a card stays readable (对 duì has twelve).
@@ -293,9 +277,9 @@ def read_word_list(path: Path) -> list[str]:
     flashcard export (``中国[中國]<TAB>zhong1guo2<TAB>…``) or an Anki notes export, read by its ``#`` header lines
     as Anki reads them (:func:`_anki_layout`). Only fields holding hanzi count; the order is kept and repeats
     dropped."""
-    from . import text
+    from .loading import load
 
-    lines = text.load(path).text.splitlines()
+    lines = load(path).text.splitlines()
     layout = _anki_layout(lines)
     # a "#" line is a comment, as for Anki (which quotes a field starting with "#": a guid may)
     body = "\n".join(line for line in lines[layout.header_lines:] if not line.startswith("#"))

@@ -18,7 +18,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .deck import LINE_BREAKS, Term
+from .deck import Term
+from .definitions import LINE_BREAKS
 from .errors import StudyAppError
 from .pinyin import numbered
 from .review import Kind, blanked

@@ -6,17 +6,14 @@ from __future__ import annotations
 import io
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from .analysis import Analyzer, Token
+from .analysis import Analyzer, Token, analyze_all
 from .dictionary import hsk_level
 from .segments import Segment
 from .text import Document
-
-ANALYSIS_BATCH = 500  # clauses analysed together (progress is reported after each batch)
 
 
 @dataclass
@@ -52,28 +49,13 @@ def split_for(library, loaded) -> Document:
 def open_in_library(library, path: Path, password: str | None = None) -> OpenedDocument:
     """Load a file and add it to the library (a known text brings its work back, from any path); ``password``
     opens a PDF protected by one."""
-    from . import text
+    from .loading import load
 
-    loaded = text.load(path, password)
+    loaded = load(path, password)
     document = split_for(library, loaded)
     title = loaded.title or title_for(document, Path(path).stem)
     identifier = library.add_document(document, title, str(Path(path).resolve()))
     return OpenedDocument(identifier, document, library.segments(identifier))
-
-
-def analyze_all(document: Document, analyzer: Analyzer,
-                progress: Callable[[int, int], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
-    """Analyse every clause in order, reporting progress now and then; stops early when cancelled."""
-    total = len(document.clauses)
-    for first in range(0, total, ANALYSIS_BATCH):  # in batches: the context model reads many clauses at once
-        if cancelled and cancelled():
-            return
-        indexes = range(first, min(total, first + ANALYSIS_BATCH))
-        batch = analyzer.analyze_many([document.clause_text(index) for index in indexes])
-        yield from zip(indexes, batch, strict=True)
-        if progress:
-            progress(indexes[-1] + 1, total)
 
 
 class Pins:

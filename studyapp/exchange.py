@@ -816,15 +816,15 @@ def fill_from_cues(document: Document, segments: list[Segment], cues: Cues, over
 def read_translation(file: Path) -> Translation:
     """A translation file read and parsed, before anything is planned or written: its errors come first."""
     if format_of(file).name == "srt":
-        from . import text
+        from .loading import load
 
-        loaded = text.load(file)
+        loaded = load(file)
         lines = loaded.text.split("\n")
         return Cues({(start, end): lines[number] for number, (_offset, start, end) in enumerate(loaded.cues)})
     if format_of(file).plain:
-        from . import text
+        from .loading import load
 
-        return text.load(file).text
+        return load(file).text
     return read_pairs(file)
 
 

@@ -712,8 +712,8 @@ class Library:
         return dict(self._query("SELECT word, definition FROM terms WHERE definition IS NOT NULL"))
 
     def set_definition(self, word: str, definition: str | None) -> None:
-        """Store a definition the learner typed, made one line (``deck.typed_definition``); None clears it."""
-        from .deck import typed_definition
+        """Store a definition the learner typed, made one line (``definitions.typed_definition``); None clears it."""
+        from .definitions import typed_definition
 
         definition = typed_definition(definition)
         with self.transaction() as db:

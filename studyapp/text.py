@@ -34,13 +34,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from itertools import chain
-from pathlib import Path
 from typing import NamedTuple
 
 import charset_normalizer
 
 from .errors import TextLoadError
-from .files import MAX_FILE_BYTES, read_limited
+from .files import MAX_FILE_BYTES
 
 #: Encodings tried before charset-normalizer's statistics: a Chinese text is far likelier to be GB18030 (a
 #: superset of GBK and GB2312) or Big5 than the Korean or Japanese code page a short sample may look like.
@@ -259,23 +258,6 @@ def _joins_words(text: str, match: re.Match) -> bool:
 def join_wrapped(piece: str) -> str:
     """A hard-wrapped piece of one paragraph as one line: hanzi run on, Latin words keep a space."""
     return _WRAP_BREAK.sub(lambda match: " " if _joins_words(piece, match) else "", piece)
-
-
-def load(path: str | Path, password: str | None = None) -> LoadedText:
-    """Read a file and decode it, refusing anything that is not text with a message a user understands. EPUB
-    books, subtitles, web pages and PDFs are recognised by their content and converted (``sources``);
-    ``password`` opens a PDF protected by one."""
-    return load_bytes(read_limited(path, TextLoadError, MAX_FILE_BYTES), str(path), password)
-
-
-def load_bytes(data: bytes, name: str, password: str | None = None) -> LoadedText:
-    from . import sources
-
-    kind = sources.kind_of(data, name)
-    if kind == "text":
-        return decode(data, name)
-    converted = sources.convert(data, name, kind, password)
-    return LoadedText(normalise_newlines(converted.text), kind, converted.title, converted.sections, converted.cues)
 
 
 def decode(data: bytes, name: str = "the text") -> LoadedText:

@@ -23,10 +23,11 @@ from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
 from ..document import OpenedDocument, Pins, split_for, title_for
 from ..errors import JobCancelled, PasswordNeeded
+from ..loading import load
 from ..memory import TranslationMemory
 from ..segments import SegmentTable, paragraph_starts
 from ..store import DocumentInfo, Library
-from ..text import Document, load
+from ..text import Document
 from .segment_model import SegmentModel
 from .throttle import Throttle
 from .workers import Job, run_and_wait, run_job

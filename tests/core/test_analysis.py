@@ -4,7 +4,7 @@ import jieba
 import pytest
 import rjieba
 
-from studyapp import text
+from studyapp import loading
 from studyapp.dictionary import Dictionary, hsk_level, parse_line
 
 from ..conftest import DEFAULT_TEXT
@@ -91,7 +91,7 @@ def test_cedict_line_parsing():
 
 
 def test_rjieba_agrees_with_jieba_on_the_default_text():
-    source = text.load(DEFAULT_TEXT).text
+    source = loading.load(DEFAULT_TEXT).text
     jieba.setLogLevel(60)
     assert rjieba.cut(source) == jieba.lcut(source)
 

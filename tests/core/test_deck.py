@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from studyapp import deck, text
+from studyapp import deck, loading, text
 from studyapp.cli import main
 from studyapp.store import Library
 
@@ -13,7 +13,7 @@ from ..conftest import DEFAULT_TEXT
 
 
 def build(library, analyzer, source):
-    document = text.split(source) if isinstance(source, str) else text.split(text.load(source))
+    document = text.split(source) if isinstance(source, str) else text.split(loading.load(source))
     identifier = library.add_document(document, "t", None)
     gathered, found = deck.build(library, identifier, document, analyzer)
     return document, gathered, {term.word: term for term in found}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from studyapp import deck, text
+from studyapp import deck, loading, text
 from studyapp.analysis import Analyzer
 from studyapp.cli import main
 from studyapp.deck_export import cards, export_deck
@@ -26,7 +26,7 @@ def words(analyzer, clause: str) -> list[str]:
 def deck_of(analyzer, source) -> dict[str, deck.Term]:
     """The deck of a text (a string or a file), built in a throwaway library."""
     with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.sqlite") as library:
-        loaded = text.load(source) if isinstance(source, Path) else None
+        loaded = loading.load(source) if isinstance(source, Path) else None
         document = library.split_document(loaded.text, loaded.encoding) if loaded else text.split(source)
         identifier = library.add_document(document, "t", None)
         _gathered, found = deck.build(library, identifier, document, analyzer)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from studyapp import document as documents
-from studyapp import exchange, text
+from studyapp import exchange, loading, text
 from studyapp.cli import main
 from studyapp.exchange import read_pairs
 from studyapp.segments import Status, regroup_by_sentence
@@ -216,7 +216,7 @@ def test_our_subtitle_export_reimported_leaves_untranslated_cues_untranslated(tm
         before = [s.target for s in library.segments(opened.id)]
     out = tmp_path / "translated.srt"
     assert main(["export", str(drama), "--format", "srt", "--out", str(out), "--library", str(library_path)]) == 0
-    assert "我们走吧。" in text.load(out).text  # the untranslated cue keeps its line in the file
+    assert "我们走吧。" in loading.load(out).text  # the untranslated cue keeps its line in the file
     capsys.readouterr()
     assert main(["import", str(drama), str(out), "--library", str(library_path)]) == 0
     assert "Filled 0 segments." in capsys.readouterr().err

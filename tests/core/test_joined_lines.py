@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp import text
+from studyapp import loading, text
 from studyapp.segments import Segment, Status, realign
 from studyapp.store import Library
 
@@ -59,7 +59,7 @@ def test_a_translated_book_keeps_its_work_when_the_reader_turns_joining_off_and_
         import pytest
 
         pytest.skip("../shared/corpus is not beside the project")
-    loaded = text.load(path)
+    loaded = loading.load(path)
     with Library.open(tmp_path / "library.sqlite") as library:
         joined = library.split_document(loaded.text, loaded.encoding)
         assert joined.joined
@@ -153,7 +153,7 @@ def _corpus_stories() -> list[tuple[str, list[str]]]:
 
             pytest.skip("../shared/corpus is not beside the project")
         chapter: list[str] = []
-        for line in text.load(path).text.split("\n"):
+        for line in loading.load(path).text.split("\n"):
             stripped = line.strip()
             if stripped.startswith("第") and "回" in stripped[:6]:
                 if len([story for story in stories if story[0].startswith(name[0])]) == 4:

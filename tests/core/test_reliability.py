@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studyapp import files, text
+from studyapp import files, loading, text
 from studyapp.cli import main
 from studyapp.errors import LibraryError, StudyAppError, TextLoadError
 from studyapp.exchange import ExchangeError, export_text, export_warnings, pairs_of, plan_import, read_pairs
@@ -41,7 +41,7 @@ def test_a_fifo_with_no_writer_is_refused_at_once_everywhere(tmp_path):
     fifo = tmp_path / "f"
     os.mkfifo(fifo)
     with pytest.raises(TextLoadError, match="pipe"):
-        text.load(fifo)
+        loading.load(fifo)
     with pytest.raises(ExchangeError, match="pipe"):
         read_pairs(fifo.with_name("f"))
     with pytest.raises(LibraryError, match="not a regular file"):
@@ -53,7 +53,7 @@ def test_a_fifo_with_no_writer_is_refused_at_once_everywhere(tmp_path):
 @POSIX
 def test_dev_zero_is_refused_without_reading_it():
     with pytest.raises(TextLoadError, match="device"):
-        text.load("/dev/zero")
+        loading.load("/dev/zero")
 
 
 def test_reading_stops_one_byte_past_the_limit(tmp_path):
@@ -87,7 +87,7 @@ def test_a_docx_that_unpacks_past_the_limit_is_refused_before_unpacking(tmp_path
 # --- one line, not a traceback --------------------------------------------------------------------------------
 
 def _document():
-    document = text.split(text.load(DEFAULT_TEXT))
+    document = text.split(loading.load(DEFAULT_TEXT))
     segments = [Segment(i + 1, c.start, c.end, "", Status.UNTRANSLATED) for i, c in enumerate(document.clauses)]
     return document, segments
 
@@ -145,7 +145,7 @@ def test_utf16_without_a_bom_is_recognised(tmp_path, encoding):
     sample = "　　中俄双方本着两国新时代全面战略协作伙伴精神，\n第二段：2020年9月11日。\n"
     path = tmp_path / "utf16.txt"
     path.write_bytes(sample.encode(encoding))
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.text == sample and loaded.encoding == encoding
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp import store, text
+from studyapp import loading, store, text
 from studyapp.exchange import export_text, read_pairs
 from studyapp.segments import Segment, Status
 from studyapp.store import Library
@@ -43,7 +43,7 @@ def test_typing_makes_a_draft_clearing_makes_untranslated_and_done_stays_done():
 
 def test_the_library_applies_the_same_typing_rule(tmp_path):
     with Library.open(tmp_path / "library.sqlite") as library:
-        identifier = library.add_document(text.split(text.load(DEFAULT_TEXT)), "t", None)
+        identifier = library.add_document(text.split(loading.load(DEFAULT_TEXT)), "t", None)
         first = library.segments(identifier)[0]
         library.save_translation(first.id, "x")
         library.set_status(first.id, Status.DONE)
@@ -106,7 +106,7 @@ def test_a_failing_migration_leaves_the_library_at_its_old_version(tmp_path, mon
 def _novel():
     path = CORPUS / "水浒传.txt"
     if path.exists():
-        return text.split(text.load(path))
+        return text.split(loading.load(path))
     line = "话说大宋仁宗天子在位，嘉祐三年三月三日五更三点，天子驾坐紫宸殿。\n"
     return text.split(line * 40_000)
 
@@ -158,15 +158,15 @@ def test_segments_handed_back_by_a_first_opening_are_the_stored_ones(tmp_path):
     """A first opening trusts the ids SQLite gives in one transaction instead of reading the rows back."""
     with Library.open(tmp_path / "library.sqlite") as library:
         library.add_document(text.split("别的文本，第二句。"), "other", None)  # ids already taken
-        identifier, handed = library.open_document(text.split(text.load(DEFAULT_TEXT)), "t", None)
+        identifier, handed = library.open_document(text.split(loading.load(DEFAULT_TEXT)), "t", None)
         assert handed == library.segments(identifier)
-        assert library.open_document(text.split(text.load(DEFAULT_TEXT)), "t", None) == (identifier, None)
+        assert library.open_document(text.split(loading.load(DEFAULT_TEXT)), "t", None) == (identifier, None)
 
 
 def test_reopening_reads_the_stored_clauses_instead_of_splitting_again(tmp_path, monkeypatch):
     from studyapp import store as store_module
 
-    document = text.split(text.load(DEFAULT_TEXT))
+    document = text.split(loading.load(DEFAULT_TEXT))
     with Library.open(tmp_path / "library.sqlite") as library:
         library.add_document(document, "t", None)
         monkeypatch.setattr(store_module, "split", lambda *_a: (_ for _ in ()).throw(AssertionError("split again")))

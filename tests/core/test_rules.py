@@ -1,10 +1,15 @@
 """Rules the app states once and every module imports: where a sentence ends, what a hanzi is, numbered pinyin,
 and a core whose modules import one another without a circle."""
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from studyapp import text
 from studyapp.segments import Segment, regroup_by_sentence
+
+from ..conftest import REPO
 
 
 def sentences_of(source: str) -> list[str]:
@@ -50,3 +55,63 @@ def test_pleco_cards_and_the_deck_search_number_lü_as_lv(library, analyzer):
     assert deck.matches(green, deck.search_index(green), "lv4se4")
     assert deck.matches(green, deck.search_index(green), "lvse")
     assert not deck.matches(green, deck.search_index(green), "lu4se4")
+
+
+def core_imports() -> dict[str, set[str]]:
+    """Each core module (studyapp and its packages, ui/ left out) and the core modules it imports anywhere in it,
+    inside functions too: an import put off into a function is still a circle."""
+    root = REPO / "studyapp"
+
+    def name_of(path: Path) -> str:
+        parts = list(path.relative_to(REPO).with_suffix("").parts)
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    modules = {name_of(path): path for path in root.rglob("*.py") if path.relative_to(root).parts[0] != "ui"}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join(parts + ([node.module] if node.module else []))
+                imported.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                                for alias in node.names)
+        graph[name] = {other for other in imported if other in modules and other != name}
+    return graph
+
+
+def a_circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """Some import circle of ``graph``, as the modules along it, or None."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> list[str] | None:
+        if module in path:
+            return path[path.index(module):] + [module]
+        if module in done:
+            return None
+        path.append(module)
+        for other in sorted(graph[module]):
+            if circle := visit(other):
+                return circle
+        path.pop()
+        done.add(module)
+        return None
+
+    return next((circle for module in sorted(graph) if (circle := visit(module))), None)
+
+
+def test_the_core_imports_without_a_circle():
+    graph = core_imports()
+    assert "studyapp.sources" in graph["studyapp.loading"] and "studyapp.text" in graph["studyapp.sources"]
+    assert a_circle(graph) is None, " -> ".join(a_circle(graph))
+
+
+def test_the_circle_check_finds_a_circle_put_off_into_a_function():
+    assert a_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert a_circle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from studyapp import deck, text
+from studyapp import deck, loading, text
 from studyapp.cli import main
 from studyapp.deck_export import export_deck, study_cards
 from studyapp.store import Library, StudyEntry
@@ -19,7 +19,7 @@ EXIST = "to exist; to be alive"
 
 
 def default_deck(library, analyzer) -> dict[str, deck.Term]:
-    document = text.split(text.load(DEFAULT_TEXT))
+    document = text.split(loading.load(DEFAULT_TEXT))
     identifier = library.add_document(document, "t", None)
     _gathered, found = deck.build(library, identifier, document, analyzer)
     return {term.word: term for term in found}

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from studyapp import exchange, text
+from studyapp import exchange, loading, text
 from studyapp.document import split_for
 from studyapp.errors import TextLoadError
 from studyapp.sources import srt_with
@@ -54,7 +54,7 @@ def make_epub(path, drm: bool = False):
 
 
 def test_an_epub_opens_with_its_title_chapters_and_no_ruby_pinyin(tmp_path):
-    loaded = text.load(make_epub(tmp_path / "book.epub"))
+    loaded = loading.load(make_epub(tmp_path / "book.epub"))
     assert loaded.encoding == "epub" and loaded.title == "呐喊 鲁迅"
     lines = loaded.text.split("\n")
     assert "自序" in lines and "狂人日记" in lines
@@ -69,7 +69,7 @@ def test_an_epub_opens_with_its_title_chapters_and_no_ruby_pinyin(tmp_path):
 
 def test_an_epub_by_content_not_by_name(tmp_path):
     renamed = make_epub(tmp_path / "book.epub").rename(tmp_path / "book.dat")
-    assert text.load(renamed).encoding == "epub"
+    assert loading.load(renamed).encoding == "epub"
 
 
 def test_damaged_and_protected_epubs_get_one_line(tmp_path):
@@ -77,15 +77,15 @@ def test_damaged_and_protected_epubs_get_one_line(tmp_path):
     truncated = tmp_path / "truncated.epub"
     truncated.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(TextLoadError, match="damaged"):
-        text.load(truncated)
+        loading.load(truncated)
     with pytest.raises(TextLoadError, match="DRM"):
-        text.load(make_epub(tmp_path / "drm.epub", drm=True))
+        loading.load(make_epub(tmp_path / "drm.epub", drm=True))
     bomb = io.BytesIO(whole)
     with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("OEBPS/padding.bin", b"\0" * (60 * 1024 * 1024))
     (tmp_path / "bomb.epub").write_bytes(bomb.getvalue())
     with pytest.raises(TextLoadError, match="unpacks to"):
-        text.load(tmp_path / "bomb.epub")
+        loading.load(tmp_path / "bomb.epub")
 
 
 def zipped_epub(path, files: dict[str, str], spine: list[str], toc: str = "", nav: str = ""):
@@ -150,7 +150,7 @@ def test_an_epubs_contents_are_its_own_table_of_contents_at_each_chapters_anchor
            f'<head/><docTitle><text>三国演义</text></docTitle><navMap>{points}</navMap></ncx>')
     book = zipped_epub(tmp_path / "sgyy.epub", {name: "".join(parts) for name, parts in files.items()},
                        list(files), toc=ncx)
-    loaded = text.load(book)
+    loaded = loading.load(book)
     assert loaded.title == "三国演义 罗贯中"
     assert len(loaded.sections) == 120
     assert [title for title, _offset in loaded.sections[:3]] == ["第一回", "第二回", "第三回"]
@@ -177,7 +177,7 @@ def test_an_epub3_navigation_document_gives_the_contents_before_the_ncx(tmp_path
              "text/c2.xhtml": "<h1>彷徨</h1><p>旧历的年底毕竟最像年底。</p>"}
     stale_ncx = ('<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap><navPoint><navLabel><text>Start</text>'
                  '</navLabel><content src="text/c1.xhtml"/></navPoint></navMap></ncx>')
-    loaded = text.load(zipped_epub(tmp_path / "book.epub", files, list(files), toc=stale_ncx, nav=NAV))
+    loaded = loading.load(zipped_epub(tmp_path / "book.epub", files, list(files), toc=stale_ncx, nav=NAV))
     assert [title for title, _offset in loaded.sections] == ["第一卷 呐喊", "自序", "狂人日记", "第二卷 彷徨"]
     lines = [loaded.text[offset:].split("\n", 1)[0] for _title, offset in loaded.sections]
     assert lines == ["呐喊", "自序", "狂人日记", "彷徨"]
@@ -186,14 +186,14 @@ def test_an_epub3_navigation_document_gives_the_contents_before_the_ncx(tmp_path
 def test_an_epub_without_a_table_of_contents_gets_a_section_per_chapter_file(tmp_path):
     files = {"text/c1.xhtml": "<p>序</p><h2>自序</h2><p>我在年青时候也曾经做过许多梦。</p>",
              "text/c2.xhtml": "<h2>狂人日记</h2><p>今天晚上，很好的月光。</p>"}
-    loaded = text.load(zipped_epub(tmp_path / "book.epub", files, list(files)))
+    loaded = loading.load(zipped_epub(tmp_path / "book.epub", files, list(files)))
     assert [title for title, _offset in loaded.sections] == ["自序", "狂人日记"]
 
 
 def test_a_line_break_inside_an_epub_paragraph_joins_hanzi_without_a_space(tmp_path):
     files = {"text/c1.xhtml": "<p>我的\n      心禁不住悲凉起来了。</p><p>他说“Hello,\n  world”，就走了。</p>"
                               "<p>一　　二</p>"}
-    lines = text.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
+    lines = loading.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
     assert lines[:3] == ["我的心禁不住悲凉起来了。", "他说“Hello, world”，就走了。", "一 二"]
 
 
@@ -216,7 +216,7 @@ there.
 def test_subtitles_open_a_cue_per_paragraph_with_timings_kept(tmp_path):
     path = tmp_path / "drama.srt"
     path.write_text(SUBTITLES, encoding="utf-8")
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.encoding == "srt"
     assert loaded.text.split("\n")[:3] == ["你好，世界！", "我们走吧。", "Hello there."]
     assert [(start, end) for _offset, start, end in loaded.cues] == [
@@ -229,17 +229,17 @@ def test_subtitles_with_broken_timings_get_one_line(tmp_path):
     path = tmp_path / "broken.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:0x,000\n你好\n\n2\n00:00:02,000 --> \n再见\n", encoding="utf-8")
     with pytest.raises(TextLoadError):
-        text.load(path)
+        loading.load(path)
 
 
 def test_a_translated_subtitle_file_exports_with_the_same_timings(tmp_path):
     path = tmp_path / "drama.srt"
     path.write_text(SUBTITLES, encoding="utf-8")
-    loaded = text.load(path)
+    loaded = loading.load(path)
     written = srt_with(loaded.cues, ["Hello, world!", "Let's go.", "Hello there."])
     back = tmp_path / "back.srt"
     back.write_bytes(written)
-    again = text.load(back)
+    again = loading.load(back)
     assert [c[1:] for c in again.cues] == [c[1:] for c in loaded.cues]
     assert again.text.split("\n")[0] == "Hello, world!"
 
@@ -259,7 +259,7 @@ PAGE = """<!DOCTYPE html><html><head><title>中俄外长联合声明 - 新闻网
 def test_a_saved_web_page_opens_as_its_article(tmp_path):
     path = tmp_path / "page.htm"
     path.write_text(PAGE, encoding="utf-8")
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.encoding == "html" and "中俄外长联合声明" in loaded.title
     assert "中俄双方本着两国新时代全面战略协作伙伴精神" in loaded.text
     assert "首页" not in loaded.text and "版权所有" not in loaded.text and "tracking" not in loaded.text
@@ -297,7 +297,7 @@ def test_a_saved_news_page_keeps_its_headline_once_and_drops_the_sites_menu_and_
     then the breadcrumb, the headline again, and the footer's links, copyright line and ICP number last."""
     path = tmp_path / "故乡重访.html"
     path.write_text(NEWS_PAGE, encoding="utf-8")
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.title == "故乡重访：绍兴的鲁迅足迹"
     lines = [line for line in loaded.text.split("\n") if line]
     assert lines[0] == "故乡重访：绍兴的鲁迅足迹" and loaded.text.count("故乡重访") == 1
@@ -312,7 +312,7 @@ def test_a_pdf_opens_with_lines_joined_and_running_heads_dropped(tmp_path):
              ["鲁迅全集　第一卷", "而我偏苦于不能全忘却，这不能全忘却的一部分，到现在便成了", "《呐喊》的来由。", "3"]]
     path = tmp_path / "book.pdf"
     path.write_bytes(make_pdf(pages, title="呐喊"))
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.encoding == "pdf" and loaded.title == "呐喊"
     paragraphs = [line for line in loaded.text.split("\n") if line]
     assert paragraphs[0] == "我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。"
@@ -323,11 +323,11 @@ def test_a_pdf_without_a_text_layer_says_so(tmp_path):
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_pdf([[], []]))
     with pytest.raises(TextLoadError, match="no text layer"):
-        text.load(path)
+        loading.load(path)
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(make_pdf([["你好"]])[:200])
     with pytest.raises(TextLoadError):
-        text.load(damaged)
+        loading.load(damaged)
 
 
 @pytest.mark.parametrize("kind", ["epub", "srt", "html", "pdf", "stdin"])
@@ -352,13 +352,13 @@ def test_a_subtitle_translation_exports_as_srt_and_imports_back(tmp_path):
 
     path = tmp_path / "drama.srt"
     path.write_text(SUBTITLES, encoding="utf-8")
-    document = text.split(text.load(path))
+    document = text.split(loading.load(path))
     segments = [Segment(i + 1, c.start, c.end, "", Status.UNTRANSLATED) for i, c in enumerate(document.clauses)]
     segments[0] = segments[0]._replace(target="Hello,", status=Status.DRAFT)
     segments[1] = segments[1]._replace(target="world!", status=Status.DRAFT)
     out = tmp_path / "translated.srt"
     out.write_bytes(exchange.export_text(document, segments, "srt"))
-    written = text.load(out)
+    written = loading.load(out)
     assert [(start, end) for _o, start, end in written.cues] == [(start, end) for _o, start, end in document.cues]
     assert written.text.split("\n")[:2] == ["Hello, world!", "我们走吧。"]  # untranslated cues keep their line
     fresh = [s._replace(target="", status=Status.UNTRANSLATED) for s in segments]
@@ -379,7 +379,7 @@ def test_a_subtitle_translation_exports_as_srt_and_imports_back(tmp_path):
 def test_webvtt_and_ass_subtitles_open_as_cues_too(tmp_path, name, content):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.text.split("\n")[:2] == ["你好，世界！", "我们走吧。"]
     assert [(start, end) for _offset, start, end in loaded.cues] == [("00:00:01,000", "00:00:03,500"),
                                                                      ("00:00:04,000", "00:00:06,000")]
@@ -416,7 +416,7 @@ def test_webvtt_cue_identifiers_and_notes_stay_out_of_the_text(tmp_path):
     path = tmp_path / "guxiang.vtt"
     styled = WEBVTT_WITH_IDENTIFIERS.replace("\nNOTE", "\nSTYLE\n::cue { color: white }\n\nNOTE")
     path.write_text(styled, encoding="utf-8")
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.text.split("\n")[:4] == ["片名：故乡", "我们走吧，<迅哥儿>！",
                                            "我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。", "R&D"]
     assert [(start, end) for _offset, start, end in loaded.cues] == [
@@ -429,7 +429,7 @@ def test_webvtt_with_a_broken_timing_gets_one_line(tmp_path):
     path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n你好\n\n00:00:0x.000 --> 00:00:03.000\n再见\n",
                     encoding="utf-8")
     with pytest.raises(TextLoadError, match="broken cues or timings"):
-        text.load(path)
+        loading.load(path)
 
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
@@ -443,7 +443,7 @@ def test_ffmpeg_reads_the_same_cues_from_a_webvtt_with_identifiers(tmp_path):
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), str(converted)], check=True,
                    timeout=60)
     theirs = list(srt.parse(converted.read_text(encoding="utf-8")))
-    ours = text.load(path)
+    ours = loading.load(path)
     assert [(srt.timedelta_to_srt_timestamp(cue.start), srt.timedelta_to_srt_timestamp(cue.end)) for cue in theirs] \
         == [(start, end) for _offset, start, end in ours.cues]
     assert [cue.content.replace("\n", "") for cue in theirs] == ours.text.split("\n")[:len(theirs)]
@@ -459,7 +459,7 @@ def test_a_pdf_set_in_a_font_with_radical_code_points_reads_as_the_ideographs(tm
 
     path = tmp_path / "radicals.pdf"
     path.write_bytes(make_pdf([["然⽽他说，⻓江⾥的⽔很⻓。"]]))
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.text.strip() == "然而他说，长江里的水很长。"
     result = to_json(text.split(loaded), Analyzer(Dictionary.open()))
     tokens = [token for clause in result["clauses"] for token in clause["tokens"]]
@@ -482,7 +482,7 @@ def test_a_zip_whose_mimetype_inflates_to_hundreds_of_megabytes_is_refused_witho
     tracemalloc.start()
     try:
         with pytest.raises(TextLoadError, match=r"bomb\.epub unpacks to 200 MB"):
-            text.load(bomb)
+            loading.load(bomb)
         _size, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -492,7 +492,7 @@ def test_a_zip_whose_mimetype_inflates_to_hundreds_of_megabytes_is_refused_witho
 def test_an_aes_encrypted_pdf_with_an_empty_user_password_opens_as_every_reader_opens_it(tmp_path):
     path = tmp_path / "restricted.pdf"
     path.write_bytes(encrypted(make_pdf([["今天晚上，很好的月光。"]]), user_password=""))
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.encoding == "pdf" and loaded.text == "今天晚上，很好的月光。\n"
 
 
@@ -539,7 +539,7 @@ def nested_page(depth: int) -> str:
 def test_a_web_page_nested_300_deep_keeps_its_paragraphs(tmp_path):
     path = tmp_path / "deep.html"
     path.write_text(nested_page(300), encoding="utf-8")
-    lines = text.load(path).text.split("\n")
+    lines = loading.load(path).text.split("\n")
     assert "我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜。" in lines
     assert "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。" in lines
 
@@ -549,7 +549,7 @@ def test_a_web_page_nested_thousands_deep_is_read_or_named_as_too_deep(tmp_path,
     path = tmp_path / "deeper.html"
     path.write_text(nested_page(depth), encoding="utf-8")
     try:
-        loaded = text.load(path)
+        loaded = loading.load(path)
     except TextLoadError as error:
         assert str(error) == f"{path} nests its elements more than 2,048 deep; studyapp cannot read a page nested so deep."
     else:
@@ -558,13 +558,13 @@ def test_a_web_page_nested_thousands_deep_is_read_or_named_as_too_deep(tmp_path,
 
 def test_an_epub_chapter_nested_300_deep_keeps_its_paragraphs(tmp_path):
     body = nested_page(300).removeprefix("<html><body>").removesuffix("</body></html>")
-    loaded = text.load(zipped_epub(tmp_path / "deep.epub", {"text/c1.xhtml": body}, ["text/c1.xhtml"]))
+    loaded = loading.load(zipped_epub(tmp_path / "deep.epub", {"text/c1.xhtml": body}, ["text/c1.xhtml"]))
     assert "所谓回忆者，虽说可以使人欢欣，有时也不免使人寂寞。" in loaded.text.split("\n")
 
 
 def test_a_comment_inside_an_epub_paragraph_is_not_text(tmp_path):
     files = {"text/c1.xhtml": "<p>今天晚上，<!-- 校对：此处原文有误 -->很好的月光。</p>"}
-    lines = text.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
+    lines = loading.load(zipped_epub(tmp_path / "book.epub", files, list(files))).text.split("\n")
     assert lines[0] == "今天晚上，很好的月光。"
 
 
@@ -581,7 +581,7 @@ def test_the_lines_of_a_book_of_poems_stay_lines_and_are_never_joined_as_hard_wr
 
     body = "".join(f"<p>{line}</p>" for line in METRED_VERSE) + f"<h2>{POEM[0]}</h2>" + "".join(
         f"<p>{line}</p>" for line in POEM[1:3]) + f"<p>{POEM[3]}<br/>{POEM[4]}<br/>{POEM[5]}</p>"
-    loaded = text.load(zipped_epub(tmp_path / "poems.epub", {"text/c1.xhtml": body}, ["text/c1.xhtml"]))
+    loaded = loading.load(zipped_epub(tmp_path / "poems.epub", {"text/c1.xhtml": body}, ["text/c1.xhtml"]))
     with Library.open(tmp_path / "library.sqlite") as library:
         document = split_for(library, loaded)
     clauses = [document.clause_text(index) for index in range(len(document.clauses))]
@@ -594,6 +594,6 @@ def test_a_web_page_of_poems_keeps_its_lines_too(tmp_path):
             + "".join(f"<p>{line}</p>" for line in METRED_VERSE + POEM) + "</article></body></html>")
     path = tmp_path / "poems.html"
     path.write_text(page, encoding="utf-8")
-    document = text.split(text.load(path))
+    document = text.split(loading.load(path))
     clauses = [document.clause_text(index) for index in range(len(document.clauses))]
     assert clauses[-len(POEM):] == POEM and METRED_VERSE[0] in clauses

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from studyapp import store, text
+from studyapp import loading, store, text
 from studyapp.errors import LibraryError
 from studyapp.segments import Status
 from studyapp.store import Library
@@ -16,7 +16,7 @@ UNTRANSLATED, DRAFT, DONE = Status
 
 
 def default_document():
-    return text.split(text.load(DEFAULT_TEXT))
+    return text.split(loading.load(DEFAULT_TEXT))
 
 
 def test_new_library_has_schema_wal_and_foreign_keys(tmp_path):

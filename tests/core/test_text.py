@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from studyapp import text
+from studyapp import loading, text
 from studyapp.errors import TextLoadError
 
 from ..conftest import CORPUS, DEFAULT_TEXT
@@ -29,7 +29,7 @@ TRADITIONAL = "中俄雙方本著兩國新時代全面戰略協作夥伴精神�
 def test_decodes_simplified_text_in_every_common_encoding(tmp_path, data, encoding):
     path = tmp_path / "t.txt"
     path.write_bytes(data)
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.text == SAMPLE
     assert loaded.encoding == encoding
 
@@ -37,7 +37,7 @@ def test_decodes_simplified_text_in_every_common_encoding(tmp_path, data, encodi
 def test_decodes_big5(tmp_path):
     path = tmp_path / "big5.txt"
     path.write_bytes(TRADITIONAL.encode("big5"))
-    loaded = text.load(path)
+    loaded = loading.load(path)
     assert loaded.text == TRADITIONAL
     assert loaded.encoding == "big5"
 
@@ -45,7 +45,7 @@ def test_decodes_big5(tmp_path):
 def test_line_endings_become_newlines_and_nothing_else_changes(tmp_path):
     path = tmp_path / "crlf.txt"
     path.write_bytes("　　第一行，\r\n\t第二行。\r第三行  \n".encode())
-    assert text.load(path).text == "　　第一行，\n\t第二行。\n第三行  \n"
+    assert loading.load(path).text == "　　第一行，\n\t第二行。\n第三行  \n"
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_bad_input_gets_a_one_line_message(tmp_path, data, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(data)
     with pytest.raises(TextLoadError) as caught:
-        text.load(path)
+        loading.load(path)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
 
@@ -72,14 +72,14 @@ def test_file_over_50_mb_is_refused_before_reading(tmp_path):
     with path.open("wb") as handle:
         handle.truncate(text.MAX_FILE_BYTES + 1)
     with pytest.raises(TextLoadError, match="up to 50 MB"):
-        text.load(path)
+        loading.load(path)
 
 
 def test_missing_file_and_folder(tmp_path):
     with pytest.raises(TextLoadError, match="no such file"):
-        text.load(tmp_path / "nope.txt")
+        loading.load(tmp_path / "nope.txt")
     with pytest.raises(TextLoadError, match="folder"):
-        text.load(tmp_path)
+        loading.load(tmp_path)
 
 
 def clause_texts(source: str) -> list[str]:
@@ -108,7 +108,7 @@ def assert_round_trip(source: str) -> None:
 
 
 def test_default_text_round_trips_and_starts_paragraphs_at_numbered_heads():
-    source = text.load(DEFAULT_TEXT).text
+    source = loading.load(DEFAULT_TEXT).text
     assert_round_trip(source)
     document = text.split(source)
     assert len(document.paragraphs) == 19
@@ -154,7 +154,7 @@ def test_hard_wrapped_books_are_joined_and_others_are_not(name, wrapped):
     path = CORPUS / name
     if not path.exists():
         pytest.skip("../shared/corpus is not beside the project")
-    document = text.split(text.load(path))
+    document = text.split(loading.load(path))
     assert document.joined is wrapped
     if wrapped:  # no clause holds a line break, and marks alone are a row only as a whole paragraph (“……”)
         for index, clause in enumerate(document.clauses):
@@ -169,7 +169,7 @@ def test_a_hard_wrapped_book_reads_across_its_line_breaks():
     path = CORPUS / "呐喊.txt"
     if not path.exists():
         pytest.skip("../shared/corpus is not beside the project")
-    loaded = text.load(path)
+    loaded = loading.load(path)
     document = text.split(loaded)
     line_by_line = text.split(loaded, join_lines=False)
     texts = [document.clause_text(i) for i in range(len(document.clauses))]
@@ -207,7 +207,7 @@ def test_joining_takes_the_break_out_between_hanzi_and_keeps_a_space_between_wor
 
 
 def test_the_default_text_is_not_joined_and_no_clause_moves():
-    source = text.load(DEFAULT_TEXT).text
+    source = loading.load(DEFAULT_TEXT).text
     assert not text.looks_hard_wrapped(source)
     assert text.split(source).clauses == text.split(source, join_lines=False).clauses
 
@@ -217,7 +217,7 @@ def test_corpus_round_trips(name):
     path = CORPUS / name
     if not path.exists():
         pytest.skip("../shared/corpus is not beside the project")
-    source = text.load(path).text
+    source = loading.load(path).text
     assert_round_trip(source)
 
 
@@ -251,7 +251,7 @@ def test_the_full_width_full_stop_ends_clauses_and_sentences():
 
 
 def test_the_default_text_keeps_its_128_clauses():
-    document = text.split(text.load(DEFAULT_TEXT))
+    document = text.split(loading.load(DEFAULT_TEXT))
     assert len(document.clauses) == 128
     assert document.clause_text(0).endswith("精神，")
 
@@ -264,7 +264,7 @@ def test_a_hard_wrapped_text_and_a_web_page_join_their_lines_by_one_rule(tmp_pat
     wrapped = "\n".join(lines) + "\n"
     page = tmp_path / "page.html"
     page.write_text(f"<html><body><article><p>{wrapped}</p></article></body></html>", encoding="utf-8")
-    from_page = text.load(page).text.split("\n")[0]
+    from_page = loading.load(page).text.split("\n")[0]
     document = text.split(wrapped * 8, join_lines=True)
     from_wrap = "".join(document.clause_text(i) for i in range(len(document.clauses)) if document.clauses[i].paragraph == 0)
     assert "他说“Hello, world”，又说“……”“走吧。”" in from_page

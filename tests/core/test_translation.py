@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from studyapp import document as documents
-from studyapp import exchange, segments, text
+from studyapp import exchange, loading, segments, text
 from studyapp import memory as memories
 from studyapp.cli import main
 from studyapp.exchange import export_text, fill_from_pairs, read_pairs
@@ -165,7 +165,7 @@ def test_import_never_overwrites_without_being_told(opened, tmp_path):
 def test_command_line_export_and_import_use_one_library(tmp_path, capsys):
     library_path = tmp_path / "lib.sqlite"
     tsv = tmp_path / "in.tsv"
-    statement = text.split(text.load(DEFAULT_TEXT))
+    statement = text.split(loading.load(DEFAULT_TEXT))
     first = statement.clause_text(0)
     tsv.write_text(f"{first}\tIn the spirit of partnership,\n", encoding="utf-8")
     assert main(["import", str(DEFAULT_TEXT), str(tsv), "--library", str(library_path)]) == 0
