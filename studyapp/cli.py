@@ -33,18 +33,20 @@ def _command_parser() -> argparse.ArgumentParser:
     lookup = commands.add_parser("lookup", help="print every CC-CEDICT entry for a word")
     lookup.add_argument("word", help="a word in hanzi, simplified or traditional (exit 1 when it is not found)")
     lookup.add_argument("--json", action="store_true", help="print JSON instead of text")
-    export = commands.add_parser("export", help="write a text's translation as TMX, TSV, plain text, HTML or DOCX")
+    named = ", ".join(fmt.name.upper() for fmt in FORMATS.values())
+    export = commands.add_parser("export", help=f"write a text's translation as one of {named}")
     export.add_argument("path", help="the source text (it is added to the library if it is not there yet)")
-    export.add_argument("--format", choices=tuple(FORMATS), required=True)
+    export.add_argument("--format", choices=tuple(FORMATS), required=True,
+                        help="; ".join(f"{fmt.name}: {fmt.label}" for fmt in FORMATS.values()))
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument("--lang", default=None, help="target language code (default: the document's, else en)")
     export.add_argument("--units", choices=("segment", "sentence"), default="segment",
                         help="TMX/TSV units: segment (as translated here) or sentence (the segments of a sentence "
                              "joined: give these to OmegaT and Trados, which segment by sentence)")
-    importer = commands.add_parser("import", help="fill a text's translation from TMX, TSV, HTML, DOCX or plain text")
+    importer = commands.add_parser("import", help=f"fill a text's translation from one of {named}")
     importer.add_argument("path", help="the source text")
-    importer.add_argument("file", help="translation file: .tmx, .tsv, our .html/.docx, or .txt with matching "
-                                       "paragraphs")
+    importer.add_argument("file", help="translation file, known by its name (else a TMX by its content, else TSV): "
+                                       + ", ".join("/".join(fmt.suffixes) for fmt in FORMATS.values()))
     importer.add_argument("--overwrite", action="store_true", help="replace translations already written")
     deck = commands.add_parser("deck", help="list a text's words with counts, readings and what you know of them")
     deck.add_argument("path")

@@ -1,5 +1,5 @@
-"""Translations in and out: one table of formats (TMX, TSV, TXT, HTML, DOCX) that the menus, the command line and
-the importer all read, and the writers and readers behind it.
+"""Translations in and out: one table of formats (``FORMATS``: TMX, TSV, TXT, HTML, DOCX, SRT), a row each with its
+writer, its reader and what it cannot carry, that the menus, the dialogs, the command line and the importer read.
 
 Every writer and reader is linear in the number of segments and reports progress, so the window runs them as
 background jobs; ``cancelled()`` returning True stops them with ``JobCancelled``.
@@ -34,31 +34,49 @@ class ExchangeError(StudyAppError):
 
 
 @dataclass(frozen=True, slots=True)
+class Export:
+    """What a format's writer is given: the document, its segments, and what the file says besides."""
+
+    document: Document
+    segments: list[Segment]
+    language: str  # the translation's language code
+    title: str
+    units: str  # "segment" or "sentence" (formats of source/target pairs)
+    tick: Callable[[int], None]  # called with the units written so far: reports progress, raises when cancelled
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Source/target pairs by segment, or by sentence (``units``)."""
+        if self.units == "sentence":
+            return sentence_pairs(self.document, self.segments)
+        return pairs_of(self.document, self.segments)
+
+
+@dataclass(frozen=True, slots=True)
 class Format:
-    name: str
+    """One exchange format, whole: the menus, the file dialogs, the command line, the exporter and the importer
+    read this row, so a new format is one more row of ``FORMATS``."""
+
+    name: str  # as the command line takes it
     label: str  # as the File menu says it
     suffixes: tuple[str, ...]  # the first is what exports are named with
-    plain: bool = False  # imported paragraph by paragraph, not as source/target pairs
-
-
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("tmx", "TMX 1.4 (translation memory)", (".tmx",)),
-    Format("tsv", "TSV (segment pairs)", (".tsv", ".tab", ".csv")),
-    Format("txt", "Plain text (translation only)", (".txt", ".text", ".md"), plain=True),
-    Format("html", "Bilingual HTML (side by side)", (".html", ".htm")),
-    Format("docx", "Bilingual Word document (side by side)", (".docx",)),
-    Format("srt", "Subtitles with the translation (SRT, same timings)", (".srt",)),
-)}
+    write: Callable[[Export], bytes]
+    read: Callable[[bytes, Path], Translation]  # the file's bytes (and its path, for messages)
+    pairs: bool = True  # read as source/target pairs; else as the translation alone (by paragraph, by cue)
+    xml: bool = False  # it cannot carry most control characters: the file leaves them out, and the export says so
+    #: translations it cannot carry, and what the export says the file has instead
+    cannot_carry: tuple[Callable[[str], bool], str] | None = None
+    content_mark: bytes = b""  # found near the start of such a file, which tells it when its name does not
 
 
 def format_of(path: Path, head: bytes = b"") -> Format:
-    """The format of a translation file: by its extension, else a TMX by its content, else TSV."""
+    """The format of a translation file: by its extension, else by its content (``head``), else TSV."""
     suffix = path.suffix.lower()
     for candidate in FORMATS.values():
         if suffix in candidate.suffixes:
             return candidate
-    if b"<tmx" in head.lstrip()[:200]:
-        return FORMATS["tmx"]
+    for candidate in FORMATS.values():
+        if candidate.content_mark and candidate.content_mark in head.lstrip()[:200]:
+            return candidate
     return FORMATS["tsv"]
 
 
@@ -66,6 +84,12 @@ def import_filter() -> str:
     """The file dialog's filter for every importable extension."""
     patterns = " ".join(f"*{suffix}" for f in FORMATS.values() for suffix in f.suffixes)
     return f"Translations ({patterns});;All files (*)"
+
+
+def export_filter(fmt: str) -> str:
+    """The save dialog's filter for one format: its label and the name exports are given."""
+    row = FORMATS[fmt]
+    return f"{row.label} (*{row.suffixes[0]})"
 
 
 def _ticker(progress: Progress, cancelled: Cancelled, total: int) -> Callable[[int], None]:
@@ -120,26 +144,7 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
     if units not in UNITS:
         raise ExchangeError(f"Unknown units {units!r}; choose segment or sentence.")
     tick = _ticker(progress, cancelled, len(segments))
-    pairs = (lambda: sentence_pairs(document, segments)) if units == "sentence" else \
-        (lambda: pairs_of(document, segments))
-    if fmt == "tmx":
-        return _tmx(pairs(), language, tick)
-    if fmt == "tsv":
-        out = io.StringIO()
-        # every field quoted, so the importer knows the file as quoted CSV and reads it back exactly
-        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
-        writer.writerow(["source", "target"])
-        for number, pair in enumerate(pairs(), start=1):
-            writer.writerow(map(guarded, pair))  # a spreadsheet opens it too: no cell runs as a formula
-            tick(number)
-        return out.getvalue().encode("utf-8")
-    if fmt == "txt":
-        return _target_text(document, segments).encode("utf-8")
-    if fmt == "srt":
-        return _subtitles(document, segments)
-    if fmt == "html":
-        return _bilingual_html(document, segments, language, title, tick).encode("utf-8")
-    return _bilingual_docx(document, segments, title, tick, language)
+    return FORMATS[fmt].write(Export(document, segments, language, title, units, tick))
 
 
 def export_warnings(document: Document, segments: list[Segment], fmt: str) -> list[str]:
@@ -147,11 +152,14 @@ def export_warnings(document: Document, segments: list[Segment], fmt: str) -> li
     (TMX, DOCX) cannot hold most control characters, so those files leave them out; DOCX has no carriage return
     apart from a line break; plain text is a line per paragraph. Only rows holding such text are looked at
     closely."""
-    warnings = []
-    if fmt in ("tmx", "docx"):
+    warnings: list[str] = []
+    row = FORMATS.get(fmt)
+    if row is None:
+        return warnings
+    if row.xml:
         warnings += _control_character_warning(document, segments, fmt)
-    if fmt in _CANNOT_CARRY:
-        cannot_carry, what = _CANNOT_CARRY[fmt]
+    if row.cannot_carry:
+        cannot_carry, what = row.cannot_carry
         rows = [number for number, segment in enumerate(segments, start=1) if cannot_carry(segment.target)]
         if rows:
             warnings.append(f"Segment(s) {_rows_shown(rows)} hold {what}.")
@@ -174,8 +182,9 @@ def _control_character_warning(document: Document, segments: list[Segment], fmt:
     if not rows:
         return []
     codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(found))
+    keeping = [row.name.upper() for row in FORMATS.values() if not row.xml]
     return [f"Segment(s) {_rows_shown(rows)} hold control characters ({codes}) that {fmt.upper()} cannot carry; "
-            "the file leaves them out. TSV, HTML and plain text keep them."]
+            f"the file leaves them out. {', '.join(keeping[:-1])} and {keeping[-1]} keep them."]
 
 
 def _one_line(target: str) -> str:
@@ -183,25 +192,27 @@ def _one_line(target: str) -> str:
     return " ".join(target.split())
 
 
-#: Translations a format cannot carry, and what the file has instead (TSV, HTML and TMX carry any line break).
-_CANNOT_CARRY: dict[str, tuple[Callable[[str], bool], str]] = {
-    "docx": (lambda target: "\r" in target,
-             "a carriage return (CR) that DOCX cannot carry; the file has a line break in its place"),
-    "txt": (lambda target: _one_line(target) != target,
-            "line breaks, tabs, or spaces at an end or in a row, which plain text (a line per paragraph) cannot "
-            "carry; the file has single spaces in their place"),
-}
-
-
-def _tmx(pairs: list[tuple[str, str]], language: str, tick: Callable[[int], None]) -> bytes:
+def _tmx(export: Export) -> bytes:
     from translate.storage import tmx
 
+    language = export.language
     store = tmx.tmxfile(sourcelanguage="zh-CN", targetlanguage=language)
-    for number, (source, target) in enumerate(pairs, start=1):
+    for number, (source, target) in enumerate(export.pairs(), start=1):
         if target:
             store.addtranslation(source, "zh-CN", target, language)
-        tick(number)
+        export.tick(number)
     return bytes(store)
+
+
+def _tsv(export: Export) -> bytes:
+    out = io.StringIO()
+    # every field quoted, so the importer knows the file as quoted CSV and reads it back exactly
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(["source", "target"])
+    for number, pair in enumerate(export.pairs(), start=1):
+        writer.writerow(map(guarded, pair))  # a spreadsheet opens it too: no cell runs as a formula
+        export.tick(number)
+    return out.getvalue().encode("utf-8")
 
 
 def paragraph_groups(document: Document, segments: list[Segment]) -> list[list[Segment]]:
@@ -217,17 +228,22 @@ def paragraph_groups(document: Document, segments: list[Segment]) -> list[list[S
     return groups
 
 
-def _subtitles(document: Document, segments: list[Segment]) -> bytes:
+def _subtitles(export: Export) -> bytes:
     """Each cue's timing with its translation (a cue not translated yet keeps its source line, so the file stays
     whole and plays)."""
     from .sources import srt_with
 
+    document, segments = export.document, export.segments
     if not document.cues:
         raise ExchangeError("Only a text opened from subtitles (.srt) exports as subtitles: it has the timings.")
     groups = paragraph_groups(document, segments)
     texts = [_paragraph_translation(group) or document.span_text(group[0].start, group[-1].end)
              for _cue, group in zip(document.cues, groups, strict=False)]
     return srt_with(document.cues[:len(texts)], texts)
+
+
+def _plain_text(export: Export) -> bytes:
+    return _target_text(export.document, export.segments).encode("utf-8")
 
 
 def _target_text(document: Document, segments: list[Segment]) -> str:
@@ -242,10 +258,10 @@ def _paragraph_translation(group: list[Segment]) -> str:
     return " ".join(_one_line(s.target) for s in group if s.target.strip())
 
 
-def _bilingual_html(document: Document, segments: list[Segment], language: str, title: str,
-                    tick: Callable[[int], None]) -> str:
+def _bilingual_html(export: Export) -> bytes:
+    document, language, title, tick = export.document, export.language, export.title, export.tick
     rows = []
-    for group in paragraph_groups(document, segments):
+    for group in paragraph_groups(document, export.segments):
         for number, segment in enumerate(group):
             css = ' class="first"' if number == 0 else ""
             source = _html_text(document.span_text(segment.start, segment.end))
@@ -258,7 +274,8 @@ def _bilingual_html(document: Document, segments: list[Segment], language: str, 
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
         "td{vertical-align:top;padding:.3em .6em;width:50%;border-bottom:1px solid #eee}"
         "tr.first td{border-top:2px solid #999}</style></head><body>"
-        f"<h1>{html.escape(title or 'Translation')}</h1><table>" + "\n".join(rows) + "</table></body></html>\n")
+        f"<h1>{html.escape(title or 'Translation')}</h1><table>" + "\n".join(rows) + "</table></body></html>\n"
+    ).encode("utf-8")
 
 
 def _html_text(text: str) -> str:
@@ -269,6 +286,10 @@ def _html_text(text: str) -> str:
 
 #: Characters XML 1.0 cannot hold at all (Word refuses the file, lxml refuses the string).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _docx(export: Export) -> bytes:
+    return _bilingual_docx(export.document, export.segments, export.title, export.tick, export.language)
 
 
 def _bilingual_docx(document: Document, segments: list[Segment], title: str, tick: Callable[[int], None],
@@ -432,7 +453,7 @@ class _TableReader(HTMLParser):
             self._cell.append(data)
 
 
-def _docx_rows(data: bytes, path: Path) -> list[tuple[str, str]]:
+def _docx_rows(data: bytes, path: Path) -> Pairs:
     """The first two cells of every table row, read from the XML in one pass (``row.cells`` walks the whole
     table for every row, and ``Paragraph.text`` builds an object per run)."""
     import docx
@@ -460,13 +481,13 @@ def _docx_rows(data: bytes, path: Path) -> list[tuple[str, str]]:
         cells = tr.findall(w_tc)
         if len(cells) >= 2:
             rows.append((cell_text(cells[0]), cell_text(cells[1])))
-    return rows
+    return Pairs(rows)
 
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
+def _tmx_pairs(data: bytes, path: Path) -> Pairs:
     """Source/target pairs of any TMX: 1.4 with ``xml:lang`` (ours, Trados) and 1.1 with ``lang`` (OmegaT's
     project memory). The source is the variant in the header's ``srclang``, else the Chinese one. Entities the
     file declares itself (``<!ENTITY co "ACME">``) are expanded, within libxml2's bound on how far entities may
@@ -508,7 +529,7 @@ def _tmx_pairs(data: bytes, path: Path) -> list[tuple[str, str]]:
         pairs.append((text_of(source), text_of(target) if target is not None else ""))
     if not pairs and any(True for _unit in root.iter("tu")):
         raise ExchangeError(f"{path} holds no units in the source language ({source_language or 'Chinese'}).")
-    return pairs
+    return Pairs(pairs)
 
 
 def _entity_problem(error) -> str:
@@ -532,24 +553,24 @@ class Pairs(list):
 
 
 def read_pairs(path: Path) -> Pairs:
-    """Source/target pairs from TMX, TSV, or our bilingual HTML and DOCX (by extension, else by content)."""
+    """Source/target pairs from TMX, TSV, or our bilingual HTML and DOCX (by extension, else by content); a
+    file of a format without pairs is read as TSV."""
     data = read_limited(path, ExchangeError)
     fmt = format_of(path, data[:400])
-    if fmt.name == "docx":
-        return Pairs(_docx_rows(data, path))
-    if fmt.name == "html":
-        reader = _TableReader()
-        decoded, notes = _decoded(data, path)
-        reader.feed(normalise_newlines(decoded))  # as HTML reads its line ends; a CR written &#13; stays a CR
-        reader.close()
-        if reader.skipped:
-            notes += (f"{path.name}: the text of {reader.skipped} script or style element(s) inside the table was "
-                      "left out; it is code, not translation.",)
-        rows = [row for row in reader.rows if len(row) >= 2]
-        return Pairs([(row[0], row[1]) for row in rows], notes)
-    if fmt.name == "tmx":
-        return Pairs(_tmx_pairs(data, path))
-    return _tsv_pairs(data, path)
+    return (fmt.read if fmt.pairs else _tsv_pairs)(data, path)
+
+
+def _html_pairs(data: bytes, path: Path) -> Pairs:
+    """The first two cells of every row of our bilingual HTML's table."""
+    reader = _TableReader()
+    decoded, notes = _decoded(data, path)
+    reader.feed(normalise_newlines(decoded))  # as HTML reads its line ends; a CR written &#13; stays a CR
+    reader.close()
+    if reader.skipped:
+        notes += (f"{path.name}: the text of {reader.skipped} script or style element(s) inside the table was "
+                  "left out; it is code, not translation.",)
+    rows = [row for row in reader.rows if len(row) >= 2]
+    return Pairs([(row[0], row[1]) for row in rows], notes)
 
 
 def _decoded(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
@@ -815,17 +836,40 @@ def fill_from_cues(document: Document, segments: list[Segment], cues: Cues, over
 
 def read_translation(file: Path) -> Translation:
     """A translation file read and parsed, before anything is planned or written: its errors come first."""
-    if format_of(file).name == "srt":
-        from .loading import load
+    data = read_limited(file, ExchangeError)
+    return format_of(file, data[:400]).read(data, file)
 
-        loaded = load(file)
-        lines = loaded.text.split("\n")
-        return Cues({(start, end): lines[number] for number, (_offset, start, end) in enumerate(loaded.cues)})
-    if format_of(file).plain:
-        from .loading import load
 
-        return load(file).text
-    return read_pairs(file)
+def _paragraphs(data: bytes, path: Path) -> str:
+    """A plain-text translation, a line per paragraph of the source."""
+    from .loading import load_bytes
+
+    return load_bytes(data, str(path)).text
+
+
+def _cues(data: bytes, path: Path) -> Cues:
+    """A translated subtitle file's cues by their timing."""
+    from .loading import load_bytes
+
+    loaded = load_bytes(data, str(path))
+    lines = loaded.text.split("\n")
+    return Cues({(start, end): lines[number] for number, (_offset, start, end) in enumerate(loaded.cues)})
+
+
+#: Every exchange format, one row each, in the File menu's order (see ``Format``).
+FORMATS: dict[str, Format] = {row.name: row for row in (
+    Format("tmx", "TMX 1.4 (translation memory)", (".tmx",), _tmx, _tmx_pairs, xml=True, content_mark=b"<tmx"),
+    Format("tsv", "TSV (segment pairs)", (".tsv", ".tab", ".csv"), _tsv, _tsv_pairs),
+    Format("txt", "Plain text (translation only)", (".txt", ".text", ".md"), _plain_text, _paragraphs, pairs=False,
+           cannot_carry=(lambda target: _one_line(target) != target,
+                         "line breaks, tabs, or spaces at an end or in a row, which plain text (a line per paragraph) "
+                         "cannot carry; the file has single spaces in their place")),
+    Format("html", "Bilingual HTML (side by side)", (".html", ".htm"), _bilingual_html, _html_pairs),
+    Format("docx", "Bilingual Word document (side by side)", (".docx",), _docx, _docx_rows, xml=True,
+           cannot_carry=(lambda target: "\r" in target,
+                         "a carriage return (CR) that DOCX cannot carry; the file has a line break in its place")),
+    Format("srt", "Subtitles with the translation (SRT, same timings)", (".srt",), _subtitles, _cues, pairs=False),
+)}
 
 
 def plan_import(document: Document, segments: list[Segment], file: Path | Translation,

@@ -13,6 +13,7 @@ from .. import settings as settings_store
 from ..exchange import (
     FORMATS,
     ImportResult,
+    export_filter,
     export_text,
     export_warnings,
     import_filter,
@@ -53,7 +54,7 @@ class ExchangeActions(QObject):
         info = session.info()
         suffix = FORMATS[fmt].suffixes[0]
         out, _ = QFileDialog.getSaveFileName(self._parent, self.tr("Export translation"),
-                                             str(self.folder() / f"{info.title}{suffix}"), f"*{suffix}")
+                                             str(self.folder() / f"{info.title}{suffix}"), export_filter(fmt))
         if out:
             self._remember_folder(Path(out))
             self.export(fmt, Path(out), units)

@@ -115,3 +115,36 @@ def test_the_core_imports_without_a_circle():
 def test_the_circle_check_finds_a_circle_put_off_into_a_function():
     assert a_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
     assert a_circle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+def test_a_new_translation_format_is_one_row(tmp_path, monkeypatch):
+    """A format added to ``exchange.FORMATS`` alone is offered by the command line and the dialogs, written by its
+    writer and read back by its reader."""
+    import json
+
+    from studyapp import exchange, loading
+    from studyapp.cli import main
+
+    from ..conftest import DEFAULT_TEXT
+
+    row = exchange.Format("json", "JSON pairs", (".json",),
+                          write=lambda export: json.dumps(export.pairs(), ensure_ascii=False).encode("utf-8"),
+                          read=lambda data, path: exchange.Pairs(map(tuple, json.loads(data))))
+    monkeypatch.setitem(exchange.FORMATS, "json", row)
+    assert "*.json" in exchange.import_filter() and exchange.export_filter("json") == "JSON pairs (*.json)"
+
+    first = text.split(loading.load(DEFAULT_TEXT)).clause_text(0)
+    given = tmp_path / "given.tsv"
+    given.write_text(f"{first}\tIn the spirit of partnership,\n", encoding="utf-8")
+    assert main(["import", str(DEFAULT_TEXT), str(given), "--library", str(tmp_path / "one.sqlite")]) == 0
+    out = tmp_path / "pairs.json"
+    assert main(["export", str(DEFAULT_TEXT), "--format", "json", "--out", str(out),
+                 "--library", str(tmp_path / "one.sqlite")]) == 0
+    assert [first, "In the spirit of partnership,"] in json.loads(out.read_text(encoding="utf-8"))
+
+    assert main(["import", str(DEFAULT_TEXT), str(out), "--library", str(tmp_path / "two.sqlite")]) == 0
+    back = tmp_path / "back.tsv"
+    assert main(["export", str(DEFAULT_TEXT), "--format", "tsv", "--out", str(back),
+                 "--library", str(tmp_path / "two.sqlite")]) == 0
+    assert exchange.read_pairs(back)[:2] == [(first, "In the spirit of partnership,"),
+                                             (text.split(loading.load(DEFAULT_TEXT)).clause_text(1), "")]
