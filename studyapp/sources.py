@@ -25,7 +25,7 @@ from functools import lru_cache, partial
 
 from .errors import PasswordNeeded, TextLoadError
 from .files import check_unpacked
-from .text import line_joint
+from .text import ends_sentence, line_joint
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,7 +564,8 @@ def srt_with(cues: tuple[tuple[int, str, str], ...], texts: list[str]) -> bytes:
 
 # --- PDF -------------------------------------------------------------------------------------------------------
 
-_PARAGRAPH_END = tuple("。！？!?”」』…：:")
+#: Besides a sentence end (``text.ends_sentence``), the colon before a quotation or a list ends a PDF's paragraph.
+_COLONS = ("：", ":")
 
 #: CJK Radicals Supplement code points (U+2E80–U+2EFF) and the unified ideograph each stands for, in pairs: ⻓
 #: is 长. Fonts that draw a radical and the ideograph with one glyph let a PDF's text layer name the radical, so
@@ -626,7 +627,7 @@ def _pdf(data: bytes, name: str, password: str | None = None) -> Converted:
     for line in lines:
         current += line_joint(current[-1], line[0]) + line if current else line
         # a line well short of the page's width, or one that ends a sentence short of it, ends a paragraph
-        if len(line) < full * 0.8 or (line.endswith(_PARAGRAPH_END) and len(line) < full):
+        if len(line) < full * 0.8 or ((ends_sentence(line) or line.endswith(_COLONS)) and len(line) < full):
             paragraphs.append(current)
             current = ""
     if current:

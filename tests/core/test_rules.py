@@ -148,3 +148,18 @@ def test_a_new_translation_format_is_one_row(tmp_path, monkeypatch):
                  "--library", str(tmp_path / "two.sqlite")]) == 0
     assert exchange.read_pairs(back)[:2] == [(first, "In the spirit of partnership,"),
                                              (text.split(loading.load(DEFAULT_TEXT)).clause_text(1), "")]
+
+
+@pytest.mark.parametrize("end", ["？）", "。\"", "．", "⋯⋯"])
+def test_a_pdf_line_that_ends_a_sentence_short_of_the_width_ends_its_paragraph(tmp_path, end):
+    """A PDF's paragraphs end where a sentence ends as Group by Sentence says it does (？） and ． were missed)."""
+    from studyapp import loading
+
+    from ..pdf_maker import make_pdf
+
+    full = "我在年青时候也曾经做过许多梦，后来大半忘却了，但自己也并不以为可惜"
+    pages = [[full, full[:-len(end) - 2] + end, full, "完。"]]
+    path = tmp_path / "book.pdf"
+    path.write_bytes(make_pdf(pages))
+    paragraphs = [line for line in loading.load(path).text.split("\n") if line]
+    assert paragraphs == [full + full[:-len(end) - 2] + end, full + "完。"]
