@@ -26,6 +26,7 @@ import rjieba
 
 from .bounded_cache import BoundedCache
 from .dictionary import Dictionary
+from .numerals import DIGITS, GROUPS, NUMERAL, UNITS
 
 #: jieba's tags for names of people (nr, and nrfg, nrt for its family and transliterated names) and other proper
 #: nouns (nz), which must start with a surname or 阿, 老, 小 (阿五, 老栓); of places (ns), which must end in a place
@@ -45,16 +46,11 @@ JIEBA_TOTAL = 60_101_967
 #: so the rest is not re-cut across them (高 高地 "highland") and the grammar sees the particle alone.
 TRAILING_PARTICLES = PARTICLES & frozenset("的地得着了过")
 
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_GROUPS = {"万": 10_000, "亿": 100_000_000}
-_NUMERAL = "".join((*_DIGITS, *_UNITS, *_GROUPS))
 #: 两 is "two" first, or after 千 万 亿 (两千, 三万两千); after a digit it is the weight liang (四两).
-_DIGITS_ON = f"(?:[{_NUMERAL.replace('两', '')}]|(?<=[千万亿])两)*"
+_DIGITS_ON = f"(?:[{NUMERAL.replace('两', '')}]|(?<=[千万亿])两)*"
 #: A number written in hanzi: 二十三, 一九二二, 第十二 (an ordinal), 数千万 and 几十 (several), 三十多 (30-odd).
-NUMBER = re.compile(f"第[{_NUMERAL}]{_DIGITS_ON}|[数几](?=[{_NUMERAL}]*[十百千万亿])[{_NUMERAL}]{_DIGITS_ON}"
-                    f"|[{_NUMERAL}]{_DIGITS_ON}(?:(?<=[十百千万亿])[多余几来])?")
+NUMBER = re.compile(f"第[{NUMERAL}]{_DIGITS_ON}|[数几](?=[{NUMERAL}]*[十百千万亿])[{NUMERAL}]{_DIGITS_ON}"
+                    f"|[{NUMERAL}]{_DIGITS_ON}(?:(?<=[十百千万亿])[多余几来])?")
 
 
 def number_value(number: str) -> str | None:
@@ -79,11 +75,11 @@ def number_value(number: str) -> str | None:
 
 def _figures(numeral: str) -> str | None:
     """二十三 -> "23", 一九二二 -> "1922", 三四 and 三四十 -> "3 or 4", "30 or 40"."""
-    values = [_DIGITS.get(character) for character in numeral]
+    values = [DIGITS.get(character) for character in numeral]
     for position in range(len(numeral) - 1):  # two digits side by side in a counted number: one or the other
         first, second = values[position], values[position + 1]
         if first is not None and second is not None and second == first + 1 and (
-                len(numeral) == 2 or any(character not in _DIGITS for character in numeral)):
+                len(numeral) == 2 or any(character not in DIGITS for character in numeral)):
             one = _figures(numeral[:position + 1] + numeral[position + 2:])
             other = _figures(numeral[:position] + numeral[position + 1:])
             return f"{one} or {other}" if one and other else None
@@ -98,15 +94,15 @@ def _counted(numeral: str) -> int | None:
     total = section = 0
     digit: int | None = None
     for character in numeral:
-        if character in _DIGITS:
+        if character in DIGITS:
             if digit is not None and digit != 0:
                 return None
-            digit = _DIGITS[character]
-        elif character in _UNITS:
-            section += (1 if digit is None else digit) * _UNITS[character]
+            digit = DIGITS[character]
+        elif character in UNITS:
+            section += (1 if digit is None else digit) * UNITS[character]
             digit = None
         else:
-            total = (total + section + (digit or 0)) * _GROUPS[character]
+            total = (total + section + (digit or 0)) * GROUPS[character]
             section, digit = 0, None
     return total + section + (digit or 0)
 
@@ -159,7 +155,7 @@ class DictionaryWords:
         result: list[str] = []
         group: list[str] = []  # consecutive words the dictionary lacks
         for word in words:
-            if len(word) == 1 and word in _NUMERAL:  # a digit of its own: joins a number beside it (一九二 | 〇)
+            if len(word) == 1 and word in NUMERAL:  # a digit of its own: joins a number beside it (一九二 | 〇)
                 group.append(word)
             elif word in headwords or word in kept or self._stays_whole(word):
                 result.extend(self._cut_group(group))
@@ -222,7 +218,7 @@ class DictionaryWords:
     def _looks_like_a_name(self, word: str) -> bool:
         if len(word) < 2 or word in self._headwords or NOT_IN_NAMES.intersection(word):
             return False
-        if word[0] in _NUMERAL:  # 三文, 二人: a number and what it counts
+        if word[0] in NUMERAL:  # 三文, 二人: a number and what it counts
             return False
         tagged = rjieba.tag(word)
         tag = tagged[0][1] if len(tagged) == 1 else ""

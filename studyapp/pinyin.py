@@ -6,6 +6,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+from .numerals import NUMERAL
+
 _MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 _TONE_OF_MARK = {mark: tone + 1 for marks in _MARKS.values() for tone, mark in enumerate(marks)}
 for _base, _marks in list(_MARKS.items()):
@@ -84,7 +86,7 @@ def join_word(syllables: tuple[str, ...] | list[str]) -> str:
 
 _PLAIN = {mark: base for base, marks in _MARKS.items() for mark in marks}
 _PLAIN.update({mark.upper(): base.upper() for base, marks in _MARKS.items() for mark in marks})
-_NUMERALS = set("零〇一二三四五六七八九十百千万亿两第")
+_NUMERALS = frozenset(NUMERAL + "第")  # and the ordinal's 第
 
 
 def with_tone(syllable: str, tone: int) -> str:
