@@ -704,7 +704,10 @@ def _uses_indents(text: str, lines: list[tuple[int, int]]) -> bool:
 #: A line break inside a block of joined lines with a closing mark after it, which belongs before the break.
 _BREAK_BEFORE_MARK = re.compile("[ \t\u3000]*\n(?=[" + re.escape("".join(sorted(_TRAILING))) + "])")
 _BREAK_START = frozenset(" \t\u3000\n")
-_CANDIDATES = re.compile(r"[《》，；：。！？．…⋯!?,.]")
+#: The marks worth a look when cutting clauses: every ender, the half-width comma and full stop (their context
+#: decides), and the book-title marks, inside which nothing ends a clause.
+_CANDIDATES = re.compile(
+    "[《》,." + re.escape("".join(sorted(_FULL_WIDTH_ENDERS | _ELLIPSES | _HALF_WIDTH_ENDERS))) + "]")
 
 
 def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
