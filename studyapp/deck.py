@@ -27,7 +27,7 @@ from .definitions import SENSE_SEPARATOR
 from .dictionary import Dictionary, Entry, hsk_level, learner_order
 from .dictionary_words import for_dictionary
 from .errors import JobCancelled, StudyAppError
-from .pinyin import numbered, toneless
+from .pinyin import has_tone_mark, numbered, toneless
 from .text import HANZI_CHARACTER, Document
 
 
@@ -215,10 +215,6 @@ def heat_bins(gathered: DocumentWords, unknown: array, bins: int) -> list[float 
 _TONE_DIGITS = re.compile(r"[1-5]")
 
 
-def _has_mark(character: str) -> bool:
-    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", character) if ch != "\u0308")
-
-
 @dataclass(frozen=True, slots=True)
 class SearchIndex:
     """What a query is compared with, per term (built once per deck)."""
@@ -244,7 +240,7 @@ def matches(term: Term, index: SearchIndex, query: str) -> bool:
     if HANZI_CHARACTER.search(query):
         return query in term.word
     compact = unicodedata.normalize("NFC", re.sub(r"[\s'’]+", "", query))
-    if any(_has_mark(ch) for ch in compact):
+    if any(has_tone_mark(ch) for ch in compact):
         return _marked_prefix(index.marked, compact)
     compact = compact.replace("ü", "v").replace("u:", "v")
     if _TONE_DIGITS.search(compact):
@@ -257,7 +253,7 @@ def _marked_prefix(marked: str, query: str) -> bool:
     if len(query) > len(marked):
         return False
     for typed, written in zip(query, marked, strict=False):
-        if typed != written and (_has_mark(typed) or toneless(written) != toneless(typed)):
+        if typed != written and (has_tone_mark(typed) or toneless(written) != toneless(typed)):
             return False
     return True
 

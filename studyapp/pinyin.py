@@ -57,9 +57,18 @@ def tone_of(syllable: str) -> int:
 
 
 def strip_tones(syllable: str) -> str:
+    """The syllable without its tone mark; ü keeps its dots, which are a letter's, not a tone's."""
     decomposed = unicodedata.normalize("NFD", syllable)
-    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn" or ch == "\u0308")
-    return unicodedata.normalize("NFC", kept)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not _is_tone_mark(ch)))
+
+
+def has_tone_mark(text: str) -> bool:
+    """Whether pinyin carries a tone mark (``hǎo``, ``ǘ``), not just ü's dots."""
+    return any(map(_is_tone_mark, unicodedata.normalize("NFD", text)))
+
+
+def _is_tone_mark(ch: str) -> bool:
+    return unicodedata.category(ch) == "Mn" and ch != "\u0308"
 
 
 def toneless(syllable: str) -> str:
