@@ -22,11 +22,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _folder = tempfile.mkdtemp(prefix="studyapp-stalls-")
 os.environ["STUDYAPP_LIBRARY"] = os.path.join(_folder, "library.sqlite")
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt, QTimer, qInstallMessageHandler  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
 from studyapp.ui.app import build_window  # noqa: E402
+from studyapp.ui.qt import (  # noqa: E402
+    QApplication,
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QKeyEvent,
+    Qt,
+    QTimer,
+    qInstallMessageHandler,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"

@@ -7,30 +7,6 @@ import logging
 from bisect import bisect_right
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QCursor,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QMouseEvent,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QFileDialog,
-    QHBoxLayout,
-    QInputDialog,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
-
 from .. import settings as settings_store
 from .. import timings
 from ..analysis import Analyzer
@@ -45,6 +21,29 @@ from .exchange_actions import ExchangeActions
 from .find import FindController
 from .find_bar import FindBar
 from .heat_strip import HeatStrip
+from .qt import (
+    QAction,
+    QActionGroup,
+    QApplication,
+    QCloseEvent,
+    QCursor,
+    QDockWidget,
+    QDragEnterEvent,
+    QDropEvent,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QKeySequence,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QMouseEvent,
+    QPointF,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
 from .qt_helpers import set_checked_quietly
 from .reader import ClauseDelegate, ReaderView
 from .segment_actions import SegmentActions

@@ -11,39 +11,40 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
-from PySide6.QtCore import (
-    QEvent,
-    QItemSelection,
-    QModelIndex,
-    QPoint,
-    QPointF,
-    QRect,
-    QRectF,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QFontMetricsF,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPalette,
-    QRegion,
-    QTextCharFormat,
-    QTextLayout,
-    QTextOption,
-)
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
-
 from .. import timings
 from ..analysis import Token
 from ..pinyin import as_spoken, join_word, tone_of
 from ..settings import Settings
 from .fonts import text_font
+from .qt import (
+    QAbstractItemView,
+    QColor,
+    QEvent,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QItemSelection,
+    QKeyEvent,
+    QModelIndex,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QRegion,
+    QSize,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+    QWidget,
+    Signal,
+)
 
 #: Pleco's tone colours: red, orange/green, green/blue, blue/purple ... ours, readable on light and dark.
 #: Pleco's tone colours (red, green, blue, purple, grey), chosen per theme so each reads at WCAG AA contrast

@@ -3,11 +3,9 @@ target language. Each restructuring is one undoable step of the translation cont
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
-
 from ..wording import counted
 from .document_session import DocumentSession
+from .qt import QInputDialog, QMessageBox, QObject, QWidget, Signal
 from .qt_helpers import set_checked_quietly
 from .reader import ReaderView
 from .translation_pane import TranslationController

@@ -10,12 +10,26 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QPlainTextEdit, QProgressDialog
-
 from ..memory import TranslationMemory, differences, glossary_hints, glossary_terms
 from ..segments import Segment, Status
+from .qt import (
+    QDockWidget,
+    QEvent,
+    QFocusEvent,
+    QFrame,
+    QKeyEvent,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QObject,
+    QPlainTextEdit,
+    QProgressDialog,
+    Qt,
+    QTimer,
+    QUndoCommand,
+    QUndoStack,
+    Signal,
+)
 from .segment_model import SegmentModel
 from .throttle import Throttle
 from .workers import input_held_off, run_and_wait

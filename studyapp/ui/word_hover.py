@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRect, Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser
-
 from ..analysis import Analyzer, Token
 from ..settings import Settings
 from ..store import Library
 from ..wordinfo import describe
 from .entry_html import reading_html, word_html
 from .popup import WordPopup
+from .qt import QDockWidget, QMainWindow, QObject, QRect, Qt, QTextBrowser, Signal
 
 HTML_CACHE_SIZE = 2000
 
@@ -127,7 +125,7 @@ class WordHover(QObject):
         elif url.scheme() == "lookup":
             self.look_up(url.path())
         else:
-            from PySide6.QtGui import QDesktopServices
+            from .qt import QDesktopServices
 
             QDesktopServices.openUrl(url)
 
