@@ -152,18 +152,9 @@ def main(path: Path) -> None:
               lambda: not window.translator.undo_stack.canUndo() or window.session.model.rowCount() > 111_000)
 
     out = Path(_folder) / "novel.docx"
-    if os.environ.get("STALLS_SKIP_EXPORT"):
-        pass
-    elif hasattr(window, "exchange"):
+    if not os.environ.get("STALLS_SKIP_EXPORT"):
         run_phase(app, watchdog, "export the bilingual DOCX", lambda: window.exchange.export("docx", out),
                   lambda: out.exists() and not window.exchange.busy())
-    else:  # before the exchange actions existed, the window exported on the GUI thread
-        from studyapp.translation import export_text
-
-        def export() -> None:
-            out.write_bytes(export_text(window.session.document, window.session.model.segments, "docx", "en", "novel"))
-
-        run_phase(app, watchdog, "export the bilingual DOCX", export, out.exists)
     window.close()
 
 

@@ -46,7 +46,6 @@ from .qt import (
     Signal,
 )
 
-#: Pleco's tone colours: red, orange/green, green/blue, blue/purple ... ours, readable on light and dark.
 #: Pleco's tone colours (red, green, blue, purple, grey), chosen per theme so each reads at WCAG AA contrast
 #: (4.5:1) on the page: the bright light-theme hues fell to 2.5:1 on the dark page.
 TONE_COLORS_BY_THEME = {
@@ -55,7 +54,6 @@ TONE_COLORS_BY_THEME = {
     "dark": {1: QColor("#ff8a80"), 2: QColor("#81c784"), 3: QColor("#90caf9"), 4: QColor("#ce93d8"),
              5: QColor("#bdbdbd")},
 }
-TONE_COLORS = TONE_COLORS_BY_THEME["light"]
 
 
 def tone_colors(theme: str) -> dict[int, QColor]:

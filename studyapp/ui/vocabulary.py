@@ -258,7 +258,6 @@ class VocabularyController(QObject):
         self.dock.setMinimumWidth(420)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
-        self._last_occurrence: tuple[str, int] | None = None
         session.opened.connect(self._on_opened)
         session.analysisFinished.connect(self._on_analysed)
         self.panel.table.doubleClicked.connect(lambda index: self.go_to_first(self.model.term_at(index.row())))
@@ -627,7 +626,6 @@ class VocabularyController(QObject):
         model = self.session.model
         if model is None:
             return
-        self._last_occurrence = (term.word, term.first_start)
         self.view.go_to(model.row_at_offset(term.first_start), center=True)
 
     def next_occurrence(self) -> None:
