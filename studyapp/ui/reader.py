@@ -18,7 +18,9 @@ from ..settings import Settings
 from .fonts import text_font
 from .qt import (
     QAbstractItemView,
+    QApplication,
     QColor,
+    QCursor,
     QEvent,
     QFont,
     QFontMetrics,
@@ -541,6 +543,13 @@ class ReaderView(QAbstractItemView):
             model.layoutChanged.connect(self.relayout)
         self.relayout()
 
+    def options_changed(self, relayout: bool) -> None:
+        """A view option changed: heights too (zoom, ruby) or only how words are painted (tint, tones)."""
+        if relayout:
+            self.relayout()
+        else:
+            self.viewport().update()
+
     def relayout(self) -> None:
         """Heights changed (new text, zoom, ruby, width): estimate again, keeping the current clause in view."""
         model = self.model()
@@ -798,6 +807,22 @@ class ReaderView(QAbstractItemView):
         if hovered is not None and hovered[1].kind == "word":
             return hovered
         return self.pinned
+
+    def forget_hovered(self, *_args) -> None:
+        """The text moved under the pointer (a scroll): no word is under it until the pointer moves."""
+        self.clause_delegate.hovered = None
+        self.wordHovered.emit(-1, None, QRect())
+
+    def follow_still_pointer(self, *_args) -> None:
+        """The text under the pointer changed while the pointer stood still (a join or split, a merge, their
+        undo): hover the word now there (after a join, the joined word) as if the pointer had just moved."""
+        viewport, pointer = self.viewport(), QCursor.pos()
+        if QApplication.widgetAt(pointer) is not viewport:
+            self.forget_hovered()
+            return
+        QApplication.sendEvent(viewport, QMouseEvent(
+            QMouseEvent.Type.MouseMove, QPointF(viewport.mapFromGlobal(pointer)), QPointF(pointer),
+            Qt.MouseButton.NoButton, QApplication.mouseButtons(), QApplication.keyboardModifiers()))
 
     def leaveEvent(self, event: QEvent) -> None:
         super().leaveEvent(event)

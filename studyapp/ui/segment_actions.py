@@ -57,6 +57,15 @@ class SegmentActions(QObject):
                             "Split anyway?")))
         return answer == QMessageBox.StandardButton.Yes
 
+    def check_consistency(self) -> None:
+        """Segment > Check Consistency: the translated segments that lack a word's chosen translation."""
+        from .consistency import ConsistencyDialog
+
+        self.translator.save_now()
+        self.consistency = ConsistencyDialog(self.session, self.view, self.session.library.chosen_translations(),
+                                             self._parent)
+        self.consistency.show()
+
     def choose_target_language(self) -> None:
         info = self.session.info()
         if info is None:

@@ -131,3 +131,9 @@ class WordHover(QObject):
 
     def hide(self) -> None:
         self.popup.hide()
+
+    def options_changed(self, _relayout: bool) -> None:
+        """Entries are written in the tone colours of the options; the word under the popup moves when the text
+        zooms or re-wraps."""
+        self.clear_cache()
+        self.hide()
