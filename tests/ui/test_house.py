@@ -54,3 +54,21 @@ def test_the_app_stops_at_start_with_that_line_when_pyside6_is_outside_the_bound
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert completed.returncode == 2
     assert completed.stderr.splitlines() == [f"studyapp: {qt.version_problem('6.12.0')}"]
+
+
+def test_the_main_window_stays_menus_and_layout():
+    """DESIGN: main_window.py holds the menus (as a table) and the layout; workflows live in their controllers."""
+    lines = (REPO / "studyapp" / "ui" / "main_window.py").read_text(encoding="utf-8").count("\n")
+    assert lines < 300, f"main_window.py has {lines} lines: move the new workflow into the controller it belongs to"
+
+
+def test_no_key_reaches_two_actions_of_the_window(window):
+    """Qt runs neither of two actions that share a key (it calls the key ambiguous), so each key is declared once."""
+    from studyapp.ui.qt import QAction
+
+    owners: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for key in {key.toString() for key in action.shortcuts()}:
+            assert key not in owners, f"{key}: {owners[key]!r} and {action.text()!r}"
+            owners[key] = action.text()
+    assert {"Ctrl+M", "F2", "F3", "F5", "Esc", "Ctrl+Shift+W", "Ctrl+Shift+O"} <= owners.keys()

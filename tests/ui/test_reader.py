@@ -463,10 +463,10 @@ def test_new_from_clipboard_makes_a_document_titled_by_its_first_line(window):
     from studyapp.ui.qt import QApplication
 
     QApplication.clipboard().setText("今天的新闻\n他还没回来，我们等着他。")
-    assert window.new_from_clipboard()
+    assert window.documents.new_from_clipboard()
     assert window.windowTitle().startswith("今天的新闻")
     assert window.session.model.source_text(0) == "今天的新闻"
     titles = [info.title for info in window.library.documents()]
     assert "今天的新闻" in titles
     QApplication.clipboard().setText("   ")
-    assert not window.new_from_clipboard()
+    assert not window.documents.new_from_clipboard()

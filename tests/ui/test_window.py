@@ -211,7 +211,7 @@ def test_a_text_renamed_in_the_library_keeps_its_name_and_the_window_says_it(win
             dialog.reject()
 
     QTimer.singleShot(0, rename_with_f2)
-    window.show_library()  # File > Library
+    window.documents.show_library()  # File > Library
     assert window.library.document_info(window.session.document_id).title == "Joint statement"
     assert window.windowTitle().startswith("Joint statement")
     assert window.open_path(None)  # opened again from its file: the name stays
