@@ -57,11 +57,9 @@ def window_figures(path: Path) -> None:
     """In the window: the panel over the whole deck, a status change re-tinting the page, first paint and peak
     memory with the panel open."""
     os.environ["STUDYAPP_LIBRARY"] = str(Path(tempfile.mkdtemp(prefix="studyapp-deck-")) / "library.sqlite")
-    from PySide6.QtCore import QCoreApplication, QEvent, qInstallMessageHandler
-    from PySide6.QtWidgets import QApplication
-
     from studyapp import timings
     from studyapp.ui.app import build_window
+    from studyapp.ui.qt import QApplication, QCoreApplication, QEvent, qInstallMessageHandler
 
     qInstallMessageHandler(lambda *_args: None)
     app, window = build_window(None)

@@ -24,16 +24,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _FOLDER = tempfile.mkdtemp(prefix="studyapp-bench-")
 os.environ["STUDYAPP_LIBRARY"] = os.path.join(_FOLDER, "library.sqlite")
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt, qInstallMessageHandler  # noqa: E402
-from PySide6.QtGui import QKeyEvent, QMouseEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
 from studyapp import loading, text  # noqa: E402
 from studyapp.analysis import Analyzer  # noqa: E402
 from studyapp.deck import gather  # noqa: E402
 from studyapp.paths import default_text  # noqa: E402
 from studyapp.timings import PREFIX  # noqa: E402
 from studyapp.ui.app import build_window  # noqa: E402
+from studyapp.ui.qt import (  # noqa: E402
+    QApplication,
+    QCoreApplication,
+    QEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPoint,
+    QPointF,
+    Qt,
+    qInstallMessageHandler,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -67,8 +67,7 @@ def main() -> None:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from PySide6.QtWidgets import QApplication
-
+        from studyapp.ui.qt import QApplication
         from studyapp.ui.stats_view import StatisticsWindow
 
         app = QApplication.instance() or QApplication([])

@@ -22,11 +22,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _folder = tempfile.mkdtemp(prefix="studyapp-stalls-")
 os.environ["STUDYAPP_LIBRARY"] = os.path.join(_folder, "library.sqlite")
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt, QTimer, qInstallMessageHandler  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
 from studyapp.ui.app import build_window  # noqa: E402
+from studyapp.ui.qt import (  # noqa: E402
+    QApplication,
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QKeyEvent,
+    Qt,
+    QTimer,
+    qInstallMessageHandler,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
@@ -146,18 +152,9 @@ def main(path: Path) -> None:
               lambda: not window.translator.undo_stack.canUndo() or window.session.model.rowCount() > 111_000)
 
     out = Path(_folder) / "novel.docx"
-    if os.environ.get("STALLS_SKIP_EXPORT"):
-        pass
-    elif hasattr(window, "exchange"):
+    if not os.environ.get("STALLS_SKIP_EXPORT"):
         run_phase(app, watchdog, "export the bilingual DOCX", lambda: window.exchange.export("docx", out),
                   lambda: out.exists() and not window.exchange.busy())
-    else:  # before the exchange actions existed, the window exported on the GUI thread
-        from studyapp.translation import export_text
-
-        def export() -> None:
-            out.write_bytes(export_text(window.session.document, window.session.model.segments, "docx", "en", "novel"))
-
-        run_phase(app, watchdog, "export the bilingual DOCX", export, out.exists)
     window.close()
 
 

@@ -16,7 +16,6 @@ class WordInfo:
     entries: tuple[Entry, ...]  # every CC-CEDICT entry for the word, as dictionary.learner_order puts them
     hsk: int | None
     parts: tuple[tuple[str, tuple[Entry, ...]], ...]  # characters (or, for unknown words, longest sub-words)
-    parts_are_subwords: bool
     gloss: str = ""  # for a word the dictionary lacks: what the deck and the cards say (a number, a name)
 
     @property
@@ -30,12 +29,7 @@ def describe(word: str, analyzer: Analyzer, context_pinyin: tuple[str, ...] | No
     reading = context_pinyin or analyzer.reading(word)
     entries = dictionary.lookup(word)
     ordered = tuple(learner_order(entries, reading))
-    if entries:
-        pieces = list(word) if len(word) > 1 else []
-        subwords = False
-    else:
-        pieces = dictionary.longest_subwords(word)
-        subwords = True
+    pieces = (list(word) if len(word) > 1 else []) if entries else dictionary.longest_subwords(word)
     parts = tuple((piece, tuple(dictionary.lookup(piece))) for piece in pieces)
     gloss = "" if entries else unlisted_gloss(dictionary, word)
-    return WordInfo(word, " ".join(reading), ordered, hsk_level(word), parts, subwords, gloss)
+    return WordInfo(word, " ".join(reading), ordered, hsk_level(word), parts, gloss)

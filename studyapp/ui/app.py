@@ -26,7 +26,7 @@ def _application(offscreen: bool):
         # Qt would abort with a hint about xcb-cursor0, which sends people after the wrong library
         raise StudyAppError("No display was found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run studyapp on a "
                             "desktop; --screenshot and the sub-commands (analyze, lookup, deck, …) work without one.")
-    from PySide6.QtWidgets import QApplication
+    from .qt import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("studyapp")
@@ -39,9 +39,7 @@ def open_dictionary(interactive: bool) -> Dictionary:
     """The dictionary, building its index first on the first start (with a progress dialog in the window)."""
     if Dictionary.is_built() or not interactive:
         return Dictionary.open()
-    from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QProgressDialog
-
+    from .qt import QEventLoop, QProgressDialog
     from .workers import run_job
 
     dialog = QProgressDialog("Preparing the dictionary (first start only)…", "", 0, 100)
@@ -82,7 +80,7 @@ def open_library(path: str | Path | None, interactive: bool) -> Library:
 
 
 def offer_fresh_library(message: str) -> bool:
-    from PySide6.QtWidgets import QMessageBox
+    from .qt import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Warning, "studyapp", message)
     fresh = box.addButton("Open a Fresh Library", QMessageBox.ButtonRole.AcceptRole)
@@ -155,7 +153,7 @@ def _report_errors_in_the_window(window) -> None:
     logged with its traceback, never printed as a traceback the user may not see at all."""
     import logging
 
-    from PySide6.QtWidgets import QMessageBox
+    from .qt import QMessageBox
 
     log = logging.getLogger("studyapp.ui")
     showing = []
@@ -185,7 +183,7 @@ def _close_on_terminate(window) -> None:
     """SIGTERM (logout, `kill`) closes the window as the user would, so the last keystrokes are saved."""
     import signal
 
-    from PySide6.QtCore import QTimer
+    from .qt import QTimer
 
     signal.signal(signal.SIGTERM, lambda *_args: window.close())
     heartbeat = QTimer(window)  # Python runs signal handlers only between bytecodes: wake it now and then
@@ -195,7 +193,7 @@ def _close_on_terminate(window) -> None:
 
 def _screenshot(app, window, out: str) -> int:
     """Paint the window with the text on screen, save it, and quit (no event loop left running)."""
-    from PySide6.QtCore import QCoreApplication, QElapsedTimer
+    from .qt import QCoreApplication, QElapsedTimer
 
     timer = QElapsedTimer()
     timer.start()
@@ -218,7 +216,7 @@ def _screenshot(app, window, out: str) -> int:
 def _encoded(image, suffix: str) -> bytes:
     """The picture in the format its file name asks for (PNG without one), encoded in memory, so a file that
     cannot be written is told with the system's reason and leaves no empty picture behind."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from .qt import QBuffer, QByteArray, QIODevice
 
     data = QByteArray()
     buffer = QBuffer(data)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
-
 from ..memory import Miss, consistency_misses
 from ..wording import counted
 from .document_session import DocumentSession
+from .qt import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 from .reader import ReaderView
 
 

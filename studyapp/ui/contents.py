@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QMainWindow
-
+from .qt import QDockWidget, QListWidget, QListWidgetItem, QMainWindow, QObject, Qt
 from .reader import ReaderView
 
 OFFSET_ROLE = Qt.ItemDataRole.UserRole

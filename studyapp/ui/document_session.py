@@ -16,8 +16,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-
 from .. import timings
 from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
@@ -28,6 +26,7 @@ from ..memory import TranslationMemory
 from ..segments import SegmentTable, paragraph_starts
 from ..store import DocumentInfo, Library
 from ..text import Document
+from .qt import QObject, Signal
 from .segment_model import SegmentModel
 from .throttle import Throttle
 from .workers import Job, run_and_wait, run_job

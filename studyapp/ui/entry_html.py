@@ -17,7 +17,7 @@ MAX_SENSES = 8
 def _pinyin_html(reading: str, colored: bool) -> str:
     if not colored:
         return escape(reading)
-    from PySide6.QtGui import QGuiApplication, QPalette
+    from .qt import QGuiApplication, QPalette
 
     dark = QGuiApplication.palette().color(QPalette.ColorRole.ToolTipBase).lightness() < 128
     colors = tone_colors("dark" if dark else "light")

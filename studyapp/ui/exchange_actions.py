@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from .. import settings as settings_store
 from ..exchange import (
@@ -26,6 +24,7 @@ from ..settings import Settings
 from ..store import Library
 from ..wording import counted
 from .document_session import DocumentSession
+from .qt import QFileDialog, QMessageBox, QObject, QProgressDialog, Qt, QWidget, Signal
 from .workers import Job, run_job
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
-
 from ..wording import counted
 from .find_bar import FindBar
+from .qt import QObject
 from .reader import ClauseDelegate, ReaderView
 from .translation_pane import EditTarget, TranslationController
 

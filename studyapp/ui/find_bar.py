@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from .qt import QCheckBox, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, Qt, QToolButton, QWidget, Signal
 
 
 class FindBar(QWidget):

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter
-from PySide6.QtWidgets import QWidget
-
 from ..deck import DocumentWords, heat_bins, unknown_per_clause
+from .qt import QColor, QMouseEvent, QPainter, QRect, Qt, QWidget, Signal
 from .throttle import Throttle
 from .workers import Job, run_job
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
+from ..store import Library
+from ..wording import displayable
+from .qt import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -11,13 +12,11 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMessageBox,
     QPushButton,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
-
-from ..store import Library
-from ..wording import displayable
 
 
 def local_time(stored: str) -> str:
@@ -25,7 +24,7 @@ def local_time(stored: str) -> str:
     locale is set (Qt's C locale writes "1 12 2026 01:52", which reads as neither)."""
     from datetime import datetime
 
-    from PySide6.QtCore import QDateTime, QLocale
+    from .qt import QDateTime, QLocale
 
     try:
         moment = datetime.fromisoformat(stored).astimezone()

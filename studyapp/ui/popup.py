@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QGuiApplication, QTextDocumentFragment
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+from .qt import QFrame, QGuiApplication, QLabel, QPoint, QRect, Qt, QTextDocumentFragment, QVBoxLayout
 
 
 class WordPopup(QFrame):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from .qt import QAction
 
 
 def set_checked_quietly(action: QAction, checked: bool) -> None:

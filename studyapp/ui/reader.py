@@ -11,41 +11,43 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
-from PySide6.QtCore import (
-    QEvent,
-    QItemSelection,
-    QModelIndex,
-    QPoint,
-    QPointF,
-    QRect,
-    QRectF,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QFontMetricsF,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPalette,
-    QRegion,
-    QTextCharFormat,
-    QTextLayout,
-    QTextOption,
-)
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
-
 from .. import timings
 from ..analysis import Token
 from ..pinyin import as_spoken, join_word, tone_of
 from ..settings import Settings
 from .fonts import text_font
+from .qt import (
+    QAbstractItemView,
+    QApplication,
+    QColor,
+    QCursor,
+    QEvent,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QItemSelection,
+    QKeyEvent,
+    QModelIndex,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QRegion,
+    QSize,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+    QWidget,
+    Signal,
+)
 
-#: Pleco's tone colours: red, orange/green, green/blue, blue/purple ... ours, readable on light and dark.
 #: Pleco's tone colours (red, green, blue, purple, grey), chosen per theme so each reads at WCAG AA contrast
 #: (4.5:1) on the page: the bright light-theme hues fell to 2.5:1 on the dark page.
 TONE_COLORS_BY_THEME = {
@@ -54,7 +56,6 @@ TONE_COLORS_BY_THEME = {
     "dark": {1: QColor("#ff8a80"), 2: QColor("#81c784"), 3: QColor("#90caf9"), 4: QColor("#ce93d8"),
              5: QColor("#bdbdbd")},
 }
-TONE_COLORS = TONE_COLORS_BY_THEME["light"]
 
 
 def tone_colors(theme: str) -> dict[int, QColor]:
@@ -542,6 +543,13 @@ class ReaderView(QAbstractItemView):
             model.layoutChanged.connect(self.relayout)
         self.relayout()
 
+    def options_changed(self, relayout: bool) -> None:
+        """A view option changed: heights too (zoom, ruby) or only how words are painted (tint, tones)."""
+        if relayout:
+            self.relayout()
+        else:
+            self.viewport().update()
+
     def relayout(self) -> None:
         """Heights changed (new text, zoom, ruby, width): estimate again, keeping the current clause in view."""
         model = self.model()
@@ -799,6 +807,22 @@ class ReaderView(QAbstractItemView):
         if hovered is not None and hovered[1].kind == "word":
             return hovered
         return self.pinned
+
+    def forget_hovered(self, *_args) -> None:
+        """The text moved under the pointer (a scroll): no word is under it until the pointer moves."""
+        self.clause_delegate.hovered = None
+        self.wordHovered.emit(-1, None, QRect())
+
+    def follow_still_pointer(self, *_args) -> None:
+        """The text under the pointer changed while the pointer stood still (a join or split, a merge, their
+        undo): hover the word now there (after a join, the joined word) as if the pointer had just moved."""
+        viewport, pointer = self.viewport(), QCursor.pos()
+        if QApplication.widgetAt(pointer) is not viewport:
+            self.forget_hovered()
+            return
+        QApplication.sendEvent(viewport, QMouseEvent(
+            QMouseEvent.Type.MouseMove, QPointF(viewport.mapFromGlobal(pointer)), QPointF(pointer),
+            Qt.MouseButton.NoButton, QApplication.mouseButtons(), QApplication.keyboardModifiers()))
 
     def leaveEvent(self, event: QEvent) -> None:
         super().leaveEvent(event)

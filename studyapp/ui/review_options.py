@@ -3,7 +3,9 @@ FSRS parameters optimised from the learner's own log (in a job)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
+from ..review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
+from ..store import Library
+from .qt import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -17,9 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from ..review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
-from ..store import Library
 from .workers import run_job
 
 KIND_LABELS = {Kind.RECOGNITION: "Recognition (hanzi → pinyin and meaning)",

@@ -8,21 +8,21 @@ import time
 from datetime import timedelta
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (
+from ..deck import definition
+from ..review import Kind, Rating, ReviewCard, Reviewer, blanked
+from .qt import (
     QDialog,
     QHBoxLayout,
     QInputDialog,
+    QKeySequence,
     QLabel,
     QPushButton,
     QStackedWidget,
+    Qt,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
-
-from ..deck import definition
-from ..review import Kind, Rating, ReviewCard, Reviewer, blanked
 
 RATINGS = ((Rating.Again, "Again"), (Rating.Hard, "Hard"), (Rating.Good, "Good"), (Rating.Easy, "Easy"))
 

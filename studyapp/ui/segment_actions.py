@@ -3,11 +3,9 @@ target language. Each restructuring is one undoable step of the translation cont
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
-
 from ..wording import counted
 from .document_session import DocumentSession
+from .qt import QInputDialog, QMessageBox, QObject, QWidget, Signal
 from .qt_helpers import set_checked_quietly
 from .reader import ReaderView
 from .translation_pane import TranslationController
@@ -58,6 +56,15 @@ class SegmentActions(QObject):
                             "shared out among the clauses again: each would stay whole on its first clause. "
                             "Split anyway?")))
         return answer == QMessageBox.StandardButton.Yes
+
+    def check_consistency(self) -> None:
+        """Segment > Check Consistency: the translated segments that lack a word's chosen translation."""
+        from .consistency import ConsistencyDialog
+
+        self.translator.save_now()
+        self.consistency = ConsistencyDialog(self.session, self.view, self.session.library.chosen_translations(),
+                                             self._parent)
+        self.consistency.show()
 
     def choose_target_language(self) -> None:
         info = self.session.info()

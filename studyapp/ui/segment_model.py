@@ -11,8 +11,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-
 from ..analysis import Token
 from ..document import OpenedDocument
 from ..segments import (
@@ -28,6 +26,7 @@ from ..segments import (
 )
 from ..store import Library
 from ..text import Document
+from .qt import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 11

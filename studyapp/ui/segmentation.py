@@ -5,13 +5,10 @@ dropped, its deck gathered again in the background)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QInputDialog, QWidget
-
 from ..analysis import Analyzer
 from ..store import Library
 from .document_session import DocumentSession
+from .qt import QInputDialog, QObject, QUndoCommand, QUndoStack, QWidget, Signal
 from .reader import ReaderView
 
 

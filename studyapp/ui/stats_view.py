@@ -3,11 +3,8 @@ forecast for the next 30 days, painted with Qt."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
-
 from ..review import Reviewer, Statistics, statistics
+from .qt import QColor, QDialog, QLabel, QPainter, QRectF, Qt, QVBoxLayout, QWidget
 
 STATE_COLORS = {"new": "#1e88e5", "learning": "#e53935", "review": "#43a047", "relearning": "#fb8c00",
                 "suspended": "#9e9e9e"}

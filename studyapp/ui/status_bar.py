@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
-
 from ..wording import counted
 from .document_session import DocumentSession
+from .qt import QLabel, QProgressBar, QStatusBar
 from .reader import ReaderView
 
 

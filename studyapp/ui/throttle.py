@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from .qt import QObject, QTimer
 
 
 class Throttle(QObject):

@@ -10,12 +10,26 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QPlainTextEdit, QProgressDialog
-
 from ..memory import TranslationMemory, differences, glossary_hints, glossary_terms
 from ..segments import Segment, Status
+from .qt import (
+    QDockWidget,
+    QEvent,
+    QFocusEvent,
+    QFrame,
+    QKeyEvent,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QObject,
+    QPlainTextEdit,
+    QProgressDialog,
+    Qt,
+    QTimer,
+    QUndoCommand,
+    QUndoStack,
+    Signal,
+)
 from .segment_model import SegmentModel
 from .throttle import Throttle
 from .workers import input_held_off, run_and_wait
@@ -189,7 +203,17 @@ class TranslationController(QObject):
     def set_memory(self, memory_pairs: list[tuple[int, str, str]]) -> None:
         self.memory = TranslationMemory(memory_pairs)
 
+    def set_chosen(self, chosen: dict[str, str]) -> None:
+        """The deck's glossary changed: the help under the open editor shows the new choices."""
+        self.chosen = chosen
+        if self.editing_row() >= 0:
+            self.show_help(self.editing_row())
+
     # --- editing --------------------------------------------------------------------------------------------
+    def edit_current(self) -> None:
+        """F2, or Enter on the reader: translate the clause the reader is on."""
+        self.edit(self.view.currentIndex().row())
+
     def edit(self, row: int) -> None:
         """Open the editor on a segment's translation cell and put the cursor at its end."""
         if self.model is None or not (0 <= row < self.model.rowCount()):

@@ -3,11 +3,9 @@ docks, all kept in the one typed settings schema."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, QRect, Signal
-from PySide6.QtWidgets import QApplication, QMainWindow
-
 from .. import settings as settings_store
 from ..settings import Settings
+from .qt import QApplication, QByteArray, QMainWindow, QObject, QRect, Signal
 from .theme import apply_theme
 
 #: The docks' layout as this version arranges them; a layout saved under another number is not restored.

@@ -9,23 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDockWidget,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMenu,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
-
 from ..analysis import Token
 from ..deck import (
     UNDERSTOOD,
@@ -45,6 +28,29 @@ from ..store import Library, StudyEntry
 from ..wording import counted
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
+from .qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QColor,
+    QComboBox,
+    QDockWidget,
+    QEvent,
+    QFont,
+    QHBoxLayout,
+    QHeaderView,
+    QKeyEvent,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 from .reader import ReaderView, WordStyle
 from .throttle import Throttle
 
@@ -252,7 +258,6 @@ class VocabularyController(QObject):
         self.dock.setMinimumWidth(420)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
-        self._last_occurrence: tuple[str, int] | None = None
         session.opened.connect(self._on_opened)
         session.analysisFinished.connect(self._on_analysed)
         self.panel.table.doubleClicked.connect(lambda index: self.go_to_first(self.model.term_at(index.row())))
@@ -423,7 +428,7 @@ class VocabularyController(QObject):
                                   self.tr("{0} words removed from the study list.")))
 
     def add_new_up_to_hsk(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
+        from .qt import QInputDialog
 
         level, ok = QInputDialog.getInt(self.panel.window(), self.tr("Study HSK words"),
                                         self.tr("Add every new word of this text up to HSK level:"), 3, 1, 7)
@@ -431,7 +436,7 @@ class VocabularyController(QObject):
             self._study_terms(new_words_up_to_hsk(self.session.terms, self.statuses, level))
 
     def add_most_frequent_new(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
+        from .qt import QInputDialog
 
         count, ok = QInputDialog.getInt(self.panel.window(), self.tr("Study frequent words"),
                                         self.tr("Add this many of the text's most frequent new words:"), 20, 1, 1000)
@@ -472,7 +477,7 @@ class VocabularyController(QObject):
     def export_vocabulary(self) -> None:
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
+        from .qt import QFileDialog
 
 
         if self.session.model is None or not self.session.terms:
@@ -515,7 +520,7 @@ class VocabularyController(QObject):
     def choose_translation(self) -> None:
         """A translator fixes how a word is translated: shown first in the help, checked for consistency,
         exported as the TBX glossary."""
-        from PySide6.QtWidgets import QInputDialog
+        from .qt import QInputDialog
 
         word = self.current_word()
         if word is None:
@@ -532,7 +537,7 @@ class VocabularyController(QObject):
 
     def edit_definition(self, word: str | None = None) -> None:
         """The learner types the word's definition (by default the word an action is about)."""
-        from PySide6.QtWidgets import QInputDialog
+        from .qt import QInputDialog
 
         word = word or self.current_word()
         if word is None:
@@ -621,7 +626,6 @@ class VocabularyController(QObject):
         model = self.session.model
         if model is None:
             return
-        self._last_occurrence = (term.word, term.first_start)
         self.view.go_to(model.row_at_offset(term.first_start), center=True)
 
     def next_occurrence(self) -> None:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRect, Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser
-
 from ..analysis import Analyzer, Token
 from ..settings import Settings
 from ..store import Library
 from ..wordinfo import describe
 from .entry_html import reading_html, word_html
 from .popup import WordPopup
+from .qt import QDockWidget, QMainWindow, QObject, QRect, Qt, QTextBrowser, Signal
 
 HTML_CACHE_SIZE = 2000
 
@@ -127,9 +125,15 @@ class WordHover(QObject):
         elif url.scheme() == "lookup":
             self.look_up(url.path())
         else:
-            from PySide6.QtGui import QDesktopServices
+            from .qt import QDesktopServices
 
             QDesktopServices.openUrl(url)
 
     def hide(self) -> None:
         self.popup.hide()
+
+    def options_changed(self, _relayout: bool) -> None:
+        """Entries are written in the tone colours of the options; the word under the popup moves when the text
+        zooms or re-wraps."""
+        self.clear_cache()
+        self.hide()

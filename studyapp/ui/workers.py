@@ -13,21 +13,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QEventLoop,
-    QObject,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    QTimer,
-    Signal,
-    Slot,
-)
-from shiboken6 import isValid
-
 from ..errors import JobCancelled, StudyAppError
+from .qt import QCoreApplication, QEvent, QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot, isValid
 
 log = logging.getLogger(__name__)
 

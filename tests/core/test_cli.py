@@ -63,9 +63,8 @@ def test_screenshot_with_bad_path_exits_2_before_opening(tmp_path, capsys):
 
 def test_the_window_with_a_bad_path_says_why_and_shows_the_sample(tmp_path, monkeypatch, capsys):
     """From a file manager a message on stderr is never seen: the window must say it."""
-    from PySide6.QtWidgets import QApplication
-
     from studyapp.ui import app as app_module
+    from studyapp.ui.qt import QApplication
 
     shown = {}
 

@@ -1,11 +1,9 @@
 """A main window on the default text, built as the app builds it, for tests that act like a user."""
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
 
 from studyapp.ui.app import build_window
+from studyapp.ui.qt import QApplication, QMouseEvent, QPoint, QPointF, Qt
 
 
 @pytest.fixture
@@ -47,7 +45,7 @@ def word_point(window, word: str) -> tuple[int, QPoint]:
 
 def type_text(widget, text: str) -> None:
     """Type hanzi as an input method delivers them (QTest.keyClicks only knows ASCII)."""
-    from PySide6.QtGui import QKeyEvent
+    from studyapp.ui.qt import QKeyEvent
 
     for character in text:
         for kind in (QKeyEvent.Type.KeyPress, QKeyEvent.Type.KeyRelease):
@@ -57,8 +55,7 @@ def type_text(widget, text: str) -> None:
 def keep_typing(widget, text: str, every_ms: int = 100):
     """Type ``text`` one key every ``every_ms`` as a steady typist does, never pausing, while the test goes on
     waiting: a timer that only fires after a pause never fires meanwhile. Returns the timer (stop it when done)."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtTest import QTest
+    from studyapp.ui.qt import QTest, QTimer
 
     keys = iter(text)
     timer = QTimer(widget)

@@ -3,9 +3,8 @@ installed package's own folder, where the bundled text lives."""
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
-
 from studyapp import settings as settings_store
+from studyapp.ui.qt import QFileDialog
 
 
 def test_exporting_the_bundled_text_starts_in_documents_then_in_the_folder_last_used(window, qtbot, tmp_path,

@@ -30,7 +30,7 @@ def test_an_import_that_groups_clauses_is_one_step_undo_takes_back(window, qtbot
 
 
 def test_the_window_asks_and_tells_with_counts_in_words(window, qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+    from studyapp.ui.qt import QMessageBox
 
     model = window.session.model
     model.set_target(0, "Mine")

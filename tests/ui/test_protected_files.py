@@ -1,6 +1,6 @@
 """Files that need something from the reader before they open: a PDF protected by a password."""
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit
+from studyapp.ui.qt import QInputDialog, QLineEdit
 
 from ..pdf_maker import encrypted, make_pdf
 
@@ -33,9 +33,8 @@ def test_cancelling_the_password_keeps_the_open_text_and_says_why(window, tmp_pa
 
 
 def test_the_window_takes_the_password_on_its_command_line(tmp_path, capsys):
-    from PySide6.QtGui import QImage
-
     from studyapp.cli import main
+    from studyapp.ui.qt import QImage
 
     path = tmp_path / "locked.pdf"
     path.write_bytes(encrypted(make_pdf([["今天晚上，很好的月光。"]]), user_password="secret"))

@@ -2,11 +2,9 @@
 
 import sys
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
-
 from studyapp import settings as settings_store
 from studyapp.cli import main
+from studyapp.ui.qt import QAction, QImage, QPoint, Qt
 from studyapp.ui.workers import run_job
 
 from .conftest import hover, type_text, word_point
@@ -173,8 +171,7 @@ def test_hover_works_at_once_in_a_long_text_still_being_laid_out(window, qtbot, 
 
 
 def test_dropping_a_file_opens_it(window, qtbot, tmp_path):
-    from PySide6.QtCore import QMimeData, QPointF, QUrl
-    from PySide6.QtGui import QDropEvent
+    from studyapp.ui.qt import QDropEvent, QMimeData, QPointF, QUrl
 
     dropped = tmp_path / "dropped.txt"
     dropped.write_text("我们走吧。", encoding="utf-8")
@@ -233,7 +230,7 @@ def test_ctrl_minus_and_ctrl_plus_zoom(window, qtbot):
     assert window.settings.font_size == size - 2
     qtbot.keyClick(window.view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert window.settings.font_size == size
-    for action in window.findChildren(__import__("PySide6.QtGui", fromlist=["QAction"]).QAction):
+    for action in window.findChildren(QAction):
         keys = [key.toString() for key in action.shortcuts()]
         assert len(keys) == len(set(keys)), action.text()
 
@@ -257,7 +254,7 @@ def test_ctrl_f_after_ctrl_h_searches_the_text_again(window, qtbot):
 
 
 def test_a_match_highlights_only_its_characters(window, qtbot):
-    from PySide6.QtGui import QImage
+    from studyapp.ui.qt import QImage
 
     def render():
         image = QImage(window.view.viewport().size(), QImage.Format.Format_RGB32)
@@ -281,9 +278,8 @@ def test_a_match_highlights_only_its_characters(window, qtbot):
 
 
 def test_cedict_notation_is_shown_as_pinyin_and_references_are_links(window, qtbot):
-    from PySide6.QtCore import QUrl
-
     from studyapp.ui.entry_html import sense_html
+    from studyapp.ui.qt import QUrl
 
     assert sense_html("also pr. [di4]") == "also pr. dì"
     assert sense_html("slightly [lu:e4]") == "slightly lüè"
@@ -308,8 +304,7 @@ def contrast(first, second) -> float:
 
 def test_tone_colours_reach_wcag_aa_on_both_themes():
     """The fourth-tone purple was 2.5:1 on the dark page."""
-    from PySide6.QtGui import QColor, QPalette
-
+    from studyapp.ui.qt import QColor, QPalette
     from studyapp.ui.reader import tone_colors
     from studyapp.ui.theme import _DARK, _LIGHT
 
@@ -321,7 +316,7 @@ def test_tone_colours_reach_wcag_aa_on_both_themes():
 
 
 def test_six_digit_clause_numbers_fit_the_margin(window, qtbot):
-    from PySide6.QtGui import QFontMetricsF
+    from studyapp.ui.qt import QFontMetricsF
 
     delegate = window.delegate
     delegate.rows = 111_876
@@ -405,7 +400,7 @@ def test_tones_as_spoken_change_the_ruby_not_the_popup(window, qtbot):
 
 
 def test_a_reading_pinned_in_the_popup_survives_reopening(window, qtbot, tmp_path, capsys):
-    from PySide6.QtCore import QUrl
+    from studyapp.ui.qt import QUrl
 
     source = tmp_path / "huan.txt"
     source.write_text("他还没回来。\n", encoding="utf-8")
@@ -465,13 +460,13 @@ def test_subtitles_show_each_cues_start_in_the_margin(window, tmp_path):
 
 
 def test_new_from_clipboard_makes_a_document_titled_by_its_first_line(window):
-    from PySide6.QtWidgets import QApplication
+    from studyapp.ui.qt import QApplication
 
     QApplication.clipboard().setText("今天的新闻\n他还没回来，我们等着他。")
-    assert window.new_from_clipboard()
+    assert window.documents.new_from_clipboard()
     assert window.windowTitle().startswith("今天的新闻")
     assert window.session.model.source_text(0) == "今天的新闻"
     titles = [info.title for info in window.library.documents()]
     assert "今天的新闻" in titles
     QApplication.clipboard().setText("   ")
-    assert not window.new_from_clipboard()
+    assert not window.documents.new_from_clipboard()

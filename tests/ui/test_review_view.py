@@ -1,9 +1,8 @@
 """A short review session in the window, driven by the keys."""
 
-from PySide6.QtCore import Qt
-
 from studyapp.review import Kind, ReviewSettings, load_settings, save_settings
 from studyapp.store import Library, StudyEntry
+from studyapp.ui.qt import Qt
 
 
 def test_a_short_session_with_the_keys(window, qtbot):
@@ -55,7 +54,7 @@ def test_the_cloze_card_blanks_the_word_and_shows_the_translation(window, qtbot)
 
 
 def test_the_statistics_window_draws_its_charts(window, qtbot):
-    from PySide6.QtGui import QImage
+    from studyapp.ui.qt import QImage
 
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None)])
     window.show_review()

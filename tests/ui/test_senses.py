@@ -4,12 +4,9 @@ carried to the card and the exports."""
 import csv
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QInputDialog
-
 from studyapp.deck import SENSE_SEPARATOR
 from studyapp.store import StudyEntry
+from studyapp.ui.qt import QApplication, QInputDialog, Qt, QTextCursor
 
 from .conftest import hover, word_point
 

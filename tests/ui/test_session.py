@@ -10,11 +10,11 @@ import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QThreadPool
 
 from studyapp.deck import gather
 from studyapp.store import Library
 from studyapp.ui.app import build_window
+from studyapp.ui.qt import QThreadPool
 from studyapp.ui.workers import run_job, running_jobs
 
 from ..conftest import CORPUS, DEFAULT_TEXT, REPO
@@ -116,8 +116,7 @@ def test_window_size_and_docks_are_remembered(qtbot):
 
 
 def test_the_word_style_hook_marks_words_as_the_caller_says(window, qtbot):
-    from PySide6.QtGui import QColor, QImage
-
+    from studyapp.ui.qt import QColor, QImage
     from studyapp.ui.reader import WordStyle
 
     asked = []
@@ -151,7 +150,7 @@ MEMORY_SCRIPT = textwrap.dedent("""
     import os, sys, time
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from pathlib import Path
-    from PySide6.QtCore import QCoreApplication, QEvent
+    from studyapp.ui.qt import QCoreApplication, QEvent
     from studyapp.ui.app import build_window
     from studyapp.ui.document_session import release_memory
 
@@ -322,10 +321,9 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
 def test_an_error_nothing_caught_is_shown_in_one_line_and_logged(window, monkeypatch):
     import sys
 
-    from PySide6.QtWidgets import QMessageBox
-
     from studyapp.errors import LibraryError
     from studyapp.ui.app import _report_errors_in_the_window
+    from studyapp.ui.qt import QMessageBox
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     shown = []

@@ -7,10 +7,9 @@ import sys
 import textwrap
 import time
 
-from PySide6.QtCore import Qt
-
 from studyapp.segments import Status
 from studyapp.store import Library
+from studyapp.ui.qt import Qt
 
 from ..conftest import REPO
 from .conftest import keep_typing
@@ -125,7 +124,7 @@ def test_grouping_and_ungrouping_gives_each_clause_its_own_translation_back(wind
 
 
 def test_ungrouping_an_edited_sentence_asks_first(window, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+    from studyapp.ui.qt import QMessageBox
 
     for row, words in enumerate(["One,", "two,"]):
         click_target(window, qtbot, row)
@@ -229,9 +228,8 @@ def test_reopening_a_document_restores_translations_and_place(window, qtbot, tmp
 
 
 def test_library_dialog_lists_renames_and_deletes(window, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QInputDialog, QMessageBox
-
     from studyapp.ui.library_dialog import LibraryDialog
+    from studyapp.ui.qt import QInputDialog, QMessageBox
 
     dialog = LibraryDialog(window.library, window.session.document_id, window)
     qtbot.addWidget(dialog)
@@ -259,8 +257,7 @@ def start_typing(script: str, library) -> subprocess.Popen:
 STEADY_SCRIPT = textwrap.dedent("""
     import os, sys, time
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtTest import QTest
+    from studyapp.ui.qt import Qt, QTest, QTimer
     from studyapp.ui.app import build_window
     app, window = build_window(None)
     window.open_path(None)
@@ -362,8 +359,7 @@ def test_sentence_grouping_is_remembered_when_reopened(window, qtbot, tmp_path):
 TERM_SCRIPT = textwrap.dedent("""
     import os, sys, time
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtTest import QTest
+    from studyapp.ui.qt import Qt, QTest, QTimer
     from studyapp.ui import app as app_module
 
     def typed_then_wait(window):
@@ -439,7 +435,7 @@ def test_grouping_and_its_undo_keep_the_reader_on_the_same_text(window, qtbot):
 
 
 def test_find_in_translations_marks_the_matched_characters_in_the_cell(window, qtbot):
-    from PySide6.QtGui import QImage
+    from studyapp.ui.qt import QImage
 
     click_target(window, qtbot, 0)
     qtbot.keyClicks(window.translator.editor, "China and Russia stand together")

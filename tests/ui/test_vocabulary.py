@@ -1,10 +1,8 @@
 """The vocabulary in the window, driven as a learner drives it."""
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
-
 from studyapp.deck import TermStatus
 from studyapp.store import Library
+from studyapp.ui.qt import QImage, QPoint, Qt
 
 from .conftest import hover, keep_typing, word_point
 
@@ -114,7 +112,7 @@ def test_double_click_goes_to_the_first_occurrence(window, qtbot):
 
 
 def test_a_chosen_translation_comes_first_in_the_help_and_alt_1_inserts_it(window, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QInputDialog
+    from studyapp.ui.qt import QInputDialog
 
     from .test_translation import click_target
 
@@ -213,7 +211,7 @@ def test_joining_a_wrongly_cut_word_changes_every_view_and_can_be_undone(window,
 
 
 def test_splitting_a_word_asks_where_to_cut(window, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QInputDialog
+    from studyapp.ui.qt import QInputDialog
 
     row, point = word_point(window, "国际社会")
     hover(window.view, point)
@@ -248,7 +246,7 @@ def test_a_hovered_word_goes_on_the_study_list_with_its_clause_and_translation(w
 
 
 def test_study_the_most_frequent_and_the_hsk_words_in_one_action(window, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QInputDialog
+    from studyapp.ui.qt import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (5, True))
     window.vocabulary.add_most_frequent_new()

@@ -3,11 +3,9 @@
 import re
 
 import pytest
-from PySide6.QtCore import QDateTime, QLocale, QPoint, QRect, Qt
-from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 
 from studyapp.ui.app import build_window
+from studyapp.ui.qt import QApplication, QCursor, QDateTime, QLineEdit, QLocale, QMenu, QPoint, QRect, Qt
 
 from .conftest import hover, word_point
 
@@ -118,7 +116,7 @@ def test_the_vocabulary_and_dictionary_share_their_place_as_tabs(window, qtbot):
 
 
 def test_the_window_keeps_its_layout_and_the_word_in_the_dictionary(window, qtbot):
-    from PySide6.QtWidgets import QDockWidget
+    from studyapp.ui.qt import QDockWidget
 
     names = [dock.objectName() for dock in window.findChildren(QDockWidget)]
     assert all(names) and len(set(names)) == len(names)  # saveState finds each dock by its name
@@ -195,7 +193,7 @@ def test_the_library_shows_when_a_text_was_opened_as_the_locale_writes_dates(win
 
 
 def test_a_text_renamed_in_the_library_keeps_its_name_and_the_window_says_it(window, qtbot):
-    from PySide6.QtCore import QTimer
+    from studyapp.ui.qt import QTimer
 
     def rename_with_f2() -> None:
         dialog = QApplication.activeModalWidget()
@@ -213,7 +211,7 @@ def test_a_text_renamed_in_the_library_keeps_its_name_and_the_window_says_it(win
             dialog.reject()
 
     QTimer.singleShot(0, rename_with_f2)
-    window.show_library()  # File > Library
+    window.documents.show_library()  # File > Library
     assert window.library.document_info(window.session.document_id).title == "Joint statement"
     assert window.windowTitle().startswith("Joint statement")
     assert window.open_path(None)  # opened again from its file: the name stays

@@ -2,9 +2,7 @@
 
 import threading
 
-from PySide6.QtWidgets import QWidget
-from shiboken6 import isValid
-
+from studyapp.ui.qt import QWidget, isValid
 from studyapp.ui.workers import run_job, running_jobs
 
 
