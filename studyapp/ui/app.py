@@ -42,7 +42,7 @@ def open_dictionary(interactive: bool) -> Dictionary:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QProgressDialog
 
-    from .workers import run_job
+    from .ops import run_job
 
     dialog = QProgressDialog("Preparing the dictionary (first start only)…", "", 0, 100)
     dialog.setCancelButton(None)

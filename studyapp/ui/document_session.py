@@ -21,15 +21,15 @@ from PySide6.QtCore import QObject, Signal
 from .. import timings
 from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
-from ..document import OpenedDocument, Pins, split_for, title_for
+from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
 from ..errors import JobCancelled, PasswordNeeded
 from ..memory import TranslationMemory
-from ..segments import SegmentTable, paragraph_starts
+from ..segments import paragraph_starts
 from ..store import DocumentInfo, Library
 from ..text import Document, load
+from .ops import Job, run_and_wait, run_job
 from .segment_model import SegmentModel
 from .throttle import Throttle
-from .workers import Job, run_and_wait, run_job
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +101,14 @@ class Opening:
     pins: Pins  # the readings the reader pinned in this text
 
 
-def _opening(library: Library, identifier: str, document: Document, path: Path, cancelled,
-             segments: SegmentTable | None = None) -> Opening:
-    segments = segments if segments is not None else library.segments(identifier)
+def _opening(library: Library, opened: OpenedDocument, path: Path, cancelled) -> Opening:
+    """What the window needs beside the opened document, read in the same job."""
     if cancelled():
         raise JobCancelled("A newer opening took over.")
     memory = TranslationMemory(library.translated_pairs())
-    shape = (segments.lengths(), paragraph_starts(document, segments))
-    return Opening(OpenedDocument(identifier, document, segments), path, library.document_info(identifier), memory,
-                   shape, Pins(library.pinned_readings(identifier)))
+    shape = (opened.segments.lengths(), paragraph_starts(opened.document, opened.segments))
+    return Opening(opened, path, library.document_info(opened.id), memory, shape,
+                   Pins(library.pinned_readings(opened.id)))
 
 
 class DocumentSession(QObject):
@@ -163,12 +162,7 @@ class DocumentSession(QObject):
             except PasswordNeeded as needed:
                 return needed
             with Library.connect(library_path) as library:
-                document = split_for(library, loaded)
-                timings.mark("document decoded and split")
-                identifier, stored = library.open_document(
-                    document, loaded.title or title_for(document, target.stem), str(target.resolve()))
-                timings.mark("stored")
-                return _opening(library, identifier, document, target, cancelled, stored)
+                return _opening(library, open_loaded(library, loaded, target), target, cancelled)
 
         return self._open(work)
 
@@ -178,15 +172,13 @@ class DocumentSession(QObject):
 
         library_path = self.library.path
         first_line = next((line.strip() for line in pasted.splitlines() if line.strip()), "")
-        title = first_line[:40] + ("…" if len(first_line) > 40 else "")
+        title = (first_line[:40] + ("…" if len(first_line) > 40 else "")) or "Pasted text"
 
         def work(_report, cancelled) -> Opening:
             loaded = decode(pasted.encode("utf-8"), "The clipboard")  # the checks a file gets
             loaded = LoadedText(loaded.text, "pasted")
             with Library.connect(library_path) as library:
-                document = split_for(library, loaded)
-                identifier, stored = library.open_document(document, title or "Pasted text", None)
-                return _opening(library, identifier, document, Path(title or "Pasted text"), cancelled, stored)
+                return _opening(library, open_loaded(library, loaded, None, title), Path(title), cancelled)
 
         return self._open(work)
 
@@ -195,12 +187,10 @@ class DocumentSession(QObject):
 
         def work(_report, cancelled) -> Opening:
             with Library.connect(library_path) as library:
-                raw, encoding = library.document_text(identifier)
-                document = library.split_document(raw, encoding)
+                opened = reopen_in_library(library, identifier)
                 info = library.document_info(identifier)
-                library.add_document(document, info.title, None)  # marks it opened now
                 source = Path(info.source_path) if info.source_path else Path(info.title)
-                return _opening(library, identifier, document, source, cancelled)
+                return _opening(library, opened, source, cancelled)
 
         return self._open(work)
 
@@ -215,8 +205,7 @@ class DocumentSession(QObject):
 
         def work(_report, cancelled) -> Opening:
             with Library.connect(library_path) as library:
-                document = library.set_join_lines(identifier, join)
-                return _opening(library, identifier, document, path, cancelled)
+                return _opening(library, cut_again(library, identifier, join), path, cancelled)
 
         return self._open(work)
 

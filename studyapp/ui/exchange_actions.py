@@ -25,7 +25,7 @@ from ..settings import Settings
 from ..store import Library
 from ..wording import counted
 from .document_session import DocumentSession
-from .workers import Job, run_job
+from .ops import Job, run_job
 
 
 class ExchangeActions(QObject):

@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ..deck import DocumentWords, heat_bins, unknown_per_clause
+from .ops import Job, run_job
 from .throttle import Throttle
-from .workers import Job, run_job
 
 STRIP_WIDTH = 12
 TRANSLATED = QColor("#43a047")

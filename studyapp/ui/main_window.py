@@ -45,6 +45,7 @@ from .exchange_actions import ExchangeActions
 from .find import FindController
 from .find_bar import FindBar
 from .heat_strip import HeatStrip
+from .ops import cancel_all
 from .qt_helpers import set_checked_quietly
 from .reader import ClauseDelegate, ReaderView
 from .segment_actions import SegmentActions
@@ -54,7 +55,6 @@ from .translation_pane import TranslationController, help_dock
 from .view_options import ViewOptions
 from .vocabulary import VocabularyController
 from .word_hover import WordHover
-from .workers import cancel_all
 
 log = logging.getLogger(__name__)
 

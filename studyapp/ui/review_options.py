@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
 from ..store import Library
-from .workers import run_job
+from .ops import run_job
 
 KIND_LABELS = {Kind.RECOGNITION: "Recognition (hanzi → pinyin and meaning)",
                Kind.RECALL: "Recall (meaning and pinyin → hanzi)",

@@ -9,43 +9,29 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from ..analysis import Token
 from ..document import OpenedDocument
 from ..segments import (
+    Compute,
     Segment,
     SegmentTable,
     Status,
+    apply_change,
     as_table,
-    merge,
+    merging,
     paragraph_starts,
-    regroup_by_clause,
-    regroup_by_sentence,
-    split,
+    regrouping,
+    restoring,
+    splitting,
 )
 from ..store import Library
 from ..text import Document
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 11
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What a restructuring writes: segments to keep or add (id 0) and ids removed, or a whole earlier set."""
-
-    keep: list[Segment] = field(default_factory=list)
-    removed: list[int] = field(default_factory=list)
-    restore: list[Segment] | None = None
-    memos: dict = field(default_factory=dict)  # merged segments' parts, remembered for a later split
-
-
-def _added(made: dict, before: dict) -> dict:
-    """The merge memos a restructuring made or changed, to be written."""
-    return {key: memo for key, memo in made.items() if before.get(key) != memo}
 
 
 class SegmentModel(QAbstractListModel):
@@ -185,26 +171,17 @@ class SegmentModel(QAbstractListModel):
         return len(pending)
 
     # --- structure ------------------------------------------------------------------------------------------
-    def restructure(self, compute: Callable[[SegmentTable, dict], Change | None]) -> bool:
-        """Merge, split, regroup or restore: ``compute`` turns the current segments into a change, which is
-        written and read back through a connection of its own by ``self.runner`` (on a novel a background
-        job, so the window keeps painting). Returns False when there was nothing to change."""
+    def restructure(self, compute: Compute) -> bool:
+        """Merge, split, regroup or restore: ``segments.apply_change`` computes the change, writes it and reads
+        the segments back through a connection of its own, run by ``self.runner`` (on a novel a background job,
+        so the window keeps painting). Returns False when there was nothing to change."""
         segments = self.snapshot()
         document, document_id, library_path = self.document, self.document_id, self.library.path
 
         def work(_report, _cancelled) -> tuple[SegmentTable, tuple[list[int], list[bool]]] | None:
             with Library.connect(library_path) as library:
-                change = compute(segments, library.merge_memos(document_id))
-                if change is None:
-                    return None
-                if change.restore is not None:
-                    library.restore_segments(document_id, change.restore)
-                else:
-                    library.replace_segments(document_id, change.keep, change.removed)
-                if change.memos:
-                    library.save_merge_memos(change.memos)
-                fresh = library.segments(document_id)
-            return fresh, (fresh.lengths(), paragraph_starts(document, fresh))
+                fresh = apply_change(library, document_id, segments, compute)
+            return None if fresh is None else (fresh, (fresh.lengths(), paragraph_starts(document, fresh)))
 
         result = self.runner(work, len(segments))
         if result is None:
@@ -241,7 +218,7 @@ class SegmentModel(QAbstractListModel):
 
     def restore(self, segments: list[Segment]) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of merge, split, regroup)."""
-        self.restructure(lambda _current, _memos: Change(restore=segments))
+        self.restructure(restoring(segments))
 
     def edited_merges(self, rows: range | None = None) -> int:
         """How many merged segments (of ``rows``, else all) had their translation edited after merging: a split
@@ -252,31 +229,13 @@ class SegmentModel(QAbstractListModel):
         return len(edited_merges(self.document, segments, self.library.merge_memos(self.document_id)))
 
     def merge_with_next(self, row: int) -> bool:
-        def compute(segments: SegmentTable, memos: dict) -> Change | None:
-            made: dict = dict(memos)
-            keep, removed = merge(segments, row, made)
-            return Change(keep, removed, memos=_added(made, memos)) if keep else None
-        return self.restructure(compute)
+        return self.restructure(merging(row))
 
     def split_segment(self, row: int) -> bool:
-        document = self.document
-
-        def compute(segments: SegmentTable, memos: dict) -> Change | None:
-            segment = segments[row]
-            parts = split(document, segment, memos.get(segment.id))
-            return Change(parts) if len(parts) > 1 else None
-        return self.restructure(compute)
+        return self.restructure(splitting(self.document, row))
 
     def regroup(self, by_sentence: bool) -> bool:
-        document = self.document
-
-        def compute(segments: SegmentTable, memos: dict) -> Change:
-            if by_sentence:
-                made: dict = dict(memos)
-                keep, removed = regroup_by_sentence(document, segments, made)
-                return Change(keep, removed, memos=_added(made, memos))
-            return Change(regroup_by_clause(document, segments, memos))
-        return self.restructure(compute)
+        return self.restructure(regrouping(self.document, by_sentence))
 
     # --- progress -------------------------------------------------------------------------------------------
     def set_clause_words(self, clause_words: list[int]) -> None:

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QPlainTe
 
 from ..memory import TranslationMemory, differences, glossary_hints, glossary_terms
 from ..segments import Segment, Status
+from .ops import input_held_off, run_and_wait
 from .segment_model import SegmentModel
 from .throttle import Throttle
-from .workers import input_held_off, run_and_wait
 
 SAVE_EVERY_MS = 700  # an edit reaches the library within this, however steady the typing
 BACKGROUND_ROWS = 5000  # restructuring more segments than this runs as a job

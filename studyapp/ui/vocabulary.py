@@ -490,7 +490,7 @@ class VocabularyController(QObject):
     def export_to(self, out, fmt: str):
         from ..deck_export import export_deck
         from ..review import load_settings
-        from .workers import run_job
+        from .ops import run_job
 
         what, made = self.export_scope()
         title = self.session.path.stem if self.session.path else "studyapp"

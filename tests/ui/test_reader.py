@@ -7,7 +7,7 @@ from PySide6.QtGui import QImage
 
 from studyapp import settings as settings_store
 from studyapp.cli import main
-from studyapp.ui.workers import run_job
+from studyapp.ui.ops import run_job
 
 from .conftest import hover, type_text, word_point
 

@@ -167,7 +167,7 @@ def test_undo_puts_the_counts_in_the_header_back(window, qtbot):
 def settle(window, qtbot) -> None:
     """Let the heat strip's recount (started by the ratings' status reload) finish before the window goes: a
     job that lands after it would fail the next test's setup."""
-    from studyapp.ui.workers import running_jobs
+    from studyapp.ui.ops import running_jobs
 
     strip = window.vocabulary.heat_strip
     qtbot.waitUntil(lambda: not strip._throttle.pending() and not running_jobs(), timeout=10000)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QThreadPool
 from studyapp.deck import gather
 from studyapp.store import Library
 from studyapp.ui.app import build_window
-from studyapp.ui.workers import run_job, running_jobs
+from studyapp.ui.ops import run_job, running_jobs
 
 from ..conftest import CORPUS, DEFAULT_TEXT, REPO
 

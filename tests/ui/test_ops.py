@@ -5,7 +5,7 @@ import threading
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
-from studyapp.ui.workers import run_job, running_jobs
+from studyapp.ui.ops import run_job, running_jobs
 
 
 class _Counter(QWidget):
