@@ -517,7 +517,7 @@ class MainWindow(QMainWindow):
     def optimise_scheduling(self) -> None:
         from .review_options import optimise_in_background
 
-        optimise_in_background(self.library.path, self.reviewer, self)
+        optimise_in_background(self.library.path, self)
 
     def show_statistics(self) -> None:
         from .stats_view import StatisticsWindow

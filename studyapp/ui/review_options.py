@@ -97,12 +97,13 @@ class SuspendedDialog(QDialog):
             del self.cards[row]
 
 
-def optimise_in_background(library_path, make_reviewer, parent: QWidget) -> None:
-    """Fit FSRS's parameters to the learner's log off the GUI thread, then say what changed."""
+def optimise_in_background(library_path, parent: QWidget) -> None:
+    """Fit FSRS's parameters to the learner's log off the GUI thread, then say what changed. The job gets the
+    library's path and makes its own core objects: nothing of the window runs on its thread."""
 
     def work(_report, _cancelled):
         with Library.connect(library_path) as library:
-            return optimise(make_reviewer(library))
+            return optimise(Reviewer(library))
 
     def done(result) -> None:
         QMessageBox.information(parent, parent.tr("Scheduling optimised"), parent.tr(

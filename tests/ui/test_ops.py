@@ -34,3 +34,23 @@ def test_a_result_reaches_a_widget_that_is_still_there(qtbot):
     run_job(lambda _report, _cancelled: 7, widget.counted, name="count")
     qtbot.waitUntil(lambda: widget.results == [7])
 
+
+
+def test_optimising_the_schedule_runs_nothing_of_the_window_on_the_jobs_thread(window, qtbot, monkeypatch):
+    """A job gets plain data and makes its own core objects: a window's method called on a pool thread would
+    touch widgets (and the window's own library connection) from the wrong thread."""
+    from studyapp.ui import review_options
+
+    threads = []
+    made = type(window).reviewer
+
+    def reviewer(self, library=None):
+        threads.append(threading.current_thread())
+        return made(self, library)
+
+    monkeypatch.setattr(type(window), "reviewer", reviewer)
+    told = []
+    monkeypatch.setattr(review_options.QMessageBox, "information", lambda *arguments: told.append(arguments))
+    window.optimise_scheduling()
+    qtbot.waitUntil(lambda: bool(told), timeout=30000)
+    assert all(thread is threading.main_thread() for thread in threads)
