@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, Qt, QTimer
@@ -141,7 +142,8 @@ class MainWindow(QMainWindow):
         self.view.editRequested.connect(self._edit_current)  # Enter on the reader
 
     def analysis_running(self) -> bool:
-        return self.session.analysis_running()
+        """Whether a text is still opening or being analysed (a screenshot waits for both)."""
+        return self.session.opening() or self.session.analysis_running()
 
     # --- menus --------------------------------------------------------------------------------------------
     def _action(self, menu, label: str, slot, shortcut=None, checked: bool | None = None) -> QAction:
@@ -330,29 +332,35 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path | None, password: str | None = None) -> bool:
+    def open_path(self, path: str | Path | None, password: str | None = None,
+                  then: Callable[[bool], None] | None = None) -> None:
         """Open a text (the bundled sample for None); on bad input say why and keep what is open. A PDF protected
-        by a password asks for it, again when it was wrong, until it opens or the reader cancels."""
+        by a password asks for it, again when it was wrong, until it opens or the reader cancels. Returns at once:
+        the text opens as a job, and ``then(opened)`` follows (a newer opening takes over, and this one's ``then``
+        never runs)."""
         self._leave_document()
         self.statusBar().showMessage(self.tr("Opening {0}…").format(Path(path).name if path else self.tr("the sample")))
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            opened = self.session.open_path(path, password)
-        finally:
+        if not self.session.opening():
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+        def finished(opened: bool) -> None:
             QApplication.restoreOverrideCursor()
             self.statusBar().clearMessage()
-        needed = self.session.password_needed
-        if needed is not None and path:
-            password = self._ask_password(Path(path), needed.wrong)
-            if password is not None:
-                return self.open_path(path, password)
-            self.show_error(needed.message)
-            return False
-        if opened and path:
-            self.settings.remember(str(Path(path)))
-            settings_store.save(self.settings)
-            self._refresh_recent_menu()
-        return opened
+            needed = self.session.password_needed
+            if needed is not None and path:
+                typed = self._ask_password(Path(path), needed.wrong)
+                if typed is not None:
+                    self.open_path(path, typed, then)
+                    return
+                self.show_error(needed.message)
+            elif opened and path:
+                self.settings.remember(str(Path(path)))
+                settings_store.save(self.settings)
+                self._refresh_recent_menu()
+            if then is not None:
+                then(opened)
+
+        self.session.open_path(path, password, finished)
 
     def _ask_password(self, path: Path, wrong: bool) -> str | None:
         """The password of a protected PDF, as the reader types it (shown as dots); None when they cancel."""
@@ -370,18 +378,20 @@ class MainWindow(QMainWindow):
         number = bisect_right(self._cue_offsets, start) - 1
         return cues[number][1].split(",")[0] if number >= 0 else None
 
-    def new_from_clipboard(self) -> bool:
-        """File > New from Clipboard: the text copied from an article becomes a document of the library."""
+    def new_from_clipboard(self, then: Callable[[bool], None] | None = None) -> bool:
+        """File > New from Clipboard: the text copied from an article becomes a document of the library. False
+        when the clipboard holds no text; else it opens as a job and ``then(opened)`` follows."""
         pasted = QApplication.clipboard().text()
         if not pasted.strip():
             self.statusBar().showMessage(self.tr("The clipboard holds no text to open."), 6000)
             return False
         self._leave_document()
-        return self.session.open_text(pasted)
+        self.session.open_text(pasted, then)
+        return True
 
-    def open_from_library(self, identifier: str) -> None:
+    def open_from_library(self, identifier: str, then: Callable[[bool], None] | None = None) -> None:
         self._leave_document()
-        self.session.open_from_library(identifier)
+        self.session.open_from_library(identifier, then)
 
     def _leave_document(self) -> None:
         self.translator.save_now()
@@ -416,13 +426,18 @@ class MainWindow(QMainWindow):
         row = max(0, self.view.currentIndex().row())
         offset = model.segments.starts[row] if model.rowCount() else 0
         self._leave_document()
-        if self.session.set_join_lines(join):
-            self.view.go_to(self.session.model.row_at_offset(offset), center=True)
-            self.statusBar().showMessage(
-                self.tr("Lines joined within paragraphs: a clause runs on where a line was only full.") if join
-                else self.tr("Every line break ends a clause again."), 8000)
-        elif self.session.document is not None:  # nothing changed: the tick shows what is in place
-            set_checked_quietly(self.join_action, self.session.document.joined)
+
+        def finished(opened: bool) -> None:
+            if opened:
+                self.view.go_to(self.session.model.row_at_offset(offset), center=True)
+                self.statusBar().showMessage(
+                    self.tr("Lines joined within paragraphs: a clause runs on where a line was only full.") if join
+                    else self.tr("Every line break ends a clause again."), 8000)
+            elif self.session.document is not None:  # nothing changed: the tick shows what is in place
+                set_checked_quietly(self.join_action, self.session.document.joined)
+
+        if self.session.set_join_lines(join, finished) is None:
+            finished(False)
 
     def _on_imported(self, before) -> None:
         self.translator.set_memory(self.library.translated_pairs())
@@ -530,7 +545,12 @@ class MainWindow(QMainWindow):
         document's own find, which reads across the line breaks of a hard-wrapped book; from ``position`` on
         when the card knows where its clause starts, since a clause may occur more than once."""
         if document_id != self.session.document_id:
-            self.open_from_library(document_id)
+            self.open_from_library(document_id, lambda opened: self._go_to_clause(clause, position) if opened
+                                   else None)
+        else:
+            self._go_to_clause(clause, position)
+
+    def _go_to_clause(self, clause: str, position: int) -> None:
         document = self.session.document
         found = document.find(clause, max(position, 0)) if document else -1
         if found < 0 and position > 0:

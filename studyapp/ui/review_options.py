@@ -114,4 +114,4 @@ def optimise_in_background(library_path, parent: QWidget) -> None:
     def failed(message: str) -> None:
         QMessageBox.information(parent, parent.tr("Optimise scheduling"), message)
 
-    run_job(work, done, failed, name="optimise")
+    run_job(work, done, failed, name="optimise", writes=True)

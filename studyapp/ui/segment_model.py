@@ -171,10 +171,11 @@ class SegmentModel(QAbstractListModel):
         return len(pending)
 
     # --- structure ------------------------------------------------------------------------------------------
-    def restructure(self, compute: Compute) -> bool:
+    def restructure(self, compute: Compute, then: Callable[[bool], None] | None = None) -> None:
         """Merge, split, regroup or restore: ``segments.apply_change`` computes the change, writes it and reads
         the segments back through a connection of its own, run by ``self.runner`` (on a novel a background job,
-        so the window keeps painting). Returns False when there was nothing to change."""
+        so the window keeps painting). ``then(changed)`` follows once the rows are in place (at once when the
+        runner ran the work here); ``changed`` is False when there was nothing to change."""
         segments = self.snapshot()
         document, document_id, library_path = self.document, self.document_id, self.library.path
 
@@ -183,21 +184,23 @@ class SegmentModel(QAbstractListModel):
                 fresh = apply_change(library, document_id, segments, compute)
             return None if fresh is None else (fresh, (fresh.lengths(), paragraph_starts(document, fresh)))
 
-        result = self.runner(work, len(segments))
-        if result is None:
-            return False
-        self.beginResetModel()
-        self.segments = result[0]
-        self._index_rows()
-        self._shape = result[1]
-        self.endResetModel()
-        self.progressChanged.emit()
-        return True
+        def applied(result: tuple[SegmentTable, tuple[list[int], list[bool]]] | None) -> None:
+            if result is not None:
+                self.beginResetModel()
+                self.segments = result[0]
+                self._index_rows()
+                self._shape = result[1]
+                self.endResetModel()
+                self.progressChanged.emit()
+            if then is not None:
+                then(result is not None)
+
+        self.runner(work, len(segments), applied)
 
     @staticmethod
-    def run_here(work, _rows: int):
+    def run_here(work, _rows: int, deliver) -> None:
         """The default runner: on the calling thread (tests, and the window for short texts)."""
-        return work(lambda *_: None, lambda: False)
+        deliver(work(lambda *_: None, lambda: False))
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -216,9 +219,9 @@ class SegmentModel(QAbstractListModel):
         self.flush()
         return self.segments.copy()
 
-    def restore(self, segments: list[Segment]) -> None:
+    def restore(self, segments: list[Segment], then: Callable[[bool], None] | None = None) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of merge, split, regroup)."""
-        self.restructure(restoring(segments))
+        self.restructure(restoring(segments), then)
 
     def edited_merges(self, rows: range | None = None) -> int:
         """How many merged segments (of ``rows``, else all) had their translation edited after merging: a split
@@ -228,14 +231,14 @@ class SegmentModel(QAbstractListModel):
         segments = self.segments if rows is None else [self.segments[row] for row in rows]
         return len(edited_merges(self.document, segments, self.library.merge_memos(self.document_id)))
 
-    def merge_with_next(self, row: int) -> bool:
-        return self.restructure(merging(row))
+    def merge_with_next(self, row: int, then: Callable[[bool], None] | None = None) -> None:
+        self.restructure(merging(row), then)
 
-    def split_segment(self, row: int) -> bool:
-        return self.restructure(splitting(self.document, row))
+    def split_segment(self, row: int, then: Callable[[bool], None] | None = None) -> None:
+        self.restructure(splitting(self.document, row), then)
 
-    def regroup(self, by_sentence: bool) -> bool:
-        return self.restructure(regrouping(self.document, by_sentence))
+    def regroup(self, by_sentence: bool, then: Callable[[bool], None] | None = None) -> None:
+        self.restructure(regrouping(self.document, by_sentence), then)
 
     # --- progress -------------------------------------------------------------------------------------------
     def set_clause_words(self, clause_words: list[int]) -> None:

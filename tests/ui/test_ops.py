@@ -75,3 +75,61 @@ def test_the_vocabulary_export_builds_its_cards_in_its_job(window, qtbot, monkey
     assert said.args[0].startswith("Exported") and "words not yet known" in said.args[0]
     assert threads and threading.main_thread() not in threads
     assert out.read_text("utf-8").count("\n") > 100
+
+
+def test_an_opening_started_while_one_runs_never_runs_inside_it(window, qtbot, tmp_path, monkeypatch):
+    """open_path waited for its job in a local event loop, so an opening started meanwhile (a dropped file, a
+    recent file, a card's clause) ran inside the first one, which then went on with a window the second had
+    changed. Now open_path returns at once, and the newer opening takes over."""
+    from PySide6.QtCore import QTimer
+
+    depth, deepest = [0], [0]
+    open_path = type(window).open_path
+
+    def counted(self, *arguments, **keywords):
+        depth[0] += 1
+        deepest[0] = max(deepest[0], depth[0])
+        try:
+            return open_path(self, *arguments, **keywords)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(type(window), "open_path", counted)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("第一篇文字。\n它很短。", encoding="utf-8")
+    second.write_text("第二篇文字。\n它也很短。", encoding="utf-8")
+    QTimer.singleShot(0, lambda: window.open_path(second))  # arrives while the first opening runs
+    window.open_path(first)
+    assert window.session.opening()  # returned at once: the text opens as a job
+    qtbot.waitUntil(lambda: window.session.path == second and not window.session.opening(), timeout=20000)
+    assert deepest[0] == 1
+    assert window.session.model.source_text(0) == "第二篇文字。"
+
+
+def test_jobs_that_write_the_library_run_one_at_a_time_in_the_order_they_were_started(qtbot):
+    """The writer lane: a regrouping asked for while an opening is still writing waits for it, and never writes
+    beside it, however many threads the pool has. The first job holds the lane for half a second, and stops
+    holding it as soon as another starts beside it."""
+    beside = threading.Event()
+    running, order, finished = [], [], []
+    lock = threading.Lock()
+
+    def writer(name: str, first: bool):
+        def work(_report, _cancelled):
+            with lock:
+                running.append(name)
+                overlapping = len(running) > 1
+            if overlapping:
+                beside.set()
+            if first:
+                beside.wait(0.5)
+            with lock:
+                running.remove(name)
+                order.append(name)
+            return overlapping
+        return work
+
+    for number in range(4):
+        run_job(writer(f"write {number}", number == 0), finished.append, name=f"write {number}", writes=True)
+    qtbot.waitUntil(lambda: len(finished) == 4, timeout=10000)
+    assert order == ["write 0", "write 1", "write 2", "write 3"] and finished == [False] * 4

@@ -5,6 +5,8 @@ from PySide6.QtCore import Qt
 from studyapp.review import Kind, ReviewSettings, load_settings, save_settings
 from studyapp.store import Library, StudyEntry
 
+from .conftest import opened
+
 
 def test_a_short_session_with_the_keys(window, qtbot):
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "Both sides state:",
@@ -177,7 +179,7 @@ def test_the_cards_link_opens_its_clause_in_a_hard_wrapped_book(window, qtbot, t
     from .conftest import hover, word_point
     from .test_reader import _hard_wrapped_book
 
-    assert window.open_path(_hard_wrapped_book(tmp_path))
+    assert opened(window, _hard_wrapped_book(tmp_path))
     qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
     row, point = word_point(window, "缅甸")
     hover(window.view, point)
