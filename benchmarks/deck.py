@@ -71,6 +71,9 @@ def window_figures(path: Path) -> None:
     timings.mark = lambda name: painted.append(time.perf_counter()) if name == "first paint" else None
     started = time.perf_counter()
     window.open_path(path)
+    while window.session.opening():  # the text opens as a job
+        app.processEvents()
+        time.sleep(0.002)
     window.view.viewport().repaint()
     app.processEvents()
     timings.mark = original

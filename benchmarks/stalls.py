@@ -118,7 +118,8 @@ def main(path: Path) -> None:
     app, window = build_window(None)
     window.show()
     window.open_path(None)
-    app.processEvents()
+    while window.analysis_running():  # the sample opens and is analysed as jobs
+        app.processEvents()
     watchdog = Watchdog()
     print(f"== {path.name}: longest GUI-thread stall per phase (watchdog tick {TICK_MS} ms)")
 

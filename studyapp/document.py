@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
+from . import timings
 from .analysis import Analyzer, Token, analyze_all
 from .dictionary import hsk_level
 from .segments import Segment
@@ -48,13 +49,36 @@ def split_for(library, loaded) -> Document:
 
 def open_in_library(library, path: Path, password: str | None = None) -> OpenedDocument:
     """Load a file and add it to the library (a known text brings its work back, from any path); ``password``
-    opens a PDF protected by one."""
+    opens a PDF protected by one. The command line and the window both open a file through here."""
     from .loading import load
 
-    loaded = load(path, password)
+    return open_loaded(library, load(path, password), Path(path))
+
+
+def open_loaded(library, loaded, source: Path | None, title: str | None = None) -> OpenedDocument:
+    """A text already loaded (a file, or pasted: ``source`` None) added to the library and read back as it is
+    stored there: cut as the reader chose, titled by the file (``loaded.title``, else ``title``, else its title
+    page or file name), its segments with their work."""
     document = split_for(library, loaded)
-    title = loaded.title or title_for(document, Path(path).stem)
-    identifier = library.add_document(document, title, str(Path(path).resolve()))
+    timings.mark("document decoded and split")
+    title = loaded.title or title or title_for(document, source.stem if source else "")
+    identifier, stored = library.open_document(document, title, str(source.resolve()) if source else None)
+    timings.mark("stored")
+    return OpenedDocument(identifier, document, stored if stored is not None else library.segments(identifier))
+
+
+def reopen_in_library(library, identifier: str) -> OpenedDocument:
+    """A document of the library opened from the text stored there (no file needed), marked opened now."""
+    raw, encoding = library.document_text(identifier)
+    document = library.split_document(raw, encoding)
+    info = library.document_info(identifier)
+    _same, stored = library.open_document(document, info.title, None)
+    return OpenedDocument(identifier, document, stored if stored is not None else library.segments(identifier))
+
+
+def cut_again(library, identifier: str, join: bool) -> OpenedDocument:
+    """The document cut again with its lines joined or not (the reader's choice, kept), segments fitted."""
+    document = library.set_join_lines(identifier, join)
     return OpenedDocument(identifier, document, library.segments(identifier))
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from enum import IntEnum
 from operator import sub
 from typing import NamedTuple
@@ -356,3 +356,75 @@ def _gathered(members: list[Segment], removed: list[int]) -> Segment:
                                  status=_merged_status(merged, member))
         removed.append(member.id)
     return merged
+
+
+# --- restructuring: the one workflow the window and any script share --------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a restructuring writes: segments to keep or add (id 0) and ids removed, or a whole earlier set to put
+    back, and the merge memos it made or changed."""
+
+    keep: list[Segment] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    restore: list[Segment] | None = None
+    memos: Memos = field(default_factory=dict)
+
+
+#: Turns a document's segments and its merge memos into a change, or None when there is nothing to change.
+Compute = Callable[[Sequence[Segment], Memos], "Change | None"]
+
+
+def _made(after: Memos, before: Memos) -> Memos:
+    return {key: memo for key, memo in after.items() if before.get(key) != memo}
+
+
+def merging(row: int) -> Compute:
+    """Merge the segment in ``row`` with the next one (Segment > Merge with Next)."""
+    def compute(segments: Sequence[Segment], memos: Memos) -> Change | None:
+        made = dict(memos)
+        keep, removed = merge(segments, row, made)
+        return Change(keep, removed, memos=_made(made, memos)) if keep else None
+    return compute
+
+
+def splitting(document: Document, row: int) -> Compute:
+    """Cut the segment in ``row`` back into its clauses (Segment > Split into Clauses)."""
+    def compute(segments: Sequence[Segment], memos: Memos) -> Change | None:
+        segment = segments[row]
+        parts = split(document, segment, memos.get(segment.id))
+        return Change(parts) if len(parts) > 1 else None
+    return compute
+
+
+def regrouping(document: Document, by_sentence: bool) -> Compute:
+    """Every segment grouped into sentences, or split back into clauses (Segment > Group by Sentence)."""
+    def compute(segments: Sequence[Segment], memos: Memos) -> Change:
+        if by_sentence:
+            made = dict(memos)
+            keep, removed = regroup_by_sentence(document, segments, made)
+            return Change(keep, removed, memos=_made(made, memos))
+        return Change(regroup_by_clause(document, segments, memos))
+    return compute
+
+
+def restoring(earlier: list[Segment]) -> Compute:
+    """An earlier set of segments put back exactly, ids included (undo of a merge, split or regrouping)."""
+    return lambda _segments, _memos: Change(restore=earlier)
+
+
+def apply_change(library, document_id: str, segments: Sequence[Segment], compute: Compute) -> SegmentTable | None:
+    """Compute a restructuring of ``segments`` against the stored merge memos, write it with its memos in one
+    transaction, and read the document's segments back as stored (new ones with their ids); None when there was
+    nothing to change. The window runs this in a job, a script calls it directly."""
+    with library.transaction():
+        memos = library.merge_memos(document_id)
+        change = compute(segments, memos)
+        if change is None:
+            return None
+        if change.restore is not None:
+            library.restore_segments(document_id, change.restore)
+        else:
+            library.replace_segments(document_id, change.keep, change.removed)
+        if change.memos:
+            library.save_merge_memos(change.memos)
+    return library.segments(document_id)

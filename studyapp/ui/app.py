@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import logs, timings
@@ -35,36 +36,31 @@ def _application(offscreen: bool):
     return app
 
 
-def open_dictionary(interactive: bool) -> Dictionary:
-    """The dictionary, building its index first on the first start (with a progress dialog in the window)."""
-    if Dictionary.is_built() or not interactive:
-        return Dictionary.open()
-    from .qt import QEventLoop, QProgressDialog
-    from .workers import run_job
+def prepare_dictionary(ready: Callable[[Dictionary], None], failed: Callable[[str], None]) -> None:
+    """The first start builds the dictionary's index as a job, with a progress dialog, and hands the dictionary
+    to ``ready`` (the start goes on from there); later starts open it at once."""
+    if Dictionary.is_built():
+        ready(Dictionary.open())
+        return
+    from .ops import run_job
+    from .qt import QProgressDialog
 
     dialog = QProgressDialog("Preparing the dictionary (first start only)…", "", 0, 100)
     dialog.setCancelButton(None)
     dialog.setWindowTitle("studyapp")
     dialog.setMinimumDuration(0)
     dialog.show()
-    loop = QEventLoop()
-    outcome: dict[str, object] = {}
 
-    def finished(result):
-        outcome["result"] = result
-        loop.quit()
+    def done(dictionary: Dictionary) -> None:
+        dialog.close()
+        ready(dictionary)
 
-    def failed(message):
-        outcome["error"] = message
-        loop.quit()
+    def refused(message: str) -> None:
+        dialog.close()
+        failed(message)
 
-    run_job(lambda report, _cancelled: Dictionary.open(report), finished, failed,
-            lambda done, total: dialog.setValue(100 * done // max(1, total)))
-    loop.exec()
-    dialog.close()
-    if "error" in outcome:
-        raise StudyAppError(str(outcome["error"]))
-    return outcome["result"]  # type: ignore[return-value]
+    run_job(lambda report, _cancelled: Dictionary.open(report), done, refused,
+            lambda done, total: dialog.setValue(100 * done // max(1, total)), name="dictionary")
 
 
 def open_library(path: str | Path | None, interactive: bool) -> Library:
@@ -90,7 +86,8 @@ def offer_fresh_library(message: str) -> bool:
     return box.clickedButton() is fresh
 
 
-def build_window(path: str | Path | None, interactive: bool = True, library: str | Path | None = None):
+def build_window(path: str | Path | None, interactive: bool = True, library: str | Path | None = None,
+                 dictionary: Dictionary | None = None):
     from .fonts import ensure_cjk_font
     from .main_window import MainWindow
     from .theme import apply_theme
@@ -100,7 +97,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     settings = settings_store.load()
     apply_theme(app, settings.theme)
     family = ensure_cjk_font()
-    analyzer = Analyzer(open_dictionary(interactive))
+    analyzer = Analyzer(dictionary or Dictionary.open())
     analyzer.dictionary.readings()
     # The dictionary's 120,000 headwords live as long as the app: move them out of the collector's way once,
     # so no later collection (one runs whenever a document closes) walks them again.
@@ -119,33 +116,72 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
 
 def run(path: str | None, screenshot: str | None = None, library: str | None = None,
         password: str | None = None) -> int:
+    """Start the window and run its event loop, the only one: every step that waits (the dictionary's first
+    build, opening the text) goes on from a job's callback."""
     try:
         app = _application(offscreen=bool(screenshot))
     except StudyAppError as error:
         print(f"studyapp: {error}", file=sys.stderr)
         return 2
-    try:
-        app, window = build_window(path, interactive=not screenshot, library=library)
-    except StudyAppError as error:
-        print(f"studyapp: {displayable(str(error))}", file=sys.stderr)
-        return 2
-    if not window.open_path(path, password) and path:
-        # the window says why too (a dialog is up already): started from a file manager, stderr is never seen
+    started: list = []  # the window, once built
+    code = [0]
+    looping = [False]
+
+    def stop(exit_code: int) -> None:
+        code[0] = exit_code
+        if looping[0]:
+            # exit, not quit: Qt answers quit by closing every window, and the last one closing posts a second
+            # quit that would end the next event loop of this process at once
+            app.exit(exit_code)
+
+    def refused(message: str) -> None:
+        print(f"studyapp: {displayable(message)}", file=sys.stderr)
+        stop(2)
+
+    def start(dictionary: Dictionary) -> None:
+        try:
+            _app, window = build_window(path, interactive=not screenshot, library=library, dictionary=dictionary)
+        except StudyAppError as error:
+            refused(str(error))
+            return
+        started.append(window)
+        window.open_path(path, password, lambda opened: _opened(window, path, opened, screenshot, stop))
+        window.show()
+        if not screenshot:
+            _close_on_terminate(window)
+            _report_errors_in_the_window(window)
+
+    if screenshot:
+        start(Dictionary.open())
+    else:
+        prepare_dictionary(start, refused)
+    if code[0] == 0:  # nothing failed before the loop could start
+        looping[0] = True
+        app.exec()
+    if started:
+        if screenshot:
+            started[0].close()  # after the loop: closing the last window inside it would post a quit
+        started[0].library.close()
+    return code[0]
+
+
+def _opened(window, path: str | None, opened: bool, screenshot: str | None, stop: Callable[[int], None]) -> None:
+    """The first text is in place, or not: a screenshot is taken, or a file that would not open is said on
+    stderr too (started from a file manager, nobody sees it; a dialog is up already) and the last document, or
+    the sample text, shows instead."""
+    if not opened and path:
         print(f"studyapp: {getattr(window, 'last_error', path)}", file=sys.stderr)
         if screenshot:
-            return 2
-        # …and shows the last document, or the sample text
+            stop(2)
+            return
         recent = [p for p in window.settings.recent_files if p != str(Path(path).resolve())]
-        if not (recent and window.open_path(recent[0])):
+        if recent:
+            window.open_path(recent[0], then=lambda again: None if again else window.open_path(None))
+        else:
             window.open_path(None)
-    window.show()
+        return
     if screenshot:
-        return _screenshot(app, window, screenshot)
-    _close_on_terminate(window)
-    _report_errors_in_the_window(window)
-    code = app.exec()
-    window.library.close()
-    return code
+        _screenshot_when_analysed(window, screenshot, stop)
 
 
 def _report_errors_in_the_window(window) -> None:
@@ -191,19 +227,30 @@ def _close_on_terminate(window) -> None:
     heartbeat.start(200)
 
 
-def _screenshot(app, window, out: str) -> int:
-    """Paint the window with the text on screen, save it, and quit (no event loop left running)."""
-    from .qt import QCoreApplication, QElapsedTimer
+def _screenshot_when_analysed(window, out: str, stop: Callable[[int], None]) -> None:
+    """Paint the window with the text on screen once its analysis is done (at most 1.5 s after it opened, at
+    least 0.3 s so it has painted), save it, and stop with the exit code."""
+    from .qt import QElapsedTimer, QTimer
 
-    timer = QElapsedTimer()
-    timer.start()
-    while timer.elapsed() < 1500:
-        QCoreApplication.processEvents()
-        if timer.elapsed() > 300 and not window.analysis_running():
-            break
+    elapsed = QElapsedTimer()
+    elapsed.start()
+    taken: list[bool] = []
+
+    def take() -> None:
+        if not taken:
+            taken.append(True)
+            stop(_screenshot(window, out))
+
+    QTimer.singleShot(1500, take)
+    if window.analysis_running():
+        window.session.analysisFinished.connect(
+            lambda _clauses: QTimer.singleShot(max(0, 300 - elapsed.elapsed()), take))
+    else:
+        QTimer.singleShot(300, take)
+
+
+def _screenshot(window, out: str) -> int:
     image = window.grab()
-    window.close()
-    window.library.close()
     try:
         write_atomically(out, _encoded(image, Path(out).suffix))
     except StudyAppError as error:  # a full disk, a folder that cannot be written: it says which and why

@@ -5,14 +5,15 @@ recent files, the library's list, joining wrapped lines, and going to a card's c
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import settings as settings_store
 from ..wording import displayable
+from .ops import cancel_all
 from .qt import QApplication, QDragEnterEvent, QDropEvent, QFileDialog, QInputDialog, QLineEdit, QObject, Qt, QTimer
 from .qt_helpers import set_checked_quietly
-from .workers import cancel_all
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -45,31 +46,37 @@ class DocumentActions(QObject):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path | None, password: str | None = None) -> bool:
+    def open_path(self, path: str | Path | None, password: str | None = None,
+                  then: Callable[[bool], None] | None = None) -> None:
         """Open a text (the bundled sample for None); on bad input say why and keep what is open. A PDF protected
-        by a password asks for it, again when it was wrong, until it opens or the reader cancels."""
+        by a password asks for it, again when it was wrong, until it opens or the reader cancels. Returns at once:
+        the text opens as a job, and ``then(opened)`` follows (a newer opening takes over, and this one's ``then``
+        never runs)."""
         window, session = self.window, self.window.session
         self.leave_document()
         window.statusBar().showMessage(self.tr("Opening {0}…").format(Path(path).name if path
                                                                      else self.tr("the sample")))
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            opened = session.open_path(path, password)
-        finally:
+        if not session.opening():
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+        def finished(opened: bool) -> None:
             QApplication.restoreOverrideCursor()
             window.statusBar().clearMessage()
-        needed = session.password_needed
-        if needed is not None and path:
-            password = self._ask_password(Path(path), needed.wrong)
-            if password is not None:
-                return self.open_path(path, password)
-            window.show_error(needed.message)
-            return False
-        if opened and path:
-            window.settings.remember(str(Path(path)))
-            settings_store.save(window.settings)
-            self.refresh_recent_menu()
-        return opened
+            needed = session.password_needed
+            if needed is not None and path:
+                typed = self._ask_password(Path(path), needed.wrong)
+                if typed is not None:
+                    self.open_path(path, typed, then)
+                    return
+                window.show_error(needed.message)
+            elif opened and path:
+                window.settings.remember(str(Path(path)))
+                settings_store.save(window.settings)
+                self.refresh_recent_menu()
+            if then is not None:
+                then(opened)
+
+        session.open_path(path, password, finished)
 
     def _ask_password(self, path: Path, wrong: bool) -> str | None:
         """The password of a protected PDF, as the reader types it (shown as dots); None when they cancel."""
@@ -86,18 +93,20 @@ class DocumentActions(QObject):
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
         menu.setEnabled(bool(recent))
 
-    def new_from_clipboard(self) -> bool:
-        """File > New from Clipboard: the text copied from an article becomes a document of the library."""
+    def new_from_clipboard(self, then: Callable[[bool], None] | None = None) -> bool:
+        """File > New from Clipboard: the text copied from an article becomes a document of the library. False
+        when the clipboard holds no text; else it opens as a job and ``then(opened)`` follows."""
         pasted = QApplication.clipboard().text()
         if not pasted.strip():
             self.window.statusBar().showMessage(self.tr("The clipboard holds no text to open."), 6000)
             return False
         self.leave_document()
-        return self.window.session.open_text(pasted)
+        self.window.session.open_text(pasted, then)
+        return True
 
-    def open_from_library(self, identifier: str) -> None:
+    def open_from_library(self, identifier: str, then: Callable[[bool], None] | None = None) -> None:
         self.leave_document()
-        self.window.session.open_from_library(identifier)
+        self.window.session.open_from_library(identifier, then)
 
     def close(self) -> None:
         """The window closes: what was typed is saved, background jobs stop, the document is let go."""
@@ -169,21 +178,31 @@ class DocumentActions(QObject):
         row = max(0, window.view.currentIndex().row())
         offset = model.segments.starts[row] if model.rowCount() else 0
         self.leave_document()
-        if session.set_join_lines(join):
-            window.view.go_to(session.model.row_at_offset(offset), center=True)
-            window.statusBar().showMessage(
-                self.tr("Lines joined within paragraphs: a clause runs on where a line was only full.") if join
-                else self.tr("Every line break ends a clause again."), 8000)
-        elif session.document is not None:  # nothing changed: the tick shows what is in place
-            set_checked_quietly(window.join_action, session.document.joined)
+
+        def finished(opened: bool) -> None:
+            if opened:
+                window.view.go_to(session.model.row_at_offset(offset), center=True)
+                window.statusBar().showMessage(
+                    self.tr("Lines joined within paragraphs: a clause runs on where a line was only full.") if join
+                    else self.tr("Every line break ends a clause again."), 8000)
+            elif session.document is not None:  # nothing changed: the tick shows what is in place
+                set_checked_quietly(window.join_action, session.document.joined)
+
+        if session.set_join_lines(join, finished) is None:
+            finished(False)
 
     def show_clause(self, document_id: str, clause: str, position: int = -1) -> None:
         """From a card to its clause in the reader (opening its document if another one is open), found by the
         document's own find, which reads across the line breaks of a hard-wrapped book; from ``position`` on
         when the card knows where its clause starts, since a clause may occur more than once."""
+        if document_id != self.window.session.document_id:
+            self.open_from_library(document_id, lambda opened: self._go_to_clause(clause, position) if opened
+                                   else None)
+        else:
+            self._go_to_clause(clause, position)
+
+    def _go_to_clause(self, clause: str, position: int) -> None:
         window, session = self.window, self.window.session
-        if document_id != session.document_id:
-            self.open_from_library(document_id)
         document = session.document
         found = document.find(clause, max(position, 0)) if document else -1
         if found < 0 and position > 0:

@@ -13,25 +13,28 @@ import logging
 import sys
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import timings
 from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
-from ..document import OpenedDocument, Pins, split_for, title_for
+from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
 from ..errors import JobCancelled, PasswordNeeded
 from ..loading import load
 from ..memory import TranslationMemory
-from ..segments import SegmentTable, paragraph_starts
+from ..segments import paragraph_starts
 from ..store import DocumentInfo, Library
 from ..text import Document
+from .ops import Job, run_job
 from .qt import QObject, Signal
 from .segment_model import SegmentModel
 from .throttle import Throttle
-from .workers import Job, run_and_wait, run_job
 
 log = logging.getLogger(__name__)
+
+Finished = Callable[[bool], None]  # told whether an opening put its document in place
 
 #: Clauses kept analysed for painting: a few thousand screens' worth. A novel's 111,000 clauses are analysed in
 #: the background for their word counts, not kept, so an open novel costs what its visible part costs.
@@ -101,15 +104,14 @@ class Opening:
     pins: Pins  # the readings the reader pinned in this text
 
 
-def _opening(library: Library, identifier: str, document: Document, path: Path, cancelled,
-             segments: SegmentTable | None = None) -> Opening:
-    segments = segments if segments is not None else library.segments(identifier)
+def _opening(library: Library, opened: OpenedDocument, path: Path, cancelled) -> Opening:
+    """What the window needs beside the opened document, read in the same job."""
     if cancelled():
         raise JobCancelled("A newer opening took over.")
     memory = TranslationMemory(library.translated_pairs())
-    shape = (segments.lengths(), paragraph_starts(document, segments))
-    return Opening(OpenedDocument(identifier, document, segments), path, library.document_info(identifier), memory,
-                   shape, Pins(library.pinned_readings(identifier)))
+    shape = (opened.segments.lengths(), paragraph_starts(opened.document, opened.segments))
+    return Opening(opened, path, library.document_info(opened.id), memory, shape,
+                   Pins(library.pinned_readings(opened.id)))
 
 
 class DocumentSession(QObject):
@@ -144,13 +146,13 @@ class DocumentSession(QObject):
         self._position_timer = Throttle(1000, lambda: self.save_position(self._position), self)
 
     # --- opening --------------------------------------------------------------------------------------------
-    def open_path(self, path: str | Path | None, password: str | None = None) -> bool:
+    def open_path(self, path: str | Path | None, password: str | None = None, then: Finished | None = None) -> Job:
         """Open a text (the bundled sample for None) into the library; on bad input say why, keep what is open.
         A PDF protected by a password it was not given (or not the right one) says nothing and sets
         :attr:`password_needed`, for the window to ask.
 
-        Decoding, splitting, storing and reading back run as a job while the event loop goes on (the window
-        paints and answers), so a novel opens without freezing it; callers still get the outcome on return."""
+        Decoding, splitting, storing and reading back run as a job (see ``_open``): this returns at once, the
+        window paints and answers meanwhile, and ``then(opened)`` tells how it went."""
         from ..paths import default_text
 
         target = Path(path) if path else default_text()
@@ -163,83 +165,81 @@ class DocumentSession(QObject):
             except PasswordNeeded as needed:
                 return needed
             with Library.connect(library_path) as library:
-                document = split_for(library, loaded)
-                timings.mark("document decoded and split")
-                identifier, stored = library.open_document(
-                    document, loaded.title or title_for(document, target.stem), str(target.resolve()))
-                timings.mark("stored")
-                return _opening(library, identifier, document, target, cancelled, stored)
+                return _opening(library, open_loaded(library, loaded, target), target, cancelled)
 
-        return self._open(work)
+        return self._open(work, then)
 
-    def open_text(self, pasted: str) -> bool:
+    def open_text(self, pasted: str, then: Finished | None = None) -> Job:
         """A document made of pasted text, titled by its first line and kept in the library like any other."""
         from ..text import LoadedText, decode
 
         library_path = self.library.path
         first_line = next((line.strip() for line in pasted.splitlines() if line.strip()), "")
-        title = first_line[:40] + ("…" if len(first_line) > 40 else "")
+        title = (first_line[:40] + ("…" if len(first_line) > 40 else "")) or "Pasted text"
 
         def work(_report, cancelled) -> Opening:
             loaded = decode(pasted.encode("utf-8"), "The clipboard")  # the checks a file gets
             loaded = LoadedText(loaded.text, "pasted")
             with Library.connect(library_path) as library:
-                document = split_for(library, loaded)
-                identifier, stored = library.open_document(document, title or "Pasted text", None)
-                return _opening(library, identifier, document, Path(title or "Pasted text"), cancelled, stored)
+                return _opening(library, open_loaded(library, loaded, None, title), Path(title), cancelled)
 
-        return self._open(work)
+        return self._open(work, then)
 
-    def open_from_library(self, identifier: str) -> bool:
+    def open_from_library(self, identifier: str, then: Finished | None = None) -> Job:
         library_path = self.library.path
 
         def work(_report, cancelled) -> Opening:
             with Library.connect(library_path) as library:
-                raw, encoding = library.document_text(identifier)
-                document = library.split_document(raw, encoding)
+                opened = reopen_in_library(library, identifier)
                 info = library.document_info(identifier)
-                library.add_document(document, info.title, None)  # marks it opened now
                 source = Path(info.source_path) if info.source_path else Path(info.title)
-                return _opening(library, identifier, document, source, cancelled)
+                return _opening(library, opened, source, cancelled)
 
-        return self._open(work)
+        return self._open(work, then)
 
-    def set_join_lines(self, join: bool) -> bool:
+    def set_join_lines(self, join: bool, then: Finished | None = None) -> Job | None:
         """Cut the open document again with the lines of each paragraph joined or not: the reader's choice for
         this text, kept in the library; its segments are fitted to the new clauses there, translations kept."""
         identifier, path = self.document_id, self.path
         if identifier is None or path is None:
-            return False
+            return None
         self.save()
         library_path = self.library.path
 
         def work(_report, cancelled) -> Opening:
             with Library.connect(library_path) as library:
-                document = library.set_join_lines(identifier, join)
-                return _opening(library, identifier, document, path, cancelled)
+                return _opening(library, cut_again(library, identifier, join), path, cancelled)
 
-        return self._open(work)
+        return self._open(work, then)
 
-    def _open(self, work) -> bool:
-        """Run an opening job while the event loop goes on; a newer opening or closing the window cancels it."""
+    def _open(self, work, then: Finished | None) -> Job:
+        """Start an opening job and return at once; the document is put in place when it is done, then
+        ``then(opened)`` follows (False: it failed, said so through ``failed``, or needs a password). A newer
+        opening, or closing the window, cancels this one: its result is dropped and ``then`` never runs."""
         self.cancel_opening()
         self.password_needed = None
-        job, outcome = run_and_wait(work, name="open", started=self._started_opening)
-        if self._open_job is job:
-            self._open_job = None
-        if "error" in outcome:
-            self.failed.emit(str(outcome["error"]))
-            return False
-        if "result" not in outcome or job.cancelled():
-            return False
-        if isinstance(outcome["result"], PasswordNeeded):
-            self.password_needed = outcome["result"]
-            return False
-        self._set_document(outcome["result"])
-        return True
+        job: Job | None = None
 
-    def _started_opening(self, job: Job) -> None:
-        self._open_job = job
+        def done(result: Opening | PasswordNeeded) -> None:
+            if self._open_job is job:
+                self._open_job = None
+            opened = not isinstance(result, PasswordNeeded)
+            if opened:
+                self._set_document(result)
+            else:
+                self.password_needed = result
+            if then is not None:
+                then(opened)
+
+        def failed(message: str) -> None:
+            if self._open_job is job:
+                self._open_job = None
+            self.failed.emit(message)
+            if then is not None:
+                then(False)
+
+        job = self._open_job = run_job(work, done, failed, name="open", writes=True)
+        return job
 
     def cancel_opening(self) -> None:
         if self._open_job is not None:

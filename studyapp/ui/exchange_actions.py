@@ -24,8 +24,8 @@ from ..settings import Settings
 from ..store import Library
 from ..wording import counted
 from .document_session import DocumentSession
+from .ops import Job, run_job
 from .qt import QFileDialog, QMessageBox, QObject, QProgressDialog, Qt, QWidget, Signal
-from .workers import Job, run_job
 
 
 class ExchangeActions(QObject):
@@ -134,10 +134,10 @@ class ExchangeActions(QObject):
             told = self.tr("Imported {0}: {1}").format(file.name, import_summary(result))
             self.message.emit(" ".join((told, *result.notes)))
 
-        self._start(work, self.tr("Importing {0}…").format(file.name), written, "{0}")
+        self._start(work, self.tr("Importing {0}…").format(file.name), written, "{0}", writes=True)
 
     # --- jobs -----------------------------------------------------------------------------------------------
-    def _start(self, work, label: str, success, failure_format: str) -> Job:
+    def _start(self, work, label: str, success, failure_format: str, writes: bool = False) -> Job:
         dialog = QProgressDialog(label, self.tr("Cancel"), 0, 0, self._parent)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)
@@ -162,7 +162,7 @@ class ExchangeActions(QObject):
             finish()
             self.failed.emit(failure_format.format(message))
 
-        job = self.job = run_job(work, succeeded, failed, progressed, name=label)
+        job = self.job = run_job(work, succeeded, failed, progressed, name=label, writes=writes)
 
         def cancel() -> None:
             job.cancel()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from ..deck import DocumentWords, heat_bins, unknown_per_clause
+from .ops import Job, run_job
 from .qt import QColor, QMouseEvent, QPainter, QRect, Qt, QWidget, Signal
 from .throttle import Throttle
-from .workers import Job, run_job
 
 STRIP_WIDTH = 12
 TRANSLATED = QColor("#43a047")

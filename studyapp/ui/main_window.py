@@ -219,11 +219,12 @@ class MainWindow(QMainWindow):
         self.view.editRequested.connect(self.translator.edit_current)  # Enter on the reader
 
     def analysis_running(self) -> bool:
-        return self.session.analysis_running()
+        """Whether a text is still opening or being analysed (a screenshot waits for both)."""
+        return self.session.opening() or self.session.analysis_running()
 
-    def open_path(self, path=None, password: str | None = None) -> bool:
-        """Open a text (the bundled sample for None), as File > Open does; False when it could not be opened."""
-        return self.documents.open_path(path, password)
+    def open_path(self, path=None, password: str | None = None, then=None) -> None:
+        """Open a text (the bundled sample for None), as File > Open does; ``then(opened)`` follows the job."""
+        self.documents.open_path(path, password, then)
 
     def dismiss(self) -> None:
         """Escape: close the popup, then the editor, then the find bar, then the pinned entry."""
@@ -255,7 +256,7 @@ class MainWindow(QMainWindow):
     def optimise_scheduling(self) -> None:
         from .review_options import optimise_in_background
 
-        optimise_in_background(self.library.path, self.reviewer, self)
+        optimise_in_background(self.library.path, self)
 
     def show_error(self, message: str) -> None:
         log.warning("shown to the user: %s", message)

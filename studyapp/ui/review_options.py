@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
 from ..store import Library
+from .ops import run_job
 from .qt import (
     QCheckBox,
     QDialog,
@@ -19,7 +20,6 @@ from .qt import (
     QVBoxLayout,
     QWidget,
 )
-from .workers import run_job
 
 KIND_LABELS = {Kind.RECOGNITION: "Recognition (hanzi → pinyin and meaning)",
                Kind.RECALL: "Recall (meaning and pinyin → hanzi)",
@@ -96,12 +96,13 @@ class SuspendedDialog(QDialog):
             del self.cards[row]
 
 
-def optimise_in_background(library_path, make_reviewer, parent: QWidget) -> None:
-    """Fit FSRS's parameters to the learner's log off the GUI thread, then say what changed."""
+def optimise_in_background(library_path, parent: QWidget) -> None:
+    """Fit FSRS's parameters to the learner's log off the GUI thread, then say what changed. The job gets the
+    library's path and makes its own core objects: nothing of the window runs on its thread."""
 
     def work(_report, _cancelled):
         with Library.connect(library_path) as library:
-            return optimise(make_reviewer(library))
+            return optimise(Reviewer(library))
 
     def done(result) -> None:
         QMessageBox.information(parent, parent.tr("Scheduling optimised"), parent.tr(
@@ -112,4 +113,4 @@ def optimise_in_background(library_path, make_reviewer, parent: QWidget) -> None
     def failed(message: str) -> None:
         QMessageBox.information(parent, parent.tr("Optimise scheduling"), message)
 
-    run_job(work, done, failed, name="optimise")
+    run_job(work, done, failed, name="optimise", writes=True)

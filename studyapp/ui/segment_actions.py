@@ -22,15 +22,21 @@ class SegmentActions(QObject):
 
     def merge(self) -> None:
         row, model = self.view.currentIndex().row(), self.session.model
-        if row >= 0 and not self.translator.restructure(self.tr("Merge"), lambda: model.merge_with_next(row)):
-            self.message.emit(self.tr("The last segment has nothing after it to merge with."))
+        if row >= 0:
+            self.translator.restructure(self.tr("Merge"), lambda applied: model.merge_with_next(row, applied),
+                                        lambda merged: self._unless(merged, self.tr(
+                                            "The last segment has nothing after it to merge with.")))
 
     def split(self) -> None:
         row, model = self.view.currentIndex().row(), self.session.model
         if row < 0 or not self._edited_ok(model.edited_merges(range(row, row + 1))):
             return
-        if not self.translator.restructure(self.tr("Split"), lambda: model.split_segment(row)):
-            self.message.emit(self.tr("This segment is a single clause."))
+        self.translator.restructure(self.tr("Split"), lambda applied: model.split_segment(row, applied),
+                                    lambda split: self._unless(split, self.tr("This segment is a single clause.")))
+
+    def _unless(self, changed: bool, message: str) -> None:
+        if not changed:
+            self.message.emit(message)
 
     def group_by_sentence(self, on: bool) -> None:
         model = self.session.model
@@ -39,7 +45,7 @@ class SegmentActions(QObject):
                 set_checked_quietly(self.sentence_action, True)
             return
         label = self.tr("Group by sentence") if on else self.tr("Group by clause")
-        self.translator.restructure(label, lambda: model.regroup(on) or True)
+        self.translator.restructure(label, lambda applied: model.regroup(on, applied))
         self.session.library.set_grouping(self.session.document_id, "sentence" if on else "clause")
 
     def _edited_ok(self, edited: int) -> bool:

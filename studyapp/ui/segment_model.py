@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..analysis import Token
 from ..document import OpenedDocument
 from ..segments import (
+    Compute,
     Segment,
     SegmentTable,
     Status,
+    apply_change,
     as_table,
-    merge,
+    merging,
     paragraph_starts,
-    regroup_by_clause,
-    regroup_by_sentence,
-    split,
+    regrouping,
+    restoring,
+    splitting,
 )
 from ..store import Library
 from ..text import Document
@@ -30,21 +31,6 @@ from .qt import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Sign
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 11
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What a restructuring writes: segments to keep or add (id 0) and ids removed, or a whole earlier set."""
-
-    keep: list[Segment] = field(default_factory=list)
-    removed: list[int] = field(default_factory=list)
-    restore: list[Segment] | None = None
-    memos: dict = field(default_factory=dict)  # merged segments' parts, remembered for a later split
-
-
-def _added(made: dict, before: dict) -> dict:
-    """The merge memos a restructuring made or changed, to be written."""
-    return {key: memo for key, memo in made.items() if before.get(key) != memo}
 
 
 class SegmentModel(QAbstractListModel):
@@ -184,42 +170,36 @@ class SegmentModel(QAbstractListModel):
         return len(pending)
 
     # --- structure ------------------------------------------------------------------------------------------
-    def restructure(self, compute: Callable[[SegmentTable, dict], Change | None]) -> bool:
-        """Merge, split, regroup or restore: ``compute`` turns the current segments into a change, which is
-        written and read back through a connection of its own by ``self.runner`` (on a novel a background
-        job, so the window keeps painting). Returns False when there was nothing to change."""
+    def restructure(self, compute: Compute, then: Callable[[bool], None] | None = None) -> None:
+        """Merge, split, regroup or restore: ``segments.apply_change`` computes the change, writes it and reads
+        the segments back through a connection of its own, run by ``self.runner`` (on a novel a background job,
+        so the window keeps painting). ``then(changed)`` follows once the rows are in place (at once when the
+        runner ran the work here); ``changed`` is False when there was nothing to change."""
         segments = self.snapshot()
         document, document_id, library_path = self.document, self.document_id, self.library.path
 
         def work(_report, _cancelled) -> tuple[SegmentTable, tuple[list[int], list[bool]]] | None:
             with Library.connect(library_path) as library:
-                change = compute(segments, library.merge_memos(document_id))
-                if change is None:
-                    return None
-                if change.restore is not None:
-                    library.restore_segments(document_id, change.restore)
-                else:
-                    library.replace_segments(document_id, change.keep, change.removed)
-                if change.memos:
-                    library.save_merge_memos(change.memos)
-                fresh = library.segments(document_id)
-            return fresh, (fresh.lengths(), paragraph_starts(document, fresh))
+                fresh = apply_change(library, document_id, segments, compute)
+            return None if fresh is None else (fresh, (fresh.lengths(), paragraph_starts(document, fresh)))
 
-        result = self.runner(work, len(segments))
-        if result is None:
-            return False
-        self.beginResetModel()
-        self.segments = result[0]
-        self._index_rows()
-        self._shape = result[1]
-        self.endResetModel()
-        self.progressChanged.emit()
-        return True
+        def applied(result: tuple[SegmentTable, tuple[list[int], list[bool]]] | None) -> None:
+            if result is not None:
+                self.beginResetModel()
+                self.segments = result[0]
+                self._index_rows()
+                self._shape = result[1]
+                self.endResetModel()
+                self.progressChanged.emit()
+            if then is not None:
+                then(result is not None)
+
+        self.runner(work, len(segments), applied)
 
     @staticmethod
-    def run_here(work, _rows: int):
+    def run_here(work, _rows: int, deliver) -> None:
         """The default runner: on the calling thread (tests, and the window for short texts)."""
-        return work(lambda *_: None, lambda: False)
+        deliver(work(lambda *_: None, lambda: False))
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -238,9 +218,9 @@ class SegmentModel(QAbstractListModel):
         self.flush()
         return self.segments.copy()
 
-    def restore(self, segments: list[Segment]) -> None:
+    def restore(self, segments: list[Segment], then: Callable[[bool], None] | None = None) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of merge, split, regroup)."""
-        self.restructure(lambda _current, _memos: Change(restore=segments))
+        self.restructure(restoring(segments), then)
 
     def edited_merges(self, rows: range | None = None) -> int:
         """How many merged segments (of ``rows``, else all) had their translation edited after merging: a split
@@ -250,32 +230,14 @@ class SegmentModel(QAbstractListModel):
         segments = self.segments if rows is None else [self.segments[row] for row in rows]
         return len(edited_merges(self.document, segments, self.library.merge_memos(self.document_id)))
 
-    def merge_with_next(self, row: int) -> bool:
-        def compute(segments: SegmentTable, memos: dict) -> Change | None:
-            made: dict = dict(memos)
-            keep, removed = merge(segments, row, made)
-            return Change(keep, removed, memos=_added(made, memos)) if keep else None
-        return self.restructure(compute)
+    def merge_with_next(self, row: int, then: Callable[[bool], None] | None = None) -> None:
+        self.restructure(merging(row), then)
 
-    def split_segment(self, row: int) -> bool:
-        document = self.document
+    def split_segment(self, row: int, then: Callable[[bool], None] | None = None) -> None:
+        self.restructure(splitting(self.document, row), then)
 
-        def compute(segments: SegmentTable, memos: dict) -> Change | None:
-            segment = segments[row]
-            parts = split(document, segment, memos.get(segment.id))
-            return Change(parts) if len(parts) > 1 else None
-        return self.restructure(compute)
-
-    def regroup(self, by_sentence: bool) -> bool:
-        document = self.document
-
-        def compute(segments: SegmentTable, memos: dict) -> Change:
-            if by_sentence:
-                made: dict = dict(memos)
-                keep, removed = regroup_by_sentence(document, segments, made)
-                return Change(keep, removed, memos=_added(made, memos))
-            return Change(regroup_by_clause(document, segments, memos))
-        return self.restructure(compute)
+    def regroup(self, by_sentence: bool, then: Callable[[bool], None] | None = None) -> None:
+        self.restructure(regrouping(self.document, by_sentence), then)
 
     # --- progress -------------------------------------------------------------------------------------------
     def set_clause_words(self, clause_words: list[int]) -> None:

@@ -8,10 +8,12 @@ drafts on the way. Undo covers typing, status, merge, split and regrouping, acro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from ..memory import TranslationMemory, differences, glossary_hints, glossary_terms
 from ..segments import Segment, Status
+from .ops import InputHold, run_job
 from .qt import (
     QDockWidget,
     QEvent,
@@ -32,7 +34,6 @@ from .qt import (
 )
 from .segment_model import SegmentModel
 from .throttle import Throttle
-from .workers import input_held_off, run_and_wait
 
 SAVE_EVERY_MS = 700  # an edit reaches the library within this, however steady the typing
 BACKGROUND_ROWS = 5000  # restructuring more segments than this runs as a job
@@ -318,18 +319,25 @@ class TranslationController(QObject):
             self.model.set_status(row, status)
             self._autosave.schedule()
 
-    def restructure(self, label: str, change) -> bool:
-        """Run a merge/split/regroup on the model as one undoable step."""
+    def restructure(self, label: str, change: Callable[[Callable[[bool], None]], None],
+                    then: Callable[[bool], None] | None = None) -> None:
+        """Run a merge/split/regroup on the model as one undoable step: ``change(applied)`` starts it on the
+        model, and ``then(changed)`` follows once its rows are in place (at once for a short text)."""
         if self.model is None:
-            return False
+            return
+        model = self.model
         offset = self._current_offset()
         self.close_editor()
-        before = self.model.snapshot()
-        if not change():
-            return False
-        self.undo_stack.push(Restructure(self, label, before, self.model.segments.copy()))
-        self._return_to(offset)
-        return True
+        before = model.snapshot()
+
+        def applied(changed: bool) -> None:
+            if changed and self.model is model:
+                self.undo_stack.push(Restructure(self, label, before, model.segments.copy()))
+                self._return_to(offset)
+            if then is not None:
+                then(changed)
+
+        change(applied)
 
     def record_import(self, label: str, before: list[Segment]) -> None:
         """An import written to the library (translations filled, clauses grouped into sentences) shown, and made
@@ -343,10 +351,10 @@ class TranslationController(QObject):
         self._return_to(offset)
 
     def restore(self, segments: list[Segment]) -> None:
+        model = self.model
         offset = self._current_offset()
         self.close_editor()
-        self.model.restore(segments)
-        self._return_to(offset)
+        model.restore(segments, lambda _changed: self._return_to(offset) if self.model is model else None)
 
     def _current_offset(self) -> int:
         """Where the reader is, as an offset into the text: rows renumber when segments merge or split."""
@@ -358,12 +366,14 @@ class TranslationController(QObject):
         self.view.go_to(row)
         self.currentChanged.emit(row)  # the status bar's position follows at once
 
-    def _run_restructuring(self, work, rows: int):
-        """Short texts restructure at once; a long one in the background while the window keeps painting. Input
-        is held off meanwhile (nothing may be typed into segments being rewritten), and a progress dialog
-        appears only if it takes long enough to be noticed."""
+    def _run_restructuring(self, work, rows: int, deliver: Callable[[object], None]) -> None:
+        """Short texts restructure at once; a long one as a job while the window keeps painting. Input is held
+        off until the job's result is in place (nothing may be typed into segments being rewritten, nor another
+        restructuring started), and a progress dialog appears only if it takes long enough to be noticed."""
         if rows < BACKGROUND_ROWS:
-            return SegmentModel.run_here(work, rows)
+            SegmentModel.run_here(work, rows, deliver)
+            return
+        model = self.model
         dialog = QProgressDialog(self.tr("Rearranging {0:,} segments…").format(rows), "", 0, 0, self.view.window())
         dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -373,16 +383,22 @@ class TranslationController(QObject):
         show_later.setSingleShot(True)
         show_later.timeout.connect(dialog.show)
         show_later.start(BUSY_DIALOG_MS)
-        with input_held_off():
-            try:
-                _job, outcome = run_and_wait(work, name="restructure")
-            finally:
-                show_later.stop()
-                dialog.close()
-                dialog.deleteLater()
-        if "error" in outcome:
-            self.saveFailed.emit(self.tr("The segments could not be rearranged: {0}").format(outcome["error"]))
-        return outcome.get("result")
+        hold = InputHold()
+
+        def finish(result) -> None:
+            hold.release()
+            show_later.stop()
+            show_later.deleteLater()
+            dialog.close()
+            dialog.deleteLater()
+            if self.model is model:  # not a document closed meanwhile
+                deliver(result)
+
+        def failed(message: str) -> None:
+            self.saveFailed.emit(self.tr("The segments could not be rearranged: {0}").format(message))
+            finish(None)
+
+        run_job(work, finish, failed, name="restructure", writes=True)
 
     # --- saving ---------------------------------------------------------------------------------------------
     def save_now(self) -> None:

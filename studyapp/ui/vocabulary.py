@@ -8,6 +8,8 @@ would call ``data`` a million times to sort a novel's 46,000 words.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from pathlib import Path
 
 from ..analysis import Token
 from ..deck import (
@@ -455,24 +457,34 @@ class VocabularyController(QObject):
     EXPORT_FILTERS = {"apkg": "Anki package (*.apkg)", "pleco": "Pleco flashcards (*.txt)", "csv": "CSV (*.csv)",
                       "tbx": "TBX glossary of chosen translations (*.tbx)"}
 
-    def export_scope(self) -> tuple[str, list]:
+    def export_scope(self) -> Callable[[Library], tuple[str, int, list]]:
         """What an export takes: the words selected in the panel (two or more), else the study list, else every
-        word of the text not yet known."""
+        word of the text not yet known. Returns the builder the export job runs with a library connection of its
+        own: a novel's 46,000 cards are made there, off the GUI thread, from plain data taken here (which scope
+        it was and how many words come back with them)."""
         from ..deck_export import cards, study_cards
 
         session = self.session
-        chosen = self.library.chosen_translations()
-        selected = self.selected_terms()
-        if len(selected) > 1:
-            return self.tr("{0} selected words").format(len(selected)), cards(
-                session.document, session.model.segments, selected, chosen)
-        entries = self.library.study_list()
-        if entries:
-            return self.tr("the study list ({0} words)").format(len(entries)), study_cards(
-                entries, self.library.own_definitions(), self.session.analyzer, chosen, self.library.chosen_senses())
-        learning = [term for term in session.terms if self.statuses.get(term.word, 0) not in UNDERSTOOD]
-        return self.tr("{0} words not yet known").format(len(learning)), cards(
-            session.document, session.model.segments, learning, chosen)
+        document, segments, terms, analyzer = session.document, session.model.segments.copy(), session.terms, \
+            session.analyzer
+        selected, statuses = self.selected_terms(), dict(self.statuses)
+
+        def build(library: Library) -> tuple[str, int, list]:
+            chosen = library.chosen_translations()
+            if len(selected) > 1:
+                return "selected", len(selected), cards(document, segments, selected, chosen)
+            entries = library.study_list()
+            if entries:
+                return "study", len(entries), study_cards(entries, library.own_definitions(), analyzer, chosen,
+                                                          library.chosen_senses())
+            learning = [term for term in terms if statuses.get(term.word, 0) not in UNDERSTOOD]
+            return "learning", len(learning), cards(document, segments, learning, chosen)
+
+        return build
+
+    def _scope_text(self, scope: str, count: int) -> str:
+        return {"selected": self.tr("{0} selected words"), "study": self.tr("the study list ({0} words)"),
+                "learning": self.tr("{0} words not yet known")}[scope].format(count)
 
     def export_vocabulary(self) -> None:
         from pathlib import Path
@@ -495,19 +507,25 @@ class VocabularyController(QObject):
     def export_to(self, out, fmt: str):
         from ..deck_export import export_deck
         from ..review import load_settings
-        from .workers import run_job
+        from .ops import run_job
 
-        what, made = self.export_scope()
+        build = self.export_scope()
         title = self.session.path.stem if self.session.path else "studyapp"
         kinds = load_settings(self.library).kinds  # the kinds of card the learner reviews
+        library_path = self.library.path
 
-        def work(_report, _cancelled):
+        def work(_report, _cancelled) -> tuple[str, int, Path]:
+            with Library.connect(library_path) as library:
+                scope, count, made = build(library)
             write_atomically(out, export_deck(made, fmt, title, kinds))
-            return out
+            return scope, count, out
 
-        return run_job(work, lambda written: self.message.emit(self.tr("Exported {0} to {1}").format(what, written)),
-                       lambda error: self.message.emit(self.tr("The vocabulary could not be exported: {0}").format(
-                           error)), name="vocabulary export")
+        def done(result: tuple[str, int, Path]) -> None:
+            scope, count, written = result
+            self.message.emit(self.tr("Exported {0} to {1}").format(self._scope_text(scope, count), written))
+
+        return run_job(work, done, lambda error: self.message.emit(
+            self.tr("The vocabulary could not be exported: {0}").format(error)), name="vocabulary export")
 
     def current_word(self) -> str | None:
         """The word an action is about: under the pointer, else pinned, else selected in the panel."""

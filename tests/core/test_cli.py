@@ -63,20 +63,30 @@ def test_screenshot_with_bad_path_exits_2_before_opening(tmp_path, capsys):
 
 def test_the_window_with_a_bad_path_says_why_and_shows_the_sample(tmp_path, monkeypatch, capsys):
     """From a file manager a message on stderr is never seen: the window must say it."""
+
     from studyapp.ui import app as app_module
-    from studyapp.ui.qt import QApplication
 
     shown = {}
+    built = app_module.build_window
+    windows = []
 
-    def exec_once(self):
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "" and hasattr(w, "session"))
-        shown["error"], shown["document"] = getattr(window, "last_error", ""), window.session.path
-        window.close()
-        return 0
+    def build_window(*arguments, **keywords):
+        """The window as run() builds it, watched: once it shows a text (the missing file fails in a job, the
+        sample opens after it), what it shows is noted and the event loop ends."""
+        application, window = built(*arguments, **keywords)
+        windows.append(window)
+
+        def shown_text() -> None:
+            shown["error"], shown["document"] = getattr(window, "last_error", ""), window.session.path
+            application.exit(0)
+
+        window.session.opened.connect(shown_text)
+        return application, window
 
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    monkeypatch.setattr(QApplication, "exec", exec_once)
+    monkeypatch.setattr(app_module, "build_window", build_window)
     assert app_module.run(str(tmp_path / "missing.txt")) == 0
+    windows[0].close()  # after the loop: the last window closing inside it would post a quit for the next one
     assert "no such file" in shown["error"]
     assert shown["document"].name.startswith("china-russia")
     assert "no such file" in capsys.readouterr().err

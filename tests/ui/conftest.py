@@ -1,5 +1,7 @@
 """A main window on the default text, built as the app builds it, for tests that act like a user."""
 
+import time
+
 import pytest
 
 from studyapp.ui.app import build_window
@@ -10,7 +12,7 @@ from studyapp.ui.qt import QApplication, QMouseEvent, QPoint, QPointF, Qt
 def window(qtbot):
     _app, main_window = build_window(None)
     qtbot.addWidget(main_window)
-    main_window.open_path(None)
+    opened(main_window, None)
     main_window.show()
     qtbot.waitExposed(main_window)
     qtbot.waitUntil(lambda: not main_window.analysis_running(), timeout=20000)
@@ -70,3 +72,23 @@ def keep_typing(widget, text: str, every_ms: int = 100):
     timer.timeout.connect(type_one_key)
     timer.start(every_ms)
     return timer
+
+
+def wait_for(condition, timeout_ms: int = 30000) -> None:
+    """Let the event loop run until ``condition()`` holds, as ``qtbot.waitUntil`` does, for helpers without a
+    qtbot at hand."""
+    from studyapp.ui.qt import QTest
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting after {timeout_ms} ms"
+        QTest.qWait(10)
+
+
+def opened(window, path=None, password=None) -> bool:
+    """Open a text as File > Open does (it returns at once; the text opens as a job) and wait until it is in
+    place or refused: whether it opened."""
+    outcome: list[bool] = []
+    window.open_path(path, password, outcome.append)
+    wait_for(lambda: bool(outcome))
+    return outcome[0]

@@ -3,6 +3,7 @@
 from studyapp.ui.qt import QInputDialog, QLineEdit
 
 from ..pdf_maker import encrypted, make_pdf
+from .conftest import opened
 
 
 def test_a_pdf_with_a_password_asks_for_it_again_when_wrong_and_opens(window, tmp_path, monkeypatch):
@@ -15,7 +16,7 @@ def test_a_pdf_with_a_password_asks_for_it_again_when_wrong_and_opens(window, tm
         return next(answers), True
 
     monkeypatch.setattr(QInputDialog, "getText", reader_types)
-    assert window.open_path(path)
+    assert opened(window, path)
     assert window.session.document.text == "今天晚上，很好的月光。\n"
     assert [question for question, _echo in asked] == ["locked.pdf is protected by a password. Password:",
                                                        "That is not the password of locked.pdf. Try again:"]
@@ -27,7 +28,7 @@ def test_cancelling_the_password_keeps_the_open_text_and_says_why(window, tmp_pa
     path.write_bytes(encrypted(make_pdf([["今天晚上，很好的月光。"]]), user_password="secret"))
     before = window.session.document.text
     monkeypatch.setattr(QInputDialog, "getText", lambda *_args: ("", False))
-    assert not window.open_path(path)
+    assert not opened(window, path)
     assert window.session.document.text == before
     assert "protected by a password" in window.last_error
 

@@ -4,10 +4,10 @@ import sys
 
 from studyapp import settings as settings_store
 from studyapp.cli import main
+from studyapp.ui.ops import run_job
 from studyapp.ui.qt import QAction, QImage, QPoint, Qt
-from studyapp.ui.workers import run_job
 
-from .conftest import hover, type_text, word_point
+from .conftest import hover, opened, type_text, wait_for, word_point
 
 
 def test_hovering_changbi_shows_a_popup_reading_chang(window, qtbot):
@@ -119,7 +119,7 @@ def test_opening_a_bad_file_says_why_and_keeps_the_text(window, qtbot, tmp_path)
     bad = tmp_path / "binary.txt"
     bad.write_bytes(bytes(range(256)) * 4)
     before = window.session.document
-    assert window.open_path(bad) is False
+    assert opened(window, bad) is False
     assert "not a text file" in window.last_error
     assert window.session.document is before
 
@@ -127,7 +127,7 @@ def test_opening_a_bad_file_says_why_and_keeps_the_text(window, qtbot, tmp_path)
 def test_opening_another_text_is_remembered_in_recent_files(window, qtbot, tmp_path):
     other = tmp_path / "note.txt"
     other.write_bytes("　　你好，世界。\n第二段。".encode("gb18030"))
-    assert window.open_path(other)
+    assert opened(window, other)
     assert window.session.model.rowCount() == 3
     assert str(other.resolve()) == settings_store.load().recent_files[0]
     assert window.recent_menu.actions()[0].text() == str(other.resolve())
@@ -162,7 +162,7 @@ def test_signals_from_worker_threads_do_not_corrupt_reference_counts(qtbot):
 def test_hover_works_at_once_in_a_long_text_still_being_laid_out(window, qtbot, tmp_path):
     long_text = tmp_path / "long.txt"
     long_text.write_text("　　话说大宋仁宗天子在位，嘉佑三年三月三日五更三点，天子驾坐紫宸殿。\n" * 8000, encoding="utf-8")
-    assert window.open_path(long_text)
+    assert opened(window, long_text)
     row, point = word_point(window, "天子")
     assert row < 5
     hover(window.view, point)
@@ -188,7 +188,7 @@ def test_a_long_text_paints_its_first_page_at_once(window, qtbot, tmp_path):
     """QListView in batched layout painted nothing until it had measured all rows (blank for 20 s)."""
     long_text = tmp_path / "long.txt"
     long_text.write_text("　　话说大宋仁宗天子在位，嘉佑三年三月三日五更三点，天子驾坐紫宸殿。\n" * 8000, encoding="utf-8")
-    assert window.open_path(long_text)
+    assert opened(window, long_text)
     image = window.view.viewport().grab().toImage()
     colours = {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, min(300, image.height()), 5)}
     assert len(colours) > 10
@@ -198,7 +198,7 @@ def test_a_long_text_paints_its_first_page_at_once(window, qtbot, tmp_path):
 def test_scrolling_to_the_end_of_a_long_text_keeps_rows_in_order(window, qtbot, tmp_path):
     long_text = tmp_path / "long.txt"
     long_text.write_text("　　话说大宋仁宗天子在位，嘉佑三年三月三日五更三点，天子驾坐紫宸殿。\n" * 3000, encoding="utf-8")
-    assert window.open_path(long_text)
+    assert opened(window, long_text)
     qtbot.keyClick(window.view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     last = window.session.model.rowCount() - 1
     assert window.view.currentIndex().row() == last
@@ -212,7 +212,7 @@ def test_find_in_a_long_text_brings_the_match_to_the_middle(window, qtbot, tmp_p
     lines = [f"第{n}行的文字，写得很长很长很长，足够换行。" for n in range(3000)]
     lines[1800] = "这里藏着宋江的名字。"
     long_text.write_text("\n".join(lines), encoding="utf-8")
-    assert window.open_path(long_text)
+    assert opened(window, long_text)
     window.view.go_to(1790)  # the match is just below the screen
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     window.find_bar.field.setText("宋江")
@@ -347,7 +347,7 @@ def _hard_wrapped_book(tmp_path, width: int = 20):
 def test_a_hard_wrapped_book_opens_with_its_lines_joined_and_can_be_turned_back(window, qtbot, tmp_path):
     path = _hard_wrapped_book(tmp_path)
     assert "缅\n甸" in path.read_text(encoding="utf-8")
-    assert window.open_path(path)
+    assert opened(window, path)
     session = window.session
     assert session.document.joined and window.join_action.isChecked()
     assert window.status.joined_label.isVisible()
@@ -404,7 +404,7 @@ def test_a_reading_pinned_in_the_popup_survives_reopening(window, qtbot, tmp_pat
 
     source = tmp_path / "huan.txt"
     source.write_text("他还没回来。\n", encoding="utf-8")
-    assert window.open_path(source)
+    assert opened(window, source)
     row, point = word_point(window, "还")
     hover(window.view, point)
     qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)
@@ -421,7 +421,7 @@ def test_a_reading_pinned_in_the_popup_survives_reopening(window, qtbot, tmp_pat
     window.session.reanalyse()  # as after a segmentation fix: every clause read again
     assert next(t for t in window.session.model.tokens(row) if t.text == "还").pinyin == ("huán",)
 
-    assert window.open_path(None) and window.open_path(source)  # reopened: still pinned
+    assert opened(window, None) and opened(window, source)  # reopened: still pinned
     again = next(t for t in window.session.model.tokens(row) if t.text == "还")
     assert again.pinyin == ("huán",) and again.source == "pinned"
     window.translator.save_now()
@@ -436,7 +436,7 @@ def test_a_reading_pinned_in_the_popup_survives_reopening(window, qtbot, tmp_pat
 def test_a_book_shows_its_table_of_contents_and_jumps_to_a_chapter(window, qtbot, tmp_path):
     from ..core.test_sources import make_epub
 
-    assert window.open_path(make_epub(tmp_path / "book.epub"))
+    assert opened(window, make_epub(tmp_path / "book.epub"))
     assert window.windowTitle().startswith("呐喊 鲁迅")
     contents = window.contents
     assert contents.dock.isVisible() and contents.list.count() == 2
@@ -445,7 +445,7 @@ def test_a_book_shows_its_table_of_contents_and_jumps_to_a_chapter(window, qtbot
     row = window.view.currentIndex().row()
     assert window.session.model.source_text(row) == "狂人日记"
     assert row in window.delegate.headings and 0 in window.delegate.headings  # chapter titles read as headings
-    assert window.open_path(None) and not contents.dock.isVisible()  # the sample text has no chapters
+    assert opened(window, None) and not contents.dock.isVisible()  # the sample text has no chapters
 
 
 def test_subtitles_show_each_cues_start_in_the_margin(window, tmp_path):
@@ -453,7 +453,7 @@ def test_subtitles_show_each_cues_start_in_the_margin(window, tmp_path):
 
     path = tmp_path / "drama.srt"
     path.write_text(SUBTITLES, encoding="utf-8")
-    assert window.open_path(path)
+    assert opened(window, path)
     notes = [window.delegate.margin_note(row) for row in range(window.session.model.rowCount())]
     assert notes[0] == "00:00:01" and "00:00:04" in notes and "00:00:07" in notes
     assert notes[1] is None  # the second clause of the first cue
@@ -463,7 +463,9 @@ def test_new_from_clipboard_makes_a_document_titled_by_its_first_line(window):
     from studyapp.ui.qt import QApplication
 
     QApplication.clipboard().setText("今天的新闻\n他还没回来，我们等着他。")
-    assert window.documents.new_from_clipboard()
+    done: list[bool] = []
+    assert window.new_from_clipboard(done.append)
+    wait_for(lambda: done == [True])
     assert window.windowTitle().startswith("今天的新闻")
     assert window.session.model.source_text(0) == "今天的新闻"
     titles = [info.title for info in window.library.documents()]

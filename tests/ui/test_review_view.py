@@ -4,6 +4,8 @@ from studyapp.review import Kind, ReviewSettings, load_settings, save_settings
 from studyapp.store import Library, StudyEntry
 from studyapp.ui.qt import Qt
 
+from .conftest import opened
+
 
 def test_a_short_session_with_the_keys(window, qtbot):
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "Both sides state:",
@@ -166,7 +168,7 @@ def test_undo_puts_the_counts_in_the_header_back(window, qtbot):
 def settle(window, qtbot) -> None:
     """Let the heat strip's recount (started by the ratings' status reload) finish before the window goes: a
     job that lands after it would fail the next test's setup."""
-    from studyapp.ui.workers import running_jobs
+    from studyapp.ui.ops import running_jobs
 
     strip = window.vocabulary.heat_strip
     qtbot.waitUntil(lambda: not strip._throttle.pending() and not running_jobs(), timeout=10000)
@@ -176,7 +178,7 @@ def test_the_cards_link_opens_its_clause_in_a_hard_wrapped_book(window, qtbot, t
     from .conftest import hover, word_point
     from .test_reader import _hard_wrapped_book
 
-    assert window.open_path(_hard_wrapped_book(tmp_path))
+    assert opened(window, _hard_wrapped_book(tmp_path))
     qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
     row, point = word_point(window, "缅甸")
     hover(window.view, point)

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from studyapp.deck import gather
 from studyapp.store import Library
 from studyapp.ui.app import build_window
+from studyapp.ui.ops import run_job, running_jobs
 from studyapp.ui.qt import QThreadPool
-from studyapp.ui.workers import run_job, running_jobs
 
 from ..conftest import CORPUS, DEFAULT_TEXT, REPO
+from .conftest import opened
 
 
 def _words(window):
@@ -29,11 +30,11 @@ def test_a_finished_but_undelivered_analysis_never_lands_on_the_next_document(qt
     result is dropped, the second document is shown as analysing, and its totals are its own."""
     _app, window = build_window(None)
     qtbot.addWidget(window)
-    window.open_path(None)
+    opened(window, None)
     QThreadPool.globalInstance().waitForDone(20000)  # the result is queued, not yet delivered
     other = tmp_path / "other.txt"
     other.write_text("这是另一篇很短的文字。\n它只有三句话。\n第三句。", encoding="utf-8")
-    window.open_path(other)
+    opened(window, other)
     assert window.analysis_running()
     qtbot.wait(50)  # the first document's queued result arrives now, and must be dropped
     qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
@@ -100,7 +101,7 @@ def test_import_in_the_window_runs_in_the_background_and_fills_segments(window, 
 def test_window_size_and_docks_are_remembered(qtbot):
     _app, window = build_window(None)
     qtbot.addWidget(window)
-    window.open_path(None)
+    opened(window, None)
     window.show()
     window.resize(700, 500)
     window.help_dock.hide()
@@ -140,7 +141,7 @@ def test_a_message_shown_to_the_user_is_also_in_the_log(window, tmp_path):
 
     bad = tmp_path / "empty.txt"
     bad.write_bytes(b"")
-    assert not window.open_path(bad)
+    assert not opened(window, bad)
     for handler in __import__("logging").getLogger("studyapp").handlers:
         handler.flush()
     assert "empty" in logs.log_path().read_text(encoding="utf-8")
@@ -302,20 +303,21 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
     ran_on = []
     original = window.session.model.runner
 
-    def spy(work, rows):
+    def spy(work, rows, deliver):
         def recorded(report, cancelled):
             ran_on.append(threading.current_thread() is threading.main_thread())
             return work(report, cancelled)
-        return original(recorded, rows)
+        return original(recorded, rows, deliver)
 
     window.session.model.runner = spy
     window.sentence_action.setChecked(True)
+    qtbot.waitUntil(lambda: window.session.model.rowCount() < 128)
     sentences = window.session.model.rowCount()
     assert ran_on == [False] and sentences < 128  # the work ran off the GUI thread...
     with Library.open(window.library.path) as other:
         assert len(other.segments(window.session.document_id)) == sentences  # ...and the rows were written
     window.translator.undo_stack.undo()
-    assert window.session.model.rowCount() == 128
+    qtbot.waitUntil(lambda: window.session.model.rowCount() == 128)
 
 
 def test_an_error_nothing_caught_is_shown_in_one_line_and_logged(window, monkeypatch):

@@ -4,7 +4,7 @@ from studyapp.deck import TermStatus
 from studyapp.store import Library
 from studyapp.ui.qt import QImage, QPoint, Qt
 
-from .conftest import hover, keep_typing, word_point
+from .conftest import hover, keep_typing, opened, word_point
 
 
 def status_in_library(window, word):
@@ -65,7 +65,7 @@ def test_a_status_set_here_shows_in_another_document(window, qtbot, tmp_path):
     qtbot.keyClick(window.view, Qt.Key.Key_I)
     other = tmp_path / "other.txt"
     other.write_text("双方都同意了。", encoding="utf-8")
-    window.open_path(other)
+    opened(window, other)
     qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
     model = window.vocabulary.model
     row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "双方")
@@ -200,9 +200,9 @@ def test_joining_a_wrongly_cut_word_changes_every_view_and_can_be_undone(window,
         assert other.segmentation_fixes() == {"长臂": ("长臂",)}
     note = tmp_path / "note.txt"
     note.write_text("反对长臂管辖。", encoding="utf-8")
-    window.open_path(note)  # another document holding the string
+    opened(window, note)  # another document holding the string
     assert "长臂" in [t.text for t in window.session.model.tokens(0)]
-    window.open_path(None)
+    opened(window, None)
     row, _point = word_point(window, "长臂")
     window.segmentation.fix("长臂", ("长", "臂"))
     assert "长" in [t.text for t in window.session.model.tokens(row)]
@@ -289,7 +289,7 @@ def test_adding_a_word_marked_known_makes_it_learning_and_says_so(window, qtbot)
 def test_f3_finds_a_word_a_hard_wrapped_book_breaks_across_lines(window, qtbot, tmp_path):
     from .test_reader import _hard_wrapped_book
 
-    assert window.open_path(_hard_wrapped_book(tmp_path))
+    assert opened(window, _hard_wrapped_book(tmp_path))
     qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
     model = window.vocabulary.model
     window.vocabulary.panel.search.setText("缅甸")

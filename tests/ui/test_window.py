@@ -7,7 +7,7 @@ import pytest
 from studyapp.ui.app import build_window
 from studyapp.ui.qt import QApplication, QCursor, QDateTime, QLineEdit, QLocale, QMenu, QPoint, QRect, Qt
 
-from .conftest import hover, word_point
+from .conftest import hover, opened, word_point
 
 
 def _mnemonic(text: str) -> str | None:
@@ -62,7 +62,7 @@ def _popup_word(window) -> str | None:
 def test_after_joining_two_words_the_popup_shows_the_joined_word(window, qtbot, tmp_path, pointer):
     note = tmp_path / "note.txt"
     note.write_text("反对长臂管辖。\n双方不应干涉别国内政。\n", encoding="utf-8")
-    assert window.open_path(note)
+    assert opened(window, note)
     qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
     _point_at(window, qtbot, "长")  # 长臂 is not a dictionary word: 长 | 臂 | 管辖
     window.segmentation.join_with_next()  # Ctrl+Shift+J, the pointer still on 长
@@ -128,7 +128,7 @@ def test_the_window_keeps_its_layout_and_the_word_in_the_dictionary(window, qtbo
     window.library.close()
     _app, again = build_window(None)
     qtbot.addWidget(again)
-    again.open_path(None)
+    opened(again, None)
     again.show()
     qtbot.waitExposed(again)
     try:
@@ -214,5 +214,5 @@ def test_a_text_renamed_in_the_library_keeps_its_name_and_the_window_says_it(win
     window.documents.show_library()  # File > Library
     assert window.library.document_info(window.session.document_id).title == "Joint statement"
     assert window.windowTitle().startswith("Joint statement")
-    assert window.open_path(None)  # opened again from its file: the name stays
+    assert opened(window, None)  # opened again from its file: the name stays
     assert window.library.document_info(window.session.document_id).title == "Joint statement"

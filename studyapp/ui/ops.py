@@ -1,7 +1,10 @@
-"""Run a long job off the GUI thread and get its result back on it (Anki's QueryOp, in small).
+"""The one way to run a job: off the GUI thread, its result back on it (Anki's QueryOp/CollectionOp, in small).
 
-The job never touches a widget: it gets ``report(done, total)`` and ``cancelled()`` and returns a value; the
-``success``/``failure`` callbacks run on the GUI thread.
+``run_job(work, success, failure, progress)`` starts ``work(report, cancelled)`` on the thread pool and returns
+the op (a ``Job``: ``cancel()`` drops whatever it still reports). The work never touches a widget and gets plain
+data and core objects only, never a window's method; it opens its own library connection when it needs one.
+``success``/``failure``/``progress`` run on the GUI thread. Nothing here waits for a job in a local event loop:
+a caller goes on from its callback, so no action can start inside another.
 """
 
 from __future__ import annotations
@@ -10,11 +13,10 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
-from contextlib import contextmanager
 from typing import Any
 
 from ..errors import JobCancelled, StudyAppError
-from .qt import QCoreApplication, QEvent, QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot, isValid
+from .qt import QCoreApplication, QEvent, QObject, QRunnable, Qt, QThreadPool, Signal, Slot, isValid
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +123,28 @@ def _receiver_alive(callback: Callable[[Any], None]) -> bool:
     return not isinstance(receiver, QObject) or isValid(receiver)
 
 
+_writer: QThreadPool | None = None
+
+
+def _pool(writes: bool) -> QThreadPool:
+    """Jobs that write the library take one lane: a pool of one thread, so they run one at a time in the order
+    they were started (an opening, then the regrouping asked for after it), never two writers racing for the
+    file. Jobs that only read or compute share Qt's global pool."""
+    global _writer
+    if not writes:
+        return QThreadPool.globalInstance()
+    if _writer is None:
+        _writer = QThreadPool()
+        _writer.setMaxThreadCount(1)
+        _writer.setExpiryTimeout(-1)  # the writer thread stays for the app's life
+    return _writer
+
+
 def run_job(work: Callable[..., Any], success: Callable[[Any], None] | None = None,
             failure: Callable[[str], None] | None = None,
-            progress: Callable[[int, int], None] | None = None, name: str = "") -> Job:
-    """Start ``work(report, cancelled)`` on the thread pool; callbacks arrive on the GUI thread, and never
-    after ``job.cancel()``."""
+            progress: Callable[[int, int], None] | None = None, name: str = "", writes: bool = False) -> Job:
+    """Start ``work(report, cancelled)`` on the thread pool (``writes``: on the library's one writer lane, after
+    every write job started before it); callbacks arrive on the GUI thread, and never after ``job.cancel()``."""
     job = Job(work, name)
     job.delivery = _Delivery(job, success, failure, progress)
     queued = Qt.ConnectionType.QueuedConnection
@@ -133,7 +152,7 @@ def run_job(work: Callable[..., Any], success: Callable[[Any], None] | None = No
     job.signals.succeeded.connect(job.delivery.succeeded, queued)
     job.signals.failed.connect(job.delivery.failed, queued)
     _running.add(job)
-    QThreadPool.globalInstance().start(job)
+    _pool(writes).start(job)
     return job
 
 
@@ -142,30 +161,8 @@ def cancel_all(wait_ms: int = 3000) -> None:
     for job in list(_running):
         job.cancel()
     QThreadPool.globalInstance().waitForDone(wait_ms)
-
-
-def run_and_wait(work: Callable[..., Any], name: str = "", progress: Callable[[int, int], None] | None = None,
-                 started: Callable[[Job], None] | None = None) -> tuple[Job, dict[str, Any]]:
-    """Run a job and wait for it in a local event loop, so the window keeps painting meanwhile; returns the
-    job and its outcome (``{"result": ...}``, ``{"error": message}``, or ``{}`` when it was cancelled, by a
-    newer job or by quitting). Callers keep input away meanwhile (a modal dialog, or nothing to act on)."""
-    loop = QEventLoop()
-    outcome: dict[str, Any] = {}
-
-    def finished(key: str, value: Any) -> None:
-        outcome[key] = value
-        loop.quit()
-
-    job = run_job(work, lambda result: finished("result", result), lambda message: finished("error", message),
-                  progress, name=name)
-    if started is not None:
-        started(job)
-    watch = QTimer()  # a cancelled job reports nothing: notice it here
-    watch.timeout.connect(lambda: loop.quit() if job.cancelled() else None)
-    watch.start(50)
-    loop.exec()
-    watch.stop()
-    return job, outcome
+    if _writer is not None:
+        _writer.waitForDone(wait_ms)
 
 
 class _InputBlocker(QObject):
@@ -179,13 +176,16 @@ class _InputBlocker(QObject):
         return event.type() in self.BLOCKED
 
 
-@contextmanager
-def input_held_off():
-    """While a job rewrites what the user could act on, hold off their input without freezing the window."""
-    application = QCoreApplication.instance()
-    blocker = _InputBlocker()
-    application.installEventFilter(blocker)
-    try:
-        yield
-    finally:
-        application.removeEventFilter(blocker)
+class InputHold:
+    """While a job rewrites what the user could act on (a novel's segments regrouped), their keyboard and mouse
+    input is held off without freezing the window: painting goes on, and the job's callback releases the hold.
+    Nothing waits for the job in a loop of its own, so no other action can run in the middle of this one."""
+
+    def __init__(self) -> None:
+        self._blocker: _InputBlocker | None = _InputBlocker()
+        QCoreApplication.instance().installEventFilter(self._blocker)
+
+    def release(self) -> None:
+        if self._blocker is not None:
+            QCoreApplication.instance().removeEventFilter(self._blocker)
+            self._blocker = None
