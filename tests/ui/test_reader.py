@@ -464,7 +464,7 @@ def test_new_from_clipboard_makes_a_document_titled_by_its_first_line(window):
 
     QApplication.clipboard().setText("今天的新闻\n他还没回来，我们等着他。")
     done: list[bool] = []
-    assert window.new_from_clipboard(done.append)
+    assert window.documents.new_from_clipboard(done.append)
     wait_for(lambda: done == [True])
     assert window.windowTitle().startswith("今天的新闻")
     assert window.session.model.source_text(0) == "今天的新闻"
