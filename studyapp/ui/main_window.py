@@ -5,6 +5,7 @@ declares the menus that reach them and wires their signals."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from .. import timings
 from ..analysis import Analyzer
@@ -221,7 +222,7 @@ class MainWindow(QMainWindow):
     def analysis_running(self) -> bool:
         return self.session.analysis_running()
 
-    def open_path(self, path=None, password: str | None = None) -> bool:
+    def open_path(self, path: str | Path | None = None, password: str | None = None) -> bool:
         """Open a text (the bundled sample for None), as File > Open does; False when it could not be opened."""
         return self.documents.open_path(path, password)
 
