@@ -5,6 +5,8 @@ declares the menus that reach them and wires their signals."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
 
 from .. import timings
 from ..analysis import Analyzer
@@ -222,7 +224,8 @@ class MainWindow(QMainWindow):
         """Whether a text is still opening or being analysed (a screenshot waits for both)."""
         return self.session.opening() or self.session.analysis_running()
 
-    def open_path(self, path=None, password: str | None = None, then=None) -> None:
+    def open_path(self, path: str | Path | None = None, password: str | None = None,
+                  then: Callable[[bool], None] | None = None) -> None:
         """Open a text (the bundled sample for None), as File > Open does; ``then(opened)`` follows the job."""
         self.documents.open_path(path, password, then)
 

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 
-from .qt import QAction, QActionGroup, QKeySequence, QMainWindow, QMenu, QWidget
+from .qt import QAction, QActionGroup, QKeySequence, QMainWindow, QMenu, Qt, QWidget
 
 #: a key as a string ("Ctrl+M"), a Qt.Key, or a QKeySequence.StandardKey (its first binding on this platform)
-Key = object
+Key = str | Qt.Key | QKeySequence.StandardKey | QKeySequence
 
 
 @dataclass(frozen=True)
