@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from studyapp import text
+from studyapp.library import Library
 from studyapp.memory import TranslationMemory
 from studyapp.paths import default_text
-from studyapp.store import Library
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

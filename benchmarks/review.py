@@ -18,9 +18,9 @@ from pathlib import Path
 from fsrs import Card as FsrsCard
 from fsrs import State
 
+from studyapp.library import Library
 from studyapp.review import Rating, Reviewer, ReviewSettings
 from studyapp.review import statistics as gather_statistics
-from studyapp.store import Library
 
 CARDS, LOG_ROWS = 20_000, 200_000
 

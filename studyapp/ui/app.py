@@ -14,7 +14,7 @@ from ..analysis import Analyzer
 from ..dictionary import Dictionary
 from ..errors import LibraryError, StudyAppError
 from ..files import write_atomically
-from ..store import Library, default_library_path
+from ..library import Library, default_library_path
 from ..wording import displayable
 
 

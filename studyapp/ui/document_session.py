@@ -23,9 +23,9 @@ from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
 from ..document import OpenedDocument, Pins, split_for, title_for
 from ..errors import JobCancelled, PasswordNeeded
+from ..library import DocumentInfo, Library
 from ..memory import TranslationMemory
 from ..segments import SegmentTable, paragraph_starts
-from ..store import DocumentInfo, Library
 from ..text import Document, load
 from .segment_model import SegmentModel
 from .throttle import Throttle

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..store import Library
+from ..library import Library
 from ..wording import displayable
 
 

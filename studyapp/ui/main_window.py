@@ -36,8 +36,8 @@ from .. import timings
 from ..analysis import Analyzer
 from ..dictionary import ATTRIBUTION
 from ..exchange import FORMATS
+from ..library import Library
 from ..settings import Settings
-from ..store import Library
 from ..wording import displayable
 from .contents import ContentsPanel
 from .document_session import DocumentSession

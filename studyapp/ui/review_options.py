@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..library import Library
 from ..review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
-from ..store import Library
 from .workers import run_job
 
 KIND_LABELS = {Kind.RECOGNITION: "Recognition (hanzi → pinyin and meaning)",

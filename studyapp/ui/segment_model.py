@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from ..analysis import Token
 from ..document import OpenedDocument
+from ..library import Library
 from ..segments import (
     Segment,
     SegmentTable,
@@ -26,7 +27,6 @@ from ..segments import (
     regroup_by_sentence,
     split,
 )
-from ..store import Library
 from ..text import Document
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10

@@ -10,7 +10,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from ..analysis import Analyzer
-from ..store import Library
+from ..library import Library
 from .document_session import DocumentSession
 from .reader import ReaderView
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser
 
 from ..analysis import Analyzer, Token
+from ..library import Library
 from ..settings import Settings
-from ..store import Library
 from ..wordinfo import describe
 from .entry_html import reading_html, word_html
 from .popup import WordPopup

@@ -12,8 +12,8 @@ import pytest
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
+from studyapp.library import Library, StudyEntry
 from studyapp.review import Counts, Kind, Reviewer, ReviewSettings, day_start, study_day
-from studyapp.store import Library, StudyEntry
 
 from ..conftest import REPO
 
@@ -130,7 +130,7 @@ def test_new_cards_keep_the_daily_limit_and_siblings_wait(library):
 KILL_SCRIPT = textwrap.dedent("""
     import sys, time
     from studyapp.review import Reviewer, ReviewSettings, Rating
-    from studyapp.store import Library
+    from studyapp.library import Library
     library = Library.open(sys.argv[1])
     reviewer = Reviewer(library, ReviewSettings(fuzz=False))
     card = reviewer.queue()[0]

@@ -2,8 +2,8 @@
 
 from PySide6.QtCore import Qt
 
+from studyapp.library import Library, StudyEntry
 from studyapp.review import Kind, ReviewSettings, load_settings, save_settings
-from studyapp.store import Library, StudyEntry
 
 
 def test_a_short_session_with_the_keys(window, qtbot):

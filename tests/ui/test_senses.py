@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from studyapp.deck import SENSE_SEPARATOR
-from studyapp.store import StudyEntry
+from studyapp.library import StudyEntry
 
 from .conftest import hover, word_point
 

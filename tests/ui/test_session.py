@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QThreadPool
 
 from studyapp.deck import gather
-from studyapp.store import Library
+from studyapp.library import Library
 from studyapp.ui.app import build_window
 from studyapp.ui.workers import run_job, running_jobs
 

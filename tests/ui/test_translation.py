@@ -9,8 +9,8 @@ import time
 
 from PySide6.QtCore import Qt
 
+from studyapp.library import Library
 from studyapp.segments import Status
-from studyapp.store import Library
 
 from ..conftest import REPO
 from .conftest import keep_typing

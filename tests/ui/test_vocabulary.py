@@ -4,7 +4,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 
 from studyapp.deck import TermStatus
-from studyapp.store import Library
+from studyapp.library import Library
 
 from .conftest import hover, keep_typing, word_point
 
