@@ -25,6 +25,7 @@ from .analysis import Analyzer
 from .dictionary import Dictionary, Entry, hsk_level, learner_order
 from .dictionary_words import for_dictionary
 from .errors import JobCancelled, StudyAppError
+from .library import Library
 from .library.words import UNDERSTOOD, TermStatus  # the terms table's statuses, defined where it is kept
 from .pinyin import tone_of
 from .text import HANZI_CHARACTER, Document
@@ -362,7 +363,7 @@ def _plain_field(field_text: str, html: bool | None) -> str:
 
 # --- a document's deck, as the command line and the window build it -------------------------------------------
 
-def build(library, document_id: str, document: Document, analyzer: Analyzer,
+def build(library: Library, document_id: str, document: Document, analyzer: Analyzer,
           report: Callable[[int, int], None] | None = None,
           cancelled: Callable[[], bool] | None = None) -> tuple[DocumentWords, list[Term]]:
     """Gather the document's words, record their counts in the library, and list its terms."""

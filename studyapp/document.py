@@ -9,12 +9,15 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .analysis import Analyzer, Token
 from .dictionary import hsk_level
 from .segments import Segment
 from .text import Document
+
+if TYPE_CHECKING:
+    from .library import Library
 
 ANALYSIS_BATCH = 500  # clauses analysed together (progress is reported after each batch)
 
@@ -40,7 +43,7 @@ def title_for(document: Document, file_name: str) -> str:
     return file_name
 
 
-def split_for(library, loaded) -> Document:
+def split_for(library: Library, loaded) -> Document:
     """A loaded file cut as the library has it (the reader's choice of joined lines), with what the file knew
     besides its text (an EPUB's chapters, subtitle timings)."""
     document = library.split_document(loaded.text, loaded.encoding)
@@ -49,7 +52,7 @@ def split_for(library, loaded) -> Document:
     return document
 
 
-def open_in_library(library, path: Path, password: str | None = None) -> OpenedDocument:
+def open_in_library(library: Library, path: Path, password: str | None = None) -> OpenedDocument:
     """Load a file and add it to the library (a known text brings its work back, from any path); ``password``
     opens a PDF protected by one."""
     from . import text
@@ -58,7 +61,8 @@ def open_in_library(library, path: Path, password: str | None = None) -> OpenedD
     document = split_for(library, loaded)
     title = loaded.title or title_for(document, Path(path).stem)
     identifier = library.add_document(document, title, str(Path(path).resolve()))
-    return OpenedDocument(identifier, document, library.segments(identifier))
+    # a SegmentTable, read as a list of Segment everywhere (exchange and segments annotate list[Segment])
+    return OpenedDocument(identifier, document, library.segments(identifier))  # type: ignore[arg-type]
 
 
 def analyze_all(document: Document, analyzer: Analyzer,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import JobCancelled, StudyAppError
 from .files import check_unpacked, read_limited
@@ -23,6 +24,9 @@ from .segments import Segment, Status, join_run, paragraph_starts
 from .spreadsheet import guarded, unguarded
 from .text import Document, normalise_newlines
 from .wording import counted
+
+if TYPE_CHECKING:
+    from .library import Library
 
 Progress = Callable[[int, int], None] | None
 Cancelled = Callable[[], bool] | None
@@ -842,7 +846,7 @@ def plan_import(document: Document, segments: list[Segment], file: Path | Transl
     return replace(result, notes=getattr(translation, "notes", ()) + result.notes)
 
 
-def apply_import(library, opened, file: Path | Translation, overwrite: bool = False) -> ImportResult:
+def apply_import(library: Library, opened, file: Path | Translation, overwrite: bool = False) -> ImportResult:
     """Fill segments from a translation file and save them (only where nobody changed them since)."""
     result = plan_import(opened.document, opened.segments, file, overwrite)
     write_import(library, opened.id, result)
@@ -850,7 +854,7 @@ def apply_import(library, opened, file: Path | Translation, overwrite: bool = Fa
     return result
 
 
-def write_import(library, document_id: str, result: ImportResult) -> None:
+def write_import(library: Library, document_id: str, result: ImportResult) -> None:
     """An import planned by ``plan_import``, in one transaction: first the runs of segments it joins (each only
     if its segments are as planned), then the translations (each only where nobody changed it since)."""
     with library.transaction():

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
@@ -70,7 +71,7 @@ def load_settings(library: Library) -> ReviewSettings:
     """The learner's review options from the library; a missing or unreadable one keeps its default."""
     stored = library.review_options(STORED_OPTIONS)
     defaults = ReviewSettings()
-    chosen = {}
+    chosen: dict[str, Any] = {}
     for name in STORED_OPTIONS:
         try:
             value = json.loads(stored[name])

@@ -123,7 +123,7 @@ class Cards(Connection):
         return self._card_rows("WHERE c.suspended = 1 ORDER BY c.word")
 
     def _card_rows(self, where: str, parameters: tuple = ()) -> list[CardRow]:
-        return [CardRow(*row[:9], bool(row[9]), bool(row[10]), *row[11:])
+        return [CardRow._make((*row[:9], bool(row[9]), bool(row[10]), *row[11:]))
                 for row in self._query(_CARD_ROWS + where, parameters)]
 
     def card_schedules(self) -> list[CardSchedule]:

@@ -63,13 +63,13 @@ class Documents(Segments):
         clauses, translations kept (``segments.realign``)."""
         identifier = document_id(document.text)
         stamp = now()
-        title, source_path = displayable(title), _stored_path(source_path)
+        title, stored_path = displayable(title), _stored_path(source_path)
         with self.transaction() as db:
             known = db.execute("SELECT clauses IS NOT NULL AND splitter = ? AND joined = ? FROM documents"
                                " WHERE id = ?", (SPLITTER_VERSION, document.joined, identifier)).fetchone()
             if known:
                 db.execute("UPDATE documents SET opened_at = ?, source_path = COALESCE(?, source_path) WHERE id = ?",
-                           (stamp, source_path, identifier))
+                           (stamp, stored_path, identifier))
                 extras = _extras(document)
                 if extras:
                     db.execute("UPDATE documents SET extras = ? WHERE id = ?", (extras, identifier))
@@ -79,7 +79,7 @@ class Documents(Segments):
                 db.execute(
                     "INSERT INTO documents (id, title, source_path, encoding, text, created_at, opened_at, clauses,"
                     " splitter, joined, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (identifier, title, source_path, document.encoding, document.text, stamp, stamp,
+                    (identifier, title, stored_path, document.encoding, document.text, stamp, stamp,
                      pack_offsets(document), SPLITTER_VERSION, document.joined, _extras(document)))
                 before = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'segments'").fetchone()
                 clauses = document.clauses

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import LibraryError
 
@@ -55,7 +57,7 @@ class FileLock:
     def __init__(self, path: Path, role: str) -> None:
         self.path = path
         self.role = role
-        self._handle = None
+        self._handle: BinaryIO | None = None
 
     def acquire(self) -> bool:
         try:
@@ -63,7 +65,7 @@ class FileLock:
         except OSError:
             return True  # cannot make a lock file (read-only folder): the open itself will say what is wrong
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":
                 import msvcrt
 
                 handle.seek(self._WINDOWS_LOCK_OFFSET)
@@ -97,6 +99,8 @@ class FileLock:
             self._handle = None
 
     def _write_record(self, record: str) -> None:
+        if self._handle is None:
+            return
         with contextlib.suppress(OSError):  # the record only sharpens a message; the lock holds without it
             self._handle.seek(0)
             self._handle.truncate()

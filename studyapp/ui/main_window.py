@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_right
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import (
@@ -55,6 +56,9 @@ from .view_options import ViewOptions
 from .vocabulary import VocabularyController
 from .word_hover import WordHover
 from .workers import cancel_all
+
+if TYPE_CHECKING:
+    from ..review import Reviewer
 
 log = logging.getLogger(__name__)
 
@@ -487,7 +491,7 @@ class MainWindow(QMainWindow):
         self.consistency = ConsistencyDialog(self.session, self.view, self.library.chosen_translations(), self)
         self.consistency.show()
 
-    def reviewer(self, library=None):
+    def reviewer(self, library: Library | None = None) -> Reviewer:
         """A reviewer with the learner's review options, which the library keeps."""
         from ..review import Reviewer
 

@@ -3,6 +3,9 @@ FSRS parameters optimised from the learner's own log (in a job)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -97,7 +100,7 @@ class SuspendedDialog(QDialog):
             del self.cards[row]
 
 
-def optimise_in_background(library_path, make_reviewer, parent: QWidget) -> None:
+def optimise_in_background(library_path: Path, make_reviewer: Callable[[Library], Reviewer], parent: QWidget) -> None:
     """Fit FSRS's parameters to the learner's log off the GUI thread, then say what changed."""
 
     def work(_report, _cancelled):
