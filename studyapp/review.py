@@ -65,6 +65,9 @@ class ReviewSettings:
 
 #: The options kept in the library's ``review_settings`` table, each under its field name, as JSON.
 STORED_OPTIONS = tuple(option.name for option in fields(ReviewSettings) if option.metadata.get("stored", True))
+#: The names earlier versions gave these options in settings.json (``adopt_options`` carries them over once).
+LEGACY_NAMES = {"new_cards_per_day": "new_per_day", "reviews_per_day": "reviews_per_day",
+                "desired_retention": "desired_retention", "card_kinds": "kinds"}
 
 
 def load_settings(library: Library) -> ReviewSettings:
@@ -88,11 +91,12 @@ def load_settings(library: Library) -> ReviewSettings:
     return replace(defaults, **chosen)
 
 
-def adopt_options(library: Library, options: dict) -> None:
-    """Options an earlier version kept in settings.json, carried into a library that holds none of its own yet
-    (``load_settings`` checks each value)."""
-    library.adopt_review_options({name: json.dumps(value) for name, value in options.items()
-                                  if name in STORED_OPTIONS}, STORED_OPTIONS)
+def adopt_options(library: Library, saved_settings: dict) -> None:
+    """The review options an earlier version kept in settings.json (``saved_settings``, the file's entries),
+    carried into a library that holds none of its own yet (``load_settings`` checks each value)."""
+    carried = {LEGACY_NAMES[name]: json.dumps(value) for name, value in saved_settings.items() if name in LEGACY_NAMES}
+    if carried:
+        library.adopt_review_options(carried, STORED_OPTIONS)
 
 
 def save_settings(library: Library, settings: ReviewSettings) -> None:

@@ -78,9 +78,10 @@ class Cards(Connection):
         """Keep ``values`` only where the library holds none of ``among`` yet (options carried over once from an
         older version); whether they were kept."""
         among = tuple(among)
+        if not values:
+            return False
         with self.transaction() as db:
-            if not values or db.execute(f"SELECT 1 FROM review_settings WHERE key IN ({_marks(among)})",
-                                        among).fetchone():
+            if db.execute(f"SELECT 1 FROM review_settings WHERE key IN ({_marks(among)})", among).fetchone():
                 return False
             db.executemany("INSERT INTO review_settings (key, value) VALUES (?, ?)", values.items())
         return True
