@@ -25,9 +25,7 @@ def fill(library: Library, path: Path, wanted: int) -> int:
     document = text.split(text.load(path))
     identifier = library.add_document(document, path.stem, str(path))
     segments = library.segments(identifier)[:wanted]
-    with library.transaction() as db:
-        db.executemany("UPDATE segments SET target = ?, status = 1 WHERE id = ?",
-                       [(f"Translation of segment {s.id}, with some words in it.", s.id) for s in segments])
+    library.save_segments([s.with_target(f"Translation of segment {s.id}, with some words in it.") for s in segments])
     return len(segments)
 
 
