@@ -17,7 +17,7 @@ from pathlib import Path
 from studyapp import deck, loading, text
 from studyapp.analysis import Analyzer
 from studyapp.dictionary import Dictionary
-from studyapp.store import Library
+from studyapp.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"

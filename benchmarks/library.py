@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from studyapp import loading, text
+from studyapp.library import Library
 from studyapp.memory import TranslationMemory
 from studyapp.paths import default_text
-from studyapp.store import Library
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
@@ -25,9 +25,7 @@ def fill(library: Library, path: Path, wanted: int) -> int:
     document = text.split(loading.load(path))
     identifier = library.add_document(document, path.stem, str(path))
     segments = library.segments(identifier)[:wanted]
-    with library.transaction() as db:
-        db.executemany("UPDATE segments SET target = ?, status = 1 WHERE id = ?",
-                       [(f"Translation of segment {s.id}, with some words in it.", s.id) for s in segments])
+    library.save_segments([s.with_target(f"Translation of segment {s.id}, with some words in it.") for s in segments])
     return len(segments)
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from fsrs import Card as FsrsCard
 from fsrs import State
 
+from studyapp.library import Library, StudyEntry
 from studyapp.review import Rating, Reviewer, ReviewSettings
 from studyapp.review import statistics as gather_statistics
-from studyapp.store import Library
 
 CARDS, LOG_ROWS = 20_000, 200_000
 
@@ -28,22 +28,23 @@ CARDS, LOG_ROWS = 20_000, 200_000
 def build(library: Library, now: datetime) -> None:
     rng = random.Random(1)
     words = [f"词{number:05d}" for number in range(CARDS)]
-    with library.transaction() as db:
-        db.executemany("INSERT INTO study_list (word, reading, context, added_at) VALUES (?, 'cí', ?, ?)",
-                       [(word, f"{word}的句子。", now.isoformat()) for word in words])
-        rows = []
+    with library.transaction():  # one write: the library's calls inside join it
+        library.add_to_study(StudyEntry(word, "cí", f"{word}的句子。", "") for word in words)
+        schedules = []
         for word in words:
             due = now + timedelta(days=rng.uniform(-0.2, 60))
             card = FsrsCard(state=State.Review, step=None, stability=rng.uniform(1, 100), difficulty=5.0, due=due,
                             last_review=now - timedelta(days=3))
-            rows.append((word, "recognition", json.dumps(card.to_dict()), due.isoformat(), 5, now.isoformat()))
-        db.executemany("INSERT INTO cards (word, kind, fsrs, due, reps, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            schedules.append((word, "recognition", json.dumps(card.to_dict()), due.isoformat()))
+        library.add_cards(schedules, now.isoformat())
+        for card_id, (_word, _kind, fsrs, due) in enumerate(schedules, 1):  # ids in the order they were added
+            library.save_card(card_id, fsrs, due, reps=5, lapses=0, suspended=False, leech=False)
         state = json.dumps({"fsrs": FsrsCard().to_dict(), "reps": 3, "lapses": 0, "suspended": False,
                             "leech": False})
-        db.executemany("INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
-                       " VALUES (?, ?, 3, 4000, ?, ?)",
-                       [(rng.randrange(1, CARDS + 1), (now - timedelta(minutes=rng.uniform(60 * 24, 60 * 24 * 365)))
-                         .isoformat(), state, state) for _ in range(LOG_ROWS)])
+        for _ in range(LOG_ROWS):
+            card_id = rng.randrange(1, CARDS + 1)
+            reviewed_at = now - timedelta(minutes=rng.uniform(60 * 24, 60 * 24 * 365))
+            library.log_review(card_id, reviewed_at.isoformat(), 3, 4000, state, state)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import rjieba
 from pypinyin import Style, lazy_pinyin
@@ -210,9 +210,10 @@ class ContextReader:
                 continue
             token = result[number][index]
             marked = numbered_to_marks(guess.reading)
-            if one_reading and (guess.confidence < OVERRULE_DICTIONARY or marked == token.pinyin[position]):
+            written = token.pinyin or ()  # a word's: it has its syllables
+            if one_reading and (guess.confidence < OVERRULE_DICTIONARY or marked == written[position]):
                 continue
-            syllables = list(token.pinyin)
+            syllables = list(written)
             syllables[position] = marked
             confidence = min(float(token.source.split()[1]), guess.confidence) if token.source.startswith(
                 "context") else guess.confidence
@@ -331,7 +332,7 @@ class JiebaParser:
                     position += len(word)
             else:
                 for match in _NON_CJK_TOKEN.finditer(clause, run_start, run_end):
-                    kind = match.lastgroup
+                    kind = match.lastgroup or ""  # one named group always matched
                     if kind != "space":
                         yield Token(match.start(), match.end(), match.group(), kind, None)
 
@@ -474,8 +475,14 @@ class JiebaParser:
         return only if only and len(only) == len(piece) else None
 
 
+def _question_marks(characters: str) -> list[str]:
+    return ["?"] * len(characters)
+
+
 def _pypinyin(word: str) -> tuple[str, ...]:
-    syllables = lazy_pinyin(word, style=Style.TONE, errors=lambda chars: ["?"] * len(chars))
+    # pypinyin's stub says ``errors`` returns a str; its documentation, and this use, return a list
+    unknown: Any = _question_marks
+    syllables = lazy_pinyin(word, style=Style.TONE, errors=unknown)
     return tuple(syllables) if len(syllables) == len(word) else ("?",) * len(word)
 
 

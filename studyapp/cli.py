@@ -101,7 +101,7 @@ def _from_library(analyzer, library_path: str | None, loaded):
     segmentation fixes, the text cut as the reader chose (joined lines), and the readings they pinned in it."""
     from . import text
     from .document import Pins
-    from .store import Library, default_library_path, document_id
+    from .library import Library, default_library_path, document_id
 
     path = library_path or default_library_path()
     if not Path(path).exists():
@@ -170,7 +170,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from .document import open_in_library
     from .exchange import export_text, export_warnings
-    from .store import Library
+    from .library import Library
 
     with Library.open(args.library) as library:
         opened = open_in_library(library, Path(args.path), args.password)
@@ -194,8 +194,8 @@ def _import(args: argparse.Namespace) -> int:
 
     from .document import open_in_library
     from .exchange import apply_import, import_summary, read_translation
+    from .library import Library
     from .loading import load
-    from .store import Library
 
     # Both files are read and checked before the library is touched; the document's opening and the import
     # are one transaction, so a bad file, a mismatch or a kill leaves the library as it was.
@@ -223,7 +223,7 @@ def _say_waiting() -> None:
 def _library_to_read(library_path: str | None, backup: bool = False):
     """The library for a command that reads: where there is none yet it says so and reads an empty one,
     creating no library, folder or backup (``Library.open_or_empty``)."""
-    from .store import Library, default_library_path
+    from .library import Library, default_library_path
 
     path = Path(library_path) if library_path else default_library_path()
     if not path.exists():
@@ -288,7 +288,7 @@ def _known(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .deck import TermStatus, read_word_list
-    from .store import Library
+    from .library import Library
 
     words = read_word_list(Path(args.file))
     with Library.open(args.library) as library:

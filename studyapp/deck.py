@@ -19,7 +19,6 @@ import unicodedata
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import IntEnum
 from pathlib import Path
 
 from .analysis import Analyzer, analyze_all
@@ -27,21 +26,10 @@ from .definitions import SENSE_SEPARATOR
 from .dictionary import Dictionary, Entry, hsk_level, learner_order
 from .dictionary_words import for_dictionary
 from .errors import JobCancelled, StudyAppError
+from .library import Library
+from .library.words import UNDERSTOOD, TermStatus  # the terms table's statuses, defined where it is kept
 from .pinyin import has_tone_mark, numbered, toneless
 from .text import HANZI_CHARACTER, Document
-
-
-class TermStatus(IntEnum):
-    """What the learner knows of a word; stored as its number, shared by every document."""
-
-    NEW = 0
-    LEARNING = 1
-    KNOWN = 2
-    IGNORED = 3  # proper names and the like: neither studied nor counted against coverage
-
-
-#: Statuses that count as understood for coverage.
-UNDERSTOOD = frozenset({TermStatus.KNOWN, TermStatus.IGNORED})
 
 
 @dataclass
@@ -347,7 +335,7 @@ def _plain_field(field_text: str, html: bool | None) -> str:
 
 # --- a document's deck, as the command line and the window build it -------------------------------------------
 
-def build(library, document_id: str, document: Document, analyzer: Analyzer,
+def build(library: Library, document_id: str, document: Document, analyzer: Analyzer,
           report: Callable[[int, int], None] | None = None,
           cancelled: Callable[[], bool] | None = None) -> tuple[DocumentWords, list[Term]]:
     """Gather the document's words, record their counts in the library, and list its terms."""
@@ -381,7 +369,7 @@ def study_entry(term: Term, document: Document, segments, document_id: str | Non
     """A term onto the study list, with its first clause, that clause's translation and the reading there."""
     from bisect import bisect_right
 
-    from .store import StudyEntry
+    from .library import StudyEntry
 
     starts = segments.starts if hasattr(segments, "starts") else [segment.start for segment in segments]
     row = bisect_right(starts, term.first_start) - 1

@@ -185,7 +185,7 @@ class DictionaryWords:
             cuts.difference_update(range(start + 1, end))
             cuts.update((start, end))
         ordered = sorted(cuts)
-        pieces = []
+        pieces: list[str] = []
         for start, end in zip(ordered, ordered[1:], strict=False):
             piece = text[start:end]
             whole = (start, end) in numbers or self.is_headword(piece)

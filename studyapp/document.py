@@ -6,15 +6,19 @@ from __future__ import annotations
 import io
 import json
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import timings
 from .analysis import Analyzer, Token, analyze_all
 from .dictionary import hsk_level
 from .segments import Segment
 from .text import Document
+
+if TYPE_CHECKING:
+    from .library import Library
 
 
 @dataclass
@@ -23,7 +27,7 @@ class OpenedDocument:
 
     id: str
     document: Document
-    segments: list[Segment]
+    segments: Sequence[Segment]
 
 
 def title_for(document: Document, file_name: str) -> str:
@@ -38,7 +42,7 @@ def title_for(document: Document, file_name: str) -> str:
     return file_name
 
 
-def split_for(library, loaded) -> Document:
+def split_for(library: Library, loaded) -> Document:
     """A loaded file cut as the library has it (the reader's choice of joined lines), with what the file knew
     besides its text (an EPUB's chapters, subtitle timings)."""
     document = library.split_document(loaded.text, loaded.encoding)
@@ -47,7 +51,7 @@ def split_for(library, loaded) -> Document:
     return document
 
 
-def open_in_library(library, path: Path, password: str | None = None) -> OpenedDocument:
+def open_in_library(library: Library, path: Path, password: str | None = None) -> OpenedDocument:
     """Load a file and add it to the library (a known text brings its work back, from any path); ``password``
     opens a PDF protected by one. The command line and the window both open a file through here."""
     from .loading import load
@@ -55,7 +59,7 @@ def open_in_library(library, path: Path, password: str | None = None) -> OpenedD
     return open_loaded(library, load(path, password), Path(path))
 
 
-def open_loaded(library, loaded, source: Path | None, title: str | None = None) -> OpenedDocument:
+def open_loaded(library: Library, loaded, source: Path | None, title: str | None = None) -> OpenedDocument:
     """A text already loaded (a file, or pasted: ``source`` None) added to the library and read back as it is
     stored there: cut as the reader chose, titled by the file (``loaded.title``, else ``title``, else its title
     page or file name), its segments with their work."""
@@ -67,16 +71,16 @@ def open_loaded(library, loaded, source: Path | None, title: str | None = None) 
     return OpenedDocument(identifier, document, stored if stored is not None else library.segments(identifier))
 
 
-def reopen_in_library(library, identifier: str) -> OpenedDocument:
+def reopen_in_library(library: Library, identifier: str) -> OpenedDocument:
     """A document of the library opened from the text stored there (no file needed), marked opened now."""
     raw, encoding = library.document_text(identifier)
     document = library.split_document(raw, encoding)
     info = library.document_info(identifier)
-    _same, stored = library.open_document(document, info.title, None)
+    _same, stored = library.open_document(document, info.title if info else "", None)
     return OpenedDocument(identifier, document, stored if stored is not None else library.segments(identifier))
 
 
-def cut_again(library, identifier: str, join: bool) -> OpenedDocument:
+def cut_again(library: Library, identifier: str, join: bool) -> OpenedDocument:
     """The document cut again with its lines joined or not (the reader's choice, kept), segments fitted."""
     document = library.set_join_lines(identifier, join)
     return OpenedDocument(identifier, document, library.segments(identifier))

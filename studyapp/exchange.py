@@ -12,10 +12,11 @@ import csv
 import html
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from .errors import JobCancelled, StudyAppError
 from .files import check_unpacked, read_limited
@@ -23,6 +24,9 @@ from .segments import Segment, Status, join_run, paragraph_starts
 from .spreadsheet import guarded, unguarded
 from .text import Document, ends_sentence, normalise_newlines
 from .wording import counted
+
+if TYPE_CHECKING:
+    from .library import Library
 
 Progress = Callable[[int, int], None] | None
 Cancelled = Callable[[], bool] | None
@@ -136,7 +140,7 @@ def _sentence_target(run: list[Segment]) -> str:
 UNITS = ("segment", "sentence")
 
 
-def export_text(document: Document, segments: list[Segment], fmt: str, language: str = "en", title: str = "",
+def export_text(document: Document, segments: Sequence[Segment], fmt: str, language: str = "en", title: str = "",
                 progress: Progress = None, cancelled: Cancelled = None, units: str = "segment") -> bytes:
     """The document's translation in one of ``FORMATS``; TMX and TSV by segment or by sentence (``units``)."""
     if fmt not in FORMATS:
@@ -147,7 +151,7 @@ def export_text(document: Document, segments: list[Segment], fmt: str, language:
     return FORMATS[fmt].write(Export(document, segments, language, title, units, tick))
 
 
-def export_warnings(document: Document, segments: list[Segment], fmt: str) -> list[str]:
+def export_warnings(document: Document, segments: Sequence[Segment], fmt: str) -> list[str]:
     """What an export cannot keep exactly, said with where, so a round trip changes nothing in silence: XML
     (TMX, DOCX) cannot hold most control characters, so those files leave them out; DOCX has no carriage return
     apart from a line break; plain text is a line per paragraph. Only rows holding such text are looked at
@@ -557,7 +561,7 @@ def read_pairs(path: Path) -> Pairs:
     file of a format without pairs is read as TSV."""
     data = read_limited(path, ExchangeError)
     fmt = format_of(path, data[:400])
-    return (fmt.read if fmt.pairs else _tsv_pairs)(data, path)
+    return cast(Pairs, (fmt.read if fmt.pairs else _tsv_pairs)(data, path))  # a pairs format reads Pairs
 
 
 def _html_pairs(data: bytes, path: Path) -> Pairs:
@@ -884,7 +888,7 @@ def plan_import(document: Document, segments: list[Segment], file: Path | Transl
     return replace(result, notes=getattr(translation, "notes", ()) + result.notes)
 
 
-def apply_import(library, opened, file: Path | Translation, overwrite: bool = False) -> ImportResult:
+def apply_import(library: Library, opened, file: Path | Translation, overwrite: bool = False) -> ImportResult:
     """Fill segments from a translation file and save them (only where nobody changed them since)."""
     result = plan_import(opened.document, opened.segments, file, overwrite)
     write_import(library, opened.id, result)
@@ -892,7 +896,7 @@ def apply_import(library, opened, file: Path | Translation, overwrite: bool = Fa
     return result
 
 
-def write_import(library, document_id: str, result: ImportResult) -> None:
+def write_import(library: Library, document_id: str, result: ImportResult) -> None:
     """An import planned by ``plan_import``, in one transaction: first the runs of segments it joins (each only
     if its segments are as planned), then the translations (each only where nobody changed it since)."""
     with library.transaction():

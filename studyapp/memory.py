@@ -114,7 +114,7 @@ def consistency_misses(sources: Iterable[str], targets: Iterable[str], chosen: d
     """Translated segments whose source holds a word with a chosen translation that their translation lacks
     (compared without case); untranslated segments are not misses yet."""
     misses = []
-    by_first = {}
+    by_first: dict[str, list[str]] = {}
     for word in chosen:
         by_first.setdefault(word[0], []).append(word)
     for row, (source, target) in enumerate(zip(sources, targets, strict=True)):

@@ -120,7 +120,7 @@ def as_spoken(words: list[tuple[str, tuple[str, ...] | None]]) -> list[tuple[str
         for position, (character, syllable) in enumerate(zip(text, syllables, strict=True)):
             runs[-1].append(len(flat))
             flat.append((word_number, position, character, syllable))
-    spoken = [list(syllables) if syllables else None for _text, syllables in words]
+    spoken = [list(syllables or ()) for _text, syllables in words]  # [] where a word has none
     for run in runs:
         for place, index in enumerate(run):
             word_number, position, character, syllable = flat[index]
@@ -137,4 +137,4 @@ def as_spoken(words: list[tuple[str, tuple[str, ...] | None]]) -> list[tuple[str
                 spoken[word_number][position] = "bú"
             elif tone_of(syllable) == 3 and next_tone == 3:
                 spoken[word_number][position] = with_tone(syllable, 2)
-    return [tuple(syllables) if syllables is not None else None for syllables in spoken]
+    return [tuple(syllables) if syllables else None for syllables in spoken]

@@ -15,18 +15,19 @@ import io
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from .errors import StudyAppError
 from .files import write_atomically
-from .store import CURRENT_TRANSLATION
+from .library import UNDERSTOOD, CardRow, Library, TermStatus
 
 ROLLOVER_HOUR = 4
 LEECH_LAPSES = 8
@@ -58,20 +59,22 @@ class ReviewSettings:
     reviews_per_day: int = 200
     desired_retention: float = 0.9
     kinds: tuple[Kind, ...] = (Kind.RECOGNITION, Kind.RECALL, Kind.CLOZE)
-    fuzz: bool = True  # spread due dates a little, as Anki does (tests turn it off; not a stored option)
+    #: spread due dates a little, as Anki does (tests turn it off; not a stored option)
+    fuzz: bool = field(default=True, metadata={"stored": False})
 
 
 #: The options kept in the library's ``review_settings`` table, each under its field name, as JSON.
-STORED_OPTIONS = ("new_per_day", "reviews_per_day", "desired_retention", "kinds")
+STORED_OPTIONS = tuple(option.name for option in fields(ReviewSettings) if option.metadata.get("stored", True))
+#: The names earlier versions gave these options in settings.json (``adopt_options`` carries them over once).
+LEGACY_NAMES = {"new_cards_per_day": "new_per_day", "reviews_per_day": "reviews_per_day",
+                "desired_retention": "desired_retention", "card_kinds": "kinds"}
 
 
-def load_settings(library) -> ReviewSettings:
+def load_settings(library: Library) -> ReviewSettings:
     """The learner's review options from the library; a missing or unreadable one keeps its default."""
-    placeholders = ", ".join("?" * len(STORED_OPTIONS))
-    stored = dict(library._query(f"SELECT key, value FROM review_settings WHERE key IN ({placeholders})",
-                                 STORED_OPTIONS))
+    stored = library.review_options(STORED_OPTIONS)
     defaults = ReviewSettings()
-    chosen = {}
+    chosen: dict[str, Any] = {}
     for name in STORED_OPTIONS:
         try:
             value = json.loads(stored[name])
@@ -88,25 +91,19 @@ def load_settings(library) -> ReviewSettings:
     return replace(defaults, **chosen)
 
 
-def adopt_options(library, options: dict) -> None:
-    """Options an earlier version kept in settings.json, carried into a library that holds none of its own yet
-    (``load_settings`` checks each value)."""
-    wanted = [(name, json.dumps(value)) for name, value in options.items() if name in STORED_OPTIONS]
-    placeholders = ", ".join("?" * len(STORED_OPTIONS))
-    if not wanted or library._query(f"SELECT 1 FROM review_settings WHERE key IN ({placeholders})", STORED_OPTIONS):
-        return
-    with library.transaction() as db:
-        db.executemany("INSERT INTO review_settings (key, value) VALUES (?, ?)", wanted)
+def adopt_options(library: Library, saved_settings: dict) -> None:
+    """The review options an earlier version kept in settings.json (``saved_settings``, the file's entries),
+    carried into a library that holds none of its own yet (``load_settings`` checks each value)."""
+    carried = {LEGACY_NAMES[name]: json.dumps(value) for name, value in saved_settings.items() if name in LEGACY_NAMES}
+    if carried:
+        library.adopt_review_options(carried, STORED_OPTIONS)
 
 
-def save_settings(library, settings: ReviewSettings) -> None:
+def save_settings(library: Library, settings: ReviewSettings) -> None:
     """Keep the learner's review options in the library, in one transaction."""
     values = {name: getattr(settings, name) for name in STORED_OPTIONS}
     values["kinds"] = [Kind(kind).value for kind in settings.kinds]
-    with library.transaction() as db:
-        db.executemany("INSERT INTO review_settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
-                       " DO UPDATE SET value = excluded.value",
-                       [(name, json.dumps(value)) for name, value in values.items()])
+    library.set_review_options({name: json.dumps(value) for name, value in values.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,22 +167,22 @@ def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-#: Words the learner marked known or ignored (deck.TermStatus 2 and 3): their new cards are not shown.
-_UNDERSTOOD = "terms WHERE status IN (2, 3)"
+#: A word the learner marked known (or ignored) in the reader leaves the new-card queue (UNDERSTOOD); a word
+#: not marked yet, or marked learning, becomes known when its recognition card matures.
+_PROMOTED_FROM = (TermStatus.NEW, TermStatus.LEARNING)
 
 
-def _write_card(db, card_id: int, state: dict) -> None:
+def _write_card(library: Library, card_id: int, state: dict) -> None:
     """A card's row from the state a review log keeps of it (after a rating, or before it for an undo)."""
     due = FsrsCard.from_dict(state["fsrs"]).due
-    db.execute("UPDATE cards SET fsrs = ?, due = ?, reps = ?, lapses = ?, suspended = ?, leech = ? WHERE id = ?",
-               (json.dumps(state["fsrs"]), _iso(due), state["reps"], state["lapses"], int(state["suspended"]),
-                int(state["leech"]), card_id))
+    library.save_card(card_id, json.dumps(state["fsrs"]), _iso(due), state["reps"], state["lapses"],
+                      state["suspended"], state["leech"])
 
 
 class Reviewer:
     """The review side of the library: one per thread, over the library's connection."""
 
-    def __init__(self, library, settings: ReviewSettings | None = None, zone: tzinfo | None = None,
+    def __init__(self, library: Library, settings: ReviewSettings | None = None, zone: tzinfo | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
         self.library = library
         self.settings = settings or load_settings(library)
@@ -199,62 +196,41 @@ class Reviewer:
 
     def parameters(self) -> tuple[float, ...]:
         """FSRS's default parameters, or those optimised from this library's own log."""
-        rows = self.library._query("SELECT value FROM review_settings WHERE key = 'fsrs_parameters'")
-        return tuple(json.loads(rows[0][0])) if rows else tuple(Scheduler().parameters)
+        stored = self.library.review_options([FSRS_PARAMETERS]).get(FSRS_PARAMETERS)
+        return tuple(json.loads(stored)) if stored else tuple(Scheduler().parameters)
 
     # --- cards ----------------------------------------------------------------------------------------------
     def sync_cards(self) -> int:
         """Make the chosen kinds of card for every word on the study list that lacks them (existing cards keep
         their history). Returns how many were made."""
         now = self.clock()
-        with self.library.transaction() as db:
-            missing = self._missing_cards()
+        with self.library.transaction():
+            missing = self.library.missing_cards(self._kind_values())
             first_id = int(now.timestamp() * 1000)  # FSRS's own card ids are creation times in ms
-            db.executemany("INSERT OR IGNORE INTO cards (word, kind, fsrs, due, created_at) VALUES (?, ?, ?, ?, ?)",
-                           [(word, kind, json.dumps(FsrsCard(card_id=first_id + n, due=now).to_dict()), _iso(now),
-                             _iso(now)) for n, (word, kind) in enumerate(missing)])
+            self.library.add_cards([(word, kind, json.dumps(FsrsCard(card_id=first_id + n, due=now).to_dict()),
+                                     _iso(now)) for n, (word, kind) in enumerate(missing)], _iso(now))
         return len(missing)
-
-    def _missing_cards(self) -> list[tuple[str, str]]:
-        """(word, kind) of the chosen kinds that a word on the study list has no card of yet, in the order the
-        words were added. Every card's word is on the study list (cards go with it), so two counts tell at once
-        when none is missing, as after ``sync_cards``."""
-        kinds = self._kind_values()
-        words = self.library._query("SELECT COUNT(*) FROM study_list")[0][0]
-        cards = self.library._query("SELECT COUNT(*) FROM cards WHERE kind IN (SELECT value FROM json_each(?))",
-                                    (self._kinds_json(),))[0][0]
-        if cards >= words * len(kinds):
-            return []
-        made = set(self.library._query("SELECT word, kind FROM cards"))
-        return [(word, kind) for (word,) in self.library._query("SELECT word FROM study_list ORDER BY rowid")
-                for kind in kinds if (word, kind) not in made]
 
     def _kind_values(self) -> list[str]:
         return [Kind(kind).value for kind in self.settings.kinds]
 
-    def _kinds_json(self) -> str:
-        """The chosen kinds for SQL's json_each: one parameter, whatever their number."""
-        return json.dumps(self._kind_values())
-
     def _unmade_cards(self, now: datetime) -> Iterator[ReviewCard]:
         """The new cards ``sync_cards`` would make now, without making them (what a read-only count needs), made
         one by one as the queue takes them: a library of 20,000 words may lack 40,000."""
-        understood = {row[0] for row in self.library._query(f"SELECT word FROM {_UNDERSTOOD}")}
-        for word, kind in self._missing_cards():
+        understood = {word for word, status in self.library.term_statuses().items() if status in UNDERSTOOD}
+        for word, kind in self.library.missing_cards(self._kind_values()):
             if word not in understood:
                 yield ReviewCard(0, word, Kind(kind), "", "", "", FsrsCard(card_id=0, due=now), 0, 0, False, False)
 
-    def _cards(self, where: str, parameters: tuple = ()) -> list[ReviewCard]:
-        rows = self.library._query(
-            f"SELECT c.id, c.word, c.kind, s.reading, s.context, {CURRENT_TRANSLATION}, c.fsrs, c.reps, c.lapses,"
-            " c.suspended, c.leech, s.document_id, s.position FROM cards c JOIN study_list s ON s.word = c.word "
-            + where, parameters)
+    def _cards(self, rows: Iterable[CardRow]) -> list[ReviewCard]:
+        """The cards whose stored schedule can be read (each other one is named in ``damaged``)."""
         cards = []
         for row in rows:
-            schedule = self._schedule(row[0], row[1], row[2], row[6])
+            schedule = self._schedule(row.id, row.word, row.kind, row.fsrs)
             if schedule is not None:
-                cards.append(ReviewCard(row[0], row[1], Kind(row[2]), row[3], row[4], row[5], schedule, row[7],
-                                        row[8], bool(row[9]), bool(row[10]), row[11], row[12]))
+                cards.append(ReviewCard(row.id, row.word, Kind(row.kind), row.reading, row.context,
+                                        row.context_translation, schedule, row.reps, row.lapses, row.suspended,
+                                        row.leech, row.document_id, row.position))
         return cards
 
     def _schedule(self, card_id: int, word: str, kind: str, stored: str) -> FsrsCard | None:
@@ -269,7 +245,8 @@ class Reviewer:
             return None
 
     def card(self, card_id: int) -> ReviewCard:
-        found = self._cards("WHERE c.id = ?", (card_id,))
+        row = self.library.card_row(card_id)
+        found = self._cards([row] if row else [])
         if not found:
             raise StudyAppError("That card is no longer in the library.")
         return found[0]
@@ -278,10 +255,8 @@ class Reviewer:
     def _reviewed_today(self, now: datetime) -> tuple[set[str], int, int]:
         """Words reviewed this study day, and how many new cards and reviews were done today."""
         start = day_start(study_day(now, self.zone), self.zone)
-        rows = self.library._query(
-            "SELECT c.word, l.state_before FROM review_log l JOIN cards c ON c.id = l.card_id WHERE l.reviewed_at >= ?",
-            (_iso(start),))
-        words = {row[0] for row in rows}
+        rows = self.library.reviewed_since(_iso(start))
+        words = {word for word, _before in rows}
         new = sum(1 for _word, before in rows if json.loads(before).get("reps", 0) == 0)
         return words, new, len(rows) - new
 
@@ -294,11 +269,8 @@ class Reviewer:
 
     def _candidates(self, now: datetime) -> list[ReviewCard]:
         """Cards of the chosen kinds due by the end of the study day, oldest due first."""
-        # a word the learner marked known (or ignored) in the reader leaves the new-card queue
-        return self._cards(
-            "WHERE c.suspended = 0 AND c.due < ? AND c.kind IN (SELECT value FROM json_each(?)) AND NOT (c.reps = 0"
-            f" AND c.word IN (SELECT word FROM {_UNDERSTOOD})) ORDER BY c.due, c.id",
-            (_iso(day_end(now, self.zone)), self._kinds_json()))
+        return self._cards(self.library.due_card_rows(_iso(day_end(now, self.zone)), self._kind_values(),
+                                                      hide_new_of=UNDERSTOOD))
 
     def _chosen_for_today(self, candidates: list[ReviewCard], now: datetime,
                           unmade: Iterable[ReviewCard] = ()) -> list[ReviewCard]:
@@ -359,35 +331,30 @@ class Reviewer:
                   "suspended": card.suspended, "leech": card.leech}
         state_after = {"fsrs": after.to_dict(), "reps": card.reps + 1, "lapses": lapses,
                        "suspended": card.suspended or leech, "leech": card.leech or leech}
-        with self.library.transaction() as db:
-            _write_card(db, card_id, state_after)
-            db.execute("INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
-                       " VALUES (?, ?, ?, ?, ?, ?)", (card_id, _iso(now), int(rating), duration_ms,
-                                                      json.dumps(before), json.dumps(state_after)))
+        with self.library.transaction():
+            _write_card(self.library, card_id, state_after)
+            self.library.log_review(card_id, _iso(now), int(rating), duration_ms, json.dumps(before),
+                                    json.dumps(state_after))
             if card.kind == Kind.RECOGNITION and after.state == State.Review and after.due - now >= MATURE:
                 # the reader agrees with the deck: a word whose recognition card is mature is known
-                db.execute("INSERT INTO terms (word, status, updated_at) VALUES (?, 2, ?) ON CONFLICT(word)"
-                           " DO UPDATE SET status = 2, updated_at = excluded.updated_at WHERE status IN (0, 1)",
-                           (card.word, _iso(now)))
+                self.library.promote_term(card.word, TermStatus.KNOWN, _PROMOTED_FROM, _iso(now))
         return self.card(card_id)
 
     def undo_last(self) -> ReviewCard | None:
         """Put the last rated card back exactly as it was and forget that review."""
-        rows = self.library._query("SELECT id, card_id, state_before FROM review_log ORDER BY id DESC LIMIT 1")
-        if not rows:
+        last = self.library.last_review()
+        if last is None:
             return None
-        log_id, card_id, before_text = rows[0]
-        with self.library.transaction() as db:
-            _write_card(db, card_id, json.loads(before_text))
-            db.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
-        return self.card(card_id)
+        with self.library.transaction():
+            _write_card(self.library, last.card_id, json.loads(last.state_before))
+            self.library.forget_review(last.id)
+        return self.card(last.card_id)
 
     def unsuspend(self, card_ids: Iterable[int]) -> None:
-        with self.library.transaction() as db:
-            db.executemany("UPDATE cards SET suspended = 0 WHERE id = ?", [(i,) for i in card_ids])
+        self.library.unsuspend_cards(card_ids)
 
     def suspended(self) -> list[ReviewCard]:
-        return self._cards("WHERE c.suspended = 1 ORDER BY c.word")
+        return self._cards(self.library.suspended_card_rows())
 
     # --- the log --------------------------------------------------------------------------------------------
     def export_log(self) -> str:
@@ -397,15 +364,17 @@ class Reviewer:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["card_id", "review_time", "review_rating", "review_state", "review_duration"])
-        for card_id, reviewed_at, rating, duration, before in self.library._query(
-                "SELECT card_id, reviewed_at, rating, duration_ms, state_before FROM review_log ORDER BY id"):
-            state = json.loads(before)
+        for review in self.library.reviews():
+            state = json.loads(review.state_before)
             kind = 0 if state.get("reps", 0) == 0 else state["fsrs"]["state"]
-            writer.writerow([card_id, int(_parse(reviewed_at).timestamp() * 1000), rating, kind, duration])
+            writer.writerow([review.card_id, int(_parse(review.reviewed_at).timestamp() * 1000), review.rating, kind,
+                             review.duration_ms])
         return out.getvalue()
 
 
 MIN_REVIEWS_TO_OPTIMISE = 1000
+#: Where the parameters optimised from the learner's log are kept, beside the review options.
+FSRS_PARAMETERS = "fsrs_parameters"
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,9 +391,9 @@ def _training_items(reviewer: Reviewer):
     from fsrs_rs_python import FSRSItem, FSRSReview
 
     histories: dict[int, list[tuple[date, int]]] = {}
-    for card_id, reviewed_at, rating in reviewer.library._query(
-            "SELECT card_id, reviewed_at, rating FROM review_log ORDER BY card_id, id"):
-        histories.setdefault(card_id, []).append((study_day(_parse(reviewed_at), reviewer.zone), rating))
+    for review in sorted(reviewer.library.reviews(), key=lambda review: review.card_id):  # stable: in log order
+        histories.setdefault(review.card_id, []).append((study_day(_parse(review.reviewed_at), reviewer.zone),
+                                                         review.rating))
     items = []
     for history in histories.values():
         reviews = []
@@ -444,7 +413,7 @@ def optimise(reviewer: Reviewer) -> Optimisation:
     log loss before and after says by how much."""
     from fsrs_rs_python import FSRS
 
-    reviews = reviewer.library._query("SELECT COUNT(*) FROM review_log")[0][0]
+    reviews = reviewer.library.review_count()
     if reviews < MIN_REVIEWS_TO_OPTIMISE:
         raise StudyAppError(f"Optimising needs {MIN_REVIEWS_TO_OPTIMISE:,} reviews in the log; there are "
                             f"{reviews:,} so far.")
@@ -456,9 +425,7 @@ def optimise(reviewer: Reviewer) -> Optimisation:
     fitted = list(FSRS(parameters=current).compute_parameters(items))
     after = FSRS(parameters=fitted).evaluate(items).log_loss
     chosen = fitted if after <= before else current
-    with reviewer.library.transaction() as db:
-        db.execute("INSERT INTO review_settings (key, value) VALUES ('fsrs_parameters', ?) ON CONFLICT(key)"
-                   " DO UPDATE SET value = excluded.value", (json.dumps(chosen),))
+    reviewer.library.set_review_options({FSRS_PARAMETERS: json.dumps(chosen)})
     reviewer.scheduler = Scheduler(parameters=chosen, desired_retention=reviewer.settings.desired_retention,
                                    enable_fuzzing=reviewer.settings.fuzz)
     return Optimisation(reviews, before, min(before, after), tuple(chosen))
@@ -481,19 +448,17 @@ def statistics(reviewer: Reviewer, now: datetime | None = None, days: int = 30) 
     first = today - timedelta(days=days - 1)
     per_day = dict.fromkeys((first + timedelta(days=n) for n in range(days)), 0)
     remembered = recalled_total = 0
-    for reviewed_at, rating, before in library._query("SELECT reviewed_at, rating, state_before FROM review_log"
-                                                       " WHERE reviewed_at >= ?", (_iso(day_start(first, zone)),)):
-        day = study_day(_parse(reviewed_at), zone)
+    for review in library.reviews(since=_iso(day_start(first, zone))):
+        day = study_day(_parse(review.reviewed_at), zone)
         if day in per_day:
             per_day[day] += 1
-        state = json.loads(before)
+        state = json.loads(review.state_before)
         if state.get("reps", 0) and state["fsrs"]["state"] == State.Review:
             recalled_total += 1
-            remembered += rating != Rating.Again
+            remembered += review.rating != Rating.Again
     states = {"new": 0, "learning": 0, "review": 0, "relearning": 0, "suspended": 0}
     forecast = [0] * days
-    for card_id, word, kind, due, reps, suspended, fsrs_text in library._query(
-            "SELECT id, word, kind, due, reps, suspended, fsrs FROM cards"):
+    for card_id, word, kind, due, reps, suspended, fsrs_text in library.card_schedules():
         if suspended:
             states["suspended"] += 1
             continue

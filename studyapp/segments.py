@@ -174,7 +174,7 @@ def _remember(memos: Memos | None, merged: Segment, parts: list[Segment], earlie
         memos[merged.id] = MergeMemo(merged.target, tuple(p for part in parts for p in _pieces(part, earlier)))
 
 
-def merge(segments: list[Segment], index: int, memos: Memos | None = None) -> tuple[list[Segment], list[int]]:
+def merge(segments: Sequence[Segment], index: int, memos: Memos | None = None) -> tuple[list[Segment], list[int]]:
     """Merge segment ``index`` with the next one: (segments to keep or update, ids removed). With ``memos``, what
     the merged segment was made of is remembered there for a later split."""
     if index < 0 or index + 1 >= len(segments):
@@ -237,7 +237,7 @@ def join_run(run: Sequence[Segment], memos: Memos | None = None,
     return joined, [part.id for part in run[1:]]
 
 
-def regroup_by_sentence(document: Document, segments: list[Segment],
+def regroup_by_sentence(document: Document, segments: Sequence[Segment],
                         memos: Memos | None = None) -> tuple[list[Segment], list[int]]:
     """Merge every run of segments up to a sentence end (within a paragraph) into one."""
     keep: list[Segment] = []
@@ -263,7 +263,7 @@ def regroup_by_sentence(document: Document, segments: list[Segment],
     return keep, removed
 
 
-def regroup_by_clause(document: Document, segments: list[Segment], memos: Memos | None = None) -> list[Segment]:
+def regroup_by_clause(document: Document, segments: Sequence[Segment], memos: Memos | None = None) -> list[Segment]:
     """Every segment split back into clauses (each part's own translation back where the merge is remembered)."""
     memos = memos or {}
     return [part for segment in segments for part in split(document, segment, memos.get(segment.id))]

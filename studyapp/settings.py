@@ -43,34 +43,22 @@ def settings_path() -> Path:
     return paths.config_dir() / "settings.json"
 
 
-#: Review options that earlier versions kept in this file, under the names ``review.ReviewSettings`` gives
-#: them; they now live in the library (``review.load_settings``), and are carried there once.
-LEGACY_REVIEW_OPTIONS = {"new_cards_per_day": "new_per_day", "reviews_per_day": "reviews_per_day",
-                         "desired_retention": "desired_retention", "card_kinds": "kinds"}
-
-
-def legacy_review_options() -> dict:
-    """The review options an older version saved here, by their new names ({} when there are none)."""
+def saved() -> dict:
+    """The file as saved, every entry (an older version's too: ``review.adopt_options`` carries the review
+    options it kept here into the library); {} when it is missing or damaged."""
     try:
-        saved = json.loads(settings_path().read_text(encoding="utf-8"))
+        entries = json.loads(settings_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(saved, dict):
-        return {}
-    return {new: saved[old] for old, new in LEGACY_REVIEW_OPTIONS.items() if old in saved}
+    return entries if isinstance(entries, dict) else {}
 
 
 def load() -> Settings:
     """Saved settings; a missing, damaged or older file gives defaults for what it lacks."""
-    try:
-        saved = json.loads(settings_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Settings()
-    if not isinstance(saved, dict):
-        return Settings()
+    saved_entries = saved()
     settings = Settings()
     for option in fields(Settings):
-        value = saved.get(option.name)
+        value = saved_entries.get(option.name)
         default = getattr(settings, option.name)
         if value is not None and type(value) is type(default):
             setattr(settings, option.name, value)

@@ -19,6 +19,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache, partial
@@ -81,8 +82,9 @@ def _zip_says_epub(data: bytes) -> bool:
 
 def convert(data: bytes, name: str, kind: str, password: str | None = None) -> Converted:
     """The file as text; ``password`` opens a PDF protected by one (other kinds have none)."""
-    converters = {"epub": _epub, "pdf": partial(_pdf, password=password), "srt": _srt,
-                  "subtitles": _other_subtitles, "html": _html}
+    converters: dict[str, Callable[[bytes, str], Converted]] = {
+        "epub": _epub, "pdf": partial(_pdf, password=password), "srt": _srt, "subtitles": _other_subtitles,
+        "html": _html}
     try:
         converted = converters[kind](data, name)
     except TextLoadError:

@@ -744,7 +744,7 @@ def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pieces.append((clause_start, boundary))
         clause_start = boundary
     pieces.append((clause_start, end))
-    trimmed = []
+    trimmed: list[tuple[int, int]] = []
     for piece_start, piece_end in pieces:
         while piece_start < piece_end and text[piece_start].isspace():
             piece_start += 1

@@ -15,7 +15,7 @@ from ..analysis import Analyzer
 from ..dictionary import Dictionary
 from ..errors import LibraryError, StudyAppError
 from ..files import write_atomically
-from ..store import Library, default_library_path
+from ..library import Library, default_library_path
 from ..wording import displayable
 
 
@@ -104,11 +104,9 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     gc.freeze()
     timings.mark("dictionary open")
     opened_library = open_library(library, interactive)
-    legacy = settings_store.legacy_review_options()
-    if legacy:  # review options an earlier version kept in settings.json now live in the library
-        from ..review import adopt_options
+    from ..review import adopt_options
 
-        adopt_options(opened_library, legacy)
+    adopt_options(opened_library, settings_store.saved())  # review options an earlier version kept there
     analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
     return app, window

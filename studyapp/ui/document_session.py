@@ -22,10 +22,10 @@ from ..analysis import Analyzer, Token
 from ..deck import DocumentWords, Term, gather, search_index, terms
 from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
 from ..errors import JobCancelled, PasswordNeeded
+from ..library import DocumentInfo, Library
 from ..loading import load
 from ..memory import TranslationMemory
 from ..segments import paragraph_starts
-from ..store import DocumentInfo, Library
 from ..text import Document
 from .ops import Job, run_job
 from .qt import QObject, Signal

@@ -20,8 +20,8 @@ from ..exchange import (
     write_import,
 )
 from ..files import write_atomically
+from ..library import Library
 from ..settings import Settings
-from ..store import Library
 from ..wording import counted
 from .document_session import DocumentSession
 from .ops import Job, run_job

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..store import Library
+from ..library import Library
 from ..wording import displayable
 from .qt import (
     QAbstractItemView,

@@ -7,13 +7,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import timings
 from ..analysis import Analyzer
 from ..dictionary import ATTRIBUTION
 from ..exchange import FORMATS
+from ..library import Library
 from ..settings import Settings
-from ..store import Library
 from .contents import ContentsPanel
 from .document_actions import DocumentActions
 from .document_session import DocumentSession
@@ -32,6 +33,9 @@ from .translation_pane import TranslationController, help_dock
 from .view_options import ViewOptions
 from .vocabulary import VocabularyController
 from .word_hover import WordHover
+
+if TYPE_CHECKING:
+    from ..review import Reviewer
 
 log = logging.getLogger(__name__)
 Std = QKeySequence.StandardKey
@@ -244,7 +248,7 @@ class MainWindow(QMainWindow):
         self.translator.set_memory(self.library.translated_pairs())
         self.translator.record_import(self.tr("Import"), before)
 
-    def reviewer(self, library=None):
+    def reviewer(self, library: Library | None = None) -> Reviewer:
         """A reviewer with the learner's review options, which the library keeps."""
         from ..review import Reviewer
 

@@ -3,8 +3,10 @@ FSRS parameters optimised from the learner's own log (in a job)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..library import Library
 from ..review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
-from ..store import Library
 from .ops import run_job
 from .qt import (
     QCheckBox,
@@ -96,7 +98,7 @@ class SuspendedDialog(QDialog):
             del self.cards[row]
 
 
-def optimise_in_background(library_path, parent: QWidget) -> None:
+def optimise_in_background(library_path: Path, parent: QWidget) -> None:
     """Fit FSRS's parameters to the learner's log off the GUI thread, then say what changed. The job gets the
     library's path and makes its own core objects: nothing of the window runs on its thread."""
 

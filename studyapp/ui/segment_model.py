@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ..analysis import Token
 from ..document import OpenedDocument
+from ..library import Library
 from ..segments import (
     Compute,
     Segment,
@@ -25,7 +26,6 @@ from ..segments import (
     restoring,
     splitting,
 )
-from ..store import Library
 from ..text import Document
 from .qt import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 

@@ -6,7 +6,7 @@ dropped, its deck gathered again in the background)."""
 from __future__ import annotations
 
 from ..analysis import Analyzer
-from ..store import Library
+from ..library import Library
 from .document_session import DocumentSession
 from .qt import QInputDialog, QObject, QUndoCommand, QUndoStack, QWidget, Signal
 from .reader import ReaderView

@@ -26,7 +26,7 @@ from ..deck import (
     study_entry,
 )
 from ..files import write_atomically
-from ..store import Library, StudyEntry
+from ..library import Library, StudyEntry
 from ..wording import counted
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of

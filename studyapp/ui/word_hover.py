@@ -6,8 +6,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from ..analysis import Analyzer, Token
+from ..library import Library
 from ..settings import Settings
-from ..store import Library
 from ..wordinfo import describe
 from .entry_html import reading_html, word_html
 from .popup import WordPopup

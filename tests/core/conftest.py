@@ -5,7 +5,7 @@ import pytest
 
 from studyapp.analysis import Analyzer
 from studyapp.dictionary import Dictionary
-from studyapp.store import Library
+from studyapp.library import Library
 
 
 @pytest.fixture(scope="module")

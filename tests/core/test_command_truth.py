@@ -16,7 +16,7 @@ from lxml import etree
 
 from studyapp.cli import main
 from studyapp.errors import LibraryError
-from studyapp.store import Library
+from studyapp.library import Library
 
 from ..conftest import DEFAULT_TEXT, REPO
 

@@ -7,7 +7,7 @@ import pytest
 
 from studyapp import deck, loading, text
 from studyapp.cli import main
-from studyapp.store import Library
+from studyapp.library import Library
 
 from ..conftest import DEFAULT_TEXT
 

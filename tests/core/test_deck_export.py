@@ -14,8 +14,8 @@ from studyapp.cli import main
 from studyapp.deck_export import Card, cards, export_deck
 from studyapp.document import open_in_library
 from studyapp.exchange import export_text, read_pairs
+from studyapp.library import Library
 from studyapp.segments import Segment, Status
-from studyapp.store import Library
 
 from ..conftest import DEFAULT_TEXT
 

@@ -13,7 +13,7 @@ from studyapp.analysis import Analyzer
 from studyapp.cli import main
 from studyapp.deck_export import cards, export_deck
 from studyapp.dictionary import Dictionary
-from studyapp.store import Library
+from studyapp.library import Library
 from studyapp.wordinfo import describe
 
 from ..conftest import CORPUS, DEFAULT_TEXT

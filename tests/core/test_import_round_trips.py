@@ -13,8 +13,8 @@ from studyapp import document as documents
 from studyapp import exchange, loading, text
 from studyapp.cli import main
 from studyapp.exchange import read_pairs
+from studyapp.library import Library
 from studyapp.segments import Status, regroup_by_sentence
-from studyapp.store import Library
 
 from ..conftest import DEFAULT_TEXT
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyapp import loading, text
+from studyapp.library import Library
 from studyapp.segments import Segment, Status, realign
-from studyapp.store import Library
 
 from ..conftest import CORPUS
 

@@ -21,8 +21,8 @@ from studyapp import files, loading, text
 from studyapp.cli import main
 from studyapp.errors import LibraryError, StudyAppError, TextLoadError
 from studyapp.exchange import ExchangeError, export_text, export_warnings, pairs_of, plan_import, read_pairs
+from studyapp.library import Library
 from studyapp.segments import Segment, Status
-from studyapp.store import Library
 
 from ..conftest import DEFAULT_TEXT, REPO
 

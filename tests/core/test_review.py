@@ -12,8 +12,8 @@ import pytest
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
+from studyapp.library import Library, StudyEntry
 from studyapp.review import Counts, Kind, Reviewer, ReviewSettings, day_start, study_day
-from studyapp.store import Library, StudyEntry
 
 from ..conftest import REPO
 
@@ -130,7 +130,7 @@ def test_new_cards_keep_the_daily_limit_and_siblings_wait(library):
 KILL_SCRIPT = textwrap.dedent("""
     import sys, time
     from studyapp.review import Reviewer, ReviewSettings, Rating
-    from studyapp.store import Library
+    from studyapp.library import Library
     library = Library.open(sys.argv[1])
     reviewer = Reviewer(library, ReviewSettings(fuzz=False))
     card = reviewer.queue()[0]
@@ -339,3 +339,22 @@ def test_a_card_with_a_damaged_schedule_is_named_in_one_line_and_the_rest_still_
         assert queue[1].kind != Kind.RECOGNITION and len(ours.damaged) == 1
         ours.rate(queue[0].id, Rating.Good)
         assert statistics(ours).cards_by_state["learning"] == 1
+
+
+def test_options_an_earlier_version_kept_in_settings_json_are_carried_into_the_library_once(library):
+    from studyapp.review import adopt_options, load_settings
+
+    old_file = {"new_cards_per_day": 5, "reviews_per_day": 50, "desired_retention": 0.85, "card_kinds": ["recall"],
+                "font_size": 30, "kinds": ["cloze"]}  # the window's own settings, and a name no version gave them
+    adopt_options(library, old_file)
+    carried = ReviewSettings(new_per_day=5, reviews_per_day=50, desired_retention=0.85, kinds=(Kind.RECALL,))
+    assert load_settings(library) == carried
+    adopt_options(library, {"new_cards_per_day": 9})  # the library holds its own now: an old file never wins
+    assert load_settings(library) == carried
+
+
+def test_each_review_option_is_named_once_and_every_old_name_reaches_one():
+    from studyapp.review import LEGACY_NAMES, STORED_OPTIONS
+
+    assert STORED_OPTIONS == ("new_per_day", "reviews_per_day", "desired_retention", "kinds")  # fuzz is not kept
+    assert set(LEGACY_NAMES.values()) == set(STORED_OPTIONS)

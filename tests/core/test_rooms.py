@@ -9,17 +9,19 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp import loading, store, text
+from studyapp import loading, text
 from studyapp.exchange import export_text, read_pairs
+from studyapp.library import Library, migrations
 from studyapp.segments import Segment, Status
-from studyapp.store import Library
 
 from ..conftest import CORPUS, DEFAULT_TEXT, REPO
 
 
 def test_core_modules_never_import_qt():
-    """Every module under studyapp/ outside ui/ imports with Qt absent from sys.modules."""
-    modules = sorted(f"studyapp.{path.stem}" for path in (REPO / "studyapp").glob("*.py") if path.stem != "__main__")
+    """Every module under studyapp/ outside ui/, in packages too, imports with Qt absent from sys.modules."""
+    core = [path.relative_to(REPO).with_suffix("").parts for path in (REPO / "studyapp").rglob("*.py")]
+    modules = sorted(".".join(parts[:-1] if parts[-1] == "__init__" else parts) for parts in core
+                     if parts[1] != "ui" and parts[-1] != "__main__")
     script = ("import importlib, sys\n"
               f"for name in {modules!r}:\n"
               "    importlib.import_module(name)\n"
@@ -77,13 +79,13 @@ def test_a_migration_with_semicolons_inside_a_trigger_and_a_string_applies_whole
         UPDATE notes SET body = body || '; touched' WHERE id = NEW.id;
     END;
     """
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, trigger])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", len(store.MIGRATIONS))
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, trigger])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(migrations.MIGRATIONS))
     with Library.open(tmp_path / "library.sqlite") as library:
         with library.transaction() as db:
             db.execute("INSERT INTO notes DEFAULT VALUES")
         assert library._query("SELECT body FROM notes") == [("a; b; touched",)]
-        assert library._query("PRAGMA user_version") == [(len(store.MIGRATIONS),)]
+        assert library._query("PRAGMA user_version") == [(len(migrations.MIGRATIONS),)]
 
 
 def test_a_failing_migration_leaves_the_library_at_its_old_version(tmp_path, monkeypatch):
@@ -93,12 +95,12 @@ def test_a_failing_migration_leaves_the_library_at_its_old_version(tmp_path, mon
 
     path = tmp_path / "library.sqlite"
     Library.open(path).close()
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, "CREATE TABLE ok (x); CREATE TABLE broken ("])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", len(store.MIGRATIONS))
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, "CREATE TABLE ok (x); CREATE TABLE broken ("])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(migrations.MIGRATIONS))
     with pytest.raises(Exception):  # noqa: B017 - sqlite3 or our LibraryError, either way refused
         Library.open(path)
     connection = sqlite3.connect(path)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS) - 1
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS) - 1
     assert not connection.execute("SELECT name FROM sqlite_master WHERE name = 'ok'").fetchall()
     connection.close()
 
@@ -164,7 +166,7 @@ def test_segments_handed_back_by_a_first_opening_are_the_stored_ones(tmp_path):
 
 
 def test_reopening_reads_the_stored_clauses_instead_of_splitting_again(tmp_path, monkeypatch):
-    from studyapp import store as store_module
+    from studyapp.library import documents as store_module
 
     document = text.split(loading.load(DEFAULT_TEXT))
     with Library.open(tmp_path / "library.sqlite") as library:

@@ -8,7 +8,7 @@ import json
 from studyapp import deck, loading, text
 from studyapp.cli import main
 from studyapp.deck_export import export_deck, study_cards
-from studyapp.store import Library, StudyEntry
+from studyapp.library import Library, StudyEntry
 
 from ..conftest import DEFAULT_TEXT
 from .test_deck_export import anki_notes
@@ -109,11 +109,11 @@ def test_a_definition_the_learner_typed_stands_alone_and_the_latest_of_the_two_w
 def test_a_library_from_before_chosen_senses_opens_with_its_definitions(tmp_path, analyzer):
     import sqlite3
 
-    from studyapp import store
+    from studyapp.library import migrations
 
     path = tmp_path / "old.sqlite"
     connection = sqlite3.connect(path)
-    for migration in store.MIGRATIONS[:13]:
+    for migration in migrations.MIGRATIONS[:13]:
         connection.executescript(migration)
     connection.execute("PRAGMA user_version = 13")
     connection.execute("INSERT INTO terms (word, status, definition) VALUES ('在', 1, 'at')")

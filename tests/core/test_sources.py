@@ -577,7 +577,7 @@ POEM = ["七言绝句", "早发白帝城", "朝辞白帝彩云间，", "千里�
 
 
 def test_the_lines_of_a_book_of_poems_stay_lines_and_are_never_joined_as_hard_wrapped(tmp_path):
-    from studyapp.store import Library
+    from studyapp.library import Library
 
     body = "".join(f"<p>{line}</p>" for line in METRED_VERSE) + f"<h2>{POEM[0]}</h2>" + "".join(
         f"<p>{line}</p>" for line in POEM[1:3]) + f"<p>{POEM[3]}<br/>{POEM[4]}<br/>{POEM[5]}</p>"

@@ -14,9 +14,9 @@ from studyapp import exchange, loading, segments, text
 from studyapp import memory as memories
 from studyapp.cli import main
 from studyapp.exchange import export_text, fill_from_pairs, read_pairs
+from studyapp.library import Library
 from studyapp.memory import TranslationMemory
 from studyapp.segments import Segment, Status, merge, split
-from studyapp.store import Library
 
 from ..conftest import DEFAULT_TEXT, REPO
 

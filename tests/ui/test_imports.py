@@ -1,8 +1,8 @@
 """Importing a translation in the window: one step that undo takes back, clauses grouped by it included, and a
 summary that counts in words."""
 
+from studyapp.library import Library
 from studyapp.segments import regroup_by_sentence
-from studyapp.store import Library
 
 
 def test_an_import_that_groups_clauses_is_one_step_undo_takes_back(window, qtbot, tmp_path):

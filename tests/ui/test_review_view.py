@@ -1,7 +1,8 @@
 """A short review session in the window, driven by the keys."""
 
+
+from studyapp.library import Library, StudyEntry
 from studyapp.review import Kind, ReviewSettings, load_settings, save_settings
-from studyapp.store import Library, StudyEntry
 from studyapp.ui.qt import Qt
 
 from .conftest import opened

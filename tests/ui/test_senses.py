@@ -5,7 +5,7 @@ import csv
 from html import escape
 
 from studyapp.deck import SENSE_SEPARATOR
-from studyapp.store import StudyEntry
+from studyapp.library import StudyEntry
 from studyapp.ui.qt import QApplication, QInputDialog, Qt, QTextCursor
 
 from .conftest import hover, word_point

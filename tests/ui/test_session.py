@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyapp.deck import gather
-from studyapp.store import Library
+from studyapp.library import Library
 from studyapp.ui.app import build_window
 from studyapp.ui.ops import run_job, running_jobs
 from studyapp.ui.qt import QThreadPool

@@ -7,8 +7,8 @@ import sys
 import textwrap
 import time
 
+from studyapp.library import Library
 from studyapp.segments import Status
-from studyapp.store import Library
 from studyapp.ui.qt import Qt
 
 from ..conftest import REPO

@@ -5,12 +5,13 @@ import sqlite3
 
 import pytest
 
-from studyapp import loading, store, text
+from studyapp import loading, text
 from studyapp.errors import LibraryError
+from studyapp.library import Library, migrations
+from studyapp.library.connection import APPLICATION_ID
 from studyapp.segments import Status
-from studyapp.store import Library
 
-from ..conftest import DEFAULT_TEXT
+from ...conftest import DEFAULT_TEXT
 
 UNTRANSLATED, DRAFT, DONE = Status
 
@@ -24,7 +25,7 @@ def test_new_library_has_schema_wal_and_foreign_keys(tmp_path):
     with Library.open(path):
         pass
     connection = sqlite3.connect(path)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -94,7 +95,7 @@ def test_library_from_a_newer_studyapp_is_refused_and_left_byte_identical(tmp_pa
     with Library.open(path):
         pass
     connection = sqlite3.connect(path)
-    connection.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 5}")
+    connection.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION + 5}")
     connection.execute("PRAGMA journal_mode = DELETE")
     connection.close()
     refused_untouched(path, "newer studyapp")
@@ -142,7 +143,7 @@ def test_one_backup_a_day_keeping_seven(tmp_path):
 def test_a_version_1_library_is_migrated_and_keeps_its_work(tmp_path):
     path = tmp_path / "library.sqlite"
     connection = sqlite3.connect(path)
-    for statement in store.MIGRATIONS[0].split(";"):
+    for statement in migrations.MIGRATIONS[0].split(";"):
         if statement.strip():
             connection.execute(statement)
     connection.execute("PRAGMA user_version = 1")
@@ -155,15 +156,15 @@ def test_a_version_1_library_is_migrated_and_keeps_its_work(tmp_path):
         info = library.documents()[0]
         assert info.grouping == "clause" and info.translated == 1
         assert library.segments("d")[0].target == "Hello."
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 15
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION == 15
     assert not sqlite3.connect(path).execute("SELECT 1 FROM sqlite_master WHERE name = 'segments_by_document'").fetchall()
 
 
 def test_a_study_list_from_before_positions_were_kept_shows_the_current_translation(tmp_path):
     path = tmp_path / "library.sqlite"
     connection = sqlite3.connect(path)
-    for script in store.MIGRATIONS[:13]:
-        for statement in store._statements(script):
+    for script in migrations.MIGRATIONS[:13]:
+        for statement in migrations.statements(script):
             connection.execute(statement)
     connection.execute("PRAGMA user_version = 13")
     connection.execute("INSERT INTO documents (id, title, encoding, text, created_at, opened_at)"
@@ -184,7 +185,7 @@ def test_a_study_list_from_before_positions_were_kept_shows_the_current_translat
 def test_a_library_another_program_keeps_locked_gets_one_line_and_stays_as_it_was(tmp_path, capsys):
     from studyapp.cli import main
 
-    from ..conftest import DEFAULT_TEXT
+    from ...conftest import DEFAULT_TEXT
 
     path = tmp_path / "library.sqlite"
     tsv = tmp_path / "pairs.tsv"
@@ -250,16 +251,16 @@ def test_a_blank_sqlite_file_of_another_program_is_refused_and_an_empty_file_bec
     empty.touch()
     with Library.open(empty) as library:
         assert library.documents() == []
-    assert sqlite3.connect(empty).execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
+    assert sqlite3.connect(empty).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 def test_new_libraries_carry_our_id_and_one_from_before_the_id_is_recognised_and_stamped(tmp_path):
     path = tmp_path / "new.sqlite"
     Library.open(path).close()
-    assert sqlite3.connect(path).execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
+    assert sqlite3.connect(path).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     old = tmp_path / "old.sqlite"
     connection = sqlite3.connect(old)
-    for script in store.MIGRATIONS[:3]:
+    for script in migrations.MIGRATIONS[:3]:
         connection.executescript(script)
     connection.execute("PRAGMA user_version = 3")
     connection.execute("INSERT INTO documents (id, title, encoding, text, created_at, opened_at)"
@@ -269,7 +270,7 @@ def test_new_libraries_carry_our_id_and_one_from_before_the_id_is_recognised_and
     assert sqlite3.connect(old).execute("PRAGMA application_id").fetchone()[0] == 0
     with Library.open(old) as library:
         assert library.documents()[0].title == "old"
-    assert sqlite3.connect(old).execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
+    assert sqlite3.connect(old).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 def test_the_command_line_refuses_another_programs_database_in_one_line(tmp_path, capsys):

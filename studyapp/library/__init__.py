@@ -1,0 +1,28 @@
+"""The user's library in SQLite, the only place with SQL: one part per feature, each owning its tables.
+
+- ``connection``: opening (the checks, the lock, migrations), the one connection and transaction, backups;
+- ``migrations``: the schema, in order;
+- ``documents`` and ``segments``: texts, their segments and translations, merge memos, pinned readings;
+- ``words``: term statuses, definitions, senses, the glossary, segmentation fixes, word counts, the study list;
+- ``cards``: flashcards, the review log and the review options.
+
+``Library`` is all of them over one connection, so callers keep one object and one transaction spans parts
+(``with library.transaction(): ...`` joins every write inside it).
+"""
+
+from __future__ import annotations
+
+from .cards import CardRow, Cards, CardSchedule, LoggedReview
+from .connection import default_library_path
+from .documents import DocumentInfo, Documents, document_id
+from .lock import COMMAND, LOCK_PATIENCE, LOCK_QUIET, WINDOW
+from .words import CURRENT_TRANSLATION, UNDERSTOOD, StudyEntry, TermStatus, Words
+
+
+class Library(Documents, Words, Cards):
+    """An open library file. Methods are short transactions; use one Library per thread."""
+
+
+__all__ = ["COMMAND", "CURRENT_TRANSLATION", "LOCK_PATIENCE", "LOCK_QUIET", "WINDOW", "CardRow", "CardSchedule",
+           "DocumentInfo", "Library", "LoggedReview", "StudyEntry", "TermStatus", "UNDERSTOOD", "default_library_path",
+           "document_id"]
