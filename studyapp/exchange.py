@@ -42,7 +42,7 @@ class Export:
     """What a format's writer is given: the document, its segments, and what the file says besides."""
 
     document: Document
-    segments: list[Segment]
+    segments: Sequence[Segment]
     language: str  # the translation's language code
     title: str
     units: str  # "segment" or "sentence" (formats of source/target pairs)
@@ -107,11 +107,11 @@ def _ticker(progress: Progress, cancelled: Cancelled, total: int) -> Callable[[i
 
 # --- export -------------------------------------------------------------------------------------------------
 
-def pairs_of(document: Document, segments: list[Segment]) -> list[tuple[str, str]]:
+def pairs_of(document: Document, segments: Sequence[Segment]) -> list[tuple[str, str]]:
     return [(document.span_text(s.start, s.end), s.target) for s in segments]
 
 
-def sentence_pairs(document: Document, segments: list[Segment]) -> list[tuple[str, str]]:
+def sentence_pairs(document: Document, segments: Sequence[Segment]) -> list[tuple[str, str]]:
     """Translation units by sentence (the segments of each sentence joined, within a paragraph), for tools that
     segment by sentence (OmegaT, Trados): clause units rarely match there. A sentence is a unit only when every
     one of its segments is translated; a half-translated sentence would teach the memory a wrong pair."""
@@ -174,7 +174,7 @@ def _rows_shown(rows: list[int]) -> str:
     return ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
 
 
-def _control_character_warning(document: Document, segments: list[Segment], fmt: str) -> list[str]:
+def _control_character_warning(document: Document, segments: Sequence[Segment], fmt: str) -> list[str]:
     rows, found = [], set()
     for number, segment in enumerate(segments, start=1):
         for piece in (document.span_text(segment.start, segment.end), segment.target):
@@ -219,7 +219,7 @@ def _tsv(export: Export) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def paragraph_groups(document: Document, segments: list[Segment]) -> list[list[Segment]]:
+def paragraph_groups(document: Document, segments: Sequence[Segment]) -> list[list[Segment]]:
     paragraph_of = {clause.start: clause.paragraph for clause in document.clauses}
     groups: list[list[Segment]] = []
     last = None
@@ -250,7 +250,7 @@ def _plain_text(export: Export) -> bytes:
     return _target_text(export.document, export.segments).encode("utf-8")
 
 
-def _target_text(document: Document, segments: list[Segment]) -> str:
+def _target_text(document: Document, segments: Sequence[Segment]) -> str:
     """One line per paragraph of the source, an empty one where nothing is translated yet, so the file always
     has the source's paragraph count and imports back in place."""
     paragraphs = [_paragraph_translation(group) for group in paragraph_groups(document, segments)]
