@@ -296,7 +296,7 @@ def _docx(export: Export) -> bytes:
     return _bilingual_docx(export.document, export.segments, export.title, export.tick, export.language)
 
 
-def _bilingual_docx(document: Document, segments: list[Segment], title: str, tick: Callable[[int], None],
+def _bilingual_docx(document: Document, segments: Sequence[Segment], title: str, tick: Callable[[int], None],
                     language: str = "en") -> bytes:
     """A two-column Word table, the layout reviewers of bilingual files expect (Trados, memoQ).
 
@@ -721,7 +721,7 @@ def _copies_note(copies: int) -> tuple[str, ...]:
                     "segments were left as they were."),)
 
 
-def _runs_of_segments(document: Document, segments: list[Segment], segment_sources: list[str],
+def _runs_of_segments(document: Document, segments: Sequence[Segment], segment_sources: list[str],
                       sources: list[str]) -> tuple[list[tuple[str, range]], int]:
     """Where each of ``sources`` is a run of consecutive segments (white space aside), each segment in one run
     at most: (source, rows) for every run within one paragraph, and how many sources are found only as runs

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 
 PREFIX = "studyapp-timing:"
 _seen: set[str] = set()
+_lock = threading.Lock()  # the opening job marks from its thread while the window marks from its own
 
 
 def enabled() -> bool:
@@ -45,12 +47,17 @@ def since_start_ms() -> float:
 
 def mark(milestone: str) -> None:
     """Print a milestone the first time it is reached since the last ``reset``."""
-    if milestone in _seen or not enabled():
+    if not enabled():
         return
-    _seen.add(milestone)
-    print(f"{PREFIX} {since_start_ms():.0f} ms {milestone}", file=sys.stderr, flush=True)
+    with _lock:  # one whole line each: print() writes the text and its newline apart, so two threads interleave
+        if milestone in _seen:
+            return
+        _seen.add(milestone)
+        sys.stderr.write(f"{PREFIX} {since_start_ms():.0f} ms {milestone}\n")
+        sys.stderr.flush()
 
 
 def reset(milestones: tuple[str, ...]) -> None:
     """A new document is being opened: its milestones may be printed again."""
-    _seen.difference_update(milestones)
+    with _lock:
+        _seen.difference_update(milestones)
