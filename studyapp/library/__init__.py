@@ -15,14 +15,12 @@ from __future__ import annotations
 from .cards import CardRow, Cards, CardSchedule, LoggedReview
 from .connection import default_library_path
 from .documents import DocumentInfo, Documents, document_id
-from .lock import COMMAND, LOCK_PATIENCE, LOCK_QUIET, WINDOW
-from .words import CURRENT_TRANSLATION, UNDERSTOOD, StudyEntry, TermStatus, Words
+from .words import UNDERSTOOD, StudyEntry, TermStatus, Words
 
 
 class Library(Documents, Words, Cards):
     """An open library file. Methods are short transactions; use one Library per thread."""
 
 
-__all__ = ["COMMAND", "CURRENT_TRANSLATION", "LOCK_PATIENCE", "LOCK_QUIET", "WINDOW", "CardRow", "CardSchedule",
-           "DocumentInfo", "Library", "LoggedReview", "StudyEntry", "TermStatus", "UNDERSTOOD", "default_library_path",
-           "document_id"]
+__all__ = ["UNDERSTOOD", "CardRow", "CardSchedule", "DocumentInfo", "Library", "LoggedReview", "StudyEntry",
+           "TermStatus", "default_library_path", "document_id"]

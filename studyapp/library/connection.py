@@ -291,7 +291,7 @@ def _claim(connection: sqlite3.Connection, path: Path) -> None:
 
 @contextlib.contextmanager
 def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
-    """A write transaction on a bare connection, while a library is being opened (before ``Library.transaction``
+    """A write transaction on a bare connection, while a library is being opened (before ``Connection.transaction``
     exists): the re-checks inside it see no other process's half-done work."""
     connection.execute("BEGIN IMMEDIATE")
     try:

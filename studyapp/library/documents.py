@@ -1,9 +1,5 @@
 """Documents in the library: their text (so the library opens without the original file), how it was cut into
-clauses, the reader's place and choices in it, and the readings pinned to one occurrence of a word.
-
-Segments are kept as offsets into the document's text, so their ids survive merges and splits and do not depend
-on how a later version splits clauses.
-"""
+clauses, the reader's place and choices in it, and the readings pinned to one occurrence of a word."""
 
 from __future__ import annotations
 
@@ -42,10 +38,8 @@ class DocumentInfo:
         return self.translated / self.segments if self.segments else 0.0
 
 
-
 def document_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
 
 
 class Documents(Segments):

@@ -1,5 +1,9 @@
 """A document's segments (its clauses or sentences, each with its translation and status) and what merged
-segments were made of, so splitting one back restores each part."""
+segments were made of, so splitting one back restores each part.
+
+Segments are kept as offsets into the document's text, so their ids survive merges and splits and do not depend
+on how a later version splits clauses.
+"""
 
 from __future__ import annotations
 

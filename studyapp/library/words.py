@@ -43,7 +43,6 @@ CURRENT_TRANSLATION = ("COALESCE((SELECT g.target FROM segments g WHERE g.docume
                        " AND g.start <= s.position ORDER BY g.start DESC LIMIT 1), s.context_translation)")
 
 
-
 class Words(Connection):
     """The terms, segmentation_fixes, document_words and study_list tables."""
 
