@@ -303,3 +303,22 @@ def test_f3_finds_a_word_a_hard_wrapped_book_breaks_across_lines(window, qtbot, 
     window.view.go_to(rows[0])
     window.vocabulary.next_occurrence()
     assert window.view.currentIndex().row() == rows[1]
+
+
+def test_f3_goes_to_each_clause_using_the_selected_word_then_wraps_to_the_first(window, qtbot):
+    """Words > Next Occurrence (F3): clauses where 联合国 only sits inside a longer word are passed over."""
+    model = window.vocabulary.model
+    window.vocabulary.panel.search.setText("联合国")
+    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.term_at(0).word == "联合国", timeout=2000)
+    window.vocabulary.panel.table.selectRow(0)
+    rows = window.session.model
+    holding = [row for row in range(rows.rowCount()) if any(token.text == "联合国" for token in rows.tokens(row))]
+    inside_a_longer_word = [row for row in range(rows.rowCount())
+                            if "联合国" in rows.source_text(row) and row not in holding]
+    assert len(holding) >= 3 and any(holding[0] < row < holding[-1] for row in inside_a_longer_word)
+    window.view.go_to(holding[0])
+    visited = []
+    for _ in holding:
+        qtbot.keyClick(window.view, Qt.Key.Key_F3)
+        visited.append(window.view.currentIndex().row())
+    assert visited == holding[1:] + holding[:1]
