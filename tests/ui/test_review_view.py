@@ -190,3 +190,29 @@ def test_the_cards_link_opens_its_clause_in_a_hard_wrapped_book(window, qtbot, t
     window.view.go_to(0)
     review._link("clause")
     assert window.view.currentIndex().row() == row
+
+
+def test_the_cards_link_opens_its_clause_in_the_document_it_came_from(window, qtbot, tmp_path):
+    """A word studied in one text, reviewed while another is open: the card's link opens the first text again, at
+    the word's clause."""
+    from .conftest import hover, word_point
+
+    studied_in = window.session.document_id
+    row, point = word_point(window, "联合国")
+    hover(window.view, point)
+    window.vocabulary.add_to_study()
+    other = tmp_path / "other.txt"
+    other.write_text("这是另一篇很短的文字。\n它只有两句话。", encoding="utf-8")
+    assert window.open_path(other)
+    assert window.session.document_id != studied_in
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    review.start()
+    review.reveal()
+    assert review.card.word == "联合国" and "open in the reader" in review.back.text()
+    review.back.linkActivated.emit("clause")  # what QLabel sends when the link is clicked
+    qtbot.waitUntil(lambda: window.session.document_id == studied_in and window.view.currentIndex().row() == row,
+                    timeout=10000)
+    assert "联合国" in window.session.model.source_text(row)
+    settle(window, qtbot)
