@@ -322,3 +322,28 @@ def test_f3_goes_to_each_clause_using_the_selected_word_then_wraps_to_the_first(
         qtbot.keyClick(window.view, Qt.Key.Key_F3)
         visited.append(window.view.currentIndex().row())
     assert visited == holding[1:] + holding[:1]
+
+
+def test_words_imported_from_a_list_are_known_in_the_panel_and_the_library(window, qtbot, tmp_path, monkeypatch):
+    """Words > Import Known Words… with a Pleco export: each listed word is known at once and in the library; the
+    message counts those the library's texts use. A list without Chinese gets a message and changes nothing."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QFileDialog
+
+    listing = tmp_path / "pleco.txt"
+    listing.write_text("联合国\tlian2he2guo2\tUnited Nations\n双方\tshuang1fang1\tboth sides\n"
+                       "熊猫\txiong2mao1\tpanda\n", encoding="utf-8")
+    chosen = [listing]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kwargs: (str(chosen[0]), ""))
+    [action] = [action for action in window.findChildren(QAction) if action.text() == "&Import Known Words…"]
+    model = window.vocabulary.model
+    assert model.status(model.term_of("联合国")) == TermStatus.NEW
+    action.trigger()
+    assert model.status(model.term_of("联合国")) == model.status(model.term_of("双方")) == TermStatus.KNOWN
+    assert [status_in_library(window, word) for word in ("联合国", "双方", "熊猫")] == [TermStatus.KNOWN] * 3
+    assert window.statusBar().currentMessage() == \
+        "Marked 3 words known; 2 of them occur in your library's texts."
+    chosen[0] = tmp_path / "english.txt"
+    chosen[0].write_text("apple\nbanana\n", encoding="utf-8")
+    action.trigger()
+    assert "holds no Chinese words" in window.last_error
