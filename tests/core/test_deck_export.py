@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import os
 import time
 from pathlib import Path
@@ -33,7 +34,19 @@ def anki_notes(package, collection_path):
         collection.close()
 
 
-def test_anki_reads_the_package_and_a_re_export_updates_the_edited_note(tmp_path, capsys):
+@pytest.fixture
+def package_clock(monkeypatch):
+    """Anki updates a note only when the package's copy is newer, to the second: each package is stamped two
+    seconds after the one before (genanki takes the stamp as an argument), so no test sleeps for it."""
+    import genanki
+
+    stamps = itertools.count(time.time(), 2.0)
+    write = genanki.Package.write_to_file
+    monkeypatch.setattr(genanki.Package, "write_to_file",
+                        lambda package, file, timestamp=None: write(package, file, next(stamps)))
+
+
+def test_anki_reads_the_package_and_a_re_export_updates_the_edited_note(tmp_path, capsys, package_clock):
     first = tmp_path / "first.apkg"
     assert main(["deck", str(DEFAULT_TEXT), "--export", "apkg", "--out", str(first)]) == 0
     collection = tmp_path / "collection.anki2"
@@ -46,7 +59,6 @@ def test_anki_reads_the_package_and_a_re_export_updates_the_edited_note(tmp_path
         library.set_definition("双方", "both sides")
         opened = open_in_library(library, DEFAULT_TEXT)
         library.save_translation(opened.segments[0].id, "In the spirit of partnership,")
-    time.sleep(1.1)  # Anki updates a note when the package's copy is newer, to the second
     second = tmp_path / "second.apkg"
     assert main(["deck", str(DEFAULT_TEXT), "--export", "apkg", "--out", str(second)]) == 0
     again = anki_notes(second, collection)
@@ -77,7 +89,7 @@ def test_an_unknown_status_for_export_gets_one_line(tmp_path, capsys):
     assert "Unknown status fluent" in capsys.readouterr().err
 
 
-def test_the_package_carries_the_kinds_the_learner_reviews_and_a_re_export_adds_no_card(tmp_path):
+def test_the_package_carries_the_kinds_the_learner_reviews_and_a_re_export_adds_no_card(tmp_path, package_clock):
     from anki.collection import Collection, ImportAnkiPackageRequest
 
     from studyapp.review import Kind, ReviewSettings, save_settings
@@ -95,7 +107,6 @@ def test_the_package_carries_the_kinds_the_learner_reviews_and_a_re_export_adds_
             collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(package)))
             assert len(collection.find_notes("")) == 576  # updated, not added
             assert len(collection.find_cards("")) == 2 * 576  # a recognition and a cloze card per word
-            time.sleep(1.1)  # Anki updates a note when the package's copy is newer, to the second
         [card_id] = collection.find_cards("Hanzi:本着 card:Cloze")
         question = collection.get_card(card_id).question()
         assert "［＿＿］" in question and "本着" not in question

@@ -144,19 +144,44 @@ def test_screenshot_writes_a_picture_of_the_text(tmp_path, monkeypatch):
 
 
 def test_signals_from_worker_threads_do_not_corrupt_reference_counts(qtbot):
-    """PySide6 6.12.0 lost a reference to None on every queued signal from a pool thread, then crashed."""
-    received = []
-    before = sys.getrefcount(None)
+    """PySide6 6.12.0 lost a reference on every queued signal from a pool thread, then crashed; it showed on None,
+    whose count cannot change from Python 3.12 on (None is immortal). So the jobs here return objects of their
+    own: each must come back holding exactly the references the test holds, and be freed once those go."""
+    import gc
+    import weakref
 
-    def work(report, _cancelled):
-        for number in range(300):
-            report(number, 300)
-        return None
+    from studyapp.ui.qt import QThreadPool
 
-    run_job(work, success=received.append, progress=lambda done, total: None)
-    qtbot.waitUntil(lambda: len(received) == 1, timeout=5000)
-    qtbot.wait(50)
-    assert sys.getrefcount(None) >= before - 50
+    class Result:
+        pass
+
+    sent = [Result() for _ in range(60)]
+    received: list[Result] = []
+
+    def job_returning(result: Result):
+        def work(report, _cancelled):
+            for number in range(50):
+                report(number, 50)
+            return result
+        return work
+
+    for result in sent:
+        run_job(job_returning(result), success=received.append, progress=lambda done, total: None)
+    del result
+    qtbot.waitUntil(lambda: len(received) == len(sent), timeout=10000)
+    assert QThreadPool.globalInstance().waitForDone(5000)  # the jobs' own references are gone too
+    gc.collect()
+    assert sorted(map(id, received)) == sorted(map(id, sent))
+    # each is held by ``sent`` and ``received`` only, as a control is by two lists: one fewer is a lost reference,
+    # one more a leak
+    control = [Result()]
+    held_twice = (control, list(control))
+    assert {sys.getrefcount(result) for result in sent} == {sys.getrefcount(result) for result in held_twice[0]}
+    alive = [weakref.ref(result) for result in sent]
+    sent.clear()
+    received.clear()
+    gc.collect()
+    assert not any(ref() for ref in alive)
 
 
 def test_hover_works_at_once_in_a_long_text_still_being_laid_out(window, qtbot, tmp_path):

@@ -192,3 +192,59 @@ def test_the_cards_link_opens_its_clause_in_a_hard_wrapped_book(window, qtbot, t
     window.view.go_to(0)
     review._link("clause")
     assert window.view.currentIndex().row() == row
+
+
+def test_the_cards_link_opens_its_clause_in_the_document_it_came_from(window, qtbot, tmp_path):
+    """A word studied in one text, reviewed while another is open: the card's link opens the first text again, at
+    the word's clause."""
+    from .conftest import hover, word_point
+
+    studied_in = window.session.document_id
+    row, point = word_point(window, "联合国")
+    hover(window.view, point)
+    window.vocabulary.add_to_study()
+    other = tmp_path / "other.txt"
+    other.write_text("这是另一篇很短的文字。\n它只有两句话。", encoding="utf-8")
+    assert opened(window, other)
+    assert window.session.document_id != studied_in
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    review.start()
+    review.reveal()
+    assert review.card.word == "联合国" and "open in the reader" in review.back.text()
+    review.back.linkActivated.emit("clause")  # what QLabel sends when the link is clicked
+    qtbot.waitUntil(lambda: window.session.document_id == studied_in and window.view.currentIndex().row() == row,
+                    timeout=10000)
+    assert "联合国" in window.session.model.source_text(row)
+    settle(window, qtbot)
+
+
+def test_a_session_shows_only_the_kinds_of_card_chosen_in_the_options(window, qtbot):
+    """Cloze and recall cards exist from before (made first, so due first); the learner now keeps only Recognition
+    in Study > Review Options: the session shows one recognition card per word, then says nothing more is due."""
+    from studyapp.ui.review_options import ReviewOptionsDialog
+
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", window.session.document_id),
+                                 StudyEntry("声明", "shēng míng", "双方声明如下：", "", window.session.document_id)])
+    save_settings(window.library, ReviewSettings(kinds=(Kind.CLOZE, Kind.RECALL)))
+    window.reviewer().sync_cards()
+    dialog = ReviewOptionsDialog(window.library, window)
+    qtbot.addWidget(dialog)
+    dialog.kinds[Kind.RECOGNITION].setChecked(True)
+    dialog.kinds[Kind.RECALL].setChecked(False)
+    dialog.kinds[Kind.CLOZE].setChecked(False)
+    dialog.accept()
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert ">2 new<" in review.counts_label.text()
+    qtbot.keyClick(review, Qt.Key.Key_Space)  # start
+    shown = []
+    while review.card is not None:
+        shown.append((review.card.word, review.card.kind))
+        qtbot.keyClick(review, Qt.Key.Key_Space)  # show the answer
+        qtbot.keyClick(review, Qt.Key.Key_4)  # Easy: not again today
+    assert sorted(shown) == [("双方", Kind.RECOGNITION), ("声明", Kind.RECOGNITION)]
+    assert "nothing more is due today" in review.message.text()
+    settle(window, qtbot)

@@ -36,7 +36,8 @@ def test_a_finished_but_undelivered_analysis_never_lands_on_the_next_document(qt
     other.write_text("这是另一篇很短的文字。\n它只有三句话。\n第三句。", encoding="utf-8")
     opened(window, other)
     assert window.analysis_running()
-    qtbot.wait(50)  # the first document's queued result arrives now, and must be dropped
+    # queued deliveries arrive in the order they were posted: the first document's result, posted before the
+    # second job started, reaches the window (and must be dropped) before the second result can end the wait
     qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
     _done, total = window.session.model.word_progress()
     assert total == _words(window)
@@ -59,8 +60,12 @@ def test_a_cancelled_job_leaves_the_running_set_and_never_reports(qtbot):
     job.cancel()
     assert job not in running_jobs()
     release.set()
-    QThreadPool.globalInstance().waitForDone(5000)
-    qtbot.wait(50)
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    # whatever the cancelled job posted is queued ahead of a job started now: once that one is delivered, the
+    # cancelled one's reports would have been too
+    after = []
+    run_job(lambda _report, _cancelled: "fresh", success=after.append)
+    qtbot.waitUntil(lambda: after == ["fresh"], timeout=5000)
     assert delivered == []
 
 

@@ -301,3 +301,46 @@ def test_f3_finds_a_word_a_hard_wrapped_book_breaks_across_lines(window, qtbot, 
     window.view.go_to(rows[0])
     window.vocabulary.next_occurrence()
     assert window.view.currentIndex().row() == rows[1]
+
+
+def test_f3_goes_to_each_clause_using_the_selected_word_then_wraps_to_the_first(window, qtbot):
+    """Words > Next Occurrence (F3): clauses where 联合国 only sits inside a longer word are passed over."""
+    model = window.vocabulary.model
+    window.vocabulary.panel.search.setText("联合国")
+    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.term_at(0).word == "联合国", timeout=2000)
+    window.vocabulary.panel.table.selectRow(0)
+    rows = window.session.model
+    holding = [row for row in range(rows.rowCount()) if any(token.text == "联合国" for token in rows.tokens(row))]
+    inside_a_longer_word = [row for row in range(rows.rowCount())
+                            if "联合国" in rows.source_text(row) and row not in holding]
+    assert len(holding) >= 3 and any(holding[0] < row < holding[-1] for row in inside_a_longer_word)
+    window.view.go_to(holding[0])
+    visited = []
+    for _ in holding:
+        qtbot.keyClick(window.view, Qt.Key.Key_F3)
+        visited.append(window.view.currentIndex().row())
+    assert visited == holding[1:] + holding[:1]
+
+
+def test_words_imported_from_a_list_are_known_in_the_panel_and_the_library(window, qtbot, tmp_path, monkeypatch):
+    """Words > Import Known Words… with a Pleco export: each listed word is known at once and in the library; the
+    message counts those the library's texts use. A list without Chinese gets a message and changes nothing."""
+    from studyapp.ui.qt import QAction, QFileDialog
+
+    listing = tmp_path / "pleco.txt"
+    listing.write_text("联合国\tlian2he2guo2\tUnited Nations\n双方\tshuang1fang1\tboth sides\n"
+                       "熊猫\txiong2mao1\tpanda\n", encoding="utf-8")
+    chosen = [listing]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kwargs: (str(chosen[0]), ""))
+    [action] = [action for action in window.findChildren(QAction) if action.text() == "&Import Known Words…"]
+    model = window.vocabulary.model
+    assert model.status(model.term_of("联合国")) == TermStatus.NEW
+    action.trigger()
+    assert model.status(model.term_of("联合国")) == model.status(model.term_of("双方")) == TermStatus.KNOWN
+    assert [status_in_library(window, word) for word in ("联合国", "双方", "熊猫")] == [TermStatus.KNOWN] * 3
+    assert window.statusBar().currentMessage() == \
+        "Marked 3 words known; 2 of them occur in your library's texts."
+    chosen[0] = tmp_path / "english.txt"
+    chosen[0].write_text("apple\nbanana\n", encoding="utf-8")
+    action.trigger()
+    assert "holds no Chinese words" in window.last_error
