@@ -451,7 +451,8 @@ def is_cjk(ch: str) -> bool:
 
 #: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.
 #: 6: texts converted from markup are never taken for hard-wrapped (a book of poems had its lines joined).
-SPLITTER_VERSION = 6
+#: 7: no clause is longer than ``MAX_CLAUSE`` (a line without punctuation was one clause of megabytes).
+SPLITTER_VERSION = 7
 #: Kinds of converted file (``LoadedText.encoding``) whose lines are paragraphs and line breaks of their markup
 #: (an EPUB's, a web page's, a subtitle cue's): structure, never lines wrapped at a width. A PDF's lines are
 #: joined where it is converted (``sources``).
@@ -758,7 +759,66 @@ def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 trimmed[-1] = (trimmed[-1][0], piece_end)  # marks alone (a stray “ after 。) join the clause before
             else:
                 trimmed.append((piece_start, piece_end))
+    if any(piece_end - piece_start > MAX_CLAUSE for piece_start, piece_end in trimmed):
+        return [bounded for piece in trimmed for bounded in _bounded(text, *piece)]
     return trimmed
+
+
+#: The most characters a clause holds. A line without punctuation (OCR output, a paste) was one clause of
+#: megabytes, and what is built per clause downstream (tokens, the context model's batch, a reader row) grew
+#: with it: a 5 MB line took 2.5 GB. The corpus's longest clause is 346 (水浒传); English sentences fit too.
+MAX_CLAUSE = 1000
+#: Where a long clause is cut, latest first: after whitespace; else where a word ends (hanzi meet Latin letters
+#: or figures, letters meet marks) in the last few characters; else between two characters that are not one
+#: grapheme (an accent, a variation selector, a skin tone, the joiner of an emoji sequence, a surrogate pair, a
+#: flag's two letters stay together).
+_LAST_SPACE = re.compile(r"(?s:.*)\s")
+_WORD_REACH = 64
+#: Characters that stay with the one before them (besides combining marks, found by their category).
+_EXTENDING = re.compile("[\u200c\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\udc00-\udfff]")
+_REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]")
+
+
+def _joins(before: str, after: str) -> bool:
+    """Two neighbours that belong to one grapheme, so no clause is cut between them."""
+    return (_EXTENDING.match(after) is not None or unicodedata.category(after)[0] == "M"
+            or before == "\u200d" or "\ud800" <= before <= "\udbff"
+            or (_REGIONAL.match(before) is not None and _REGIONAL.match(after) is not None))
+
+
+#: The last place where a word ends, hanzi meeting other letters or figures, or letters meeting marks.
+_LAST_WORD_END = re.compile(f"(?s:.*)(?:(?<=[{HANZI}])(?=[^{HANZI}])|(?<=[^{HANZI}])(?=[{HANZI}])"
+                            r"|(?<=\w)(?=\W)|(?<=\W)(?=\w))")
+
+
+def _last_boundary(text: str, low: int, high: int) -> int:
+    """The cut in ``(low, high]`` when there is no whitespace: the last word's end near ``high``, else the last
+    place between graphemes; a run of graphemes longer than the window (a stack of combining marks past Unicode's
+    stream-safe limit of 30) is cut at ``high``."""
+    floor, end = max(low, high - _WORD_REACH), high + 1
+    while (word_end := _LAST_WORD_END.match(text, floor, end)) is not None and word_end.end() > low:
+        cut = word_end.end()
+        if not _joins(text[cut - 1], text[cut]):
+            return cut
+        end = cut  # an accent after a letter: look further back
+    return next((cut for cut in range(high, low, -1) if not _joins(text[cut - 1], text[cut])), high)
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` (trimmed, as a clause) in pieces of at most :data:`MAX_CLAUSE` characters, each trimmed
+    of whitespace. Each cut is sought in the second half of the next ``MAX_CLAUSE`` characters, so the pieces
+    are at least half that long and the whole is read a bounded number of times: linear in the clause."""
+    while end - start > MAX_CLAUSE:
+        low, high = start + MAX_CLAUSE // 2, start + MAX_CLAUSE
+        space = _LAST_SPACE.match(text, low, high)
+        cut = resume = space.end() - 1 if space is not None else _last_boundary(text, low, high)
+        while text[resume].isspace():
+            resume += 1
+        while text[cut - 1].isspace():
+            cut -= 1
+        yield start, cut
+        start = resume
+    yield start, end
 
 
 def _ends_clause(text: str, i: int, line_end: int) -> bool:
