@@ -338,12 +338,51 @@ def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         raise TextLoadError(f"{name} is not a text file (it looks like binary data).")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        _refuse_malformed_utf8(data, name, error.start)
     chinese = _best_chinese_decoding(data)
     if chinese:
         return chinese
     return _guessed_decoding(data, name)
+
+
+#: Sequences written the way UTF-8 writes a character, that UTF-8 forbids: a UTF-16 surrogate in three bytes
+#: (CESU-8, Java's "modified UTF-8"), an overlong form (C0 AF for "/"), a code point past U+10FFFF; and one cut
+#: short by the end of the file.
+_FORBIDDEN_UTF8 = [
+    ("an encoded UTF-16 surrogate, as CESU-8 writes one", re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")),
+    ("an overlong form of a character",
+     re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}")),
+    ("a code point beyond Unicode", re.compile(rb"\xf4[\x90-\xbf][\x80-\xbf]{2}|[\xf5-\xf7][\x80-\xbf]{3}")),
+    ("a character cut short by the end of the file",
+     re.compile(rb"(?:[\xc0-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf7][\x80-\xbf]{0,2})\Z")),
+]
+
+
+def _skip_forbidden_utf8(error: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: step over a forbidden sequence written as UTF-8 writes one, fail on anything else."""
+    assert isinstance(error, UnicodeDecodeError)
+    for _what, pattern in _FORBIDDEN_UTF8:
+        if (match := pattern.match(error.object, error.start)) is not None:
+            return "\ufffd", match.end()
+    raise error
+
+
+codecs.register_error("studyapp-forbidden-utf8", _skip_forbidden_utf8)
+
+
+def _refuse_malformed_utf8(data: bytes, name: str, first_error: int) -> None:
+    """Refuse bytes that are UTF-8 in form (every byte past ASCII leads or continues a sequence of the length it
+    announces) but hold sequences UTF-8 forbids: a damaged or CESU-8 file, not another encoding, whatever a guess
+    at one would make of it (10 bytes read as cp1252 "abcí\xa0€defg", C0 AF as GB18030's 蜡). No Chinese book
+    is written so: not one of the corpus's 12,000 lines in GB18030 or Big5 is."""
+    try:
+        data.decode("utf-8", "studyapp-forbidden-utf8")
+    except UnicodeDecodeError:
+        return  # not UTF-8 in form: another encoding's bytes
+    what = next(what for what, pattern in _FORBIDDEN_UTF8 if pattern.match(data, first_error))
+    raise TextLoadError(f"{name} is written like UTF-8 but is not valid UTF-8: byte {first_error + 1:,} begins {what}. "
+                        f"Its encoding cannot be told; save it as UTF-8 and open it again.")
 
 
 def _guessed_decoding(data: bytes, name: str) -> tuple[str, str]:
