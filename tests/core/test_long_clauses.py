@@ -113,3 +113,18 @@ def test_a_line_of_marks_alone_is_cut_too():
     document = text.split(source)
     assert max(clause.end - clause.start for clause in document.clauses) <= text.MAX_CLAUSE
     _assert_clauses_tile(source, document)
+
+
+def test_analysis_batches_hold_a_bounded_number_of_characters(analyzer, monkeypatch):
+    """What analysis builds for a batch grows with its characters: 500 clauses of a text without punctuation are
+    500,000 of them (a 5 MB line peaked at 697 MB so, 497 MB with batches bounded), a novel's 500 about 8,000."""
+    from studyapp.document import analyze_all
+
+    source = " ".join(f"scan{n} page" for n in range(12_000))  # 170,000 characters, no clause end
+    document = text.split(source)
+    batches: list[int] = []
+    real = analyzer.analyze_many
+    monkeypatch.setattr(analyzer, "analyze_many", lambda clauses: batches.append(sum(map(len, clauses))) or real(clauses))
+    analysed = [index for index, _tokens in analyze_all(document, analyzer)]
+    assert analysed == list(range(len(document.clauses)))
+    assert max(batches) <= 20_000 and len(batches) > 1, batches
