@@ -324,9 +324,11 @@ class MainWindow(QMainWindow):
 
     # --- documents ----------------------------------------------------------------------------------------
     def choose_file(self) -> None:
+        from ..sources import open_filter
+
         start = str(self.session.path.parent) if self.session.path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a Chinese text"), start,
-                                              self.tr("Text files (*.txt *.text *.md);;All files (*)"))
+                                              open_filter())  # every kind the core reads
         if path:
             self.open_path(path)
 
