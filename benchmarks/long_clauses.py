@@ -1,6 +1,9 @@
 """`studyapp analyze FILE --json` on a text holding one clause of 1k, 10k and 100k characters: time and peak memory.
 
-    python benchmarks/long_clauses.py [LENGTHS ...]      (default: 1000 10000 100000)
+    python benchmarks/long_clauses.py [LENGTHS ...]      (default: 1000 10000 100000 5MB)
+
+A length ending in MB is a line of that many megabytes of UTF-8 (5 MB: about 1.8 million characters), as OCR
+output or a paste without punctuation gives: before clauses were bounded it was one clause, and peaked at 2.5 GB.
 
 Each file is 300 ordinary clauses of 呐喊 (../shared/corpus) with one clause of the given length in the middle: OCR
 output or text pasted without punctuation, hanzi of 呐喊 mixed with Latin words, figures and spaces, and no
@@ -50,13 +53,19 @@ def unpunctuated(length: int, hanzi: str, seed: int = 1) -> str:
     return "".join(pieces)[:length]
 
 
-def sample(length: int, folder: Path) -> Path:
-    """The file for one clause length: ordinary clauses, the long clause, ordinary clauses, one paragraph a line."""
+def sample(length: int | str, folder: Path) -> Path:
+    """The file for one clause length (or a line of ``"5MB"``): ordinary clauses, the long clause, ordinary
+    clauses, one paragraph a line."""
     novel = NOVEL.read_text(encoding="utf-8")
     hanzi = "".join(HANZI_CHARACTER.findall(novel))
     clauses = re.findall(r"[^，。！？；\s]{4,30}[，。！？；]", novel)[:ORDINARY_CLAUSES]
     half = len(clauses) // 2
-    text = "".join(clauses[:half]) + "\n" + unpunctuated(length, hanzi) + "\n" + "".join(clauses[half:]) + "\n"
+    if isinstance(length, str):  # megabytes of UTF-8: about 2.8 bytes a character in this mix
+        wanted = int(float(length.removesuffix("MB")) * 1024 * 1024)
+        line = unpunctuated(wanted * 10 // 25, hanzi).encode("utf-8")[:wanted].decode("utf-8", "ignore")
+    else:
+        line = unpunctuated(length, hanzi)
+    text = "".join(clauses[:half]) + "\n" + line + "\n" + "".join(clauses[half:]) + "\n"
     path = folder / f"clause-{length}.txt"
     path.write_text(text, encoding="utf-8")
     return path
@@ -73,7 +82,7 @@ def measure_peer(path: Path) -> tuple[float, float]:
     return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
-def main(lengths: list[int]) -> None:
+def main(lengths: list[int | str]) -> None:
     if not NOVEL.exists():
         raise SystemExit("../shared/corpus/呐喊.txt is not beside the project")
     folder = Path(tempfile.mkdtemp(prefix="studyapp-long-clauses-"))
@@ -86,10 +95,10 @@ def main(lengths: list[int]) -> None:
         path = sample(length, folder)
         seconds, peak = measure(path, library)
         peer_seconds, peer_peak = measure_peer(path)
-        print(f"{length:>8} {path.stat().st_size / 1024:>8.0f} {seconds:>8.1f} {peak:>8.0f} {peer_seconds:>9.2f} "
+        print(f"{length!s:>8} {path.stat().st_size / 1024:>8.0f} {seconds:>8.1f} {peak:>8.0f} {peer_seconds:>9.2f} "
               f"{peer_peak:>9.0f} {seconds / peer_seconds:>7.1f} {peak / peer_peak:>8.1f}", flush=True)
         path.unlink()
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [1000, 10_000, 100_000])
+    main([arg if arg.endswith("MB") else int(arg) for arg in sys.argv[1:]] or [1000, 10_000, 100_000, "5MB"])

@@ -140,6 +140,9 @@ class Analyzer:
 
 
 ANALYSIS_BATCH = 500  # clauses analysed together (progress is reported after each batch)
+#: ...and at most this many characters: what analysis builds for a batch (tokens, the context model's requests)
+#: grows with its characters, and 500 clauses of a text without punctuation are 500,000 (a novel's, 8,000).
+ANALYSIS_BATCH_CHARACTERS = 20_000
 
 
 def analyze_all(document: Document, analyzer: Analyzer,
@@ -147,14 +150,27 @@ def analyze_all(document: Document, analyzer: Analyzer,
                 cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
     """Analyse every clause in order, reporting progress now and then; stops early when cancelled."""
     total = len(document.clauses)
-    for first in range(0, total, ANALYSIS_BATCH):  # in batches: the context model reads many clauses at once
+    for indexes in _batches(document):  # in batches: the context model reads many clauses at once
         if cancelled and cancelled():
             return
-        indexes = range(first, min(total, first + ANALYSIS_BATCH))
         batch = analyzer.analyze_many([document.clause_text(index) for index in indexes])
         yield from zip(indexes, batch, strict=True)
         if progress:
             progress(indexes[-1] + 1, total)
+
+
+def _batches(document: Document) -> Iterator[range]:
+    """Runs of clauses of at most ``ANALYSIS_BATCH`` clauses and ``ANALYSIS_BATCH_CHARACTERS`` characters (a
+    clause longer than that alone), from the clause table's arrays without making a clause object each."""
+    starts, ends, total = document.clauses.starts, document.clauses.ends, len(document.clauses)
+    first = 0
+    while first < total:
+        last, room = first, ANALYSIS_BATCH_CHARACTERS
+        while last < total and last - first < ANALYSIS_BATCH and (last == first or ends[last] - starts[last] <= room):
+            room -= ends[last] - starts[last]
+            last += 1
+        yield range(first, last)
+        first = last
 
 
 def _keep_parts_read_in_their_word(parsed: tuple[Token, ...], read: tuple[Token, ...]) -> tuple[Token, ...]:

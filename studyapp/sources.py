@@ -49,6 +49,26 @@ _HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype
 _EPUB_MIMETYPE = b"application/epub+zip"
 
 
+#: Every kind of file ``kind_of`` tells and ``text.load`` reads, with the names such files usually have: the
+#: Open dialog's filter is made from it (:func:`open_filter`), so a kind added here is offered there.
+READABLE_KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("text", "Plain text", ("*.txt", "*.text", "*.md")),
+    ("epub", "EPUB books", ("*.epub",)),
+    ("pdf", "PDF documents", ("*.pdf",)),
+    ("srt", "SubRip subtitles", ("*.srt",)),
+    ("subtitles", "WebVTT and ASS subtitles", ("*.vtt", "*.ass", "*.ssa")),
+    ("html", "Web pages", ("*.html", "*.htm", "*.xhtml")),
+)
+
+
+def open_filter() -> str:
+    """A file dialog's filter: every kind read, then each kind alone, then all files (the content decides)."""
+    every = " ".join(pattern for _kind, _label, patterns in READABLE_KINDS for pattern in patterns)
+    return ";;".join([f"Texts, books, subtitles and web pages ({every})",
+                      *(f"{label} ({' '.join(patterns)})" for _kind, label, patterns in READABLE_KINDS),
+                      "All files (*)"])
+
+
 def kind_of(data: bytes, name: str = "the file") -> str:
     """"epub", "pdf", "srt", "html", or "text", from the content. A zip's unpacked size is checked from its
     directory before any member is read (:func:`files.check_unpacked`): a 3 MB zip whose ``mimetype`` inflated to

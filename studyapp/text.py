@@ -29,9 +29,9 @@ import re
 import sys
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import chain
 from typing import NamedTuple
@@ -135,6 +135,8 @@ class Document:
     #: Where lines were joined, from a run's first line to its last (:func:`wrapped_runs`): a collection's
     #: stories, each wrapped at its width, and not the verse between them. Empty with ``joined``: everywhere.
     joined_runs: tuple[Span, ...] = ()
+    #: The joined breaks of the whole text (:class:`_JoinedBreaks`), made on the first ``source_offset``.
+    _breaks: list[_JoinedBreaks] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def clause_starts(self) -> array:
@@ -174,21 +176,13 @@ class Document:
 
     def source_offset(self, start: int, end: int, offset: int) -> int:
         """The offset in ``text`` of character ``offset`` of ``span_text(start, end)``: joining took out line
-        breaks, so later characters sit further on in the decoded text."""
+        breaks, so later characters sit further on in the decoded text. By bisection over every joined break of
+        the text, found once: walking a span's breaks on each call was quadratic in a long span's."""
         if not self.joined:
             return start + offset
-        position, shown = start, 0
-        for match in self._joined_breaks(start, end):
-            kept = match.start() - position
-            if shown + kept > offset:
-                break
-            shown += kept
-            if _joins_words(self.text, match):  # the break shows as a space
-                if shown == offset:
-                    return match.start()
-                shown += 1
-            position = match.end()
-        return position + offset - shown
+        if not self._breaks:
+            self._breaks.append(_JoinedBreaks(self))
+        return self._breaks[0].source_offset(start, end, offset)
 
     # --- search that reads across joined line breaks, at C speed -------------------------------------------
     def _pattern(self, term: str) -> re.Pattern:
@@ -227,6 +221,42 @@ class Document:
         for match in self._matches(term, 0, end):
             last = match.start()
         return last
+
+
+class _JoinedBreaks:
+    """Every line break of a document that joining took out, in order: where each starts and ends, whether it
+    shows as a space, and ``keys``, its start less what the breaks before it took out (where it falls in the
+    text as shown, plus a constant). ``keys`` rises strictly (characters stand between breaks), so the break
+    before a shown offset is found by bisection."""
+
+    __slots__ = ("starts", "ends", "spaces", "hidden", "keys")
+
+    def __init__(self, document: Document) -> None:
+        self.starts, self.ends, self.spaces = array("q"), array("q"), array("b")
+        self.hidden, self.keys = array("q"), array("q")  # hidden: characters taken out up to and with each break
+        hidden = 0
+        for match in document._joined_breaks(0, len(document.text)):
+            space = _joins_words(document.text, match)
+            self.keys.append(match.start() - hidden)
+            hidden += match.end() - match.start() - space
+            self.starts.append(match.start())
+            self.ends.append(match.end())
+            self.spaces.append(space)
+            self.hidden.append(hidden)
+
+    def source_offset(self, start: int, end: int, offset: int) -> int:
+        """As ``Document.source_offset``: the breaks inside ``[start, end)`` are those a search of the span finds
+        (one starting at or after ``start`` and followed by a character before ``end``)."""
+        first = bisect_left(self.starts, start)
+        last = max(first, bisect_left(self.ends, end))
+        base = start - (self.hidden[first - 1] if first else 0)  # keys[i] - base: where break i shows in the span
+        before = bisect_right(self.keys, offset + base, first, last) - 1  # the last break shown before the offset
+        if before < first:
+            return start + offset
+        shown_at, space = self.keys[before] - base, self.spaces[before]
+        if space and shown_at == offset:  # the space the break shows as
+            return self.starts[before]
+        return self.ends[before] + offset - shown_at - space
 
 
 #: A line break between two non-space characters (spaces left at the end of the first line go with it): taken
@@ -290,12 +320,51 @@ def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         raise TextLoadError(f"{name} is not a text file (it looks like binary data).")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        _refuse_malformed_utf8(data, name, error.start)
     chinese = _best_chinese_decoding(data)
     if chinese:
         return chinese
     return _guessed_decoding(data, name)
+
+
+#: Sequences written the way UTF-8 writes a character, that UTF-8 forbids: a UTF-16 surrogate in three bytes
+#: (CESU-8, Java's "modified UTF-8"), an overlong form (C0 AF for "/"), a code point past U+10FFFF; and one cut
+#: short by the end of the file.
+_FORBIDDEN_UTF8 = [
+    ("an encoded UTF-16 surrogate, as CESU-8 writes one", re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")),
+    ("an overlong form of a character",
+     re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}")),
+    ("a code point beyond Unicode", re.compile(rb"\xf4[\x90-\xbf][\x80-\xbf]{2}|[\xf5-\xf7][\x80-\xbf]{3}")),
+    ("a character cut short by the end of the file",
+     re.compile(rb"(?:[\xc0-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf7][\x80-\xbf]{0,2})\Z")),
+]
+
+
+def _skip_forbidden_utf8(error: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: step over a forbidden sequence written as UTF-8 writes one, fail on anything else."""
+    assert isinstance(error, UnicodeDecodeError)
+    for _what, pattern in _FORBIDDEN_UTF8:
+        if (match := pattern.match(error.object, error.start)) is not None:
+            return "\ufffd", match.end()
+    raise error
+
+
+codecs.register_error("studyapp-forbidden-utf8", _skip_forbidden_utf8)
+
+
+def _refuse_malformed_utf8(data: bytes, name: str, first_error: int) -> None:
+    """Refuse bytes that are UTF-8 in form (every byte past ASCII leads or continues a sequence of the length it
+    announces) but hold sequences UTF-8 forbids: a damaged or CESU-8 file, not another encoding, whatever a guess
+    at one would make of it (10 bytes read as cp1252 "abcí\xa0€defg", C0 AF as GB18030's 蜡). No Chinese book
+    is written so: not one of the corpus's 12,000 lines in GB18030 or Big5 is."""
+    try:
+        data.decode("utf-8", "studyapp-forbidden-utf8")
+    except UnicodeDecodeError:
+        return  # not UTF-8 in form: another encoding's bytes
+    what = next(what for what, pattern in _FORBIDDEN_UTF8 if pattern.match(data, first_error))
+    raise TextLoadError(f"{name} is written like UTF-8 but is not valid UTF-8: byte {first_error + 1:,} begins {what}. "
+                        f"Its encoding cannot be told; save it as UTF-8 and open it again.")
 
 
 def _guessed_decoding(data: bytes, name: str) -> tuple[str, str]:
@@ -445,7 +514,8 @@ def is_cjk(ch: str) -> bool:
 
 #: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.
 #: 6: texts converted from markup are never taken for hard-wrapped (a book of poems had its lines joined).
-SPLITTER_VERSION = 6
+#: 7: no clause is longer than ``MAX_CLAUSE`` (a line without punctuation was one clause of megabytes).
+SPLITTER_VERSION = 7
 #: Kinds of converted file (``LoadedText.encoding``) whose lines are paragraphs and line breaks of their markup
 #: (an EPUB's, a web page's, a subtitle cue's): structure, never lines wrapped at a width. A PDF's lines are
 #: joined where it is converted (``sources``).
@@ -755,7 +825,66 @@ def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 trimmed[-1] = (trimmed[-1][0], piece_end)  # marks alone (a stray “ after 。) join the clause before
             else:
                 trimmed.append((piece_start, piece_end))
+    if any(piece_end - piece_start > MAX_CLAUSE for piece_start, piece_end in trimmed):
+        return [bounded for piece in trimmed for bounded in _bounded(text, *piece)]
     return trimmed
+
+
+#: The most characters a clause holds. A line without punctuation (OCR output, a paste) was one clause of
+#: megabytes, and what is built per clause downstream (tokens, the context model's batch, a reader row) grew
+#: with it: a 5 MB line took 2.5 GB. The corpus's longest clause is 346 (水浒传); English sentences fit too.
+MAX_CLAUSE = 1000
+#: Where a long clause is cut, latest first: after whitespace; else where a word ends (hanzi meet Latin letters
+#: or figures, letters meet marks) in the last few characters; else between two characters that are not one
+#: grapheme (an accent, a variation selector, a skin tone, the joiner of an emoji sequence, a surrogate pair, a
+#: flag's two letters stay together).
+_LAST_SPACE = re.compile(r"(?s:.*)\s")
+_WORD_REACH = 64
+#: Characters that stay with the one before them (besides combining marks, found by their category).
+_EXTENDING = re.compile("[\u200c\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\udc00-\udfff]")
+_REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]")
+
+
+def _joins(before: str, after: str) -> bool:
+    """Two neighbours that belong to one grapheme, so no clause is cut between them."""
+    return (_EXTENDING.match(after) is not None or unicodedata.category(after)[0] == "M"
+            or before == "\u200d" or "\ud800" <= before <= "\udbff"
+            or (_REGIONAL.match(before) is not None and _REGIONAL.match(after) is not None))
+
+
+#: The last place where a word ends, hanzi meeting other letters or figures, or letters meeting marks.
+_LAST_WORD_END = re.compile(f"(?s:.*)(?:(?<=[{HANZI}])(?=[^{HANZI}])|(?<=[^{HANZI}])(?=[{HANZI}])"
+                            r"|(?<=\w)(?=\W)|(?<=\W)(?=\w))")
+
+
+def _last_boundary(text: str, low: int, high: int) -> int:
+    """The cut in ``(low, high]`` when there is no whitespace: the last word's end near ``high``, else the last
+    place between graphemes; a run of graphemes longer than the window (a stack of combining marks past Unicode's
+    stream-safe limit of 30) is cut at ``high``."""
+    floor, end = max(low, high - _WORD_REACH), high + 1
+    while (word_end := _LAST_WORD_END.match(text, floor, end)) is not None and word_end.end() > low:
+        cut = word_end.end()
+        if not _joins(text[cut - 1], text[cut]):
+            return cut
+        end = cut  # an accent after a letter: look further back
+    return next((cut for cut in range(high, low, -1) if not _joins(text[cut - 1], text[cut])), high)
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` (trimmed, as a clause) in pieces of at most :data:`MAX_CLAUSE` characters, each trimmed
+    of whitespace. Each cut is sought in the second half of the next ``MAX_CLAUSE`` characters, so the pieces
+    are at least half that long and the whole is read a bounded number of times: linear in the clause."""
+    while end - start > MAX_CLAUSE:
+        low, high = start + MAX_CLAUSE // 2, start + MAX_CLAUSE
+        space = _LAST_SPACE.match(text, low, high)
+        cut = resume = space.end() - 1 if space is not None else _last_boundary(text, low, high)
+        while text[resume].isspace():
+            resume += 1
+        while text[cut - 1].isspace():
+            cut -= 1
+        yield start, cut
+        start = resume
+    yield start, end
 
 
 def _ends_clause(text: str, i: int, line_end: int) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import settings as settings_store
+from ..sources import open_filter
 from ..wording import displayable
 from .ops import cancel_all
 from .qt import QApplication, QDragEnterEvent, QDropEvent, QFileDialog, QInputDialog, QLineEdit, QObject, Qt, QTimer
@@ -42,7 +43,7 @@ class DocumentActions(QObject):
         window = self.window
         start = str(window.session.path.parent) if window.session.path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(window, self.tr("Open a Chinese text"), start,
-                                              self.tr("Text files (*.txt *.text *.md);;All files (*)"))
+                                              open_filter())  # every kind the core reads
         if path:
             self.open_path(path)
 

@@ -97,6 +97,11 @@ class ReviewWindow(QDialog):
         layout.addWidget(self.stack)
         self.message = QLabel(self)
         layout.addWidget(self.message)
+        self.damaged = QLabel(self)  # cards left out because their stored schedule cannot be read, one per line
+        self.damaged.setWordWrap(True)
+        self.damaged.setStyleSheet("color: #e53935")
+        self.damaged.hide()
+        layout.addWidget(self.damaged)
         for button in (self.start_button, self.show_button, *self.rating_buttons.values()):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the digits belong to the review, not a button
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -113,6 +118,12 @@ class ReviewWindow(QDialog):
         ).format(counts.due, counts.new, counts.learning))
         self.start_button.setEnabled(bool(counts.due + counts.new + counts.learning))
         self.stack.setCurrentWidget(self.start_page)
+        self._show_damaged()
+
+    def _show_damaged(self) -> None:
+        """The line ``review`` prints for each damaged card, read after the queue was built (which finds them)."""
+        self.damaged.setText("\n".join(self.reviewer.damaged.values()))
+        self.damaged.setVisible(bool(self.reviewer.damaged))
 
     def start(self) -> None:
         self.next_card()
@@ -126,6 +137,7 @@ class ReviewWindow(QDialog):
             return
         self._show_progress(queue)
         self._show_front(queue[0])
+        self._show_damaged()
 
     def _show_progress(self, queue: list[ReviewCard] | None = None) -> None:
         """The header's counts, from the queue just built, else read again (after an undo)."""

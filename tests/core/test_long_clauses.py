@@ -8,6 +8,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+from studyapp import text
+
 #: 100,000 characters of an OCR scan without punctuation: Latin words and figures, with a Chinese sentence every
 #: thousand characters or so whose polyphones the context model must read.
 LONG_CLAUSE_SCRIPT = textwrap.dedent("""
@@ -47,3 +51,80 @@ def test_a_polyphone_deep_in_a_long_clause_reads_as_in_a_short_one(analyzer):
     start = long_clause.index(inside)
     deep = [(token.text, token.pinyin) for token in tokens if start <= token.start < start + len(inside)]
     assert deep == alone
+
+
+def _unpunctuated(length: int) -> str:
+    """OCR-like text without punctuation: stretches of hanzi (some longer than a clause may be), Latin words
+    and figures between spaces, words run into hanzi."""
+    pieces, size, n = [], 0, 0
+    while size < length:
+        n += 1
+        pieces.append("他还没回来我还没还你钱" * (1 + n % 7) + (" " if n % 3 else "") + f"scan{n} page " * (n % 4)
+                      + ("缅甸见过大海" * 300 if n % 50 == 0 else ""))
+        size += len(pieces[-1])
+    return "".join(pieces)[:length]
+
+
+def _assert_clauses_tile(source: str, document: text.Document) -> None:
+    """Clauses in order, trimmed, and only whitespace between them: joined with it they give back the text."""
+    position = 0
+    for clause in document.clauses:
+        assert clause.start >= position and source[position:clause.start].strip() == ""
+        body = source[clause.start:clause.end]
+        assert body and body == body.strip()
+        position = clause.end
+    assert source[position:].strip() == ""
+
+
+def test_no_clause_of_an_unpunctuated_megabyte_line_is_longer_than_the_bound():
+    source = _unpunctuated(1_000_000)
+    document = text.split(source)
+    assert max(clause.end - clause.start for clause in document.clauses) <= text.MAX_CLAUSE
+    assert len(document.clauses) <= 2 * len(source) // text.MAX_CLAUSE + 1  # cut no finer than half the bound
+    _assert_clauses_tile(source, document)
+    for before, after in zip(document.clauses, document.clauses[1:], strict=False):
+        if before.end == after.start:  # cut without whitespace: never inside a Latin word or figure
+            assert not (source[before.end - 1].isascii() and source[after.start].isascii()), \
+                source[before.end - 10:after.start + 10]
+
+
+def test_a_long_clause_is_cut_at_whitespace_before_anywhere_else():
+    words = [f"word{n}" for n in range(1000)]
+    source = " ".join(words)
+    document = text.split(source)
+    assert len(document.clauses) > 1
+    assert [w for i in range(len(document.clauses)) for w in document.clause_text(i).split()] == words
+
+
+@pytest.mark.parametrize("grapheme", ["e\u0301", "\U0001f468\u200d\U0001f469\u200d\U0001f467", "\U0001f1e8\U0001f1f3",
+                                      "\U0001f44d\U0001f3fd", "\u845b\U000e0100", "\ud83d\ude00"],
+                         ids=["accent", "family", "flag", "skin-tone", "variation", "surrogate-pair"])
+def test_a_long_clause_is_never_cut_inside_a_grapheme(grapheme):
+    source = grapheme * (3 * text.MAX_CLAUSE // len(grapheme) + 7)
+    document = text.split(source)
+    assert len(document.clauses) > 1
+    assert max(clause.end - clause.start for clause in document.clauses) <= text.MAX_CLAUSE
+    _assert_clauses_tile(source, document)
+    assert all(clause.start % len(grapheme) == 0 for clause in document.clauses), grapheme
+
+
+def test_a_line_of_marks_alone_is_cut_too():
+    source = "！" * 200_000
+    document = text.split(source)
+    assert max(clause.end - clause.start for clause in document.clauses) <= text.MAX_CLAUSE
+    _assert_clauses_tile(source, document)
+
+
+def test_analysis_batches_hold_a_bounded_number_of_characters(analyzer, monkeypatch):
+    """What analysis builds for a batch grows with its characters: 500 clauses of a text without punctuation are
+    500,000 of them (a 5 MB line peaked at 697 MB so, 497 MB with batches bounded), a novel's 500 about 8,000."""
+    from studyapp.analysis import analyze_all
+
+    source = " ".join(f"scan{n} page" for n in range(12_000))  # 170,000 characters, no clause end
+    document = text.split(source)
+    batches: list[int] = []
+    real = analyzer.analyze_many
+    monkeypatch.setattr(analyzer, "analyze_many", lambda clauses: batches.append(sum(map(len, clauses))) or real(clauses))
+    analysed = [index for index, _tokens in analyze_all(document, analyzer)]
+    assert analysed == list(range(len(document.clauses)))
+    assert max(batches) <= 20_000 and len(batches) > 1, batches

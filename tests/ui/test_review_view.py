@@ -248,3 +248,24 @@ def test_a_session_shows_only_the_kinds_of_card_chosen_in_the_options(window, qt
     assert sorted(shown) == [("双方", Kind.RECOGNITION), ("声明", Kind.RECOGNITION)]
     assert "nothing more is due today" in review.message.text()
     settle(window, qtbot)
+def test_a_damaged_card_is_named_in_the_window_and_the_rest_still_reviews(window, qtbot):
+    """``review --json`` names a card whose stored schedule is invalid JSON; the window said nothing of it."""
+    document_id = window.session.document_id
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", document_id),
+                                 StudyEntry("声明", "shēng míng", "双方声明如下：", "", document_id)])
+    save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    with window.library.transaction() as db:  # as a hand edit, or a damaged page, leaves it
+        db.execute("UPDATE cards SET fsrs = '{\"card_id\": 1, \"state\"' WHERE word = '声明'")
+    review.refresh_counts()
+    assert review.damaged.isVisibleTo(review)
+    assert "声明" in review.damaged.text() and "damaged" in review.damaged.text()
+    assert len(review.damaged.text().splitlines()) == 1
+    assert "1 new" in review.counts_label.text()
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert review.card is not None and review.card.word == "双方"
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    assert review.damaged.isVisibleTo(review) and "声明" in review.damaged.text()  # still named after a rating
