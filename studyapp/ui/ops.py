@@ -135,8 +135,7 @@ def _pool(writes: bool) -> QThreadPool:
         return QThreadPool.globalInstance()
     if _writer is None:
         _writer = QThreadPool()
-        _writer.setMaxThreadCount(1)
-        _writer.setExpiryTimeout(-1)  # the writer thread stays for the app's life
+        _writer.setMaxThreadCount(1)  # its thread ends when idle, as the global pool's do, and its memory with it
     return _writer
 
 
