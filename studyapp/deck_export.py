@@ -12,11 +12,16 @@ import csv
 import hashlib
 import html
 import io
+import itertools
+import json
 import os
 import tempfile
+import time
+import zipfile
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .deck import Term
 from .definitions import LINE_BREAKS
@@ -180,14 +185,47 @@ def _apkg(made: Sequence[Card], title: str, kinds: tuple[Kind, ...]) -> bytes:
                   html.escape(card.translation), html.escape(blanked(card.context, card.word))]
         deck.add_note(genanki.Note(model=note_type, fields=fields + gates,
                                    guid=genanki.guid_for("studyapp", card.word)))
-    handle, path = tempfile.mkstemp(suffix=".apkg")
-    os.close(handle)
-    try:
-        genanki.Package(deck).write_to_file(path)
-        with open(path, "rb") as written:
-            return written.read()
-    finally:
-        os.unlink(path)
+    return _package_bytes(genanki.Package(deck))
+
+
+_APKG_PREFIX = "studyapp-apkg-"
+
+
+def _sweep_killed_exports() -> None:
+    """Remove the folders of exports whose process was killed mid-way (its pid is in the folder's name)."""
+    import shutil
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{_APKG_PREFIX}*-*"):
+        try:
+            pid = int(folder.name[len(_APKG_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, OSError):  # not ours by name, or a live process of another user
+            continue
+
+
+def _package_bytes(package, timestamp: float | None = None) -> bytes:
+    """The .apkg as genanki's ``write_to_file`` lays it out, built inside a folder of our own that is removed
+    in every case: ``write_to_file`` leaves its SQLite copy of the deck (0.2-2.5 MB) in the temp folder on every
+    export, and a kill during it leaves the same."""
+    import sqlite3
+
+    stamp = time.time() if timestamp is None else timestamp
+    _sweep_killed_exports()
+    with tempfile.TemporaryDirectory(prefix=f"{_APKG_PREFIX}{os.getpid()}-") as folder:
+        database = os.path.join(folder, "collection.anki2")
+        connection = sqlite3.connect(database)
+        try:
+            package.write_to_db(connection.cursor(), stamp, itertools.count(int(stamp * 1000)))
+            connection.commit()
+        finally:
+            connection.close()
+        written = io.BytesIO()
+        with zipfile.ZipFile(written, "w") as archive:
+            archive.write(database, "collection.anki2")
+            archive.writestr("media", json.dumps({}))  # no media yet: recordings come with the listening slice
+        return written.getvalue()
 
 
 def _tbx(made: Sequence[Card], target_language: str = "en") -> bytes:

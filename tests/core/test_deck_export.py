@@ -4,6 +4,8 @@ import csv
 import io
 import itertools
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -37,13 +39,33 @@ def anki_notes(package, collection_path):
 @pytest.fixture
 def package_clock(monkeypatch):
     """Anki updates a note only when the package's copy is newer, to the second: each package is stamped two
-    seconds after the one before (genanki takes the stamp as an argument), so no test sleeps for it."""
-    import genanki
+    seconds after the one before (the package writer takes the stamp as an argument), so no test sleeps for it."""
+    from studyapp import deck_export
 
     stamps = itertools.count(time.time(), 2.0)
-    write = genanki.Package.write_to_file
-    monkeypatch.setattr(genanki.Package, "write_to_file",
-                        lambda package, file, timestamp=None: write(package, file, next(stamps)))
+    write = deck_export._package_bytes
+    monkeypatch.setattr(deck_export, "_package_bytes", lambda package, timestamp=None: write(package, next(stamps)))
+
+
+def test_an_anki_export_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch):
+    """genanki's write_to_file left the deck's SQLite copy in the temp folder on every export; an export killed
+    mid-way leaves its folder, which the next export removes."""
+    import tempfile
+
+    from studyapp.review import Kind
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()  # a process gone, as an export killed mid-way is
+    left = temp / f"studyapp-apkg-{killed.pid}-x1y2"
+    left.mkdir()
+    (left / "collection.anki2").write_bytes(b"0" * 1000)
+    made = [Card(word="中国", pinyin="zhōng guó", numbered="zhong1guo2", definition="China", hsk=1,
+                 context="中国和俄罗斯。", context_html="<b>中国</b>和俄罗斯。", context_translation="", translation="")]
+    package = export_deck(made, "apkg", title="t", kinds=(Kind.RECOGNITION,))
+    assert package[:2] == b"PK" and list(temp.iterdir()) == []
 
 
 def test_anki_reads_the_package_and_a_re_export_updates_the_edited_note(tmp_path, capsys, package_clock):
