@@ -1,6 +1,7 @@
 """The operating system's own Mandarin voices, each through the tool every install of it has: SAPI through
 PowerShell's System.Speech on Windows, ``say`` on macOS, ``spd-say`` (speech-dispatcher) on Linux. They read the
-hanzi by themselves (none takes pinyin), and are offered only where a Mandarin voice is installed.
+hanzi by themselves (none takes pinyin), and are offered only where a Mandarin voice is installed; each listing
+runs a program, so it is kept.
 
 Only the Linux path can run on the machine the tests run on; the others are small and are skipped there.
 """
@@ -12,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import cached_property
 from pathlib import Path
 
 from .speech import Engine, Utterance, Voice, clamp_rate
@@ -35,7 +37,8 @@ class MacSay:
 
     name, takes_reading, writes_wav = "macOS", False, True
 
-    def voices(self) -> list[Voice]:
+    @cached_property
+    def _voices(self) -> list[Voice]:
         found = []
         for line in _run(["say", "-v", "?"]).splitlines():
             head = line.split("#", 1)[0].split()
@@ -54,6 +57,9 @@ class MacSay:
                            timeout=_TIMEOUT, check=True)
             return out.read_bytes()
 
+    def voices(self) -> list[Voice]:
+        return self._voices
+
     def stop(self) -> None:
         pass
 
@@ -70,7 +76,8 @@ class WindowsSapi:
 
     name, takes_reading, writes_wav = "Windows", False, True
 
-    def voices(self) -> list[Voice]:
+    @cached_property
+    def _voices(self) -> list[Voice]:
         found = []
         for line in _run(["powershell", "-NoProfile", "-Command", _SAPI_VOICES]).splitlines():
             name, _, culture = line.strip().partition("\t")
@@ -89,6 +96,9 @@ class WindowsSapi:
             subprocess.run(["powershell", "-NoProfile", "-Command", script, name], timeout=_TIMEOUT, check=True)
             return out.read_bytes()
 
+    def voices(self) -> list[Voice]:
+        return self._voices
+
     def stop(self) -> None:
         pass
 
@@ -99,13 +109,17 @@ class SpeechDispatcher:
 
     name, takes_reading, writes_wav = "speech-dispatcher", False, False
 
-    def voices(self) -> list[Voice]:
+    @cached_property
+    def _voices(self) -> list[Voice]:
         found = []
         for line in _run(["spd-say", "-L"]).splitlines()[1:]:  # NAME LANGUAGE VARIANT, under a header
             parts = line.split()
             if len(parts) >= 2 and _mandarin(parts[1]):
                 found.append(Voice("spd:" + parts[0], f"{parts[0]} (speech-dispatcher)"))
         return found
+
+    def voices(self) -> list[Voice]:
+        return self._voices
 
     def synthesize(self, utterance: Utterance, rate: float = 1.0, voice: str | None = None) -> None:
         self.stop()

@@ -49,6 +49,7 @@ from .qt_helpers import set_checked_quietly
 from .reader import ClauseDelegate, ReaderView
 from .segment_actions import SegmentActions
 from .segmentation import SegmentationFixer
+from .speech_actions import SpeechActions
 from .status_bar import DocumentStatus
 from .translation_pane import TranslationController, help_dock
 from .view_options import ViewOptions
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.segment_actions = SegmentActions(self.session, self.view, self.translator, self)
         self.segmentation = SegmentationFixer(self.session, self.view, analyzer, library, self.translator.undo_stack,
                                               self)
+        self.speech = SpeechActions(self, settings, self.view, self.session)
 
         # the Dictionary and the Vocabulary share one place beside the reader, as tabs
         self.tabifyDockWidget(self.vocabulary.dock, self.hover.dock)
@@ -127,7 +129,10 @@ class MainWindow(QMainWindow):
         self.vocabulary.coverageChanged.connect(self.status.coverage_label.setText)
         self.vocabulary.translationsChanged.connect(self._on_glossary_changed)
         self.translator.chosen = self.library.chosen_translations()
-        for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary, self.segmentation):
+        self.hover.speech_note = self.speech.popup_note
+        self.hover.speakRequested.connect(self.speech.say_word)
+        for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary, self.segmentation,
+                          self.speech):
             messenger.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.exchange.failed.connect(self.show_error)
         self.exchange.imported.connect(self._on_imported)
@@ -259,6 +264,7 @@ class MainWindow(QMainWindow):
         self._action(study_menu, self.tr("S&uspended Cards…"), self.show_suspended)
         self._action(study_menu, self.tr("O&ptimise Scheduling from My Reviews"), self.optimise_scheduling)
 
+        self.speech.build_menu(self.menuBar().addMenu(self.tr("&Listen")))
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.pane_action = self._action(view_menu, self.tr("T&ranslation Pane"), self.options.set_translation_pane,
                                         QKeySequence("Ctrl+Shift+T"), self.settings.translation_pane)
@@ -500,6 +506,7 @@ class MainWindow(QMainWindow):
         self.review_window = ReviewWindow(self.reviewer(), self.delegate.cjk_family, self.analyzer, self)
         self.review_window.studied.connect(self.vocabulary.reload_statuses)
         self.review_window.openClause.connect(self.show_clause)
+        self.speech.attach_review(self.review_window)
         self.review_window.show()
         self.review_window.raise_()
         self.review_window.activateWindow()  # its keys (Space, 1-4) must reach it at once
