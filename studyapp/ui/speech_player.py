@@ -2,12 +2,13 @@
 
 Opening a sound device takes tens of milliseconds, so ``play`` runs in the synthesis job, off the GUI thread;
 ``next_turn`` (on the GUI thread) makes every sound asked for before it stale: it stops the one playing, and one
-still being prepared is closed instead of started.
+still being prepared is dropped instead of started.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 from ..errors import StudyAppError
 
@@ -17,10 +18,20 @@ class NoSoundDevice(StudyAppError):
 
 
 class Player:
-    def __init__(self) -> None:
+    """``backends``: miniaudio's, in order of preference (None: the system's; ``[Backend.NULL]`` plays into
+    nothing at the real pace, for tests without a sound card)."""
+
+    def __init__(self, backends: Sequence | None = None) -> None:
+        self.backends = list(backends) if backends else None
         self._lock = threading.Lock()
         self._device = None
+        self._ended = threading.Event()
         self._turn = 0
+
+    @property
+    def playing(self) -> bool:
+        with self._lock:
+            return self._device is not None and not self._ended.is_set()
 
     def next_turn(self) -> int:
         """A new request: whatever plays stops; returns the turn the new sound must bring to ``play``."""
@@ -41,28 +52,34 @@ class Player:
         if turn != self._turn:  # a newer request came while this one was being synthesised
             return
         try:
-            info = miniaudio.decode(wav, output_format=miniaudio.SampleFormat.SIGNED16)
+            sound = miniaudio.decode(wav, output_format=miniaudio.SampleFormat.SIGNED16)
             device = miniaudio.PlaybackDevice(output_format=miniaudio.SampleFormat.SIGNED16,
-                                              nchannels=info.nchannels, sample_rate=info.sample_rate)
+                                              nchannels=sound.nchannels, sample_rate=sound.sample_rate,
+                                              backends=self.backends)
         except miniaudio.MiniaudioError as error:
             raise NoSoundDevice(f"No sound device to play speech on ({error}).") from error
+        ended = threading.Event()
         with self._lock:
             current = turn == self._turn
             if current:
-                self._device = device
+                self._device, self._ended = device, ended
         if not current:
             device.close()
             return
-        stream = _stream(info.samples, info.nchannels)
+        stream = _stream(sound.samples, sound.nchannels, ended)
         next(stream)  # miniaudio wants the generator started
         device.start(stream)
 
 
-def _stream(samples, channels: int):
-    """miniaudio's pull generator over decoded samples: each ``send(frames)`` gets that many frames."""
+def _stream(samples, channels: int, ended: threading.Event):
+    """miniaudio's pull generator over decoded samples: each ``send(frames)`` gets that many frames; silence
+    once they are all played (and ``ended`` set), until the device is closed."""
     frames = yield b""
     position = 0
     while position < len(samples):
         chunk = samples[position:position + frames * channels]
         position += frames * channels
         frames = yield chunk
+    ended.set()
+    while True:
+        frames = yield b"\0\0" * frames * channels

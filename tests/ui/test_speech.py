@@ -105,3 +105,23 @@ def test_a_sound_asked_for_before_a_newer_request_is_never_started():
     stale = player.next_turn()
     player.next_turn()
     player.play(b"not even a WAV", stale)
+
+
+def test_a_new_request_stops_the_sound_still_playing(qtbot):
+    """Played for real through miniaudio's null device (no sound card here): a sound plays until its end, and
+    a newer request stops it at once."""
+    import miniaudio
+
+    from studyapp.speech import ESpeakEngine, Utterance
+
+    engine = ESpeakEngine()
+    word, clause = (engine.synthesize(Utterance(text, "")) for text in ("你好", "我们先去银行取钱，然后回家吃饭。"))
+    player = Player(backends=[miniaudio.Backend.NULL])
+    player.play(clause, player.next_turn())
+    assert player.playing
+    player.play(word, player.next_turn())  # the clause (about 3 s) is cut off
+    assert player.playing
+    qtbot.waitUntil(lambda: not player.playing, timeout=3000)  # the word (about 0.6 s) ends by itself
+    player.play(clause, player.next_turn())
+    player.stop()
+    assert not player.playing
