@@ -34,12 +34,15 @@ class Player:
             return self._device is not None and not self._ended.is_set()
 
     def next_turn(self) -> int:
-        """A new request: whatever plays stops; returns the turn the new sound must bring to ``play``."""
+        """A new request: whatever plays falls silent at once; returns the turn the new sound must bring to
+        ``play``. Closing a device waits for its audio thread (150 ms on some backends), so that happens on a
+        thread of its own, never the GUI's."""
         with self._lock:
             self._turn += 1
             device, self._device = self._device, None
+            self._ended.set()  # the stream yields silence from its next period on
         if device is not None:
-            device.close()
+            threading.Thread(target=device.close, name="close sound device", daemon=True).start()
         return self._turn
 
     def stop(self) -> None:
@@ -73,10 +76,10 @@ class Player:
 
 def _stream(samples, channels: int, ended: threading.Event):
     """miniaudio's pull generator over decoded samples: each ``send(frames)`` gets that many frames; silence
-    once they are all played (and ``ended`` set), until the device is closed."""
+    once they are all played or ``ended`` is set from outside, until the device is closed."""
     frames = yield b""
     position = 0
-    while position < len(samples):
+    while position < len(samples) and not ended.is_set():
         chunk = samples[position:position + frames * channels]
         position += frames * channels
         frames = yield chunk
