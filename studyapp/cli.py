@@ -327,6 +327,8 @@ def _speak(args: argparse.Namespace) -> int:
     (or the voice asked for is not here)."""
     from .speech import RATE_RANGE, NoMandarinVoice, choose, engines, utterance_of
 
+    if not args.text.strip():
+        raise StudyAppError("Nothing to say: the text is empty.")
     if not RATE_RANGE[0] <= args.rate <= RATE_RANGE[1]:
         raise StudyAppError(f"--rate is a speed from {RATE_RANGE[0]} to {RATE_RANGE[1]}, not {args.rate}.")
     found = [engine for engine in engines() if engine.writes_wav]

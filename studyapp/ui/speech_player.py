@@ -60,7 +60,7 @@ class Player:
                                               nchannels=sound.nchannels, sample_rate=sound.sample_rate,
                                               backends=self.backends)
         except miniaudio.MiniaudioError as error:
-            raise NoSoundDevice(f"No sound device to play speech on ({error}).") from error
+            raise NoSoundDevice("No sound device could be opened to play the speech.") from error
         ended = threading.Event()
         with self._lock:
             current = turn == self._turn

@@ -131,6 +131,7 @@ def test_speak_command_refuses_an_unknown_voice_and_a_rate_out_of_range(tmp_path
     assert main(["speak", "你好", "--out", str(tmp_path / "x.wav"), "--voice", "nope"]) == 2
     assert "espeak:cmn" in capsys.readouterr().err
     assert main(["speak", "你好", "--out", str(tmp_path / "x.wav"), "--rate", "3"]) == 2
+    assert main(["speak", " ", "--out", str(tmp_path / "x.wav")]) == 2
     assert not (tmp_path / "x.wav").exists()
 
 

@@ -63,6 +63,27 @@ def test_the_popup_says_how_to_hear_the_word(window, qtbot):
     assert "P speaks it" in window.hover.popup.plain_text()
 
 
+def test_the_popup_says_when_the_voice_reads_by_itself(window, qtbot):
+    """A system voice takes the hanzi, not the reading shown: the popup says so (here only eSpeak NG, which
+    follows the reading, is installed, so the test sets what a system voice would)."""
+    qtbot.waitUntil(lambda: bool(window.speech.voices), timeout=10000)  # the voices found, the engine known
+    window.speech.takes_reading = False
+    _row, point = word_point(window, "重申")
+    hover(window.view, point)
+    assert "reads the hanzi by itself" in window.hover.popup.plain_text()
+
+
+def test_a_voice_chosen_in_the_menu_is_kept(window, qtbot):
+    qtbot.waitUntil(lambda: bool(window.speech.voices), timeout=10000)
+    menu = window.speech.voice_menu
+    menu.aboutToShow.emit()
+    female = next(action for action in menu.actions() if action.text() == "eSpeak NG Mandarin, female")
+    female.trigger()
+    assert window.settings.speech_voice == "espeak:cmn+f2"
+    menu.aboutToShow.emit()
+    assert [action.text() for action in menu.actions() if action.isChecked()] == ["eSpeak NG Mandarin, female"]
+
+
 def _review_with_a_card(window, qtbot):
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", window.session.document_id)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
