@@ -42,7 +42,7 @@ class Player:
             device, self._device = self._device, None
             self._ended.set()  # the stream yields silence from its next period on
         if device is not None:
-            threading.Thread(target=device.close, name="close sound device", daemon=True).start()
+            threading.Thread(target=_close, args=(device,), name="close sound device", daemon=True).start()
         return self._turn
 
     def stop(self) -> None:
@@ -67,11 +67,20 @@ class Player:
             if current:
                 self._device, self._ended = device, ended
         if not current:
-            device.close()
+            _close(device)
             return
         stream = _stream(sound.samples, sound.nchannels, ended)
         next(stream)  # miniaudio wants the generator started
         device.start(stream)
+
+
+def _close(device) -> None:
+    """``device.close()``, made safe to repeat: when stopping fails inside it (a device the system already took
+    away), miniaudio leaves ``running`` set and its ``__del__`` then fails on the closed device."""
+    try:
+        device.close()
+    finally:
+        device.running = False
 
 
 def _stream(samples, channels: int, ended: threading.Event):
