@@ -1,5 +1,7 @@
 """Speech in the window, without a sound card: the requests are captured (what would be said), not the sound."""
 
+import miniaudio
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from studyapp.review import Kind, ReviewSettings, save_settings
@@ -10,6 +12,14 @@ from studyapp.ui.speech_player import Player
 from .conftest import hover, word_point
 
 
+@pytest.fixture
+def window(window):
+    """The window, its speech played into miniaudio's null device: real synthesis and playback, no sound card."""
+    window.speech.player = Player(backends=[miniaudio.Backend.NULL])
+    yield window
+    window.speech.player.stop()
+
+
 def test_p_over_a_word_asks_for_it_with_its_reading_in_context(window, qtbot):
     row, point = word_point(window, "重申")  # chóng shēn, where 重 alone is most often zhòng
     hover(window.view, point)
@@ -17,6 +27,7 @@ def test_p_over_a_word_asks_for_it_with_its_reading_in_context(window, qtbot):
         qtbot.keyClick(window.view, Qt.Key.Key_P)
     assert asked.args[0].text == "重申"
     assert asked.args[0].reading == "chong2shen1"
+    qtbot.waitUntil(lambda: window.speech.player.playing, timeout=5000)  # synthesised and playing, off the GUI
 
 
 def test_a_pinned_reading_is_what_is_said(window, qtbot):
