@@ -61,6 +61,12 @@ def _command_parser() -> argparse.ArgumentParser:
     review = commands.add_parser("review", help="today's flashcards: how many are due, new and learning")
     review.add_argument("--json", action="store_true", help="print {due, new, learning} as JSON")
     review.add_argument("--export-log", metavar="FILE.csv", help="write the review log as FSRS's optimiser reads it")
+    speak = commands.add_parser("speak", help="write what the app would say for a text as a WAV file")
+    speak.add_argument("text", help="the Chinese text to say (read as the window reads it: readings in context)")
+    speak.add_argument("--out", required=True, metavar="FILE.wav")
+    speak.add_argument("--rate", type=float, default=1.0, help="speed, 0.5 to 1.5 (default 1)")
+    speak.add_argument("--voice", help="a voice id (default: the system's Mandarin voice, else eSpeak NG); "
+                                       "an unknown one lists those there are")
     for command in (analyze, export, importer, deck):
         command.add_argument("--password", help="the password of a PDF protected by one")
     for command in (analyze, lookup, export, importer, deck, known, review):
@@ -73,7 +79,7 @@ def _window_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="studyapp", description="Read, study and translate Chinese text.",
         epilog="Sub-commands (studyapp COMMAND --help for each): analyze PATH, lookup WORD, export PATH, "
-               "import PATH FILE, deck PATH, known FILE, review.")
+               "import PATH FILE, deck PATH, known FILE, review, speak TEXT --out FILE.wav.")
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument("path", nargs="?", help="a Chinese text file (default: the bundled joint statement)")
     parser.add_argument("--password", help="the password of a PDF protected by one (else the window asks)")
@@ -318,8 +324,27 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _speak(args: argparse.Namespace) -> int:
+    """The text said as the window would say it, into a WAV; exit 2 with one line when no voice speaks Mandarin
+    (or the voice asked for is not here)."""
+    from .speech import RATE_RANGE, NoMandarinVoice, choose, engines, utterance_of
+
+    if not args.text.strip():
+        raise StudyAppError("Nothing to say: the text is empty.")
+    if not RATE_RANGE[0] <= args.rate <= RATE_RANGE[1]:
+        raise StudyAppError(f"--rate is a speed from {RATE_RANGE[0]} to {RATE_RANGE[1]}, not {args.rate}.")
+    found = [engine for engine in engines() if engine.writes_wav]
+    engine, voice = choose(args.voice, found)  # NoMandarinVoice is a StudyAppError: one line, exit 2
+    if args.voice and voice != args.voice:
+        known = ", ".join(v.id for e in found for v in e.voices())
+        raise NoMandarinVoice(f"no voice {args.voice!r} here; there are: {known}")
+    said = engine.synthesize(utterance_of(args.text, _analyzer()), args.rate, voice)
+    write_atomically(Path(args.out), said)
+    return 0
+
+
 COMMANDS = {"analyze": _analyze, "lookup": _lookup, "export": _export, "import": _import, "deck": _deck,
-            "known": _known, "review": _review}
+            "known": _known, "review": _review, "speak": _speak}
 
 
 def _unknown_command(path: str) -> bool:

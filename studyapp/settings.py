@@ -30,6 +30,9 @@ class Settings:
     window_state: str = ""  # Qt's saveState(), base64: which docks were open, and where
     exchange_folder: str = ""  # where a translation was last exported to or imported from
     dictionary_word: list[str] = field(default_factory=list)  # the Dictionary panel's word, then its syllables
+    speech_rate: float = 1.0  # 0.5-1.5 times the voice's normal speed
+    speech_voice: str = ""  # a ``speech.Voice`` id; "" (or one no longer here): the first Mandarin voice found
+    speak_on_reveal: bool = False  # review says the card's word when its answer shows, as Anki's {{tts}}
 
     def remember(self, path: str) -> None:
         path = str(Path(path).resolve())

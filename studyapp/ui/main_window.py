@@ -27,6 +27,7 @@ from .qt import QCloseEvent, QHBoxLayout, QKeySequence, QMainWindow, QMessageBox
 from .reader import ClauseDelegate, ReaderView
 from .segment_actions import SegmentActions
 from .segmentation import SegmentationFixer
+from .speech_actions import SpeechActions
 from .status_bar import DocumentStatus
 from .study_actions import StudyActions
 from .translation_pane import TranslationController, help_dock
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
                                               self)
         self.documents = DocumentActions(self)
         self.study = StudyActions(self)
+        self.speech = SpeechActions(self, settings, self.view, self.session)
 
         # the Dictionary and the Vocabulary share one place beside the reader, as tabs; one turned on from a menu
         # comes to the front
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.undo_action = self.translator.undo_stack.createUndoAction(self, self.tr("&Undo"))
         self.redo_action = self.translator.undo_stack.createRedoAction(self, self.tr("&Redo"))
         build_menus(self, self._menus())
+        self.speech.build_menu(self.listen_menu)
         self.addAction(make_action(self, Item("", "dismiss", (Qt.Key.Key_Escape,))))
         self.segment_actions.sentence_action = self.sentence_action
         self.documents.refresh_recent_menu()
@@ -170,7 +173,8 @@ class MainWindow(QMainWindow):
                 SEPARATOR,
                 Item("Review &Options…", "study.show_review_options"),
                 Item("S&uspended Cards…", "study.show_suspended"),
-                Item("O&ptimise Scheduling from My Reviews", "optimise_scheduling")]),
+                Item("O&ptimise Scheduling from My Reviews", "study.optimise_scheduling")]),
+            Menu("&Listen", [], name="listen_menu"),  # filled by the speech actions: voices are found at run time
             Menu("&View", [
                 Item("T&ranslation Pane", "options.set_translation_pane", ("Ctrl+Shift+T",), checked=s.translation_pane,
                      name="pane_action"),
@@ -211,7 +215,10 @@ class MainWindow(QMainWindow):
         self.vocabulary.coverageChanged.connect(self.status.coverage_label.setText)
         self.vocabulary.translationsChanged.connect(self.translator.set_chosen)
         self.translator.chosen = self.library.chosen_translations()
-        for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary, self.segmentation):
+        self.hover.speech_note = self.speech.popup_note
+        self.hover.speakRequested.connect(self.speech.say_word)
+        for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary, self.segmentation,
+                          self.speech):
             messenger.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.exchange.failed.connect(self.show_error)
         self.exchange.imported.connect(self._on_imported)
@@ -260,16 +267,10 @@ class MainWindow(QMainWindow):
     def show_statistics(self) -> None:
         self.statistics_window = self.study.show_statistics()
 
-    def optimise_scheduling(self) -> None:
-        from .review_options import optimise_in_background
-
-        optimise_in_background(self.library.path, self)
-
     def show_error(self, message: str) -> None:
         log.warning("shown to the user: %s", message)
         self.statusBar().showMessage(message, 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("studyapp"), message, QMessageBox.StandardButton.Ok,
-                          self)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("studyapp"), message, QMessageBox.StandardButton.Ok, self)
         box.setModal(True)
         box.open()
         self.last_error = message

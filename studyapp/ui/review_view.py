@@ -1,6 +1,6 @@
 """The Review window: today's counts, then one card at a time. Space or Enter shows the answer, 1-4 rate it
-(each button says when the card comes back), Ctrl+Z undoes the last rating, E edits the definition, and the
-clause link opens it in the reader."""
+(each button says when the card comes back), Ctrl+Z undoes the last rating, E edits the definition, R says the
+word, and the clause link opens it in the reader."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def interval_text(interval: timedelta) -> str:
 class ReviewWindow(QDialog):
     openClause = Signal(str, str, int)  # document id, clause text, where it starts (-1: unknown): show it
     studied = Signal()  # ratings changed what the reader should show (statuses of mature words)
+    speakRequested = Signal(str, str)  # the card's word and its reading: say it (on reveal, if asked, and on R)
 
     def __init__(self, reviewer: Reviewer, cjk_family: str, analyzer=None, parent=None) -> None:
         super().__init__(parent)
@@ -53,6 +54,7 @@ class ReviewWindow(QDialog):
         self.cjk_family = cjk_family
         self.card: ReviewCard | None = None
         self.revealed = False
+        self.speak_on_reveal = False  # as Anki's {{tts}}: the word is said when the answer shows
         self._shown_at = 0.0
         self.stack = QStackedWidget(self)
         self.start_page = QWidget(self)
@@ -161,6 +163,8 @@ class ReviewWindow(QDialog):
             return
         self.revealed = True
         self.back.setText(self._back_html(self.card))
+        if self.speak_on_reveal:
+            self.speakRequested.emit(self.card.word, self.card.reading)
         self.show_button.hide()
         intervals = self.reviewer.next_intervals(self.card)
         for rating, name in RATINGS:
@@ -220,6 +224,9 @@ class ReviewWindow(QDialog):
             return
         if key == Qt.Key.Key_E and self.card is not None:
             self.edit_definition()
+            return
+        if key == Qt.Key.Key_R and self.card is not None:  # R replays, as in Anki
+            self.speakRequested.emit(self.card.word, self.card.reading)
             return
         super().keyPressEvent(event)
 

@@ -28,6 +28,7 @@ class StudyActions(QObject):
         review = ReviewWindow(window.reviewer(), window.delegate.cjk_family, window.analyzer, window)
         review.studied.connect(window.vocabulary.reload_statuses)
         review.openClause.connect(window.documents.show_clause)
+        window.speech.attach_review(review)
         review.show()
         review.raise_()
         review.activateWindow()  # its keys (Space, 1-4) must reach it at once
@@ -39,6 +40,11 @@ class StudyActions(QObject):
         statistics = StatisticsWindow(self.window.reviewer(), self.window)
         statistics.show()
         return statistics
+
+    def optimise_scheduling(self) -> None:
+        from .review_options import optimise_in_background
+
+        optimise_in_background(self.window.library.path, self.window)
 
     def show_review_options(self) -> None:
         from .review_options import ReviewOptionsDialog

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from html import escape
 
 from ..analysis import Analyzer, Token
 from ..library import Library
@@ -20,6 +21,7 @@ class WordHover(QObject):
     """Listens to the reader's ``wordHovered``/``wordClicked``; owns the popup and the Dictionary dock."""
 
     definitionChanged = Signal(str)  # a word whose sense the learner chose in the panel
+    speakRequested = Signal(object)  # a Token: the panel's Speak link
 
     def __init__(self, window: QMainWindow, analyzer: Analyzer, settings: Settings,
                  library: Library | None = None) -> None:
@@ -44,6 +46,8 @@ class WordHover(QObject):
         self.shown: Token | None = None  # the word in the panel (clicked, or looked up from a reference)
         #: set by the window: (row, token, reading or None) -> the token as now read
         self.pin_reading: Callable[[int, Token, tuple[str, ...] | None], Token | None] | None = None
+        #: set by the window: the popup's last line, on speech (the key, and whether the voice follows the reading)
+        self.speech_note: Callable[[], str] | None = None
 
     def word_html(self, token: Token, full: bool = False) -> str:
         own, sense = self._learners_definition(token.text) if full else (None, None)
@@ -69,7 +73,8 @@ class WordHover(QObject):
 
     def _show(self, token: Token) -> None:
         self.shown = token
-        self.entry_panel.setHtml(self.word_html(token, full=True))
+        speak = f"<p><a href='speak:'>🔊 {escape(self.tr('Speak'))}</a></p>" if self.speech_note else ""
+        self.entry_panel.setHtml(self.word_html(token, full=True) + speak)
 
     def choose_sense(self, index: int | None) -> None:
         """The sense numbered ``index`` among the panel word's (as ``describe`` orders them) goes first on its
@@ -95,7 +100,8 @@ class WordHover(QObject):
         if token is None or token.kind != "word":
             self.popup.hide()
             return
-        self.popup.show_word(token.text, self.word_html(token), box)
+        note = f"<p style='color:gray'>{escape(self.speech_note())}</p>" if self.speech_note else ""
+        self.popup.show_word(token.text, self.word_html(token) + note, box)
 
     def on_clicked(self, row: int, token: Token, _box: QRect) -> None:
         if token.kind != "word":
@@ -120,6 +126,8 @@ class WordHover(QObject):
             if now is not None:
                 self.clicked = (row, now)
                 self._show(now)
+        elif url.scheme() == "speak" and self.shown is not None:
+            self.speakRequested.emit(self.shown)
         elif url.scheme() == "sense":
             self.choose_sense(int(url.path()) if url.path().isdigit() else None)
         elif url.scheme() == "lookup":

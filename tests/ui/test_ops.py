@@ -49,7 +49,7 @@ def test_optimising_the_schedule_runs_nothing_of_the_window_on_the_jobs_thread(w
     monkeypatch.setattr(type(window), "reviewer", reviewer)
     told = []
     monkeypatch.setattr(review_options.QMessageBox, "information", lambda *arguments: told.append(arguments))
-    window.optimise_scheduling()
+    window.study.optimise_scheduling()
     qtbot.waitUntil(lambda: bool(told), timeout=30000)
     assert all(thread is threading.main_thread() for thread in threads)
 
