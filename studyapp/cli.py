@@ -339,6 +339,8 @@ def _speak(args: argparse.Namespace) -> int:
         known = ", ".join(v.id for e in found for v in e.voices())
         raise NoMandarinVoice(f"no voice {args.voice!r} here; there are: {known}")
     said = engine.synthesize(utterance_of(args.text, _analyzer()), args.rate, voice)
+    if said is None:  # only engines that write a WAV were chosen; one that played instead wrote nothing
+        raise NoMandarinVoice("the voice chosen plays aloud and writes no sound file")
     write_atomically(Path(args.out), said)
     return 0
 

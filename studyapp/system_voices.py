@@ -141,7 +141,7 @@ def system_engines() -> list[Engine]:
         candidates = [MacSay()] if shutil.which("say") else []
     else:
         candidates = [SpeechDispatcher()] if shutil.which("spd-say") else []
-    found = []
+    found: list[Engine] = []
     for engine in candidates:
         try:
             if engine.voices():

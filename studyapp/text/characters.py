@@ -1,0 +1,36 @@
+"""What a hanzi is and where a clause or a sentence ends: the rules every module reads, written once."""
+
+from __future__ import annotations
+
+import re
+
+_FULL_WIDTH_SENTENCE_ENDERS = "。！？．"  # ． the full-width full stop of older typesetting
+FULL_WIDTH_ENDERS = set("，；：" + _FULL_WIDTH_SENTENCE_ENDERS)
+ELLIPSES = set("…⋯")
+HALF_WIDTH_ENDERS = set("!?")
+#: The marks that end a sentence, not only a clause (， ； ： end a clause only): Group by Sentence joins clauses
+#: up to one, and a TMX by sentence makes a unit of each.
+SENTENCE_ENDERS = frozenset(_FULL_WIDTH_SENTENCE_ENDERS) | ELLIPSES | HALF_WIDTH_ENDERS
+#: Closing quotes and brackets that stay with the mark before them: 。” ！」 ？） …
+CLOSERS = frozenset("”’」』）》〉】〕〗］｝)]}\"'")
+WHITESPACE = set(" \t\u3000\u00a0\f\v")
+SPACES = "".join(WHITESPACE)
+CLAUSE_TRAILERS = FULL_WIDTH_ENDERS | ELLIPSES | HALF_WIDTH_ENDERS | CLOSERS
+_ENDERS_CLASS = re.escape("".join(sorted(SENTENCE_ENDERS)))
+#: A sentence end, then more of them or a comma (好！，), then closing marks, a joined line's break among them.
+_SENTENCE_END = re.compile(f"[{_ENDERS_CLASS}][{_ENDERS_CLASS}，]*[{re.escape(''.join(sorted(CLOSERS)))}\\s]*\\Z")
+
+
+def ends_sentence(clause: str) -> bool:
+    """Whether a clause (or a run of them) ends a sentence: 走吧。 and 走吧。” and 走吧。" do, 走吧， does not."""
+    return _SENTENCE_END.search(clause) is not None
+
+
+#: What a hanzi is, for every module, as the body of a regex character class: the unified ideographs, extension A,
+#: extensions B-G, the compatibility ideographs and 〇 (the ideographic zero of 一九〇五).
+HANZI = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3007\U00020000-\U0003134f"
+HANZI_CHARACTER = re.compile(f"[{HANZI}]")
+
+
+def is_cjk(ch: str) -> bool:
+    return HANZI_CHARACTER.match(ch) is not None
