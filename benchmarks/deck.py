@@ -14,10 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from studyapp import deck, loading, text
-from studyapp.analysis import Analyzer
-from studyapp.dictionary import Dictionary
+from studyapp import text
 from studyapp.library import Library
+from studyapp.reading.analysis import Analyzer
+from studyapp.reading.dictionary import Dictionary
+from studyapp.study import deck
+from studyapp.text import loading
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"

@@ -13,10 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from studyapp import loading, text
+from studyapp import text
 from studyapp.library import Library
-from studyapp.memory import TranslationMemory
 from studyapp.paths import default_text
+from studyapp.text import loading
+from studyapp.translation.memory import TranslationMemory
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

@@ -24,13 +24,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _FOLDER = tempfile.mkdtemp(prefix="studyapp-bench-")
 os.environ["STUDYAPP_LIBRARY"] = os.path.join(_FOLDER, "library.sqlite")
 
-from studyapp import loading, text  # noqa: E402
-from studyapp.analysis import Analyzer  # noqa: E402
-from studyapp.deck import gather  # noqa: E402
+from studyapp import text  # noqa: E402
 from studyapp.paths import default_text  # noqa: E402
+from studyapp.reading.analysis import Analyzer  # noqa: E402
+from studyapp.study.deck import gather  # noqa: E402
+from studyapp.text import loading
 from studyapp.timings import PREFIX  # noqa: E402
 from studyapp.ui.app import build_window  # noqa: E402
-from studyapp.ui.qt import (  # noqa: E402
+from studyapp.ui.qt import (
     QApplication,
     QCoreApplication,
     QEvent,

@@ -19,9 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-from studyapp import loading, text
-from studyapp.analysis import Analyzer, analyze_all
-from studyapp.dictionary import Dictionary
+from studyapp import text
+from studyapp.reading.analysis import Analyzer, analyze_all
+from studyapp.reading.dictionary import Dictionary
+from studyapp.text import loading
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"

@@ -55,8 +55,8 @@ def score(analyzer) -> dict[str, list[tuple[str, str, str, str, int]]]:
 
 
 def main(show_errors: bool) -> None:
-    from studyapp.analysis import Analyzer
-    from studyapp.dictionary import Dictionary
+    from studyapp.reading.analysis import Analyzer
+    from studyapp.reading.dictionary import Dictionary
 
     by_split = score(Analyzer(Dictionary.open()))
     everything = [case for split in by_split.values() for case in split]

@@ -21,8 +21,8 @@ from fsrs import Card as FsrsCard
 from fsrs import State
 
 from studyapp.library import Library, StudyEntry
-from studyapp.review import Counts, Rating, Reviewer, ReviewSettings, day_start, local_zone, study_day
-from studyapp.review import statistics as gather_statistics
+from studyapp.study.review import Counts, Rating, Reviewer, ReviewSettings, day_start, local_zone, study_day
+from studyapp.study.review import statistics as gather_statistics
 
 CARDS, LOG_ROWS, DONE_TODAY = 20_000, 200_000, 900
 

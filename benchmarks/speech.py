@@ -27,9 +27,9 @@ CLAUSE = "他还没来，我们先去银行取钱吧。"
 
 
 def synthesis() -> None:
-    from studyapp.analysis import Analyzer
-    from studyapp.dictionary import Dictionary
-    from studyapp.speech import ESpeakEngine, utterance_of, wav_duration
+    from studyapp.listening.speech import ESpeakEngine, utterance_of, wav_duration
+    from studyapp.reading.analysis import Analyzer
+    from studyapp.reading.dictionary import Dictionary
 
     started = time.perf_counter()
     engine = ESpeakEngine()

@@ -23,7 +23,7 @@ _folder = tempfile.mkdtemp(prefix="studyapp-stalls-")
 os.environ["STUDYAPP_LIBRARY"] = os.path.join(_folder, "library.sqlite")
 
 from studyapp.ui.app import build_window  # noqa: E402
-from studyapp.ui.qt import (  # noqa: E402
+from studyapp.ui.qt import (
     QApplication,
     QCoreApplication,
     QEvent,

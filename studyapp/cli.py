@@ -14,8 +14,8 @@ from pathlib import Path
 
 from . import __version__, logs, timings
 from .errors import StudyAppError
-from .exchange import FORMATS
 from .files import write_atomically
+from .translation.exchange import FORMATS
 from .wording import counted, displayable
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,8 @@ def _window_parser() -> argparse.ArgumentParser:
 
 
 def _analyzer():
-    from .analysis import Analyzer
-    from .dictionary import Dictionary
+    from .reading.analysis import Analyzer
+    from .reading.dictionary import Dictionary
 
     def report(done: int, total: int) -> None:
         print(f"\rBuilding the dictionary index (first run only): {100 * done // max(total, 1)}%",
@@ -120,9 +120,9 @@ def _from_library(analyzer, library_path: str | None, loaded):
 
 def _read_input(path: str, password: str | None = None):
     """A file, or with ``-`` standard input (as much as a file may hold, and one byte more to tell)."""
-    from . import loading
     from .errors import TextLoadError
     from .files import MAX_FILE_BYTES
+    from .text import loading
 
     if path != "-":
         return loading.load(path, password)
@@ -141,7 +141,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.json:
         write_json(document, analyzer, sys.stdout, pins)
         return 0
-    from .analysis import analyze_all
+    from .reading.analysis import analyze_all
 
     for index, tokens in analyze_all(document, analyzer):
         tokens = pins.apply(document, index, tokens) if pins is not None else tokens
@@ -175,8 +175,8 @@ def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .document import open_in_library
-    from .exchange import export_text, export_warnings
     from .library import Library
+    from .translation.exchange import export_text, export_warnings
 
     with Library.open(args.library) as library:
         opened = open_in_library(library, Path(args.path), args.password)
@@ -199,9 +199,9 @@ def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .document import open_in_library
-    from .exchange import apply_import, import_summary, read_translation
     from .library import Library
-    from .loading import load
+    from .text.loading import load
+    from .translation.exchange import apply_import, import_summary, read_translation
 
     # Both files are read and checked before the library is touched; the document's opening and the import
     # are one transaction, so a bad file, a mismatch or a kill leaves the library as it was.
@@ -240,9 +240,9 @@ def _library_to_read(library_path: str | None, backup: bool = False):
 def _deck(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from . import deck
     from .document import open_in_library
-    from .review import load_settings
+    from .study import deck
+    from .study.review import load_settings
 
     if args.export and not args.out:
         raise StudyAppError("--export needs --out FILE.")
@@ -271,8 +271,8 @@ def _deck(args: argparse.Namespace) -> int:
 def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str], kinds) -> int:
     from pathlib import Path
 
-    from .deck import TermStatus
-    from .deck_export import cards, export_deck, exported_count
+    from .study.deck import TermStatus
+    from .study.deck_export import cards, export_deck, exported_count
 
     wanted = {name.strip().upper() for name in args.status.split(",") if name.strip()}
     unknown = wanted - set(TermStatus.__members__)
@@ -293,8 +293,8 @@ def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str]
 def _known(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .deck import TermStatus, read_word_list
     from .library import Library
+    from .study.deck import TermStatus, read_word_list
 
     words = read_word_list(Path(args.file))
     with Library.open(args.library) as library:
@@ -306,7 +306,7 @@ def _known(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from .review import Reviewer, export_log_file
+    from .study.review import Reviewer, export_log_file
 
     with _library_to_read(args.library) as library:
         reviewer = Reviewer(library)  # the learner's own options, read from the library; nothing is written
@@ -327,7 +327,8 @@ def _review(args: argparse.Namespace) -> int:
 def _speak(args: argparse.Namespace) -> int:
     """The text said as the window would say it, into a WAV; exit 2 with one line when no voice speaks Mandarin
     (or the voice asked for is not here)."""
-    from .speech import RATE_RANGE, NoMandarinVoice, choose, engines, utterance_of
+    from .listening.speech import choose, engines, utterance_of
+    from .listening.voices import RATE_RANGE, NoMandarinVoice
 
     if not args.text.strip():
         raise StudyAppError("Nothing to say: the text is empty.")
@@ -369,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.timings:
             timings.enable()
         if args.path and args.screenshot:
-            from .loading import load
+            from .text.loading import load
             load(args.path, args.password)  # scripted: a bad path fails here, exit 2, before anything is drawn
         from .ui.app import run
         return run(args.path, screenshot=args.screenshot, library=args.library, password=args.password)

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import timings
-from .analysis import Analyzer, Token, analyze_all
-from .dictionary import hsk_level
-from .segments import Segment
+from .reading.analysis import Analyzer, Token, analyze_all
+from .reading.dictionary import hsk_level
 from .text import Document
+from .translation.segments import Segment
 
 if TYPE_CHECKING:
     from .library import Library
@@ -54,7 +54,7 @@ def split_for(library: Library, loaded) -> Document:
 def open_in_library(library: Library, path: Path, password: str | None = None) -> OpenedDocument:
     """Load a file and add it to the library (a known text brings its work back, from any path); ``password``
     opens a PDF protected by one. The command line and the window both open a file through here."""
-    from .loading import load
+    from .text.loading import load
 
     return open_loaded(library, load(path, password), Path(path))
 
@@ -149,7 +149,7 @@ def write_json(document: Document, analyzer: Analyzer, out: TextIO, pins: Pins |
 
 def _gloss(analyzer: Analyzer, token: Token) -> list[str]:
     """A word the dictionary lacks (a number, a name) glossed as the deck and the cards gloss it."""
-    from .deck import unlisted_gloss
+    from .study.deck import unlisted_gloss
 
     return [unlisted_gloss(analyzer.dictionary, token.text)] if token.kind == "word" else []
 

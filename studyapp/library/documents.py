@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from ..errors import LibraryError
-from ..segments import SegmentTable, realign
 from ..text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
+from ..translation.segments import SegmentTable, realign
 from ..wording import displayable
 from .connection import now
 from .segments import Segments

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from operator import gt
 
-from ..segments import Memos, MergeMemo, Segment, SegmentTable, join_run
+from ..translation.segments import Memos, MergeMemo, Segment, SegmentTable, join_run
 from .connection import Connection, now
 
 

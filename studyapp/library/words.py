@@ -73,7 +73,7 @@ class Words(Connection):
 
     def set_definition(self, word: str, definition: str | None) -> None:
         """Store a definition the learner typed, made one line (``definitions.typed_definition``); None clears it."""
-        from ..definitions import typed_definition
+        from ..study.definitions import typed_definition
 
         definition = typed_definition(definition)
         with self.transaction() as db:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from .. import logs, timings
 from .. import settings as settings_store
-from ..analysis import Analyzer
-from ..dictionary import Dictionary
 from ..errors import LibraryError, StudyAppError
 from ..files import write_atomically
 from ..library import Library, default_library_path
+from ..reading.analysis import Analyzer
+from ..reading.dictionary import Dictionary
 from ..wording import displayable
 
 
@@ -104,7 +104,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     gc.freeze()
     timings.mark("dictionary open")
     opened_library = open_library(library, interactive)
-    from ..review import adopt_options
+    from ..study.review import adopt_options
 
     adopt_options(opened_library, settings_store.saved())  # review options an earlier version kept there
     analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..memory import Miss, consistency_misses
+from ..translation.memory import Miss, consistency_misses
 from ..wording import counted
 from .document_session import DocumentSession
 from .qt import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import settings as settings_store
-from ..sources import open_filter
+from ..text.sources import open_filter
 from ..wording import displayable
 from .ops import cancel_all
 from .qt import QApplication, QDragEnterEvent, QDropEvent, QFileDialog, QInputDialog, QLineEdit, QObject, Qt, QTimer

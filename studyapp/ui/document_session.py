@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import timings
-from ..analysis import Analyzer, Token
-from ..deck import DocumentWords, Term, gather, search_index, terms
 from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
 from ..errors import JobCancelled, PasswordNeeded
 from ..library import DocumentInfo, Library
-from ..loading import load
-from ..memory import TranslationMemory
-from ..segments import paragraph_starts
+from ..reading.analysis import Analyzer, Token
+from ..study.deck import DocumentWords, Term, gather, search_index, terms
 from ..text import Document
+from ..text.loading import load
+from ..translation.memory import TranslationMemory
+from ..translation.segments import paragraph_starts
 from .ops import Job, run_job
 from .qt import QObject, Signal
 from .segment_model import SegmentModel

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..dictionary import Entry
-from ..pinyin import numbered_to_marks, tone_of
+from ..reading.dictionary import Entry
+from ..reading.pinyin import numbered_to_marks, tone_of
+from ..reading.wordinfo import WordInfo
 from ..text import HANZI
-from ..wordinfo import WordInfo
 from .reader import tone_colors
 
 MAX_SENSES = 8

@@ -8,7 +8,10 @@ from pathlib import Path
 import platformdirs
 
 from .. import settings as settings_store
-from ..exchange import (
+from ..files import write_atomically
+from ..library import Library
+from ..settings import Settings
+from ..translation.exchange import (
     FORMATS,
     ImportResult,
     export_filter,
@@ -19,9 +22,6 @@ from ..exchange import (
     plan_import,
     write_import,
 )
-from ..files import write_atomically
-from ..library import Library
-from ..settings import Settings
 from ..wording import counted
 from .document_session import DocumentSession
 from .ops import Job, run_job

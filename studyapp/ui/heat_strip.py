@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from ..deck import DocumentWords, heat_bins, unknown_per_clause
+from ..study.deck import DocumentWords, heat_bins, unknown_per_clause
 from .ops import Job, run_job
 from .qt import QColor, QMouseEvent, QPainter, QRect, Qt, QWidget, Signal
 from .throttle import Throttle

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import timings
-from ..analysis import Analyzer
-from ..dictionary import ATTRIBUTION
-from ..exchange import FORMATS
 from ..library import Library
+from ..reading.analysis import Analyzer
+from ..reading.dictionary import ATTRIBUTION
 from ..settings import Settings
+from ..translation.exchange import FORMATS
 from .contents import ContentsPanel
 from .document_actions import DocumentActions
 from .document_session import DocumentSession
@@ -36,7 +36,7 @@ from .vocabulary import VocabularyController
 from .word_hover import WordHover
 
 if TYPE_CHECKING:
-    from ..review import Reviewer
+    from ..study.review import Reviewer
 
 log = logging.getLogger(__name__)
 Std = QKeySequence.StandardKey
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
 
     def reviewer(self, library: Library | None = None) -> Reviewer:
         """A reviewer with the learner's review options, which the library keeps."""
-        from ..review import Reviewer
+        from ..study.review import Reviewer
 
         return Reviewer(library or self.library)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from .. import timings
-from ..analysis import Token
-from ..pinyin import as_spoken, join_word, tone_of
+from ..reading.analysis import Token
+from ..reading.pinyin import as_spoken, join_word, tone_of
 from ..settings import Settings
 from .fonts import text_font
 from .qt import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..library import Library
-from ..review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
+from ..study.review import Kind, Reviewer, ReviewSettings, load_settings, optimise, save_settings
 from .ops import run_job
 from .qt import (
     QCheckBox,

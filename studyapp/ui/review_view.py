@@ -8,8 +8,8 @@ import time
 from datetime import timedelta
 from html import escape
 
-from ..deck import definition
-from ..review import Kind, Rating, ReviewCard, Reviewer, blanked
+from ..study.deck import definition
+from ..study.review import Kind, Rating, ReviewCard, Reviewer, blanked
 from .qt import (
     QDialog,
     QHBoxLayout,

@@ -10,10 +10,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
-from ..analysis import Token
 from ..document import OpenedDocument
 from ..library import Library
-from ..segments import (
+from ..reading.analysis import Token
+from ..text import Document
+from ..translation.segments import (
     Compute,
     Segment,
     SegmentTable,
@@ -26,7 +27,6 @@ from ..segments import (
     restoring,
     splitting,
 )
-from ..text import Document
 from .qt import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -225,7 +225,7 @@ class SegmentModel(QAbstractListModel):
     def edited_merges(self, rows: range | None = None) -> int:
         """How many merged segments (of ``rows``, else all) had their translation edited after merging: a split
         would have to put each on its first clause."""
-        from ..segments import edited_merges
+        from ..translation.segments import edited_merges
 
         segments = self.segments if rows is None else [self.segments[row] for row in rows]
         return len(edited_merges(self.document, segments, self.library.merge_memos(self.document_id)))

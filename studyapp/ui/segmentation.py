@@ -5,8 +5,8 @@ dropped, its deck gathered again in the background)."""
 
 from __future__ import annotations
 
-from ..analysis import Analyzer
 from ..library import Library
+from ..reading.analysis import Analyzer
 from .document_session import DocumentSession
 from .qt import QInputDialog, QObject, QUndoCommand, QUndoStack, QWidget, Signal
 from .reader import ReaderView

@@ -10,12 +10,13 @@ from __future__ import annotations
 import threading
 
 from .. import settings as settings_store
-from ..analysis import Token
+from ..listening.speech import choose, engines, utterance
+from ..listening.voices import Engine, NoMandarinVoice, Utterance, Voice
+from ..reading.analysis import Token
 from ..settings import Settings
-from ..speech import Engine, NoMandarinVoice, Utterance, Voice, choose, engines, utterance
+from .ops import Job, run_job
 from .qt import QAction, QActionGroup, QEvent, QKeyEvent, QMenu, QObject, Qt, Signal
 from .speech_player import Player
-from .workers import Job, run_job
 
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5)
 

@@ -3,7 +3,7 @@ forecast for the next 30 days, painted with Qt."""
 
 from __future__ import annotations
 
-from ..review import Reviewer, Statistics, statistics
+from ..study.review import Reviewer, Statistics, statistics
 from .qt import QColor, QDialog, QLabel, QPainter, QRectF, Qt, QVBoxLayout, QWidget
 
 STATE_COLORS = {"new": "#1e88e5", "learning": "#e53935", "review": "#43a047", "relearning": "#fb8c00",

@@ -57,7 +57,7 @@ class StudyActions(QObject):
         SuspendedDialog(self.window.reviewer(), self.window).exec()
 
     def import_known_words(self) -> None:
-        from ..deck import TermStatus, read_word_list
+        from ..study.deck import TermStatus, read_word_list
 
         file, _ = QFileDialog.getOpenFileName(self.window, self.tr("Import known words"), str(Path.home()), self.tr(
             "Word lists (*.txt *.csv *.tsv);;All files (*)"))

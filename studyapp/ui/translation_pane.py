@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from ..memory import TranslationMemory, differences, glossary_hints, glossary_terms
-from ..segments import Segment, Status
+from ..translation.memory import TranslationMemory, differences, glossary_hints, glossary_terms
+from ..translation.segments import Segment, Status
 from .ops import InputHold, run_job
 from .qt import (
     QDockWidget,

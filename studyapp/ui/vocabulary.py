@@ -11,8 +11,10 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from ..analysis import Token
-from ..deck import (
+from ..files import write_atomically
+from ..library import Library, StudyEntry
+from ..reading.analysis import Token
+from ..study.deck import (
     UNDERSTOOD,
     SearchIndex,
     Term,
@@ -25,8 +27,6 @@ from ..deck import (
     search_index,
     study_entry,
 )
-from ..files import write_atomically
-from ..library import Library, StudyEntry
 from ..wording import counted
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
@@ -462,7 +462,7 @@ class VocabularyController(QObject):
         word of the text not yet known. Returns the builder the export job runs with a library connection of its
         own: a novel's 46,000 cards are made there, off the GUI thread, from plain data taken here (which scope
         it was and how many words come back with them)."""
-        from ..deck_export import cards, study_cards
+        from ..study.deck_export import cards, study_cards
 
         session = self.session
         document, segments, terms, analyzer = session.document, session.model.segments.copy(), session.terms, \
@@ -505,8 +505,8 @@ class VocabularyController(QObject):
         self.export_to(Path(out), fmt)
 
     def export_to(self, out, fmt: str):
-        from ..deck_export import export_deck
-        from ..review import load_settings
+        from ..study.deck_export import export_deck
+        from ..study.review import load_settings
         from .ops import run_job
 
         build = self.export_scope()
@@ -573,7 +573,7 @@ class VocabularyController(QObject):
     def sense_menu(self, term: Term) -> QMenu:
         """The word's senses under each reading, as the Dictionary panel lists them, the chosen one ticked: one
         click puts a sense first on the word's cards, in the deck and in exports."""
-        from ..wordinfo import describe
+        from ..reading.wordinfo import describe
 
         menu = QMenu(self.panel.table)
         own = self.library.own_definitions().get(term.word)

@@ -6,10 +6,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from html import escape
 
-from ..analysis import Analyzer, Token
 from ..library import Library
+from ..reading.analysis import Analyzer, Token
+from ..reading.wordinfo import describe
 from ..settings import Settings
-from ..wordinfo import describe
 from .entry_html import reading_html, word_html
 from .popup import WordPopup
 from .qt import QDockWidget, QMainWindow, QObject, QRect, Qt, QTextBrowser, Signal

@@ -3,9 +3,9 @@ per test."""
 
 import pytest
 
-from studyapp.analysis import Analyzer
-from studyapp.dictionary import Dictionary
 from studyapp.library import Library
+from studyapp.reading.analysis import Analyzer
+from studyapp.reading.dictionary import Dictionary
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import jieba
 import pytest
 import rjieba
 
-from studyapp import loading
-from studyapp.dictionary import Dictionary, hsk_level, parse_line
+from studyapp.reading.dictionary import Dictionary, hsk_level, parse_line
+from studyapp.text import loading
 
 from ..conftest import DEFAULT_TEXT
 
@@ -97,7 +97,7 @@ def test_rjieba_agrees_with_jieba_on_the_default_text():
 
 
 def test_damaged_dictionary_cache_is_rebuilt_with_progress(tmp_path, monkeypatch):
-    from studyapp import dictionary
+    from studyapp.reading import dictionary
 
     monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
     reports = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from studyapp.analysis import Analyzer
-from studyapp.context_readings import context_model
-from studyapp.dictionary import Dictionary
+from studyapp.reading.analysis import Analyzer
+from studyapp.reading.context_readings import context_model
+from studyapp.reading.dictionary import Dictionary
 
 
 def reading_in(analyzer, clause: str, character: str, occurrence: int = 0) -> str:
@@ -82,14 +82,14 @@ def test_batched_readings_match_one_sentence_at_a_time():
     ([("好", ("hǎo",)), ("，", None), ("好", ("hǎo",))], [("hǎo",), None, ("hǎo",)]),  # punctuation ends a run
 ])
 def test_tones_as_spoken(words, expected):
-    from studyapp.pinyin import as_spoken
+    from studyapp.reading.pinyin import as_spoken
 
     assert as_spoken(words) == expected
 
 
 def test_without_the_context_model_the_dictionary_still_reads(monkeypatch):
     """A broken install of the model's package must not stop the app from reading."""
-    from studyapp import context_readings
+    from studyapp.reading import context_readings
 
     def broken():
         raise OSError("np_ckpt.pkl: no such file")

@@ -5,9 +5,11 @@ from collections import Counter
 
 import pytest
 
-from studyapp import deck, loading, text
+from studyapp import text
 from studyapp.cli import main
 from studyapp.library import Library
+from studyapp.study import deck
+from studyapp.text import loading
 
 from ..conftest import DEFAULT_TEXT
 

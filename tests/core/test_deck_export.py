@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from studyapp import deck, text
+from studyapp import text
 from studyapp.cli import main
-from studyapp.deck_export import Card, cards, export_deck
 from studyapp.document import open_in_library
-from studyapp.exchange import export_text, read_pairs
 from studyapp.library import Library
-from studyapp.segments import Segment, Status
+from studyapp.study import deck
+from studyapp.study.deck_export import Card, cards, export_deck
+from studyapp.translation.exchange import export_text, read_pairs
+from studyapp.translation.segments import Segment, Status
 
 from ..conftest import DEFAULT_TEXT
 
@@ -40,7 +41,7 @@ def anki_notes(package, collection_path):
 def package_clock(monkeypatch):
     """Anki updates a note only when the package's copy is newer, to the second: each package is stamped two
     seconds after the one before (the package writer takes the stamp as an argument), so no test sleeps for it."""
-    from studyapp import deck_export
+    from studyapp.study import deck_export
 
     stamps = itertools.count(time.time(), 2.0)
     write = deck_export._package_bytes
@@ -52,7 +53,7 @@ def test_an_anki_export_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch)
     mid-way leaves its folder, which the next export removes."""
     import tempfile
 
-    from studyapp.review import Kind
+    from studyapp.study.review import Kind
 
     temp = tmp_path / "temp"
     temp.mkdir()
@@ -114,7 +115,7 @@ def test_an_unknown_status_for_export_gets_one_line(tmp_path, capsys):
 def test_the_package_carries_the_kinds_the_learner_reviews_and_a_re_export_adds_no_card(tmp_path, package_clock):
     from anki.collection import Collection, ImportAnkiPackageRequest
 
-    from studyapp.review import Kind, ReviewSettings, save_settings
+    from studyapp.study.review import Kind, ReviewSettings, save_settings
 
     with Library.open() as library:
         save_settings(library, ReviewSettings(kinds=(Kind.RECOGNITION, Kind.CLOZE)))

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from studyapp import deck, loading, text
-from studyapp.analysis import Analyzer
+from studyapp import text
 from studyapp.cli import main
-from studyapp.deck_export import cards, export_deck
-from studyapp.dictionary import Dictionary
 from studyapp.library import Library
-from studyapp.wordinfo import describe
+from studyapp.reading.analysis import Analyzer
+from studyapp.reading.dictionary import Dictionary
+from studyapp.reading.wordinfo import describe
+from studyapp.study import deck
+from studyapp.study.deck_export import cards, export_deck
+from studyapp.text import loading
 
 from ..conftest import CORPUS, DEFAULT_TEXT
 

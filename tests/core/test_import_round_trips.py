@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from studyapp import document as documents
-from studyapp import exchange, loading, text
+from studyapp import text
 from studyapp.cli import main
-from studyapp.exchange import read_pairs
 from studyapp.library import Library
-from studyapp.segments import Status, regroup_by_sentence
+from studyapp.text import loading
+from studyapp.translation import exchange
+from studyapp.translation.exchange import read_pairs
+from studyapp.translation.segments import Status, regroup_by_sentence
 
 from ..conftest import DEFAULT_TEXT
 
@@ -101,7 +103,7 @@ def test_omegats_project_memory_of_sentences_fills_every_unit(library, tmp_path)
 
 def test_a_joined_sentence_splits_back_into_its_clauses(library, tmp_path):
     """The grouping is Group by Sentence's: Group by Clause cuts it back, the translation on the first clause."""
-    from studyapp.segments import regroup_by_clause
+    from studyapp.translation.segments import regroup_by_clause
 
     several, _single = sentences_of_default_text(library)
     memory = tmp_path / "project_save.tmx"

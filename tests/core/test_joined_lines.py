@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp import loading, text
+from studyapp import text
 from studyapp.library import Library
-from studyapp.segments import Segment, Status, realign
+from studyapp.text import loading
+from studyapp.translation.segments import Segment, Status, realign
 
 from ..conftest import CORPUS
 
@@ -266,7 +267,7 @@ def test_a_closing_quote_after_a_joined_break_stays_with_its_clause():
 def test_fuzzy_matches_read_a_merged_verse_segment_of_a_partly_joined_text_as_the_reader_shows_it(tmp_path):
     """The translation memory's sources are the reader's text: in a collection, the breaks of a wrapped story are
     taken out, but two verse lines merged into one segment keep theirs (the memory ran them together)."""
-    from studyapp import segments as segment_rules
+    from studyapp.translation import segments as segment_rules
 
     first, second = _synthetic_stories(2)
     source = "\n\n".join([_wrapped(*first, 35), POEM, _wrapped(*second, 40)])

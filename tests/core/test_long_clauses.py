@@ -18,8 +18,8 @@ LONG_CLAUSE_SCRIPT = textwrap.dedent("""
     import json, resource, sys
     # a guard for the machine: before windows, this batch asked numpy for 13 GB; now it needs a few hundred MB
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-    from studyapp.analysis import Analyzer
-    from studyapp.dictionary import Dictionary
+    from studyapp.reading.analysis import Analyzer
+    from studyapp.reading.dictionary import Dictionary
 
     filler = " ".join(f"scan {n} page" for n in range(70))
     long_clause = (" 他跑得很快我还没还你钱 " + filler) * 120
@@ -118,7 +118,7 @@ def test_a_line_of_marks_alone_is_cut_too():
 def test_analysis_batches_hold_a_bounded_number_of_characters(analyzer, monkeypatch):
     """What analysis builds for a batch grows with its characters: 500 clauses of a text without punctuation are
     500,000 of them (a 5 MB line peaked at 697 MB so, 497 MB with batches bounded), a novel's 500 about 8,000."""
-    from studyapp.analysis import analyze_all
+    from studyapp.reading.analysis import analyze_all
 
     source = " ".join(f"scan{n} page" for n in range(12_000))  # 170,000 characters, no clause end
     document = text.split(source)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.analysis import Analyzer
-from studyapp.dictionary import Dictionary
+from studyapp.reading.analysis import Analyzer
+from studyapp.reading.dictionary import Dictionary
 
 SCORER = Path(__file__).resolve().parents[2] / "benchmarks" / "real_text_readings.py"
 

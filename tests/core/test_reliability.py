@@ -17,12 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studyapp import files, loading, text
+from studyapp import files, text
 from studyapp.cli import main
 from studyapp.errors import LibraryError, StudyAppError, TextLoadError
-from studyapp.exchange import ExchangeError, export_text, export_warnings, pairs_of, plan_import, read_pairs
 from studyapp.library import Library
-from studyapp.segments import Segment, Status
+from studyapp.text import loading
+from studyapp.translation.exchange import ExchangeError, export_text, export_warnings, pairs_of, plan_import, read_pairs
+from studyapp.translation.segments import Segment, Status
 
 from ..conftest import DEFAULT_TEXT, REPO
 

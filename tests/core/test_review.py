@@ -13,7 +13,7 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
 from studyapp.library import Library, StudyEntry
-from studyapp.review import Counts, Kind, Reviewer, ReviewSettings, day_start, study_day
+from studyapp.study.review import Counts, Kind, Reviewer, ReviewSettings, day_start, study_day
 
 from ..conftest import REPO
 
@@ -129,7 +129,7 @@ def test_new_cards_keep_the_daily_limit_and_siblings_wait(library):
 
 KILL_SCRIPT = textwrap.dedent("""
     import sys, time
-    from studyapp.review import Reviewer, ReviewSettings, Rating
+    from studyapp.study.review import Reviewer, ReviewSettings, Rating
     from studyapp.library import Library
     library = Library.open(sys.argv[1])
     reviewer = Reviewer(library, ReviewSettings(fuzz=False))
@@ -182,7 +182,7 @@ def test_review_command_counts_today_and_exports_the_log(tmp_path, capsys):
 
 
 def test_the_deck_and_the_reader_agree(library):
-    from studyapp.deck import TermStatus
+    from studyapp.study.deck import TermStatus
 
     clock = Clock(START)
     study(library, ["双方", "声明"])
@@ -197,7 +197,7 @@ def test_the_deck_and_the_reader_agree(library):
 
 
 def test_statistics_count_reviews_retention_states_and_the_forecast(library):
-    from studyapp.review import statistics
+    from studyapp.study.review import statistics
 
     clock = Clock(START)
     study(library, ["双方", "声明", "如下"])
@@ -216,7 +216,7 @@ def test_statistics_count_reviews_retention_states_and_the_forecast(library):
 
 
 def test_the_forecast_leaves_out_cards_due_after_its_last_day(library):
-    from studyapp.review import statistics
+    from studyapp.study.review import statistics
 
     clock = Clock(START)
     study(library, ["双方"])
@@ -232,7 +232,7 @@ def test_optimising_from_the_learners_own_log_fits_it_better(library):
     import random
 
     from studyapp.errors import StudyAppError
-    from studyapp.review import optimise
+    from studyapp.study.review import optimise
 
     clock = Clock(START)
     study(library, [f"词{n}" for n in range(60)])
@@ -277,7 +277,7 @@ def test_the_review_command_writes_nothing_to_the_library(tmp_path, capsys):
 
 
 def test_the_queue_takes_only_the_kinds_the_learner_chose(library):
-    from studyapp.review import load_settings, save_settings
+    from studyapp.study.review import load_settings, save_settings
 
     clock = Clock(START)
     study(library, ["双方", "声明"])
@@ -296,7 +296,7 @@ def test_the_queue_takes_only_the_kinds_the_learner_chose(library):
 
 def test_cards_and_exports_show_the_clauses_translation_as_it_is_now(library, tmp_path):
     from studyapp import text
-    from studyapp.deck_export import export_deck, study_cards
+    from studyapp.study.deck_export import export_deck, study_cards
 
     from .test_deck_export import anki_notes
 
@@ -318,7 +318,7 @@ def test_a_card_with_a_damaged_schedule_is_named_in_one_line_and_the_rest_still_
     import json
 
     from studyapp.cli import main
-    from studyapp.review import statistics
+    from studyapp.study.review import statistics
 
     path = tmp_path / "library.sqlite"
     with Library.open(path) as library:
@@ -342,7 +342,7 @@ def test_a_card_with_a_damaged_schedule_is_named_in_one_line_and_the_rest_still_
 
 
 def test_options_an_earlier_version_kept_in_settings_json_are_carried_into_the_library_once(library):
-    from studyapp.review import adopt_options, load_settings
+    from studyapp.study.review import adopt_options, load_settings
 
     old_file = {"new_cards_per_day": 5, "reviews_per_day": 50, "desired_retention": 0.85, "card_kinds": ["recall"],
                 "font_size": 30, "kinds": ["cloze"]}  # the window's own settings, and a name no version gave them
@@ -354,7 +354,7 @@ def test_options_an_earlier_version_kept_in_settings_json_are_carried_into_the_l
 
 
 def test_each_review_option_is_named_once_and_every_old_name_reaches_one():
-    from studyapp.review import LEGACY_NAMES, STORED_OPTIONS
+    from studyapp.study.review import LEGACY_NAMES, STORED_OPTIONS
 
     assert STORED_OPTIONS == ("new_per_day", "reviews_per_day", "desired_retention", "kinds")  # fuzz is not kept
     assert set(LEGACY_NAMES.values()) == set(STORED_OPTIONS)

@@ -9,10 +9,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp import loading, text
-from studyapp.exchange import export_text, read_pairs
+from studyapp import text
 from studyapp.library import Library, migrations
-from studyapp.segments import Segment, Status
+from studyapp.text import loading
+from studyapp.translation.exchange import export_text, read_pairs
+from studyapp.translation.segments import Segment, Status
 
 from ..conftest import CORPUS, DEFAULT_TEXT, REPO
 
@@ -56,7 +57,7 @@ def test_the_library_applies_the_same_typing_rule(tmp_path):
 
 def test_an_import_never_overwrites_what_was_typed_after_it_was_planned(tmp_path):
     from studyapp.document import open_in_library
-    from studyapp.exchange import plan_import
+    from studyapp.translation.exchange import plan_import
 
     tsv = tmp_path / "pairs.tsv"
     with Library.open(tmp_path / "library.sqlite") as library:

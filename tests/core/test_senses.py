@@ -5,10 +5,12 @@ import csv
 import io
 import json
 
-from studyapp import deck, loading, text
+from studyapp import text
 from studyapp.cli import main
-from studyapp.deck_export import export_deck, study_cards
 from studyapp.library import Library, StudyEntry
+from studyapp.study import deck
+from studyapp.study.deck_export import export_deck, study_cards
+from studyapp.text import loading
 
 from ..conftest import DEFAULT_TEXT
 from .test_deck_export import anki_notes

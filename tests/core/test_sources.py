@@ -12,10 +12,12 @@ import zipfile
 
 import pytest
 
-from studyapp import exchange, loading, text
+from studyapp import text
 from studyapp.document import split_for
 from studyapp.errors import TextLoadError
-from studyapp.sources import srt_with
+from studyapp.text import loading
+from studyapp.text.sources import srt_with
+from studyapp.translation import exchange
 
 from ..conftest import REPO
 from ..pdf_maker import encrypted, make_pdf
@@ -348,7 +350,7 @@ def test_analyze_json_works_on_every_kind(tmp_path, kind):
 
 
 def test_a_subtitle_translation_exports_as_srt_and_imports_back(tmp_path):
-    from studyapp.segments import Segment, Status
+    from studyapp.translation.segments import Segment, Status
 
     path = tmp_path / "drama.srt"
     path.write_text(SUBTITLES, encoding="utf-8")
@@ -453,9 +455,9 @@ def test_ffmpeg_reads_the_same_cues_from_a_webvtt_with_identifiers(tmp_path):
 def test_a_pdf_set_in_a_font_with_radical_code_points_reads_as_the_ideographs(tmp_path):
     """Common CJK fonts map 而 and 长 to the Kangxi radical ⽽ (U+2F7D) and the supplement's ⻓ (U+2ED3): pinyin
     and words were lost (然⽽ became 然 and an unread ⽽). NFKC alone maps the first but not the second."""
-    from studyapp.analysis import Analyzer
-    from studyapp.dictionary import Dictionary
     from studyapp.document import to_json
+    from studyapp.reading.analysis import Analyzer
+    from studyapp.reading.dictionary import Dictionary
 
     path = tmp_path / "radicals.pdf"
     path.write_bytes(make_pdf([["然⽽他说，⻓江⾥的⽔很⻓。"]]))

@@ -11,10 +11,8 @@ import wave
 import pytest
 
 from studyapp.cli import main
-from studyapp.speech import (
+from studyapp.listening.speech import (
     ESpeakEngine,
-    NoMandarinVoice,
-    Utterance,
     choose,
     numbered,
     spoken_reading,
@@ -22,6 +20,7 @@ from studyapp.speech import (
     utterance_of,
     wav_duration,
 )
+from studyapp.listening.voices import NoMandarinVoice, Utterance
 
 CLAUSE = "他还没来，我们先去银行取钱吧。"
 
@@ -120,7 +119,7 @@ def test_speak_command_writes_a_wav(tmp_path, capsys):
 
 
 def test_speak_command_without_a_mandarin_voice_exits_2_with_one_line(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("studyapp.speech.engines", lambda: [])  # a machine where nothing speaks Mandarin
+    monkeypatch.setattr("studyapp.listening.speech.engines", lambda: [])  # a machine where nothing speaks Mandarin
     assert main(["speak", "你好", "--out", str(tmp_path / "x.wav")]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Mandarin" in err
@@ -137,14 +136,14 @@ def test_speak_command_refuses_an_unknown_voice_and_a_rate_out_of_range(tmp_path
 
 @pytest.mark.skipif(not shutil.which("spd-say"), reason="speech-dispatcher is not installed here")
 def test_speech_dispatcher_lists_only_mandarin_voices():
-    from studyapp.system_voices import SpeechDispatcher
+    from studyapp.listening.system_voices import SpeechDispatcher
 
     assert all(voice.id.startswith("spd:") for voice in SpeechDispatcher().voices())
 
 
 @pytest.mark.skipif(sys.platform != "darwin", reason="macOS only")
 def test_macos_say_writes_a_wav():  # pragma: no cover - runs on macOS
-    from studyapp.system_voices import MacSay
+    from studyapp.listening.system_voices import MacSay
 
     engine = MacSay()
     if not engine.voices():
@@ -154,7 +153,7 @@ def test_macos_say_writes_a_wav():  # pragma: no cover - runs on macOS
 
 @pytest.mark.skipif(sys.platform != "win32", reason="Windows only")
 def test_windows_sapi_writes_a_wav():  # pragma: no cover - runs on Windows
-    from studyapp.system_voices import WindowsSapi
+    from studyapp.listening.system_voices import WindowsSapi
 
     engine = WindowsSapi()
     if not engine.voices():

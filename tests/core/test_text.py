@@ -4,8 +4,10 @@ import codecs
 
 import pytest
 
-from studyapp import loading, text
+from studyapp import text
 from studyapp.errors import TextLoadError
+from studyapp.files import MAX_FILE_BYTES
+from studyapp.text import loading
 
 from ..conftest import CORPUS, DEFAULT_TEXT
 
@@ -70,7 +72,7 @@ def test_bad_input_gets_a_one_line_message(tmp_path, data, message):
 def test_file_over_50_mb_is_refused_before_reading(tmp_path):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
-        handle.truncate(text.MAX_FILE_BYTES + 1)
+        handle.truncate(MAX_FILE_BYTES + 1)
     with pytest.raises(TextLoadError, match="up to 50 MB"):
         loading.load(path)
 

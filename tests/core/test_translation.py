@@ -10,13 +10,15 @@ import pytest
 from lxml import etree
 
 from studyapp import document as documents
-from studyapp import exchange, loading, segments, text
-from studyapp import memory as memories
+from studyapp import text
 from studyapp.cli import main
-from studyapp.exchange import export_text, fill_from_pairs, read_pairs
 from studyapp.library import Library
-from studyapp.memory import TranslationMemory
-from studyapp.segments import Segment, Status, merge, split
+from studyapp.text import loading
+from studyapp.translation import exchange, segments
+from studyapp.translation import memory as memories
+from studyapp.translation.exchange import export_text, fill_from_pairs, read_pairs
+from studyapp.translation.memory import TranslationMemory
+from studyapp.translation.segments import Segment, Status, merge, split
 
 from ..conftest import DEFAULT_TEXT, REPO
 

@@ -5,8 +5,8 @@ import pytest
 
 from studyapp import document as documents
 from studyapp.errors import LibraryError
-from studyapp.segments import apply_change, merging, regrouping, restoring, splitting
 from studyapp.text import LoadedText
+from studyapp.translation.segments import apply_change, merging, regrouping, restoring, splitting
 
 from ..conftest import DEFAULT_TEXT
 

@@ -2,7 +2,7 @@
 summary that counts in words."""
 
 from studyapp.library import Library
-from studyapp.segments import regroup_by_sentence
+from studyapp.translation.segments import regroup_by_sentence
 
 
 def test_an_import_that_groups_clauses_is_one_step_undo_takes_back(window, qtbot, tmp_path):

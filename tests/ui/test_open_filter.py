@@ -7,7 +7,7 @@ import re
 import zipfile
 from fnmatch import fnmatch
 
-from studyapp import sources
+from studyapp.text import sources
 from studyapp.ui.qt import QFileDialog
 
 

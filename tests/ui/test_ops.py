@@ -57,7 +57,7 @@ def test_optimising_the_schedule_runs_nothing_of_the_window_on_the_jobs_thread(w
 def test_the_vocabulary_export_builds_its_cards_in_its_job(window, qtbot, monkeypatch, tmp_path):
     """A novel's 46,000 cards took 1.2 s on the GUI thread before the export's job even started: the GUI thread
     now hands the job plain data, and every card is made on the job's thread."""
-    from studyapp import deck_export
+    from studyapp.study import deck_export
 
     threads = []
     made = deck_export.cards

@@ -54,14 +54,14 @@ def test_clicking_a_word_pins_its_entry_and_escape_closes_it(window, qtbot):
 
 
 def test_word_missing_from_the_dictionary_shows_its_parts(window, qtbot):
-    from studyapp.analysis import Token
+    from studyapp.reading.analysis import Token
 
     html = window.hover.word_html(Token(0, 4, "长臂管辖", "word", ("cháng", "bì", "guǎn", "xiá")))
     assert "Not in CC-CEDICT" in html and "管辖" in html and "guǎn" in html
 
 
 def test_a_name_the_dictionary_lacks_is_glossed_in_the_popup_as_in_the_deck(window, qtbot):
-    from studyapp.analysis import Token
+    from studyapp.reading.analysis import Token
 
     html = window.hover.word_html(Token(0, 2, "未庄", "word", ("wèi", "zhuāng")))
     assert "(name) 未 not yet · 庄 farmstead" in html

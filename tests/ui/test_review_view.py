@@ -2,7 +2,7 @@
 
 
 from studyapp.library import Library, StudyEntry
-from studyapp.review import Kind, ReviewSettings, load_settings, save_settings
+from studyapp.study.review import Kind, ReviewSettings, load_settings, save_settings
 from studyapp.ui.qt import Qt
 
 from .conftest import opened

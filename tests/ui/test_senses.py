@@ -4,8 +4,8 @@ carried to the card and the exports."""
 import csv
 from html import escape
 
-from studyapp.deck import SENSE_SEPARATOR
 from studyapp.library import StudyEntry
+from studyapp.study.deck import SENSE_SEPARATOR
 from studyapp.ui.qt import QApplication, QInputDialog, Qt, QTextCursor
 
 from .conftest import hover, word_point

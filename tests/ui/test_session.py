@@ -11,8 +11,8 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.deck import gather
 from studyapp.library import Library
+from studyapp.study.deck import gather
 from studyapp.ui.app import build_window
 from studyapp.ui.ops import run_job, running_jobs
 from studyapp.ui.qt import QThreadPool
@@ -87,7 +87,7 @@ def test_export_runs_in_the_background_and_writes_the_file(window, qtbot, tmp_pa
     assert job is not None and window.exchange.busy()
     qtbot.waitUntil(lambda: not window.exchange.busy(), timeout=20000)
     assert out.stat().st_size > 0
-    from studyapp.exchange import read_pairs
+    from studyapp.translation.exchange import read_pairs
 
     assert len(read_pairs(out)) == window.session.model.rowCount()
 

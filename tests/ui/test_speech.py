@@ -4,8 +4,8 @@ import miniaudio
 import pytest
 from studyapp.store import StudyEntry
 
-from studyapp.review import Kind, ReviewSettings, save_settings
-from studyapp.speech import spoken_reading
+from studyapp.listening.speech import spoken_reading
+from studyapp.study.review import Kind, ReviewSettings, save_settings
 from studyapp.ui.qt import QPoint, Qt
 from studyapp.ui.speech_player import Player
 
@@ -144,7 +144,8 @@ def test_a_new_request_stops_the_sound_still_playing(qtbot):
     a newer request stops it at once."""
     import miniaudio
 
-    from studyapp.speech import ESpeakEngine, Utterance
+    from studyapp.listening.speech import ESpeakEngine
+    from studyapp.listening.voices import Utterance
 
     engine = ESpeakEngine()
     word, clause = (engine.synthesize(Utterance(text, "")) for text in ("你好", "我们先去银行取钱，然后回家吃饭。"))

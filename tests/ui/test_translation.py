@@ -8,7 +8,7 @@ import textwrap
 import time
 
 from studyapp.library import Library
-from studyapp.segments import Status
+from studyapp.translation.segments import Status
 from studyapp.ui.qt import Qt
 
 from ..conftest import REPO
@@ -106,7 +106,7 @@ def test_merge_split_and_undo_keep_every_character(window, qtbot):
 
 def test_grouping_and_ungrouping_gives_each_clause_its_own_translation_back(window, qtbot):
     """Translate clauses 1 and 2, group, ungroup: clause 1 held both translations and clause 2 none before."""
-    from studyapp.segments import Status
+    from studyapp.translation.segments import Status
 
     for row, words in enumerate(["In the spirit,", "based on a shared view,"]):
         click_target(window, qtbot, row)

@@ -1,7 +1,7 @@
 """The vocabulary in the window, driven as a learner drives it."""
 
-from studyapp.deck import TermStatus
 from studyapp.library import Library
+from studyapp.study.deck import TermStatus
 from studyapp.ui.qt import QImage, QPoint, Qt
 
 from .conftest import hover, keep_typing, opened, word_point

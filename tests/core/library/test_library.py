@@ -5,11 +5,12 @@ import sqlite3
 
 import pytest
 
-from studyapp import loading, text
+from studyapp import text
 from studyapp.errors import LibraryError
 from studyapp.library import Library, migrations
 from studyapp.library.connection import APPLICATION_ID
-from studyapp.segments import Status
+from studyapp.text import loading
+from studyapp.translation.segments import Status
 
 from ...conftest import DEFAULT_TEXT
 

@@ -18,7 +18,7 @@ import wave
 from functools import cache
 from pathlib import Path
 
-from .errors import StudyAppError
+from ..errors import StudyAppError
 
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: espeak_Synth returns when the callback has had every sample
 _CHARS_UTF8, _ENDPAUSE = 0x1, 0x1000

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import rjieba
 
-from .bounded_cache import BoundedCache
+from ..bounded_cache import BoundedCache
 from .dictionary import Dictionary
 from .numerals import DIGITS, GROUPS, NUMERAL, UNITS
 

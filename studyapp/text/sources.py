@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache, partial
 
-from .errors import PasswordNeeded, TextLoadError
-from .files import check_unpacked
-from .text import ends_sentence, line_joint
+from ..errors import PasswordNeeded, TextLoadError
+from ..files import check_unpacked
+from .characters import ends_sentence
+from .clauses import line_joint
+from .decoding import decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,9 +285,7 @@ def _heading_sections(chapters: list[list[tuple[str, bool]]], starts: list[list[
 
 
 def _html(data: bytes, name: str) -> Converted:
-    from . import text
-
-    decoded = text.decode(data, name).text
+    decoded = decode(data, name).text
     page = _readable(decoded, name)
     article = _html_tree(_summary(page), name)
     _drop_page_furniture(article)
@@ -502,9 +502,7 @@ _SUBTITLE_TAGS = re.compile(r"<[^>]+>|\{\\[^}]*\}")
 def _srt(data: bytes, name: str) -> Converted:
     import srt
 
-    from . import text
-
-    decoded = text.decode(data, name).text
+    decoded = decode(data, name).text
     try:
         subtitles = list(srt.parse(decoded, ignore_errors=False))
     except srt.SRTParseError as error:
@@ -515,9 +513,7 @@ def _srt(data: bytes, name: str) -> Converted:
 
 def _other_subtitles(data: bytes, name: str) -> Converted:
     """WebVTT (webvtt-py) and ASS/SSA (pysubs2), kept as SRT timings: they export back as SRT."""
-    from . import text
-
-    decoded = text.decode(data, name).text
+    decoded = decode(data, name).text
     if decoded.lstrip("\ufeff").lstrip().startswith("WEBVTT"):
         return _webvtt(decoded, name)
     return _ass(decoded, name)

@@ -16,7 +16,7 @@ import tempfile
 from functools import cached_property
 from pathlib import Path
 
-from .speech import Engine, Utterance, Voice, clamp_rate
+from .voices import Engine, Utterance, Voice, clamp_rate
 
 _TIMEOUT = 60
 _MANDARIN_LOCALES = ("zh_cn", "zh-cn", "zh_tw", "zh-tw", "zh_sg", "zh-sg", "cmn")

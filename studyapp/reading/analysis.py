@@ -31,12 +31,12 @@ from typing import Any, NamedTuple, Protocol
 import rjieba
 from pypinyin import Style, lazy_pinyin
 
-from .bounded_cache import DEFAULT_LIMIT
+from ..bounded_cache import DEFAULT_LIMIT
+from ..text import HANZI, Document
 from .dictionary import Dictionary, is_name_reading, learner_order
 from .dictionary_words import PARTICLES, for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
-from .text import HANZI, Document
 
 _MAX_MERGED_TOKENS = 4
 _CITATION = {"一": "yī", "不": "bù"}

@@ -25,9 +25,9 @@ from typing import Any
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
-from .errors import StudyAppError
-from .files import write_atomically
-from .library import UNDERSTOOD, CardRow, Library, TermStatus
+from ..errors import StudyAppError
+from ..files import write_atomically
+from ..library import UNDERSTOOD, CardRow, Library, TermStatus
 
 ROLLOVER_HOUR = 4
 LEECH_LAPSES = 8

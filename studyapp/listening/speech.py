@@ -13,47 +13,14 @@ from __future__ import annotations
 import io
 import wave
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
-from .analysis import Analyzer, Token
-from .errors import StudyAppError
-from .pinyin import as_spoken, strip_tones, tone_of
+from ..reading.analysis import Analyzer, Token
+from ..reading.pinyin import as_spoken, strip_tones, tone_of
+from .voices import Engine, NoMandarinVoice, Utterance, Voice, clamp_rate
 
-RATE_RANGE = (0.5, 1.5)
 #: Chinese punctuation as the pause eSpeak makes for its ASCII twin; quotes and brackets are no pause.
 _PAUSES = {"。": ". ", "．": ". ", "，": ", ", "、": ", ", "；": "; ", "：": ": ", "？": "? ", "！": "! ", "…": ". ",
            ".": ". ", ",": ", ", ";": "; ", ":": ": ", "?": "? ", "!": "! "}
-
-
-class NoMandarinVoice(StudyAppError):
-    """No engine here can speak Mandarin."""
-
-
-@dataclass(frozen=True)
-class Voice:
-    id: str  # "engine:name", kept in the settings
-    name: str  # shown in the voice menu
-
-
-@dataclass(frozen=True)
-class Utterance:
-    """What to say: ``text`` as written, and ``reading``, the same in numbered pinyin as the app says it."""
-
-    text: str
-    reading: str
-
-
-class Engine(Protocol):
-    name: str
-    takes_reading: bool  # says ``Utterance.reading`` (the app's reading), not ``text`` read by itself
-    writes_wav: bool  # False: it plays through its own audio server, and ``synthesize`` returns None
-
-    def voices(self) -> list[Voice]: ...
-
-    def synthesize(self, utterance: Utterance, rate: float = 1.0, voice: str | None = None) -> bytes | None: ...
-
-    def stop(self) -> None: ...
 
 
 def numbered(syllable: str) -> str:
@@ -91,7 +58,7 @@ def utterance(text: str, tokens: Sequence[Token]) -> Utterance:
 
 def utterance_of(text: str, analyzer: Analyzer) -> Utterance:
     """Any text, read as the window reads it: clause by clause through the analyzer."""
-    from .text import split
+    from ..text import split
 
     document = split(text)
     tokens: list[Token] = []
@@ -133,10 +100,6 @@ class ESpeakEngine:
 
     def stop(self) -> None:
         """Synthesis is short and the player stops the sound; nothing to stop here."""
-
-
-def clamp_rate(rate: float) -> float:
-    return max(RATE_RANGE[0], min(RATE_RANGE[1], rate))
 
 
 def engines() -> list[Engine]:
