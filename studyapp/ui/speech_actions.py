@@ -30,22 +30,13 @@ class SpeechActions(QObject):
         super().__init__(window)
         self.settings, self.view, self.session = settings, view, session
         self.player = Player()
-        self._lock = threading.Lock()
-        self._engines: list[Engine] | None = None
+        self._found = FoundEngines()
         self.voices: list[Voice] = []
         self.takes_reading: bool | None = None  # does the voice in use say the app's reading? None: not known yet
         self._job: Job | None = None
         view.installEventFilter(self)
-        run_job(lambda _report, _cancelled: self._found(), self._on_found, name="find voices")
-
-    # --- engines (found once, off the GUI thread: a system's list runs a program) ----------------------------
-    def _found(self) -> list[Engine]:
-        with self._lock:
-            if self._engines is None:
-                self._engines = engines()
-                for engine in self._engines:
-                    engine.voices()
-            return self._engines
+        found = self._found  # jobs get plain objects, never this controller's methods
+        run_job(lambda _report, _cancelled: found(), self._on_found, name="find voices")
 
     def _on_found(self, found: list[Engine]) -> None:
         self.voices = [voice for engine in found for voice in engine.voices()]
@@ -64,20 +55,15 @@ class SpeechActions(QObject):
             self._job.cancel()
         turn = self.player.next_turn()
         rate, voice = self.settings.speech_rate, self.settings.speech_voice or None
-        self._job = run_job(lambda _report, _cancelled: self._speak(said, rate, voice, turn),
+        found, player = self._found, self.player
+        self._job = run_job(lambda _report, _cancelled: _speak(found, player, said, rate, voice, turn),
                             failure=self.message.emit, name="speech")
-
-    def _speak(self, said: Utterance, rate: float, voice: str | None, turn: int) -> None:
-        engine, chosen = choose(voice, self._found())
-        wav = engine.synthesize(said, rate, chosen)
-        if wav is not None:  # None: the engine played it itself (speech-dispatcher)
-            self.player.play(wav, turn)
 
     def stop(self) -> None:
         if self._job is not None:
             self._job.cancel()
         self.player.stop()
-        found = self._engines or []
+        found = self._found.known()
         if any(not engine.writes_wav for engine in found):
             run_job(lambda _report, _cancelled: [e.stop() for e in found if not e.writes_wav], name="stop speech")
 
@@ -167,11 +153,39 @@ class SpeechActions(QObject):
 
     def choose_voice(self, voice_id: str) -> None:
         self._set("speech_voice", voice_id)
-        if self._engines is not None:
-            self._on_found(self._engines)
+        if self._found.known():
+            self._on_found(self._found.known())
 
     def popup_note(self) -> str:
         """The line the hover popup ends with: the key, and whether the voice follows the reading shown."""
         if self.takes_reading is False:
             return self.tr("🔊 P speaks it; this voice reads the hanzi by itself, not the pinyin shown.")
         return self.tr("🔊 P speaks it, as read here.")
+
+
+class FoundEngines:
+    """The engines that can speak here, found once off the GUI thread (a system's list runs a program), shared by
+    the jobs that speak."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._engines: list[Engine] | None = None
+
+    def __call__(self) -> list[Engine]:
+        with self._lock:
+            if self._engines is None:
+                self._engines = engines()
+                for engine in self._engines:
+                    engine.voices()
+            return self._engines
+
+    def known(self) -> list[Engine]:
+        """What was found so far, without looking (an empty list before the first look ends)."""
+        return self._engines or []
+
+
+def _speak(found: FoundEngines, player: Player, said: Utterance, rate: float, voice: str | None, turn: int) -> None:
+    engine, chosen = choose(voice, found())
+    wav = engine.synthesize(said, rate, chosen)
+    if wav is not None:  # None: the engine played it itself (speech-dispatcher)
+        player.play(wav, turn)

@@ -30,7 +30,7 @@ SAMPLES = {
 def test_the_open_dialog_offers_every_kind_the_core_reads(window, monkeypatch):
     offered: list[str] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (offered.append(args[3]), ("", ""))[1])
-    window.choose_file()
+    window.documents.choose_file()
     filters = offered[0].split(";;")
     patterns = [pattern for entry in filters for pattern in re.search(r"\(([^)]*)\)", entry).group(1).split()]
     assert filters[-1] == "All files (*)"

@@ -459,7 +459,7 @@ def test_a_reading_pinned_in_the_popup_survives_reopening(window, qtbot, tmp_pat
 
 
 def test_a_book_shows_its_table_of_contents_and_jumps_to_a_chapter(window, qtbot, tmp_path):
-    from ..core.test_sources import make_epub
+    from ..core.text.test_sources import make_epub
 
     assert opened(window, make_epub(tmp_path / "book.epub"))
     assert window.windowTitle().startswith("呐喊 鲁迅")
@@ -474,7 +474,7 @@ def test_a_book_shows_its_table_of_contents_and_jumps_to_a_chapter(window, qtbot
 
 
 def test_subtitles_show_each_cues_start_in_the_margin(window, tmp_path):
-    from ..core.test_sources import SUBTITLES
+    from ..core.text.test_sources import SUBTITLES
 
     path = tmp_path / "drama.srt"
     path.write_text(SUBTITLES, encoding="utf-8")

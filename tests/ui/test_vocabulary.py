@@ -239,7 +239,7 @@ def test_a_hovered_word_goes_on_the_study_list_with_its_clause_and_translation(w
     window.vocabulary.export_to(out, "apkg")
     qtbot.waitUntil(out.exists, timeout=10000)
     qtbot.waitUntil(lambda: out.stat().st_size > 0, timeout=10000)
-    from ..core.test_deck_export import anki_notes
+    from ..core.study.test_deck_export import anki_notes
 
     notes = anki_notes(out, tmp_path / "collection.anki2")
     assert list(notes) == ["双方"] and notes["双方"]["ContextTranslation"] == "Both sides state"

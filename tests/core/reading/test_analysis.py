@@ -7,7 +7,7 @@ import rjieba
 from studyapp.reading.dictionary import Dictionary, hsk_level, parse_line
 from studyapp.text import loading
 
-from ..conftest import DEFAULT_TEXT
+from ...conftest import DEFAULT_TEXT
 
 
 def reading_of(analyzer, clause: str, word: str) -> str:

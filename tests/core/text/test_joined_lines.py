@@ -11,7 +11,7 @@ from studyapp.library import Library
 from studyapp.text import loading
 from studyapp.translation.segments import Segment, Status, realign
 
-from ..conftest import CORPUS
+from ...conftest import CORPUS
 
 WRAPPED_ALPHABET = st.sampled_from(list("我在缅甸见过大海，。！？…“”《》ab \u3000\n"))
 

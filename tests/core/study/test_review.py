@@ -15,7 +15,7 @@ from fsrs import Rating, Scheduler
 from studyapp.library import Library, StudyEntry
 from studyapp.study.review import Counts, Kind, Reviewer, ReviewSettings, day_start, study_day
 
-from ..conftest import REPO
+from ...conftest import REPO
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

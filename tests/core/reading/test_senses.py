@@ -12,8 +12,8 @@ from studyapp.study import deck
 from studyapp.study.deck_export import export_deck, study_cards
 from studyapp.text import loading
 
-from ..conftest import DEFAULT_TEXT
-from .test_deck_export import anki_notes
+from ...conftest import DEFAULT_TEXT
+from ..study.test_deck_export import anki_notes
 
 CLAUSE = "坚定支持世界卫生组织在全球抗疫合作中发挥协调作用，"
 AT = "(of sb or sth) to be (located) at"

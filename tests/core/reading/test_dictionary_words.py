@@ -18,7 +18,7 @@ from studyapp.study import deck
 from studyapp.study.deck_export import cards, export_deck
 from studyapp.text import loading
 
-from ..conftest import CORPUS, DEFAULT_TEXT
+from ...conftest import CORPUS, DEFAULT_TEXT
 
 
 def words(analyzer, clause: str) -> list[str]:

@@ -18,7 +18,7 @@ from studyapp.translation import exchange
 from studyapp.translation.exchange import read_pairs
 from studyapp.translation.segments import Status, regroup_by_sentence
 
-from ..conftest import DEFAULT_TEXT
+from ...conftest import DEFAULT_TEXT
 
 OMEGAT_TMX = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE tmx SYSTEM "tmx11.dtd">

@@ -11,7 +11,7 @@ from studyapp.library import Library
 from studyapp.study import deck
 from studyapp.text import loading
 
-from ..conftest import DEFAULT_TEXT
+from ...conftest import DEFAULT_TEXT
 
 
 def build(library, analyzer, source):

@@ -21,7 +21,7 @@ from studyapp.study.deck_export import Card, cards, export_deck
 from studyapp.translation.exchange import export_text, read_pairs
 from studyapp.translation.segments import Segment, Status
 
-from ..conftest import DEFAULT_TEXT
+from ...conftest import DEFAULT_TEXT
 
 
 def anki_notes(package, collection_path):

@@ -20,7 +20,7 @@ from studyapp.translation.exchange import export_text, fill_from_pairs, read_pai
 from studyapp.translation.memory import TranslationMemory
 from studyapp.translation.segments import Segment, Status, merge, split
 
-from ..conftest import DEFAULT_TEXT, REPO
+from ...conftest import DEFAULT_TEXT, REPO
 
 DONE = Status.DONE
 

@@ -5,7 +5,7 @@ import pytest
 
 from studyapp.document import open_in_library
 
-from ..conftest import CORPUS
+from ...conftest import CORPUS
 
 
 def _title(library, path) -> str:

@@ -19,8 +19,8 @@ from studyapp.text import loading
 from studyapp.text.sources import srt_with
 from studyapp.translation import exchange
 
-from ..conftest import REPO
-from ..pdf_maker import encrypted, make_pdf
+from ...conftest import REPO
+from ...pdf_maker import encrypted, make_pdf
 
 
 def make_epub(path, drm: bool = False):

@@ -11,7 +11,7 @@ import pytest
 from studyapp.reading.analysis import Analyzer
 from studyapp.reading.dictionary import Dictionary
 
-SCORER = Path(__file__).resolve().parents[2] / "benchmarks" / "real_text_readings.py"
+SCORER = Path(__file__).resolve().parents[3] / "benchmarks" / "real_text_readings.py"
 
 
 def _scorer():

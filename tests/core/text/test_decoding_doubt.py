@@ -11,7 +11,7 @@ import pytest
 from studyapp import text
 from studyapp.errors import TextLoadError
 
-from ..conftest import CORPUS
+from ...conftest import CORPUS
 
 #: 10 bytes: ASCII around U+10000 written as two CESU-8 surrogates (invalid UTF-8)
 CESU = b"ab\xed\xa0\x80\xed\xb0\x80cd"

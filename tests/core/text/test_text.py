@@ -9,7 +9,7 @@ from studyapp.errors import TextLoadError
 from studyapp.files import MAX_FILE_BYTES
 from studyapp.text import loading
 
-from ..conftest import CORPUS, DEFAULT_TEXT
+from ...conftest import CORPUS, DEFAULT_TEXT
 
 SAMPLE = "中俄双方本着两国新时代全面战略协作伙伴精神，基于对当前国际形势和重大问题的一致看法。\n双方声明如下：\n"
 TRADITIONAL = "中俄雙方本著兩國新時代全面戰略協作夥伴精神，基於對當前國際形勢和重大問題的一致看法。\n"
