@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from ..reading.analysis import Analyzer, Token
 from ..reading.pinyin import as_spoken, strip_tones, tone_of
+from ..reading.pinyin import numbered as numbered_pinyin
 from .voices import Engine, NoMandarinVoice, Utterance, Voice, clamp_rate
 
 #: Chinese punctuation as the pause eSpeak makes for its ASCII twin; quotes and brackets are no pause.
@@ -24,13 +25,12 @@ _PAUSES = {"。": ". ", "．": ". ", "，": ", ", "、": ", ", "；": "; ", "：
 
 
 def numbered(syllable: str) -> str:
-    """A tone-marked syllable as eSpeak's cmn voice reads pinyin: ``lǜ`` -> ``lv4``, ``de`` -> ``de5``, the
-    erhua ``r`` -> ``er5``."""
-    tone = tone_of(syllable)
-    plain = strip_tones(syllable).lower().replace("ü", "v").replace("u:", "v")
-    if plain == "r":  # erhua (哪儿 nǎr): eSpeak has none, and reads a lone r as English; a light er is nearer
-        plain = "er"
-    return f"{plain}{tone}" if tone else plain
+    """A tone-marked syllable as eSpeak's cmn voice reads pinyin, by the app's one numbered-pinyin rule
+    (``pinyin.numbered``: ``lǜ`` -> ``lv4``, ``de`` -> ``de5``), with the erhua ``r`` said ``er5``; what is not
+    pinyin stays as written."""
+    if strip_tones(syllable).lower() == "r":  # erhua (哪儿 nǎr): eSpeak has none, and reads a lone r as English
+        return "er5"
+    return numbered_pinyin([syllable.lower()]) if tone_of(syllable) else strip_tones(syllable).lower()
 
 
 def spoken_reading(tokens: Sequence[Token]) -> str:
