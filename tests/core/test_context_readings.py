@@ -140,3 +140,21 @@ def test_the_grammar_reads_jiebas_words_around_a_particle_not_their_dictionary_p
     """Words the dictionary lacks are cut into dictionary words for the reader; the grammar still sees the words
     jieba found around a particle, and a particle jieba glued onto a word is cut off before the rest is re-cut."""
     assert reading_in(analyzer, clause, character) == expected
+
+
+def test_the_model_runs_on_one_blas_thread_whatever_the_machine_has(monkeypatch):
+    """OpenBLAS starts one thread per core by default; beside the app's other jobs, on a busy machine, that made
+    a novel's readings several times slower. During a guess, threadpoolctl sees one BLAS thread."""
+    from threadpoolctl import threadpool_info
+
+    model = context_model()
+    seen: list[int] = []
+    recur = model._recur
+
+    def watched(*args):
+        seen.extend(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
+        return recur(*args)
+
+    monkeypatch.setattr(model, "_recur", watched)
+    model.guess([("他还没还书", 1, ("hai2", "huan2")), ("请把书还给我", 3, ("hai2", "huan2"))])
+    assert seen and set(seen) == {1}
