@@ -26,7 +26,7 @@ import itertools
 import logging
 import re
 from collections.abc import Iterable
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import rjieba
 from pypinyin import Style, lazy_pinyin
@@ -37,6 +37,9 @@ from .dictionary_words import PARTICLES, for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
 from .text import HANZI
+
+if TYPE_CHECKING:
+    from .context_readings import Guess
 
 _MAX_MERGED_TOKENS = 4
 _CITATION = {"一": "yī", "不": "bù"}
@@ -170,36 +173,55 @@ class ContextReader:
         self._headwords = dictionary.readings()
         self._open = getattr(parser, "open_positions", lambda word: frozenset(range(len(word))))
         self._plans: dict[str, tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]] = {}
+        #: the model's guess per (clause, index, candidates): a clause read again (the reader's rows, then the
+        #: background job; a refrain, 宋江道) costs a look-up
+        self._guesses: dict[tuple[str, int, tuple[str, ...]], Guess | None] = {}
+        self._marks: dict[str, str] = {}
 
     def read(self, clauses: list[str], tokens: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
+        """The clauses' tokens with the model's readings; a clause it changed nothing in keeps its very tuple."""
         requests: list[tuple[str, int, tuple[str, ...]]] = []
         places: list[tuple[int, int, int, bool]] = []  # (clause, token, syllable, settled) of each request
-        plan_of = self._plan
+        plans, plan_of = self._plans, self._plan
         for number, (clause, clause_tokens) in enumerate(zip(clauses, tokens, strict=True)):
             for index, token in enumerate(clause_tokens):
                 if token.kind != "word":
                     continue
-                one_reading, open_places = plan_of(token.text)
+                one_reading, open_places = plans.get(token.text) or plan_of(token.text)
                 for position, candidates in open_places:
                     requests.append((clause, token.start + position, candidates))
                     places.append((number, index, position, one_reading))
         if not requests:
             return tokens  # a word's only dictionary reading came marked so from the parser
-        guesses = self.model.guess(requests)
-        result = [list(clause_tokens) for clause_tokens in tokens]
-        for (number, index, position, one_reading), guess in zip(places, guesses, strict=True):
+        changed: dict[int, list[Token]] = {}
+        marks = self._marks
+        for (number, index, position, one_reading), guess in zip(places, self._guess(requests), strict=True):
             if guess is None:
                 continue
-            token = result[number][index]
-            marked = numbered_to_marks(guess.reading)
+            row = changed.get(number)
+            token = tokens[number][index] if row is None else row[index]
+            marked = marks.get(guess.reading) or marks.setdefault(guess.reading, numbered_to_marks(guess.reading))
             if one_reading and (guess.confidence < OVERRULE_DICTIONARY or marked == token.pinyin[position]):
                 continue
             syllables = list(token.pinyin)
             syllables[position] = marked
             confidence = min(float(token.source.split()[1]), guess.confidence) if token.source.startswith(
                 "context") else guess.confidence
-            result[number][index] = token._replace(pinyin=tuple(syllables), source=f"context {confidence:.2f}")
-        return [tuple(clause_tokens) for clause_tokens in result]
+            if row is None:
+                row = changed[number] = list(tokens[number])
+            row[index] = token._replace(pinyin=tuple(syllables), source=f"context {confidence:.2f}")
+        return [tuple(changed[number]) if number in changed else clause_tokens
+                for number, clause_tokens in enumerate(tokens)]
+
+    def _guess(self, requests: list[tuple[str, int, tuple[str, ...]]]) -> list[Guess | None]:
+        """The model's guesses, asked only for the requests it has not answered before."""
+        known = self._guesses
+        asked = [request for request in dict.fromkeys(requests) if request not in known]
+        if asked:
+            if len(known) + len(asked) > READING_CACHE_LIMIT:
+                known = self._guesses = {}
+            known.update(zip(asked, self.model.guess(asked), strict=True))
+        return [known[request] for request in requests]
 
     def _plan(self, word: str) -> tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]:
         """Whether a word has one dictionary reading, and which of its characters the model is to read, with the
@@ -233,6 +255,7 @@ class ContextReader:
 
     def forget(self) -> None:
         self._plans = {}
+        self._guesses = {}
 
     def _is_name(self, word: str) -> bool:
         """A proper name in CC-CEDICT (its reading capitalised: Bo2 gen3 di4): transliterations and place names,
@@ -276,6 +299,7 @@ class JiebaParser:
         self._own_words: frozenset[str] = frozenset()  # the learner's: never cut
         self._reading_cache: dict[str, tuple[tuple[str, ...], str]] = {}
         self._open_cache: dict[str, frozenset[int]] = {}
+        self._settled_cache: dict[str, tuple[str, ...] | None] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
@@ -295,6 +319,7 @@ class JiebaParser:
     def forget(self) -> None:
         self._reading_cache = {}  # a new dict, not clear(): a job still finishing may be writing to the old one
         self._open_cache = {}
+        self._settled_cache = {}
         self._words.forget()
 
     def _tokens(self, clause: str):
@@ -366,22 +391,26 @@ class JiebaParser:
         return [run[a:b] for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
 
     def _merge(self, words: list[str]) -> list[str]:
+        """Adjacent words joined where they make a headword (中 俄 -> 中俄), at most ``_MAX_MERGED_TOKENS``, the
+        longest first; a join stops growing as soon as it starts no headword (most words, at their first
+        neighbour)."""
         merged = []
         index = 0
+        total = len(words)
         limit = self.dictionary.max_word_length
-        while index < len(words):
+        headwords, prefixes = self._headwords, _headword_prefixes(self._headwords)
+        while index < total:
             best = 1
             candidate = words[index]
-            for count in range(2, _MAX_MERGED_TOKENS + 1):
-                if index + count > len(words):
-                    break
+            for count in range(2, min(_MAX_MERGED_TOKENS, total - index) + 1):
                 candidate += words[index + count - 1]
                 if len(candidate) > limit:
                     break
-                if candidate in self._headwords and not any(
-                        word in PARTICLES for word in words[index:index + count]):
+                if candidate in headwords and not any(word in PARTICLES for word in words[index:index + count]):
                     best = count
-            merged.append("".join(words[index:index + best]))
+                if candidate not in prefixes:
+                    break
+            merged.append(words[index] if best == 1 else "".join(words[index:index + best]))
             index += best
         return merged
 
@@ -425,13 +454,25 @@ class JiebaParser:
         if cached is None:
             if len(self._open_cache) >= READING_CACHE_LIMIT:
                 self._open_cache = {}
-            cached = self._open_cache[word] = self._unknown_reading(word)[1]
+            cached = self._open_cache[word] = frozenset(self._settled_pieces(word)[1])
         return cached
 
     def _unknown_reading(self, word: str) -> tuple[tuple[str, ...], frozenset[int]]:
-        guess = _pypinyin(word)
+        syllables, unsettled = self._settled_pieces(word)
+        if any(word[position] not in _CITATION for position in unsettled):  # pypinyin only where needed
+            guess = _pypinyin(word)
+            for position in unsettled:
+                syllables[position] = guess[position]
+        # pypinyin reads 一 and 不 as spoken before the next syllable (一个 yí); we show citation tones
+        for position in unsettled:
+            syllables[position] = _CITATION.get(word[position], syllables[position])
+        return tuple(syllables), frozenset(unsettled)
+
+    def _settled_pieces(self, word: str) -> tuple[list[str], list[int]]:
+        """Syllables of the longest pieces of a word whose reading the dictionary settles, left to right ("" for
+        the characters no piece settles), and where those characters are."""
         syllables: list[str] = []
-        unsettled: set[int] = set()
+        unsettled: list[int] = []
         position = 0
         while position < len(word):
             for end in range(len(word), position + 1, -1):
@@ -440,20 +481,44 @@ class JiebaParser:
                     syllables.extend(settled)
                     position = end
                     break
-            else:  # pypinyin reads 一 and 不 as spoken before the next syllable (一个 yí); we show citation tones
-                syllables.append(_CITATION.get(word[position], guess[position]))
-                unsettled.add(position)
+            else:
+                syllables.append("")
+                unsettled.append(position)
                 position += 1
-        return tuple(syllables), frozenset(unsettled)
+        return syllables, unsettled
 
     def _settled_reading(self, piece: str) -> tuple[str, ...] | None:
         """The one reading of a headword, or the reading every headword starting with ``piece`` gives it."""
         readings = _marked_readings(self._headwords.get(piece, ()), len(piece))
         if readings:
             return readings[0] if len(readings) == 1 else None
+        if piece not in _headword_prefixes(self._headwords):  # most pieces of an unknown word: no query
+            return None
+        if piece in self._settled_cache:
+            return self._settled_cache[piece]
         found = {entry.syllables[:len(piece)] for entry in self.dictionary.words_starting_with(piece)}
         only = found.pop() if len(found) == 1 else None
-        return only if only and len(only) == len(piece) else None
+        settled = only if only and len(only) == len(piece) else None
+        if len(self._settled_cache) >= READING_CACHE_LIMIT:
+            self._settled_cache = {}
+        self._settled_cache[piece] = settled
+        return settled
+
+
+_PREFIXES: dict[int, tuple[dict[str, tuple[str, ...]], frozenset[str]]] = {}
+
+
+def _headword_prefixes(headwords: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """Every beginning of two characters or more of a longer headword (7 MB for CC-CEDICT), built once per
+    dictionary: a join of words that is none of these grows into no headword, and a piece of an unknown word that
+    is none of these starts no headword."""
+    found = _PREFIXES.get(id(headwords))
+    if found is None or found[0] is not headwords:
+        if len(_PREFIXES) >= 4:  # dictionaries opened and closed (tests): keep the last few
+            _PREFIXES.clear()
+        prefixes = frozenset(word[:length] for word in headwords if len(word) > 2 for length in range(2, len(word)))
+        found = _PREFIXES[id(headwords)] = (headwords, prefixes)
+    return found[1]
 
 
 def _pypinyin(word: str) -> tuple[str, ...]:
