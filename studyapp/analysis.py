@@ -25,7 +25,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import rjieba
@@ -102,7 +102,8 @@ class Analyzer:
 
     def analyze_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
         """Tokens of many clauses, their polyphones read in context in one batch (far cheaper than one by one)."""
-        tokens = [self.parser.tokens(clause) for clause in clauses]
+        tokens_many = getattr(self.parser, "tokens_many", None)
+        tokens = tokens_many(clauses) if tokens_many else [self.parser.tokens(clause) for clause in clauses]
         if self.context is not None:
             tokens = [_keep_parts_read_in_their_word(parsed, read)
                       for parsed, read in zip(tokens, self.context.read(clauses, tokens), strict=True)]
@@ -314,7 +315,17 @@ class JiebaParser:
         self._own_words = frozenset(own_words).union(*(parts for parts in fixes.values()))
 
     def tokens(self, clause: str) -> tuple[Token, ...]:
-        return tuple(self._tokens(clause))
+        return tuple(self._tokens(clause, _runs(clause), None))
+
+    def tokens_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
+        """The tokens of many clauses, their runs of hanzi cut by jieba in one call: rjieba cuts text between
+        line breaks exactly as it cuts each piece alone, at half the cost of a call per run."""
+        runs = [list(_runs(clause)) for clause in clauses]
+        cjk = "\n".join(clause[start:end] for clause, clause_runs in zip(clauses, runs, strict=True)
+                        for start, end, is_cjk in clause_runs if is_cjk)
+        words = iter(_split_at_line_breaks(rjieba.cut(cjk)) if cjk else ())
+        return [tuple(self._tokens(clause, clause_runs, words))
+                for clause, clause_runs in zip(clauses, runs, strict=True)]
 
     def forget(self) -> None:
         self._reading_cache = {}  # a new dict, not clear(): a job still finishing may be writing to the old one
@@ -322,12 +333,13 @@ class JiebaParser:
         self._settled_cache = {}
         self._words.forget()
 
-    def _tokens(self, clause: str):
-        for run_start, run_end, cjk in _runs(clause):
+    def _tokens(self, clause: str, runs: Iterable[tuple[int, int, bool]], cut: Iterator[list[str]] | None):
+        """The clause's tokens; ``cut`` gives jieba's words of each run of hanzi in turn (None: cut them here)."""
+        for run_start, run_end, cjk in runs:
             if cjk:
                 position = run_start
                 run = clause[run_start:run_end]
-                words = self._merge(rjieba.cut(run))
+                words = self._merge(rjieba.cut(run) if cut is None else next(cut))
                 if self._fixes:
                     words = self._apply_fixes(run, words)
                 pieces = self._words.cut(words, self._own_words)
@@ -519,6 +531,17 @@ def _headword_prefixes(headwords: dict[str, tuple[str, ...]]) -> frozenset[str]:
         prefixes = frozenset(word[:length] for word in headwords if len(word) > 2 for length in range(2, len(word)))
         found = _PREFIXES[id(headwords)] = (headwords, prefixes)
     return found[1]
+
+
+def _split_at_line_breaks(words: list[str]) -> Iterator[list[str]]:
+    piece: list[str] = []
+    for word in words:
+        if word == "\n":
+            yield piece
+            piece = []
+        else:
+            piece.append(word)
+    yield piece
 
 
 def _pypinyin(word: str) -> tuple[str, ...]:

@@ -160,23 +160,37 @@ class ContextModel:
 
     def _choose_all(self, logits: np.ndarray, candidate_lists: list[Sequence[str]], numbers: list[int],
                     results: list[Guess | None]) -> None:
-        """The best candidate of every line, a softmax over each line's candidates, done per candidate set at
-        once (a novel asks 100,000 times, over a few hundred distinct sets)."""
-        lines_of: dict[tuple[str, ...], list[int]] = {}
-        for line, candidates in enumerate(candidate_lists):
-            lines_of.setdefault(tuple(candidates), []).append(line)
-        for candidates, lines in lines_of.items():
-            known = self._known(candidates)
-            if not known:
-                continue
-            scores = logits[np.array(lines)[:, None], np.array([index for _reading, index in known])[None, :]]
-            scores = scores - scores.max(axis=1, keepdims=True)
-            chances = np.exp(scores)
-            best = chances.argmax(axis=1)
-            confidence = 1.0 / chances.sum(axis=1)  # the best one's own chance is exp(0) = 1
-            readings = [reading for reading, _index in known]
-            for line, choice, sure in zip(lines, best.tolist(), confidence.tolist(), strict=True):
-                results[numbers[line]] = Guess(readings[choice], sure)
+        """The best candidate of every line, a softmax over each line's candidates, for all lines at once: each
+        line's candidates' classes padded to the widest set, the padding scored minus infinity."""
+        sets: dict[tuple[str, ...], int] = {}
+        known_sets: list[tuple[tuple[str, int], ...]] = []
+        set_of_line = []
+        for candidates in candidate_lists:
+            key = tuple(candidates)
+            number = sets.get(key)
+            if number is None:
+                number = sets[key] = len(known_sets)
+                known_sets.append(self._known(key))
+            set_of_line.append(number)
+        width = max(map(len, known_sets))
+        if width == 0:
+            return
+        classes = np.zeros((len(known_sets), width), dtype=np.int64)
+        padding = np.ones((len(known_sets), width), dtype=bool)
+        for number, known in enumerate(known_sets):
+            classes[number, :len(known)] = [index for _reading, index in known]
+            padding[number, :len(known)] = False
+        padding[:, 0] = False  # a set the model knows none of scores its one padding column: no NaN, no answer
+        line_sets = np.array(set_of_line)
+        scores = np.where(padding[line_sets], -np.inf, logits[np.arange(len(line_sets))[:, None], classes[line_sets]])
+        scores -= scores.max(axis=1, keepdims=True)
+        chances = np.exp(scores)
+        best = chances.argmax(axis=1).tolist()
+        confidence = (1.0 / chances.sum(axis=1)).tolist()  # the best one's own chance is exp(0) = 1
+        for line, (number, choice, sure) in enumerate(zip(set_of_line, best, confidence, strict=True)):
+            known = known_sets[number]
+            if known:
+                results[numbers[line]] = Guess(known[choice][0], sure)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one model per process, and candidate sets are few
     def _known(self, candidates: tuple[str, ...]) -> tuple[tuple[str, int], ...]:

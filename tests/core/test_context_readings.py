@@ -158,3 +158,30 @@ def test_the_model_runs_on_one_blas_thread_whatever_the_machine_has(monkeypatch)
     monkeypatch.setattr(model, "_recur", watched)
     model.guess([("他还没还书", 1, ("hai2", "huan2")), ("请把书还给我", 3, ("hai2", "huan2"))])
     assert seen and set(seen) == {1}
+
+
+def test_many_clauses_at_once_read_as_each_alone(analyzer):
+    """analyze_many cuts all the clauses' runs of hanzi in one call and reads their polyphones in one batch; each
+    clause must come out as it does alone (runs beside latin, numbers, punctuation, a clause with no hanzi)."""
+    clauses = ["他还没还书", "2030年COVID-19还在", "银行行长说：“行！”", "...", "长臂管辖和数千万人", "我们都去首都了",
+               "张顺闻言，泪如雨下", "一九二〇年", "他跑得很快"]
+    alone = [analyzer.analyze(clause) for clause in clauses]
+    assert analyzer.analyze_many(clauses) == alone
+    assert analyzer.analyze_many(clauses[::-1]) == alone[::-1]
+
+
+def test_a_clause_read_again_does_not_run_the_model_again(monkeypatch):
+    """The reader's rows are analysed, then the background job analyses the whole document: the model answers each
+    (clause, character, candidates) once per document."""
+    analyzer = Analyzer(Dictionary.open())
+    asked: list[list] = []
+    guess = analyzer.context.model.guess
+    monkeypatch.setattr(analyzer.context.model, "guess", lambda requests: asked.append(requests) or guess(requests))
+    first = analyzer.analyze_many(["他还没还书", "我们都去首都了", "他还没还书"])
+    assert len(asked) == 1 and {request[0] for request in asked[0]} == {"他还没还书", "我们都去首都了"}
+    assert len(set(asked[0])) == len(asked[0])  # the repeated clause was asked once
+    assert analyzer.analyze_many(["我们都去首都了", "他还没还书"]) == first[1:]
+    assert len(asked) == 1
+    analyzer.forget()
+    analyzer.analyze("他还没还书")
+    assert len(asked) == 2
