@@ -1,6 +1,6 @@
 """A whole novel's readings in context, against the segmenters, as ratios measured in one run, idle and busy:
 
-    python benchmarks/novel.py [--busy] [--repeat N] [--compare DIR] [PATH]
+    python benchmarks/novel.py [--busy] [--repeat N] [--compare DIR] [--skip-plain] [PATH]
 
 Each measurement is a fresh process that times, one after the other on the same text: `jieba.lcut`, `rjieba.cut`,
 the full analysis without the context model and with it (a fresh Analyzer each: cold word readings; the
@@ -38,7 +38,7 @@ def timed(work) -> float:
     return time.perf_counter() - started
 
 
-def measure(path: Path) -> dict:
+def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
     """Seconds of each step in this process, and the code that ran (the package's folder)."""
     import jieba
     import rjieba
@@ -68,7 +68,7 @@ def measure(path: Path) -> dict:
     found = {"code": str(Path(studyapp.__file__).parent.parent), "characters": len(loaded.text),
              "clauses": len(document.clauses), "lcut": timed(lambda: jieba.lcut(loaded.text)),
              "rjieba": timed(lambda: rjieba.cut(loaded.text))}
-    for name, _label in FIGURES:
+    for name, _label in figures:
         found[name] = timed(lambda name=name: analyse(name == "context"))
     found["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return found
@@ -79,13 +79,13 @@ def _spin() -> None:
         pass
 
 
-def run(path: Path, code: Path | None) -> dict:
+def run(path: Path, code: Path | None, skip_plain: bool) -> dict:
     """One measurement in a fresh process, of this checkout or of ``code``'s."""
     env = dict(os.environ)
     if code is not None:
         env["PYTHONPATH"] = str(code)
-    done = subprocess.run([sys.executable, __file__, "--measure", str(path)], env=env, check=True,
-                          capture_output=True, text=True)
+    command = [sys.executable, __file__, "--measure", str(path), *(["--skip-plain"] * skip_plain)]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.splitlines()[-1])
 
 
@@ -97,6 +97,8 @@ def report(condition: str, name: str, runs: list[dict]) -> None:
     print(f"  jieba.lcut                      {median('lcut'):6.2f} s")
     print(f"  rjieba.cut                      {median('rjieba'):6.2f} s   ({median('lcut', 'rjieba'):.1f}x faster)")
     for key, label in FIGURES:
+        if key not in runs[0]:
+            continue
         print(f"  {label:31s} {median(key):6.2f} s   {median(key, 'lcut'):5.2f}x jieba.lcut"
               f"   {median(key, 'rjieba'):5.1f}x rjieba.cut")
     print(f"  peak memory                     {median('peak MB'):6.0f} MB")
@@ -108,10 +110,11 @@ def main() -> None:
     parser.add_argument("--busy", action="store_true", help="measure again beside a CPU-bound process")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", type=Path, help="another checkout to measure alternately, e.g. the last one")
+    parser.add_argument("--skip-plain", action="store_true", help="leave out the analysis without context")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
-        print(json.dumps(measure(options.path)))
+        print(json.dumps(measure(options.path, FIGURES[1:] if options.skip_plain else FIGURES)))
         return
     codes: list[tuple[str, Path | None]] = [("this checkout", None)]
     if options.compare:
@@ -125,7 +128,7 @@ def main() -> None:
             found: dict[str, list[dict]] = {name: [] for name, _code in codes}
             for _round in range(options.repeat):
                 for name, code in codes:
-                    found[name].append(run(options.path, code))
+                    found[name].append(run(options.path, code, options.skip_plain))
         finally:
             if spinner is not None:
                 spinner.terminate()
