@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -57,7 +57,7 @@ class _BlasThreads:
         self._lock = threading.Lock()
         self._running = 0
         self._controller: ThreadpoolController | None = None
-        self._limiter = None
+        self._limiter: Any = None  # threadpoolctl's limiter, whose class it does not export
 
     @contextmanager
     def limited(self, threads: int) -> Iterator[None]:
