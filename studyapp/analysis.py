@@ -219,7 +219,7 @@ class ContextReader:
         known = self._guesses
         asked = [request for request in dict.fromkeys(requests) if request not in known]
         if asked:
-            if len(known) + len(asked) > READING_CACHE_LIMIT:
+            if len(known) + len(asked) > GUESS_CACHE_LIMIT:
                 known = self._guesses = {}
             known.update(zip(asked, self.model.guess(asked), strict=True))
         return [known[request] for request in requests]
@@ -286,6 +286,9 @@ def _context_reader(dictionary: Dictionary, parser: Parser) -> ContextReader | N
 
 #: Distinct words whose readings are kept: a novel has ~40,000; a 49 MB file of anything stays bounded.
 READING_CACHE_LIMIT = DEFAULT_LIMIT
+#: The model's answers kept (about 250 bytes each): enough for the rows on screen and the batches around them,
+#: not a novel's 100,000, whose every clause the background job reads once.
+GUESS_CACHE_LIMIT = 20_000
 
 
 class JiebaParser:
