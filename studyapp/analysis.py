@@ -219,8 +219,8 @@ class ContextReader:
         known = self._guesses
         asked = [request for request in dict.fromkeys(requests) if request not in known]
         if asked:
-            if len(known) + len(asked) > GUESS_CACHE_LIMIT:
-                known = self._guesses = {}
+            if len(known) + len(asked) > GUESS_CACHE_LIMIT:  # start again, with this batch's answers kept
+                known = self._guesses = {request: known[request] for request in requests if request in known}
             known.update(zip(asked, self.model.guess(asked), strict=True))
         return [known[request] for request in requests]
 

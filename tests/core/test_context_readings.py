@@ -185,3 +185,15 @@ def test_a_clause_read_again_does_not_run_the_model_again(monkeypatch):
     analyzer.forget()
     analyzer.analyze("他还没还书")
     assert len(asked) == 2
+
+
+def test_the_models_answers_start_again_when_too_many_are_kept(monkeypatch):
+    """A batch with some clauses answered before and some new, past the limit of answers kept, still reads them
+    all (the reset dropped the answers the batch was about to use: KeyError on the novel)."""
+    from studyapp import analysis
+
+    monkeypatch.setattr(analysis, "GUESS_CACHE_LIMIT", 3)
+    analyzer = Analyzer(Dictionary.open())
+    seen = analyzer.analyze_many(["他还没还书"])
+    assert analyzer.analyze_many(["我们都去首都了", "他还没还书", "请把书还给我"])[1] == seen[0]
+    assert reading_in(analyzer, "请把书还给我", "还") == "huán"
