@@ -26,7 +26,7 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import rjieba
 from pypinyin import Style, lazy_pinyin
@@ -37,6 +37,9 @@ from .dictionary import Dictionary, is_name_reading, learner_order
 from .dictionary_words import PARTICLES, for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
+
+if TYPE_CHECKING:
+    from .context_readings import Guess
 
 _MAX_MERGED_TOKENS = 4
 _CITATION = {"一": "yī", "不": "bù"}
@@ -99,7 +102,8 @@ class Analyzer:
 
     def analyze_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
         """Tokens of many clauses, their polyphones read in context in one batch (far cheaper than one by one)."""
-        tokens = [self.parser.tokens(clause) for clause in clauses]
+        tokens_many = getattr(self.parser, "tokens_many", None)
+        tokens = tokens_many(clauses) if tokens_many else [self.parser.tokens(clause) for clause in clauses]
         if self.context is not None:
             tokens = [_keep_parts_read_in_their_word(parsed, read)
                       for parsed, read in zip(tokens, self.context.read(clauses, tokens), strict=True)]
@@ -204,28 +208,34 @@ class ContextReader:
         self._headwords = dictionary.readings()
         self._open = getattr(parser, "open_positions", lambda word: frozenset(range(len(word))))
         self._plans: dict[str, tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]] = {}
+        #: the model's guess per (clause, index, candidates): a clause read again (the reader's rows, then the
+        #: background job; a refrain, 宋江道) costs a look-up
+        self._guesses: dict[tuple[str, int, tuple[str, ...]], Guess | None] = {}
+        self._marks: dict[str, str] = {}
 
     def read(self, clauses: list[str], tokens: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
+        """The clauses' tokens with the model's readings; a clause it changed nothing in keeps its very tuple."""
         requests: list[tuple[str, int, tuple[str, ...]]] = []
         places: list[tuple[int, int, int, bool]] = []  # (clause, token, syllable, settled) of each request
-        plan_of = self._plan
+        plans, plan_of = self._plans, self._plan
         for number, (clause, clause_tokens) in enumerate(zip(clauses, tokens, strict=True)):
             for index, token in enumerate(clause_tokens):
                 if token.kind != "word":
                     continue
-                one_reading, open_places = plan_of(token.text)
+                one_reading, open_places = plans.get(token.text) or plan_of(token.text)
                 for position, candidates in open_places:
                     requests.append((clause, token.start + position, candidates))
                     places.append((number, index, position, one_reading))
         if not requests:
             return tokens  # a word's only dictionary reading came marked so from the parser
-        guesses = self.model.guess(requests)
-        result = [list(clause_tokens) for clause_tokens in tokens]
-        for (number, index, position, one_reading), guess in zip(places, guesses, strict=True):
+        changed: dict[int, list[Token]] = {}
+        marks = self._marks
+        for (number, index, position, one_reading), guess in zip(places, self._guess(requests), strict=True):
             if guess is None:
                 continue
-            token = result[number][index]
-            marked = numbered_to_marks(guess.reading)
+            row = changed.get(number)
+            token = tokens[number][index] if row is None else row[index]
+            marked = marks.get(guess.reading) or marks.setdefault(guess.reading, numbered_to_marks(guess.reading))
             written = token.pinyin or ()  # a word's: it has its syllables
             if one_reading and (guess.confidence < OVERRULE_DICTIONARY or marked == written[position]):
                 continue
@@ -233,8 +243,21 @@ class ContextReader:
             syllables[position] = marked
             confidence = min(float(token.source.split()[1]), guess.confidence) if token.source.startswith(
                 "context") else guess.confidence
-            result[number][index] = token._replace(pinyin=tuple(syllables), source=f"context {confidence:.2f}")
-        return [tuple(clause_tokens) for clause_tokens in result]
+            if row is None:
+                row = changed[number] = list(tokens[number])
+            row[index] = token._replace(pinyin=tuple(syllables), source=f"context {confidence:.2f}")
+        return [tuple(changed[number]) if number in changed else clause_tokens
+                for number, clause_tokens in enumerate(tokens)]
+
+    def _guess(self, requests: list[tuple[str, int, tuple[str, ...]]]) -> list[Guess | None]:
+        """The model's guesses, asked only for the requests it has not answered before."""
+        known = self._guesses
+        asked = [request for request in dict.fromkeys(requests) if request not in known]
+        if asked:
+            if len(known) + len(asked) > GUESS_CACHE_LIMIT:  # start again, with this batch's answers kept
+                known = self._guesses = {request: known[request] for request in requests if request in known}
+            known.update(zip(asked, self.model.guess(asked), strict=True))
+        return [known[request] for request in requests]
 
     def _plan(self, word: str) -> tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]:
         """Whether a word has one dictionary reading, and which of its characters the model is to read, with the
@@ -268,6 +291,7 @@ class ContextReader:
 
     def forget(self) -> None:
         self._plans = {}
+        self._guesses = {}
 
     def _is_name(self, word: str) -> bool:
         """A proper name in CC-CEDICT (its reading capitalised: Bo2 gen3 di4): transliterations and place names,
@@ -297,6 +321,9 @@ def _context_reader(dictionary: Dictionary, parser: Parser) -> ContextReader | N
 
 #: Distinct words whose readings are kept: a novel has ~40,000; a 49 MB file of anything stays bounded.
 READING_CACHE_LIMIT = DEFAULT_LIMIT
+#: The model's answers kept (about 250 bytes each): enough for the rows on screen and the batches around them,
+#: not a novel's 100,000, whose every clause the background job reads once.
+GUESS_CACHE_LIMIT = 20_000
 
 
 class JiebaParser:
@@ -311,6 +338,7 @@ class JiebaParser:
         self._own_words: frozenset[str] = frozenset()  # the learner's: never cut
         self._reading_cache: dict[str, tuple[tuple[str, ...], str]] = {}
         self._open_cache: dict[str, frozenset[int]] = {}
+        self._settled_cache: dict[str, tuple[str, ...] | None] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
@@ -325,19 +353,31 @@ class JiebaParser:
         self._own_words = frozenset(own_words).union(*(parts for parts in fixes.values()))
 
     def tokens(self, clause: str) -> tuple[Token, ...]:
-        return tuple(self._tokens(clause))
+        return tuple(self._tokens(clause, _runs(clause), None))
+
+    def tokens_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
+        """The tokens of many clauses, their runs of hanzi cut by jieba in one call: rjieba cuts text between
+        line breaks exactly as it cuts each piece alone, at half the cost of a call per run."""
+        runs = [list(_runs(clause)) for clause in clauses]
+        cjk = "\n".join(clause[start:end] for clause, clause_runs in zip(clauses, runs, strict=True)
+                        for start, end, is_cjk in clause_runs if is_cjk)
+        words = iter(_split_at_line_breaks(rjieba.cut(cjk)) if cjk else ())
+        return [tuple(self._tokens(clause, clause_runs, words))
+                for clause, clause_runs in zip(clauses, runs, strict=True)]
 
     def forget(self) -> None:
         self._reading_cache = {}  # a new dict, not clear(): a job still finishing may be writing to the old one
         self._open_cache = {}
+        self._settled_cache = {}
         self._words.forget()
 
-    def _tokens(self, clause: str):
-        for run_start, run_end, cjk in _runs(clause):
+    def _tokens(self, clause: str, runs: Iterable[tuple[int, int, bool]], cut: Iterator[list[str]] | None):
+        """The clause's tokens; ``cut`` gives jieba's words of each run of hanzi in turn (None: cut them here)."""
+        for run_start, run_end, cjk in runs:
             if cjk:
                 position = run_start
                 run = clause[run_start:run_end]
-                words = self._merge(rjieba.cut(run))
+                words = self._merge(rjieba.cut(run) if cut is None else next(cut))
                 if self._fixes:
                     words = self._apply_fixes(run, words)
                 pieces = self._words.cut(words, self._own_words)
@@ -401,22 +441,26 @@ class JiebaParser:
         return [run[a:b] for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
 
     def _merge(self, words: list[str]) -> list[str]:
+        """Adjacent words joined where they make a headword (中 俄 -> 中俄), at most ``_MAX_MERGED_TOKENS``, the
+        longest first; a join stops growing as soon as it starts no headword (most words, at their first
+        neighbour)."""
         merged = []
         index = 0
+        total = len(words)
         limit = self.dictionary.max_word_length
-        while index < len(words):
+        headwords, prefixes = self._headwords, _headword_prefixes(self._headwords)
+        while index < total:
             best = 1
             candidate = words[index]
-            for count in range(2, _MAX_MERGED_TOKENS + 1):
-                if index + count > len(words):
-                    break
+            for count in range(2, min(_MAX_MERGED_TOKENS, total - index) + 1):
                 candidate += words[index + count - 1]
                 if len(candidate) > limit:
                     break
-                if candidate in self._headwords and not any(
-                        word in PARTICLES for word in words[index:index + count]):
+                if candidate in headwords and not any(word in PARTICLES for word in words[index:index + count]):
                     best = count
-            merged.append("".join(words[index:index + best]))
+                if candidate not in prefixes:
+                    break
+            merged.append(words[index] if best == 1 else "".join(words[index:index + best]))
             index += best
         return merged
 
@@ -460,13 +504,25 @@ class JiebaParser:
         if cached is None:
             if len(self._open_cache) >= READING_CACHE_LIMIT:
                 self._open_cache = {}
-            cached = self._open_cache[word] = self._unknown_reading(word)[1]
+            cached = self._open_cache[word] = frozenset(self._settled_pieces(word)[1])
         return cached
 
     def _unknown_reading(self, word: str) -> tuple[tuple[str, ...], frozenset[int]]:
-        guess = _pypinyin(word)
+        syllables, unsettled = self._settled_pieces(word)
+        if any(word[position] not in _CITATION for position in unsettled):  # pypinyin only where needed
+            guess = _pypinyin(word)
+            for position in unsettled:
+                syllables[position] = guess[position]
+        # pypinyin reads 一 and 不 as spoken before the next syllable (一个 yí); we show citation tones
+        for position in unsettled:
+            syllables[position] = _CITATION.get(word[position], syllables[position])
+        return tuple(syllables), frozenset(unsettled)
+
+    def _settled_pieces(self, word: str) -> tuple[list[str], list[int]]:
+        """Syllables of the longest pieces of a word whose reading the dictionary settles, left to right ("" for
+        the characters no piece settles), and where those characters are."""
         syllables: list[str] = []
-        unsettled: set[int] = set()
+        unsettled: list[int] = []
         position = 0
         while position < len(word):
             for end in range(len(word), position + 1, -1):
@@ -475,20 +531,55 @@ class JiebaParser:
                     syllables.extend(settled)
                     position = end
                     break
-            else:  # pypinyin reads 一 and 不 as spoken before the next syllable (一个 yí); we show citation tones
-                syllables.append(_CITATION.get(word[position], guess[position]))
-                unsettled.add(position)
+            else:
+                syllables.append("")
+                unsettled.append(position)
                 position += 1
-        return tuple(syllables), frozenset(unsettled)
+        return syllables, unsettled
 
     def _settled_reading(self, piece: str) -> tuple[str, ...] | None:
         """The one reading of a headword, or the reading every headword starting with ``piece`` gives it."""
         readings = _marked_readings(self._headwords.get(piece, ()), len(piece))
         if readings:
             return readings[0] if len(readings) == 1 else None
+        if piece not in _headword_prefixes(self._headwords):  # most pieces of an unknown word: no query
+            return None
+        if piece in self._settled_cache:
+            return self._settled_cache[piece]
         found = {entry.syllables[:len(piece)] for entry in self.dictionary.words_starting_with(piece)}
         only = found.pop() if len(found) == 1 else None
-        return only if only and len(only) == len(piece) else None
+        settled = only if only and len(only) == len(piece) else None
+        if len(self._settled_cache) >= READING_CACHE_LIMIT:
+            self._settled_cache = {}
+        self._settled_cache[piece] = settled
+        return settled
+
+
+_PREFIXES: dict[int, tuple[dict[str, tuple[str, ...]], frozenset[str]]] = {}
+
+
+def _headword_prefixes(headwords: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """Every beginning of two characters or more of a longer headword (7 MB for CC-CEDICT), built once per
+    dictionary: a join of words that is none of these grows into no headword, and a piece of an unknown word that
+    is none of these starts no headword."""
+    found = _PREFIXES.get(id(headwords))
+    if found is None or found[0] is not headwords:
+        if len(_PREFIXES) >= 4:  # dictionaries opened and closed (tests): keep the last few
+            _PREFIXES.clear()
+        prefixes = frozenset(word[:length] for word in headwords if len(word) > 2 for length in range(2, len(word)))
+        found = _PREFIXES[id(headwords)] = (headwords, prefixes)
+    return found[1]
+
+
+def _split_at_line_breaks(words: list[str]) -> Iterator[list[str]]:
+    piece: list[str] = []
+    for word in words:
+        if word == "\n":
+            yield piece
+            piece = []
+        else:
+            piece.append(word)
+    yield piece
 
 
 def _question_marks(characters: str) -> list[str]:

@@ -140,3 +140,60 @@ def test_the_grammar_reads_jiebas_words_around_a_particle_not_their_dictionary_p
     """Words the dictionary lacks are cut into dictionary words for the reader; the grammar still sees the words
     jieba found around a particle, and a particle jieba glued onto a word is cut off before the rest is re-cut."""
     assert reading_in(analyzer, clause, character) == expected
+
+
+def test_the_model_runs_on_one_blas_thread_whatever_the_machine_has(monkeypatch):
+    """OpenBLAS starts one thread per core by default; beside the app's other jobs, on a busy machine, that made
+    a novel's readings several times slower. During a guess, threadpoolctl sees one BLAS thread."""
+    from threadpoolctl import threadpool_info
+
+    model = context_model()
+    seen: list[int] = []
+    recur = model._recur
+
+    def watched(*args):
+        seen.extend(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
+        return recur(*args)
+
+    monkeypatch.setattr(model, "_recur", watched)
+    model.guess([("他还没还书", 1, ("hai2", "huan2")), ("请把书还给我", 3, ("hai2", "huan2"))])
+    assert seen and set(seen) == {1}
+
+
+def test_many_clauses_at_once_read_as_each_alone(analyzer):
+    """analyze_many cuts all the clauses' runs of hanzi in one call and reads their polyphones in one batch; each
+    clause must come out as it does alone (runs beside latin, numbers, punctuation, a clause with no hanzi)."""
+    clauses = ["他还没还书", "2030年COVID-19还在", "银行行长说：“行！”", "...", "长臂管辖和数千万人", "我们都去首都了",
+               "张顺闻言，泪如雨下", "一九二〇年", "他跑得很快"]
+    alone = [analyzer.analyze(clause) for clause in clauses]
+    assert analyzer.analyze_many(clauses) == alone
+    assert analyzer.analyze_many(clauses[::-1]) == alone[::-1]
+
+
+def test_a_clause_read_again_does_not_run_the_model_again(monkeypatch):
+    """The reader's rows are analysed, then the background job analyses the whole document: the model answers each
+    (clause, character, candidates) once per document."""
+    analyzer = Analyzer(Dictionary.open())
+    asked: list[list] = []
+    guess = analyzer.context.model.guess
+    monkeypatch.setattr(analyzer.context.model, "guess", lambda requests: asked.append(requests) or guess(requests))
+    first = analyzer.analyze_many(["他还没还书", "我们都去首都了", "他还没还书"])
+    assert len(asked) == 1 and {request[0] for request in asked[0]} == {"他还没还书", "我们都去首都了"}
+    assert len(set(asked[0])) == len(asked[0])  # the repeated clause was asked once
+    assert analyzer.analyze_many(["我们都去首都了", "他还没还书"]) == first[1:]
+    assert len(asked) == 1
+    analyzer.forget()
+    analyzer.analyze("他还没还书")
+    assert len(asked) == 2
+
+
+def test_the_models_answers_start_again_when_too_many_are_kept(monkeypatch):
+    """A batch with some clauses answered before and some new, past the limit of answers kept, still reads them
+    all (the reset dropped the answers the batch was about to use: KeyError on the novel)."""
+    from studyapp.reading import analysis
+
+    monkeypatch.setattr(analysis, "GUESS_CACHE_LIMIT", 3)
+    analyzer = Analyzer(Dictionary.open())
+    seen = analyzer.analyze_many(["他还没还书"])
+    assert analyzer.analyze_many(["我们都去首都了", "他还没还书", "请把书还给我"])[1] == seen[0]
+    assert reading_in(analyzer, "请把书还给我", "还") == "huán"

@@ -1,0 +1,148 @@
+"""A whole novel's readings in context, against the segmenters, as ratios measured in one run, idle and busy:
+
+    python benchmarks/novel.py [--busy] [--repeat N] [--compare DIR] [--skip-plain] [PATH]
+
+Each measurement is a fresh process that times, one after the other on the same text: `jieba.lcut`, `rjieba.cut`,
+the full analysis without the context model and with it (a fresh Analyzer each: cold word readings; the
+dictionary index is built already). The figures are the ratios of the analyses to `jieba.lcut` and to
+`rjieba.cut`, medians over ``--repeat`` processes (3 by default); seconds are printed for scale only, since this
+machine is shared and its speed varies from minute to minute.
+
+``--busy`` measures again with a CPU-bound process beside (a busy loop in another process, as a learner's laptop
+runs other programs). ``--compare DIR`` measures another checkout too (e.g. a `git worktree` of the previous
+commit), alternating with this one, so "before" and "after" meet the same conditions.
+Uses ../shared/corpus/水浒传.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
+FIGURES = (("plain", "analysis without context"), ("context", "analysis with context readings"))
+
+
+def timed(work) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
+    """Seconds of each step in this process, and the code that ran (the package's folder)."""
+    import jieba
+    import rjieba
+
+    import studyapp
+    from studyapp import text
+
+    try:  # this checkout's rooms
+        from studyapp.reading.analysis import Analyzer, analyze_all
+        from studyapp.reading.dictionary import Dictionary
+        from studyapp.text.loading import load
+    except ImportError:  # an older checkout's (--compare): flat modules, analyze_all in document, text.load
+        from studyapp.analysis import Analyzer  # type: ignore[no-redef]
+        from studyapp.dictionary import Dictionary  # type: ignore[no-redef]
+
+        from studyapp.document import analyze_all  # type: ignore[no-redef]
+        from studyapp.text import load  # type: ignore[no-redef]
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    loaded = load(path)
+    document = text.split(loaded)
+    dictionary = Dictionary.open()
+    dictionary.readings()
+
+    def analyse(context: bool) -> None:
+        analyzer = Analyzer(dictionary, context=context)
+        for _index, _tokens in analyze_all(document, analyzer):
+            pass
+
+    found = {"code": str(Path(studyapp.__file__).parent.parent), "characters": len(loaded.text),
+             "clauses": len(document.clauses), "lcut": timed(lambda: jieba.lcut(loaded.text)),
+             "rjieba": timed(lambda: rjieba.cut(loaded.text))}
+    for name, _label in figures:
+        found[name] = timed(lambda name=name: analyse(name == "context"))
+    found["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return found
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def run(path: Path, code: Path | None, skip_plain: bool) -> dict:
+    """One measurement in a fresh process, of this checkout or of ``code``'s."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    command = [sys.executable, __file__, "--measure", str(path), *(["--skip-plain"] * skip_plain)]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def report(condition: str, name: str, runs: list[dict]) -> None:
+    def median(key: str, base: str | None = None) -> float:
+        return statistics.median(run[key] / run[base] if base else run[key] for run in runs)
+
+    print(f"{condition}, {name} ({runs[0]['code']}), median of {len(runs)}:")
+    print(f"  jieba.lcut                      {median('lcut'):6.2f} s")
+    print(f"  rjieba.cut                      {median('rjieba'):6.2f} s   ({median('lcut', 'rjieba'):.1f}x faster)")
+    for key, label in FIGURES:
+        if key not in runs[0]:
+            continue
+        print(f"  {label:31s} {median(key):6.2f} s   {median(key, 'lcut'):5.2f}x jieba.lcut"
+              f"   {median(key, 'rjieba'):5.1f}x rjieba.cut")
+    print(f"  peak memory                     {median('peak MB'):6.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path", nargs="?", type=Path, default=NOVEL)
+    parser.add_argument("--busy", action="store_true", help="measure again beside a CPU-bound process")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", type=Path, help="another checkout to measure alternately, e.g. the last one")
+    parser.add_argument("--skip-plain", action="store_true", help="leave out the analysis without context")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.measure:
+        print(json.dumps(measure(options.path, FIGURES[1:] if options.skip_plain else FIGURES)))
+        return
+    codes: list[tuple[str, Path | None]] = [("this checkout", None)]
+    if options.compare:
+        codes.insert(0, ("compared", options.compare.resolve()))
+    for condition in ("idle", "busy") if options.busy else ("idle",):
+        spinner = None
+        if condition == "busy":
+            spinner = multiprocessing.Process(target=_spin, daemon=True)
+            spinner.start()
+        try:
+            found: dict[str, list[dict]] = {name: [] for name, _code in codes}
+            for _round in range(options.repeat):
+                for name, code in codes:
+                    found[name].append(run(options.path, code, options.skip_plain))
+        finally:
+            if spinner is not None:
+                spinner.terminate()
+                spinner.join()
+        for name, _code in codes:
+            report(condition, name, found[name])
+    print(f"{options.path.name}: {found[codes[0][0]][0]['characters']:,} characters, "
+          f"{found[codes[0][0]][0]['clauses']:,} clauses; load average now {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
