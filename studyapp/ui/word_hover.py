@@ -73,7 +73,7 @@ class WordHover(QObject):
 
     def _show(self, token: Token) -> None:
         self.shown = token
-        speak = f"<p><a href='speak:'>🔊 {escape(self.tr('Speak'))}</a></p>" if self.speech_note else ""
+        speak = f"<p><a href='speak:'>▶ {escape(self.tr('Speak'))}</a></p>" if self.speech_note else ""
         self.entry_panel.setHtml(self.word_html(token, full=True) + speak)
 
     def choose_sense(self, index: int | None) -> None:

@@ -74,6 +74,18 @@ def test_the_popup_says_how_to_hear_the_word(window, qtbot):
     assert "P speaks it" in window.hover.popup.plain_text()
 
 
+def test_what_the_popup_and_the_panel_say_of_speech_is_drawn_by_the_fonts_a_fresh_machine_has(window, qtbot):
+    """A fresh machine has no emoji font: the 🔊 before "P speaks it" and "Speak" showed as an empty box."""
+    from studyapp.ui.qt import QFont, QFontMetrics
+
+    _row, point = word_point(window, "重申")
+    hover(window.view, point)
+    window.hover.look_up("银行")
+    metrics = QFontMetrics(QFont(window.delegate.cjk_family))  # the CJK font the app loads, with its symbols
+    said = window.speech.popup_note() + window.hover.entry_panel.toPlainText()
+    assert [ch for ch in said if ord(ch) > 0x2000 and not metrics.inFontUcs4(ord(ch))] == []
+
+
 def test_the_popup_says_when_the_voice_reads_by_itself(window, qtbot):
     """A system voice takes the hanzi, not the reading shown: the popup says so (here only eSpeak NG, which
     follows the reading, is installed, so the test sets what a system voice would)."""
