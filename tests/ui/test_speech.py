@@ -2,8 +2,8 @@
 
 import miniaudio
 import pytest
-from studyapp.store import StudyEntry
 
+from studyapp.library import StudyEntry
 from studyapp.listening.speech import spoken_reading
 from studyapp.study.review import Kind, ReviewSettings, save_settings
 from studyapp.ui.qt import QPoint, Qt
