@@ -25,6 +25,7 @@ class StudyActions(QObject):
 
         window = self.window
         window.translator.save_now()  # cards show the clauses' translations as just typed
+        window.hover.hide()  # the word's popup would stay on top of the cards
         review = ReviewWindow(window.reviewer(), window.delegate.cjk_family, window.analyzer, window)
         review.studied.connect(window.vocabulary.reload_statuses)
         review.openClause.connect(window.documents.show_clause)

@@ -149,6 +149,18 @@ def test_a_translation_typed_after_the_word_was_added_shows_on_its_cloze_card(wi
     assert review.card.word == "本着" and "In the spirit of partnership" in review.front.text()
 
 
+def test_the_word_popup_goes_when_review_opens(window, qtbot):
+    """Adding the hovered word with Ctrl+Shift+A, then F5: the popup stayed over the review's cards."""
+    from .conftest import hover, word_point
+
+    _row, point = word_point(window, "联合国")
+    hover(window.view, point)
+    assert window.hover.popup.isVisible()
+    window.show_review()
+    qtbot.addWidget(window.review_window)
+    assert not window.hover.popup.isVisible()
+
+
 def test_undo_puts_the_counts_in_the_header_back(window, qtbot):
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None),
                                  StudyEntry("声明", "shēng míng", "双方声明如下：", "", None)])
