@@ -161,7 +161,16 @@ def test_the_word_popup_goes_when_review_opens(window, qtbot):
     assert not window.hover.popup.isVisible()
 
 
-def test_undo_puts_the_counts_in_the_header_back(window, qtbot):
+def test_undo_puts_the_counts_in_the_header_back(window, qtbot, monkeypatch):
+    """At noon: a Good at 03:55 sends the card's next step past the study day's 04:00 start, and it counts as
+    tomorrow's, as in Anki (the test failed when the suite ran just before four)."""
+    from datetime import UTC, datetime
+
+    from studyapp.study.review import Reviewer
+
+    noon = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(window, "reviewer", lambda library=None: Reviewer(library or window.library, zone=UTC,
+                                                                           clock=lambda: noon))
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None),
                                  StudyEntry("声明", "shēng míng", "双方声明如下：", "", None)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
