@@ -46,6 +46,7 @@ class ReviewWindow(QDialog):
     openClause = Signal(str, str, int)  # document id, clause text, where it starts (-1: unknown): show it
     studied = Signal()  # ratings changed what the reader should show (statuses of mature words)
     speakRequested = Signal(str, str)  # the card's word and its reading: say it (on reveal, if asked, and on R)
+    speakClauseRequested = Signal(str)  # the card's clause (its context line): say it (Shift+R)
 
     def __init__(self, reviewer: Reviewer, cjk_family: str, analyzer=None, parent=None) -> None:
         super().__init__(parent)
@@ -224,6 +225,11 @@ class ReviewWindow(QDialog):
             return
         if key == Qt.Key.Key_E and self.card is not None:
             self.edit_definition()
+            return
+        if key == Qt.Key.Key_R and event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.card is not None:
+            # the context line aloud; a cloze card's only once it is revealed, or it would say the answer
+            if self.card.context and (self.revealed or self.card.kind is not Kind.CLOZE):
+                self.speakClauseRequested.emit(self.card.context)
             return
         if key == Qt.Key.Key_R and self.card is not None:  # R replays, as in Anki
             self.speakRequested.emit(self.card.word, self.card.reading)

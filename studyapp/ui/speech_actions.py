@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 from .. import settings as settings_store
-from ..listening.speech import choose, engines, utterance
+from ..listening.speech import choose, engines, utterance, utterance_of
 from ..listening.voices import Engine, NoMandarinVoice, Utterance, Voice
 from ..reading.analysis import Token
 from ..settings import Settings
@@ -104,9 +104,15 @@ class SpeechActions(QObject):
 
     # --- review ---------------------------------------------------------------------------------------------
     def attach_review(self, review) -> None:
-        """The review window says its card's word on reveal (when the option is on) and on R."""
+        """The review window says its card's word on reveal (when the option is on) and on R, and its clause on
+        Shift+R."""
         review.speak_on_reveal = self.settings.speak_on_reveal
         review.speakRequested.connect(self.say_card)
+        review.speakClauseRequested.connect(self.say_text)
+
+    def say_text(self, text: str) -> None:
+        """Any text (a card's clause), read as the reader reads it: one clause's analysis, a few ms."""
+        self.say(utterance_of(text, self.parent().analyzer))
 
     # --- the Listen menu ------------------------------------------------------------------------------------
     def build_menu(self, menu: QMenu) -> None:

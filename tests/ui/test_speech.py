@@ -135,6 +135,31 @@ def test_review_speaks_the_word_on_reveal_when_the_option_is_on(window, qtbot):
     assert asked.args[0].text == "双方"
 
 
+def test_review_speaks_the_cards_clause_on_shift_r_in_the_apps_reading(window, qtbot):
+    review = _review_with_a_card(window, qtbot)
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    with qtbot.waitSignal(window.speech.requested) as asked:
+        qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    said = asked.args[0]
+    assert said.text == review.card.context and "shuang1fang1" in said.reading.replace(" ", "")
+
+
+def test_a_cloze_cards_clause_is_not_said_before_it_is_revealed(window, qtbot):
+    """The clause holds the answer of a cloze card."""
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", window.session.document_id)])
+    save_settings(window.library, ReviewSettings(kinds=(Kind.CLOZE,)))
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    review.start()
+    with qtbot.assertNotEmitted(window.speech.requested):
+        qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    with qtbot.waitSignal(window.speech.requested) as asked:
+        qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    assert asked.args[0].text == "双方声明如下："
+
+
 def test_the_listen_menu_sets_the_speed(window):
     menu = next(action.menu() for action in window.menuBar().actions() if action.text() == "&Listen")
     speed = next(action.menu() for action in menu.actions() if action.text() == "S&peed")
