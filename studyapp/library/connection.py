@@ -216,6 +216,22 @@ class Connection:
         return target
 
 
+def _written_by_another(path: Path) -> bool:
+    """A write-ahead log beside the file: a studyapp (or SQLite) connection has it open or left it."""
+    return Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+
+
+def _probe(path: Path, immutable: bool) -> tuple[int, str, int, set[str]]:
+    """The file's user_version, quick_check, application_id and tables, read only."""
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    probe = sqlite3.connect(uri, uri=True, timeout=5)
+    try:
+        return (probe.execute("PRAGMA user_version").fetchone()[0], probe.execute("PRAGMA quick_check").fetchone()[0],
+                probe.execute("PRAGMA application_id").fetchone()[0], migrations.tables(probe))
+    finally:
+        probe.close()
+
+
 def _check_existing(path: Path) -> None:
     """Everything that makes a file unusable, found without writing a byte to it or creating one beside it."""
     try:
@@ -243,16 +259,18 @@ def _check_existing(path: Path) -> None:
             f"to {migrations.SCHEMA_VERSION}). Update studyapp to open it; it was left as it is.")
     try:
         # immutable: no locks and no -wal/-shm files made beside a file that may be refused
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, timeout=5)
-        try:
-            version = probe.execute("PRAGMA user_version").fetchone()[0]
-            check = probe.execute("PRAGMA quick_check").fetchone()[0]
-            owner = probe.execute("PRAGMA application_id").fetchone()[0]
-            tables = migrations.tables(probe)
-        finally:
-            probe.close()
+        version, check, owner, tables = _probe(path, immutable=True)
     except sqlite3.DatabaseError as error:
-        raise LibraryError(f"The library {path} is damaged ({error}). It was left as it is.") from None
+        if not _written_by_another(path):
+            raise LibraryError(f"The library {path} is damaged ({error}). It was left as it is.") from None
+        check = "not ok"
+    if check != "ok" and _written_by_another(path):
+        # another command or window is writing it (a checkpoint moving pages in): read it as SQLite does,
+        # through its write-ahead log and locks, which already exist beside it, instead of calling it damaged
+        try:
+            version, check, owner, tables = _probe(path, immutable=False)
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(f"The library {path} is damaged ({error}). It was left as it is.") from None
     if version > migrations.SCHEMA_VERSION:
         raise LibraryError(
             f"The library {path} was written by a newer studyapp (format {version}; this version reads up to "

@@ -307,3 +307,29 @@ def test_a_file_whose_name_is_not_utf8_is_exported_and_kept_by_the_name_the_syst
     assert main(["export", named, "--format", "tsv", "--out", str(out), "--library", str(library_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\ufffd\ufffd.txt" in err and "\\udc" not in err
+
+
+def test_a_library_another_command_is_writing_is_read_through_its_log_not_called_damaged(tmp_path, monkeypatch):
+    """Two imports started together on a new library: the second read the file while the first was moving pages
+    in from its write-ahead log, and said "damaged (database disk image is malformed)". The read that takes no
+    locks is what saw the half-moved pages; SQLite's own read, through the log, sees the library whole."""
+    from studyapp.library import connection
+
+    path = tmp_path / "library.sqlite"
+    real_probe = connection._probe
+
+    def mid_checkpoint(probed, immutable):
+        if immutable:  # what the lock-free read saw while the other process moved pages in
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return real_probe(probed, immutable)
+
+    with Library.open(path, backup=False) as first:
+        monkeypatch.setattr(connection, "_probe", mid_checkpoint)
+        with Library.open(path, backup=False) as second:
+            assert second.documents() == first.documents() == []
+    # with nobody writing it (no log beside it), the same answer means the file is damaged, and it stays as it is
+    assert not (tmp_path / "library.sqlite-wal").exists()
+    before = path.read_bytes()
+    with pytest.raises(LibraryError, match="damaged"):
+        Library.open(path, backup=False)
+    assert path.read_bytes() == before
