@@ -107,9 +107,9 @@ def test_a_voice_chosen_in_the_menu_is_kept(window, qtbot):
     assert [action.text() for action in menu.actions() if action.isChecked()] == ["eSpeak NG Mandarin, female"]
 
 
-def _review_with_a_card(window, qtbot):
+def _review_with_a_card(window, qtbot, kinds=(Kind.RECOGNITION,)):
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", window.session.document_id)])
-    save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
+    save_settings(window.library, ReviewSettings(kinds=kinds))
     window.show_review()
     review = window.review_window
     qtbot.addWidget(review)
@@ -146,12 +146,7 @@ def test_review_speaks_the_cards_clause_on_shift_r_in_the_apps_reading(window, q
 
 def test_a_cloze_cards_clause_is_not_said_before_it_is_revealed(window, qtbot):
     """The clause holds the answer of a cloze card."""
-    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", window.session.document_id)])
-    save_settings(window.library, ReviewSettings(kinds=(Kind.CLOZE,)))
-    window.show_review()
-    review = window.review_window
-    qtbot.addWidget(review)
-    review.start()
+    review = _review_with_a_card(window, qtbot, kinds=(Kind.CLOZE,))
     with qtbot.assertNotEmitted(window.speech.requested):
         qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(review, Qt.Key.Key_Space)
