@@ -257,14 +257,16 @@ def _check_existing(path: Path) -> None:
         raise LibraryError(
             f"The library {path} was written by a newer studyapp (format {stored_version}; this version reads up "
             f"to {migrations.SCHEMA_VERSION}). Update studyapp to open it; it was left as it is.")
+    beside: bool | None = None  # whether a write-ahead log is beside it: looked up once, and only when needed
     try:
         # immutable: no locks and no -wal/-shm files made beside a file that may be refused
         version, check, owner, tables = _probe(path, immutable=True)
     except sqlite3.DatabaseError as error:
-        if not _written_by_another(path):
+        beside = _written_by_another(path)
+        if not beside:
             raise LibraryError(f"The library {path} is damaged ({error}). It was left as it is.") from None
         check = "not ok"
-    if check != "ok" and _written_by_another(path):
+    if check != "ok" and (beside if beside is not None else _written_by_another(path)):
         # another command or window is writing it (a checkpoint moving pages in): read it as SQLite does,
         # through its write-ahead log and locks, which already exist beside it, instead of calling it damaged
         try:
