@@ -1,6 +1,10 @@
-"""The longest GUI-thread stall while a user opens, scrolls, types in, regroups and exports the novel.
+"""The longest GUI-thread stall in each phase of a user's work on the novel: opening and reopening it, scrolling,
+the Vocabulary panel (shown, sorted, filtered), statuses set on many words, every export, words added to study,
+a review of a few cards, typing translations, regrouping.
 
-    python benchmarks/stalls.py [PATH]
+    python benchmarks/stalls.py [PATH] [--busy]
+
+``--busy``: a CPU-bound process (a busy loop) runs beside the app, as another program does on a learner's laptop.
 
 A watchdog timer on the GUI thread ticks every 5 ms; the longest gap between two ticks during a phase is the
 longest time the window could not paint or answer input in that phase. Every action is started from the event
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,12 +27,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _folder = tempfile.mkdtemp(prefix="studyapp-stalls-")
 os.environ["STUDYAPP_LIBRARY"] = os.path.join(_folder, "library.sqlite")
 
+from studyapp.study.deck import TermStatus  # noqa: E402
+from studyapp.translation.exchange import FORMATS  # noqa: E402
 from studyapp.ui.app import build_window  # noqa: E402
+from studyapp.ui.ops import running_jobs  # noqa: E402
 from studyapp.ui.qt import (
     QApplication,
     QCoreApplication,
     QEvent,
     QEventLoop,
+    QItemSelection,
     QKeyEvent,
     Qt,
     QTimer,
@@ -37,6 +46,8 @@ from studyapp.ui.qt import (
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
 TICK_MS = 5
+#: (phase, longest stall in seconds) of every phase run, for the summary
+LONGEST: list[tuple[str, float]] = []
 
 
 class Watchdog:
@@ -88,6 +99,7 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
     while time.perf_counter() - finished < 1.2:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
         time.sleep(0.001)
+    LONGEST.append((name, watchdog.longest))
     print(f"{name:<44} longest stall {watchdog.longest * 1000:5.0f} ms   (phase {finished - started:6.2f} s; "
           f"longest garbage collection {watchdog.longest_collection * 1000:.0f} ms)", flush=True)
 
@@ -106,6 +118,17 @@ def repeat(count: int, interval_ms: int, step) -> tuple:
 
     timer.timeout.connect(fire)
     return timer.start, lambda: state["n"] >= count, timer
+
+
+def settled(action) -> tuple:
+    """An action that is over once it has run and every job it started has delivered (exports, studying)."""
+    state = {"ran": False}
+
+    def start() -> None:
+        action()
+        state["ran"] = True
+
+    return start, lambda: state["ran"] and not running_jobs()
 
 
 def key(widget, code, text: str = "", modifiers=Qt.KeyboardModifier.NoModifier) -> None:
@@ -148,16 +171,93 @@ def main(path: Path) -> None:
     window.translator.close_editor()
 
     run_phase(app, watchdog, "group by sentence", lambda: window.sentence_action.setChecked(True),
-              lambda: window.sentence_action.isChecked())
+              lambda: window.sentence_action.isChecked() and not running_jobs())
     run_phase(app, watchdog, "undo the grouping", window.translator.undo_stack.undo,
               lambda: not window.translator.undo_stack.canUndo() or window.session.model.rowCount() > 111_000)
 
-    out = Path(_folder) / "novel.docx"
     if not os.environ.get("STALLS_SKIP_EXPORT"):
-        run_phase(app, watchdog, "export the bilingual DOCX", lambda: window.exchange.export("docx", out),
-                  lambda: out.exists() and not window.exchange.busy())
+        for fmt in (fmt for fmt in FORMATS if fmt != "srt"):  # subtitles only for a text with cue timings
+            out = Path(_folder) / f"novel.{fmt}"
+            run_phase(app, watchdog, f"export the translation: {fmt}", lambda out=out, fmt=fmt:
+                      window.exchange.export(fmt, out), lambda out=out: out.exists() and not window.exchange.busy())
+    vocabulary_phases(app, watchdog, window)
+    review_phase(app, watchdog, window)
     window.close()
+    longest = max(LONGEST, key=lambda phase: phase[1])
+    print(f"longest stall of all: {longest[1] * 1000:.0f} ms ({longest[0]})")
+
+
+def vocabulary_phases(app, watchdog: Watchdog, window) -> None:
+    """The Vocabulary panel shown, sorted by each column and filtered; statuses set on many words; each
+    vocabulary export (of every word not yet known: the largest); words added to study."""
+    vocabulary = window.vocabulary
+    panel, model = vocabulary.panel, vocabulary.model
+    start, done = settled(vocabulary.dock.show)
+    run_phase(app, watchdog, f"the Vocabulary panel shown ({len(model.terms):,} words)", start, done)
+    orders = [(column, order) for column in range(model.columnCount())
+              for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder)]
+    start, done, _timer = repeat(len(orders), 30, lambda n: panel.table.sortByColumn(*orders[n]))
+    run_phase(app, watchdog, f"the panel sorted {len(orders)} ways", start, done)
+    query = "zhong"
+    start, done, _timer = repeat(len(query) + 1, 60, lambda n: panel.search.setText(query[:n + 1] if n < len(query)
+                                                                                  else ""))
+    run_phase(app, watchdog, "the panel filtered: typing a search, cleared", start, done)
+    start, done, _timer = repeat(panel.status.count() + panel.hsk.count(), 60, lambda n: (
+        panel.status.setCurrentIndex(n) if n < panel.status.count() else
+        panel.hsk.setCurrentIndex(n - panel.status.count())))
+    run_phase(app, watchdog, "the panel filtered by status, then HSK level", start, done)
+    panel.status.setCurrentIndex(0)
+    panel.hsk.setCurrentIndex(0)
+    app.processEvents()
+
+    start, done, _timer = repeat(20, 60, lambda _n: (key(window.view, Qt.Key.Key_PageDown),
+                                                   vocabulary.mark_page_known()))
+    run_phase(app, watchdog, "20 pages marked known (Ctrl+Shift+K)", start, done)
+    words = [term.word for term in model.terms[:5000]]
+    start, done = settled(lambda: vocabulary.set_status(words, TermStatus.KNOWN))
+    run_phase(app, watchdog, "5,000 words marked known (a word list)", start, done)
+    start, done = settled(lambda: vocabulary.set_status(words, TermStatus.NEW))
+    run_phase(app, watchdog, "the same 5,000 words new again", start, done)
+
+    for fmt in vocabulary.EXPORT_FILTERS:
+        out = Path(_folder) / f"vocabulary.{fmt}"
+        start, done = settled(lambda out=out, fmt=fmt: vocabulary.export_to(out, fmt))
+        run_phase(app, watchdog, f"export the vocabulary: {fmt}", start, done)
+
+    def select_and_study() -> None:
+        panel.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        selection = panel.table.selectionModel()
+        last = model.index(min(model.rowCount(), 1000) - 1, 0)
+        flags = type(selection).SelectionFlag
+        selection.select(QItemSelection(model.index(0, 0), last), flags.ClearAndSelect | flags.Rows)
+        vocabulary.add_to_study()
+
+    window.view.clause_delegate.hovered = None
+    start, done = settled(select_and_study)
+    run_phase(app, watchdog, "1,000 words added to study (Ctrl+Shift+A)", start, done)
+    out = Path(_folder) / "study.apkg"
+    start, done = settled(lambda: vocabulary.export_to(out, "apkg"))
+    run_phase(app, watchdog, "export the study list (1,000 words): apkg", start, done)
+
+
+def review_phase(app, watchdog: Watchdog, window) -> None:
+    """F5, then each of 10 cards revealed (Space) and rated Good (3), then the window closed."""
+    start, done = settled(window.show_review)
+    run_phase(app, watchdog, "review opened (F5)", start, done)
+    review = window.review_window
+    keys = [Qt.Key.Key_Space, Qt.Key.Key_3] * 10
+    start, done, _timer = repeat(len(keys), 80, lambda n: key(review, keys[n]))
+    run_phase(app, watchdog, "review: 10 cards revealed and rated", start, done)
+    review.close()
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else NOVEL)
+    arguments = [argument for argument in sys.argv[1:] if argument != "--busy"]
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if "--busy" in sys.argv else None
+    try:
+        if busy is not None:
+            print("with a busy loop in another process")
+        main(Path(arguments[0]) if arguments else NOVEL)
+    finally:
+        if busy is not None:
+            busy.kill()

@@ -55,6 +55,18 @@ class LoggedReview(NamedTuple):
     state_before: str
 
 
+class ReviewedSince(NamedTuple):
+    """The words reviewed since a time, and how many of those reviews were of new cards and of the others."""
+
+    words: set[str]
+    new: int
+    reviews: int
+
+
+#: A review of a card never reviewed before: word for word the condition of the partial index
+#: ``review_log_new_by_time`` (migrations), so that SQLite counts them from that index without reading any JSON.
+NEW_CARD_REVIEW = "IFNULL(json_extract(state_before, '$.reps'), 0) = 0"
+
 _CARD_ROWS = (f"SELECT c.id, c.word, c.kind, s.reading, s.context, {CURRENT_TRANSLATION}, c.fsrs, c.reps, c.lapses,"
               " c.suspended, c.leech, s.document_id, s.position FROM cards c JOIN study_list s ON s.word = c.word ")
 
@@ -165,10 +177,16 @@ class Cards(Connection):
             return self._reviews("ORDER BY id")
         return self._reviews("WHERE reviewed_at >= ?", (since,))
 
-    def reviewed_since(self, since: str) -> list[tuple[str, str]]:
-        """(word, the card's state before, as JSON) of every review from ``since`` (a UTC time) on."""
-        return self._query("SELECT c.word, l.state_before FROM review_log l JOIN cards c ON c.id = l.card_id"
-                           " WHERE l.reviewed_at >= ?", (since,))
+    def reviewed_since(self, since: str) -> ReviewedSince:
+        """What was reviewed from ``since`` (a UTC time) on, from the indexes by time alone: no review's JSON is
+        read, so the queue costs the same before each card on a day of 1,000 reviews as on a fresh one."""
+        words = {word for (word,) in self._query(
+            "SELECT DISTINCT c.word FROM review_log l JOIN cards c ON c.id = l.card_id WHERE l.reviewed_at >= ?",
+            (since,))}
+        reviews, new = self._query(
+            f"SELECT (SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ?1),"
+            f" (SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ?1 AND {NEW_CARD_REVIEW})", (since,))[0]
+        return ReviewedSince(words, new, reviews - new)
 
     def _reviews(self, where: str, parameters: tuple = ()) -> list[LoggedReview]:
         return list(map(LoggedReview._make, self._query(

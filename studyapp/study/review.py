@@ -255,10 +255,7 @@ class Reviewer:
     def _reviewed_today(self, now: datetime) -> tuple[set[str], int, int]:
         """Words reviewed this study day, and how many new cards and reviews were done today."""
         start = day_start(study_day(now, self.zone), self.zone)
-        rows = self.library.reviewed_since(_iso(start))
-        words = {word for word, _before in rows}
-        new = sum(1 for _word, before in rows if json.loads(before).get("reps", 0) == 0)
-        return words, new, len(rows) - new
+        return tuple(self.library.reviewed_since(_iso(start)))
 
     def queue(self, now: datetime | None = None) -> list[ReviewCard]:
         """Today's cards in the order to show them: learning cards due now, then reviews due today, then new
