@@ -37,15 +37,15 @@ def _application(offscreen: bool):
 
 
 def prepare_dictionary(ready: Callable[[Dictionary], None], failed: Callable[[str], None]) -> None:
-    """The first start builds the dictionary's index as a job, with a progress dialog, and hands the dictionary
-    to ``ready`` (the start goes on from there); later starts open it at once."""
+    """The first start parses the dictionary as a job, a busy dialog showing, and hands the dictionary to
+    ``ready`` (the start goes on from there) while a thread writes its index; later starts open it at once."""
     if Dictionary.is_built():
         ready(Dictionary.open())
         return
     from .ops import run_job
     from .qt import QProgressDialog
 
-    dialog = QProgressDialog("Preparing the dictionary (first start only)…", "", 0, 100)
+    dialog = QProgressDialog("Preparing the dictionary (first start only)…", "", 0, 0)
     dialog.setCancelButton(None)
     dialog.setWindowTitle("studyapp")
     dialog.setMinimumDuration(0)
@@ -59,8 +59,7 @@ def prepare_dictionary(ready: Callable[[Dictionary], None], failed: Callable[[st
         dialog.close()
         failed(message)
 
-    run_job(lambda report, _cancelled: Dictionary.open(report), done, refused,
-            lambda done, total: dialog.setValue(100 * done // max(1, total)), name="dictionary")
+    run_job(lambda _report, _cancelled: Dictionary.open(background=True), done, refused, name="dictionary")
 
 
 def open_library(path: str | Path | None, interactive: bool) -> Library:
@@ -150,7 +149,7 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
             _report_errors_in_the_window(window)
 
     if screenshot:
-        start(Dictionary.open())
+        start(Dictionary.open(background=True))
     else:
         prepare_dictionary(start, refused)
     if code[0] == 0:  # nothing failed before the loop could start

@@ -1,0 +1,91 @@
+"""The CC-CEDICT index: parsed in one pass, usable before it is written, never used half-built."""
+
+import gzip
+import os
+import subprocess
+import sys
+import textwrap
+
+from studyapp.reading import dictionary
+from studyapp.reading.dictionary import Dictionary, parse_line
+
+
+def _run(script: str, cache) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "STUDYAPP_CACHE_DIR": str(cache)})
+
+
+def test_the_one_pass_parse_splits_every_line_as_parse_line_does():
+    with open(dictionary.cedict_source(), "rb") as raw:
+        text = gzip.decompress(raw.read()).decode("utf-8")
+    by_line = [parsed for parsed in map(parse_line, text.split("\n")) if parsed]
+    rows = dictionary.parse_source()
+    assert [(s, t, r, tuple(senses.split("\x1f"))) for s, t, r, senses in rows] == by_line
+
+
+def test_senses_parse_as_parse_line_parses_them_even_around_empty_ones():
+    line = "行 行 [hang2] /row//line/ \r"
+    assert [(s, t, r, tuple(d.split("\x1f"))) for s, t, r, d in dictionary._rows(line)] == [parse_line(line)]
+
+
+def test_a_first_start_answers_from_the_parsed_entries_before_the_index_is_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
+    target = dictionary._cache_path()
+    early = Dictionary.parsed(target)
+    assert not target.exists() and not early.indexed.is_set()
+    words = ["行", "長", "银行", "长臂管辖"]
+    before = ([early.lookup(word) for word in words], [early.entries(word) for word in words],
+              early.words_starting_with("银", 10), early.readings()["行"], early.max_word_length)
+    assert [entry.pinyin for entry in before[0][0]][:2] == ["háng", "xíng"]
+    early.write_index()
+    assert early.indexed.is_set() and Dictionary.is_built()
+    indexed = Dictionary(target)
+    after = ([indexed.lookup(word) for word in words], [indexed.entries(word) for word in words],
+             indexed.words_starting_with("银", 10), indexed.readings()["行"], indexed.max_word_length)
+    assert after == before
+    assert early.words_starting_with("银", 10) == before[2]  # now from the index
+    assert indexed.readings() == early.readings()
+
+
+def test_the_readings_stored_whole_are_those_of_the_entries(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
+    built = Dictionary.open()
+    stored = Dictionary(built.path).readings()
+    monkeypatch.setattr(dictionary, "_readings_blob_name", lambda: "a Python that stored none")
+    assert Dictionary(built.path).readings() == stored  # grouped from the entries instead
+
+
+def test_a_build_killed_half_way_is_rebuilt_not_used(tmp_path):
+    killed = _run("""
+        import os, signal
+        from studyapp.reading import dictionary
+        def report(done, total):
+            if done == 2:  # the entries are written, the indexes not yet
+                os.kill(os.getpid(), signal.SIGKILL)
+        dictionary.build_index(dictionary._cache_path(), report)
+    """, tmp_path)
+    killed.communicate(timeout=120)
+    assert killed.returncode == -9
+    assert [path.name for path in tmp_path.iterdir() if ".tmp" in path.name]  # what the killed build left
+    os.environ["STUDYAPP_CACHE_DIR"] = str(tmp_path)
+    try:
+        assert not Dictionary.is_built()
+        rebuilt = Dictionary.open()
+    finally:
+        del os.environ["STUDYAPP_CACHE_DIR"]
+    assert len(rebuilt.lookup("行")) >= 2
+    assert [path.name for path in tmp_path.iterdir()] == [rebuilt.path.name]  # the leftover removed
+
+
+def test_two_first_starts_at_once_both_end_with_a_good_index(tmp_path):
+    script = """
+        from studyapp.reading.dictionary import Dictionary
+        dictionary = Dictionary.open(background=True)
+        dictionary.indexed.wait()
+        print(len(Dictionary(dictionary.path).lookup("行")) >= 2, Dictionary.is_built())
+    """
+    starts = [_run(script, tmp_path) for _ in range(2)]
+    for start in starts:
+        out, err = start.communicate(timeout=120)
+        assert (start.returncode, out.split()) == (0, ["True", "True"]), err
+    assert len(list(tmp_path.iterdir())) == 1
