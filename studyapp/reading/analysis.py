@@ -104,10 +104,13 @@ class Analyzer:
         """Tokens of many clauses, their polyphones read in context in one batch (far cheaper than one by one)."""
         tokens_many = getattr(self.parser, "tokens_many", None)
         tokens = tokens_many(clauses) if tokens_many else [self.parser.tokens(clause) for clause in clauses]
+        settled = [self.grammar.settled(clause, clause_tokens) for clause, clause_tokens in
+                   zip(clauses, tokens, strict=True)]
         if self.context is not None:
             tokens = [_keep_parts_read_in_their_word(parsed, read)
-                      for parsed, read in zip(tokens, self.context.read(clauses, tokens), strict=True)]
-        return [self.grammar.read(clause, clause_tokens) for clause, clause_tokens in zip(clauses, tokens, strict=True)]
+                      for parsed, read in zip(tokens, self.context.read(clauses, tokens, settled), strict=True)]
+        return [self.grammar.apply(clause, clause_tokens, clause_settled)
+                for clause, clause_tokens, clause_settled in zip(clauses, tokens, settled, strict=True)]
 
     def reading(self, word: str) -> tuple[str, ...]:
         return self.parser.reading(word)
@@ -213,17 +216,25 @@ class ContextReader:
         self._guesses: dict[tuple[str, int, tuple[str, ...]], Guess | None] = {}
         self._marks: dict[str, str] = {}
 
-    def read(self, clauses: list[str], tokens: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
-        """The clauses' tokens with the model's readings; a clause it changed nothing in keeps its very tuple."""
+    def read(self, clauses: list[str], tokens: list[tuple[Token, ...]],
+             settled: list[dict[tuple[int, int], str | None]] | None = None) -> list[tuple[Token, ...]]:
+        """The clauses' tokens with the model's readings; a clause it changed nothing in keeps its very tuple.
+
+        The model is asked only where a choice is left: not for a character the grammar rules settle (``settled``,
+        per clause: ``GrammarReader.settled``, whose reading replaces the model's), nor in a piece of a word the
+        dictionary lacks that keeps the whole word's reading (``_keep_parts_read_in_their_word``)."""
         requests: list[tuple[str, int, tuple[str, ...]]] = []
         places: list[tuple[int, int, int, bool]] = []  # (clause, token, syllable, settled) of each request
         plans, plan_of = self._plans, self._plan
         for number, (clause, clause_tokens) in enumerate(zip(clauses, tokens, strict=True)):
+            ruled = settled[number] if settled else None
             for index, token in enumerate(clause_tokens):
-                if token.kind != "word":
+                if token.kind != "word" or token.source.startswith("part of"):
                     continue
                 one_reading, open_places = plans.get(token.text) or plan_of(token.text)
                 for position, candidates in open_places:
+                    if ruled and ruled.get((index, position)) is not None:
+                        continue
                     requests.append((clause, token.start + position, candidates))
                     places.append((number, index, position, one_reading))
         if not requests:

@@ -30,7 +30,10 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 _BOS, _EOS, _UNK = "시", "끝", "<UNK>"  # g2pM's own begin/end/unknown symbols
-_BATCH = 256
+#: Steps × texts the recurrence runs at once: its states are this many [h] rows (8 MB), however long the texts.
+_CELLS = 65_536
+#: Requests scored at once by the dense layers: their logits are this many rows of 876 syllables.
+_LINES = 4_096
 #: BLAS threads for the model's matrix work: one, as each job the app runs is one thread; the products are small
 #: (a batch's 32-wide hidden states), so more threads would mostly wait on each other.
 BLAS_THREADS = 1
@@ -119,7 +122,9 @@ class ContextModel:
         self._offset = input_fw.shape[0]
         self._recurrent = np.stack([hidden_fw, hidden_bw])  # [2, h, 4h]
         self._dense0 = (weights["logit_layer.0.weight"].T.astype(np.float32), weights["logit_layer.0.bias"])
-        self._dense1 = (weights["logit_layer.2.weight"].T.astype(np.float32), weights["logit_layer.2.bias"])
+        #: the last layer, one row of weights per syllable: a line's candidates' rows are all it needs
+        self._logit_weights = np.ascontiguousarray(weights["logit_layer.2.weight"], dtype=np.float32)
+        self._logit_bias = weights["logit_layer.2.bias"].astype(np.float32)
         self._size = size
         self._unknown = self.char_ids[_UNK]
         singles = sorted((ord(ch), index) for ch, index in self.char_ids.items() if len(ch) == 1)
@@ -137,31 +142,35 @@ class ContextModel:
 
     def _guess(self, requests: Sequence[tuple[str, int, Sequence[str]]]) -> list[Guess | None]:
         results: list[Guess | None] = [None] * len(requests)
-        by_sentence: dict[str, list[tuple[int, int]]] = {}  # the text the model reads -> (request, index in it)
-        for number, (sentence, index, _candidates) in enumerate(requests):
-            text, at = window(sentence, index)
-            by_sentence.setdefault(text, []).append((number, at))
-        sentences = sorted(by_sentence, key=len)
-        for first in range(0, len(sentences), _BATCH):
-            batch = sentences[first:first + _BATCH]
-            rows, positions, numbers = [], [], []
-            for row, sentence in enumerate(batch):
-                for number, at in by_sentence[sentence]:
-                    rows.append(row)
-                    positions.append(at + 1)  # after the begin symbol
-                    numbers.append(number)
-            rows_array, positions_array = np.array(rows), np.array(positions)
-            forward, backward = self._run(batch, rows_array, positions_array)
-            features = np.concatenate([forward, backward], axis=1)
-            hidden = np.maximum(features @ self._dense0[0] + self._dense0[1], 0)
-            logits = hidden @ self._dense1[0] + self._dense1[1]
-            self._choose_all(logits, [requests[number][2] for number in numbers], numbers, results)
+        places = [window(sentence, index) for sentence, index, _candidates in requests]
+        spans: dict[str, tuple[int, int]] = {}  # the text the model reads -> the first and last index asked about
+        for text, at in places:
+            first, last = spans.get(text, (at, at))
+            spans[text] = (min(first, at), max(last, at))
+        # A state depends only on what its direction has read: forward, the begin symbol and the text up to the
+        # last character asked about; backward, the end symbol and the text from its end back to the first one.
+        # So each direction reads only that much (about half the steps), and texts sharing it share its row.
+        ahead: dict[str, int] = {}
+        behind: dict[str, int] = {}
+        forward_at, backward_at = [], []  # (row, step) of each request's state in each direction
+        for text, at in places:
+            first, last = spans[text]
+            forward_at.append((ahead.setdefault(text[:last + 1], len(ahead)), at + 1))
+            backward_at.append((behind.setdefault(text[first:][::-1], len(behind)), len(text) - at))
+        features = np.concatenate([self._states(0, list(ahead), forward_at),
+                                   self._states(1, list(behind), backward_at)], axis=1)
+        hidden = np.maximum(features @ self._dense0[0] + self._dense0[1], 0)
+        for first in range(0, len(requests), _LINES):
+            numbers = list(range(first, min(first + _LINES, len(requests))))
+            self._choose_all(hidden[first:first + _LINES], [requests[number][2] for number in numbers], numbers,
+                             results)
         return results
 
-    def _choose_all(self, logits: np.ndarray, candidate_lists: list[Sequence[str]], numbers: list[int],
+    def _choose_all(self, hidden: np.ndarray, candidate_lists: list[Sequence[str]], numbers: list[int],
                     results: list[Guess | None]) -> None:
         """The best candidate of every line, a softmax over each line's candidates, for all lines at once: each
-        line's candidates' classes padded to the widest set, the padding scored minus infinity."""
+        line's candidates' classes padded to the widest set, the padding scored minus infinity. Only the
+        candidates' logits are worked out from the last hidden layer, not all 876 syllables'."""
         sets: dict[tuple[str, ...], int] = {}
         known_sets: list[tuple[tuple[str, int], ...]] = []
         set_of_line = []
@@ -182,7 +191,9 @@ class ContextModel:
             padding[number, :len(known)] = False
         padding[:, 0] = False  # a set the model knows none of scores its one padding column: no NaN, no answer
         line_sets = np.array(set_of_line)
-        scores = np.where(padding[line_sets], -np.inf, logits[np.arange(len(line_sets))[:, None], classes[line_sets]])
+        line_classes = classes[line_sets]
+        logits = np.einsum("lh,lch->lc", hidden, self._logit_weights[line_classes]) + self._logit_bias[line_classes]
+        scores = np.where(padding[line_sets], -np.inf, logits)
         scores -= scores.max(axis=1, keepdims=True)
         chances = np.exp(scores)
         best = chances.argmax(axis=1).tolist()
@@ -197,50 +208,59 @@ class ContextModel:
         return tuple((reading, self.class_of[reading]) for reading in dict.fromkeys(candidates)
                      if reading in self.class_of)
 
-    def _ids(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The batch's character ids, [2, b, t]: each sentence between the begin and end symbols, forward in the
-        first plane and reversed (offset into the backward half of the input table) in the second; and the
-        lengths with those symbols."""
-        codes = np.frombuffer("".join(sentences).encode("utf-32-le"), dtype=np.uint32)
+    def _states(self, direction: int, texts: list[str], wanted: list[tuple[int, int]]) -> np.ndarray:
+        """One direction's hidden states [len(wanted), h] at each wanted (text, step): the texts read
+        longest first, in chunks of at most ``_CELLS`` steps × texts, so a chunk's states stay a few MB."""
+        lengths = np.array([len(text) + 1 for text in texts])  # with the begin or end symbol
+        order = np.argsort(-lengths, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        rows = rank[np.array([row for row, _step in wanted])]
+        steps = np.array([step for _row, step in wanted])
+        found = np.empty((len(wanted), self._size), dtype=np.float32)
+        first = 0
+        while first < len(order):
+            count = max(1, _CELLS // int(lengths[order[first]]))
+            chunk = order[first:first + count]
+            steps_of = lengths[chunk]  # longest first
+            going = len(chunk) - np.searchsorted(steps_of[::-1], np.arange(int(steps_of[0])), side="right")
+            states = self._recur(direction, self._ids(direction, [texts[row] for row in chunk.tolist()]), going)
+            inside = (rows >= first) & (rows < first + len(chunk))
+            found[inside] = states[steps[inside], rows[inside] - first]
+            first += len(chunk)
+        return found
+
+    def _ids(self, direction: int, texts: list[str]) -> np.ndarray:
+        """The ids of texts (longest first) after their begin symbol (forward) or end symbol (backward, the texts
+        already reversed), step by step: [t, b], padded with the symbol; backward ids offset into the table's
+        backward half."""
+        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
         found = np.minimum(np.searchsorted(self._codes, codes), len(self._codes) - 1)
         flat = np.where(self._codes[found] == codes, self._code_ids[found], self._unknown)
-        lengths = np.array([len(sentence) + 2 for sentence in sentences])
-        ids = np.zeros((2, len(sentences), int(lengths.max())), dtype=np.int64)
-        begin, end = self.char_ids[_BOS], self.char_ids[_EOS]
-        start = 0
-        for row, length in enumerate(lengths.tolist()):
-            forward = ids[0, row]
-            forward[0], forward[length - 1] = begin, end
-            forward[1:length - 1] = flat[start:start + length - 2]
-            ids[1, row, :length] = forward[length - 1::-1]
-            start += length - 2
-        ids[1] += self._offset
-        return ids, lengths
+        lengths = np.array([len(text) for text in texts])
+        symbol = self.char_ids[_EOS if direction else _BOS]
+        ids = np.full((int(lengths[0]) + 1, len(texts)), symbol, dtype=np.int64)
+        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        ids[np.arange(len(flat)) - starts + 1, np.repeat(np.arange(len(texts)), lengths)] = flat
+        return ids + self._offset if direction else ids
 
-    def _run(self, sentences: list[str], rows: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Hidden states of both directions at the given (row, position) places of a batch, positions counted
-        over the sentence with its begin and end symbols."""
-        ids, lengths = self._ids(sentences)
-        states = self._recur(ids)
-        return states[0, rows, positions], states[1, rows, lengths[rows] - 1 - positions]
-
-    def _recur(self, ids: np.ndarray) -> np.ndarray:
-        """The LSTM over [2, b, t] ids, each direction with its own weights: states [2, b, t, h]. (Both
-        directions stacked in one [2, b, 4h] step measured slower: the strided slices cost more than the calls.)"""
+    def _recur(self, direction: int, ids: np.ndarray, going: np.ndarray) -> np.ndarray:
+        """The LSTM of one direction over [t, b] ids whose texts come longest first: states [t, b, h]. Step t runs
+        only the ``going[t]`` texts still going (a prefix of the batch), so no step is spent on padding; a state
+        past its text's end is left unset. (Both directions stacked in one [2, b, 4h] step measured slower: the strided
+        slices cost more than the calls.)"""
         size = self._size
-        _two, batch, width = ids.shape
-        states = np.empty((2, batch, width, size), dtype=np.float32)
-        inputs = self._inputs
-        for direction, recurrent in enumerate(self._recurrent):
-            direction_ids, direction_states = ids[direction], states[direction]
-            hidden = np.zeros((batch, size), dtype=np.float32)
-            cell = np.zeros((batch, size), dtype=np.float32)
-            for step in range(width):  # the input half of each step looked up as it comes: [b, 4h], not [b, t, 4h]
-                gates = np.tanh(inputs[direction_ids[:, step]] + hidden @ recurrent)  # weights pre-scaled: __init__
-                sigmoids = gates[:, :3 * size] * 0.5 + 0.5
-                cell = sigmoids[:, size:2 * size] * cell + sigmoids[:, :size] * gates[:, 3 * size:]
-                hidden = sigmoids[:, 2 * size:] * np.tanh(cell)
-                direction_states[:, step] = hidden
+        width, batch = ids.shape
+        states = np.empty((width, batch, size), dtype=np.float32)
+        inputs, recurrent = self._inputs, self._recurrent[direction]
+        hidden = np.zeros((batch, size), dtype=np.float32)
+        cell = np.zeros((batch, size), dtype=np.float32)
+        for step, active in enumerate(going.tolist()):  # the input half of each step looked up as it comes
+            gates = np.tanh(inputs[ids[step, :active]] + hidden[:active] @ recurrent)  # weights pre-scaled: __init__
+            sigmoids = gates[:, :3 * size] * 0.5 + 0.5
+            cell = sigmoids[:, size:2 * size] * cell[:active] + sigmoids[:, :size] * gates[:, 3 * size:]
+            hidden = sigmoids[:, 2 * size:] * np.tanh(cell)
+            states[step, :active] = hidden
         return states
 
 

@@ -341,8 +341,30 @@ class GrammarReader:
         self._candidates: dict[tuple[str, int], frozenset[str]] = {}
 
     def read(self, clause: str, tokens: tuple) -> tuple:
+        return self.apply(clause, tokens, {})
+
+    def settled(self, clause: str, tokens: tuple) -> dict[tuple[int, int], str | None]:
+        """What the rules read at each (token, character) of the clause they apply to (None: no rule settles it),
+        worked out from the words alone, so before the context model: a character they settle needs no model
+        (their reading would replace its)."""
+        found: dict[tuple[int, int], str | None] = {}
+        first_yi = -1
+        for index, token in enumerate(tokens):
+            if token.kind != "word" or token.source == "dictionary" or RULE_CHARACTERS.isdisjoint(token.text):
+                continue
+            if first_yi < 0:
+                first_yi = _first_yi(clause, tokens)
+            for position, character in enumerate(token.text):
+                rule = _RULES.get(character)
+                if rule is not None:
+                    found[index, position] = self._reading(clause, tokens, index, position, rule, first_yi)
+        return found
+
+    def apply(self, clause: str, tokens: tuple, settled: dict[tuple[int, int], str | None]) -> tuple:
+        """The clause's tokens with the rules' readings: those in ``settled`` (from ``settled``, on the same
+        words) as they are, the rest worked out here."""
         changed = None
-        first_yi = next((token.start for token in tokens if token.text == "以"), len(clause))
+        first_yi = -1
         for index, token in enumerate(tokens):
             if token.kind != "word" or token.source == "dictionary" or RULE_CHARACTERS.isdisjoint(token.text):
                 continue
@@ -350,11 +372,13 @@ class GrammarReader:
                 rule = _RULES.get(character)
                 if rule is None:
                     continue
-                in_word = len(token.text) > 1 and token.text in self._headwords
-                reading = rule(_place(clause, tokens, index, position, in_word, first_yi))
+                if (index, position) in settled:
+                    reading = settled[index, position]
+                else:
+                    if first_yi < 0:
+                        first_yi = _first_yi(clause, tokens)
+                    reading = self._reading(clause, tokens, index, position, rule, first_yi)
                 if reading is None or reading == token.pinyin[position]:
-                    continue
-                if reading not in self._candidates_at(token.text, position):
                     continue
                 if changed is None:
                     changed = list(tokens)
@@ -362,6 +386,14 @@ class GrammarReader:
                 syllables = (*current.pinyin[:position], reading, *current.pinyin[position + 1:])
                 changed[index] = current._replace(pinyin=syllables, source="grammar")
         return _degree_adjectives(tuple(changed) if changed is not None else tokens)
+
+    def _reading(self, clause: str, tokens: tuple, index: int, position: int, rule: Callable[[Place], str | None],
+                 first_yi: int) -> str | None:
+        """The rule's reading of a character, if it is one the word can have there."""
+        text = tokens[index].text
+        in_word = len(text) > 1 and text in self._headwords
+        reading = rule(_place(clause, tokens, index, position, in_word, first_yi))
+        return reading if reading is not None and reading in self._candidates_at(text, position) else None
 
     def _candidates_at(self, word: str, position: int) -> frozenset[str]:
         """The tone-marked readings the character can have in this word ("" where the dictionary settles it)."""
@@ -381,6 +413,11 @@ class GrammarReader:
                 self._candidates = {}
             self._candidates[key] = found
         return found
+
+
+def _first_yi(clause: str, tokens: tuple) -> int:
+    """Where the clause's first word 以 starts (its length when there is none)."""
+    return next((token.start for token in tokens if token.text == "以"), len(clause))
 
 
 def _place(clause: str, tokens: tuple, index: int, position: int, in_word: bool, first_yi: int) -> Place:

@@ -197,3 +197,53 @@ def test_the_models_answers_start_again_when_too_many_are_kept(monkeypatch):
     seen = analyzer.analyze_many(["他还没还书"])
     assert analyzer.analyze_many(["我们都去首都了", "他还没还书", "请把书还给我"])[1] == seen[0]
     assert reading_in(analyzer, "请把书还给我", "还") == "huán"
+
+
+def _asked_of_model(analyzer, monkeypatch) -> list[tuple[str, int, tuple[str, ...]]]:
+    """Every request the context model answers from now on (the real model, its calls recorded)."""
+    asked: list[tuple[str, int, tuple[str, ...]]] = []
+    guess = analyzer.context.model.guess
+    monkeypatch.setattr(analyzer.context.model, "guess", lambda requests: asked.extend(requests) or guess(requests))
+    return asked
+
+
+@pytest.mark.parametrize("clause", ["她写得不错", "天冷得厉害", "你得好好想想", "慢慢地走", "白鹤一只", "种菜",
+                                    "长臂管辖"])
+def test_the_model_is_not_run_on_a_clause_with_no_choice_left(monkeypatch, clause):
+    """Issue 22: every polyphone here is settled by a grammar rule (得 after a verb, 地 after an adverbial, 只
+    after a number, 种 before a crop) or by the word it is a piece of (长 of 长臂, as in 长臂猿): the model would
+    only be overruled, so it is not asked."""
+    analyzer = Analyzer(Dictionary.open())
+    asked = _asked_of_model(analyzer, monkeypatch)
+    analyzer.analyze(clause)
+    assert asked == []
+
+
+def test_the_model_is_asked_only_where_the_grammar_leaves_a_choice(monkeypatch):
+    """他还没还你钱: the second 还 (before 你) is the grammar's huán; the first, hái, is the model's to choose."""
+    analyzer = Analyzer(Dictionary.open())
+    asked = _asked_of_model(analyzer, monkeypatch)
+    assert [t.pinyin_text for t in analyzer.analyze("他还没还你钱") if t.text == "还"] == ["hái", "huán"]
+    assert [(at, set(candidates)) for _clause, at, candidates in asked] == [(1, {"hai2", "huan2"})]
+
+
+def test_readings_where_the_model_is_skipped_are_the_full_models():
+    """On the default text, the readings with the model asked only where a choice is left are those of the model
+    asked about every open polyphone, its answers then overruled by the grammar (as before issue 22)."""
+    from studyapp import text
+    from studyapp.paths import default_text
+    from studyapp.reading.analysis import _keep_parts_read_in_their_word
+    from studyapp.text.loading import load
+
+    analyzer = Analyzer(Dictionary.open())
+    document = text.split(load(default_text()))
+    clauses = [document.clause_text(index) for index in range(len(document.clauses))]
+    parsed = analyzer.parser.tokens_many(clauses)
+    settled = [analyzer.grammar.settled(clause, tokens) for clause, tokens in zip(clauses, parsed, strict=True)]
+    assert sum(reading is not None for found in settled for reading in found.values()) > 5  # the model is skipped
+    full = [analyzer.grammar.read(clause, _keep_parts_read_in_their_word(tokens, read)) for clause, tokens, read
+            in zip(clauses, parsed, analyzer.context.read(clauses, parsed), strict=True)]
+    analyzer.forget()
+    skipped = analyzer.analyze_many(clauses)
+    assert [[(t.text, t.pinyin) for t in tokens] for tokens in skipped] == \
+        [[(t.text, t.pinyin) for t in tokens] for tokens in full]
