@@ -165,6 +165,19 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE terms ADD COLUMN sense TEXT;
     """,
+    # 16: a document's analysis as its last full pass found it (the words per clause, counts, first readings,
+    # dictionary senses), packed in one blob, so reopening a novel lists its words without analysing it again;
+    # usable only while ``key`` (the analyser's, splitter's and dictionary's versions, the segmentation fixes)
+    # still matches, and redone for the clauses whose pinned readings differ from ``pins``
+    """
+    CREATE TABLE document_analyses (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        pins TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
