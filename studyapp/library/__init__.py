@@ -4,7 +4,8 @@
 - ``migrations``: the schema, in order;
 - ``documents`` and ``segments``: texts, their segments and translations, merge memos, pinned readings;
 - ``words``: term statuses, definitions, senses, the glossary, segmentation fixes, word counts, the study list;
-- ``cards``: flashcards, the review log and the review options.
+- ``cards``: flashcards, the review log and the review options;
+- ``analyses``: each document's last analysis, packed, so reopening it needs no second pass.
 
 ``Library`` is all of them over one connection, so callers keep one object and one transaction spans parts
 (``with library.transaction(): ...`` joins every write inside it).
@@ -12,15 +13,16 @@
 
 from __future__ import annotations
 
+from .analyses import Analyses, StoredAnalysis
 from .cards import CardRow, Cards, CardSchedule, LoggedReview
 from .connection import default_library_path
 from .documents import DocumentInfo, Documents, document_id
 from .words import UNDERSTOOD, StudyEntry, TermStatus, Words
 
 
-class Library(Documents, Words, Cards):
+class Library(Documents, Words, Cards, Analyses):
     """An open library file. Methods are short transactions; use one Library per thread."""
 
 
-__all__ = ["UNDERSTOOD", "CardRow", "CardSchedule", "DocumentInfo", "Library", "LoggedReview", "StudyEntry",
-           "TermStatus", "default_library_path", "document_id"]
+__all__ = ["UNDERSTOOD", "CardRow", "CardSchedule", "DocumentInfo", "Library", "LoggedReview", "StoredAnalysis",
+           "StudyEntry", "TermStatus", "default_library_path", "document_id"]

@@ -165,7 +165,20 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE terms ADD COLUMN sense TEXT;
     """,
-    # the reviews of new cards, by time: the queue counts today's (Anki's new-card limit) from this index alone,
+    # 16: a document's analysis as its last full pass found it (the words per clause, counts, first readings,
+    # dictionary senses), packed in one blob, so reopening a novel lists its words without analysing it again;
+    # usable only while ``key`` (the analyser's, splitter's and dictionary's versions, the segmentation fixes)
+    # still matches, and redone for the clauses whose pinned readings differ from ``pins``
+    """
+    CREATE TABLE document_analyses (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        pins TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
+    # 17: the reviews of new cards, by time: the queue counts today's (Anki's new-card limit) from this index alone,
     # instead of reading the JSON of every review done today before each card (8x the wait on a busy day)
     """
     CREATE INDEX review_log_new_by_time ON review_log (reviewed_at)

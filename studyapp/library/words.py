@@ -145,9 +145,11 @@ class Words(Connection):
             db.executemany("INSERT INTO document_words (document_id, word, count) VALUES (?, ?, ?)",
                            zip(repeat(identifier), counts.keys(), counts.values()))
 
-    def library_counts(self) -> dict[str, int]:
-        """Every word's count summed over the library's documents."""
-        return dict(self._query("SELECT word, SUM(count) FROM document_words GROUP BY word"))
+    def library_counts(self, excluding: str | None = None) -> dict[str, int]:
+        """Every word's count summed over the library's documents (but the one ``excluding`` names: its counts
+        are being gathered anew)."""
+        return dict(self._query("SELECT word, SUM(count) FROM document_words WHERE document_id IS NOT ?"
+                                " GROUP BY word", (excluding,)))
 
     def known_in_library(self, words: Iterable[str]) -> int:
         """How many of ``words`` occur in some document of the library."""

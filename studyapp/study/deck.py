@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import JobCancelled, StudyAppError
 from ..library import Library
@@ -30,6 +31,9 @@ from ..reading.dictionary_words import for_dictionary
 from ..reading.pinyin import has_tone_mark, numbered, toneless
 from ..text import HANZI_CHARACTER, Document
 from .definitions import SENSE_SEPARATOR
+
+if TYPE_CHECKING:
+    from ..document import Pins
 
 
 @dataclass
@@ -71,11 +75,12 @@ class DocumentWords:
 
 
 def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
-           cancelled: Callable[[], bool] | None = None) -> DocumentWords:
-    """Analyse every clause once and gather the deck's figures (the window runs this as its background job)."""
+           cancelled: Callable[[], bool] | None = None, pins: Pins | None = None) -> DocumentWords:
+    """Analyse every clause once and gather the deck's figures (the window runs this as its background job);
+    readings the reader pinned count as read there, as the reader shows them."""
     gathered = DocumentWords()
     for index, tokens in analyze_all(document, analyzer, report, cancelled):
-        gathered.add_clause(index, tokens)
+        gathered.add_clause(index, pins.apply(document, index, tokens) if pins else tokens)
     if len(gathered.clause_words) < len(document.clauses):
         raise JobCancelled("The document was closed.")
     return gathered
@@ -101,20 +106,30 @@ class Term:
 
 def terms(document: Document, gathered: DocumentWords, analyzer: Analyzer, statuses: dict[str, int],
           library_counts: dict[str, int], own_definitions: dict[str, str] | None = None,
-          chosen_senses: dict[str, str] | None = None) -> list[Term]:
-    """Every distinct word of the text, most frequent first."""
-    own_definitions, chosen_senses = own_definitions or {}, chosen_senses or {}
+          chosen_senses: dict[str, str] | None = None, senses: dict[str, str] | None = None) -> list[Term]:
+    """Every distinct word of the text, most frequent first. ``senses``: each word's dictionary definition as
+    read here (:func:`dictionary_senses`, stored with the analysis), used where the learner changed nothing."""
+    own_definitions, chosen_senses, senses = own_definitions or {}, chosen_senses or {}, senses or {}
     found = []
     clauses = document.clauses
     for word, count in sorted(gathered.counts.items(), key=lambda item: (-item[1], item[0])):
         first = gathered.first_clause[word]
         reading = gathered.readings.get(word) or ()
         status = TermStatus(statuses.get(word, TermStatus.NEW))
-        meaning = definition(analyzer.dictionary, word, reading, own_definitions.get(word),
-                             status == TermStatus.IGNORED, chosen_senses.get(word))
+        own, chosen, name = own_definitions.get(word), chosen_senses.get(word), status == TermStatus.IGNORED
+        meaning = senses.get(word) if not (own or chosen or name) else None
+        if meaning is None:
+            meaning = definition(analyzer.dictionary, word, reading, own, name, chosen)
         found.append(Term(word, reading, meaning, hsk_level(word), count, library_counts.get(word, count),
                           status, first, clauses.starts[first], clauses.ends[first]))
     return found
+
+
+def dictionary_senses(gathered: DocumentWords, dictionary: Dictionary, words=None) -> dict[str, str]:
+    """Each word's definition (of ``words``, by default all) as the dictionary gives it for its reading here,
+    before anything the learner chose: what ``terms`` spends its time on, kept with a stored analysis."""
+    readings = gathered.readings
+    return {word: definition(dictionary, word, readings.get(word) or ()) for word in (words or gathered.counts)}
 
 
 _POINTER_SENSE = re.compile(r"^((old |archaic |ancient |erhua |japanese )?(variant of|see |used in |abbr\. for)"

@@ -22,7 +22,9 @@ from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_l
 from ..errors import JobCancelled, PasswordNeeded
 from ..library import DocumentInfo, Library
 from ..reading.analysis import Analyzer, Token
-from ..study.deck import DocumentWords, Term, gather, search_index, terms
+from ..study import stored_deck
+from ..study.deck import DocumentWords, Term, search_index, terms
+from ..study.stored_deck import Deck
 from ..text import Document
 from ..text.loading import load
 from ..translation.memory import TranslationMemory
@@ -330,28 +332,33 @@ class DocumentSession(QObject):
 
     # --- analysis -------------------------------------------------------------------------------------------
     def _start_analysis(self) -> None:
-        """One pass over every clause in the background: the words per clause for the translation totals and the
-        deck's figures (counts stored in the library, terms listed). It also fills the parser's reading cache, so
-        painting later finds every word's reading ready."""
+        """The deck's figures in the background: the words per clause for the translation totals, the counts and
+        the terms listed. A document analysed before is read back from the library (``stored_deck``); else one
+        pass over every clause gathers them (it also fills the parser's reading cache, so painting later finds
+        every word's reading ready) and a job on the writer lane keeps them for next time."""
         document, analyzer, document_id, library_path = self.document, self.analyzer, self.document_id, \
             self.library.path
+        pins = Pins(dict(self.clauses.pins.pinned))  # the cache's own may change on the GUI thread meanwhile
 
-        def work(report, cancelled) -> tuple[DocumentWords, list[Term]]:
-            gathered = gather(document, analyzer, report, cancelled)
+        def work(report, cancelled) -> tuple[Deck, list[Term], list]:
             with Library.connect(library_path) as library:
-                library.save_document_words(document_id, gathered.counts)
-                found = terms(document, gathered, analyzer, library.term_statuses(), library.library_counts(),
-                              library.own_definitions(), library.chosen_senses())
-            return gathered, found, [search_index(term) for term in found]  # the panel's search, ready
+                made = stored_deck.deck(library, document_id, document, analyzer, pins, report, cancelled)
+                found = terms(document, made.words, analyzer, library.term_statuses(),
+                              stored_deck.library_counts(library, document_id, made.words),
+                              library.own_definitions(), library.chosen_senses(), made.senses)
+            return made, found, [search_index(term) for term in found]  # the panel's search, ready
 
         job: Job | None = None
 
-        def done(result: tuple[DocumentWords, list[Term], list]) -> None:
+        def done(result: tuple[Deck, list[Term], list]) -> None:
             if job is not self._analysis_job:  # belongs to a document closed since
                 return
             self._analysis_job = None
-            self.words, self.terms, self.term_index = result
+            made, self.terms, self.term_index = result
+            self.words = made.words
             self.model.set_clause_words(self.words.clause_words)
+            if made.packed is not None or not made.stored:
+                self._store_deck(made)
             # a novel's deck (46,000 terms, their search keys, the readings) lives as long as the document: keep
             # the collector from walking it at every allocation burst; it is still freed when the document closes
             gc.freeze()
@@ -365,6 +372,17 @@ class DocumentSession(QObject):
 
         job = self._analysis_job = run_job(work, success=done, failure=failed,
                                            progress=self.analysisProgress.emit, name="analysis")
+
+    def _store_deck(self, made: Deck) -> None:
+        """Keep the deck for the next opening, on the writer lane; a failure costs only that (said in the log)."""
+        document_id, library_path = self.document_id, self.library.path
+
+        def work(_report, _cancelled) -> None:
+            with Library.connect(library_path) as library:
+                stored_deck.store(library, document_id, made)
+
+        run_job(work, failure=lambda message: log.warning("the analysis could not be stored: %s", message),
+                name="store analysis", writes=True)
 
     def reanalyse(self) -> None:
         """The parser changed (a segmentation fix): every clause is read again, the deck gathered again."""
