@@ -184,6 +184,21 @@ MIGRATIONS: list[str] = [
     CREATE INDEX review_log_new_by_time ON review_log (reviewed_at)
      WHERE IFNULL(json_extract(state_before, '$.reps'), 0) = 0;
     """,
+    # 18: recordings: the audio file that goes with a document (its absolute path, where the learner keeps it: not a
+    # copy) and the learner's bookmarks in it ("the text from this offset is heard from this second", Lute's model)
+    """
+    CREATE TABLE recordings (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        attached_at TEXT NOT NULL
+    );
+    CREATE TABLE bookmarks (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        offset INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        PRIMARY KEY (document_id, offset)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
