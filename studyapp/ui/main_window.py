@@ -215,8 +215,6 @@ class MainWindow(QMainWindow):
         self.vocabulary.coverageChanged.connect(self.status.coverage_label.setText)
         self.vocabulary.translationsChanged.connect(self.translator.set_chosen)
         self.translator.chosen = self.library.chosen_translations()
-        self.hover.speech_note = self.speech.popup_note
-        self.hover.speakRequested.connect(self.speech.say_word)
         for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary, self.segmentation,
                           self.speech):
             messenger.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
