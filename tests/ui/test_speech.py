@@ -6,7 +6,7 @@ import pytest
 from studyapp.library import StudyEntry
 from studyapp.listening.speech import spoken_reading
 from studyapp.study.review import Kind, ReviewSettings, save_settings
-from studyapp.ui.qt import QPoint, Qt
+from studyapp.ui.qt import QPoint, Qt, QTextDocumentFragment
 from studyapp.ui.speech_player import Player
 
 from .conftest import hover, word_point
@@ -237,3 +237,20 @@ def test_the_speak_control_is_drawn_in_the_margin_beside_the_number(window, qtbo
     assert inked() > 10
     number_width = QFontMetrics(window.delegate.number_font).horizontalAdvance(str(window.session.model.rowCount()))
     assert speaker.right() < window.delegate.margin - 10 - number_width
+
+
+def test_review_speaks_the_words_selected_in_the_context_line(window, qtbot):
+    """Shift+R with part of the clause selected says that part; with a selection elsewhere (the definition),
+    the whole clause."""
+    review = _review_with_a_card(window, qtbot)
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    shown = review.back.text()
+    plain = QTextDocumentFragment.fromHtml(shown).toPlainText()
+    review.back.setSelection(plain.index("声明如下"), len("声明"))
+    with qtbot.waitSignal(window.speech.requested) as asked:
+        qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    assert asked.args[0].text == "声明"
+    review.back.setSelection(plain.index("shuāng fāng"), len("shuāng"))
+    with qtbot.waitSignal(window.speech.requested) as asked:
+        qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    assert asked.args[0].text == "双方声明如下："
