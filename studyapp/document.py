@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import timings
+from .listening.recordings import Span, bookmark_spans, cue_spans
 from .reading.analysis import Analyzer, Token, analyze_all
 from .reading.dictionary import hsk_level
 from .text import Document
@@ -84,6 +85,14 @@ def cut_again(library: Library, identifier: str, join: bool) -> OpenedDocument:
     """The document cut again with its lines joined or not (the reader's choice, kept), segments fitted."""
     document = library.set_join_lines(identifier, join)
     return OpenedDocument(identifier, document, library.segments(identifier))
+
+
+def recording_spans(library: Library, document_id: str, document: Document, audio_duration: float) -> list[Span]:
+    """Which stretch of the document's recording each part of its text is: a subtitle file's cues if it has them,
+    else the learner's bookmarks (each running to the next). The one rule the window and the deck both use."""
+    if document.cues:
+        return cue_spans(document)
+    return bookmark_spans(library.bookmarks(document_id), len(document.text), audio_duration)
 
 
 class Pins:

@@ -35,3 +35,8 @@ class LibraryError(StudyAppError):
 
 class JobCancelled(StudyAppError):
     """A background job stopped because the user cancelled it or moved on; nobody is shown this."""
+
+
+class RecordingError(StudyAppError):
+    """A recording cannot be played: missing, unreadable, too long, or a format this machine cannot decode (the
+    line says what would decode it). The text it goes with stays usable."""

@@ -4,7 +4,8 @@
 - ``migrations``: the schema, in order;
 - ``documents`` and ``segments``: texts, their segments and translations, merge memos, pinned readings;
 - ``words``: term statuses, definitions, senses, the glossary, segmentation fixes, word counts, the study list;
-- ``cards``: flashcards, the review log and the review options.
+- ``cards``: flashcards, the review log and the review options;
+- ``recordings``: the recording attached to a document and the learner's bookmarks in it.
 
 ``Library`` is all of them over one connection, so callers keep one object and one transaction spans parts
 (``with library.transaction(): ...`` joins every write inside it).
@@ -15,12 +16,13 @@ from __future__ import annotations
 from .cards import CardRow, Cards, CardSchedule, LoggedReview
 from .connection import default_library_path
 from .documents import DocumentInfo, Documents, document_id
+from .recordings import Bookmark, Recordings
 from .words import UNDERSTOOD, StudyEntry, TermStatus, Words
 
 
-class Library(Documents, Words, Cards):
+class Library(Documents, Words, Cards, Recordings):
     """An open library file. Methods are short transactions; use one Library per thread."""
 
 
-__all__ = ["UNDERSTOOD", "CardRow", "CardSchedule", "DocumentInfo", "Library", "LoggedReview", "StudyEntry",
+__all__ = ["UNDERSTOOD", "Bookmark", "CardRow", "CardSchedule", "DocumentInfo", "Library", "LoggedReview", "StudyEntry",
            "TermStatus", "default_library_path", "document_id"]

@@ -165,6 +165,21 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE terms ADD COLUMN sense TEXT;
     """,
+    # recordings: the audio file that goes with a document (its absolute path, where the learner keeps it: not a
+    # copy) and the learner's bookmarks in it ("the text from this offset is heard from this second", Lute's model)
+    """
+    CREATE TABLE recordings (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        attached_at TEXT NOT NULL
+    );
+    CREATE TABLE bookmarks (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        offset INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        PRIMARY KEY (document_id, offset)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,164 @@
+"""Recordings in the core: found beside their text, decoded from each format (or refused with one line), cut into
+the spans of subtitle cues or bookmarks, clipped, slowed with the pitch kept, written as WAV."""
+
+import io
+import shutil
+import wave
+
+import pytest
+
+from studyapp.document import open_in_library, recording_spans
+from studyapp.library import Bookmark
+from studyapp.listening.recordings import (
+    RATE,
+    Audio,
+    RecordingError,
+    Span,
+    bookmark_spans,
+    clip,
+    cue_spans,
+    decode,
+    duration_of,
+    find_beside,
+    seconds,
+    slowed,
+    span_at_offset,
+    span_at_time,
+    wav_bytes,
+)
+from studyapp.text import split
+from studyapp.text.loading import load
+
+from ...sound_maker import CUES, LENGTH, converted, dominant_hz, subtitles_with_recording, tone_samples, write_wav
+
+
+def test_each_cue_of_an_srt_is_its_own_span_and_its_clip_is_as_long_as_the_cue(tmp_path):
+    srt, recording = subtitles_with_recording(tmp_path)
+    document = split(load(srt))
+    audio = decode(recording)
+    spans = cue_spans(document)
+    assert [document.text[s.offset:s.end_offset] for s in spans] == [text for _s, _e, text, _hz in CUES]
+    for span, (start, end, _text, hz) in zip(spans, CUES, strict=True):
+        assert (span.start, span.end) == (seconds(start), seconds(end))
+        heard = clip(audio, span)
+        assert heard.duration == pytest.approx(seconds(end) - seconds(start), abs=1 / RATE)
+        assert dominant_hz(heard.samples, heard.rate) == pytest.approx(hz, abs=5)  # the cue's own sound
+
+
+def test_the_span_playing_and_the_span_of_a_character_are_found_by_time_and_by_offset(tmp_path):
+    srt, _recording = subtitles_with_recording(tmp_path)
+    document = split(load(srt))
+    spans = cue_spans(document)
+    assert span_at_time(spans, 0.2) is None  # before the first cue
+    assert span_at_time(spans, 0.5) == spans[0]
+    assert span_at_time(spans, 1.85) is None  # between cues
+    assert span_at_time(spans, 2.0) == spans[1]
+    assert span_at_time(spans, 4.4) is None  # a cue ends where it says
+    second = document.text.index("银行")
+    assert span_at_offset(spans, second) == spans[1]
+    assert span_at_offset(spans, spans[0].end_offset) is None  # the newline between cues
+    assert span_at_offset(spans, len(document.text) + 5) is None
+
+
+def test_bookmarks_run_each_to_the_next_and_the_last_to_the_end():
+    marks = [Bookmark(20, 6.5), Bookmark(0, 1.0), Bookmark(9, 3.25)]
+    assert bookmark_spans(marks, 30, 10.0) == [Span(1.0, 3.25, 0, 9), Span(3.25, 6.5, 9, 20), Span(6.5, 10.0, 20, 30)]
+    assert bookmark_spans([], 30, 10.0) == []
+    # a bookmark set at an earlier second than the one before it covers no time: it makes no span
+    assert bookmark_spans([Bookmark(0, 5.0), Bookmark(9, 4.0)], 30, 10.0) == [Span(4.0, 10.0, 9, 30)]
+
+
+def test_a_document_with_cues_uses_them_and_one_without_uses_its_bookmarks(library, tmp_path):
+    srt, _recording = subtitles_with_recording(tmp_path)
+    subtitled = open_in_library(library, srt)
+    assert recording_spans(library, subtitled.id, subtitled.document, LENGTH) == cue_spans(subtitled.document)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("第一句话。第二句话。\n", encoding="utf-8")
+    opened = open_in_library(library, plain)
+    assert recording_spans(library, opened.id, opened.document, 8.0) == []
+    library.add_bookmark(opened.id, 5, 4.0)
+    library.add_bookmark(opened.id, 0, 0.5)
+    assert recording_spans(library, opened.id, opened.document, 8.0) == [Span(0.5, 4.0, 0, 5),
+                                                                         Span(4.0, 8.0, 5, len(opened.document.text))]
+
+
+@pytest.mark.parametrize("name", ["lesson.srt", "lesson.txt", "episode.zh.srt"])
+def test_the_recording_beside_a_text_under_the_same_name_is_found(tmp_path, name):
+    source = tmp_path / name
+    source.write_text("你好。\n", encoding="utf-8")
+    assert find_beside(source) is None
+    (tmp_path / "other.mp3").write_bytes(b"")
+    assert find_beside(source) is None
+    stem = name.split(".")[0]
+    (tmp_path / f"{stem}.M4A").write_bytes(b"")
+    assert find_beside(source) == tmp_path / f"{stem}.M4A"
+
+
+def _tone(tmp_path, hz=440.0, length=1.5):
+    return write_wav(tmp_path / "tone.wav", tone_samples([(0, length, hz)], length))
+
+
+@pytest.mark.parametrize("suffix, codec", [(".mp3", ()), (".flac", ()), (".ogg", ("-c:a", "libvorbis")),
+                                           (".m4a", ("-c:a", "aac")), (".ogg", ("-c:a", "libopus"))],
+                         ids=["mp3", "flac", "vorbis", "m4a", "opus-in-ogg"])
+def test_each_format_decodes_to_the_same_sound(tmp_path, suffix, codec):
+    recording = converted(_tone(tmp_path), suffix, *codec)
+    audio = decode(recording)
+    assert (audio.channels, audio.rate) == (1, RATE)
+    assert audio.duration == pytest.approx(1.5, abs=0.08)  # encoders pad a little
+    assert dominant_hz(audio.samples, audio.rate) == pytest.approx(440, abs=5)
+    assert duration_of(recording) == pytest.approx(1.5, abs=0.08)
+
+
+def test_a_stereo_wav_at_another_rate_comes_out_mono_at_the_one_rate(tmp_path):
+    mono = tone_samples([(0, 1.0, 440.0)], 1.0, rate=44_100)
+    stereo = type(mono)("h", (value for sample in mono for value in (sample, sample)))
+    audio = decode(write_wav(tmp_path / "stereo.wav", stereo, rate=44_100, channels=2))
+    assert (audio.channels, audio.rate) == (1, RATE)
+    assert audio.duration == pytest.approx(1.0, abs=0.01)
+    assert dominant_hz(audio.samples, audio.rate) == pytest.approx(440, abs=5)
+
+
+def test_a_missing_file_and_a_file_that_is_no_sound_get_one_line(tmp_path):
+    with pytest.raises(RecordingError, match="missing") as missing:
+        decode(tmp_path / "gone.mp3")
+    fake = tmp_path / "fake.mp3"
+    fake.write_text("这不是录音。" * 200, encoding="utf-8")
+    with pytest.raises(RecordingError, match="fake.mp3") as unreadable:
+        decode(fake)
+    for error in (missing, unreadable):
+        assert "\n" not in str(error.value) and "Traceback" not in str(error.value)
+    with pytest.raises(RecordingError, match="fake.mp3"):
+        duration_of(fake)
+
+
+def test_without_ffmpeg_an_m4a_is_refused_naming_ffmpeg(tmp_path, monkeypatch):
+    recording = converted(_tone(tmp_path), ".m4a", "-c:a", "aac")
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(RecordingError, match="ffmpeg"):
+        decode(recording)
+
+
+def test_a_recording_longer_than_the_bound_is_refused(tmp_path):
+    recording = _tone(tmp_path, length=3.0)
+    with pytest.raises(RecordingError, match="longer than 2.5 seconds"):
+        decode(recording, max_seconds=2.5)
+    assert decode(recording, max_seconds=4).duration == pytest.approx(3.0, abs=0.01)
+
+
+def test_slowed_to_three_quarters_is_four_thirds_as_long_at_the_same_pitch(tmp_path):
+    audio = decode(_tone(tmp_path, hz=330.0, length=2.0))
+    slow = slowed(audio, 0.75)
+    assert slow.duration == pytest.approx(audio.duration * 4 / 3, abs=0.01)
+    assert dominant_hz(slow.samples, slow.rate) == pytest.approx(330, abs=3)
+    assert slowed(audio, 1.0) == audio
+
+
+def test_a_clip_written_as_wav_reads_back_the_same():
+    audio = Audio(tone_samples([(0, 0.5, 440.0)], 0.5), 1, RATE)
+    data = wav_bytes(clip(audio, Span(0.1, 0.3, 0, 1)))
+    with wave.open(io.BytesIO(data)) as reader:
+        assert (reader.getnchannels(), reader.getsampwidth(), reader.getframerate()) == (1, 2, RATE)
+        assert reader.getnframes() == round(0.2 * RATE)
+    past_the_end = clip(audio, Span(0.4, 9.0, 0, 1))
+    assert past_the_end.duration == pytest.approx(0.1, abs=1 / RATE)
