@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
                 Item("Open the &Sample Text", "documents.open_path", args=(None,)),
                 Item("New from &Clipboard", "documents.new_from_clipboard", ("Ctrl+Shift+V",)),
                 Item("&Library…", "documents.show_library", ("Ctrl+L",)),
+                Item("Attach &Recording…", "speech.recordings.choose_file"),
                 SEPARATOR,
                 Item("&Import Translation…", "exchange.choose_import"),
                 Menu("&Export Translation", [

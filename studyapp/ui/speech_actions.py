@@ -17,6 +17,7 @@ from ..reading.analysis import Token
 from ..settings import Settings
 from .ops import Job, run_job
 from .qt import QAction, QActionGroup, QEvent, QKeyEvent, QMenu, QObject, Qt, Signal
+from .recording_actions import RecordingActions
 from .speech_player import Player
 
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5)
@@ -40,6 +41,7 @@ class SpeechActions(QObject):
         view.speakClicked.connect(self.say_row)
         window.hover.speech_note = self.popup_note
         window.hover.speakRequested.connect(self.say_word)
+        self.recordings = RecordingActions(window, self)  # one sound at a time: the recording plays through ours
         found = self._found  # jobs get plain objects, never this controller's methods
         run_job(lambda _report, _cancelled: found(), self._on_found, name="find voices")
 
@@ -145,6 +147,7 @@ class SpeechActions(QObject):
         reveal.setCheckable(True)
         reveal.setChecked(self.settings.speak_on_reveal)
         reveal.toggled.connect(lambda on: self._set("speak_on_reveal", on))
+        self.recordings.build_menu(menu)
 
     def _set(self, option: str, value) -> None:
         setattr(self.settings, option, value)
