@@ -302,8 +302,8 @@ class ClauseDelegate(QStyledItemDelegate):
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, SPEAKER)
         note = self.margin_note(index.row()) if self.margin_note is not None else None
         if note:
-            painter.drawText(number_rect.translated(0, number_rect.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, note)
+            painter.drawText(self.note_rect(rect, layout), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                             note)
         text_color = palette.color(QPalette.ColorRole.Text)
         hovered = self.hovered[1] if self.hovered and self.hovered[0] == index.row() else None
         clause_text = index.data(Qt.ItemDataRole.DisplayRole)
@@ -347,6 +347,14 @@ class ClauseDelegate(QStyledItemDelegate):
         """Where a row's number is written: in the margin, level with its first line of hanzi."""
         return QRectF(rect.left(), rect.top() + layout.tokens[0].rect.top() if layout.tokens else rect.top(),
                       self.margin - 10, self.line_height())
+
+    def note_rect(self, rect: QRect, layout: ClauseLayout) -> QRectF:
+        """Where a row's margin note (a cue's time) is written: above its number, in the pinyin's band, so a
+        one-line row holds it and a click on it is that row's; under the number when there is no pinyin."""
+        number = self._number_rect(rect, layout)
+        if self.settings.ruby:
+            return QRectF(number.left(), number.top(), number.width(), self.pinyin_metrics.height())
+        return number.translated(0, number.height())
 
     def speaker_rect(self, rect: QRect, layout: ClauseLayout) -> QRectF:
         """The speak control of the row in ``rect``: the left of its margin, level with its number."""

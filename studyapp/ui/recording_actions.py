@@ -54,12 +54,12 @@ class RecordingActions(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FOLLOW_MS)
         self._timer.timeout.connect(self.follow)
-        self.play_action = self._action("&Play / Pause Recording", self.play_pause, "F8")
-        self.repeat_action = self._action("&Repeat the Span", self.repeat, "F9")
-        self.loop_action = self._action("&Loop the Span", self.set_loop, "Ctrl+Shift+L", checkable=True)
-        self.slow_action = self._action(f"S&low ({SLOW:g}×)", self.set_slow, "F7", checkable=True)
-        self.bookmark_action = self._action("&Bookmark Here", self.bookmark_here, "Ctrl+B")
-        self.stop_action = self._action("S&top Recording", self.stop, "Shift+F8")
+        self.play_action = self._action("&Play Recording", "▶ Play", self.play_pause, "F8")
+        self.repeat_action = self._action("&Repeat the Clause's Span", "Repeat", self.repeat, "F9")
+        self.loop_action = self._action("&Loop the Span", "Loop", self.set_loop, "Ctrl+Shift+L", checkable=True)
+        self.slow_action = self._action(f"S&low ({SLOW:g}×)", f"{SLOW:g}×", self.set_slow, "F7", checkable=True)
+        self.bookmark_action = self._action("&Bookmark Here", "Bookmark", self.bookmark_here, "Ctrl+B")
+        self.stop_action = self._action("S&top Recording", "Stop", self.stop, "Shift+F8")
         self.bar = RecordingBar(window, [self.play_action, self.repeat_action, self.loop_action, self.slow_action,
                                          None, self.bookmark_action, self.stop_action])
         self._set_enabled()
@@ -74,8 +74,11 @@ class RecordingActions(QObject):
         """The one sound player, the speech's: one sound at a time."""
         return self._speech.player
 
-    def _action(self, label: str, handler, key: str, checkable: bool = False) -> QAction:
+    def _action(self, label: str, short: str, handler, key: str, checkable: bool = False) -> QAction:
+        """One control, in the Listen menu as ``label`` and on the bar as ``short`` (its key in its tip)."""
         action = QAction(self.tr(label), self.window)
+        action.setIconText(self.tr(short))
+        action.setToolTip(f"{self.tr(label).replace('&', '')} ({key})")
         action.setShortcut(key)
         action.setCheckable(checkable)
         (action.toggled if checkable else action.triggered).connect(lambda *_a: handler())
@@ -112,7 +115,7 @@ class RecordingActions(QObject):
         except RecordingError as error:
             self.message.emit(str(error))
             return
-        said = self.tr("Attached {0}, found beside {1}").format(kept.name, found_beside.name) if found_beside \
+        said = self.tr("Attached {0} (found beside {1})").format(kept.name, found_beside.name) if found_beside \
             else self.tr("Attached {0}").format(kept.name)
         self.load(kept, said)
 
@@ -131,7 +134,7 @@ class RecordingActions(QObject):
             self.bar.show_recording(path.name, audio.duration)
             self._set_enabled()
             if said:
-                self._say(self.tr("{0}: F8 plays it, F9 repeats the clause's span.").format(said))
+                self._say(self.tr("{0}: F8 plays it.").format(said))
             self.loaded.emit()
 
         self._job = run_job(lambda _report, _cancelled: decode(path), decoded, self._failed, name="decode recording")
@@ -193,8 +196,11 @@ class RecordingActions(QObject):
         for action in (self.play_action, self.repeat_action, self.loop_action, self.slow_action, self.stop_action):
             action.setEnabled(ready)
         document = self.window.session.document
-        self.bookmark_action.setEnabled(ready and document is not None and not document.cues)
+        bookmarks = document is not None and not document.cues  # subtitles' cues carry their own timings
+        self.bookmark_action.setEnabled(ready and bookmarks)
+        self.bookmark_action.setVisible(bookmarks)
         self.play_action.setText(self.tr("&Pause Recording") if self._wanted else self.tr("&Play Recording"))
+        self.play_action.setIconText(self.tr("Pause") if self._wanted else self.tr("▶ Play"))
 
     # --- playing --------------------------------------------------------------------------------------------
     def current_span(self) -> Span | None:

@@ -41,7 +41,7 @@ def test_a_recording_beside_a_subtitle_file_is_attached_as_it_opens(window, qtbo
     recordings = _open_with_recording(window, qtbot, srt)
     assert window.library.recording(window.session.document_id) == wav
     # one line, after the analysis's own (which would otherwise hide it)
-    qtbot.waitUntil(lambda: "Attached lesson.wav, found beside lesson.srt: F8 plays it" in
+    qtbot.waitUntil(lambda: "Attached lesson.wav (found beside lesson.srt): F8 plays it" in
                     window.statusBar().currentMessage(), timeout=10000)
     assert recordings.bar.isVisible() and "lesson.wav" in recordings.bar.time_label.text()
     assert [(span.start, span.end) for span in recordings.spans] == [(0.5, 1.7), (2.0, 3.25), (3.6, 4.4)]
@@ -71,8 +71,9 @@ def test_a_click_on_a_cues_time_plays_that_cue(window, qtbot, tmp_path):
     index = window.session.model.index(row, 0)
     rect = window.view.visualRect(index)
     assert window.delegate.margin_note(row) == "00:00:03"
-    number = window.delegate._number_rect(rect, window.delegate.layout_for(index, rect.width()))
-    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=number.bottomRight().toPoint() - QPoint(4, 4))
+    time = window.delegate.note_rect(rect, window.delegate.layout_for(index, rect.width())).toAlignedRect()
+    assert rect.contains(time)  # written inside its row (it hung below a one-line row, over the next row's margin)
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=time.topRight() + QPoint(-8, 4))
     wait_for(lambda: recordings.playback.playing, 5000)
     assert 3.6 <= recordings.playback.seconds < 4.4
 
