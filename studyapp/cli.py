@@ -67,9 +67,24 @@ def _command_parser() -> argparse.ArgumentParser:
     speak.add_argument("--rate", type=float, default=1.0, help="speed, 0.5 to 1.5 (default 1)")
     speak.add_argument("--voice", help="a voice id (default: the system's Mandarin voice, else eSpeak NG); "
                                        "an unknown one lists those there are")
-    for command in (analyze, export, importer, deck):
+    recording = commands.add_parser("recording", help="attach a recording to a text, or list its spans")
+    recordings = recording.add_subparsers(dest="action", required=True)
+    attach = recordings.add_parser("attach", help="keep an audio file (mp3, m4a, ogg, flac, wav) with a text")
+    attach.add_argument("path", help="the text or subtitle file (it is added to the library if it is not there)")
+    attach.add_argument("audio", nargs="?", help="the recording (default: the one beside the text, same name)")
+    show = recordings.add_parser("show", help="print each span of the text's recording: number, start and end "
+                                              "(seconds), the text heard")
+    show.add_argument("path")
+    detach = recordings.add_parser("detach", help="forget a text's recording and its bookmarks (the file stays)")
+    detach.add_argument("path")
+    clip = commands.add_parser("clip", help="write the recorded sound of one clause as a WAV file")
+    clip.add_argument("path", help="the text or subtitle file")
+    clip.add_argument("--clause", type=int, required=True, metavar="N", help="the clause, numbered as analyze does")
+    clip.add_argument("--out", required=True, metavar="FILE.wav")
+    clip.add_argument("--speed", type=float, default=1.0, help="0.5 to 1 (default 1); the pitch is kept")
+    for command in (analyze, export, importer, deck, attach, show, detach, clip):
         command.add_argument("--password", help="the password of a PDF protected by one")
-    for command in (analyze, lookup, export, importer, deck, known, review):
+    for command in (analyze, lookup, export, importer, deck, known, review, attach, show, detach, clip):
         command.add_argument("--library", metavar="PATH", help="the library file (default: STUDYAPP_LIBRARY or the "
                                                                "user data folder)")
     return parser
@@ -79,7 +94,8 @@ def _window_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="studyapp", description="Read, study and translate Chinese text.",
         epilog="Sub-commands (studyapp COMMAND --help for each): analyze PATH, lookup WORD, export PATH, "
-               "import PATH FILE, deck PATH, known FILE, review, speak TEXT --out FILE.wav.")
+               "import PATH FILE, deck PATH, known FILE, review, speak TEXT --out FILE.wav, "
+               "recording attach|show|detach PATH, clip PATH --clause N --out FILE.wav.")
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument("path", nargs="?", help="a Chinese text file (default: the bundled joint statement)")
     parser.add_argument("--password", help="the password of a PDF protected by one (else the window asks)")
@@ -240,7 +256,7 @@ def _library_to_read(library_path: str | None, backup: bool = False):
 def _deck(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .document import open_in_library
+    from .document import ClauseSounds, open_in_library
     from .study import deck
     from .study.review import load_settings
 
@@ -254,8 +270,12 @@ def _deck(args: argparse.Namespace) -> int:
         statuses = library.term_statuses()
         chosen = library.chosen_translations()
         kinds = load_settings(library).kinds  # an Anki package carries the kinds of card the learner reviews
+        sounds = ClauseSounds(library)
+        sound_at = sounds.for_document(opened.id, opened.document) if args.export == "apkg" else None
+    for problem in sounds.problems:
+        print(f"studyapp: {problem} The cards have no sound.", file=sys.stderr)
     if args.export:
-        return _export_deck(args, opened, found, chosen, kinds)
+        return _export_deck(args, opened, found, chosen, kinds, sound_at)
     result = deck.to_json(found, gathered, statuses)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -268,7 +288,7 @@ def _deck(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str], kinds) -> int:
+def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str], kinds, sound_at=None) -> int:
     from pathlib import Path
 
     from .study.deck import TermStatus
@@ -279,7 +299,7 @@ def _export_deck(args: argparse.Namespace, opened, found, chosen: dict[str, str]
     if unknown:
         raise StudyAppError(f"Unknown status {', '.join(sorted(unknown)).lower()}; use new, learning, known, ignored.")
     chosen_terms = [term for term in found if term.status.name in wanted]
-    made = cards(opened.document, opened.segments, chosen_terms, chosen)
+    made = cards(opened.document, opened.segments, chosen_terms, chosen, sound_at)
     written = exported_count(made, args.export)
     if args.export == "tbx" and not written:
         raise StudyAppError(f"None of the {counted(len(made), '{0} word', '{0} words')} has a chosen translation, so "
@@ -346,8 +366,87 @@ def _speak(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recording(args: argparse.Namespace) -> int:
+    """Attach (or detach) a text's recording, or list its spans; a missing or unreadable file: exit 2, one line."""
+    from .document import open_in_library
+    from .library import Library
+    from .listening.recordings import duration_of, find_beside
+
+    if args.action == "show":
+        spans, audio, document = _recorded_spans(args)
+        for number, span in enumerate(spans, start=1):
+            heard = " ".join(document.span_text(span.offset, span.end_offset).split())
+            print(f"{number}\t{span.start:.3f}\t{span.end:.3f}\t{heard[:80]}")
+        kind = "cue" if document.cues else "bookmark"
+        print(f"{counted(len(spans), f'{{0}} {kind} span', f'{{0}} {kind} spans')} of {audio}.", file=sys.stderr)
+        return 0
+    with Library.open(args.library) as library:
+        opened = open_in_library(library, Path(args.path), args.password)
+        if args.action == "detach":
+            library.detach_recording(opened.id)
+            print(f"{args.path} has no recording now.", file=sys.stderr)
+            return 0
+        audio = Path(args.audio) if args.audio else find_beside(Path(args.path))
+        if audio is None:
+            raise StudyAppError(f"There is no recording beside {args.path} under its name: give the audio file.")
+        length = duration_of(audio)  # a missing, unreadable or undecodable file stops here with its line
+        kept = library.attach_recording(opened.id, audio)
+        held = (counted(len(opened.document.cues), "{0} cue", "{0} cues") if opened.document.cues else
+                counted(len(library.bookmarks(opened.id)), "{0} bookmark", "{0} bookmarks"))
+    print(f"Attached {kept} ({_minutes(length)}) to {args.path}: {held}.", file=sys.stderr)
+    return 0
+
+
+def _recorded_spans(args: argparse.Namespace):
+    """The spans of a text's recording, the recording and the text, read without writing: the one attached in the
+    library, else the one beside the text (said so on stderr)."""
+    from .document import recording_spans, split_for
+    from .library import document_id
+    from .listening.recordings import duration_of, find_beside
+
+    loaded = _read_input(args.path, args.password)
+    with _library_to_read(args.library) as library:
+        document = split_for(library, loaded)
+        identifier = document_id(loaded.text)
+        audio = library.recording(identifier)
+        if audio is None:
+            audio = find_beside(Path(args.path)) if args.path != "-" else None
+            if audio is None:
+                raise StudyAppError(f"{args.path} has no recording: attach one with "
+                                    f"studyapp recording attach {args.path} AUDIO.")
+            print(f"Using {audio}, beside the text (not attached).", file=sys.stderr)
+        spans = recording_spans(library, identifier, document, duration_of(audio))
+    return spans, audio, document
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def _clip(args: argparse.Namespace) -> int:
+    """One clause's recorded sound as a WAV (slowed with ``--speed``); reads, writes nothing in the library."""
+    from .listening.recordings import clips, slowed, span_at_offset, wav_bytes
+
+    if not 0.5 <= args.speed <= 1:
+        raise StudyAppError(f"--speed is from 0.5 to 1, not {args.speed}.")
+    spans, audio, document = _recorded_spans(args)
+    if not 1 <= args.clause <= len(document.clauses):
+        raise StudyAppError(f"{args.path} has clauses 1 to {len(document.clauses):,}, not {args.clause}.")
+    clause = document.clauses[args.clause - 1]
+    span = span_at_offset(spans, clause.start)
+    if span is None:
+        raise StudyAppError(f"Clause {args.clause} is in no span of {audio.name}"
+                            + ("." if document.cues else ": set a bookmark at it or before it in the window."))
+    heard = clips(audio, [span])[0]
+    if not heard.frames:
+        raise StudyAppError(f"{audio.name} ends before clause {args.clause} ({span.start:.1f} s).")
+    write_atomically(Path(args.out), wav_bytes(slowed(heard, args.speed)))
+    print(f"Wrote {args.out}: {span.start:.2f}-{span.end:.2f} s of {audio.name}.", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {"analyze": _analyze, "lookup": _lookup, "export": _export, "import": _import, "deck": _deck,
-            "known": _known, "review": _review, "speak": _speak}
+            "known": _known, "review": _review, "speak": _speak, "recording": _recording, "clip": _clip}
 
 
 def _unknown_command(path: str) -> bool:

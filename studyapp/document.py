@@ -6,13 +6,23 @@ from __future__ import annotations
 import io
 import json
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import timings
-from .listening.recordings import Span, bookmark_spans, cue_spans
+from .errors import RecordingError
+from .listening.recordings import (
+    MAX_CLIP_SECONDS,
+    Recorded,
+    Span,
+    bookmark_spans,
+    cue_spans,
+    duration_of,
+    span_at_offset,
+)
 from .reading.analysis import Analyzer, Token, analyze_all
 from .reading.dictionary import hsk_level
 from .text import Document
@@ -93,6 +103,49 @@ def recording_spans(library: Library, document_id: str, document: Document, audi
     if document.cues:
         return cue_spans(document)
     return bookmark_spans(library.bookmarks(document_id), len(document.text), audio_duration)
+
+
+class ClauseSounds:
+    """Where a clause of the library's documents is heard (``at``), for cards to carry its clip: each document's
+    recording and spans read once. A recording that is gone or unreadable gives its clauses no sound and leaves
+    its one line in ``problems``, for the export to say."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._found: dict[str, tuple[Path, list[Span]] | None] = {}
+        self.problems: list[str] = []
+
+    def at(self, document_id: str | None, offset: int | None, document: Document | None = None) -> Recorded | None:
+        """The recorded span holding ``offset`` of the document's text, if it is a clause's length (at most
+        ``MAX_CLIP_SECONDS``); ``document``, when the caller has it split already, saves splitting it again."""
+        if document_id is None or offset is None:
+            return None
+        if document_id not in self._found:
+            self._found[document_id] = self._read(document_id, document)
+        found = self._found[document_id]
+        if found is None:
+            return None
+        span = span_at_offset(found[1], offset)
+        return Recorded(found[0], span) if span is not None and span.duration <= MAX_CLIP_SECONDS else None
+
+    def for_document(self, document_id: str, document: Document) -> Callable[[int], Recorded | None]:
+        """``at`` for one document's offsets (``deck_export.cards``), its recording read now: the library may
+        be closed by the time the cards are made."""
+        self.at(document_id, 0, document)
+        return partial(self.at, document_id)
+
+    def _read(self, document_id: str, document: Document | None) -> tuple[Path, list[Span]] | None:
+        path = self._library.recording(document_id)
+        if path is None:
+            return None
+        if document is None:
+            document = self._library.split_document(*self._library.document_text(document_id))
+        try:
+            duration = duration_of(path)  # the bookmarks' last span runs to its end; a file gone or unreadable stops
+        except RecordingError as error:
+            self.problems.append(str(error))
+            return None
+        return path, recording_spans(self._library, document_id, document, duration)
 
 
 class Pins:

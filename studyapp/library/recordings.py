@@ -28,7 +28,7 @@ class Recordings(Connection):
         missing file is refused with RecordingError's line."""
         path = Path(path).expanduser().absolute()
         if not path.is_file():
-            raise RecordingError(f"The recording {path} is missing or is not a file.")
+            raise RecordingError(f"There is no recording at {path} (or it is a folder).")
         with self.transaction() as db:
             db.execute("INSERT INTO recordings (document_id, path, attached_at) VALUES (?, ?, ?)"
                        " ON CONFLICT (document_id) DO UPDATE SET path = excluded.path,"

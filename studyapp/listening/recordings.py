@@ -12,10 +12,12 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
+import tempfile
 import wave
 from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,8 +28,9 @@ from ..text import Document
 if TYPE_CHECKING:
     import numpy
 
-__all__ = ["AUDIO_SUFFIXES", "MAX_SECONDS", "RATE", "Audio", "Bookmarked", "RecordingError", "Span",
-           "bookmark_spans", "clip", "cue_spans", "decode", "duration_of", "find_beside", "seconds",
+__all__ = ["AUDIO_SUFFIXES", "MAX_CLIP_SECONDS", "MAX_SECONDS", "RATE", "Audio", "Bookmarked", "Recorded",
+           "RecordingError", "Span",
+           "bookmark_spans", "clip", "clips", "cue_spans", "decode", "duration_of", "find_beside", "seconds",
            "slowed", "span_at_offset", "span_at_time", "wav_bytes"]
 
 AUDIO_SUFFIXES = (".mp3", ".m4a", ".ogg", ".flac", ".wav")
@@ -73,6 +76,19 @@ class Span:
         return self.end - self.start
 
 
+#: The longest span a card carries as its clause's sound: a bookmark's span can run for minutes, and that is a
+#: passage, not a clause.
+MAX_CLIP_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """Where a piece of text is heard: a span of a recording file (a card's clause, for its clip)."""
+
+    recording: Path
+    span: Span
+
+
 class Bookmarked(Protocol):
     """A bookmark as ``bookmark_spans`` reads it (``library.recordings.Bookmark``)."""
 
@@ -101,7 +117,7 @@ def find_beside(source: Path) -> Path | None:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise RecordingError(f"The recording {path} is missing (moved or deleted?): attach it again.")
+        raise RecordingError(f"There is no recording at {path} (moved, renamed or deleted?).")
     if not path.is_file():
         raise RecordingError(f"The recording {path} is not a file.")
 
@@ -110,18 +126,60 @@ def decode(path: Path, max_seconds: float = MAX_SECONDS) -> Audio:
     """The recording as 16-bit mono at ``RATE`` Hz. A missing or unreadable file, a format this machine cannot
     decode, or one longer than ``max_seconds`` raise RecordingError with one line for the user."""
     path = Path(path)
-    _check_file(path)
     limit = int(max_seconds * RATE)
+    samples = array("h")
+    for chunk in _chunks(path, limit):
+        samples.extend(chunk)
+        if len(samples) > limit:
+            raise _too_long(path, limit)
+    return Audio(samples, 1, RATE)
+
+
+def clips(path: Path, spans: Sequence[Span]) -> list[Audio]:
+    """The sound of each span (``clip`` of each), read in one pass through the recording that keeps only the
+    spans' own samples: a deck's hundred clips from a two-hour recording take a few MB, not the recording's
+    317 MB. RecordingError's line when the recording cannot be read."""
+    order = sorted(range(len(spans)), key=lambda number: spans[number].start)
+    made: list[Audio | None] = [None] * len(spans)
+    bounds = [(max(0, round(span.start * RATE)), max(0, round(span.end * RATE))) for span in spans]
+    kept, kept_from, waiting = array("h"), 0, 0  # samples from frame ``kept_from`` on; spans done in ``order``
+    for chunk in _chunks(Path(path), None):
+        kept.extend(chunk)
+        while waiting < len(order) and bounds[order[waiting]][1] <= kept_from + len(kept):
+            first, last = bounds[order[waiting]]
+            made[order[waiting]] = Audio(kept[first - kept_from:max(first, last) - kept_from], 1, RATE)
+            waiting += 1
+        if waiting == len(order):
+            break
+        drop = min(bounds[order[waiting]][0] - kept_from, len(kept))
+        if drop > 0:
+            del kept[:drop]
+            kept_from += drop
+    for number in order[waiting:]:  # spans past the recording's end: cut short there
+        first, last = bounds[number]
+        made[number] = Audio(kept[max(0, first - kept_from):max(0, last - kept_from)], 1, RATE)
+    return [audio if audio is not None else Audio(array("h"), 1, RATE) for audio in made]
+
+
+def _chunks(path: Path, limit: int | None) -> Iterator[array]:
+    """The recording as mono ``RATE`` Hz samples, a chunk at a time: miniaudio where it knows the file, else
+    ffmpeg. A recording miniaudio says is longer than ``limit`` frames is refused before decoding."""
+    _check_file(path)
     if path.suffix.lower() in _MINIAUDIO_SUFFIXES:
+        import miniaudio
+
         try:
-            return _miniaudio(path, limit)
-        except _NotMine:
+            info = miniaudio.get_file_info(str(path))
+        except miniaudio.DecodeError:
             pass  # an .ogg holding Opus, a .mp3 that is really AAC: ffmpeg may know it
-    return _ffmpeg(path, limit)
-
-
-class _NotMine(Exception):
-    """miniaudio cannot decode this file."""
+        except (miniaudio.MiniaudioError, OSError) as error:
+            raise RecordingError(f"The recording {path.name} could not be read ({error}).") from None
+        else:
+            if limit is not None and info.duration * RATE > limit:
+                raise _too_long(path, limit)
+            yield from _miniaudio(path)
+            return
+    yield from _ffmpeg(path)
 
 
 def _too_long(path: Path, limit: int) -> RecordingError:
@@ -130,55 +188,47 @@ def _too_long(path: Path, limit: int) -> RecordingError:
                           "into parts (ffmpeg -i IN -f segment -segment_time 3600 OUT%d.mp3).")
 
 
-def _miniaudio(path: Path, limit: int) -> Audio:
+def _miniaudio(path: Path) -> Iterator[array]:
     import miniaudio
 
     try:
-        info = miniaudio.get_file_info(str(path))
-        if info.duration * RATE > limit:
-            raise _too_long(path, limit)
-        samples = array("h")
-        for chunk in miniaudio.stream_file(str(path), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
-                                           sample_rate=RATE, frames_to_read=_CHUNK_FRAMES):
-            samples.extend(chunk)
-            if len(samples) > limit:
-                raise _too_long(path, limit)
-    except miniaudio.DecodeError as error:
-        raise _NotMine from error
-    except miniaudio.MiniaudioError as error:
+        yield from miniaudio.stream_file(str(path), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
+                                         sample_rate=RATE, frames_to_read=_CHUNK_FRAMES)
+    except (miniaudio.MiniaudioError, OSError) as error:
         raise RecordingError(f"The recording {path.name} could not be read ({error}).") from None
-    except OSError as error:
-        raise RecordingError(f"The recording {path.name} could not be read ({error.strerror or error}).") from None
-    return Audio(samples, 1, RATE)
 
 
-def _ffmpeg(path: Path, limit: int) -> Audio:
+def _ffmpeg(path: Path) -> Iterator[array]:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise RecordingError(f"{path.name} cannot be decoded here: this app reads mp3, flac, Ogg Vorbis and wav "
                              "itself; install ffmpeg (and have it on PATH) to play m4a, Opus and other formats.")
     command = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-vn", "-f", "s16le",
                "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(RATE), "-"]
-    samples = array("h")
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        assert process.stdout is not None and process.stderr is not None
-        pending = b""
-        while chunk := process.stdout.read(_CHUNK_FRAMES * 2):
-            pending += chunk
-            whole = len(pending) - len(pending) % 2
-            samples.frombytes(pending[:whole])
-            pending = pending[whole:]
-            if len(samples) > limit:
+    swap = sys.byteorder == "big"  # s16le into a big-endian machine's array
+    with tempfile.TemporaryFile() as errors, \
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors) as process:
+        assert process.stdout is not None
+        try:
+            pending, heard = b"", False
+            while data := process.stdout.read(_CHUNK_FRAMES * 2):
+                pending += data
+                whole = len(pending) - len(pending) % 2
+                chunk = array("h", pending[:whole])
+                pending = pending[whole:]
+                if swap:
+                    chunk.byteswap()
+                heard = heard or bool(chunk)
+                yield chunk
+            process.wait()
+        finally:
+            if process.poll() is None:  # the reader stopped early (a clip's end, a bound)
                 process.kill()
-                raise _too_long(path, limit)
-        errors = process.stderr.read().decode("utf-8", "replace").strip()
-        process.wait()
-    if process.returncode != 0 or not samples:
-        reason = errors.splitlines()[-1] if errors else "no sound in it"
-        raise RecordingError(f"{path.name} is not a recording this app can read ({reason[:120]}).")
-    if array("h", [1]).tobytes() != b"\x01\x00":  # s16le into a big-endian machine's array
-        samples.byteswap()
-    return Audio(samples, 1, RATE)
+        if process.returncode != 0 or not heard:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            reason = lines[-1] if lines else "no sound in it"
+            raise RecordingError(f"{path.name} is not a recording this app can read ({reason[:120]}).")
 
 
 def duration_of(path: Path) -> float:
@@ -259,7 +309,7 @@ def clip(audio: Audio, span: Span) -> Audio:
 def wav_bytes(audio: Audio) -> bytes:
     """The sound as a WAV file (16-bit PCM)."""
     samples = audio.samples
-    if array("h", [1]).tobytes() != b"\x01\x00":
+    if sys.byteorder == "big":
         samples = array("h", samples)
         samples.byteswap()
     buffer = io.BytesIO()

@@ -4,6 +4,12 @@ as TBX (translate-toolkit), which OmegaT and Trados read.
 Each card carries the word's first clause in the text, the word highlighted, and the translation the user wrote
 for that clause, so the learner's own translation work becomes the card's context. Anki ids are derived from the
 word, so importing a re-export updates the notes instead of adding them again.
+
+A clause heard in its document's recording (a subtitle cue's span, or a bookmark's) gives its card that clip: the
+Anki package holds it as a WAV and the Context field ends with ``[sound:studyapp-<hash>.wav]``, so Anki plays it
+when the answer shows. It goes into Context and not a field of its own: a new field changes the note type, and
+Anki (25.x, measured) then updates none of the notes imported before, counting them conflicting and making a
+copy of the note type ("studyapp vocabulary+"); with the same fields, a re-export updates them and adds the sound.
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ import tempfile
 import time
 import zipfile
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import StudyAppError
+from ..errors import RecordingError, StudyAppError
+from ..listening.recordings import Audio, Recorded, clips, wav_bytes
 from ..reading.pinyin import numbered
 from ..spreadsheet import guarded
 from ..text import Document
@@ -46,10 +53,13 @@ class Card:
     context_html: str  # the same with the word in bold
     context_translation: str  # what the user wrote for the segment holding that clause
     translation: str  # the translator's chosen translation of the word, if any
+    sound: Recorded | None = None  # where the clause is heard in its document's recording, if it is
 
 
 def cards(document: Document, segments: Sequence[Segment], found: Sequence[Term],
-          chosen: dict[str, str] | None = None) -> list[Card]:
+          chosen: dict[str, str] | None = None, sound_at: Callable[[int], Recorded | None] | None = None) -> list[Card]:
+    """A card per term, with its first clause; ``sound_at`` (``ClauseSounds.at`` for the document) gives the
+    clause's recorded span by its offset, for the card to carry."""
     chosen = chosen or {}
     starts = [segment.start for segment in segments]
     made = []
@@ -58,7 +68,8 @@ def cards(document: Document, segments: Sequence[Segment], found: Sequence[Term]
         row = bisect_right(starts, term.first_start) - 1
         context_translation = segments[row].target if 0 <= row < len(segments) else ""
         made.append(Card(term.word, term.pinyin_text, numbered(term.pinyin), term.definition, term.hsk, context,
-                         _highlighted(context, term.word), context_translation, chosen.get(term.word, "")))
+                         _highlighted(context, term.word), context_translation, chosen.get(term.word, ""),
+                         sound_at(term.first_start) if sound_at else None))
     return made
 
 
@@ -67,10 +78,12 @@ def _highlighted(context: str, word: str) -> str:
 
 
 def study_cards(entries, definitions: dict[str, str], analyzer=None,
-                chosen: dict[str, str] | None = None, senses: dict[str, str] | None = None) -> list[Card]:
+                chosen: dict[str, str] | None = None, senses: dict[str, str] | None = None,
+                sound_at: Callable[[str | None, int | None], Recorded | None] | None = None) -> list[Card]:
     """Cards of study-list entries: each keeps the clause and reading it was added with and shows the clause's
     translation as ``Library.study_list`` reads it now; its definition is the learner's own or the senses of that
-    reading, the one in ``senses`` first (deck.definition)."""
+    reading, the one in ``senses`` first (deck.definition). ``sound_at`` (``ClauseSounds.at``) gives the clause's
+    recorded span by its document and offset."""
     from ..reading.dictionary import hsk_level
     from .deck import definition as meaning
 
@@ -82,7 +95,8 @@ def study_cards(entries, definitions: dict[str, str], analyzer=None,
                              sense=(senses or {}).get(entry.word)) if analyzer else own or ""
         made.append(Card(entry.word, entry.reading, numbered(syllables), definition, hsk_level(entry.word),
                          entry.context, _highlighted(entry.context, entry.word), entry.context_translation,
-                         (chosen or {}).get(entry.word, "")))
+                         (chosen or {}).get(entry.word, ""),
+                         sound_at(entry.document_id, entry.position) if sound_at else None))
     return made
 
 
@@ -179,13 +193,47 @@ def _apkg(made: Sequence[Card], title: str, kinds: tuple[Kind, ...]) -> bytes:
     note_type = _note_type()
     deck = genanki.Deck(_stable_id(f"studyapp deck {title}"), title)
     gates = ["y" if kind in kinds else "" for kind in _GATES]
+    names, media = _sounds(made)
     for card in made:
-        fields = [html.escape(card.word), html.escape(card.pinyin), html.escape(card.definition), card.context_html,
+        context = card.context_html
+        if card.sound in names:
+            context += f" [sound:{names[card.sound]}]"
+        fields = [html.escape(card.word), html.escape(card.pinyin), html.escape(card.definition), context,
                   html.escape(card.context_translation), "" if card.hsk is None else str(card.hsk),
                   html.escape(card.translation), html.escape(blanked(card.context, card.word))]
         deck.add_note(genanki.Note(model=note_type, fields=fields + gates,
                                    guid=genanki.guid_for("studyapp", card.word)))
-    return _package_bytes(genanki.Package(deck))
+    return _package_bytes(genanki.Package(deck), media=media)
+
+
+def _sounds(made: Sequence[Card]) -> tuple[dict[Recorded, str], Iterator[tuple[str, bytes]]]:
+    """The media name of each card's clip, and the clips as WAV by name, made as the package is written: each
+    recording read once, keeping only its clips. A recording that cannot be read leaves its cards without
+    sound (``ClauseSounds`` said so when it looked for them)."""
+    wanted: dict[Path, dict[Recorded, str]] = {}
+    for card in made:
+        if card.sound is not None:
+            key = f"{card.sound.recording}\0{card.sound.span.start!r}\0{card.sound.span.end!r}"
+            name = f"studyapp-{hashlib.sha1(key.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.wav"
+            wanted.setdefault(card.sound.recording, {})[card.sound] = name
+    heard: list[tuple[str, Audio]] = []
+    for recording, named in wanted.items():
+        try:
+            audios = clips(recording, [sound.span for sound in named])
+        except RecordingError:
+            continue
+        heard += [(name, audio) for name, audio in zip(named.values(), audios, strict=True) if audio.frames]
+    kept = {name for name, _audio in heard}
+    names = {sound: name for named in wanted.values() for sound, name in named.items() if name in kept}
+
+    heard.reverse()
+
+    def media() -> Iterator[tuple[str, bytes]]:
+        while heard:
+            name, audio = heard.pop()  # each clip let go once it is in the package
+            yield name, wav_bytes(audio)
+
+    return names, media()
 
 
 _APKG_PREFIX = "studyapp-apkg-"
@@ -205,10 +253,11 @@ def _sweep_killed_exports() -> None:
             continue
 
 
-def _package_bytes(package, timestamp: float | None = None) -> bytes:
+def _package_bytes(package, timestamp: float | None = None, media: Iterable[tuple[str, bytes]] = ()) -> bytes:
     """The .apkg as genanki's ``write_to_file`` lays it out, built inside a folder of our own that is removed
     in every case: ``write_to_file`` leaves its SQLite copy of the deck (0.2-2.5 MB) in the temp folder on every
-    export, and a kill during it leaves the same."""
+    export, and a kill during it leaves the same. ``media``: (name, content) of each file the notes refer to,
+    stored as Anki's legacy package holds them (numbered entries, and a "media" map of number to name)."""
     import sqlite3
 
     stamp = time.time() if timestamp is None else timestamp
@@ -224,7 +273,11 @@ def _package_bytes(package, timestamp: float | None = None) -> bytes:
         written = io.BytesIO()
         with zipfile.ZipFile(written, "w") as archive:
             archive.write(database, "collection.anki2")
-            archive.writestr("media", json.dumps({}))  # no media yet: recordings come with the listening slice
+            names = {}
+            for number, (name, content) in enumerate(media):
+                archive.writestr(str(number), content)
+                names[str(number)] = name
+            archive.writestr("media", json.dumps(names))
         return written.getvalue()
 
 

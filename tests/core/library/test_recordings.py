@@ -38,14 +38,14 @@ def test_a_recording_and_its_bookmarks_are_kept_through_reopening(tmp_path, monk
 
 def test_attaching_a_missing_file_is_refused_and_a_moved_one_gets_one_line(library, tmp_path):
     identifier = _document(library)
-    with pytest.raises(RecordingError, match="missing"):
+    with pytest.raises(RecordingError, match="no recording at"):
         library.attach_recording(identifier, tmp_path / "nowhere.mp3")
     assert library.recording(identifier) is None
     recording = tmp_path / "lesson.wav"
     recording.write_bytes(b"RIFF")
     library.attach_recording(identifier, recording)
     recording.unlink()  # moved away after attaching
-    with pytest.raises(RecordingError, match="missing") as error:
+    with pytest.raises(RecordingError, match="no recording at") as error:
         decode(library.recording(identifier))
     assert str(library.recording(identifier)) in str(error.value) and "\n" not in str(error.value)
 

@@ -7,6 +7,7 @@ import wave
 
 import pytest
 
+from studyapp.cli import main
 from studyapp.document import open_in_library, recording_spans
 from studyapp.library import Bookmark
 from studyapp.listening.recordings import (
@@ -16,6 +17,7 @@ from studyapp.listening.recordings import (
     Span,
     bookmark_spans,
     clip,
+    clips,
     cue_spans,
     decode,
     duration_of,
@@ -120,7 +122,7 @@ def test_a_stereo_wav_at_another_rate_comes_out_mono_at_the_one_rate(tmp_path):
 
 
 def test_a_missing_file_and_a_file_that_is_no_sound_get_one_line(tmp_path):
-    with pytest.raises(RecordingError, match="missing") as missing:
+    with pytest.raises(RecordingError, match="no recording at") as missing:
         decode(tmp_path / "gone.mp3")
     fake = tmp_path / "fake.mp3"
     fake.write_text("这不是录音。" * 200, encoding="utf-8")
@@ -162,3 +164,64 @@ def test_a_clip_written_as_wav_reads_back_the_same():
         assert reader.getnframes() == round(0.2 * RATE)
     past_the_end = clip(audio, Span(0.4, 9.0, 0, 1))
     assert past_the_end.duration == pytest.approx(0.1, abs=1 / RATE)
+
+
+def test_clips_read_in_one_pass_are_the_clips_of_the_whole_decoded_recording(tmp_path):
+    _srt, recording = subtitles_with_recording(tmp_path)
+    audio = decode(recording)
+    spans = [Span(3.6, 4.4, 0, 1), Span(0.5, 1.7, 0, 1), Span(0.5, 1.0, 0, 1), Span(4.0, 9.0, 0, 1),
+             Span(6.0, 7.0, 0, 1)]  # out of order, overlapping, past the end, wholly after it
+    assert clips(recording, spans) == [clip(audio, span) for span in spans]
+    assert clips(recording, []) == []
+
+
+# --- the command line -------------------------------------------------------------------------------------------
+
+def _wav_seconds(path):
+    with wave.open(str(path)) as reader:
+        return reader.getnframes() / reader.getframerate()
+
+
+def test_the_command_line_attaches_the_recording_beside_lists_its_spans_and_writes_a_clause_clip(tmp_path, capsys):
+    srt, recording = subtitles_with_recording(tmp_path)
+    library = tmp_path / "library.sqlite"
+    assert main(["recording", "show", str(srt), "--library", str(library)]) == 0  # beside it, not attached
+    assert not library.exists()  # reading writes nothing
+    shown = capsys.readouterr()
+    assert shown.out.splitlines()[1] == "2\t2.000\t3.250\t我们去银行吧。" and "not attached" in shown.err
+    assert main(["recording", "attach", str(srt), "--library", str(library)]) == 0
+    assert str(recording) in capsys.readouterr().err
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    srt.rename(other / srt.name)  # the attached recording is found from the library, not beside the text
+    moved = other / srt.name
+    assert main(["recording", "show", str(moved), "--library", str(library)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    out = tmp_path / "clip.wav"
+    assert main(["clip", str(moved), "--clause", "3", "--out", str(out), "--library", str(library)]) == 0
+    assert _wav_seconds(out) == pytest.approx(1.25, abs=0.01)  # clause 3 (我们去银行吧。) is the second cue's
+    assert main(["clip", str(moved), "--clause", "3", "--speed", "0.75", "--out", str(out),
+                 "--library", str(library)]) == 0
+    assert _wav_seconds(out) == pytest.approx(1.25 * 4 / 3, abs=0.01)
+
+
+def test_the_command_line_says_one_line_and_exits_2_for_audio_it_cannot_use(tmp_path, capsys):
+    srt, recording = subtitles_with_recording(tmp_path)
+    library = str(tmp_path / "library.sqlite")
+    fake = tmp_path / "notes.ogg"
+    fake.write_text("这不是录音。" * 100, encoding="utf-8")
+    lonely = tmp_path / "lonely.srt"
+    lonely.write_text(srt.read_text(encoding="utf-8"), encoding="utf-8")
+    for argv in (["recording", "attach", str(srt), str(tmp_path / "gone.mp3")],
+                 ["recording", "attach", str(srt), str(fake)],
+                 ["recording", "show", str(lonely)],
+                 ["clip", str(srt), "--clause", "99", "--out", str(tmp_path / "x.wav")]):
+        assert main([*argv, "--library", library]) == 2
+        err = capsys.readouterr().err.strip().splitlines()  # (a note may come before: "Using X, beside the text")
+        assert err[-1].startswith("studyapp: ") and sum(line.startswith("studyapp") for line in err) == 1, argv
+    assert main(["recording", "attach", str(srt), str(recording), "--library", library]) == 0
+    recording.unlink()
+    capsys.readouterr()
+    assert main(["clip", str(srt), "--clause", "1", "--out", str(tmp_path / "x.wav"), "--library", library]) == 2
+    assert "no recording at" in capsys.readouterr().err
+    assert not (tmp_path / "x.wav").exists()

@@ -45,7 +45,8 @@ def package_clock(monkeypatch):
 
     stamps = itertools.count(time.time(), 2.0)
     write = deck_export._package_bytes
-    monkeypatch.setattr(deck_export, "_package_bytes", lambda package, timestamp=None: write(package, next(stamps)))
+    monkeypatch.setattr(deck_export, "_package_bytes",
+                        lambda package, timestamp=None, **media: write(package, next(stamps), **media))
 
 
 def test_an_anki_export_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch):
