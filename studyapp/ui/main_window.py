@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
                 Item("Open the &Sample Text", "documents.open_path", args=(None,)),
                 Item("New from &Clipboard", "documents.new_from_clipboard", ("Ctrl+Shift+V",)),
                 Item("&Library…", "documents.show_library", ("Ctrl+L",)),
+                Item("Attach &Recording…", "speech.recordings.choose_file"),
                 SEPARATOR,
                 Item("&Import Translation…", "exchange.choose_import"),
                 Menu("&Export Translation", [
@@ -215,8 +216,6 @@ class MainWindow(QMainWindow):
         self.vocabulary.coverageChanged.connect(self.status.coverage_label.setText)
         self.vocabulary.translationsChanged.connect(self.translator.set_chosen)
         self.translator.chosen = self.library.chosen_translations()
-        self.hover.speech_note = self.speech.popup_note
-        self.hover.speakRequested.connect(self.speech.say_word)
         for messenger in (self.exchange, self.segment_actions, self.options, self.vocabulary, self.segmentation,
                           self.speech):
             messenger.message.connect(lambda text: self.statusBar().showMessage(text, 6000))

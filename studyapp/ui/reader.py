@@ -63,6 +63,7 @@ def tone_colors(theme: str) -> dict[int, QColor]:
 #: Untranslated, draft, done: the bar at the left of each translation cell.
 STATUS_COLORS = {0: QColor(150, 150, 150, 90), 1: QColor("#fb8c00"), 2: QColor("#43a047")}
 MARGIN = 56  # clause numbers live here (wider when the numbers have more digits than fit)
+SPEAKER = "▶"  # the row's speak control, at the left of its margin (a glyph the CJK font has: no emoji font needed)
 PARAGRAPH_GAP = 14
 ROW_PADDING = 4
 
@@ -130,6 +131,8 @@ class ClauseDelegate(QStyledItemDelegate):
         self.word_style: WordStyler | None = None
         self.show_pinyin: Callable[[Token], bool] | None = None  # None: pinyin over every word (when ruby is on)
         self.margin_note: Callable[[int], str | None] | None = None  # e.g. a subtitle cue's start, by row
+        self.speaker = False  # a speak control in the margin of the current row and of the row under the pointer
+        self.pointer_row = -1  # the row under the pointer, which shows its speak control
         self.headings: set[int] = set()  # rows that begin a chapter of a book, painted as headings
         self._layouts: OrderedDict[tuple[int, int], ClauseLayout] = OrderedDict()
         self.apply_settings()
@@ -149,7 +152,9 @@ class ClauseDelegate(QStyledItemDelegate):
         if self.margin_note is not None:
             widest = max(widest, "00:00:00", key=len)  # a subtitle cue's start time, under its number
         digits = QFontMetricsF(self.number_font).horizontalAdvance(widest)
-        self.margin = max(MARGIN, int(digits) + 16)  # a novel's six-digit numbers were clipped at the left
+        self.speaker_width = int(QFontMetricsF(self.number_font).horizontalAdvance(SPEAKER)) + 4 if self.speaker else 0
+        # a novel's six-digit numbers were clipped at the left
+        self.margin = max(MARGIN, int(digits) + 16 + self.speaker_width)
         self.target_font = QFont()
         self.target_font.setPointSizeF(max(9.0, self.settings.font_size * 0.62))
         self.target_metrics = QFontMetrics(self.target_font)
@@ -290,13 +295,15 @@ class ClauseDelegate(QStyledItemDelegate):
         # clause number in the margin
         painter.setFont(self.number_font)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        number_rect = QRectF(rect.left(), rect.top() + layout.tokens[0].rect.top() if layout.tokens else rect.top(),
-                             self.margin - 10, self.line_height())
+        number_rect = self._number_rect(rect, layout)
         painter.drawText(number_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, str(index.row() + 1))
+        if self.speaker and (index.row() == self.pointer_row or option.state & QStyle.StateFlag.State_HasFocus):
+            painter.drawText(self.speaker_rect(rect, layout),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, SPEAKER)
         note = self.margin_note(index.row()) if self.margin_note is not None else None
         if note:
-            painter.drawText(number_rect.translated(0, number_rect.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, note)
+            painter.drawText(self.note_rect(rect, layout), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                             note)
         text_color = palette.color(QPalette.ColorRole.Text)
         hovered = self.hovered[1] if self.hovered and self.hovered[0] == index.row() else None
         clause_text = index.data(Qt.ItemDataRole.DisplayRole)
@@ -335,6 +342,24 @@ class ClauseDelegate(QStyledItemDelegate):
             self._paint_target(painter, layout.target_rect.translated(rect.left(), rect.top()),
                                model.target(index.row()), model.status(index.row()), palette)
         painter.restore()
+
+    def _number_rect(self, rect: QRect, layout: ClauseLayout) -> QRectF:
+        """Where a row's number is written: in the margin, level with its first line of hanzi."""
+        return QRectF(rect.left(), rect.top() + layout.tokens[0].rect.top() if layout.tokens else rect.top(),
+                      self.margin - 10, self.line_height())
+
+    def note_rect(self, rect: QRect, layout: ClauseLayout) -> QRectF:
+        """Where a row's margin note (a cue's time) is written: above its number, in the pinyin's band, so a
+        one-line row holds it and a click on it is that row's; under the number when there is no pinyin."""
+        number = self._number_rect(rect, layout)
+        if self.settings.ruby:
+            return QRectF(number.left(), number.top(), number.width(), self.pinyin_metrics.height())
+        return number.translated(0, number.height())
+
+    def speaker_rect(self, rect: QRect, layout: ClauseLayout) -> QRectF:
+        """The speak control of the row in ``rect``: the left of its margin, level with its number."""
+        number = self._number_rect(rect, layout)
+        return QRectF(rect.left() + 2, number.top(), self.speaker_width, number.height())
 
     def shown_tokens(self, tokens: list[Token]) -> list[Token]:
         """The tokens as painted: with View > Tones > As Spoken, their syllables as said (一个 yí gè); the hover
@@ -517,6 +542,8 @@ class ReaderView(QAbstractItemView):
     wordClicked = Signal(int, object, QRect)
     targetClicked = Signal(int)  # the translation cell of a row was clicked
     editRequested = Signal()  # Enter: translate the current segment
+    speakClicked = Signal(int)  # a row's speak control was clicked
+    marginClicked = Signal(int)  # a row's margin was clicked elsewhere (its number, a subtitle cue's time)
 
     def __init__(self, delegate: ClauseDelegate, parent=None) -> None:
         super().__init__(parent)
@@ -782,6 +809,7 @@ class ReaderView(QAbstractItemView):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
+        self._set_pointer_row(self.row_at(event.position().toPoint()))
         row, token, box = self.token_at(event.position().toPoint())
         hovered = (row, token) if token is not None else None
         if hovered != self.clause_delegate.hovered:
@@ -789,9 +817,29 @@ class ReaderView(QAbstractItemView):
             self.viewport().update()
             self.wordHovered.emit(row, token, box)
 
+    def _set_pointer_row(self, row: int) -> None:
+        """The row under the pointer shows its speak control: repaint the row it leaves and the one it enters."""
+        delegate = self.clause_delegate
+        if delegate.speaker and row != delegate.pointer_row:
+            model = self.model()
+            for changed in (delegate.pointer_row, row):
+                if model is not None and 0 <= changed < model.rowCount():
+                    self.viewport().update(self.visualRect(model.index(changed, 0)))
+            delegate.pointer_row = row
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         super().mousePressEvent(event)
         row = self.row_at(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and row >= 0 \
+                and event.position().x() < self.clause_delegate.margin:
+            index = self.model().index(row, 0)
+            rect = self.visualRect(index)
+            speaker = self.clause_delegate.speaker_rect(rect, self.clause_delegate.layout_for(index, rect.width()))
+            if self.clause_delegate.speaker and speaker.contains(event.position()):
+                self.speakClicked.emit(row)
+            else:
+                self.marginClicked.emit(row)
+            return
         if event.button() == Qt.MouseButton.LeftButton and self.target_rect(row).contains(event.position().toPoint()):
             self.targetClicked.emit(row)
             return
@@ -826,6 +874,7 @@ class ReaderView(QAbstractItemView):
 
     def leaveEvent(self, event: QEvent) -> None:
         super().leaveEvent(event)
+        self._set_pointer_row(-1)
         if self.clause_delegate.hovered is not None:
             self.clause_delegate.hovered = None
             self.viewport().update()

@@ -1,6 +1,7 @@
 """The Review window: today's counts, then one card at a time. Space or Enter shows the answer, 1-4 rate it
 (each button says when the card comes back), Ctrl+Z undoes the last rating, E edits the definition, R says the
-word, and the clause link opens it in the reader."""
+word, Shift+R the words selected in the context line (else the whole clause), and the clause link opens it in the
+reader."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class ReviewWindow(QDialog):
     openClause = Signal(str, str, int)  # document id, clause text, where it starts (-1: unknown): show it
     studied = Signal()  # ratings changed what the reader should show (statuses of mature words)
     speakRequested = Signal(str, str)  # the card's word and its reading: say it (on reveal, if asked, and on R)
-    speakClauseRequested = Signal(str)  # the card's clause (its context line): say it (Shift+R)
+    speakClauseRequested = Signal(str)  # the card's clause (its context line), or the words selected in it (Shift+R)
 
     def __init__(self, reviewer: Reviewer, cjk_family: str, analyzer=None, parent=None) -> None:
         super().__init__(parent)
@@ -78,6 +79,9 @@ class ReviewWindow(QDialog):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
         self.back.linkActivated.connect(self._link)
+        # words of the context line can be selected to be said (Shift+R); the label still takes no keys
+        self.back.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.progress = QLabel(self.card_page)
         self.show_button = QPushButton(self.tr("Show Answer (Space)"), self.card_page)
         self.show_button.clicked.connect(self.reveal)
@@ -229,12 +233,17 @@ class ReviewWindow(QDialog):
         if key == Qt.Key.Key_R and event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.card is not None:
             # the context line aloud; a cloze card's only once it is revealed, or it would say the answer
             if self.card.context and (self.revealed or self.card.kind is not Kind.CLOZE):
-                self.speakClauseRequested.emit(self.card.context)
+                self.speakClauseRequested.emit(self._selected_in_context() or self.card.context)
             return
         if key == Qt.Key.Key_R and self.card is not None:  # R replays, as in Anki
             self.speakRequested.emit(self.card.word, self.card.reading)
             return
         super().keyPressEvent(event)
+
+    def _selected_in_context(self) -> str:
+        """The words selected on the answer side, when they lie in the card's clause (not the definition)."""
+        selected = self.back.selectedText().strip() if self.revealed else ""
+        return selected if selected and self.card is not None and selected in self.card.context else ""
 
     # --- card faces -----------------------------------------------------------------------------------------
     def _definition(self, card: ReviewCard) -> str:

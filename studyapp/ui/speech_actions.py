@@ -1,5 +1,6 @@
-"""Speech in the window: P says the word under the pointer, Shift+P the current clause, R (in review) the card's
-word, and the Listen menu sets the speed, the voice and speaking words on reveal.
+"""Speech in the window: P says the word under the pointer, Shift+P the current clause, a row's ▶ (in its margin)
+that row's clause, the Dictionary panel's Speak link its word, R (in review) the card's word, and the Listen menu
+sets the speed, the voice and speaking words on reveal.
 
 Every request is said as the reader reads it (``speech.utterance`` of the tokens on screen, pins included).
 Synthesis and opening the sound device run in a job; a new request stops the sound still playing.
@@ -16,6 +17,7 @@ from ..reading.analysis import Token
 from ..settings import Settings
 from .ops import Job, run_job
 from .qt import QAction, QActionGroup, QEvent, QKeyEvent, QMenu, QObject, Qt, Signal
+from .recording_actions import RecordingActions
 from .speech_player import Player
 
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5)
@@ -35,6 +37,11 @@ class SpeechActions(QObject):
         self.takes_reading: bool | None = None  # does the voice in use say the app's reading? None: not known yet
         self._job: Job | None = None
         view.installEventFilter(self)
+        view.clause_delegate.speaker = True
+        view.speakClicked.connect(self.say_row)
+        window.hover.speech_note = self.popup_note
+        window.hover.speakRequested.connect(self.say_word)
+        self.recordings = RecordingActions(window, self)  # one sound at a time: the recording plays through ours
         found = self._found  # jobs get plain objects, never this controller's methods
         run_job(lambda _report, _cancelled: found(), self._on_found, name="find voices")
 
@@ -80,12 +87,16 @@ class SpeechActions(QObject):
 
     def say_clause(self) -> None:
         """The current clause (segment) of the reader, as its row reads."""
-        model = self.session.model
         index = self.view.currentIndex()
-        if model is None or not index.isValid():
+        if self.session.model is None or not index.isValid():
             self.message.emit(self.tr("Choose a clause first (click it, or J and K)."))
             return
-        self.say(utterance(model.source_text(index.row()), model.tokens(index.row())))
+        self.say_row(index.row())
+
+    def say_row(self, row: int) -> None:
+        """One row's clause, as the row reads (its ▶ in the margin, or Shift+P on the current row)."""
+        model = self.session.model
+        self.say(utterance(model.source_text(row), model.tokens(row)))
 
     def say_card(self, word: str, reading: str) -> None:
         self.say(utterance(word, [Token(0, len(word), word, "word", tuple(reading.split()) or None)]))
@@ -136,6 +147,7 @@ class SpeechActions(QObject):
         reveal.setCheckable(True)
         reveal.setChecked(self.settings.speak_on_reveal)
         reveal.toggled.connect(lambda on: self._set("speak_on_reveal", on))
+        self.recordings.build_menu(menu)
 
     def _set(self, option: str, value) -> None:
         setattr(self.settings, option, value)

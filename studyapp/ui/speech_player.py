@@ -1,4 +1,5 @@
-"""Plays speech: WAV bytes through miniaudio (PySide6-Essentials has no QtMultimedia), one sound at a time.
+"""Plays speech and recordings through miniaudio (PySide6-Essentials has no QtMultimedia), one sound at a time:
+WAV bytes (``play``), or any pull stream of 16-bit samples (``start``, the recording player's).
 
 Opening a sound device takes tens of milliseconds, so ``play`` runs in the synthesis job, off the GUI thread;
 ``next_turn`` (on the GUI thread) makes every sound asked for before it stale: it stops the one playing, and one
@@ -8,7 +9,7 @@ still being prepared is dropped instead of started.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Sequence
 
 from ..errors import StudyAppError
 
@@ -33,6 +34,11 @@ class Player:
         with self._lock:
             return self._device is not None and not self._ended.is_set()
 
+    @property
+    def turn(self) -> int:
+        """The latest request's turn: the sound of an older one is stopped or never starts."""
+        return self._turn
+
     def next_turn(self) -> int:
         """A new request: whatever plays falls silent at once; returns the turn the new sound must bring to
         ``play``. Closing a device waits for its audio thread (150 ms on some backends), so that happens on a
@@ -56,11 +62,23 @@ class Player:
             return
         try:
             sound = miniaudio.decode(wav, output_format=miniaudio.SampleFormat.SIGNED16)
-            device = miniaudio.PlaybackDevice(output_format=miniaudio.SampleFormat.SIGNED16,
-                                              nchannels=sound.nchannels, sample_rate=sound.sample_rate,
-                                              backends=self.backends)
         except miniaudio.MiniaudioError as error:
             raise NoSoundDevice("No sound device could be opened to play the speech.") from error
+        self.start(lambda ended: _stream(sound.samples, sound.nchannels, ended), sound.nchannels, sound.sample_rate,
+                   turn)
+
+    def start(self, stream: Callable[[threading.Event], Generator], channels: int, rate: int, turn: int) -> None:
+        """Play ``stream(ended)`` (a miniaudio pull generator of 16-bit samples that falls silent once ``ended`` is
+        set) from any thread, unless a later request came meanwhile; returns once it has started."""
+        import miniaudio
+
+        if turn != self._turn:
+            return
+        try:
+            device = miniaudio.PlaybackDevice(output_format=miniaudio.SampleFormat.SIGNED16, nchannels=channels,
+                                              sample_rate=rate, backends=self.backends)
+        except miniaudio.MiniaudioError as error:
+            raise NoSoundDevice("No sound device could be opened to play the sound.") from error
         ended = threading.Event()
         with self._lock:
             current = turn == self._turn
@@ -69,9 +87,9 @@ class Player:
         if not current:
             _close(device)
             return
-        stream = _stream(sound.samples, sound.nchannels, ended)
-        next(stream)  # miniaudio wants the generator started
-        device.start(stream)
+        generator = stream(ended)
+        next(generator)  # miniaudio wants the generator started
+        device.start(generator)
 
 
 def _close(device) -> None:

@@ -6,7 +6,7 @@ import pytest
 from studyapp.library import StudyEntry
 from studyapp.listening.speech import spoken_reading
 from studyapp.study.review import Kind, ReviewSettings, save_settings
-from studyapp.ui.qt import QPoint, Qt
+from studyapp.ui.qt import QPoint, Qt, QTextDocumentFragment
 from studyapp.ui.speech_player import Player
 
 from .conftest import hover, word_point
@@ -190,3 +190,67 @@ def test_a_new_request_stops_the_sound_still_playing(qtbot):
     player.play(clause, player.next_turn())
     player.stop()
     assert not player.playing
+
+
+def _speaker_point(window, row):
+    """The centre of a row's ▶ in the margin, in the viewport's coordinates."""
+    index = window.session.model.index(row, 0)
+    rect = window.view.visualRect(index)
+    layout = window.delegate.layout_for(index, rect.width())
+    return window.delegate.speaker_rect(rect, layout).center().toPoint()
+
+
+def test_a_rows_speak_control_says_that_rows_clause(window, qtbot):
+    """The ▶ in a row's margin (drawn on the row under the pointer and the current one) says its clause, even
+    when another row is current."""
+    row, _point = word_point(window, "重申")
+    window.view.go_to(row + 1)
+    point = _speaker_point(window, row)
+    hover(window.view, point)
+    assert window.delegate.pointer_row == row
+    with qtbot.waitSignal(window.speech.requested) as asked:
+        qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert asked.args[0].text == window.session.model.source_text(row)
+    assert "chong2shen1" in asked.args[0].reading
+
+
+def test_the_speak_control_is_drawn_in_the_margin_beside_the_number(window, qtbot):
+    """Painted on the row under the pointer only, and it leaves the clause number whole."""
+    from studyapp.ui.qt import QApplication, QFontMetrics
+
+    row, _point = word_point(window, "重申")
+    window.view.go_to(row + 1)
+    QApplication.processEvents()
+    index = window.session.model.index(row, 0)
+    rect = window.view.visualRect(index)
+    speaker = window.delegate.speaker_rect(rect, window.delegate.layout_for(index, rect.width())).toAlignedRect()
+
+    def inked() -> int:
+        image = window.view.viewport().grab().toImage()
+        background = image.pixelColor(speaker.right() + 1, speaker.top())
+        return sum(image.pixelColor(x, y) != background for x in range(speaker.left(), speaker.right())
+                   for y in range(speaker.top(), speaker.bottom()))
+
+    hover(window.view, QPoint(rect.right() - 2, rect.bottom() + 40))  # another row
+    assert inked() == 0
+    hover(window.view, rect.center())
+    assert inked() > 10
+    number_width = QFontMetrics(window.delegate.number_font).horizontalAdvance(str(window.session.model.rowCount()))
+    assert speaker.right() < window.delegate.margin - 10 - number_width
+
+
+def test_review_speaks_the_words_selected_in_the_context_line(window, qtbot):
+    """Shift+R with part of the clause selected says that part; with a selection elsewhere (the definition),
+    the whole clause."""
+    review = _review_with_a_card(window, qtbot)
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    shown = review.back.text()
+    plain = QTextDocumentFragment.fromHtml(shown).toPlainText()
+    review.back.setSelection(plain.index("声明如下"), len("声明"))
+    with qtbot.waitSignal(window.speech.requested) as asked:
+        qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    assert asked.args[0].text == "声明"
+    review.back.setSelection(plain.index("shuāng fāng"), len("shuāng"))
+    with qtbot.waitSignal(window.speech.requested) as asked:
+        qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    assert asked.args[0].text == "双方声明如下："
