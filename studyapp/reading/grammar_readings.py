@@ -362,7 +362,8 @@ class GrammarReader:
 
     def apply(self, clause: str, tokens: tuple, settled: dict[tuple[int, int], str | None]) -> tuple:
         """The clause's tokens with the rules' readings: those in ``settled`` (from ``settled``, on the same
-        words) as they are, the rest worked out here."""
+        words) as they are, the rest worked out here. A reading a rule agrees with, where it was only the first
+        guess (no source), says "grammar" too: the model, which the rule made unnecessary, was not asked."""
         changed = None
         first_yi = -1
         for index, token in enumerate(tokens):
@@ -378,11 +379,11 @@ class GrammarReader:
                     if first_yi < 0:
                         first_yi = _first_yi(clause, tokens)
                     reading = self._reading(clause, tokens, index, position, rule, first_yi)
-                if reading is None or reading == token.pinyin[position]:
+                current = tokens[index] if changed is None else changed[index]
+                if reading is None or (reading == current.pinyin[position] and current.source):
                     continue
                 if changed is None:
                     changed = list(tokens)
-                current = changed[index]
                 syllables = (*current.pinyin[:position], reading, *current.pinyin[position + 1:])
                 changed[index] = current._replace(pinyin=syllables, source="grammar")
         return _degree_adjectives(tuple(changed) if changed is not None else tokens)
