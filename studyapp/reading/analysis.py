@@ -230,9 +230,14 @@ class ContextReader:
         for number, (clause, clause_tokens) in enumerate(zip(clauses, tokens, strict=True)):
             ruled = settled[number] if settled else None
             for index, token in enumerate(clause_tokens):
-                if token.kind != "word" or token.source.startswith("part of"):
+                plan = plans.get(token.text)  # only words' texts are planned: hanzi, never punctuation or latin
+                if plan is None:
+                    if token.kind != "word":
+                        continue
+                    plan = plan_of(token.text)
+                one_reading, open_places = plan
+                if not open_places or token.source.startswith("part of"):
                     continue
-                one_reading, open_places = plans.get(token.text) or plan_of(token.text)
                 for position, candidates in open_places:
                     if ruled and ruled.get((index, position)) is not None:
                         continue
