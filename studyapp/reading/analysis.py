@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 ANALYSIS_VERSION = 1  #: bumped when any clause would be read otherwise: analyses stored by an older one are redone
 _MAX_MERGED_TOKENS = 4
+_new_token = tuple.__new__
 _CITATION = {"一": "yī", "不": "bù"}
 _NON_CJK_TOKEN = re.compile(
     r"(?P<number>[0-9０-９]+(?:[.,:：．][0-9０-９]+)*[%％]?|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf])"
@@ -230,9 +231,14 @@ class ContextReader:
         for number, (clause, clause_tokens) in enumerate(zip(clauses, tokens, strict=True)):
             ruled = settled[number] if settled else None
             for index, token in enumerate(clause_tokens):
-                if token.kind != "word" or token.source.startswith("part of"):
+                plan = plans.get(token.text)  # only words' texts are planned: hanzi, never punctuation or latin
+                if plan is None:
+                    if token.kind != "word":
+                        continue
+                    plan = plan_of(token.text)
+                one_reading, open_places = plan
+                if not open_places or token.source.startswith("part of"):
                     continue
-                one_reading, open_places = plans.get(token.text) or plan_of(token.text)
                 for position, candidates in open_places:
                     if ruled and ruled.get((index, position)) is not None:
                         continue
@@ -365,17 +371,22 @@ class JiebaParser:
         self._own_words = frozenset(own_words).union(*(parts for parts in fixes.values()))
 
     def tokens(self, clause: str) -> tuple[Token, ...]:
-        return tuple(self._tokens(clause, _runs(clause), None))
+        runs = _runs(clause)
+        return self._tokens(clause, runs, [rjieba.cut(clause[start:end]) for start, end, cjk in runs if cjk])
 
     def tokens_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
         """The tokens of many clauses, their runs of hanzi cut by jieba in one call: rjieba cuts text between
         line breaks exactly as it cuts each piece alone, at half the cost of a call per run."""
-        runs = [list(_runs(clause)) for clause in clauses]
+        runs = [_runs(clause) for clause in clauses]
         cjk = "\n".join(clause[start:end] for clause, clause_runs in zip(clauses, runs, strict=True)
                         for start, end, is_cjk in clause_runs if is_cjk)
-        words = iter(_split_at_line_breaks(rjieba.cut(cjk)) if cjk else ())
-        return [tuple(self._tokens(clause, clause_runs, words))
-                for clause, clause_runs in zip(clauses, runs, strict=True)]
+        words = _split_at_line_breaks(rjieba.cut(cjk)) if cjk else []
+        found, first = [], 0
+        for clause, clause_runs in zip(clauses, runs, strict=True):
+            last = first + sum(cjk for _start, _end, cjk in clause_runs)
+            found.append(self._tokens(clause, clause_runs, words[first:last]))
+            first = last
+        return found
 
     def forget(self) -> None:
         self._reading_cache = {}  # a new dict, not clear(): a job still finishing may be writing to the old one
@@ -383,26 +394,31 @@ class JiebaParser:
         self._settled_cache = {}
         self._words.forget()
 
-    def _tokens(self, clause: str, runs: Iterable[tuple[int, int, bool]], cut: Iterator[list[str]] | None):
-        """The clause's tokens; ``cut`` gives jieba's words of each run of hanzi in turn (None: cut them here)."""
+    def _tokens(self, clause: str, runs: list[tuple[int, int, bool]], cut: list[list[str]]) -> tuple[Token, ...]:
+        """The clause's tokens; ``cut`` holds jieba's words of each run of hanzi in turn. (Tokens are made with
+        ``tuple.__new__``: a named tuple's own ``__new__`` is a Python call, a million per novel.)"""
+        found: list[Token] = []
+        add = found.append
+        cuts = iter(cut)
+        reading_of = self._reading_and_source
         for run_start, run_end, cjk in runs:
             if cjk:
                 position = run_start
-                run = clause[run_start:run_end]
-                words = self._merge(rjieba.cut(run) if cut is None else next(cut))
+                words = self._merge(next(cuts))
                 if self._fixes:
-                    words = self._apply_fixes(run, words)
+                    words = self._apply_fixes(clause[run_start:run_end], words)
                 pieces = self._words.cut(words, self._own_words)
-                readings = map(self._reading_and_source, pieces) if pieces == words else \
-                    self._readings_of_pieces(words, pieces)
+                readings = map(reading_of, pieces) if pieces == words else self._readings_of_pieces(words, pieces)
                 for word, (syllables, source) in zip(pieces, readings, strict=True):
-                    yield Token(position, position + len(word), word, "word", syllables, source)
-                    position += len(word)
+                    end = position + len(word)
+                    add(_new_token(Token, (position, end, word, "word", syllables, source)))
+                    position = end
             else:
                 for match in _NON_CJK_TOKEN.finditer(clause, run_start, run_end):
                     kind = match.lastgroup or ""  # one named group always matched
                     if kind != "space":
-                        yield Token(match.start(), match.end(), match.group(), kind, None)
+                        add(Token(match.start(), match.end(), match.group(), kind, None))
+        return tuple(found)
 
     def _readings_of_pieces(self, words: list[str], pieces: list[str]):
         """The readings of a run's words after those the dictionary lacks were cut: a piece the dictionary leaves
@@ -456,23 +472,29 @@ class JiebaParser:
         """Adjacent words joined where they make a headword (中 俄 -> 中俄), at most ``_MAX_MERGED_TOKENS``, the
         longest first; a join stops growing as soon as it starts no headword (most words, at their first
         neighbour)."""
-        merged = []
+        merged: list[str] = []
         index = 0
         total = len(words)
         limit = self.dictionary.max_word_length
         headwords, prefixes = self._headwords, _headword_prefixes(self._headwords)
         while index < total:
+            word = words[index]
+            if index + 1 == total or (
+                    (pair := word + words[index + 1]) not in headwords and pair not in prefixes):
+                merged.append(word)  # most words: they start no headword with their neighbour
+                index += 1
+                continue
             best = 1
-            candidate = words[index]
+            candidate = word
             for count in range(2, min(_MAX_MERGED_TOKENS, total - index) + 1):
                 candidate += words[index + count - 1]
                 if len(candidate) > limit:
                     break
-                if candidate in headwords and not any(word in PARTICLES for word in words[index:index + count]):
+                if candidate in headwords and not any(part in PARTICLES for part in words[index:index + count]):
                     best = count
                 if candidate not in prefixes:
                     break
-            merged.append(words[index] if best == 1 else "".join(words[index:index + best]))
+            merged.append(word if best == 1 else "".join(words[index:index + best]))
             index += best
         return merged
 
@@ -583,15 +605,17 @@ def _headword_prefixes(headwords: dict[str, tuple[str, ...]]) -> frozenset[str]:
     return found[1]
 
 
-def _split_at_line_breaks(words: list[str]) -> Iterator[list[str]]:
-    piece: list[str] = []
-    for word in words:
-        if word == "\n":
-            yield piece
-            piece = []
-        else:
-            piece.append(word)
-    yield piece
+def _split_at_line_breaks(words: list[str]) -> list[list[str]]:
+    """jieba's words of pieces of text it cut joined by line breaks: the words of each piece."""
+    pieces, start = [], 0
+    while True:
+        try:
+            end = words.index("\n", start)
+        except ValueError:
+            pieces.append(words[start:])
+            return pieces
+        pieces.append(words[start:end])
+        start = end + 1
 
 
 def _question_marks(characters: str) -> list[str]:
@@ -618,7 +642,6 @@ def _marked_readings(numbered: tuple[str, ...], length: int) -> list[tuple[str, 
 _RUN = re.compile(f"([{HANZI}]+)|[^{HANZI}]+")
 
 
-def _runs(clause: str):
+def _runs(clause: str) -> list[tuple[int, int, bool]]:
     """Maximal runs of hanzi and of everything else, as (start, end, is_hanzi)."""
-    for match in _RUN.finditer(clause):
-        yield match.start(), match.end(), match.group(1) is not None
+    return [(match.start(), match.end(), match.group(1) is not None) for match in _RUN.finditer(clause)]

@@ -142,6 +142,8 @@ class ContextModel:
 
     def _guess(self, requests: Sequence[tuple[str, int, Sequence[str]]]) -> list[Guess | None]:
         results: list[Guess | None] = [None] * len(requests)
+        if not requests:
+            return results
         places = [window(sentence, index) for sentence, index, _candidates in requests]
         spans: dict[str, tuple[int, int]] = {}  # the text the model reads -> the first and last index asked about
         for text, at in places:

@@ -150,7 +150,7 @@ class DictionaryWords:
         joined again."""
         words = list(words)
         headwords = self._headwords
-        if all(word in headwords for word in words):
+        if all(map(headwords.__contains__, words)):
             return words
         result: list[str] = []
         group: list[str] = []  # consecutive words the dictionary lacks

@@ -30,6 +30,7 @@ _DEGREE = ("很", "太", "非常", "更", "最", "挺", "比较", "十分", "特
 #: A polyphonic adjective after a degree adverb takes its adjective reading: 很长 cháng, 太重 zhòng.
 _ADJECTIVE_READINGS = {"长": "cháng", "重": "zhòng", "好": "hǎo", "难": "nán", "少": "shǎo", "薄": "báo",
                        "干": "gān", "空": "kōng", "乐": "lè", "累": "lèi", "强": "qiáng", "远": "yuǎn"}
+_ADJECTIVE_CHARACTERS = frozenset(_ADJECTIVE_READINGS)
 #: Verbs that take another verb: before 重 it is "again" (能重来), not a result (打重).
 _MODALS = frozenset(("能", "会", "要", "可", "可以", "想", "肯", "敢", "应", "应该", "须", "得", "必须", "愿"))
 _NUMERALS = frozenset("一二两三四五六七八九十百千万几数半")
@@ -348,6 +349,8 @@ class GrammarReader:
         worked out from the words alone, so before the context model: a character they settle needs no model
         (their reading would replace its)."""
         found: dict[tuple[int, int], str | None] = {}
+        if RULE_CHARACTERS.isdisjoint(clause):  # most clauses: one set operation instead of a look at each token
+            return found
         first_yi = -1
         for index, token in enumerate(tokens):
             if token.kind != "word" or token.source == "dictionary" or RULE_CHARACTERS.isdisjoint(token.text):
@@ -362,7 +365,10 @@ class GrammarReader:
 
     def apply(self, clause: str, tokens: tuple, settled: dict[tuple[int, int], str | None]) -> tuple:
         """The clause's tokens with the rules' readings: those in ``settled`` (from ``settled``, on the same
-        words) as they are, the rest worked out here."""
+        words) as they are, the rest worked out here. A reading a rule agrees with, where it was only the first
+        guess (no source), says "grammar" too: the model, which the rule made unnecessary, was not asked."""
+        if not settled and RULE_CHARACTERS.isdisjoint(clause):
+            return _degree_adjectives(clause, tokens)
         changed = None
         first_yi = -1
         for index, token in enumerate(tokens):
@@ -378,14 +384,14 @@ class GrammarReader:
                     if first_yi < 0:
                         first_yi = _first_yi(clause, tokens)
                     reading = self._reading(clause, tokens, index, position, rule, first_yi)
-                if reading is None or reading == token.pinyin[position]:
+                current = tokens[index] if changed is None else changed[index]
+                if reading is None or (reading == current.pinyin[position] and current.source):
                     continue
                 if changed is None:
                     changed = list(tokens)
-                current = changed[index]
                 syllables = (*current.pinyin[:position], reading, *current.pinyin[position + 1:])
                 changed[index] = current._replace(pinyin=syllables, source="grammar")
-        return _degree_adjectives(tuple(changed) if changed is not None else tokens)
+        return _degree_adjectives(clause, tuple(changed) if changed is not None else tokens)
 
     def _reading(self, clause: str, tokens: tuple, index: int, position: int, rule: Callable[[Place], str | None],
                  first_yi: int) -> str | None:
@@ -502,8 +508,10 @@ def _neighbour(tokens: tuple, index: int, step: int) -> str:
     return ""
 
 
-def _degree_adjectives(tokens: tuple) -> tuple:
+def _degree_adjectives(clause: str, tokens: tuple) -> tuple:
     """After a degree adverb an adjective reads as one: 很长 cháng, 太重 zhòng, in one token or two."""
+    if _ADJECTIVE_CHARACTERS.isdisjoint(clause):
+        return tokens
     changed = None
     for index, token in enumerate(tokens):
         if token.kind != "word" or token.text[-1] not in _ADJECTIVE_READINGS or not token.pinyin:

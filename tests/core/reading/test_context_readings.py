@@ -199,6 +199,11 @@ def test_the_models_answers_start_again_when_too_many_are_kept(monkeypatch):
     assert reading_in(analyzer, "请把书还给我", "还") == "huán"
 
 
+def test_a_guess_of_nothing_is_nothing():
+    """The model reads each direction only as far as the characters asked about: with none, nothing at all."""
+    assert context_model().guess([]) == []
+
+
 def _asked_of_model(analyzer, monkeypatch) -> list[tuple[str, int, tuple[str, ...]]]:
     """Every request the context model answers from now on (the real model, its calls recorded)."""
     asked: list[tuple[str, int, tuple[str, ...]]] = []
