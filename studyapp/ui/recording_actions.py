@@ -11,18 +11,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..document import recording_spans
+from .. import settings as settings_store
+from ..document import ClauseSounds, recording_spans
 from ..errors import RecordingError
+from ..library import Library
 from ..listening.recordings import (
     AUDIO_SUFFIXES,
     Audio,
     Span,
     clip,
+    clips,
     decode,
     find_beside,
     slowed,
     span_at_offset,
     span_at_time,
+    wav_bytes,
 )
 from .ops import Job, run_job
 from .qt import QAction, QFileDialog, QMenu, QObject, QTimer, Signal
@@ -40,6 +44,7 @@ SLOW = 0.75
 class RecordingActions(QObject):
     message = Signal(str)  # one line for the status bar
     loaded = Signal()  # a recording is decoded and ready to play
+    clipPlayed = Signal(bytes)  # a card's clip (WAV), as review starts it
 
     def __init__(self, window: MainWindow, speech) -> None:
         super().__init__(window)
@@ -94,6 +99,10 @@ class RecordingActions(QObject):
         self.bookmarks_menu = menu.addMenu(self.tr("Boo&kmarks"))
         self.bookmarks_menu.aboutToShow.connect(self._fill_bookmarks)
         menu.addAction(self.tr("&Detach the Recording")).triggered.connect(self.detach)
+        clips_on_reveal = menu.addAction(self.tr("Play the Clause's Recording on Reveal in Review"))
+        clips_on_reveal.setCheckable(True)
+        clips_on_reveal.setChecked(getattr(self.window.settings, "play_clip_on_reveal", True))
+        clips_on_reveal.toggled.connect(self._set_clips_on_reveal)
 
     # --- attaching and loading ------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -361,6 +370,42 @@ class RecordingActions(QObject):
         self._wanted = False
         self._timer.stop()
         self._set_enabled()
+
+    # --- review ---------------------------------------------------------------------------------------------
+    def attach_review(self, review) -> None:
+        """The review plays a card's clause as recorded on reveal (when the option is on) and on A."""
+        review.play_clip_on_reveal = getattr(self.window.settings, "play_clip_on_reveal", True)
+        review.clipRequested.connect(self.play_card_clip)
+
+    def _set_clips_on_reveal(self, on: bool) -> None:
+        self.window.settings.play_clip_on_reveal = on  # kept by Settings once it has the field (requested)
+        settings_store.save(self.window.settings)
+
+    def play_card_clip(self, card) -> None:
+        """The recorded span of a card's clause (the clip its .apkg carries, by the core's one rule), found, cut
+        and played in jobs; nothing when the clause has none. It stops whatever sounds, as any new sound does."""
+        if card.document_id is None or card.position is None:
+            return
+        session, library_path, player = self.window.session, self.window.library.path, self.player
+        document = session.document if session.document_id == card.document_id else None
+        audio = self.audio if document is not None else None  # the open text's recording, decoded already
+
+        def work(_report, _cancelled) -> bytes | None:
+            with Library.connect(library_path) as library:
+                recorded = ClauseSounds(library).at(card.document_id, card.position, document)
+            if recorded is None:
+                return None
+            sound = clip(audio, recorded.span) if audio is not None else clips(recorded.recording, [recorded.span])[0]
+            return wav_bytes(sound)
+
+        def found(wav: bytes | None) -> None:
+            if wav is not None:
+                turn = player.next_turn()
+                run_job(lambda _report, _cancelled: player.play(wav, turn), failure=self.message.emit,
+                        name="play card clip")
+                self.clipPlayed.emit(wav)
+
+        run_job(work, found, self.message.emit, name="find card clip")
 
     # --- bookmarks ------------------------------------------------------------------------------------------
     def bookmark_here(self) -> None:

@@ -120,6 +120,7 @@ class SpeechActions(QObject):
         review.speak_on_reveal = self.settings.speak_on_reveal
         review.speakRequested.connect(self.say_card)
         review.speakClauseRequested.connect(self.say_text)
+        self.recordings.attach_review(review)
 
     def say_text(self, text: str) -> None:
         """Any text (a card's clause), read as the reader reads it: one clause's analysis, a few ms."""

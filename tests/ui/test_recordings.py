@@ -13,7 +13,7 @@ from studyapp.ui.qt import QPoint, Qt
 from studyapp.ui.recording_player import Playback
 from studyapp.ui.speech_player import Player
 
-from ..sound_maker import CUES, cue_wav, subtitles_with_recording
+from ..sound_maker import CUES, cue_wav, dominant_hz, subtitles_with_recording
 from .conftest import opened, wait_for
 
 
@@ -208,3 +208,51 @@ def test_file_attach_recording_attaches_the_chosen_file(window, qtbot, tmp_path,
     assert "*.mp3 *.m4a *.ogg *.flac *.wav" in asked[0]
     assert window.library.recording(window.session.document_id) == wav
     assert window.speech.recordings.bar.isVisible()
+
+
+def _review_card_from_cue(window, qtbot, number: int):
+    from studyapp.library import StudyEntry
+    from studyapp.study.review import Kind, ReviewSettings, save_settings
+
+    offset = window.session.document.cues[number][0]
+    window.library.add_to_study([StudyEntry("银行", "yín háng", CUES[number][2], "", window.session.document_id,
+                                            offset)])
+    save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    review.start()
+    return review
+
+
+def test_review_plays_the_cards_recorded_clause_on_reveal(window, qtbot, tmp_path):
+    """The clip is the cue's span of the recording (its tone, its length), as the .apkg carries it."""
+    from studyapp.listening.recordings import decode
+
+    srt, _wav = subtitles_with_recording(tmp_path)
+    _open_with_recording(window, qtbot, srt)
+    window.settings.speak_on_reveal = False
+    review = _review_card_from_cue(window, qtbot, 1)  # 2.0-3.25 s, 660 Hz
+    assert review.play_clip_on_reveal
+    with qtbot.waitSignal(window.speech.recordings.clipPlayed, timeout=10000) as played:
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+    clip_file = tmp_path / "clip.wav"
+    clip_file.write_bytes(played.args[0])
+    sound = decode(clip_file)
+    assert sound.duration == pytest.approx(1.25, abs=0.01)
+    assert dominant_hz(sound.samples, sound.rate) == pytest.approx(660, abs=5)
+    qtbot.waitUntil(lambda: window.speech.player.playing, timeout=5000)
+    assert opened(window, None)  # another text in the reader: the clip is read from the card's recording file
+    with qtbot.waitSignal(window.speech.recordings.clipPlayed, timeout=10000) as again:  # A plays it again
+        qtbot.keyClick(review, Qt.Key.Key_A)
+    assert again.args[0] == played.args[0]
+
+
+def test_review_plays_no_clip_on_reveal_when_the_option_is_off(window, qtbot, tmp_path):
+    srt, _wav = subtitles_with_recording(tmp_path)
+    _open_with_recording(window, qtbot, srt)
+    window.settings.play_clip_on_reveal = False
+    review = _review_card_from_cue(window, qtbot, 0)
+    assert not review.play_clip_on_reveal
+    with qtbot.assertNotEmitted(review.clipRequested):
+        qtbot.keyClick(review, Qt.Key.Key_Space)
