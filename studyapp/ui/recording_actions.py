@@ -146,6 +146,7 @@ class RecordingActions(QObject):
                 self._say(self.tr("{0}: F8 plays it.").format(said))
             self.loaded.emit()
 
+        self.message.emit(self.tr("Reading the recording {0}…").format(path.name))  # an hour's mp3 takes seconds
         self._job = run_job(lambda _report, _cancelled: decode(path), decoded, self._failed, name="decode recording")
 
     def _failed(self, line: str) -> None:
@@ -290,7 +291,6 @@ class RecordingActions(QObject):
             self._slowing = False
             if self.playback is playback and self._wanted:
                 playback.use(track)
-                self.playing_span = span
                 self._play(span, stop_at_end=True)
 
         def failed(line: str) -> None:
@@ -340,7 +340,7 @@ class RecordingActions(QObject):
         """The timer's tick while sound is wanted: the time in the bar, and the reader's current row to the first
         clause of the span playing when that span changes (only that row: nothing is walked)."""
         playback, session = self.playback, self.window.session
-        if playback is None:
+        if playback is None or session.model is None:  # no recording, or its text is being let go
             self._timer.stop()
             return
         seconds = playback.seconds

@@ -256,3 +256,20 @@ def test_review_plays_no_clip_on_reveal_when_the_option_is_off(window, qtbot, tm
     assert not review.play_clip_on_reveal
     with qtbot.assertNotEmitted(review.clipRequested):
         qtbot.keyClick(review, Qt.Key.Key_Space)
+
+
+def test_slow_goes_on_to_the_next_span_when_one_ends(window, qtbot, tmp_path):
+    """Played slowed, one span's clip at a time: at a clip's end the next span's follows, and the reader with it."""
+    srt, _wav = subtitles_with_recording(tmp_path)
+    recordings = _open_with_recording(window, qtbot, srt)
+    window.view.go_to(_row_of_cue(window, 0))
+    recordings.slow_action.trigger()
+    qtbot.keyClick(window.view, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: recordings.playback.playing and recordings.playback.track.factor == 0.75, timeout=5000)
+    assert recordings.playback.track.origin == 0.5
+    recordings.playback.seek(1.65)  # near the end of the first cue's clip
+    qtbot.waitUntil(lambda: recordings.playback.track.origin == 2.0 and recordings.playback.playing, timeout=5000)
+    qtbot.waitUntil(lambda: window.view.currentIndex().row() == _row_of_cue(window, 1), timeout=3000)
+    recordings.slow_action.trigger()  # off: the recording plays on at its own speed from where it is
+    qtbot.waitUntil(lambda: recordings.playback.track.factor == 1 and recordings.playback.playing, timeout=5000)
+    assert 2.0 <= recordings.playback.seconds < 3.25
