@@ -176,10 +176,11 @@ class SpeechActions(QObject):
             self._on_found(self._found.known())
 
     def popup_note(self) -> str:
-        """The line the hover popup ends with: the key, and whether the voice follows the reading shown."""
+        """The line the hover popup ends with (after its Speak link): the key, and whether the voice follows the
+        reading shown."""
         if self.takes_reading is False:
-            return self.tr("▶ P speaks it; this voice reads the hanzi by itself, not the pinyin shown.")
-        return self.tr("▶ P speaks it, as read here.")
+            return self.tr("P speaks it; this voice reads the hanzi by itself, not the pinyin shown.")
+        return self.tr("P speaks it, as read here.")
 
 
 class FoundEngines:
