@@ -50,7 +50,8 @@ class RecordingActions(QObject):
         super().__init__(window)
         self.window, self._speech = window, speech
         self.audio: Audio | None = None
-        self.spans: list[Span] = []
+        self.spans: list[Span] = []  # in time order
+        self._by_offset: list[Span] = []  # the same, in text order
         self.playback: Playback | None = None
         self.playing_span: Span | None = None  # the span the reader last followed to
         self._wanted = False  # the learner asked for sound (a span's natural end in slow mode plays the next one)
@@ -179,7 +180,8 @@ class RecordingActions(QObject):
         session = self.window.session
         self.spans = recording_spans(self.window.library, session.document_id, session.document,
                                      self.audio.duration) if self.audio is not None else []
-        self.spans.sort(key=lambda span: span.start)
+        self.spans.sort(key=lambda span: span.start)  # span_at_time's order
+        self._by_offset = sorted(self.spans, key=lambda span: span.offset)  # span_at_offset's, made once here
 
     def _forget(self) -> None:
         """Another document (or none): stop the sound and let the decoded one go."""
@@ -190,7 +192,7 @@ class RecordingActions(QObject):
             self.playback.pause()
         self._wanted = False
         self._timer.stop()
-        self.audio, self.playback, self.spans, self.playing_span = None, None, [], None
+        self.audio, self.playback, self.spans, self._by_offset, self.playing_span = None, None, [], [], None
         self.bar.hide()
         self._set_enabled()
 
@@ -217,13 +219,10 @@ class RecordingActions(QObject):
         """The span of the reader's current clause, else the one playing."""
         model, view = self.window.session.model, self.window.view
         if model is not None and view.currentIndex().isValid():
-            span = span_at_offset(self._by_offset(), model.segments[view.currentIndex().row()].start)
+            span = span_at_offset(self._by_offset, model.segments[view.currentIndex().row()].start)
             if span is not None:
                 return span
         return span_at_time(self.spans, self.playback.seconds) if self.playback is not None else None
-
-    def _by_offset(self) -> list[Span]:
-        return sorted(self.spans, key=lambda span: span.offset)
 
     def play_pause(self) -> None:
         playback = self.playback
@@ -259,7 +258,7 @@ class RecordingActions(QObject):
         model = self.window.session.model
         if self.playback is None or model is None:
             return
-        span = span_at_offset(self._by_offset(), model.segments[row].start)
+        span = span_at_offset(self._by_offset, model.segments[row].start)
         if span is None:
             return
         self.playback.use(Track(self.playback.recording))
@@ -351,7 +350,7 @@ class RecordingActions(QObject):
             view, model = self.window.view, session.model
             current = view.currentIndex().row() if view.currentIndex().isValid() else -1
             first = model.row_at_offset(span.offset)
-            if current < 0 or span_at_offset(self._by_offset(), model.segments[current].start) != span:
+            if current < 0 or span_at_offset(self._by_offset, model.segments[current].start) != span:
                 view.go_to(first)
         if not playback.playing:
             self._ended(playback)
