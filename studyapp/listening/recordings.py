@@ -124,7 +124,8 @@ def _check_file(path: Path) -> None:
 
 def decode(path: Path, max_seconds: float = MAX_SECONDS) -> Audio:
     """The recording as 16-bit mono at ``RATE`` Hz. A missing or unreadable file, a format this machine cannot
-    decode, or one longer than ``max_seconds`` raise RecordingError with one line for the user."""
+    decode, or one longer than ``max_seconds`` raise RecordingError with one line for the user. An hour takes
+    13-26 s on this machine (mp3, m4a) and 159 MB: decode in a worker, or take ``clips`` of what is needed."""
     path = Path(path)
     limit = int(max_seconds * RATE)
     samples = array("h")
@@ -236,16 +237,25 @@ def duration_of(path: Path) -> float:
     RecordingError's line when it cannot be read."""
     path = Path(path)
     _check_file(path)
+    found = _header_seconds(path)
+    if found is None:
+        return decode(path).duration  # says what is missing, or decodes what it can
+    return found
+
+
+def _header_seconds(path: Path) -> float | None:
+    """The length the file says it has (miniaudio where it knows the format, else ``ffprobe``), None when neither
+    can tell; RecordingError when ffprobe finds no sound in it."""
     if path.suffix.lower() in _MINIAUDIO_SUFFIXES:
         import miniaudio
 
         try:
             return float(miniaudio.get_file_info(str(path)).duration)
-        except miniaudio.MiniaudioError:
+        except (miniaudio.MiniaudioError, OSError):
             pass
     ffprobe = shutil.which("ffprobe")
     if ffprobe is None:
-        return decode(path).duration  # says what is missing, or decodes what it can
+        return None
     done = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
                            str(path)], capture_output=True, text=True, check=False)
     try:
@@ -274,17 +284,19 @@ def cue_spans(document: Document) -> list[Span]:
 
 def bookmark_spans(bookmarks: Sequence[Bookmarked], text_length: int, duration: float) -> list[Span]:
     """Lute's model: a bookmark says "the text from this offset is heard from this second"; each span runs to the
-    next bookmark (the last to the end of text and recording). A bookmark that is not later in the recording than
-    the one before it covers no time and makes no span; the text before the first bookmark has none."""
-    ordered = sorted(bookmarks, key=lambda bookmark: bookmark.offset)
-    spans = []
-    for number, bookmark in enumerate(ordered):
-        following = ordered[number + 1] if number + 1 < len(ordered) else None
-        end = following.seconds if following is not None else duration
-        end_offset = following.offset if following is not None else text_length
-        if end > bookmark.seconds and end_offset > bookmark.offset:
-            spans.append(Span(float(bookmark.seconds), float(end), bookmark.offset, end_offset))
-    return spans
+    next bookmark (the last to the end of text and recording). Read in text order, a bookmark not later in the
+    recording than the one kept before it (or past the recording's end) is set out of order and is passed over,
+    so the spans run forward in both text and time; the text before the first bookmark has none."""
+    kept: list[Bookmarked] = []
+    for bookmark in sorted(bookmarks, key=lambda bookmark: bookmark.offset):
+        if bookmark.seconds < duration and bookmark.offset < text_length and \
+                (not kept or bookmark.seconds > kept[-1].seconds):
+            kept.append(bookmark)
+    if not kept:
+        return []
+    ends = [(following.seconds, following.offset) for following in kept[1:]] + [(duration, text_length)]
+    return [Span(float(bookmark.seconds), float(end), bookmark.offset, end_offset)
+            for bookmark, (end, end_offset) in zip(kept, ends, strict=True)]
 
 
 def span_at_time(spans: Sequence[Span], at: float) -> Span | None:

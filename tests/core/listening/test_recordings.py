@@ -66,8 +66,12 @@ def test_bookmarks_run_each_to_the_next_and_the_last_to_the_end():
     marks = [Bookmark(20, 6.5), Bookmark(0, 1.0), Bookmark(9, 3.25)]
     assert bookmark_spans(marks, 30, 10.0) == [Span(1.0, 3.25, 0, 9), Span(3.25, 6.5, 9, 20), Span(6.5, 10.0, 20, 30)]
     assert bookmark_spans([], 30, 10.0) == []
-    # a bookmark set at an earlier second than the one before it covers no time: it makes no span
-    assert bookmark_spans([Bookmark(0, 5.0), Bookmark(9, 4.0)], 30, 10.0) == [Span(4.0, 10.0, 9, 30)]
+    # bookmarks set out of order (earlier in the recording than one before them in the text) or past its end are
+    # passed over: the spans run forward in text and time, as span_at_time's bisection needs
+    out_of_order = [Bookmark(0, 5.0), Bookmark(5, 9.0), Bookmark(9, 2.0), Bookmark(12, 3.0), Bookmark(20, 12.0)]
+    spans = bookmark_spans(out_of_order, 30, 10.0)
+    assert spans == [Span(5.0, 9.0, 0, 5), Span(9.0, 10.0, 5, 30)]
+    assert [span_at_time(spans, t) for t in (4.0, 5.0, 9.5)] == [None, spans[0], spans[1]]
 
 
 def test_a_document_with_cues_uses_them_and_one_without_uses_its_bookmarks(library, tmp_path):
