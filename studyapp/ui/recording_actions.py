@@ -8,6 +8,7 @@ unreadable recording gets one line in the status bar, and the text stays as usab
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from ..library import Library
 from ..listening.recordings import (
     AUDIO_SUFFIXES,
     Audio,
+    Recorded,
     Span,
     clip,
     clips,
@@ -56,6 +58,7 @@ class RecordingActions(QObject):
         self.playing_span: Span | None = None  # the span the reader last followed to
         self._wanted = False  # the learner asked for sound (a span's natural end in slow mode plays the next one)
         self._slowing = False  # a span's slowed clip is being made
+        self._card_sounds: CardSounds | None = None  # where review's cards are heard, read once per review window
         self._job: Job | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(FOLLOW_MS)
@@ -102,7 +105,7 @@ class RecordingActions(QObject):
         menu.addAction(self.tr("&Detach the Recording")).triggered.connect(self.detach)
         clips_on_reveal = menu.addAction(self.tr("Play the Clause's Recording on Reveal in Review"))
         clips_on_reveal.setCheckable(True)
-        clips_on_reveal.setChecked(getattr(self.window.settings, "play_clip_on_reveal", True))
+        clips_on_reveal.setChecked(self.window.settings.play_clip_on_reveal)
         clips_on_reveal.toggled.connect(self._set_clips_on_reveal)
 
     # --- attaching and loading ------------------------------------------------------------------------------
@@ -373,11 +376,18 @@ class RecordingActions(QObject):
     # --- review ---------------------------------------------------------------------------------------------
     def attach_review(self, review) -> None:
         """The review plays a card's clause as recorded on reveal (when the option is on) and on A."""
-        review.play_clip_on_reveal = getattr(self.window.settings, "play_clip_on_reveal", True)
+        review.play_clip_on_reveal = self.window.settings.play_clip_on_reveal
         review.clipRequested.connect(self.play_card_clip)
+        self._drop_card_sounds()  # read again for this review: bookmarks may have changed since the last one
+        review.finished.connect(lambda _result: self._drop_card_sounds())
+
+    def _drop_card_sounds(self) -> None:
+        old, self._card_sounds = self._card_sounds, None
+        if old is not None:
+            run_job(lambda _report, _cancelled: old.close(), name="close card sounds")
 
     def _set_clips_on_reveal(self, on: bool) -> None:
-        self.window.settings.play_clip_on_reveal = on  # kept by Settings once it has the field (requested)
+        self.window.settings.play_clip_on_reveal = on
         settings_store.save(self.window.settings)
 
     def play_card_clip(self, card) -> None:
@@ -385,13 +395,15 @@ class RecordingActions(QObject):
         and played in jobs; nothing when the clause has none. It stops whatever sounds, as any new sound does."""
         if card.document_id is None or card.position is None:
             return
-        session, library_path, player = self.window.session, self.window.library.path, self.player
+        session, player = self.window.session, self.player
         document = session.document if session.document_id == card.document_id else None
         audio = self.audio if document is not None else None  # the open text's recording, decoded already
+        if self._card_sounds is None:
+            self._card_sounds = CardSounds(self.window.library.path)
+        sounds = self._card_sounds
 
         def work(_report, _cancelled) -> bytes | None:
-            with Library.connect(library_path) as library:
-                recorded = ClauseSounds(library).at(card.document_id, card.position, document)
+            recorded = sounds.at(card.document_id, card.position, document)
             if recorded is None:
                 return None
             sound = clip(audio, recorded.span) if audio is not None else clips(recorded.recording, [recorded.span])[0]
@@ -447,3 +459,28 @@ class RecordingActions(QObject):
         self.window.library.remove_bookmark(self.window.session.document_id, offset)
         self._read_spans()
         self.playing_span = None
+
+
+class CardSounds:
+    """Where cards' clauses are heard, for review: one ``ClauseSounds`` (each document's recording and spans read
+    once: 0.66 s for the novel's first card, microseconds after) on a library connection of its own, used by one job
+    at a time; the GUI thread only makes and drops it."""
+
+    def __init__(self, library_path: Path) -> None:
+        self._path = library_path
+        self._lock = threading.Lock()
+        self._library: Library | None = None
+        self._sounds: ClauseSounds | None = None
+
+    def at(self, document_id: str, offset: int, document=None) -> Recorded | None:
+        with self._lock:
+            if self._sounds is None:
+                self._library = Library.connect(self._path)
+                self._sounds = ClauseSounds(self._library)
+            return self._sounds.at(document_id, offset, document)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._library is not None:
+                self._library.close()
+            self._library = self._sounds = None
