@@ -177,6 +177,10 @@ def test_a_bookmark_made_while_playing_is_kept_and_followed(window, qtbot, tmp_p
     menu = recordings.bookmarks_menu
     menu.aboutToShow.emit()
     assert [action.text() for action in menu.actions() if action.text()][:2] == ["Clause 1 at 0:01", "Clause 3 at 0:03"]
+    remove = next(action.menu() for action in menu.actions() if action.text() == "&Remove")
+    next(action for action in remove.actions() if action.text() == "Clause 3 at 0:03").trigger()
+    assert window.library.bookmarks(document_id) == marks[:1]
+    assert [(span.offset, span.end_offset) for span in recordings.spans] == [(0, len(window.session.document.text))]
 
 
 def test_a_missing_recording_gets_one_line_and_the_text_stays_usable(window, qtbot, tmp_path):
@@ -273,3 +277,17 @@ def test_slow_goes_on_to_the_next_span_when_one_ends(window, qtbot, tmp_path):
     recordings.slow_action.trigger()  # off: the recording plays on at its own speed from where it is
     qtbot.waitUntil(lambda: recordings.playback.track.factor == 1 and recordings.playback.playing, timeout=5000)
     assert 2.0 <= recordings.playback.seconds < 3.25
+
+
+def test_an_unreadable_recording_gets_one_line_and_can_be_detached(window, qtbot, tmp_path):
+    srt, wav = subtitles_with_recording(tmp_path)
+    wav.write_bytes(b"this is no sound at all" * 100)
+    assert opened(window, srt)
+    qtbot.waitUntil(lambda: "lesson.wav" in window.statusBar().currentMessage()
+                    and "Attached" not in window.statusBar().currentMessage(), timeout=10000)
+    assert "\n" not in window.statusBar().currentMessage()
+    recordings = window.speech.recordings
+    assert recordings.playback is None and not recordings.bar.isVisible()
+    listen = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Listen")
+    next(a for a in listen.actions() if a.text() == "&Detach the Recording").trigger()
+    assert window.library.recording(window.session.document_id) is None
