@@ -69,6 +69,8 @@ class RecordingActions(QObject):
         self.slow_action = self._action(f"S&low ({SLOW:g}×)", f"{SLOW:g}×", self.set_slow, "F7", checkable=True)
         self.bookmark_action = self._action("&Bookmark Here", "Bookmark", self.bookmark_here, "Ctrl+B")
         self.stop_action = self._action("S&top Recording", "Stop", self.stop, "Shift+F8")
+        self.bookmarks_menu = QMenu(self.tr("Boo&kmarks"), window)
+        self.bookmarks_menu.aboutToShow.connect(self._fill_bookmarks)
         self.bar = RecordingBar(window, [self.play_action, self.repeat_action, self.loop_action, self.slow_action,
                                          None, self.bookmark_action, self.stop_action])
         self._set_enabled()
@@ -100,8 +102,7 @@ class RecordingActions(QObject):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.bookmark_action)
-        self.bookmarks_menu = menu.addMenu(self.tr("Boo&kmarks"))
-        self.bookmarks_menu.aboutToShow.connect(self._fill_bookmarks)
+        menu.addMenu(self.bookmarks_menu)
         menu.addAction(self.tr("&Detach the Recording")).triggered.connect(self.detach)
         clips_on_reveal = menu.addAction(self.tr("Play the Clause's Recording on Reveal in Review"))
         clips_on_reveal.setCheckable(True)
@@ -214,6 +215,7 @@ class RecordingActions(QObject):
         bookmarks = document is not None and not document.cues  # subtitles' cues carry their own timings
         self.bookmark_action.setEnabled(ready and bookmarks)
         self.bookmark_action.setVisible(bookmarks)
+        self.bookmarks_menu.menuAction().setVisible(bookmarks)
         self.play_action.setText(self.tr("&Pause Recording") if self._wanted else self.tr("&Play Recording"))
         self.play_action.setIconText(self.tr("Pause") if self._wanted else self.tr("▶ Play"))
 
