@@ -8,27 +8,21 @@ unreadable recording gets one line in the status bar, and the text stays as usab
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import settings as settings_store
-from ..document import ClauseSounds, recording_spans
+from ..document import recording_spans
 from ..errors import RecordingError
-from ..library import Library
 from ..listening.recordings import (
     AUDIO_SUFFIXES,
     Audio,
-    Recorded,
     Span,
     clip,
-    clips,
     decode,
     find_beside,
     slowed,
     span_at_offset,
     span_at_time,
-    wav_bytes,
 )
 from .ops import Job, run_job
 from .qt import QAction, QFileDialog, QMenu, QObject, QTimer, Signal
@@ -46,7 +40,6 @@ SLOW = 0.75
 class RecordingActions(QObject):
     message = Signal(str)  # one line for the status bar
     loaded = Signal()  # a recording is decoded and ready to play
-    clipPlayed = Signal(bytes)  # a card's clip (WAV), as review starts it
 
     def __init__(self, window: MainWindow, speech) -> None:
         super().__init__(window)
@@ -58,7 +51,6 @@ class RecordingActions(QObject):
         self.playing_span: Span | None = None  # the span the reader last followed to
         self._wanted = False  # the learner asked for sound (a span's natural end in slow mode plays the next one)
         self._slowing = False  # a span's slowed clip is being made
-        self._card_sounds: CardSounds | None = None  # where review's cards are heard, read once per review window
         self._job: Job | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(FOLLOW_MS)
@@ -104,10 +96,6 @@ class RecordingActions(QObject):
         menu.addAction(self.bookmark_action)
         menu.addMenu(self.bookmarks_menu)
         menu.addAction(self.tr("&Detach the Recording")).triggered.connect(self.detach)
-        clips_on_reveal = menu.addAction(self.tr("Play the Clause's Recording on Reveal in Review"))
-        clips_on_reveal.setCheckable(True)
-        clips_on_reveal.setChecked(self.window.settings.play_clip_on_reveal)
-        clips_on_reveal.toggled.connect(self._set_clips_on_reveal)
 
     # --- attaching and loading ------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -375,51 +363,6 @@ class RecordingActions(QObject):
         self._timer.stop()
         self._set_enabled()
 
-    # --- review ---------------------------------------------------------------------------------------------
-    def attach_review(self, review) -> None:
-        """The review plays a card's clause as recorded on reveal (when the option is on) and on A."""
-        review.play_clip_on_reveal = self.window.settings.play_clip_on_reveal
-        review.clipRequested.connect(self.play_card_clip)
-        self._drop_card_sounds()  # read again for this review: bookmarks may have changed since the last one
-        review.finished.connect(lambda _result: self._drop_card_sounds())
-
-    def _drop_card_sounds(self) -> None:
-        old, self._card_sounds = self._card_sounds, None
-        if old is not None:
-            run_job(lambda _report, _cancelled: old.close(), name="close card sounds")
-
-    def _set_clips_on_reveal(self, on: bool) -> None:
-        self.window.settings.play_clip_on_reveal = on
-        settings_store.save(self.window.settings)
-
-    def play_card_clip(self, card) -> None:
-        """The recorded span of a card's clause (the clip its .apkg carries, by the core's one rule), found, cut
-        and played in jobs; nothing when the clause has none. It stops whatever sounds, as any new sound does."""
-        if card.document_id is None or card.position is None:
-            return
-        session, player = self.window.session, self.player
-        document = session.document if session.document_id == card.document_id else None
-        audio = self.audio if document is not None else None  # the open text's recording, decoded already
-        if self._card_sounds is None:
-            self._card_sounds = CardSounds(self.window.library.path)
-        sounds = self._card_sounds
-
-        def work(_report, _cancelled) -> bytes | None:
-            recorded = sounds.at(card.document_id, card.position, document)
-            if recorded is None:
-                return None
-            sound = clip(audio, recorded.span) if audio is not None else clips(recorded.recording, [recorded.span])[0]
-            return wav_bytes(sound)
-
-        def found(wav: bytes | None) -> None:
-            if wav is not None:
-                turn = player.next_turn()
-                run_job(lambda _report, _cancelled: player.play(wav, turn), failure=self.message.emit,
-                        name="play card clip")
-                self.clipPlayed.emit(wav)
-
-        run_job(work, found, self.message.emit, name="find card clip")
-
     # --- bookmarks ------------------------------------------------------------------------------------------
     def bookmark_here(self) -> None:
         """The current clause is heard from now on: a bookmark, kept in the library (not for subtitles: their
@@ -462,27 +405,3 @@ class RecordingActions(QObject):
         self._read_spans()
         self.playing_span = None
 
-
-class CardSounds:
-    """Where cards' clauses are heard, for review: one ``ClauseSounds`` (each document's recording and spans read
-    once: 0.66 s for the novel's first card, microseconds after) on a library connection of its own, used by one job
-    at a time; the GUI thread only makes and drops it."""
-
-    def __init__(self, library_path: Path) -> None:
-        self._path = library_path
-        self._lock = threading.Lock()
-        self._library: Library | None = None
-        self._sounds: ClauseSounds | None = None
-
-    def at(self, document_id: str, offset: int, document=None) -> Recorded | None:
-        with self._lock:
-            if self._sounds is None:
-                self._library = Library.connect(self._path)
-                self._sounds = ClauseSounds(self._library)
-            return self._sounds.at(document_id, offset, document)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._library is not None:
-                self._library.close()
-            self._library = self._sounds = None

@@ -238,7 +238,7 @@ def test_review_plays_the_cards_recorded_clause_on_reveal(window, qtbot, tmp_pat
     window.settings.speak_on_reveal = False
     review = _review_card_from_cue(window, qtbot, 1)  # 2.0-3.25 s, 660 Hz
     assert review.play_clip_on_reveal
-    with qtbot.waitSignal(window.speech.recordings.clipPlayed, timeout=10000) as played:
+    with qtbot.waitSignal(window.speech.review_clips.clipPlayed, timeout=10000) as played:
         qtbot.keyClick(review, Qt.Key.Key_Space)
     clip_file = tmp_path / "clip.wav"
     clip_file.write_bytes(played.args[0])
@@ -247,7 +247,7 @@ def test_review_plays_the_cards_recorded_clause_on_reveal(window, qtbot, tmp_pat
     assert dominant_hz(sound.samples, sound.rate) == pytest.approx(660, abs=5)
     qtbot.waitUntil(lambda: window.speech.player.playing, timeout=5000)
     assert opened(window, None)  # another text in the reader: the clip is read from the card's recording file
-    with qtbot.waitSignal(window.speech.recordings.clipPlayed, timeout=10000) as again:  # A plays it again
+    with qtbot.waitSignal(window.speech.review_clips.clipPlayed, timeout=10000) as again:  # A plays it again
         qtbot.keyClick(review, Qt.Key.Key_A)
     assert again.args[0] == played.args[0]
 
