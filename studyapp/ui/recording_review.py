@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class ReviewClips(QObject):
     message = Signal(str)  # one line for the status bar: a recording gone, no sound device
     clipPlayed = Signal(bytes)  # a card's clip (WAV), as review starts it
+    clipFound = Signal(object)  # the lookup's end: the card's clip (WAV bytes), or None when its clause has none
 
     def __init__(self, window: MainWindow, speech, recordings: RecordingActions) -> None:
         super().__init__(window)
@@ -68,9 +69,10 @@ class ReviewClips(QObject):
             if recorded is None:
                 return None
             sound = clip(audio, recorded.span) if audio is not None else clips(recorded.recording, [recorded.span])[0]
-            return wav_bytes(sound)
+            return wav_bytes(sound) if sound.frames else None  # a cue past the recording's end: nothing to hear
 
         def found(wav: bytes | None) -> None:
+            self.clipFound.emit(wav)
             if wav is not None:
                 turn = player.next_turn()
                 run_job(lambda _report, _cancelled: player.play(wav, turn), failure=self.message.emit,

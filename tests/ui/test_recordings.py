@@ -291,3 +291,17 @@ def test_an_unreadable_recording_gets_one_line_and_can_be_detached(window, qtbot
     listen = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Listen")
     next(a for a in listen.actions() if a.text() == "&Detach the Recording").trigger()
     assert window.library.recording(window.session.document_id) is None
+
+
+def test_review_plays_nothing_for_a_cue_past_the_recordings_end(window, qtbot, tmp_path):
+    """A recording shorter than its subtitles: the last cues have no sound (an empty clip was handed to the player,
+    which said no sound device could be opened)."""
+    srt, wav = subtitles_with_recording(tmp_path)
+    cue_wav(wav, length=1.9)  # the second and third cues (2.0 s on) are past its end
+    _open_with_recording(window, qtbot, srt)
+    window.settings.speak_on_reveal = False
+    review = _review_card_from_cue(window, qtbot, 1)
+    clips = window.speech.review_clips
+    with qtbot.waitSignal(clips.clipFound, timeout=10000) as found:
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert found.args[0] is None
