@@ -31,6 +31,7 @@ class ReviewClips(QObject):
         self.message.connect(recordings.message)
 
     def build_menu(self, menu: QMenu) -> None:
+        menu.addSeparator()
         reveal = menu.addAction(self.tr("Play the Clause's Recording on Reveal in Review"))
         reveal.setCheckable(True)
         reveal.setChecked(self.window.settings.play_clip_on_reveal)
