@@ -33,6 +33,7 @@ class Settings:
     speech_rate: float = 1.0  # 0.5-1.5 times the voice's normal speed
     speech_voice: str = ""  # a ``speech.Voice`` id; "" (or one no longer here): the first Mandarin voice found
     speak_on_reveal: bool = False  # review says the card's word when its answer shows, as Anki's {{tts}}
+    play_clip_on_reveal: bool = True  # review plays the recorded span of a card's clause when its answer shows
 
     def remember(self, path: str) -> None:
         path = str(Path(path).resolve())

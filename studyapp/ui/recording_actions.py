@@ -45,7 +45,8 @@ class RecordingActions(QObject):
         super().__init__(window)
         self.window, self._speech = window, speech
         self.audio: Audio | None = None
-        self.spans: list[Span] = []
+        self.spans: list[Span] = []  # in time order
+        self._by_offset: list[Span] = []  # the same, in text order
         self.playback: Playback | None = None
         self.playing_span: Span | None = None  # the span the reader last followed to
         self._wanted = False  # the learner asked for sound (a span's natural end in slow mode plays the next one)
@@ -60,6 +61,8 @@ class RecordingActions(QObject):
         self.slow_action = self._action(f"S&low ({SLOW:g}×)", f"{SLOW:g}×", self.set_slow, "F7", checkable=True)
         self.bookmark_action = self._action("&Bookmark Here", "Bookmark", self.bookmark_here, "Ctrl+B")
         self.stop_action = self._action("S&top Recording", "Stop", self.stop, "Shift+F8")
+        self.bookmarks_menu = QMenu(self.tr("Boo&kmarks"), window)
+        self.bookmarks_menu.aboutToShow.connect(self._fill_bookmarks)
         self.bar = RecordingBar(window, [self.play_action, self.repeat_action, self.loop_action, self.slow_action,
                                          None, self.bookmark_action, self.stop_action])
         self._set_enabled()
@@ -91,8 +94,7 @@ class RecordingActions(QObject):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.bookmark_action)
-        self.bookmarks_menu = menu.addMenu(self.tr("Boo&kmarks"))
-        self.bookmarks_menu.aboutToShow.connect(self._fill_bookmarks)
+        menu.addMenu(self.bookmarks_menu)
         menu.addAction(self.tr("&Detach the Recording")).triggered.connect(self.detach)
 
     # --- attaching and loading ------------------------------------------------------------------------------
@@ -137,6 +139,7 @@ class RecordingActions(QObject):
                 self._say(self.tr("{0}: F8 plays it.").format(said))
             self.loaded.emit()
 
+        self.message.emit(self.tr("Reading the recording {0}…").format(path.name))  # an hour's mp3 takes seconds
         self._job = run_job(lambda _report, _cancelled: decode(path), decoded, self._failed, name="decode recording")
 
     def _failed(self, line: str) -> None:
@@ -169,7 +172,8 @@ class RecordingActions(QObject):
         session = self.window.session
         self.spans = recording_spans(self.window.library, session.document_id, session.document,
                                      self.audio.duration) if self.audio is not None else []
-        self.spans.sort(key=lambda span: span.start)
+        self.spans.sort(key=lambda span: span.start)  # span_at_time's order
+        self._by_offset = sorted(self.spans, key=lambda span: span.offset)  # span_at_offset's, made once here
 
     def _forget(self) -> None:
         """Another document (or none): stop the sound and let the decoded one go."""
@@ -180,7 +184,7 @@ class RecordingActions(QObject):
             self.playback.pause()
         self._wanted = False
         self._timer.stop()
-        self.audio, self.playback, self.spans, self.playing_span = None, None, [], None
+        self.audio, self.playback, self.spans, self._by_offset, self.playing_span = None, None, [], [], None
         self.bar.hide()
         self._set_enabled()
 
@@ -199,6 +203,7 @@ class RecordingActions(QObject):
         bookmarks = document is not None and not document.cues  # subtitles' cues carry their own timings
         self.bookmark_action.setEnabled(ready and bookmarks)
         self.bookmark_action.setVisible(bookmarks)
+        self.bookmarks_menu.menuAction().setVisible(bookmarks)
         self.play_action.setText(self.tr("&Pause Recording") if self._wanted else self.tr("&Play Recording"))
         self.play_action.setIconText(self.tr("Pause") if self._wanted else self.tr("▶ Play"))
 
@@ -207,13 +212,10 @@ class RecordingActions(QObject):
         """The span of the reader's current clause, else the one playing."""
         model, view = self.window.session.model, self.window.view
         if model is not None and view.currentIndex().isValid():
-            span = span_at_offset(self._by_offset(), model.segments[view.currentIndex().row()].start)
+            span = span_at_offset(self._by_offset, model.segments[view.currentIndex().row()].start)
             if span is not None:
                 return span
         return span_at_time(self.spans, self.playback.seconds) if self.playback is not None else None
-
-    def _by_offset(self) -> list[Span]:
-        return sorted(self.spans, key=lambda span: span.offset)
 
     def play_pause(self) -> None:
         playback = self.playback
@@ -249,7 +251,7 @@ class RecordingActions(QObject):
         model = self.window.session.model
         if self.playback is None or model is None:
             return
-        span = span_at_offset(self._by_offset(), model.segments[row].start)
+        span = span_at_offset(self._by_offset, model.segments[row].start)
         if span is None:
             return
         self.playback.use(Track(self.playback.recording))
@@ -281,7 +283,6 @@ class RecordingActions(QObject):
             self._slowing = False
             if self.playback is playback and self._wanted:
                 playback.use(track)
-                self.playing_span = span
                 self._play(span, stop_at_end=True)
 
         def failed(line: str) -> None:
@@ -331,7 +332,7 @@ class RecordingActions(QObject):
         """The timer's tick while sound is wanted: the time in the bar, and the reader's current row to the first
         clause of the span playing when that span changes (only that row: nothing is walked)."""
         playback, session = self.playback, self.window.session
-        if playback is None:
+        if playback is None or session.model is None:  # no recording, or its text is being let go
             self._timer.stop()
             return
         seconds = playback.seconds
@@ -342,7 +343,7 @@ class RecordingActions(QObject):
             view, model = self.window.view, session.model
             current = view.currentIndex().row() if view.currentIndex().isValid() else -1
             first = model.row_at_offset(span.offset)
-            if current < 0 or span_at_offset(self._by_offset(), model.segments[current].start) != span:
+            if current < 0 or span_at_offset(self._by_offset, model.segments[current].start) != span:
                 view.go_to(first)
         if not playback.playing:
             self._ended(playback)
@@ -403,3 +404,4 @@ class RecordingActions(QObject):
         self.window.library.remove_bookmark(self.window.session.document_id, offset)
         self._read_spans()
         self.playing_span = None
+

@@ -1,7 +1,7 @@
 """The Review window: today's counts, then one card at a time. Space or Enter shows the answer, 1-4 rate it
 (each button says when the card comes back), Ctrl+Z undoes the last rating, E edits the definition, R says the
-word, Shift+R the words selected in the context line (else the whole clause), and the clause link opens it in the
-reader."""
+word, Shift+R the words selected in the context line (else the whole clause), A plays the clause's recorded span
+(also on reveal, when the option is on and the clause is recorded), and the clause link opens it in the reader."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ class ReviewWindow(QDialog):
     studied = Signal()  # ratings changed what the reader should show (statuses of mature words)
     speakRequested = Signal(str, str)  # the card's word and its reading: say it (on reveal, if asked, and on R)
     speakClauseRequested = Signal(str)  # the card's clause (its context line), or the words selected in it (Shift+R)
+    clipRequested = Signal(object)  # the ReviewCard: play its clause's recorded span, if it has one (reveal, A)
 
     def __init__(self, reviewer: Reviewer, cjk_family: str, analyzer=None, parent=None) -> None:
         super().__init__(parent)
@@ -57,6 +58,7 @@ class ReviewWindow(QDialog):
         self.card: ReviewCard | None = None
         self.revealed = False
         self.speak_on_reveal = False  # as Anki's {{tts}}: the word is said when the answer shows
+        self.play_clip_on_reveal = False  # the clause's recording plays when the answer shows
         self._shown_at = 0.0
         self.stack = QStackedWidget(self)
         self.start_page = QWidget(self)
@@ -170,6 +172,8 @@ class ReviewWindow(QDialog):
         self.back.setText(self._back_html(self.card))
         if self.speak_on_reveal:
             self.speakRequested.emit(self.card.word, self.card.reading)
+        if self.play_clip_on_reveal:
+            self.clipRequested.emit(self.card)
         self.show_button.hide()
         intervals = self.reviewer.next_intervals(self.card)
         for rating, name in RATINGS:
@@ -234,6 +238,9 @@ class ReviewWindow(QDialog):
             # the context line aloud; a cloze card's only once it is revealed, or it would say the answer
             if self.card.context and (self.revealed or self.card.kind is not Kind.CLOZE):
                 self.speakClauseRequested.emit(self._selected_in_context() or self.card.context)
+            return
+        if key == Qt.Key.Key_A and self.card is not None and self.revealed:  # the clause as recorded
+            self.clipRequested.emit(self.card)
             return
         if key == Qt.Key.Key_R and self.card is not None:  # R replays, as in Anki
             self.speakRequested.emit(self.card.word, self.card.reading)

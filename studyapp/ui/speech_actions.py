@@ -18,6 +18,7 @@ from ..settings import Settings
 from .ops import Job, run_job
 from .qt import QAction, QActionGroup, QEvent, QKeyEvent, QMenu, QObject, Qt, Signal
 from .recording_actions import RecordingActions
+from .recording_review import ReviewClips
 from .speech_player import Player
 
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5)
@@ -42,6 +43,7 @@ class SpeechActions(QObject):
         window.hover.speech_note = self.popup_note
         window.hover.speakRequested.connect(self.say_word)
         self.recordings = RecordingActions(window, self)  # one sound at a time: the recording plays through ours
+        self.review_clips = ReviewClips(window, self, self.recordings)
         found = self._found  # jobs get plain objects, never this controller's methods
         run_job(lambda _report, _cancelled: found(), self._on_found, name="find voices")
 
@@ -120,6 +122,7 @@ class SpeechActions(QObject):
         review.speak_on_reveal = self.settings.speak_on_reveal
         review.speakRequested.connect(self.say_card)
         review.speakClauseRequested.connect(self.say_text)
+        self.review_clips.attach_review(review)
 
     def say_text(self, text: str) -> None:
         """Any text (a card's clause), read as the reader reads it: one clause's analysis, a few ms."""
@@ -148,6 +151,7 @@ class SpeechActions(QObject):
         reveal.setChecked(self.settings.speak_on_reveal)
         reveal.toggled.connect(lambda on: self._set("speak_on_reveal", on))
         self.recordings.build_menu(menu)
+        self.review_clips.build_menu(menu)
 
     def _set(self, option: str, value) -> None:
         setattr(self.settings, option, value)
@@ -175,10 +179,11 @@ class SpeechActions(QObject):
             self._on_found(self._found.known())
 
     def popup_note(self) -> str:
-        """The line the hover popup ends with: the key, and whether the voice follows the reading shown."""
+        """The line the hover popup ends with (after its Speak link): the key, and whether the voice follows the
+        reading shown."""
         if self.takes_reading is False:
-            return self.tr("▶ P speaks it; this voice reads the hanzi by itself, not the pinyin shown.")
-        return self.tr("▶ P speaks it, as read here.")
+            return self.tr("P speaks it; this voice reads the hanzi by itself, not the pinyin shown.")
+        return self.tr("P speaks it, as read here.")
 
 
 class FoundEngines:

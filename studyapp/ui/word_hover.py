@@ -30,6 +30,8 @@ class WordHover(QObject):
         self.settings = settings
         self.library = library  # where a chosen sense is kept (with the learner's own definitions)
         self.popup = WordPopup(window)
+        self.popup.linkClicked.connect(self._follow_popup)
+        self.popup_token: Token | None = None  # the word the popup shows
         self.entry_panel = QTextBrowser(window)
         self.entry_panel.setOpenLinks(False)  # lookup: links are ours; others go to the browser
         self.entry_panel.anchorClicked.connect(self._follow)
@@ -98,10 +100,19 @@ class WordHover(QObject):
 
     def on_hovered(self, _row: int, token: Token | None, box: QRect) -> None:
         if token is None or token.kind != "word":
-            self.popup.hide()
+            if not self.popup.holds_pointer():  # on its way to the popup's Speak link, the pointer leaves the word
+                self.popup.hide()
             return
-        note = f"<p style='color:gray'>{escape(self.speech_note())}</p>" if self.speech_note else ""
+        note = ""
+        if self.speech_note:
+            note = (f"<p style='color:gray'><a href='speak:'>▶ {escape(self.tr('Speak'))}</a> — "
+                    f"{escape(self.speech_note())}</p>")
+        self.popup_token = token
         self.popup.show_word(token.text, self.word_html(token) + note, box)
+
+    def _follow_popup(self, link: str) -> None:
+        if link == "speak:" and self.popup_token is not None:
+            self.speakRequested.emit(self.popup_token)
 
     def on_clicked(self, row: int, token: Token, _box: QRect) -> None:
         if token.kind != "word":

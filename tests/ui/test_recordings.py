@@ -13,7 +13,7 @@ from studyapp.ui.qt import QPoint, Qt
 from studyapp.ui.recording_player import Playback
 from studyapp.ui.speech_player import Player
 
-from ..sound_maker import CUES, cue_wav, subtitles_with_recording
+from ..sound_maker import CUES, cue_wav, dominant_hz, subtitles_with_recording
 from .conftest import opened, wait_for
 
 
@@ -177,6 +177,10 @@ def test_a_bookmark_made_while_playing_is_kept_and_followed(window, qtbot, tmp_p
     menu = recordings.bookmarks_menu
     menu.aboutToShow.emit()
     assert [action.text() for action in menu.actions() if action.text()][:2] == ["Clause 1 at 0:01", "Clause 3 at 0:03"]
+    remove = next(action.menu() for action in menu.actions() if action.text() == "&Remove")
+    next(action for action in remove.actions() if action.text() == "Clause 3 at 0:03").trigger()
+    assert window.library.bookmarks(document_id) == marks[:1]
+    assert [(span.offset, span.end_offset) for span in recordings.spans] == [(0, len(window.session.document.text))]
 
 
 def test_a_missing_recording_gets_one_line_and_the_text_stays_usable(window, qtbot, tmp_path):
@@ -208,3 +212,96 @@ def test_file_attach_recording_attaches_the_chosen_file(window, qtbot, tmp_path,
     assert "*.mp3 *.m4a *.ogg *.flac *.wav" in asked[0]
     assert window.library.recording(window.session.document_id) == wav
     assert window.speech.recordings.bar.isVisible()
+
+
+def _review_card_from_cue(window, qtbot, number: int):
+    from studyapp.library import StudyEntry
+    from studyapp.study.review import Kind, ReviewSettings, save_settings
+
+    offset = window.session.document.cues[number][0]
+    window.library.add_to_study([StudyEntry("银行", "yín háng", CUES[number][2], "", window.session.document_id,
+                                            offset)])
+    save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    review.start()
+    return review
+
+
+def test_review_plays_the_cards_recorded_clause_on_reveal(window, qtbot, tmp_path):
+    """The clip is the cue's span of the recording (its tone, its length), as the .apkg carries it."""
+    from studyapp.listening.recordings import decode
+
+    srt, _wav = subtitles_with_recording(tmp_path)
+    _open_with_recording(window, qtbot, srt)
+    window.settings.speak_on_reveal = False
+    review = _review_card_from_cue(window, qtbot, 1)  # 2.0-3.25 s, 660 Hz
+    assert review.play_clip_on_reveal
+    with qtbot.waitSignal(window.speech.review_clips.clipPlayed, timeout=10000) as played:
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+    clip_file = tmp_path / "clip.wav"
+    clip_file.write_bytes(played.args[0])
+    sound = decode(clip_file)
+    assert sound.duration == pytest.approx(1.25, abs=0.01)
+    assert dominant_hz(sound.samples, sound.rate) == pytest.approx(660, abs=5)
+    qtbot.waitUntil(lambda: window.speech.player.playing, timeout=5000)
+    assert opened(window, None)  # another text in the reader: the clip is read from the card's recording file
+    with qtbot.waitSignal(window.speech.review_clips.clipPlayed, timeout=10000) as again:  # A plays it again
+        qtbot.keyClick(review, Qt.Key.Key_A)
+    assert again.args[0] == played.args[0]
+
+
+def test_review_plays_no_clip_on_reveal_when_the_option_is_off(window, qtbot, tmp_path):
+    srt, _wav = subtitles_with_recording(tmp_path)
+    _open_with_recording(window, qtbot, srt)
+    window.settings.play_clip_on_reveal = False
+    review = _review_card_from_cue(window, qtbot, 0)
+    assert not review.play_clip_on_reveal
+    with qtbot.assertNotEmitted(review.clipRequested):
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+
+
+def test_slow_goes_on_to_the_next_span_when_one_ends(window, qtbot, tmp_path):
+    """Played slowed, one span's clip at a time: at a clip's end the next span's follows, and the reader with it."""
+    srt, _wav = subtitles_with_recording(tmp_path)
+    recordings = _open_with_recording(window, qtbot, srt)
+    window.view.go_to(_row_of_cue(window, 0))
+    recordings.slow_action.trigger()
+    qtbot.keyClick(window.view, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: recordings.playback.playing and recordings.playback.track.factor == 0.75, timeout=5000)
+    assert recordings.playback.track.origin == 0.5
+    recordings.playback.seek(1.65)  # near the end of the first cue's clip
+    qtbot.waitUntil(lambda: recordings.playback.track.origin == 2.0 and recordings.playback.playing, timeout=5000)
+    qtbot.waitUntil(lambda: window.view.currentIndex().row() == _row_of_cue(window, 1), timeout=3000)
+    recordings.slow_action.trigger()  # off: the recording plays on at its own speed from where it is
+    qtbot.waitUntil(lambda: recordings.playback.track.factor == 1 and recordings.playback.playing, timeout=5000)
+    assert 2.0 <= recordings.playback.seconds < 3.25
+
+
+def test_an_unreadable_recording_gets_one_line_and_can_be_detached(window, qtbot, tmp_path):
+    srt, wav = subtitles_with_recording(tmp_path)
+    wav.write_bytes(b"this is no sound at all" * 100)
+    assert opened(window, srt)
+    qtbot.waitUntil(lambda: "lesson.wav" in window.statusBar().currentMessage()
+                    and "Attached" not in window.statusBar().currentMessage(), timeout=10000)
+    assert "\n" not in window.statusBar().currentMessage()
+    recordings = window.speech.recordings
+    assert recordings.playback is None and not recordings.bar.isVisible()
+    listen = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Listen")
+    next(a for a in listen.actions() if a.text() == "&Detach the Recording").trigger()
+    assert window.library.recording(window.session.document_id) is None
+
+
+def test_review_plays_nothing_for_a_cue_past_the_recordings_end(window, qtbot, tmp_path):
+    """A recording shorter than its subtitles: the last cues have no sound (an empty clip was handed to the player,
+    which said no sound device could be opened)."""
+    srt, wav = subtitles_with_recording(tmp_path)
+    cue_wav(wav, length=1.9)  # the second and third cues (2.0 s on) are past its end
+    _open_with_recording(window, qtbot, srt)
+    window.settings.speak_on_reveal = False
+    review = _review_card_from_cue(window, qtbot, 1)
+    clips = window.speech.review_clips
+    with qtbot.waitSignal(clips.clipFound, timeout=10000) as found:
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert found.args[0] is None

@@ -6,7 +6,7 @@ import pytest
 from studyapp.library import StudyEntry
 from studyapp.listening.speech import spoken_reading
 from studyapp.study.review import Kind, ReviewSettings, save_settings
-from studyapp.ui.qt import QPoint, Qt, QTextDocumentFragment
+from studyapp.ui.qt import QApplication, QPoint, Qt, QTextDocumentFragment
 from studyapp.ui.speech_player import Player
 
 from .conftest import hover, word_point
@@ -254,3 +254,36 @@ def test_review_speaks_the_words_selected_in_the_context_line(window, qtbot):
     with qtbot.waitSignal(window.speech.requested) as asked:
         qtbot.keyClick(review, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
     assert asked.args[0].text == "双方声明如下："
+
+
+def test_the_popups_speak_link_says_the_word(window, qtbot):
+    _row, point = word_point(window, "重申")
+    hover(window.view, point)
+    assert "speak:" in window.hover.popup.text() and "▶ Speak — P speaks it" in window.hover.popup.plain_text()
+    with qtbot.waitSignal(window.speech.requested) as asked:
+        window.hover.popup.label.linkActivated.emit("speak:")
+    assert (asked.args[0].text, asked.args[0].reading) == ("重申", "chong2shen1")
+
+
+def test_the_popup_stays_while_the_pointer_crosses_to_it_and_goes_when_it_leaves(window, qtbot):
+    """To click the popup's Speak link the pointer leaves the word: over the gap and the popup it stays open."""
+    from studyapp.ui.qt import QCursor, QEvent
+
+    _row, point = word_point(window, "重申")
+    hover(window.view, point)
+    popup = window.hover.popup
+    assert popup.isVisible()
+    QCursor.setPos(popup.geometry().topLeft() + QPoint(20, -3))  # in the gap just above it
+    if not popup.geometry().adjusted(0, -12, 0, 0).contains(QCursor.pos()):
+        pytest.skip("this platform cannot place the pointer")
+    window.view.forget_hovered()  # the reader says no word is under the pointer any more
+    assert popup.isVisible()
+    QCursor.setPos(popup.geometry().center())
+    window.view.forget_hovered()
+    assert popup.isVisible()
+    QApplication.sendEvent(popup, QEvent(QEvent.Type.Leave))
+    assert not popup.isVisible()
+    hover(window.view, point)
+    QCursor.setPos(popup.geometry().bottomRight() + QPoint(200, 200))  # away from both
+    window.view.forget_hovered()
+    assert not popup.isVisible()

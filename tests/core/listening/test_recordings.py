@@ -179,6 +179,25 @@ def test_clips_read_in_one_pass_are_the_clips_of_the_whole_decoded_recording(tmp
     assert clips(recording, []) == []
 
 
+@pytest.mark.parametrize("suffix", [".wav", ".mp3", ".m4a"])
+def test_clips_seek_to_their_first_span_and_hear_what_decoding_it_all_hears(tmp_path, suffix):
+    import numpy as np
+
+    mono = tone_samples([(0, 20.0, 500.0)], 20.0, rate=44_100)
+    stereo = type(mono)("h", (value for sample in mono for value in (sample, -sample // 2)))
+    recording = write_wav(tmp_path / "long.wav", stereo, rate=44_100, channels=2)
+    if suffix != ".wav":
+        recording = converted(recording, suffix)
+    whole = decode(recording)
+    spans = [Span(12.3, 13.1, 0, 1), Span(25.0, 26.0, 0, 1)]  # the second is past the end
+    sought, beyond = clips(recording, spans)
+    expected = clip(whole, spans[0])
+    assert sought.frames == expected.frames and beyond.frames == 0
+    assert clips(recording, [spans[1]])[0].frames == 0  # a seek past the end hears nothing, and is no error
+    heard, decoded = (np.frombuffer(audio.samples, dtype=np.int16).astype(float) for audio in (sought, expected))
+    assert np.corrcoef(heard, decoded)[0, 1] > 0.999  # the same samples (the resampler's start differs a little)
+
+
 # --- the command line -------------------------------------------------------------------------------------------
 
 def _wav_seconds(path):
