@@ -190,12 +190,17 @@ def coverage(gathered: DocumentWords, statuses: dict[str, int]) -> float:
 
 def unknown_per_clause(gathered: DocumentWords, statuses: dict[str, int]) -> array:
     """How many of each clause's words are neither known nor ignored (the heat strip's measure)."""
-    unknown = bytearray(len(gathered.numbers))
+    import numpy
+
+    unknown = numpy.zeros(len(gathered.numbers), numpy.uint32)
     for word, number in gathered.numbers.items():
         if statuses.get(word, 0) not in UNDERSTOOD:
             unknown[number] = 1
-    flags, offsets, numbers = unknown.__getitem__, gathered.clause_offsets, gathered.word_numbers
-    return array("I", (sum(map(flags, numbers[offsets[i]:offsets[i + 1]])) for i in range(len(offsets) - 1)))
+    # running totals of unknown words, differenced at the clause offsets: a novel's 111,000 clauses in ms
+    running = numpy.zeros(len(gathered.word_numbers) + 1, numpy.uint32)
+    numpy.cumsum(unknown[numpy.frombuffer(gathered.word_numbers, numpy.uint32)], out=running[1:])
+    offsets = numpy.frombuffer(gathered.clause_offsets, numpy.uint32)
+    return array("I", (running[offsets[1:]] - running[offsets[:-1]]).tobytes())
 
 
 def heat_bins(gathered: DocumentWords, unknown: array, bins: int) -> list[float | None]:
@@ -228,10 +233,19 @@ class SearchIndex:
     english: str
 
 
-def search_index(term: Term) -> SearchIndex:
-    syllables = term.pinyin or ()
-    marked = unicodedata.normalize("NFC", "".join(syllables).lower())
-    return SearchIndex("".join(map(toneless, syllables)), numbered(syllables), marked, term.definition.lower())
+PinyinKeys = tuple[str, str, str]  # a reading's toneless, toned and marked search keys
+
+
+def pinyin_keys(syllables: tuple[str, ...]) -> PinyinKeys:
+    """What a pinyin query is compared with, for one reading (the costly part of a search index: a stored
+    analysis keeps them)."""
+    return "".join(map(toneless, syllables)), numbered(syllables), \
+        unicodedata.normalize("NFC", "".join(syllables).lower())
+
+
+def search_index(term: Term, keys: PinyinKeys | None = None) -> SearchIndex:
+    """``keys``: the term's :func:`pinyin_keys`, when made already."""
+    return SearchIndex(*(keys or pinyin_keys(term.pinyin or ())), term.definition.lower())
 
 
 def matches(term: Term, index: SearchIndex, query: str) -> bool:

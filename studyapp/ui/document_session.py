@@ -346,7 +346,7 @@ class DocumentSession(QObject):
                 found = terms(document, made.words, analyzer, library.term_statuses(),
                               stored_deck.library_counts(library, document_id, made.words),
                               library.own_definitions(), library.chosen_senses(), made.senses)
-            return made, found, [search_index(term) for term in found]  # the panel's search, ready
+            return made, found, [search_index(term, made.keys.get(term.word)) for term in found]  # search, ready
 
         job: Job | None = None
 
