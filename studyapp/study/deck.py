@@ -111,17 +111,20 @@ def terms(document: Document, gathered: DocumentWords, analyzer: Analyzer, statu
     read here (:func:`dictionary_senses`, stored with the analysis), used where the learner changed nothing."""
     own_definitions, chosen_senses, senses = own_definitions or {}, chosen_senses or {}, senses or {}
     found = []
-    clauses = document.clauses
-    for word, count in sorted(gathered.counts.items(), key=lambda item: (-item[1], item[0])):
-        first = gathered.first_clause[word]
+    starts, ends, counts = document.clauses.starts, document.clauses.ends, gathered.counts
+    status_of = {int(status): status for status in TermStatus}  # an enum call per word costs more than the rest
+    ordered = sorted(counts)  # by word, then (the sort is stable) by count, most frequent first: no key tuples
+    ordered.sort(key=counts.__getitem__, reverse=True)
+    for word in ordered:
+        count, first = counts[word], gathered.first_clause[word]
         reading = gathered.readings.get(word) or ()
-        status = TermStatus(statuses.get(word, TermStatus.NEW))
+        status = status_of[statuses.get(word, 0)]
         own, chosen, name = own_definitions.get(word), chosen_senses.get(word), status == TermStatus.IGNORED
         meaning = senses.get(word) if not (own or chosen or name) else None
         if meaning is None:
             meaning = definition(analyzer.dictionary, word, reading, own, name, chosen)
         found.append(Term(word, reading, meaning, hsk_level(word), count, library_counts.get(word, count),
-                          status, first, clauses.starts[first], clauses.ends[first]))
+                          status, first, starts[first], ends[first]))
     return found
 
 
@@ -184,8 +187,20 @@ def coverage(gathered: DocumentWords, statuses: dict[str, int]) -> float:
     total = gathered.running_words
     if not total:
         return 1.0
-    understood = sum(count for word, count in gathered.counts.items() if statuses.get(word, 0) in UNDERSTOOD)
+    counts = gathered.counts  # statuses hold only words not new: walk whichever of the two is smaller
+    if len(statuses) < len(counts):
+        understood = sum(counts.get(word, 0) for word, status in statuses.items() if status in UNDERSTOOD)
+    else:
+        understood = sum(count for word, count in counts.items() if statuses.get(word, 0) in UNDERSTOOD)
     return understood / total
+
+
+def new_words(gathered: DocumentWords, statuses: dict[str, int]) -> int:
+    """How many of the text's distinct words are new to the learner."""
+    counts = gathered.counts
+    if len(statuses) < len(counts):
+        return len(counts) - sum(1 for word, status in statuses.items() if status != TermStatus.NEW and word in counts)
+    return sum(1 for word in counts if statuses.get(word, 0) == TermStatus.NEW)
 
 
 def unknown_per_clause(gathered: DocumentWords, statuses: dict[str, int]) -> array:

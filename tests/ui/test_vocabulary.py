@@ -344,3 +344,32 @@ def test_words_imported_from_a_list_are_known_in_the_panel_and_the_library(windo
     chosen[0].write_text("apple\nbanana\n", encoding="utf-8")
     action.trigger()
     assert "holds no Chinese words" in window.last_error
+
+
+def test_a_reopened_text_fills_the_panel_from_its_stored_analysis(window, qtbot, tmp_path, monkeypatch):
+    from studyapp.study import stored_deck
+    from studyapp.ui import ops
+
+    from .conftest import wait_for
+
+    wait_for(lambda: not any(job.name == "store analysis" for job in ops.running_jobs()))
+    model, strip = window.vocabulary.model, window.heat_strip
+    qtbot.waitUntil(lambda: strip.unknown is not None, timeout=5000)
+
+    def shown():
+        return ([(t.word, t.pinyin, t.definition, t.count, t.first_clause) for t in model.terms],
+                list(strip.unknown), window.status.coverage_label.text())
+
+    first = shown()
+    gathered = []
+    gather = stored_deck.gather
+    monkeypatch.setattr(stored_deck, "gather", lambda document, *rest: gathered.append(document.text)
+                        or gather(document, *rest))
+    other = tmp_path / "other.txt"
+    other.write_text("双方发表声明。", encoding="utf-8")
+    assert opened(window, other)
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    assert opened(window, None)
+    qtbot.waitUntil(lambda: not window.analysis_running() and strip.unknown is not None, timeout=20000)
+    assert gathered == ["双方发表声明。"]  # the default text's clauses were not analysed again
+    assert shown() == first and model.rowCount() > 500
