@@ -68,10 +68,10 @@ painted = marks.get("first paint", finished)
 while ops.running_jobs():  # the analysis stored (first opening) before the process ends
     app.processEvents()
     time.sleep(0.01)
-def longest(first, last_moment):
-    return max((gap for moment, gap in gaps if first < moment <= last_moment), default=0.0)
+def longest(first, last):  # a stall counts in the phase it began in
+    return max((gap for moment, gap in gaps if first <= moment - gap < last), default=0.0)
 print(json.dumps({"paint": painted - started, "full": finished - started,
-                  "stall_open": longest(started, painted), "stall_panel": longest(painted, finished + 0.05),
+                  "stall_open": longest(started, painted), "stall_panel": longest(painted, finished),
                   "words": vocabulary.model.rowCount()}))
 """
 
@@ -100,7 +100,7 @@ def run(path: Path, label: str) -> None:
     before, after = first["full"] - first["paint"], again["full"] - again["paint"]
     print(f"{'full panel after the first paint':34}{before:14.2f}s{after:11.2f}s{after / before:8.2f}")
     for key, name in (("stall_open", "longest stall until first paint"),
-                      ("stall_panel", "longest stall, then to full")):
+                      ("stall_panel", "longest stall after it, to full")):
         print(f"{name:34}{first[key] * 1000:13.0f}ms{again[key] * 1000:10.0f}ms")
 
 

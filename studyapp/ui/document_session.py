@@ -11,6 +11,7 @@ import ctypes
 import gc
 import logging
 import sys
+from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
@@ -100,7 +101,7 @@ class Joined:
     words not yet known under those (the heat strip's), the words on the study list."""
 
     statuses: dict[str, int]
-    unknown: object  # array of unknown words per clause
+    unknown: array  # how many of each clause's words are not yet known
     studying: set[str]
 
 
@@ -375,7 +376,7 @@ class DocumentSession(QObject):
             made, self.terms, self.term_index, self.joined = result
             self.words = made.words
             self.model.set_clause_words(self.words.clause_words)
-            if made.packed is not None or not made.stored:
+            if made.packed is not None:  # analysed anew, or its pins changed: kept for the next opening
                 self._store_deck(made)
             # a novel's deck (46,000 terms, their search keys, the readings) lives as long as the document: keep
             # the collector from walking it at every allocation burst; it is still freed when the document closes
