@@ -1,9 +1,10 @@
 """A document's deck figures kept in the library, so a reopened novel lists its words without a second pass.
 
-What is kept is what ``gather`` finds and what ``terms`` needs that no status changes: per word (numbered in
-order of first occurrence) its count, first clause, reading there and dictionary senses; per clause its running
-words and the numbers of the words it holds. Packed as little-endian 32-bit arrays and NUL-separated text, the
-whole compressed: 水浒传 (111,779 clauses, 18,461 words) is one blob of a few MB, not a row per clause.
+What is kept is what ``gather`` finds and what ``terms`` and the panel's search need that no status changes: per
+word (numbered in order of first occurrence) its count, first clause, reading there, dictionary senses and
+pinyin search keys; per clause its running words and the numbers of the words it holds. Packed as little-endian
+32-bit arrays and NUL-separated text, the whole compressed: 水浒传 (111,779 clauses, 18,461 words) is one blob
+of 2 MB, not a row per clause.
 
 It is used only under the key it was made with (:func:`analysis_key`: the analyser's, splitter's and
 dictionary's versions, the segmentation fixes and the learner's own words, the clauses themselves). Pinned
@@ -27,12 +28,13 @@ from ..document import Pins
 from ..library import Library, StoredAnalysis
 from ..reading.analysis import ANALYSIS_VERSION, Analyzer
 from ..text import SPLITTER_VERSION, Document
-from .deck import DocumentWords, dictionary_senses, gather
+from .deck import DocumentWords, PinyinKeys, dictionary_senses, gather, pinyin_keys
 
 log = logging.getLogger(__name__)
 
 MAGIC = b"SDK1"
-_HEADER = 6  # words, clauses, running word numbers, and the byte lengths of the three text parts
+_TEXTS = 6  # per word: itself, its reading, senses, and its reading's three search keys
+_HEADER = 3 + _TEXTS  # words, clauses, running word numbers, and the byte lengths of the text parts
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Deck:
 
     words: DocumentWords
     senses: dict[str, str]
+    keys: dict[str, PinyinKeys]  # each word's reading's search keys
     key: str  # what it was made with (:func:`analysis_key`)
     packed: bytes | None
     pins: dict[int, tuple[str, tuple[str, ...]]]
@@ -69,10 +72,16 @@ def _little_endian(numbers: array) -> array:
     return swapped
 
 
-def pack(words: DocumentWords, senses: dict[str, str]) -> bytes:
+def search_keys(words: DocumentWords, which: Iterable[str] | None = None) -> dict[str, PinyinKeys]:
+    readings = words.readings
+    return {word: pinyin_keys(readings.get(word) or ()) for word in (words.counts if which is None else which)}
+
+
+def pack(words: DocumentWords, senses: dict[str, str], keys: dict[str, PinyinKeys]) -> bytes:
     order = list(words.numbers)  # word numbers are given in order of first occurrence
     texts = ["\0".join(order), "\0".join(" ".join(words.readings.get(word) or ()) for word in order),
-             "\0".join(senses.get(word, "") for word in order)]
+             "\0".join(senses.get(word, "") for word in order),
+             *("\0".join(keys[word][part] for word in order) for part in range(3))]
     encoded = [text.encode() for text in texts]
     header = array("I", [len(order), len(words.clause_words), len(words.word_numbers), *map(len, encoded)])
     parts = [header, array("I", (words.counts[word] for word in order)),
@@ -82,8 +91,9 @@ def pack(words: DocumentWords, senses: dict[str, str]) -> bytes:
     return MAGIC + zlib.compress(body, 1)
 
 
-def unpack(data: bytes, clauses: int) -> tuple[DocumentWords, dict[str, str]]:
-    """The gathered words and senses in ``data``; ValueError when it is not a whole deck of ``clauses``."""
+def unpack(data: bytes, clauses: int) -> tuple[DocumentWords, dict[str, str], dict[str, PinyinKeys]]:
+    """The gathered words, senses and search keys in ``data``; ValueError when it is not a whole deck of
+    ``clauses``."""
     if not data.startswith(MAGIC):
         raise ValueError("not a stored deck")
     try:
@@ -113,9 +123,9 @@ def unpack(data: bytes, clauses: int) -> tuple[DocumentWords, dict[str, str]]:
         position += length
     if position != len(body):
         raise ValueError("stored deck of another length")
-    order, readings, senses = (text.split("\0") if total else [] for text in texts)
-    if not len(order) == len(readings) == len(senses) == total or offsets[-1] != running \
-            or (running and max(word_numbers) >= total) or sum(counts) != running:
+    order, readings, senses, toneless, toned, marked = (text.split("\0") if total else [] for text in texts)
+    if not len(order) == len(readings) == len(senses) == len(toneless) == len(toned) == len(marked) == total \
+            or offsets[-1] != running or not _adds_up(word_numbers, counts, total, running):
         raise ValueError("stored deck does not add up")
     words = DocumentWords(counts=dict(zip(order, counts, strict=True)),
                           first_clause=dict(zip(order, first, strict=True)),
@@ -123,11 +133,22 @@ def unpack(data: bytes, clauses: int) -> tuple[DocumentWords, dict[str, str]]:
                                                                                           strict=True)},
                           clause_words=clause_words.tolist(), numbers={word: n for n, word in enumerate(order)},
                           word_numbers=word_numbers, clause_offsets=offsets)
-    return words, dict(zip(order, senses, strict=True))
+    return words, dict(zip(order, senses, strict=True)), dict(zip(order, zip(toneless, toned, marked,
+                                                                              strict=True), strict=True))
 
 
-def _repinned(words: DocumentWords, senses: dict[str, str], document: Document, analyzer: Analyzer,
-              before: dict[int, tuple[str, tuple[str, ...]]], pins: Pins) -> None:
+def _adds_up(word_numbers: array, counts: array, total: int, running: int) -> bool:
+    """Every word number names a word, and the counts add up to the running words (numpy: a plain loop over
+    half a million numbers holds the interpreter, and the window, for tens of ms)."""
+    import numpy
+
+    numbers = numpy.frombuffer(word_numbers, numpy.uint32)
+    return (not running or int(numbers.max()) < total) and int(numpy.frombuffer(counts, numpy.uint32)
+                                                                 .sum(dtype=numpy.uint64)) == running
+
+
+def _repinned(words: DocumentWords, senses: dict[str, str], keys: dict[str, PinyinKeys], document: Document,
+              analyzer: Analyzer, before: dict[int, tuple[str, tuple[str, ...]]], pins: Pins) -> None:
     """Read again the clauses whose pins changed since the deck was stored; a word first met in one of them
     takes the reading it has there now (its count cannot change: a pin changes a reading, not a cut)."""
     now = pins.pinned
@@ -143,6 +164,7 @@ def _repinned(words: DocumentWords, senses: dict[str, str], document: Document, 
                 if words.readings.get(word) != token.pinyin:
                     words.readings[word] = token.pinyin
                     senses.update(dictionary_senses(words, analyzer.dictionary, [word]))
+                    keys.update(search_keys(words, [word]))
 
 
 def deck(library: Library, document_id: str, document: Document, analyzer: Analyzer, pins: Pins,
@@ -153,17 +175,17 @@ def deck(library: Library, document_id: str, document: Document, analyzer: Analy
     stored: StoredAnalysis | None = library.stored_analysis(document_id, key)
     if stored is not None:
         try:
-            words, senses = unpack(stored.data, len(document.clauses))
+            words, senses, keys = unpack(stored.data, len(document.clauses))
         except (ValueError, UnicodeDecodeError) as error:
             log.warning("the stored analysis of %s is damaged (%s); it is made again", document_id, error)
         else:
             if stored.pins == pins.pinned:
-                return Deck(words, senses, key, None, stored.pins, True)
-            _repinned(words, senses, document, analyzer, stored.pins, pins)
-            return Deck(words, senses, key, pack(words, senses), dict(pins.pinned), True)
+                return Deck(words, senses, keys, key, None, stored.pins, True)
+            _repinned(words, senses, keys, document, analyzer, stored.pins, pins)
+            return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), True)
     words = gather(document, analyzer, report, cancelled, pins)
-    senses = dictionary_senses(words, analyzer.dictionary)
-    return Deck(words, senses, key, pack(words, senses), dict(pins.pinned), False)
+    senses, keys = dictionary_senses(words, analyzer.dictionary), search_keys(words)
+    return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), False)
 
 
 def store(library: Library, document_id: str, made: Deck) -> None:

@@ -11,6 +11,7 @@ import ctypes
 import gc
 import logging
 import sys
+from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from ..errors import JobCancelled, PasswordNeeded
 from ..library import DocumentInfo, Library
 from ..reading.analysis import Analyzer, Token
 from ..study import stored_deck
-from ..study.deck import DocumentWords, Term, search_index, terms
+from ..study.deck import DocumentWords, Term, search_index, terms, unknown_per_clause
 from ..study.stored_deck import Deck
 from ..text import Document
 from ..text.loading import load
@@ -94,6 +95,16 @@ class ClauseCache:
         return index
 
 
+@dataclass(frozen=True)
+class Joined:
+    """The learner's data the analysis job read with the terms: the statuses it listed them with, each clause's
+    words not yet known under those (the heat strip's), the words on the study list."""
+
+    statuses: dict[str, int]
+    unknown: array  # how many of each clause's words are not yet known
+    studying: set[str]
+
+
 @dataclass
 class Opening:
     """Everything an opening job prepares off the GUI thread."""
@@ -139,6 +150,7 @@ class DocumentSession(QObject):
         self.words: DocumentWords | None = None  # the deck's figures for this document, once analysed
         self.terms: list[Term] = []
         self.term_index: list = []  # search keys of the terms, built with them off the GUI thread
+        self.joined: Joined | None = None  # what the learner's data made of the terms, as read with them
         # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer = Throttle(250, self.progressChanged.emit, self)
         self._position = -1
@@ -264,6 +276,10 @@ class DocumentSession(QObject):
         self.opened.emit()
         if old_model is not None:
             old_model.deleteLater()
+        if self.model.rowCount() > LARGE_DOCUMENT_ROWS:
+            # a novel's rows and clauses stay as long as it is open: keep the collections the analysis job's
+            # allocations set off (each one stops the GUI thread too) from walking them; freed on closing
+            gc.freeze()
         self._start_analysis()
 
     def pin_reading(self, row: int, token: Token, reading: tuple[str, ...] | None) -> Token | None:
@@ -299,7 +315,7 @@ class DocumentSession(QObject):
         if old is not None:
             old.progressChanged.disconnect(self._progress_timer.schedule)
         self.model = None
-        self.words, self.terms, self.term_index = None, [], []
+        self.words, self.terms, self.term_index, self.joined = None, [], [], None
         self.clauses = None
         self.document = None
         self.document_id = None
@@ -340,24 +356,27 @@ class DocumentSession(QObject):
             self.library.path
         pins = Pins(dict(self.clauses.pins.pinned))  # the cache's own may change on the GUI thread meanwhile
 
-        def work(report, cancelled) -> tuple[Deck, list[Term], list]:
+        def work(report, cancelled) -> tuple[Deck, list[Term], list, Joined]:
             with Library.connect(library_path) as library:
                 made = stored_deck.deck(library, document_id, document, analyzer, pins, report, cancelled)
-                found = terms(document, made.words, analyzer, library.term_statuses(),
+                statuses = library.term_statuses()
+                found = terms(document, made.words, analyzer, statuses,
                               stored_deck.library_counts(library, document_id, made.words),
                               library.own_definitions(), library.chosen_senses(), made.senses)
-            return made, found, [search_index(term) for term in found]  # the panel's search, ready
+                joined = Joined(statuses, unknown_per_clause(made.words, statuses), library.study_words())
+            # the panel's search keys, study ticks and heat, ready: the GUI thread only puts them in place
+            return made, found, [search_index(term, made.keys.get(term.word)) for term in found], joined
 
         job: Job | None = None
 
-        def done(result: tuple[Deck, list[Term], list]) -> None:
+        def done(result: tuple[Deck, list[Term], list, Joined]) -> None:
             if job is not self._analysis_job:  # belongs to a document closed since
                 return
             self._analysis_job = None
-            made, self.terms, self.term_index = result
+            made, self.terms, self.term_index, self.joined = result
             self.words = made.words
             self.model.set_clause_words(self.words.clause_words)
-            if made.packed is not None or not made.stored:
+            if made.packed is not None:  # analysed anew, or its pins changed: kept for the next opening
                 self._store_deck(made)
             # a novel's deck (46,000 terms, their search keys, the readings) lives as long as the document: keep
             # the collector from walking it at every allocation burst; it is still freed when the document closes

@@ -39,12 +39,16 @@ class HeatStrip(QWidget):
         self._job: Job | None = None
         self._throttle = Throttle(150, self._recount, self)  # statuses change in bursts: recount now and then
 
-    def set_words(self, words: DocumentWords | None, statuses: dict[str, int]) -> None:
+    def set_words(self, words: DocumentWords | None, statuses: dict[str, int], unknown=None) -> None:
+        """``unknown``: the words' unknown counts when made already (with the deck, off the GUI thread), as
+        ``statuses`` are now."""
         self.words, self.statuses, self.unknown, self._bins = words, statuses, None, []
         if words is None:
             self.update()
-            return
-        self._recount()
+        elif unknown is not None:
+            self._counted(unknown)
+        else:
+            self._recount()
 
     def statuses_changed(self) -> None:
         self._throttle.schedule()

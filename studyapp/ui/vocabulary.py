@@ -23,6 +23,7 @@ from ..study.deck import (
     definition,
     matches,
     most_frequent_new,
+    new_words,
     new_words_up_to_hsk,
     search_index,
     study_entry,
@@ -277,10 +278,13 @@ class VocabularyController(QObject):
         self.session.model.progressChanged.connect(self._translated_timer.schedule)
 
     def _on_analysed(self, _clauses: int) -> None:
-        self.model.studying = {entry.word for entry in self.library.study_list()}
+        joined = self.session.joined  # read with the terms, off the GUI thread
+        self.model.studying = set(joined.studying)
         self.model.set_terms(self.session.terms, self.session.term_index)
         self.update_coverage()
-        self.heat_strip.set_words(self.session.words, self.statuses)
+        # the job's heat counts hold unless a status changed while it ran (then they are counted again)
+        self.heat_strip.set_words(self.session.words, self.statuses,
+                                  joined.unknown if joined.statuses == self.statuses else None)
         self._mark_translated()
 
     def _mark_translated(self) -> None:
@@ -299,7 +303,7 @@ class VocabularyController(QObject):
         words = self.session.words
         if words is None:
             return ""
-        new = sum(1 for word in words.counts if self.statuses.get(word, 0) == TermStatus.NEW)
+        new = new_words(words, self.statuses)
         return self.tr("Known {0:.1%} · {1:,} new words").format(coverage(words, self.statuses), new)
 
     def update_coverage(self) -> None:
@@ -371,7 +375,7 @@ class VocabularyController(QObject):
 
     def _study(self, entries: list) -> None:
         added = self.library.add_to_study(entries)
-        self.model.studying = {entry.word for entry in self.library.study_list()}
+        self.model.studying |= {entry.word for entry in entries}  # each is on the list now, added or there before
         before = {entry.word: TermStatus(self.statuses.get(entry.word, 0)) for entry in entries}
         relearned = self._relearn(list(before))
         self.model.statuses_changed()

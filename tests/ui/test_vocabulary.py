@@ -344,3 +344,57 @@ def test_words_imported_from_a_list_are_known_in_the_panel_and_the_library(windo
     chosen[0].write_text("apple\nbanana\n", encoding="utf-8")
     action.trigger()
     assert "holds no Chinese words" in window.last_error
+
+
+def test_a_reopened_text_fills_the_panel_from_its_stored_analysis(window, qtbot, tmp_path, monkeypatch):
+    from studyapp.study import stored_deck
+    from studyapp.ui import ops
+
+    from .conftest import wait_for
+
+    wait_for(lambda: not any(job.name == "store analysis" for job in ops.running_jobs()))
+    model, strip = window.vocabulary.model, window.heat_strip
+    qtbot.waitUntil(lambda: strip.unknown is not None, timeout=5000)
+
+    def shown():
+        return ([(t.word, t.pinyin, t.definition, t.count, t.first_clause) for t in model.terms],
+                list(strip.unknown), window.status.coverage_label.text())
+
+    first = shown()
+    gathered = []
+    gather = stored_deck.gather
+    monkeypatch.setattr(stored_deck, "gather", lambda document, *rest: gathered.append(document.text)
+                        or gather(document, *rest))
+    other = tmp_path / "other.txt"
+    other.write_text("双方发表声明。", encoding="utf-8")
+    assert opened(window, other)
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    assert opened(window, None)
+    qtbot.waitUntil(lambda: not window.analysis_running() and strip.unknown is not None, timeout=20000)
+    assert gathered == ["双方发表声明。"]  # the default text's clauses were not analysed again
+    assert shown() == first and model.rowCount() > 500
+
+
+def test_a_status_changed_while_the_words_were_being_read_still_shows_on_the_heat_strip(window, qtbot, monkeypatch):
+    import threading
+
+    from studyapp.study import stored_deck
+    from studyapp.study.deck import unknown_per_clause
+
+    read, go_on = threading.Event(), threading.Event()
+    library_counts = stored_deck.library_counts
+
+    def held(*arguments):  # the job has read the statuses; hold it there while the learner marks a word
+        read.set()
+        go_on.wait(20)
+        return library_counts(*arguments)
+
+    monkeypatch.setattr(stored_deck, "library_counts", held)
+    window.open_path(None)
+    qtbot.waitUntil(read.is_set, timeout=20000)
+    window.vocabulary.set_status(["双方"], TermStatus.KNOWN)
+    go_on.set()
+    strip = window.heat_strip
+    qtbot.waitUntil(lambda: not window.analysis_running() and strip.unknown is not None, timeout=20000)
+    expected = unknown_per_clause(window.session.words, {"双方": TermStatus.KNOWN})
+    assert list(strip.unknown) == list(expected) != list(unknown_per_clause(window.session.words, {}))

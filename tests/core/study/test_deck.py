@@ -152,3 +152,14 @@ def test_a_join_and_a_split_apply_to_every_document_and_survive_reopening(tmp_pa
         assert [t.text for t in analyzer.analyze(clause)][1] == "宋江自在"
     finally:
         analyzer.set_fixes({})
+
+
+def test_the_heat_strip_counts_each_clauses_words_not_yet_known(library, analyzer):
+    _document, gathered, _terms = build(library, analyzer, "双方发表声明。2030！俄罗斯和中国是邻国。中国！")
+    statuses = {"双方": deck.TermStatus.KNOWN, "俄罗斯": deck.TermStatus.IGNORED, "中国": deck.TermStatus.LEARNING}
+    words = list(gathered.numbers)
+    offsets = gathered.clause_offsets
+    expected = [sum(1 for number in gathered.word_numbers[offsets[i]:offsets[i + 1]]
+                    if statuses.get(words[number], 0) not in deck.UNDERSTOOD) for i in range(len(offsets) - 1)]
+    assert list(deck.unknown_per_clause(gathered, statuses)) == expected
+    assert 0 in expected and max(expected) > 1  # a clause without words, and one with several unknown

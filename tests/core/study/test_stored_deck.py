@@ -59,7 +59,7 @@ def test_a_reopened_document_is_not_analysed_again_and_lists_the_same_terms(libr
     counted.clear()
     again = opened(library, analyzer, document)
     assert again.stored and counted == []  # the analyser did not run
-    assert same_words(again.words, first.words)
+    assert same_words(again.words, first.words) and again.keys == first.keys == stored_deck.search_keys(first.words)
     assert listed(library, analyzer, document, again) == listed(library, analyzer, document, first)
     fresh = deck.terms(document[1], deck.gather(document[1], analyzer), analyzer, {}, library.library_counts())
     assert [(t.word, t.definition, t.count, t.library_count) for t in fresh] == \
@@ -121,7 +121,7 @@ def test_a_damaged_stored_analysis_is_made_again_without_an_error(library, analy
 
 def test_a_packed_deck_reads_back_whole_and_refuses_other_clauses(library, analyzer, document):
     made = opened(library, analyzer, document)
-    words, senses = stored_deck.unpack(made.packed, len(document[1].clauses))
-    assert same_words(words, made.words) and senses == made.senses
+    words, senses, keys = stored_deck.unpack(made.packed, len(document[1].clauses))
+    assert same_words(words, made.words) and senses == made.senses and keys == made.keys
     with pytest.raises(ValueError):
         stored_deck.unpack(made.packed, len(document[1].clauses) + 1)
