@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AUDIO_SUFFIXES", "MAX_CLIP_SECONDS", "MAX_SECONDS", "RATE", "Audio", "Bookmarked", "Recorded",
            "RecordingError", "Span",
-           "bookmark_spans", "clip", "clips", "cue_spans", "decode", "duration_of", "find_beside", "seconds",
+           "bookmark_spans", "clip", "clips", "cue_spans", "decode", "duration_of", "faded", "find_beside",
+           "seconds",
            "slowed", "span_at_offset", "span_at_time", "wav_bytes"]
 
 AUDIO_SUFFIXES = (".mp3", ".m4a", ".ogg", ".flac", ".wav")
@@ -322,6 +323,24 @@ def clip(audio: Audio, span: Span) -> Audio:
     first = max(0, min(audio.frames, round(span.start * audio.rate)))
     last = max(first, min(audio.frames, round(span.end * audio.rate)))
     return Audio(audio.samples[first * audio.channels:last * audio.channels], audio.channels, audio.rate)
+
+
+def faded(audio: Audio, seconds: float = 0.005) -> Audio:
+    """The sound with its first and last ``seconds`` faded in and out: a clip cut from running speech starts and
+    ends mid-wave, and without this each play of it begins and ends with a click."""
+    ramp = min(int(seconds * audio.rate), audio.frames // 2)
+    if ramp < 1:
+        return audio
+    samples = array("h", audio.samples)
+    channels = audio.channels
+    for step in range(ramp):
+        gain = step / ramp
+        for channel in range(channels):
+            head = step * channels + channel
+            tail = (audio.frames - 1 - step) * channels + channel
+            samples[head] = int(samples[head] * gain)
+            samples[tail] = int(samples[tail] * gain)
+    return Audio(samples, channels, audio.rate)
 
 
 def wav_bytes(audio: Audio) -> bytes:

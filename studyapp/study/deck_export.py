@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import RecordingError, StudyAppError
-from ..listening.recordings import Audio, Recorded, clips, wav_bytes
+from ..listening.recordings import Audio, Recorded, clips, faded, wav_bytes
 from ..reading.pinyin import numbered
 from ..spreadsheet import guarded
 from ..text import Document
@@ -231,7 +231,7 @@ def _sounds(made: Sequence[Card]) -> tuple[dict[Recorded, str], Iterator[tuple[s
     def media() -> Iterator[tuple[str, bytes]]:
         while heard:
             name, audio = heard.pop()  # each clip let go once it is in the package
-            yield name, wav_bytes(audio)
+            yield name, wav_bytes(faded(audio))
 
     return names, media()
 

@@ -248,3 +248,17 @@ def test_the_command_line_says_one_line_and_exits_2_for_audio_it_cannot_use(tmp_
     assert main(["clip", str(srt), "--clause", "1", "--out", str(tmp_path / "x.wav"), "--library", library]) == 2
     assert "no recording at" in capsys.readouterr().err
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_faded_ramps_each_channel_in_and_out_and_leaves_the_middle():
+    from array import array
+
+    from studyapp.listening.recordings import faded
+
+    steady = Audio(array("h", [10_000, -10_000] * 1000), 2, 20_000)  # 1000 stereo frames, 5 ms = 100 frames
+    ramped = faded(steady)
+    assert ramped.frames == steady.frames and ramped.samples[:2] == array("h", [0, 0])
+    assert ramped.samples[-2:] == array("h", [0, 0])
+    assert ramped.samples[100] == 5_000 and ramped.samples[101] == -5_000  # halfway up, each channel
+    assert ramped.samples[1000:1002] == steady.samples[1000:1002]
+    assert faded(Audio(array("h", [7]), 1, 20_000)) == Audio(array("h", [7]), 1, 20_000)

@@ -51,6 +51,8 @@ def test_the_package_carries_each_cues_clip_and_anki_plays_it_from_the_note(tmp_
         start, end, _text, hz = CUES[cue]
         assert length == pytest.approx(seconds(end) - seconds(start), abs=0.01)  # the cue's own span
         assert dominant_hz(array("h", frames), rate) == pytest.approx(hz, abs=5)  # and its own sound
+        samples = array("h", frames)
+        assert abs(samples[0]) < 100 and abs(samples[-1]) < 100 < max(samples)  # faded in and out: no click
     # a word of the same cue shares the one file
     assert SOUND.search(notes["我们"]["Context"]).group(1) == SOUND.search(notes["银行"]["Context"]).group(1)
 
