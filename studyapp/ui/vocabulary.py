@@ -461,28 +461,34 @@ class VocabularyController(QObject):
     EXPORT_FILTERS = {"apkg": "Anki package (*.apkg)", "pleco": "Pleco flashcards (*.txt)", "csv": "CSV (*.csv)",
                       "tbx": "TBX glossary of chosen translations (*.tbx)"}
 
-    def export_scope(self) -> Callable[[Library], tuple[str, int, list]]:
+    def export_scope(self, with_sound: bool = False) -> Callable[[Library], tuple[str, int, list, list[str]]]:
         """What an export takes: the words selected in the panel (two or more), else the study list, else every
         word of the text not yet known. Returns the builder the export job runs with a library connection of its
         own: a novel's 46,000 cards are made there, off the GUI thread, from plain data taken here (which scope
-        it was and how many words come back with them)."""
+        it was, how many words, the cards, and a line for each recording that could not give them its clips).
+        ``with_sound``: each card carries its clause's recorded clip, as the command line's export does."""
+        from ..document import ClauseSounds
         from ..study.deck_export import cards, study_cards
 
         session = self.session
         document, segments, terms, analyzer = session.document, session.model.segments.copy(), session.terms, \
             session.analyzer
+        document_id = session.document_id
         selected, statuses = self.selected_terms(), dict(self.statuses)
 
-        def build(library: Library) -> tuple[str, int, list]:
+        def build(library: Library) -> tuple[str, int, list, list[str]]:
             chosen = library.chosen_translations()
+            sounds = ClauseSounds(library)
+            here = sounds.for_document(document_id, document) if with_sound and document_id else None
             if len(selected) > 1:
-                return "selected", len(selected), cards(document, segments, selected, chosen)
+                return "selected", len(selected), cards(document, segments, selected, chosen, here), sounds.problems
             entries = library.study_list()
             if entries:
                 return "study", len(entries), study_cards(entries, library.own_definitions(), analyzer, chosen,
-                                                          library.chosen_senses())
+                                                          library.chosen_senses(),
+                                                          sounds.at if with_sound else None), sounds.problems
             learning = [term for term in terms if statuses.get(term.word, 0) not in UNDERSTOOD]
-            return "learning", len(learning), cards(document, segments, learning, chosen)
+            return "learning", len(learning), cards(document, segments, learning, chosen, here), sounds.problems
 
         return build
 
@@ -513,20 +519,23 @@ class VocabularyController(QObject):
         from ..study.review import load_settings
         from .ops import run_job
 
-        build = self.export_scope()
+        build = self.export_scope(with_sound=fmt == "apkg")  # only an Anki package carries sound
         title = self.session.path.stem if self.session.path else "studyapp"
         kinds = load_settings(self.library).kinds  # the kinds of card the learner reviews
         library_path = self.library.path
 
-        def work(_report, _cancelled) -> tuple[str, int, Path]:
+        def work(_report, _cancelled) -> tuple[str, int, Path, list[str]]:
             with Library.connect(library_path) as library:
-                scope, count, made = build(library)
+                scope, count, made, problems = build(library)
             write_atomically(out, export_deck(made, fmt, title, kinds))
-            return scope, count, out
+            return scope, count, out, problems
 
-        def done(result: tuple[str, int, Path]) -> None:
-            scope, count, written = result
-            self.message.emit(self.tr("Exported {0} to {1}").format(self._scope_text(scope, count), written))
+        def done(result: tuple[str, int, Path, list[str]]) -> None:
+            scope, count, written, problems = result
+            said = self.tr("Exported {0} to {1}").format(self._scope_text(scope, count), written)
+            if problems:  # the recording moved or unreadable: the cards are there, without their clips
+                said += " " + self.tr("(without sound: {0})").format(problems[0])
+            self.message.emit(said)
 
         return run_job(work, done, lambda error: self.message.emit(
             self.tr("The vocabulary could not be exported: {0}").format(error)), name="vocabulary export")

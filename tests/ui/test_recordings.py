@@ -1,6 +1,7 @@
 """A document's recording in the window, without a sound card: played for real into miniaudio's null device, and
 the playing position driven by the test (a seek) where a user would wait for the sound to get there."""
 
+import json
 import threading
 from array import array
 
@@ -305,3 +306,21 @@ def test_review_plays_nothing_for_a_cue_past_the_recordings_end(window, qtbot, t
     with qtbot.waitSignal(clips.clipFound, timeout=10000) as found:
         qtbot.keyClick(review, Qt.Key.Key_Space)
     assert found.args[0] is None
+
+
+def test_the_windows_anki_export_carries_each_cards_recorded_clip(window, qtbot, tmp_path):
+    """File > Export Vocabulary as the command line's deck export: a card whose clause is heard in the recording
+    carries that clip (the window's export had cards without sound)."""
+    import re
+    import zipfile
+
+    srt, _wav = subtitles_with_recording(tmp_path)
+    _open_with_recording(window, qtbot, srt)
+    qtbot.waitUntil(lambda: bool(window.session.terms), timeout=30000)
+    out = tmp_path / "lesson.apkg"
+    window.vocabulary.export_to(out, "apkg")
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=20000)
+    with zipfile.ZipFile(out) as package:
+        media = json.loads(package.read("media"))
+        sounds = [name for name in media.values() if re.fullmatch(r"studyapp-[0-9a-f]{16}\.wav", name)]
+    assert len(sounds) == len(CUES)  # each cue's clip, once
