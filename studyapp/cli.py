@@ -410,7 +410,8 @@ def _recorded_spans(args: argparse.Namespace):
         identifier = document_id(loaded.text)
         audio = library.recording(identifier)
         if audio is None:
-            audio = find_beside(Path(args.path)) if args.path != "-" else None
+            beside = args.path != "-" and not library.recording_detached(identifier)
+            audio = find_beside(Path(args.path)) if beside else None
             if audio is None:
                 raise StudyAppError(f"{args.path} has no recording: attach one with "
                                     f"studyapp recording attach {args.path} AUDIO.")

@@ -11,6 +11,9 @@ from .connection import Connection, now
 from .documents import _read_path, _stored_path
 
 
+DETACHED = ""  # the path kept for a recording the learner detached
+
+
 @dataclass(frozen=True)
 class Bookmark:
     """The text from ``offset`` (document text offset) is heard from ``seconds`` into the recording."""
@@ -39,12 +42,21 @@ class Recordings(Connection):
         """The recording attached to the document, as kept (it may since have moved: ``decode`` says so)."""
         row = self._connection.execute("SELECT path FROM recordings WHERE document_id = ?",
                                        (document_id,)).fetchone()
-        return Path(_read_path(row[0]) or "") if row else None
+        return Path(_read_path(row[0]) or "") if row and row[0] != DETACHED else None
+
+    def recording_detached(self, document_id: str) -> bool:
+        """Whether the learner detached the document's recording: one found beside its text is then not
+        attached again on the next opening."""
+        return self._connection.execute("SELECT 1 FROM recordings WHERE document_id = ? AND path = ?",
+                                        (document_id, DETACHED)).fetchone() is not None
 
     def detach_recording(self, document_id: str) -> None:
-        """Forget the document's recording and its bookmarks (the file itself is left alone)."""
+        """Forget the document's recording and its bookmarks (the file itself is left alone), and remember that
+        it was detached, so the file beside the text stays unattached until the learner attaches one."""
         with self.transaction() as db:
-            db.execute("DELETE FROM recordings WHERE document_id = ?", (document_id,))
+            db.execute("INSERT INTO recordings (document_id, path, attached_at) VALUES (?, ?, ?)"
+                       " ON CONFLICT (document_id) DO UPDATE SET path = excluded.path,"
+                       " attached_at = excluded.attached_at", (document_id, DETACHED, now()))
             db.execute("DELETE FROM bookmarks WHERE document_id = ?", (document_id,))
 
     def bookmarks(self, document_id: str) -> list[Bookmark]:

@@ -164,7 +164,9 @@ class RecordingActions(QObject):
         if kept is not None:
             self.load(kept)
             return
-        beside = find_beside(session.path) if session.path is not None else None
+        if session.path is None or self.window.library.recording_detached(session.document_id):
+            return
+        beside = find_beside(session.path)
         if beside is not None:
             self.attach(beside, found_beside=session.path)
 

@@ -324,3 +324,19 @@ def test_the_windows_anki_export_carries_each_cards_recorded_clip(window, qtbot,
         media = json.loads(package.read("media"))
         sounds = [name for name in media.values() if re.fullmatch(r"studyapp-[0-9a-f]{16}\.wav", name)]
     assert len(sounds) == len(CUES)  # each cue's clip, once
+
+
+def test_a_detached_recording_beside_its_text_is_not_attached_again_on_reopening(window, qtbot, tmp_path):
+    """Detach means detach: the file beside the subtitles stayed there, and every opening attached it again."""
+    srt, wav = subtitles_with_recording(tmp_path)
+    recordings = _open_with_recording(window, qtbot, srt)
+    document_id = window.session.document_id
+    recordings.detach()
+    assert window.library.recording(document_id) is None
+    assert opened(window, srt)
+    qtbot.waitUntil(lambda: not window.session.analysis_running(), timeout=30000)
+    assert window.library.recording(document_id) is None and recordings.playback is None
+    assert not recordings.bar.isVisible()
+    with qtbot.waitSignal(recordings.loaded, timeout=20000):
+        recordings.attach(wav)  # File > Attach Recording still attaches it when asked
+    assert window.library.recording(document_id) == wav
