@@ -10,7 +10,6 @@ from ..errors import RecordingError
 from .connection import Connection, now
 from .documents import _read_path, _stored_path
 
-
 DETACHED = ""  # the path kept for a recording the learner detached
 
 
