@@ -25,6 +25,7 @@ from typing import Any
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
+from ..bounded_cache import BoundedCache
 from ..errors import StudyAppError
 from ..files import write_atomically
 from ..library import UNDERSTOOD, CardRow, Library, TermStatus
@@ -193,6 +194,11 @@ class Reviewer:
         self.damaged: dict[int, str] = {}
         self.scheduler = Scheduler(parameters=self.parameters(), desired_retention=self.settings.desired_retention,
                                    enable_fuzzing=self.settings.fuzz)
+        #: stored schedule (JSON, with the card's id) -> its FSRS card: the queue is built before every card from
+        #: the day's few hundred candidates, and parsing each again was most of the wait between cards (FSRS
+        #: copies a card before changing it, so one parsed card is safely shared)
+        self._parsed: BoundedCache[str, FsrsCard] = BoundedCache(
+            lambda stored: FsrsCard.from_dict(json.loads(stored)), limit=50_000)
 
     def parameters(self) -> tuple[float, ...]:
         """FSRS's default parameters, or those optimised from this library's own log."""
@@ -236,7 +242,7 @@ class Reviewer:
     def _schedule(self, card_id: int, word: str, kind: str, stored: str) -> FsrsCard | None:
         """The card's FSRS state as stored, or None (and a line in ``damaged``) when it cannot be read."""
         try:
-            return FsrsCard.from_dict(json.loads(stored))
+            return self._parsed(stored)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             if card_id not in self.damaged:
                 log.warning("card %s (%s, %s) has an unreadable schedule %r: %s", card_id, word, kind, stored, error)

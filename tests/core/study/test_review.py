@@ -382,3 +382,22 @@ def test_the_queue_counts_todays_reviews_without_reading_their_logged_json(libra
     plan = library._query(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ? AND "
                           f"{NEW_CARD_REVIEW}", ("2026-03-01",))
     assert any("review_log_new_by_time" in row[-1] for row in plan)
+
+
+def test_each_cards_stored_schedule_is_read_once_while_it_does_not_change(library, monkeypatch):
+    """The queue is built again before every card from the day's candidates: each one's schedule is parsed the
+    first time only, and again once a rating has changed it."""
+    import json
+
+    clock = Clock(START)
+    study(library, [f"词{n}" for n in range(8)])
+    ours = reviewer(library, clock)
+    first = ours.queue()
+    parsed: list[object] = []
+    loads = json.loads
+    monkeypatch.setattr("studyapp.study.review.json.loads", lambda text, **kw: parsed.append(text) or loads(text))
+    assert [card.id for card in ours.queue()] == [card.id for card in first]
+    assert parsed == []
+    ours.rate(first[0].id, Rating.Good)
+    ours.queue()
+    assert parsed and all(f'"card_id": {first[0].fsrs.card_id}' in text for text in parsed)
