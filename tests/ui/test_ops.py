@@ -135,3 +135,25 @@ def test_jobs_that_write_the_library_run_one_at_a_time_in_the_order_they_were_st
         run_job(writer(f"write {number}", number == 0), finished.append, name=f"write {number}", writes=True)
     qtbot.waitUntil(lambda: len(finished) == 4, timeout=10000)
     assert order == ["write 0", "write 1", "write 2", "write 3"] and finished == [False] * 4
+
+
+def test_the_translation_export_reads_the_documents_row_in_its_job(window, qtbot, monkeypatch, tmp_path):
+    """The export's title and language come with the document's row, whose segment counts took 30-100 ms on the
+    GUI thread for a novel before the job started: the job reads the row on its own connection."""
+    from studyapp.library import Library
+
+    threads = []
+    read = Library.document_info
+
+    def document_info(self, identifier):
+        threads.append(threading.current_thread())
+        return read(self, identifier)
+
+    monkeypatch.setattr(Library, "document_info", document_info)
+    window.library.set_target_lang(window.session.document_id, "fr")
+    window.session.model.set_target(0, "Une déclaration commune.")
+    out = tmp_path / "statement.tmx"
+    assert window.exchange.export("tmx", out) is not None
+    qtbot.waitUntil(lambda: not window.exchange.busy(), timeout=20000)
+    assert threads and threading.main_thread() not in threads
+    assert 'xml:lang="fr"' in out.read_text("utf-8")
