@@ -401,3 +401,21 @@ def test_each_cards_stored_schedule_is_read_once_while_it_does_not_change(librar
     ours.rate(first[0].id, Rating.Good)
     ours.queue()
     assert parsed and all(f'"card_id": {first[0].fsrs.card_id}' in text for text in parsed)
+
+
+def test_the_queue_reads_the_new_cards_the_days_limit_takes_not_every_one(library, monkeypatch):
+    """A study list of 300 words holds 900 new cards; the day takes 20 (one per word): the queue reads a page
+    of them, not all 900, before every card."""
+    from studyapp.library import Library as Store
+
+    clock = Clock(START)
+    study(library, [f"词{n:03d}" for n in range(300)])
+    ours = reviewer(library, clock, kinds=tuple(Kind), new_per_day=20)
+    read: list[int] = []
+    rows = Store.due_card_rows
+    monkeypatch.setattr(Store, "due_card_rows", lambda *a, **k: read.append(len(found := rows(*a, **k))) or found)
+    queue = ours.queue()
+    assert [card.word for card in queue] == [f"词{n:03d}" for n in range(20)]
+    assert sum(read) <= 100
+    ours.rate(queue[0].id, Rating.Good)
+    assert ours.counts().new == 19 and "词000" not in {card.word for card in ours.queue() if card.is_new}
