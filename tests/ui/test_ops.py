@@ -157,3 +157,24 @@ def test_the_translation_export_reads_the_documents_row_in_its_job(window, qtbot
     qtbot.waitUntil(lambda: not window.exchange.busy(), timeout=20000)
     assert threads and threading.main_thread() not in threads
     assert 'xml:lang="fr"' in out.read_text("utf-8")
+
+
+def test_the_documents_grouping_is_kept_on_the_writer_lane(window, qtbot, monkeypatch):
+    """Kept from the GUI thread, the grouping waited for the regrouping's own transaction (the novel's 111,000
+    rows): it is written on the writer lane, after them."""
+    from studyapp.library import Library
+    from studyapp.ui.ops import running_jobs
+
+    threads = []
+    write = Library.set_grouping
+
+    def set_grouping(self, identifier, grouping):
+        threads.append(threading.current_thread())
+        return write(self, identifier, grouping)
+
+    monkeypatch.setattr(Library, "set_grouping", set_grouping)
+    window.sentence_action.setChecked(True)
+    qtbot.waitUntil(lambda: bool(threads) and not running_jobs(), timeout=20000)
+    assert threading.main_thread() not in threads
+    with Library.open(window.library.path) as other:
+        assert other.document_info(window.session.document_id).grouping == "sentence"
