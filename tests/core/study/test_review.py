@@ -382,6 +382,9 @@ def test_the_queue_counts_todays_reviews_without_reading_their_logged_json(libra
     plan = library._query(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ? AND "
                           f"{NEW_CARD_REVIEW}", ("2026-03-01",))
     assert any("review_log_new_by_time" in row[-1] for row in plan)
+    plan = library._query("EXPLAIN QUERY PLAN SELECT DISTINCT c.word FROM review_log l JOIN cards c ON c.id ="
+                          " l.card_id WHERE l.reviewed_at >= ?", ("2026-03-01",))
+    assert any("COVERING INDEX review_log_cards_by_time" in row[-1] for row in plan)  # no log row is read
 
 
 def test_each_cards_stored_schedule_is_read_once_while_it_does_not_change(library, monkeypatch):
