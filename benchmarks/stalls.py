@@ -2,9 +2,10 @@
 the Vocabulary panel (shown, sorted, filtered), statuses set on many words, every export, words added to study,
 a review of a few cards, typing translations, regrouping.
 
-    python benchmarks/stalls.py [PATH] [--busy]
+    python benchmarks/stalls.py [PATH] [--busy] [--why]
 
 ``--busy``: a CPU-bound process (a busy loop) runs beside the app, as another program does on a learner's laptop.
+``--why``: under each phase, where the GUI thread stood while it stalled.
 
 A watchdog timer on the GUI thread ticks every 5 ms; the longest gap between two ticks during a phase is the
 longest time the window could not paint or answer input in that phase. Every action is started from the event
@@ -80,6 +81,39 @@ class Watchdog:
         self.last = now
 
 
+class StallSampler:
+    """``--why``: a thread that looks at the GUI thread's stack every 5 ms while the watchdog has not ticked for
+    over 50 ms, and counts where it stood (the innermost frame of the project's own code), to print per phase."""
+
+    def __init__(self, watchdog: Watchdog) -> None:
+        import collections
+        import threading
+
+        self.watchdog, self.seen = watchdog, collections.Counter()
+        self._gui = threading.main_thread().ident
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(0.005)
+            if time.perf_counter() - self.watchdog.last > 0.05:
+                frame = sys._current_frames().get(self._gui)
+                where = []
+                while frame is not None and len(where) < 3:
+                    if "studyapp" in frame.f_code.co_filename:
+                        where.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} {frame.f_code.co_name}")
+                    frame = frame.f_back
+                self.seen[" < ".join(where) or "(outside studyapp)"] += 1
+
+    def report(self) -> None:
+        for where, count in self.seen.most_common(4):
+            print(f"    {count * 5:5d} ms in {where}")
+        self.seen.clear()
+
+
+SAMPLER: StallSampler | None = None
+
+
 def run_phase(app, watchdog: Watchdog, name: str, action, done,
               timeout: float = float(os.environ.get("STALLS_TIMEOUT", 600))) -> None:
     """Start ``action`` from the event loop, run the loop until ``done()`` (and 1.2 s more, for pause-time
@@ -102,6 +136,8 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
     LONGEST.append((name, watchdog.longest))
     print(f"{name:<44} longest stall {watchdog.longest * 1000:5.0f} ms   (phase {finished - started:6.2f} s; "
           f"longest garbage collection {watchdog.longest_collection * 1000:.0f} ms)", flush=True)
+    if SAMPLER is not None:
+        SAMPLER.report()
 
 
 def repeat(count: int, interval_ms: int, step) -> tuple:
@@ -144,6 +180,9 @@ def main(path: Path) -> None:
     while window.analysis_running():  # the sample opens and is analysed as jobs
         app.processEvents()
     watchdog = Watchdog()
+    if "--why" in sys.argv:
+        global SAMPLER
+        SAMPLER = StallSampler(watchdog)
     print(f"== {path.name}: longest GUI-thread stall per phase (watchdog tick {TICK_MS} ms)")
 
     def analysed() -> bool:
@@ -252,7 +291,7 @@ def review_phase(app, watchdog: Watchdog, window) -> None:
 
 
 if __name__ == "__main__":
-    arguments = [argument for argument in sys.argv[1:] if argument != "--busy"]
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if "--busy" in sys.argv else None
     try:
         if busy is not None:

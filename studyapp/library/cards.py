@@ -123,14 +123,18 @@ class Cards(Connection):
         found = self._card_rows("WHERE c.id = ?", (card_id,))
         return found[0] if found else None
 
-    def due_card_rows(self, before: str, kinds: Sequence[str], hide_new_of: Iterable[int]) -> list[CardRow]:
+    def due_card_rows(self, before: str, kinds: Sequence[str], hide_new_of: Iterable[int], new: bool | None = None,
+                      limit: int = -1, offset: int = 0) -> list[CardRow]:
         """Unsuspended cards of ``kinds`` due before ``before``, oldest due first; new cards of words whose
-        status is one of ``hide_new_of`` are left out."""
+        status is one of ``hide_new_of`` are left out. ``new``: only new cards (True) or only the others (False);
+        ``limit`` and ``offset``: one page of them (a study list of 1,000 words has 3,000 new cards, of which a
+        day takes 20)."""
         hidden = json.dumps([int(status) for status in hide_new_of])
+        which = {None: "", True: " AND c.reps = 0", False: " AND c.reps > 0"}[new]
         return self._card_rows(
             "WHERE c.suspended = 0 AND c.due < ? AND c.kind IN (SELECT value FROM json_each(?)) AND NOT (c.reps = 0"
-            " AND c.word IN (SELECT word FROM terms WHERE status IN (SELECT value FROM json_each(?))))"
-            " ORDER BY c.due, c.id", (before, json.dumps(list(kinds)), hidden))
+            f" AND c.word IN (SELECT word FROM terms WHERE status IN (SELECT value FROM json_each(?)))){which}"
+            " ORDER BY c.due, c.id LIMIT ? OFFSET ?", (before, json.dumps(list(kinds)), hidden, limit, offset))
 
     def suspended_card_rows(self) -> list[CardRow]:
         return self._card_rows("WHERE c.suspended = 1 ORDER BY c.word")

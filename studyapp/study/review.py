@@ -25,6 +25,7 @@ from typing import Any
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
+from ..bounded_cache import BoundedCache
 from ..errors import StudyAppError
 from ..files import write_atomically
 from ..library import UNDERSTOOD, CardRow, Library, TermStatus
@@ -193,6 +194,11 @@ class Reviewer:
         self.damaged: dict[int, str] = {}
         self.scheduler = Scheduler(parameters=self.parameters(), desired_retention=self.settings.desired_retention,
                                    enable_fuzzing=self.settings.fuzz)
+        #: stored schedule (JSON, with the card's id) -> its FSRS card: the queue is built before every card from
+        #: the day's few hundred candidates, and parsing each again was most of the wait between cards (FSRS
+        #: copies a card before changing it, so one parsed card is safely shared)
+        self._parsed: BoundedCache[str, FsrsCard] = BoundedCache(
+            lambda stored: FsrsCard.from_dict(json.loads(stored)), limit=50_000)
 
     def parameters(self) -> tuple[float, ...]:
         """FSRS's default parameters, or those optimised from this library's own log."""
@@ -236,7 +242,7 @@ class Reviewer:
     def _schedule(self, card_id: int, word: str, kind: str, stored: str) -> FsrsCard | None:
         """The card's FSRS state as stored, or None (and a line in ``damaged``) when it cannot be read."""
         try:
-            return FsrsCard.from_dict(json.loads(stored))
+            return self._parsed(stored)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             if card_id not in self.damaged:
                 log.warning("card %s (%s, %s) has an unreadable schedule %r: %s", card_id, word, kind, stored, error)
@@ -262,22 +268,33 @@ class Reviewer:
         cards, within the daily limits, one card per word (siblings wait for another day, as in Anki), then
         learning cards due within 20 minutes."""
         now = now or self.clock()
-        return self._chosen_for_today(self._candidates(now), now)
+        return self._chosen_for_today(*self._candidates(now), now)
 
-    def _candidates(self, now: datetime) -> list[ReviewCard]:
-        """Cards of the chosen kinds due by the end of the study day, oldest due first."""
-        return self._cards(self.library.due_card_rows(_iso(day_end(now, self.zone)), self._kind_values(),
-                                                      hide_new_of=UNDERSTOOD))
+    def _candidates(self, now: datetime) -> tuple[list[ReviewCard], Iterator[ReviewCard]]:
+        """Cards of the chosen kinds due by the end of the study day, oldest due first: those reviewed before,
+        and the new ones, read a page at a time as the day's limit takes them (a study list of 1,000 words holds
+        3,000 new cards; reading each before every card was most of the wait between cards)."""
+        before, kinds = _iso(day_end(now, self.zone)), self._kind_values()
+        return self._cards(self.library.due_card_rows(before, kinds, UNDERSTOOD, new=False)), \
+            self._new_cards(before, kinds)
 
-    def _chosen_for_today(self, candidates: list[ReviewCard], now: datetime,
+    def _new_cards(self, before: str, kinds: list[str]) -> Iterator[ReviewCard]:
+        page, offset = max(100, 4 * self.settings.new_per_day), 0
+        while True:
+            rows = self.library.due_card_rows(before, kinds, UNDERSTOOD, new=True, limit=page, offset=offset)
+            yield from self._cards(rows)
+            if len(rows) < page:
+                return
+            offset += page
+
+    def _chosen_for_today(self, candidates: list[ReviewCard], new: Iterable[ReviewCard], now: datetime,
                           unmade: Iterable[ReviewCard] = ()) -> list[ReviewCard]:
-        """``unmade``: new cards not made yet, due after every card made (they would be made now)."""
+        """``candidates``: the cards reviewed before, due today; ``new``: the new ones, oldest due first;
+        ``unmade``: new cards not made yet, due after every card made (they would be made now)."""
         seen, new_done, reviews_done = self._reviewed_today(now)
-        learning, ahead, reviews, new = [], [], [], []
+        learning, ahead, reviews = [], [], []
         for card in candidates:
-            if card.is_new:
-                new.append(card)
-            elif card.fsrs.state in (State.Learning, State.Relearning):
+            if card.fsrs.state in (State.Learning, State.Relearning):
                 if card.fsrs.due <= now:
                     learning.append(card)
                 elif card.fsrs.due <= now + LEARN_AHEAD:
@@ -304,7 +321,7 @@ class Reviewer:
         for words on the study list count as the new cards they will be, so counting writes nothing."""
         if queue is None:
             now = now or self.clock()
-            queue = self._chosen_for_today(self._candidates(now), now, self._unmade_cards(now))
+            queue = self._chosen_for_today(*self._candidates(now), now, self._unmade_cards(now))
         learning = sum(1 for card in queue if not card.is_new and card.fsrs.state != State.Review)
         new = sum(1 for card in queue if card.is_new)
         return Counts(len(queue) - learning - new, new, learning)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .. import settings as settings_store
 from ..text.sources import open_filter
 from ..wording import displayable
+from .collector import Collector
 from .ops import cancel_all
 from .qt import QApplication, QDragEnterEvent, QDropEvent, QFileDialog, QInputDialog, QLineEdit, QObject, Qt, QTimer
 from .qt_helpers import set_checked_quietly
@@ -26,6 +27,7 @@ class DocumentActions(QObject):
         self.window = window
         self._cue_offsets: list[int] = []
         window.session.opened.connect(self._on_opened)
+        self.collector = Collector(window.session, self)  # full collections stay short with a novel open
         window.setAcceptDrops(True)
 
     def drag_entered(self, event: QDragEnterEvent) -> None:

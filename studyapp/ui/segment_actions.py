@@ -3,12 +3,27 @@ target language. Each restructuring is one undoable step of the translation cont
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..library import Library
 from ..wording import counted
 from .document_session import DocumentSession
+from .ops import run_job
 from .qt import QInputDialog, QMessageBox, QObject, QWidget, Signal
 from .qt_helpers import set_checked_quietly
 from .reader import ReaderView
 from .translation_pane import TranslationController
+
+
+def remember_grouping(library_path: Path, document_id: str, grouping: str) -> None:
+    """Keep the document's grouping on the writer lane, after the regrouping's own writes: written from the GUI
+    thread it waited for the regrouping's transaction to end (130 ms and more for the novel)."""
+
+    def work(_report, _cancelled) -> None:
+        with Library.connect(library_path) as library:
+            library.set_grouping(document_id, grouping)
+
+    run_job(work, name="remember the grouping", writes=True)
 
 
 class SegmentActions(QObject):
@@ -46,7 +61,7 @@ class SegmentActions(QObject):
             return
         label = self.tr("Group by sentence") if on else self.tr("Group by clause")
         self.translator.restructure(label, lambda applied: model.regroup(on, applied))
-        self.session.library.set_grouping(self.session.document_id, "sentence" if on else "clause")
+        remember_grouping(self.session.library.path, self.session.document_id, "sentence" if on else "clause")
 
     def _edited_ok(self, edited: int) -> bool:
         """Splitting gives each clause its own translation back, unless the merged one was edited since: then it

@@ -135,3 +135,46 @@ def test_jobs_that_write_the_library_run_one_at_a_time_in_the_order_they_were_st
         run_job(writer(f"write {number}", number == 0), finished.append, name=f"write {number}", writes=True)
     qtbot.waitUntil(lambda: len(finished) == 4, timeout=10000)
     assert order == ["write 0", "write 1", "write 2", "write 3"] and finished == [False] * 4
+
+
+def test_the_translation_export_reads_the_documents_row_in_its_job(window, qtbot, monkeypatch, tmp_path):
+    """The export's title and language come with the document's row, whose segment counts took 30-100 ms on the
+    GUI thread for a novel before the job started: the job reads the row on its own connection."""
+    from studyapp.library import Library
+
+    threads = []
+    read = Library.document_info
+
+    def document_info(self, identifier):
+        threads.append(threading.current_thread())
+        return read(self, identifier)
+
+    monkeypatch.setattr(Library, "document_info", document_info)
+    window.library.set_target_lang(window.session.document_id, "fr")
+    window.session.model.set_target(0, "Une déclaration commune.")
+    out = tmp_path / "statement.tmx"
+    assert window.exchange.export("tmx", out) is not None
+    qtbot.waitUntil(lambda: not window.exchange.busy(), timeout=20000)
+    assert threads and threading.main_thread() not in threads
+    assert 'xml:lang="fr"' in out.read_text("utf-8")
+
+
+def test_the_documents_grouping_is_kept_on_the_writer_lane(window, qtbot, monkeypatch):
+    """Kept from the GUI thread, the grouping waited for the regrouping's own transaction (the novel's 111,000
+    rows): it is written on the writer lane, after them."""
+    from studyapp.library import Library
+    from studyapp.ui.ops import running_jobs
+
+    threads = []
+    write = Library.set_grouping
+
+    def set_grouping(self, identifier, grouping):
+        threads.append(threading.current_thread())
+        return write(self, identifier, grouping)
+
+    monkeypatch.setattr(Library, "set_grouping", set_grouping)
+    window.sentence_action.setChecked(True)
+    qtbot.waitUntil(lambda: bool(threads) and not running_jobs(), timeout=20000)
+    assert threading.main_thread() not in threads
+    with Library.open(window.library.path) as other:
+        assert other.document_info(window.session.document_id).grouping == "sentence"

@@ -382,3 +382,43 @@ def test_the_queue_counts_todays_reviews_without_reading_their_logged_json(libra
     plan = library._query(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ? AND "
                           f"{NEW_CARD_REVIEW}", ("2026-03-01",))
     assert any("review_log_new_by_time" in row[-1] for row in plan)
+    plan = library._query("EXPLAIN QUERY PLAN SELECT DISTINCT c.word FROM review_log l JOIN cards c ON c.id ="
+                          " l.card_id WHERE l.reviewed_at >= ?", ("2026-03-01",))
+    assert any("COVERING INDEX review_log_cards_by_time" in row[-1] for row in plan)  # no log row is read
+
+
+def test_each_cards_stored_schedule_is_read_once_while_it_does_not_change(library, monkeypatch):
+    """The queue is built again before every card from the day's candidates: each one's schedule is parsed the
+    first time only, and again once a rating has changed it."""
+    import json
+
+    clock = Clock(START)
+    study(library, [f"词{n}" for n in range(8)])
+    ours = reviewer(library, clock)
+    first = ours.queue()
+    parsed: list[object] = []
+    loads = json.loads
+    monkeypatch.setattr("studyapp.study.review.json.loads", lambda text, **kw: parsed.append(text) or loads(text))
+    assert [card.id for card in ours.queue()] == [card.id for card in first]
+    assert parsed == []
+    ours.rate(first[0].id, Rating.Good)
+    ours.queue()
+    assert parsed and all(f'"card_id": {first[0].fsrs.card_id}' in text for text in parsed)
+
+
+def test_the_queue_reads_the_new_cards_the_days_limit_takes_not_every_one(library, monkeypatch):
+    """A study list of 300 words holds 900 new cards; the day takes 20 (one per word): the queue reads a page
+    of them, not all 900, before every card."""
+    from studyapp.library import Library as Store
+
+    clock = Clock(START)
+    study(library, [f"词{n:03d}" for n in range(300)])
+    ours = reviewer(library, clock, kinds=tuple(Kind), new_per_day=20)
+    read: list[int] = []
+    rows = Store.due_card_rows
+    monkeypatch.setattr(Store, "due_card_rows", lambda *a, **k: read.append(len(found := rows(*a, **k))) or found)
+    queue = ours.queue()
+    assert [card.word for card in queue] == [f"词{n:03d}" for n in range(20)]
+    assert sum(read) <= 100
+    ours.rate(queue[0].id, Rating.Good)
+    assert ours.counts().new == 19 and "词000" not in {card.word for card in ours.queue() if card.is_new}
