@@ -14,6 +14,7 @@ import marshal
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -249,7 +250,7 @@ class Dictionary:
             dictionary = cls(target)
         elif background:
             dictionary = cls.parsed(target)
-            threading.Thread(target=dictionary.write_index, name="dictionary index", daemon=False).start()
+            threading.Thread(target=dictionary._index_in_a_process, name="dictionary index", daemon=False).start()
             return dictionary
         else:
             dictionary = cls(target, build_index(target, progress))
@@ -278,6 +279,20 @@ class Dictionary:
         self._pending = None
         self.indexed.set()
         timings.mark("dictionary indexed")
+
+    def _index_in_a_process(self) -> None:
+        """The index built by a process of its own (it parses again, on the other core), so writing it takes no
+        turn of this process's interpreter lock from the window's first paint; here if that process fails."""
+        done = subprocess.run([sys.executable, "-m", __name__, str(self.path)], capture_output=True, text=True,
+                              check=False)
+        if done.returncode == 0 and self._usable(self.path):
+            self._pending = None
+            self.indexed.set()
+            timings.mark("dictionary indexed")
+            return
+        logging.getLogger(__name__).warning("the dictionary index process failed (%s); writing it here",
+                                            done.stderr.strip()[-300:])
+        self.write_index()
 
     @staticmethod
     def _usable(path: Path) -> bool:
@@ -421,3 +436,7 @@ def _hsk_words() -> dict[str, int]:
 def hsk_level(word: str) -> int | None:
     """HSK 3.0 level (1-6, 7 for the 7-9 band) from the exam syllabus in force, or None."""
     return _hsk_words().get(word)
+
+
+if __name__ == "__main__":  # the first start's index, built beside the window (Dictionary._index_in_a_process)
+    build_index(Path(sys.argv[1]))
