@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import logs, timings
+from .. import heap, logs, timings
 from .. import settings as settings_store
 from ..errors import LibraryError, StudyAppError
 from ..files import write_atomically
@@ -29,6 +29,7 @@ def _application(offscreen: bool):
                             "desktop; --screenshot and the sub-commands (analyze, lookup, deck, …) work without one.")
     from .qt import QApplication
 
+    heap.limit_arenas()  # before Qt's and the jobs' threads exist
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("studyapp")
     app.setOrganizationName("studyapp")
@@ -108,6 +109,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     adopt_options(opened_library, settings_store.saved())  # review options an earlier version kept there
     analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
+    heap.forget_source_lines()  # what PySide6 read of every module imported since it loaded
     return app, window
 
 

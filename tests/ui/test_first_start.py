@@ -21,3 +21,24 @@ def test_a_first_start_paints_the_text_and_leaves_a_whole_index(tmp_path, monkey
     assert shot.stat().st_size > 0
     assert Dictionary.is_built()
     assert [path.name for path in cache.iterdir()] == [Dictionary.open().path.name]
+
+
+def test_the_started_window_keeps_no_source_lines_pyside_read(qtbot):
+    import linecache
+
+    from studyapp.ui import vocabulary
+    from studyapp.ui.app import build_window
+
+    linecache.getlines(vocabulary.__file__)  # as PySide6 reads every module imported after it
+    assert linecache.cache
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    assert not linecache.cache
+
+
+def test_malloc_arenas_are_limited_where_glibc_runs_the_process():
+    import platform
+
+    from studyapp import heap
+
+    assert heap.limit_arenas() == (platform.libc_ver()[0] == "glibc")
