@@ -15,8 +15,9 @@ import linecache
 import sys
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter number
-ARENAS = 2  # the novel open and analysed: 380 MB with glibc's default, 372 MB with 2, 363 MB with 1 (one arena
-#             makes every allocating thread take the same lock: 2 is the cautious choice)
+ARENAS = 1  # the novel open and analysed: 380 MB with glibc's default, 372 MB with 2, 363 MB with 1; and after
+#             closing it, 78.6 MB kept with the default, 61 MB with 1 (the memory test). One arena makes every
+#             allocating thread take the same lock, but Python's threads take turns on the GIL anyway
 
 
 def limit_arenas(arenas: int = ARENAS) -> bool:

@@ -9,33 +9,20 @@ a caller goes on from its callback, so no action can start inside another.
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import sys
 import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
+from .. import heap
 from ..errors import JobCancelled, StudyAppError
 from .qt import QCoreApplication, QEvent, QObject, QRunnable, Qt, QThreadPool, Signal, Slot, isValid
 
 log = logging.getLogger(__name__)
 
 
-def share_one_heap() -> None:
-    """Let every thread allocate from the main heap (glibc's M_ARENA_MAX = 1). glibc gives each new thread a
-    heap of its own and keeps what it grew to: an opening on the writer lane and its analysis on the pool left two
-    more behind the novel, 11 MB of the 73-75 MB the memory test found kept after closing it (62 MB with one heap,
-    64 MB before the writer lane). Python's threads take turns on the GIL, so they hardly contend for one heap."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6").mallopt(-8, 1)  # M_ARENA_MAX
-        except (OSError, AttributeError):
-            pass
-
-
-share_one_heap()  # before the first job's thread allocates
+heap.limit_arenas()  # before the first job's thread allocates (a window built without app.py's start-up)
 
 
 class _Signals(QObject):

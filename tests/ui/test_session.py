@@ -206,7 +206,7 @@ def test_memory_comes_back_when_the_novel_is_closed(tmp_path):
     # the first novel leaves what worker threads keep once they have run the context model (numpy's buffers)
     # and what analysis keeps for any text (the headword prefixes, jieba's cuts: ~9 MB of Python objects by
     # tracemalloc): 64 MB before the writer lane; 73-79 MB after it while each job thread kept a heap of its own,
-    # 61-62 MB since they share one (ops.share_one_heap), in runs here.
+    # 61-62 MB since they share one (heap.limit_arenas: one arena), in runs here.
     # Opening and closing it again must give back what the novel took (~100 MB while open): a second cycle left
     # 2-17 MB of allocator fragmentation in runs here, a leak of the document's data would leave most of 100 MB
     assert after - before < 70, f"{before:.0f} MB before the novel, {after:.0f} MB after closing it"
