@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -25,6 +24,7 @@ from .listening.recordings import (
 )
 from .reading.analysis import Analyzer, Token, analyze_all
 from .reading.dictionary import hsk_level
+from .reading.pins import Pins
 from .text import Document
 from .translation.segments import Segment
 
@@ -146,37 +146,6 @@ class ClauseSounds:
             self.problems.append(str(error))
             return None
         return path, recording_spans(self._library, document_id, document, duration)
-
-
-class Pins:
-    """Readings the reader pinned in one document, by the offset of the word's first character in the text."""
-
-    def __init__(self, pinned: dict[int, tuple[str, tuple[str, ...]]] | None = None) -> None:
-        self.pinned = dict(pinned or {})
-        self._starts = sorted(self.pinned)
-
-    def set(self, start: int, word: str, reading: tuple[str, ...] | None) -> None:
-        if reading is None:
-            self.pinned.pop(start, None)
-        else:
-            self.pinned[start] = (word, tuple(reading))
-        self._starts = sorted(self.pinned)
-
-    def apply(self, document: Document, index: int, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-        """The clause's tokens with their pinned readings (a pin whose word is no longer cut there is ignored)."""
-        if not self._starts:
-            return tokens
-        start, end = document.clauses.starts[index], document.clauses.ends[index]
-        first = bisect_left(self._starts, start)
-        if first == len(self._starts) or self._starts[first] >= end:
-            return tokens
-        changed = list(tokens)
-        for number, token in enumerate(tokens):
-            offset = document.source_offset(start, end, token.start)
-            pin = self.pinned.get(offset)
-            if pin is not None and pin[0] == token.text and len(pin[1]) == len(token.text):
-                changed[number] = token._replace(pinyin=pin[1], source="pinned")
-        return tuple(changed)
 
 
 def write_json(document: Document, analyzer: Analyzer, out: TextIO, pins: Pins | None = None) -> None:

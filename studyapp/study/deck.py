@@ -33,7 +33,7 @@ from ..text import HANZI_CHARACTER, Document
 from .definitions import SENSE_SEPARATOR
 
 if TYPE_CHECKING:
-    from ..document import Pins
+    from ..reading.pins import Pins
 
 
 @dataclass

@@ -261,7 +261,8 @@ class Reviewer:
     def _reviewed_today(self, now: datetime) -> tuple[set[str], int, int]:
         """Words reviewed this study day, and how many new cards and reviews were done today."""
         start = day_start(study_day(now, self.zone), self.zone)
-        return tuple(self.library.reviewed_since(_iso(start)))
+        found = self.library.reviewed_since(_iso(start))
+        return found.words, found.new, found.reviews
 
     def queue(self, now: datetime | None = None) -> list[ReviewCard]:
         """Today's cards in the order to show them: learning cards due now, then reviews due today, then new

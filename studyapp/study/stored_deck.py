@@ -24,9 +24,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..document import Pins
 from ..library import Library, StoredAnalysis
 from ..reading.analysis import ANALYSIS_VERSION, Analyzer
+from ..reading.pins import Pins
 from ..text import SPLITTER_VERSION, Document
 from .deck import DocumentWords, PinyinKeys, dictionary_senses, gather, pinyin_keys
 
@@ -161,7 +161,7 @@ def _repinned(words: DocumentWords, senses: dict[str, str], keys: dict[str, Piny
             word = token.text
             if token.kind == "word" and word not in seen and words.first_clause.get(word) == index:
                 seen.add(word)
-                if words.readings.get(word) != token.pinyin:
+                if token.pinyin is not None and words.readings.get(word) != token.pinyin:
                     words.readings[word] = token.pinyin
                     senses.update(dictionary_senses(words, analyzer.dictionary, [word]))
                     keys.update(search_keys(words, [word]))
