@@ -89,7 +89,9 @@ def run(path: Path, code: Path | None, skip_plain: bool) -> dict:
     if code is not None:
         env["PYTHONPATH"] = str(code)
     command = [sys.executable, __file__, "--measure", str(path), *(["--skip-plain"] * skip_plain)]
-    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, check=False, capture_output=True, text=True)
+    if done.returncode:  # say why the measuring process failed, not only that it did
+        raise SystemExit(f"a measurement failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.splitlines()[-1])
 
 
