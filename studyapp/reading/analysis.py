@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import rjieba
-from pypinyin import Style, lazy_pinyin
 
 from ..bounded_cache import DEFAULT_LIMIT
 from ..text import HANZI, Document
@@ -358,6 +357,7 @@ class JiebaParser:
         self._open_cache: dict[str, frozenset[int]] = {}
         self._settled_cache: dict[str, tuple[str, ...] | None] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
+        self._pypinyin_choices: dict[str, tuple[str, ...]] | None = None  # read at the first word that asks
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
         """The learner's segmentation fixes: each text is cut into its parts wherever it occurs (a join has one
@@ -516,9 +516,17 @@ class JiebaParser:
         if len(readings) == 1:
             return tuple(readings[0]), "dictionary"
         if readings:
-            guess = _pypinyin(word)
+            guess = self._choices().get(word) or _pypinyin(word)
             return tuple(guess if guess in readings else readings[0]), ""
         return tuple(self._read_unknown(word)), ""
+
+    def _choices(self) -> dict[str, tuple[str, ...]]:
+        """pypinyin's choices the index stored; none while it is being written (pypinyin is asked instead)."""
+        if self._pypinyin_choices is None:
+            self._pypinyin_choices = self.dictionary.pypinyin_choices()
+            if self._pypinyin_choices is None:
+                return {}
+        return self._pypinyin_choices
 
     def _read_unknown(self, word: str) -> tuple[str, ...]:
         """Longest pieces whose reading the dictionary settles, left to right; pypinyin for the rest (which
@@ -543,10 +551,16 @@ class JiebaParser:
 
     def _unknown_reading(self, word: str) -> tuple[tuple[str, ...], frozenset[int]]:
         syllables, unsettled = self._settled_pieces(word)
-        if any(word[position] not in _CITATION for position in unsettled):  # pypinyin only where needed
+        # a character the dictionary gives several readings takes pypinyin's stored choice for it alone (the
+        # context model reads it in its clause anyway); pypinyin is imported only for characters it lacks
+        choices = self._choices()
+        if any(word[position] not in _CITATION and word[position] not in choices for position in unsettled):
             guess = _pypinyin(word)
             for position in unsettled:
                 syllables[position] = guess[position]
+        else:
+            for position in unsettled:
+                syllables[position] = choices.get(word[position], ("",))[0]
         # pypinyin reads 一 and 不 as spoken before the next syllable (一个 yí); we show citation tones
         for position in unsettled:
             syllables[position] = _CITATION.get(word[position], syllables[position])
@@ -623,6 +637,10 @@ def _question_marks(characters: str) -> list[str]:
 
 
 def _pypinyin(word: str) -> tuple[str, ...]:
+    """pypinyin's reading of a word; imported at the first word that needs it (0.2 s of phrase data), which on
+    most pages is none: its choices among headwords' readings come stored in the index (``pypinyin_choices``)."""
+    from pypinyin import Style, lazy_pinyin
+
     # pypinyin's stub says ``errors`` returns a str; its documentation, and this use, return a list
     unknown: Any = _question_marks
     syllables = lazy_pinyin(word, style=Style.TONE, errors=unknown)
