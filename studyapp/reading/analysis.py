@@ -476,16 +476,17 @@ class JiebaParser:
         index = 0
         total = len(words)
         limit = self.dictionary.max_word_length
-        headwords, prefixes = self._headwords, _headword_prefixes(self._headwords)
+        headwords, prefixes_of = self._headwords, self.dictionary.headword_prefixes
         while index < total:
             word = words[index]
             if index + 1 == total or (
-                    (pair := word + words[index + 1]) not in headwords and pair not in prefixes):
+                    (pair := word + words[index + 1]) not in headwords and pair not in prefixes_of(word[0])):
                 merged.append(word)  # most words: they start no headword with their neighbour
                 index += 1
                 continue
             best = 1
             candidate = word
+            prefixes = prefixes_of(word[0])
             for count in range(2, min(_MAX_MERGED_TOKENS, total - index) + 1):
                 candidate += words[index + count - 1]
                 if len(candidate) > limit:
@@ -590,7 +591,7 @@ class JiebaParser:
         readings = _marked_readings(self._headwords.get(piece, ()), len(piece))
         if readings:
             return readings[0] if len(readings) == 1 else None
-        if piece not in _headword_prefixes(self._headwords):  # most pieces of an unknown word: no query
+        if piece not in self.dictionary.headword_prefixes(piece[0]):  # most pieces of an unknown word: no query
             return None
         if piece in self._settled_cache:
             return self._settled_cache[piece]
@@ -601,22 +602,6 @@ class JiebaParser:
             self._settled_cache = {}
         self._settled_cache[piece] = settled
         return settled
-
-
-_PREFIXES: dict[int, tuple[dict[str, tuple[str, ...]], frozenset[str]]] = {}
-
-
-def _headword_prefixes(headwords: dict[str, tuple[str, ...]]) -> frozenset[str]:
-    """Every beginning of two characters or more of a longer headword (7 MB for CC-CEDICT), built once per
-    dictionary: a join of words that is none of these grows into no headword, and a piece of an unknown word that
-    is none of these starts no headword."""
-    found = _PREFIXES.get(id(headwords))
-    if found is None or found[0] is not headwords:
-        if len(_PREFIXES) >= 4:  # dictionaries opened and closed (tests): keep the last few
-            _PREFIXES.clear()
-        prefixes = frozenset(word[:length] for word in headwords if len(word) > 2 for length in range(2, len(word)))
-        found = _PREFIXES[id(headwords)] = (headwords, prefixes)
-    return found[1]
 
 
 def _split_at_line_breaks(words: list[str]) -> list[list[str]]:

@@ -17,7 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -251,6 +251,8 @@ class Dictionary:
         self._lock = threading.Lock()
         self.max_word_length = 1
         self._pending: _ParsedEntries | None = None  # the entries in memory while the index is being written
+        self._prefixes: dict[str, frozenset[str]] = {}  # first character -> ``headword_prefixes``
+        self._pending_prefixes: dict[str, frozenset[str]] | None = None  # all of them, from the parsed entries
         self.indexed = threading.Event()  # set once look-ups go to the index on disk
         if readings is not None:
             self._keep(readings)
@@ -394,6 +396,32 @@ class Dictionary:
             logging.getLogger(__name__).warning("the stored pypinyin choices in %s are unreadable", self.path)
             return None
 
+    def headword_prefixes(self, first: str) -> frozenset[str]:
+        """Every beginning of two characters or more of a longer headword that starts with ``first``: a join of
+        words that is none of these grows into no headword. Read from the index per first character at its first
+        use (a page asks for a few hundred; the whole set of 67,000 took 0.04-0.1 s of every start); all at once
+        from the entries in memory while the index is being written."""
+        found = self._prefixes.get(first)
+        if found is None:
+            if self._pending is not None:
+                return self._all_prefixes().get(first, frozenset())
+            rows = self._connection().execute(
+                "SELECT simplified FROM entries WHERE simplified > ? AND simplified < ? AND length(simplified) > 2",
+                (first, first + "\U0010ffff"))
+            found = self._prefixes[first] = _prefixes(word for (word,) in rows)
+        return found
+
+    def _all_prefixes(self) -> dict[str, frozenset[str]]:
+        readings = self.readings()  # before the lock, which ``readings`` takes
+        with self._lock:
+            if self._pending_prefixes is None:
+                by_first: dict[str, list[str]] = {}
+                for word in readings:
+                    if len(word) > 2:
+                        by_first.setdefault(word[0], []).append(word)
+                self._pending_prefixes = {first: _prefixes(words) for first, words in by_first.items()}
+            return self._pending_prefixes
+
     def __contains__(self, word: str) -> bool:
         return word in self.readings()
 
@@ -422,6 +450,10 @@ class Dictionary:
 def _entry(row: Row) -> Entry:
     simplified, traditional, reading, senses = row
     return Entry(simplified, traditional, reading, tuple(senses.split("\x1f")))
+
+
+def _prefixes(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(word[:length] for word in words for length in range(2, len(word)))
 
 
 class _ParsedEntries:

@@ -98,3 +98,19 @@ def test_the_index_stores_pypinyin_s_choice_among_a_headword_s_readings():
     stored = Dictionary.open().pypinyin_choices()
     assert stored == dictionary.pypinyin_choices(Dictionary.open().readings())
     assert stored["行"] == ("xíng",) and stored["东西"] == ("dōng", "xī") and "银行" not in stored
+
+
+def test_headword_prefixes_are_read_per_first_character_alike_from_the_index_and_the_parsed_entries(tmp_path,
+                                                                                                    monkeypatch):
+    """No start builds the 67,000 prefixes of every headword: a character's are read at its first use, and they
+    are what the whole set held (中华人民共和国 -> 中华, 中华人民…), while the index is written and after."""
+    indexed = Dictionary.open()
+    whole = frozenset(word[:length] for word in indexed.readings() if len(word) > 2 for length in range(2, len(word)))
+    firsts = "中长银行美天一𠀀"
+    assert not indexed._prefixes.keys() & set(firsts)
+    for first in firsts:
+        assert indexed.headword_prefixes(first) == {prefix for prefix in whole if prefix[0] == first}
+    assert {"中华", "中华人民共和"} <= indexed.headword_prefixes("中") and not indexed.headword_prefixes("𠀀")
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
+    early = Dictionary.parsed(dictionary._cache_path())
+    assert all(early.headword_prefixes(first) == indexed.headword_prefixes(first) for first in firsts)
