@@ -26,6 +26,8 @@ from .. import paths, timings
 from ..errors import DictionaryError
 from .pinyin import numbered_to_marks
 
+#: first characters whose headword prefixes are read from the index one by one (the first pages' few hundred)
+PREFIX_QUERIES = 300
 SCHEMA_VERSION = 3  # 2: the headwords' readings stored whole (blobs); 3: pypinyin's choices among them too
 ATTRIBUTION = (
     "Dictionary data: CC-CEDICT, © MDBG, licensed under Creative Commons Attribution-ShareAlike 4.0 "
@@ -252,7 +254,7 @@ class Dictionary:
         self.max_word_length = 1
         self._pending: _ParsedEntries | None = None  # the entries in memory while the index is being written
         self._prefixes: dict[str, frozenset[str]] = {}  # first character -> ``headword_prefixes``
-        self._pending_prefixes: dict[str, frozenset[str]] | None = None  # all of them, from the parsed entries
+        self._pending_prefixes: dict[str, frozenset[str]] | None = None  # all of them, from ``readings``
         self.indexed = threading.Event()  # set once look-ups go to the index on disk
         if readings is not None:
             self._keep(readings)
@@ -400,10 +402,11 @@ class Dictionary:
         """Every beginning of two characters or more of a longer headword that starts with ``first``: a join of
         words that is none of these grows into no headword. Read from the index per first character at its first
         use (a page asks for a few hundred; the whole set of 67,000 took 0.04-0.1 s of every start); all at once
-        from the entries in memory while the index is being written."""
+        from the headwords in memory after ``PREFIX_QUERIES`` characters (a whole text's thousands of queries cost
+        more than that) or while the index is being written."""
         found = self._prefixes.get(first)
         if found is None:
-            if self._pending is not None:
+            if self._pending is not None or len(self._prefixes) >= PREFIX_QUERIES:
                 return self._all_prefixes().get(first, frozenset())
             rows = self._connection().execute(
                 "SELECT simplified FROM entries WHERE simplified > ? AND simplified < ? AND length(simplified) > 2",
@@ -412,6 +415,7 @@ class Dictionary:
         return found
 
     def _all_prefixes(self) -> dict[str, frozenset[str]]:
+        """Every first character's ``headword_prefixes``, built once (0.04-0.1 s)."""
         readings = self.readings()  # before the lock, which ``readings`` takes
         with self._lock:
             if self._pending_prefixes is None:

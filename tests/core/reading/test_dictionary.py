@@ -114,3 +114,11 @@ def test_headword_prefixes_are_read_per_first_character_alike_from_the_index_and
     monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
     early = Dictionary.parsed(dictionary._cache_path())
     assert all(early.headword_prefixes(first) == indexed.headword_prefixes(first) for first in firsts)
+
+
+def test_a_whole_text_s_headword_prefixes_are_built_at_once_not_queried_thousands_of_times(monkeypatch):
+    monkeypatch.setattr(dictionary, "PREFIX_QUERIES", 2)
+    indexed = Dictionary(Dictionary.open().path)
+    queried = [indexed.headword_prefixes(first) for first in "中长"]
+    assert "银行" in indexed.headword_prefixes("银") and len(indexed._prefixes) == 2  # built whole, not queried
+    assert queried == [indexed._all_prefixes()[first] for first in "中长"]
