@@ -26,13 +26,15 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import rjieba
 
 from ..bounded_cache import DEFAULT_LIMIT
 from ..text import HANZI, Document
 from .dictionary import Dictionary, is_name_reading, learner_order
+from .dictionary import marked_readings as _marked_readings
+from .dictionary import pypinyin_reading as _pypinyin
 from .dictionary_words import PARTICLES, for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
@@ -615,31 +617,6 @@ def _split_at_line_breaks(words: list[str]) -> list[list[str]]:
             return pieces
         pieces.append(words[start:end])
         start = end + 1
-
-
-def _question_marks(characters: str) -> list[str]:
-    return ["?"] * len(characters)
-
-
-def _pypinyin(word: str) -> tuple[str, ...]:
-    """pypinyin's reading of a word; imported at the first word that needs it (0.2 s of phrase data), which on
-    most pages is none: its choices among headwords' readings come stored in the index (``pypinyin_choices``)."""
-    from pypinyin import Style, lazy_pinyin
-
-    # pypinyin's stub says ``errors`` returns a str; its documentation, and this use, return a list
-    unknown: Any = _question_marks
-    syllables = lazy_pinyin(word, style=Style.TONE, errors=unknown)
-    return tuple(syllables) if len(syllables) == len(word) else ("?",) * len(word)
-
-
-def _marked_readings(numbered: tuple[str, ...], length: int) -> list[tuple[str, ...]]:
-    """Distinct tone-marked readings with one syllable per character (drops ones like ``san1 C``)."""
-    readings: list[tuple[str, ...]] = []
-    for reading in numbered:
-        syllables = tuple(numbered_to_marks(reading.lower()).split())
-        if len(syllables) == length and syllables not in readings:
-            readings.append(syllables)
-    return readings
 
 
 _RUN = re.compile(f"([{HANZI}]+)|[^{HANZI}]+")

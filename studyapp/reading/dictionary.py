@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .. import paths, timings
 from ..errors import DictionaryError
@@ -147,10 +148,33 @@ def _choices_blob_name() -> str:
 def pypinyin_choices(readings: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """pypinyin's reading of each headword with several (about 1,100), which analysis prefers among them: stored
     in the index, so a start reads 25 kB instead of importing pypinyin (0.2 s) for its first page."""
-    from .analysis import _marked_readings, _pypinyin  # analysis imports this module; the rule lives there
+    return {word: pypinyin_reading(word) for word, numbered in readings.items()
+            if len(marked_readings(numbered, len(word))) > 1}
 
-    return {word: _pypinyin(word) for word, numbered in readings.items()
-            if len(_marked_readings(numbered, len(word))) > 1}
+
+def _question_marks(characters: str) -> list[str]:
+    return ["?"] * len(characters)
+
+
+def pypinyin_reading(word: str) -> tuple[str, ...]:
+    """pypinyin's reading of a word; imported at the first word that needs it (0.2 s of phrase data), which on
+    most pages is none: its choices among headwords' readings come stored in the index (``pypinyin_choices``)."""
+    from pypinyin import Style, lazy_pinyin
+
+    # pypinyin's stub says ``errors`` returns a str; its documentation, and this use, return a list
+    unknown: Any = _question_marks
+    syllables = lazy_pinyin(word, style=Style.TONE, errors=unknown)
+    return tuple(syllables) if len(syllables) == len(word) else ("?",) * len(word)
+
+
+def marked_readings(numbered: tuple[str, ...], length: int) -> list[tuple[str, ...]]:
+    """Distinct tone-marked readings with one syllable per character (drops ones like ``san1 C``)."""
+    readings: list[tuple[str, ...]] = []
+    for reading in numbered:
+        syllables = tuple(numbered_to_marks(reading.lower()).split())
+        if len(syllables) == length and syllables not in readings:
+            readings.append(syllables)
+    return readings
 
 
 def parse_source() -> list[Row]:
