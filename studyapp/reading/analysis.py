@@ -26,14 +26,15 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import rjieba
-from pypinyin import Style, lazy_pinyin
 
 from ..bounded_cache import DEFAULT_LIMIT
 from ..text import HANZI, Document
 from .dictionary import Dictionary, is_name_reading, learner_order
+from .dictionary import marked_readings as _marked_readings
+from .dictionary import pypinyin_reading as _pypinyin
 from .dictionary_words import PARTICLES, for_dictionary
 from .grammar_readings import GrammarReader
 from .pinyin import numbered_to_marks
@@ -358,6 +359,7 @@ class JiebaParser:
         self._open_cache: dict[str, frozenset[int]] = {}
         self._settled_cache: dict[str, tuple[str, ...] | None] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
+        self._pypinyin_choices: dict[str, tuple[str, ...]] | None = None  # read at the first word that asks
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
         """The learner's segmentation fixes: each text is cut into its parts wherever it occurs (a join has one
@@ -476,16 +478,17 @@ class JiebaParser:
         index = 0
         total = len(words)
         limit = self.dictionary.max_word_length
-        headwords, prefixes = self._headwords, _headword_prefixes(self._headwords)
+        headwords, prefixes_of = self._headwords, self.dictionary.headword_prefixes
         while index < total:
             word = words[index]
             if index + 1 == total or (
-                    (pair := word + words[index + 1]) not in headwords and pair not in prefixes):
+                    (pair := word + words[index + 1]) not in headwords and pair not in prefixes_of(word[0])):
                 merged.append(word)  # most words: they start no headword with their neighbour
                 index += 1
                 continue
             best = 1
             candidate = word
+            prefixes = prefixes_of(word[0])
             for count in range(2, min(_MAX_MERGED_TOKENS, total - index) + 1):
                 candidate += words[index + count - 1]
                 if len(candidate) > limit:
@@ -516,9 +519,17 @@ class JiebaParser:
         if len(readings) == 1:
             return tuple(readings[0]), "dictionary"
         if readings:
-            guess = _pypinyin(word)
+            guess = self._choices().get(word) or _pypinyin(word)
             return tuple(guess if guess in readings else readings[0]), ""
         return tuple(self._read_unknown(word)), ""
+
+    def _choices(self) -> dict[str, tuple[str, ...]]:
+        """pypinyin's choices the index stored; none while it is being written (pypinyin is asked instead)."""
+        if self._pypinyin_choices is None:
+            self._pypinyin_choices = self.dictionary.pypinyin_choices()
+            if self._pypinyin_choices is None:
+                return {}
+        return self._pypinyin_choices
 
     def _read_unknown(self, word: str) -> tuple[str, ...]:
         """Longest pieces whose reading the dictionary settles, left to right; pypinyin for the rest (which
@@ -543,10 +554,16 @@ class JiebaParser:
 
     def _unknown_reading(self, word: str) -> tuple[tuple[str, ...], frozenset[int]]:
         syllables, unsettled = self._settled_pieces(word)
-        if any(word[position] not in _CITATION for position in unsettled):  # pypinyin only where needed
+        # a character the dictionary gives several readings takes pypinyin's stored choice for it alone (the
+        # context model reads it in its clause anyway); pypinyin is imported only for characters it lacks
+        choices = self._choices()
+        if any(word[position] not in _CITATION and word[position] not in choices for position in unsettled):
             guess = _pypinyin(word)
             for position in unsettled:
                 syllables[position] = guess[position]
+        else:
+            for position in unsettled:
+                syllables[position] = choices.get(word[position], ("",))[0]
         # pypinyin reads 一 and 不 as spoken before the next syllable (一个 yí); we show citation tones
         for position in unsettled:
             syllables[position] = _CITATION.get(word[position], syllables[position])
@@ -576,7 +593,7 @@ class JiebaParser:
         readings = _marked_readings(self._headwords.get(piece, ()), len(piece))
         if readings:
             return readings[0] if len(readings) == 1 else None
-        if piece not in _headword_prefixes(self._headwords):  # most pieces of an unknown word: no query
+        if piece not in self.dictionary.headword_prefixes(piece[0]):  # most pieces of an unknown word: no query
             return None
         if piece in self._settled_cache:
             return self._settled_cache[piece]
@@ -587,22 +604,6 @@ class JiebaParser:
             self._settled_cache = {}
         self._settled_cache[piece] = settled
         return settled
-
-
-_PREFIXES: dict[int, tuple[dict[str, tuple[str, ...]], frozenset[str]]] = {}
-
-
-def _headword_prefixes(headwords: dict[str, tuple[str, ...]]) -> frozenset[str]:
-    """Every beginning of two characters or more of a longer headword (7 MB for CC-CEDICT), built once per
-    dictionary: a join of words that is none of these grows into no headword, and a piece of an unknown word that
-    is none of these starts no headword."""
-    found = _PREFIXES.get(id(headwords))
-    if found is None or found[0] is not headwords:
-        if len(_PREFIXES) >= 4:  # dictionaries opened and closed (tests): keep the last few
-            _PREFIXES.clear()
-        prefixes = frozenset(word[:length] for word in headwords if len(word) > 2 for length in range(2, len(word)))
-        found = _PREFIXES[id(headwords)] = (headwords, prefixes)
-    return found[1]
 
 
 def _split_at_line_breaks(words: list[str]) -> list[list[str]]:
@@ -616,27 +617,6 @@ def _split_at_line_breaks(words: list[str]) -> list[list[str]]:
             return pieces
         pieces.append(words[start:end])
         start = end + 1
-
-
-def _question_marks(characters: str) -> list[str]:
-    return ["?"] * len(characters)
-
-
-def _pypinyin(word: str) -> tuple[str, ...]:
-    # pypinyin's stub says ``errors`` returns a str; its documentation, and this use, return a list
-    unknown: Any = _question_marks
-    syllables = lazy_pinyin(word, style=Style.TONE, errors=unknown)
-    return tuple(syllables) if len(syllables) == len(word) else ("?",) * len(word)
-
-
-def _marked_readings(numbered: tuple[str, ...], length: int) -> list[tuple[str, ...]]:
-    """Distinct tone-marked readings with one syllable per character (drops ones like ``san1 C``)."""
-    readings: list[tuple[str, ...]] = []
-    for reading in numbered:
-        syllables = tuple(numbered_to_marks(reading.lower()).split())
-        if len(syllables) == length and syllables not in readings:
-            readings.append(syllables)
-    return readings
 
 
 _RUN = re.compile(f"([{HANZI}]+)|[^{HANZI}]+")

@@ -114,3 +114,29 @@ def test_an_enclosed_numeral_is_a_number_of_its_own(analyzer):
     tokens = analyzer.analyze("⑵君带了一个人")
     assert (tokens[0].text, tokens[0].kind) == ("⑵", "number")
     assert analyzer.analyze("①今天")[0].kind == "number"
+
+
+def test_the_default_text_s_first_page_is_read_without_importing_pypinyin():
+    """pypinyin's phrase data costs 0.2 s of every start: its choices among a headword's readings come from the
+    index instead, and the default text's first page (its first 40 clauses) has no word that needs pypinyin."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    Dictionary.open()  # the index built here, so the process below only reads it
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from studyapp.reading.analysis import Analyzer
+        from studyapp.reading.dictionary import Dictionary
+        from studyapp.text import split
+        document = split(Path({str(DEFAULT_TEXT)!r}).read_text(encoding="utf-8"))
+        analyzer = Analyzer(Dictionary.open())
+        tokens = [analyzer.analyze(document.clause_text(index)) for index in range(40)]
+        print(sum(len(clause) for clause in tokens), "pypinyin" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ), check=True)
+    count, imported = done.stdout.split()
+    assert int(count) > 300 and imported == "False"

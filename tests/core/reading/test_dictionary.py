@@ -37,9 +37,11 @@ def test_a_first_start_answers_from_the_parsed_entries_before_the_index_is_writt
     before = ([early.lookup(word) for word in words], [early.entries(word) for word in words],
               early.words_starting_with("银", 10), early.readings()["行"], early.max_word_length)
     assert [entry.pinyin for entry in before[0][0]][:2] == ["háng", "xíng"]
+    assert early.pypinyin_choices() is None  # not stored yet: analysis asks pypinyin word by word
     early.write_index()
     assert early.indexed.is_set() and Dictionary.is_built()
     indexed = Dictionary(target)
+    assert "行" in indexed.pypinyin_choices()  # stored by the build: never worked out in the app's process
     after = ([indexed.lookup(word) for word in words], [indexed.entries(word) for word in words],
              indexed.words_starting_with("银", 10), indexed.readings()["行"], indexed.max_word_length)
     assert after == before
@@ -89,3 +91,34 @@ def test_two_first_starts_at_once_both_end_with_a_good_index(tmp_path):
         out, err = start.communicate(timeout=120)
         assert (start.returncode, out.split()) == (0, ["True", "True"]), err
     assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_the_index_stores_pypinyin_s_choice_among_a_headword_s_readings():
+    """The stored choices are what pypinyin says, for exactly the headwords with several readings (行, not 银行)."""
+    stored = Dictionary.open().pypinyin_choices()
+    assert stored == dictionary.pypinyin_choices(Dictionary.open().readings())
+    assert stored["行"] == ("xíng",) and stored["东西"] == ("dōng", "xī") and "银行" not in stored
+
+
+def test_headword_prefixes_are_read_per_first_character_alike_from_the_index_and_the_parsed_entries(tmp_path,
+                                                                                                    monkeypatch):
+    """No start builds the 67,000 prefixes of every headword: a character's are read at its first use, and they
+    are what the whole set held (中华人民共和国 -> 中华, 中华人民…), while the index is written and after."""
+    indexed = Dictionary.open()
+    whole = frozenset(word[:length] for word in indexed.readings() if len(word) > 2 for length in range(2, len(word)))
+    firsts = "中长银行美天一𠀀"
+    assert not indexed._prefixes.keys() & set(firsts)
+    for first in firsts:
+        assert indexed.headword_prefixes(first) == {prefix for prefix in whole if prefix[0] == first}
+    assert {"中华", "中华人民共和"} <= indexed.headword_prefixes("中") and not indexed.headword_prefixes("𠀀")
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
+    early = Dictionary.parsed(dictionary._cache_path())
+    assert all(early.headword_prefixes(first) == indexed.headword_prefixes(first) for first in firsts)
+
+
+def test_a_whole_text_s_headword_prefixes_are_built_at_once_not_queried_thousands_of_times(monkeypatch):
+    monkeypatch.setattr(dictionary, "PREFIX_QUERIES", 2)
+    indexed = Dictionary(Dictionary.open().path)
+    queried = [indexed.headword_prefixes(first) for first in "中长"]
+    assert "银行" in indexed.headword_prefixes("银") and len(indexed._prefixes) == 2  # built whole, not queried
+    assert queried == [indexed._all_prefixes()[first] for first in "中长"]
