@@ -24,7 +24,7 @@ from ..errors import JobCancelled, PasswordNeeded
 from ..library import DocumentInfo, Library
 from ..reading.analysis import Analyzer, Token
 from ..study import stored_deck
-from ..study.deck import DocumentWords, Term, search_index, terms, unknown_per_clause
+from ..study.deck import DocumentWords, Ranks, Term, search_index, term_ranks, terms, unknown_per_clause
 from ..study.stored_deck import Deck
 from ..text import Document
 from ..text.loading import load
@@ -150,6 +150,7 @@ class DocumentSession(QObject):
         self.words: DocumentWords | None = None  # the deck's figures for this document, once analysed
         self.terms: list[Term] = []
         self.term_index: list = []  # search keys of the terms, built with them off the GUI thread
+        self.term_ranks: dict[str, Ranks] | None = None  # the panel's sort ranks, built there too
         self.joined: Joined | None = None  # what the learner's data made of the terms, as read with them
         # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer = Throttle(250, self.progressChanged.emit, self)
@@ -315,7 +316,7 @@ class DocumentSession(QObject):
         if old is not None:
             old.progressChanged.disconnect(self._progress_timer.schedule)
         self.model = None
-        self.words, self.terms, self.term_index, self.joined = None, [], [], None
+        self.words, self.terms, self.term_index, self.joined, self.term_ranks = None, [], [], None, None
         self.clauses = None
         self.document = None
         self.document_id = None
@@ -356,7 +357,7 @@ class DocumentSession(QObject):
             self.library.path
         pins = Pins(dict(self.clauses.pins.pinned))  # the cache's own may change on the GUI thread meanwhile
 
-        def work(report, cancelled) -> tuple[Deck, list[Term], list, Joined]:
+        def work(report, cancelled) -> tuple[Deck, list[Term], list, Joined, dict[str, Ranks]]:
             with Library.connect(library_path) as library:
                 made = stored_deck.deck(library, document_id, document, analyzer, pins, report, cancelled)
                 statuses = library.term_statuses()
@@ -364,16 +365,17 @@ class DocumentSession(QObject):
                               stored_deck.library_counts(library, document_id, made.words),
                               library.own_definitions(), library.chosen_senses(), made.senses)
                 joined = Joined(statuses, unknown_per_clause(made.words, statuses), library.study_words())
-            # the panel's search keys, study ticks and heat, ready: the GUI thread only puts them in place
-            return made, found, [search_index(term, made.keys.get(term.word)) for term in found], joined
+            # the panel's search keys, sort ranks, study ticks and heat, ready: the GUI thread only puts them in place
+            index = [search_index(term, made.keys.get(term.word)) for term in found]
+            return made, found, index, joined, term_ranks(found, index)
 
         job: Job | None = None
 
-        def done(result: tuple[Deck, list[Term], list, Joined]) -> None:
+        def done(result: tuple[Deck, list[Term], list, Joined, dict[str, Ranks]]) -> None:
             if job is not self._analysis_job:  # belongs to a document closed since
                 return
             self._analysis_job = None
-            made, self.terms, self.term_index, self.joined = result
+            made, self.terms, self.term_index, self.joined, self.term_ranks = result
             self.words = made.words
             self.model.set_clause_words(self.words.clause_words)
             if made.packed is not None:  # analysed anew, or its pins changed: kept for the next opening
