@@ -5,8 +5,8 @@ document's heap, but what is made after it (the reader's analysed clauses, a reg
 results) is walked again by every full collection until the document closes: 100-300 ms on the GUI thread with
 the novel open, and seconds on a busy machine. So, while a long document is open, whatever survives a full
 collection is frozen too (``gc.freeze``): the next one walks only what was made since, as an incremental
-collector would. Closing the document unfreezes everything and collects it (``release_memory``), so a cycle
-among frozen objects waits at most until then.
+collector would. Closing the document leaves the frozen heap frozen (its objects die by their reference
+counts); only if most of what it froze lingers is everything thawed and collected (``DocumentSession``).
 """
 
 from __future__ import annotations

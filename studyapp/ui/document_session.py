@@ -24,14 +24,14 @@ from ..errors import JobCancelled, PasswordNeeded
 from ..library import DocumentInfo, Library
 from ..reading.analysis import Analyzer, Token
 from ..study import stored_deck
-from ..study.deck import DocumentWords, Term, search_index, terms, unknown_per_clause
+from ..study.deck import DocumentWords, Ranks, Term, search_index, term_ranks, terms, unknown_per_clause
 from ..study.stored_deck import Deck
 from ..text import Document
 from ..text.loading import load
 from ..translation.memory import TranslationMemory
 from ..translation.segments import paragraph_starts
 from .ops import Job, run_job
-from .qt import QObject, Signal
+from .qt import QObject, QTimer, Signal
 from .segment_model import SegmentModel
 from .throttle import Throttle
 
@@ -48,8 +48,9 @@ DOCUMENT_MILESTONES = ("document decoded and split", "stored", "first paint", "p
 
 def release_memory() -> None:
     """Collect, then hand freed heap back to the system (glibc keeps it otherwise, and the process would stay
-    as large as the largest text it ever opened)."""
-    gc.unfreeze()  # what was frozen with the closed document can be collected now
+    as large as the largest text it ever opened). The frozen heap (the dictionary, frozen at start) stays frozen:
+    walking it cost 70-180 ms on the GUI thread, and a closed document's frozen objects are freed by their
+    reference counts (in runs on the novel, none of them was left to a collection)."""
     gc.collect()
     if sys.platform.startswith("linux"):
         try:
@@ -150,10 +151,12 @@ class DocumentSession(QObject):
         self.words: DocumentWords | None = None  # the deck's figures for this document, once analysed
         self.terms: list[Term] = []
         self.term_index: list = []  # search keys of the terms, built with them off the GUI thread
+        self.term_ranks: dict[str, Ranks] | None = None  # the panel's sort ranks, built there too
         self.joined: Joined | None = None  # what the learner's data made of the terms, as read with them
         # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer = Throttle(250, self.progressChanged.emit, self)
         self._position = -1
+        self._frozen_before: int | None = None  # the frozen heap's size before the open document froze its own
         #: Why the last opening stopped for a password (a PDF protected by one); None when it did not.
         self.password_needed: PasswordNeeded | None = None
         # the reading position is saved at most once a second while the reader moves, and on leaving
@@ -279,6 +282,8 @@ class DocumentSession(QObject):
         if self.model.rowCount() > LARGE_DOCUMENT_ROWS:
             # a novel's rows and clauses stay as long as it is open: keep the collections the analysis job's
             # allocations set off (each one stops the GUI thread too) from walking them; freed on closing
+            if self._frozen_before is None:
+                self._frozen_before = gc.get_freeze_count()  # what was frozen before this document
             gc.freeze()
         self._start_analysis()
 
@@ -315,15 +320,29 @@ class DocumentSession(QObject):
         if old is not None:
             old.progressChanged.disconnect(self._progress_timer.schedule)
         self.model = None
-        self.words, self.terms, self.term_index, self.joined = None, [], [], None
+        self.words, self.terms, self.term_index, self.joined, self.term_ranks = None, [], [], None, None
         self.clauses = None
         self.document = None
         self.document_id = None
         if old is not None:
             self.analyzer.forget()
             if old.rowCount() > LARGE_DOCUMENT_ROWS:  # a short text leaves nothing worth a collection
-                release_memory()
+                self._release_after(old)
         return old
+
+    def _release_after(self, old: SegmentModel) -> None:
+        """Release memory once the closed document's model is deleted (its data goes with it), in a turn of the
+        event loop of its own. Only if most of what the document froze is still frozen then (a cycle holds it)
+        is the frozen heap thawed and walked: that one walk is the price of getting the novel's memory back."""
+        before, frozen = self._frozen_before, gc.get_freeze_count()
+        self._frozen_before = None
+
+        def release() -> None:
+            if before is not None and gc.get_freeze_count() - before > (frozen - before) // 2:
+                gc.unfreeze()
+            release_memory()
+
+        old.destroyed.connect(lambda: QTimer.singleShot(0, release))
 
     def save(self) -> None:
         if self.model is None:
@@ -356,7 +375,7 @@ class DocumentSession(QObject):
             self.library.path
         pins = Pins(dict(self.clauses.pins.pinned))  # the cache's own may change on the GUI thread meanwhile
 
-        def work(report, cancelled) -> tuple[Deck, list[Term], list, Joined]:
+        def work(report, cancelled) -> tuple[Deck, list[Term], list, Joined, dict[str, Ranks]]:
             with Library.connect(library_path) as library:
                 made = stored_deck.deck(library, document_id, document, analyzer, pins, report, cancelled)
                 statuses = library.term_statuses()
@@ -364,16 +383,17 @@ class DocumentSession(QObject):
                               stored_deck.library_counts(library, document_id, made.words),
                               library.own_definitions(), library.chosen_senses(), made.senses)
                 joined = Joined(statuses, unknown_per_clause(made.words, statuses), library.study_words())
-            # the panel's search keys, study ticks and heat, ready: the GUI thread only puts them in place
-            return made, found, [search_index(term, made.keys.get(term.word)) for term in found], joined
+            # the panel's search keys, sort ranks, study ticks and heat, ready: the GUI thread only puts them in place
+            index = [search_index(term, made.keys.get(term.word)) for term in found]
+            return made, found, index, joined, term_ranks(found, index)
 
         job: Job | None = None
 
-        def done(result: tuple[Deck, list[Term], list, Joined]) -> None:
+        def done(result: tuple[Deck, list[Term], list, Joined, dict[str, Ranks]]) -> None:
             if job is not self._analysis_job:  # belongs to a document closed since
                 return
             self._analysis_job = None
-            made, self.terms, self.term_index, self.joined = result
+            made, self.terms, self.term_index, self.joined, self.term_ranks = result
             self.words = made.words
             self.model.set_clause_words(self.words.clause_words)
             if made.packed is not None:  # analysed anew, or its pins changed: kept for the next opening

@@ -9,8 +9,10 @@ import time
 from datetime import timedelta
 from html import escape
 
+from ..library import Library
 from ..study.deck import definition
 from ..study.review import Kind, Rating, ReviewCard, Reviewer, blanked
+from .ops import Job, run_job
 from .qt import (
     QDialog,
     QHBoxLayout,
@@ -115,11 +117,38 @@ class ReviewWindow(QDialog):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the digits belong to the review, not a button
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.resize(640, 520)
+        self._preparing: Job | None = None  # the job making the study list's missing cards
         self.refresh_counts()
 
     # --- pages ----------------------------------------------------------------------------------------------
     def refresh_counts(self) -> None:
-        self.reviewer.sync_cards()
+        """The cards the study list lacks are made in a job on the writer lane (on the GUI thread, a long study
+        list's stalled the window a second under load); "Preparing cards…" until the counts can be read."""
+        reviewer = self.reviewer
+        library_path, settings, zone, clock = reviewer.library.path, reviewer.settings, reviewer.zone, reviewer.clock
+        self.counts_label.setText(self.tr("Preparing cards…"))
+        self.start_button.setEnabled(False)
+        self.stack.setCurrentWidget(self.start_page)
+
+        def work(_report, _cancelled) -> int:
+            with Library.connect(library_path) as library:
+                return Reviewer(library, settings, zone, clock).sync_cards()
+
+        if self._preparing is not None:
+            self._preparing.cancel()
+        # bound methods: the jobs' delivery drops them once this window is deleted
+        self._preparing = run_job(work, self._show_counts, self._not_prepared, name="review cards", writes=True)
+
+    def _not_prepared(self, message: str) -> None:
+        self._preparing = None
+        self.counts_label.setText(self.tr("The cards could not be prepared: {0}").format(message))
+
+    def ready(self) -> bool:
+        """The study list's cards are made and counted: a session can start."""
+        return self._preparing is None
+
+    def _show_counts(self, _made: int) -> None:
+        self._preparing = None
         counts = self.reviewer.counts(queue=self.reviewer.queue())
         self.counts_label.setText(self.tr(
             "<h2>Today</h2><p style='font-size:18px'><span style='color:#1e88e5'>{0} due</span> · "
@@ -135,7 +164,8 @@ class ReviewWindow(QDialog):
         self.damaged.setVisible(bool(self.reviewer.damaged))
 
     def start(self) -> None:
-        self.next_card()
+        if self.ready():  # the queue reads the cards being made
+            self.next_card()
 
     def next_card(self) -> None:
         queue = self.reviewer.queue()

@@ -15,7 +15,10 @@ from ..files import write_atomically
 from ..library import Library, StudyEntry
 from ..reading.analysis import Token
 from ..study.deck import (
+    SORT_KEYS,
     UNDERSTOOD,
+    DocumentWords,
+    Ranks,
     SearchIndex,
     Term,
     TermStatus,
@@ -27,6 +30,7 @@ from ..study.deck import (
     new_words_up_to_hsk,
     search_index,
     study_entry,
+    term_ranks,
 )
 from ..wording import counted
 from .document_session import DocumentSession
@@ -66,6 +70,8 @@ STATUS_TINTS = {TermStatus.NEW: WordStyle(background=QColor(100, 181, 246, 70)),
 STATUS_KEYS = {Qt.Key.Key_1: TermStatus.LEARNING, Qt.Key.Key_K: TermStatus.KNOWN, Qt.Key.Key_I: TermStatus.IGNORED,
                Qt.Key.Key_N: TermStatus.NEW}
 COLUMNS = ("Word", "Pinyin", "Definition", "HSK", "Count", "Library", "Status", "First", "Study")
+#: The deck's sort key of each column (``study.deck.SORT_KEYS``); None: read live when sorted (status, study).
+SORT_FIELDS = ("word", "pinyin", "definition", "hsk", "count", "library_count", None, "first_clause", None)
 
 
 class TermTableModel(QAbstractTableModel):
@@ -78,15 +84,20 @@ class TermTableModel(QAbstractTableModel):
         self.cjk_font = cjk_font
         self.terms: list[Term] = []
         self._search: list[SearchIndex] = []
+        self._ranks: dict[str, Ranks] = term_ranks([], [])
         self.visible: list[int] = []
         self._position: dict[str, int] = {}
         self.query, self.status_filter, self.max_hsk = "", None, None
         self._sort = (4, Qt.SortOrder.DescendingOrder)
 
-    def set_terms(self, terms: list[Term], index: list[SearchIndex] | None = None) -> None:
-        """``index``: the terms' search keys when built already (off the GUI thread, with the terms)."""
+    def set_terms(self, terms: list[Term], index: list[SearchIndex] | None = None,
+                  ranks: dict[str, Ranks] | None = None) -> None:
+        """``index`` and ``ranks``: the terms' search keys and sort ranks when built already (off the GUI thread,
+        with the terms)."""
         self.terms = terms
         self._search = index if index is not None and len(index) == len(terms) else [search_index(t) for t in terms]
+        self._ranks = ranks if ranks is not None else term_ranks(terms, self._search)
+        self._position = {term.word: i for i, term in enumerate(terms)}
         self.refilter()
 
     def status(self, term: Term) -> TermStatus:
@@ -136,21 +147,30 @@ class TermTableModel(QAbstractTableModel):
             return
         term = self.terms[position] = dataclasses.replace(self.terms[position], definition=meaning)
         self._search[position] = search_index(term)
+        self._ranks["definition"].set(position, SORT_KEYS["definition"](term, self._search[position]))
         if position in self.visible:
             row = self.visible.index(position)
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
     # --- sorting and filtering ----------------------------------------------------------------------------
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """A stable sort of the shown rows by the column's ranks (ties keep their order, as a Python sort would)."""
+        import numpy  # as deck.py does: not at start-up
+
         self._sort = (column, order)
-        keys = (
-            lambda t: t.word, lambda t: self._search[self._position[t.word]].toneless, lambda t: t.definition.lower(),
-            lambda t: t.hsk or 99, lambda t: t.count, lambda t: t.library_count, lambda t: int(self.status(t)),
-            lambda t: t.first_clause, lambda t: t.word not in self.studying,
-        )
-        key = keys[column]
+        visible = numpy.asarray(self.visible, numpy.int64)
+        field = SORT_FIELDS[column]
+        if field is not None:
+            keys = self._ranks[field].ranks[visible]
+        else:  # status and study ticks change live: read for the shown rows only, as plain ints
+            terms, statuses, studying = self.terms, self.statuses, self.studying
+            live = ((statuses.get(terms[i].word, 0) for i in self.visible) if column == 6
+                    else (terms[i].word not in studying for i in self.visible))
+            keys = numpy.fromiter(live, numpy.int64, len(visible))
+        if order == Qt.SortOrder.DescendingOrder:
+            keys = -keys
         self.layoutAboutToBeChanged.emit()
-        self.visible.sort(key=lambda i: key(self.terms[i]), reverse=order == Qt.SortOrder.DescendingOrder)
+        self.visible = visible[numpy.argsort(keys, kind="stable")].tolist()
         self.layoutChanged.emit()
 
     def set_filter(self, query: str | None = None, status: TermStatus | None | str = "",
@@ -165,11 +185,12 @@ class TermTableModel(QAbstractTableModel):
         self.refilter()
 
     def refilter(self) -> None:
-        self._position = {term.word: i for i, term in enumerate(self.terms)}
         query, wanted, max_hsk = self.query.strip(), self.status_filter, self.max_hsk
+        statuses = self.statuses  # compared as the ints they are stored as: no enum made per row
+        wanted = None if wanted is None else int(wanted)
         self.beginResetModel()
         self.visible = [i for i, term in enumerate(self.terms)
-                        if (wanted is None or self.status(term) == wanted)
+                        if (wanted is None or statuses.get(term.word, 0) == wanted)
                         and (max_hsk is None or (term.hsk is not None and term.hsk <= max_hsk))
                         and (not query or matches(term, self._search[i], query))]
         self.endResetModel()
@@ -178,6 +199,29 @@ class TermTableModel(QAbstractTableModel):
     def statuses_changed(self) -> None:
         if self.visible:
             self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 8))
+
+
+class CoverageTotals:
+    """The document's running words understood and distinct words not new, counted once (by the deck's rules)
+    and then moved by the words whose status changed: a status change costs its words, not the novel's 46,000."""
+
+    def __init__(self, words: DocumentWords, statuses: dict[str, int]) -> None:
+        self.words = words
+        self.understood = round(coverage(words, statuses) * words.running_words)
+        self.not_new = len(words.counts) - new_words(words, statuses)
+
+    def changed(self, word: str, before: int, after: int) -> None:
+        count = self.words.counts.get(word)
+        if count is not None:
+            self.understood += count * ((after in UNDERSTOOD) - (before in UNDERSTOOD))
+            self.not_new += (after != TermStatus.NEW) - (before != TermStatus.NEW)
+
+    def coverage(self) -> float:
+        total = self.words.running_words
+        return self.understood / total if total else 1.0
+
+    def new_words(self) -> int:
+        return len(self.words.counts) - self.not_new
 
 
 def _hsk_text(level: int | None) -> str:
@@ -251,6 +295,7 @@ class VocabularyController(QObject):
         self.session, self.view, self.library = session, view, library
         self.settings = view.clause_delegate.settings
         self.statuses: dict[str, int] = library.term_statuses()
+        self._totals: CoverageTotals | None = None  # coverage of the open document, kept by each status change
         table_font = QFont(cjk_font)
         table_font.setPointSizeF(12)  # the reader's hanzi size would overflow the table's rows
         self.model = TermTableModel(self.statuses, table_font, self)
@@ -278,9 +323,10 @@ class VocabularyController(QObject):
         self.session.model.progressChanged.connect(self._translated_timer.schedule)
 
     def _on_analysed(self, _clauses: int) -> None:
+        self._totals = None  # the new document's, counted once
         joined = self.session.joined  # read with the terms, off the GUI thread
         self.model.studying = set(joined.studying)
-        self.model.set_terms(self.session.terms, self.session.term_index)
+        self.model.set_terms(self.session.terms, self.session.term_index, self.session.term_ranks)
         self.update_coverage()
         # the job's heat counts hold unless a status changed while it ran (then they are counted again)
         self.heat_strip.set_words(self.session.words, self.statuses,
@@ -303,8 +349,10 @@ class VocabularyController(QObject):
         words = self.session.words
         if words is None:
             return ""
-        new = new_words(words, self.statuses)
-        return self.tr("Known {0:.1%} · {1:,} new words").format(coverage(words, self.statuses), new)
+        totals = self._totals
+        if totals is None or totals.words is not words:  # a document analysed, or statuses read again
+            totals = self._totals = CoverageTotals(words, self.statuses)
+        return self.tr("Known {0:.1%} · {1:,} new words").format(totals.coverage(), totals.new_words())
 
     def update_coverage(self) -> None:
         text = self.coverage_text()
@@ -320,6 +368,8 @@ class VocabularyController(QObject):
         self.library.set_term_status(words, status)
         named = [word for word in words if TermStatus.IGNORED in (status, self.statuses.get(word))]
         for word in words:
+            if self._totals is not None:
+                self._totals.changed(word, self.statuses.get(word, 0), status)
             if status == TermStatus.NEW:
                 self.statuses.pop(word, None)
             else:
@@ -337,6 +387,7 @@ class VocabularyController(QObject):
         """Statuses changed outside the reader (a card became mature in review): read them again."""
         self.statuses.clear()
         self.statuses.update(self.library.term_statuses())
+        self._totals = None  # counted again
         self.model.statuses_changed()
         self.view.viewport().update()
         self.update_coverage()

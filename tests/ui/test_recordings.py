@@ -224,6 +224,7 @@ def _review_card_from_cue(window, qtbot, number: int):
                                             offset)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     review.start()

@@ -14,6 +14,7 @@ def test_a_short_session_with_the_keys(window, qtbot):
                                  StudyEntry("声明", "shēng míng", "双方声明如下：", "", window.session.document_id)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION, Kind.CLOZE)))
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     assert "2 new" in review.counts_label.text()
@@ -44,6 +45,7 @@ def test_the_cloze_card_blanks_the_word_and_shows_the_translation(window, qtbot)
                                             window.session.document_id)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.CLOZE,)))
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     review.start()
@@ -61,6 +63,7 @@ def test_the_statistics_window_draws_its_charts(window, qtbot):
 
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None)])
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     qtbot.addWidget(window.review_window)
     window.review_window.start()
     window.review_window.reveal()
@@ -143,6 +146,7 @@ def test_a_translation_typed_after_the_word_was_added_shows_on_its_cloze_card(wi
     window.translator.close_editor()
     save_settings(window.library, ReviewSettings(kinds=(Kind.CLOZE,)))
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     review.start()
@@ -157,6 +161,7 @@ def test_the_word_popup_goes_when_review_opens(window, qtbot):
     hover(window.view, point)
     assert window.hover.popup.isVisible()
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     qtbot.addWidget(window.review_window)
     assert not window.hover.popup.isVisible()
 
@@ -175,6 +180,7 @@ def test_undo_puts_the_counts_in_the_header_back(window, qtbot, monkeypatch):
                                  StudyEntry("声明", "shēng míng", "双方声明如下：", "", None)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     qtbot.keyClick(review, Qt.Key.Key_Space)
@@ -206,6 +212,7 @@ def test_the_cards_link_opens_its_clause_in_a_hard_wrapped_book(window, qtbot, t
     hover(window.view, point)
     window.vocabulary.add_to_study()
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     review.start()
@@ -229,6 +236,7 @@ def test_the_cards_link_opens_its_clause_in_the_document_it_came_from(window, qt
     assert opened(window, other)
     assert window.session.document_id != studied_in
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     review.start()
@@ -257,6 +265,7 @@ def test_a_session_shows_only_the_kinds_of_card_chosen_in_the_options(window, qt
     dialog.kinds[Kind.CLOZE].setChecked(False)
     dialog.accept()
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     assert ">2 new<" in review.counts_label.text()
@@ -276,11 +285,13 @@ def test_a_damaged_card_is_named_in_the_window_and_the_rest_still_reviews(window
                                  StudyEntry("声明", "shēng míng", "双方声明如下：", "", document_id)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     with window.library.transaction() as db:  # as a hand edit, or a damaged page, leaves it
         db.execute("UPDATE cards SET fsrs = '{\"card_id\": 1, \"state\"' WHERE word = '声明'")
     review.refresh_counts()
+    qtbot.waitUntil(review.ready, timeout=10000)
     assert review.damaged.isVisibleTo(review)
     assert "声明" in review.damaged.text() and "damaged" in review.damaged.text()
     assert len(review.damaged.text().splitlines()) == 1
@@ -290,3 +301,28 @@ def test_a_damaged_card_is_named_in_the_window_and_the_rest_still_reviews(window
     qtbot.keyClick(review, Qt.Key.Key_Space)
     qtbot.keyClick(review, Qt.Key.Key_3)
     assert review.damaged.isVisibleTo(review) and "声明" in review.damaged.text()  # still named after a rating
+
+
+def test_the_cards_are_made_in_a_job_while_the_window_says_so(window, qtbot, monkeypatch):
+    """Making a long study list's cards on the GUI thread stalled the window a second under load (issue 22)."""
+    import threading
+
+    from studyapp.study.review import Reviewer
+
+    window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", window.session.document_id)])
+    save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
+    threads = []
+    sync_cards = Reviewer.sync_cards
+    monkeypatch.setattr(Reviewer, "sync_cards",
+                        lambda self: threads.append(threading.current_thread()) or sync_cards(self))
+    window.show_review()
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert "Preparing cards" in review.counts_label.text() and not review.start_button.isEnabled()
+    qtbot.keyClick(review, Qt.Key.Key_Space)  # too early: nothing starts on cards not made yet
+    assert review.card is None
+    qtbot.waitUntil(review.ready, timeout=10000)
+    assert threads and threading.main_thread() not in threads
+    assert "1 new" in review.counts_label.text() and review.start_button.isEnabled()
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert review.card is not None and review.card.word == "双方"

@@ -47,6 +47,7 @@ def sense_link(browser, sense: str) -> str:
 def review_back(window, qtbot) -> str:
     window.settings.card_kinds = ["recognition"]
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     review.start()

@@ -111,6 +111,7 @@ def _review_with_a_card(window, qtbot, kinds=(Kind.RECOGNITION,)):
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", window.session.document_id)])
     save_settings(window.library, ReviewSettings(kinds=kinds))
     window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
     review = window.review_window
     qtbot.addWidget(review)
     review.start()

@@ -163,3 +163,14 @@ def test_the_heat_strip_counts_each_clauses_words_not_yet_known(library, analyze
                     if statuses.get(words[number], 0) not in deck.UNDERSTOOD) for i in range(len(offsets) - 1)]
     assert list(deck.unknown_per_clause(gathered, statuses)) == expected
     assert 0 in expected and max(expected) > 1  # a clause without words, and one with several unknown
+
+
+def test_ranks_order_equal_keys_alike_and_follow_a_changed_key():
+    ranks = deck.Ranks(["b", "a", "c", "a"])
+    assert list(ranks.ranks) == [1, 0, 2, 0]
+    ranks.set(2, "ab")  # between a and b; the other terms keep their places
+    assert ranks.ranks[1] < ranks.ranks[2] < ranks.ranks[0]
+    ranks.set(0, "a")  # an existing key: tied with it
+    assert ranks.ranks[0] == ranks.ranks[1]
+    ranks.set(3, "z")
+    assert ranks.ranks[3] > ranks.ranks[2]
