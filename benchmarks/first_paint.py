@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
-import multiprocessing
 import os
 import resource
 import shutil
@@ -34,6 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from busy import CONDITIONS, beside
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
@@ -141,11 +142,6 @@ def report(condition: str, name: str, rounds: list[dict[str, float]]) -> None:
               f"after (goal 300 MB; one process, the first idle round's)")
 
 
-def _spin() -> None:
-    while True:
-        pass
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--busy", action="store_true", help="measure again beside a CPU-bound process")
@@ -161,20 +157,12 @@ def main() -> None:
         codes.insert(0, (f"compared ({options.compare})", options.compare.resolve()))
     for _name, code in codes:
         compileall.compile_dir(str((code or REPO) / "studyapp"), quiet=1)
-    for condition in ("idle", "busy") if options.busy else ("idle",):
-        spinner = None
-        if condition == "busy":
-            spinner = multiprocessing.Process(target=_spin, daemon=True)
-            spinner.start()
-        try:
+    for condition in CONDITIONS if options.busy else CONDITIONS[:1]:
+        with beside(condition):
             found: dict[str, list[dict]] = {name: [] for name, _code in codes}
             for round_number in range(options.repeat):
                 for name, code in codes:
                     found[name].append(one_round(code, memory=round_number == 0 and condition == "idle"))
-        finally:
-            if spinner is not None:
-                spinner.terminate()
-                spinner.join()
         for name, _code in codes:
             report(condition, name, found[name])
     print(f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import resource
 import statistics
@@ -26,6 +25,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from busy import CONDITIONS, beside
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
@@ -78,11 +79,6 @@ def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
     return found
 
 
-def _spin() -> None:
-    while True:
-        pass
-
-
 def run(path: Path, code: Path | None, skip_plain: bool) -> dict:
     """One measurement in a fresh process, of this checkout or of ``code``'s."""
     env = dict(os.environ)
@@ -125,20 +121,12 @@ def main() -> None:
     codes: list[tuple[str, Path | None]] = [("this checkout", None)]
     if options.compare:
         codes.insert(0, ("compared", options.compare.resolve()))
-    for condition in ("idle", "busy") if options.busy else ("idle",):
-        spinner = None
-        if condition == "busy":
-            spinner = multiprocessing.Process(target=_spin, daemon=True)
-            spinner.start()
-        try:
+    for condition in CONDITIONS if options.busy else CONDITIONS[:1]:
+        with beside(condition):
             found: dict[str, list[dict]] = {name: [] for name, _code in codes}
             for _round in range(options.repeat):
                 for name, code in codes:
                     found[name].append(run(options.path, code, options.skip_plain))
-        finally:
-            if spinner is not None:
-                spinner.terminate()
-                spinner.join()
         for name, _code in codes:
             report(condition, name, found[name])
     print(f"{options.path.name}: {found[codes[0][0]][0]['characters']:,} characters, "

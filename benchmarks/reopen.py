@@ -12,12 +12,13 @@ as on a learner's laptop. Uses ../shared/corpus/水浒传.txt by default.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from busy import beside
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
@@ -85,11 +86,6 @@ def opening(path: Path, library: Path) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def _spin() -> None:
-    while True:
-        pass
-
-
 def run(path: Path, label: str) -> None:
     library = Path(tempfile.mkdtemp(prefix="studyapp-reopen-")) / "library.sqlite"
     first, again = opening(path, library), opening(path, library)
@@ -109,13 +105,8 @@ def main() -> None:
     path = Path(arguments[0]) if arguments else NOVEL
     run(path, "idle")
     if "--busy" in sys.argv:
-        busy = multiprocessing.Process(target=_spin, daemon=True)
-        busy.start()
-        try:
+        with beside("busy"):
             run(path, "a busy loop beside it")
-        finally:
-            busy.terminate()
-            busy.join()
 
 
 if __name__ == "__main__":

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import gc
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from busy import beside
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _folder = tempfile.mkdtemp(prefix="studyapp-stalls-")
@@ -292,11 +293,7 @@ def review_phase(app, watchdog: Watchdog, window) -> None:
 
 if __name__ == "__main__":
     arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
-    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if "--busy" in sys.argv else None
-    try:
-        if busy is not None:
+    with beside("busy" if "--busy" in sys.argv else "idle"):
+        if "--busy" in sys.argv:
             print("with a busy loop in another process")
         main(Path(arguments[0]) if arguments else NOVEL)
-    finally:
-        if busy is not None:
-            busy.kill()
