@@ -167,6 +167,11 @@ MEMORY_SCRIPT = textwrap.dedent("""
 
     app, window = build_window(None)
     window.show()
+    # what analysing any long text loads once and keeps, loaded before measuring: the whole headword-prefix set
+    # (built after a few hundred first characters), pypinyin's data (for characters the dictionary lacks)
+    for line in Path(sys.argv[1]).read_text(encoding="utf-8")[:30000].splitlines():
+        if line.strip():
+            window.session.analyzer.analyze(line)
 
     def settle():
         # what the event loop does between user actions: deliver results, delete what was let go
@@ -206,7 +211,8 @@ def test_memory_comes_back_when_the_novel_is_closed(tmp_path):
     # the first novel leaves what worker threads keep once they have run the context model (numpy's buffers)
     # and what analysis keeps for any text (the headword prefixes, jieba's cuts: ~9 MB of Python objects by
     # tracemalloc): 64 MB before the writer lane; 73-79 MB after it while each job thread kept a heap of its own,
-    # 61-62 MB since they share one (heap.limit_arenas: one arena), in runs here.
+    # 61-62 MB since they share one (heap.limit_arenas: one arena), in runs here; 71-73 MB once the prefix set and
+    # pypinyin were loaded lazily (by the novel, not the default text), 54-55 MB with them loaded first.
     # Opening and closing it again must give back what the novel took (~100 MB while open): a second cycle left
     # 2-17 MB of allocator fragmentation in runs here, a leak of the document's data would leave most of 100 MB
     assert after - before < 70, f"{before:.0f} MB before the novel, {after:.0f} MB after closing it"
