@@ -22,8 +22,10 @@ Worked example, for the clause ``反对“长臂 管辖”和数千万人，2030
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import logging
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
 
 ANALYSIS_VERSION = 1  #: bumped when any clause would be read otherwise: analyses stored by an older one are redone
 _MAX_MERGED_TOKENS = 4
-_new_token = tuple.__new__
 _CITATION = {"一": "yī", "不": "bù"}
 _NON_CJK_TOKEN = re.compile(
     r"(?P<number>[0-9０-９]+(?:[.,:：．][0-9０-９]+)*[%％]?|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf])"
@@ -72,6 +73,9 @@ class Token(NamedTuple):
     @property
     def pinyin_text(self) -> str | None:
         return " ".join(self.pinyin) if self.pinyin else None
+
+
+_make_token = functools.partial(tuple.__new__, Token)  # a Token from a tuple of its fields, with no Python call
 
 
 class Parser(Protocol):
@@ -110,8 +114,7 @@ class Analyzer:
         settled = [self.grammar.settled(clause, clause_tokens) for clause, clause_tokens in
                    zip(clauses, tokens, strict=True)]
         if self.context is not None:
-            tokens = [_keep_parts_read_in_their_word(parsed, read)
-                      for parsed, read in zip(tokens, self.context.read(clauses, tokens, settled), strict=True)]
+            tokens = self.context.read(clauses, tokens, settled)
         return [self.grammar.apply(clause, clause_tokens, clause_settled)
                 for clause, clause_tokens, clause_settled in zip(clauses, tokens, settled, strict=True)]
 
@@ -183,19 +186,11 @@ def _batches(document: Document) -> Iterator[range]:
         first = last
 
 
-def _keep_parts_read_in_their_word(parsed: tuple[Token, ...], read: tuple[Token, ...]) -> tuple[Token, ...]:
-    """A piece of a word the dictionary lacks keeps the reading the whole word settled (长 of 长臂, as in 长臂猿):
-    the context model, asked about 长 alone, would read it zhǎng."""
-    if read is parsed:
-        return read
-    return tuple(before if before.source.startswith("part of") else after
-                 for before, after in zip(parsed, read, strict=True))
-
-
 #: How sure the context model must be to read a character of a proper name against the name's only dictionary
 #: reading (勃艮第 Bó gěn dì in CC-CEDICT, gèn in the texts). Other words' one reading always stands: the model
 #: would read 为此 and 为人民服务 with wéi. Tuned on the CPP dev split.
 OVERRULE_DICTIONARY = 0.999
+_NOTHING_OPEN: tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]] = (False, ())  # a plan: nothing to read
 
 
 class ContextReader:
@@ -225,26 +220,37 @@ class ContextReader:
 
         The model is asked only where a choice is left: not for a character the grammar rules settle (``settled``,
         per clause: ``GrammarReader.settled``, whose reading replaces the model's), nor in a piece of a word the
-        dictionary lacks that keeps the whole word's reading (``_keep_parts_read_in_their_word``)."""
+        dictionary lacks that keeps the whole word's reading (source "part of 长臂": the model, asked about 长
+        alone, would read it zhǎng). Which of a word's characters are open is planned once per distinct word
+        (``_make_plan``); the batch's tokens are looked up all at once, and only those with an open character
+        are visited."""
+        flat = list(itertools.chain.from_iterable(tokens))
+        texts = list(map(operator.itemgetter(2), flat))
+        plans = self._plans
+        missing = set(texts).difference(plans)
+        if missing:
+            if len(plans) + len(missing) > READING_CACHE_LIMIT:  # a huge text of made-up words: start again
+                plans = self._plans = {}
+                missing = set(texts)
+            for text in missing:  # a word's text is hanzi; punctuation, numbers and latin have nothing to choose
+                plans[text] = self._make_plan(text) if _HANZI.match(text) else _NOTHING_OPEN
+        visited = [at for at, plan in enumerate(map(plans.__getitem__, texts)) if plan[1]]
+        ends = list(itertools.accumulate(map(len, tokens)))  # where each clause's tokens end in ``flat``
         requests: list[tuple[str, int, tuple[str, ...]]] = []
         places: list[tuple[int, int, int, bool]] = []  # (clause, token, syllable, settled) of each request
-        plans, plan_of = self._plans, self._plan
-        for number, (clause, clause_tokens) in enumerate(zip(clauses, tokens, strict=True)):
+        for at in visited:
+            token = flat[at]
+            if token.source.startswith("part of"):
+                continue
+            number = bisect.bisect_right(ends, at)
+            index = at - ends[number - 1] if number else at
             ruled = settled[number] if settled else None
-            for index, token in enumerate(clause_tokens):
-                plan = plans.get(token.text)  # only words' texts are planned: hanzi, never punctuation or latin
-                if plan is None:
-                    if token.kind != "word":
-                        continue
-                    plan = plan_of(token.text)
-                one_reading, open_places = plan
-                if not open_places or token.source.startswith("part of"):
+            one_reading, open_places = plans[token.text]
+            for position, candidates in open_places:
+                if ruled and ruled.get((index, position)) is not None:
                     continue
-                for position, candidates in open_places:
-                    if ruled and ruled.get((index, position)) is not None:
-                        continue
-                    requests.append((clause, token.start + position, candidates))
-                    places.append((number, index, position, one_reading))
+                requests.append((clauses[number], token.start + position, candidates))
+                places.append((number, index, position, one_reading))
         if not requests:
             return tokens  # a word's only dictionary reading came marked so from the parser
         changed: dict[int, list[Token]] = {}
@@ -264,7 +270,7 @@ class ContextReader:
                 "context") else guess.confidence
             if row is None:
                 row = changed[number] = list(tokens[number])
-            row[index] = token._replace(pinyin=tuple(syllables), source=f"context {confidence:.2f}")
+            row[index] = _make_token((*token[:4], tuple(syllables), f"context {confidence:.2f}"))
         return [tuple(changed[number]) if number in changed else clause_tokens
                 for number, clause_tokens in enumerate(tokens)]
 
@@ -277,16 +283,6 @@ class ContextReader:
                 known = self._guesses = {request: known[request] for request in requests if request in known}
             known.update(zip(asked, self.model.guess(asked), strict=True))
         return [known[request] for request in requests]
-
-    def _plan(self, word: str) -> tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]:
-        """Whether a word has one dictionary reading, and which of its characters the model is to read, with the
-        candidates of each: worked out once per distinct word."""
-        plan = self._plans.get(word)
-        if plan is None:
-            if len(self._plans) >= READING_CACHE_LIMIT:
-                self._plans = {}
-            plan = self._plans[word] = self._make_plan(word)
-        return plan
 
     def _make_plan(self, word: str) -> tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]:
         readings = self._readings(word)
@@ -360,6 +356,12 @@ class JiebaParser:
         self._settled_cache: dict[str, tuple[str, ...] | None] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
         self._pypinyin_choices: dict[str, tuple[str, ...]] | None = None  # read at the first word that asks
+        #: per distinct unit (a word, words cut together, other characters): its tokens' records (``_expand``)
+        self._expanded: dict[str | tuple[str, ...], tuple[tuple[str, str, tuple[str, ...] | None, str], ...]] = {}
+        #: per distinct word: whether ``DictionaryWords.cut`` cuts it together with its neighbours of that kind
+        self._grouped_alone: dict[str, bool] = {}
+        #: first character -> the dictionary's ``headword_prefixes`` (its own sets, held here for a dict look-up)
+        self._prefix_sets: dict[str, frozenset[str]] = {"\n": frozenset()}
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
         """The learner's segmentation fixes: each text is cut into its parts wherever it occurs (a join has one
@@ -371,56 +373,134 @@ class JiebaParser:
                 by_first.setdefault(text[0], []).append((text, tuple(parts)))
         self._fixes = by_first
         self._own_words = frozenset(own_words).union(*(parts for parts in fixes.values()))
+        self._expanded = {}  # both depend on the learner's words
+        self._grouped_alone = {}
 
     def tokens(self, clause: str) -> tuple[Token, ...]:
-        runs = _runs(clause)
-        return self._tokens(clause, runs, [rjieba.cut(clause[start:end]) for start, end, cjk in runs if cjk])
+        return self.tokens_many([clause])[0]
 
     def tokens_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
-        """The tokens of many clauses, their runs of hanzi cut by jieba in one call: rjieba cuts text between
-        line breaks exactly as it cuts each piece alone, at half the cost of a call per run."""
-        runs = [_runs(clause) for clause in clauses]
-        cjk = "\n".join(clause[start:end] for clause, clause_runs in zip(clauses, runs, strict=True)
-                        for start, end, is_cjk in clause_runs if is_cjk)
-        words = _split_at_line_breaks(rjieba.cut(cjk)) if cjk else []
-        found, first = [], 0
-        for clause, clause_runs in zip(clauses, runs, strict=True):
-            last = first + sum(cjk for _start, _end, cjk in clause_runs)
-            found.append(self._tokens(clause, clause_runs, words[first:last]))
-            first = last
+        """The tokens of many clauses, worked out per distinct word rather than per token.
+
+        Worked example, clauses 宋江道：“兄弟！” and 那妇人道::
+
+            parts       宋江道 | ：“ | 兄弟 | ！”        那妇人道
+            jieba       宋江 道 \\n 兄弟 \\n 那 妇人 道    (every run of hanzi of the batch cut in one call: rjieba cuts
+                                                       text between line breaks exactly as it cuts each piece alone)
+            units       ""  宋江  道  "：“"  兄弟  "！”"  |  ""  那  妇人  道
+            records     each unit's pieces with kind, pinyin and source (``_expand``), worked out once per distinct
+                        unit: 宋江 -> (宋江, word, (Sòng, Jiāng), ...); "：“" -> (：, punct) (“, punct)
+            offsets     the records of a batch cover its clauses end to end, so each start is the sum of the
+                        lengths before it, less its clause's start
+
+        A unit is a word (after ``_merge``), a run of words the dictionary lacks that are cut together
+        (``DictionaryWords.cut``: 一九二 | 二年 -> 一九二二 年), or a run of other characters. Tokens are made in
+        bulk (``map`` over ``zip``): a named tuple's own ``__new__`` is a Python call, a million per novel."""
+        parts = [_split_runs(clause) for clause in clauses]  # other characters and hanzi alternate, others first
+        runs = [run for clause_parts in parts for run in itertools.islice(clause_parts, 1, None, 2)]
+        words = rjieba.cut("\n".join(runs)) if runs else []
+        words = self._merge(words)
+        if self._fixes and runs:
+            words = self._apply_fixes_to_runs(runs, words)
+        units_of_runs = iter(_split_at_line_breaks(self._grouped(words)) if runs else ())
+        units: list[str | tuple[str, ...]] = []
+        add, extend = units.append, units.extend
+        for clause_parts in parts:
+            add(clause_parts[0])
+            for other in itertools.islice(clause_parts, 2, None, 2):
+                extend(next(units_of_runs))
+                add(other)
+        expanded = self._expanded
+        missing = set(units).difference(expanded)
+        if missing:
+            if len(expanded) + len(missing) > READING_CACHE_LIMIT:  # a huge text of made-up words: start again
+                expanded = self._expanded = {}
+                missing = set(units)
+            for unit in missing:
+                expanded[unit] = self._expand(unit)
+        records = list(itertools.chain.from_iterable(map(expanded.__getitem__, units)))
+        if not records:
+            return [() for _clause in clauses]
+        texts, kinds, pinyins, sources = zip(*records, strict=True)
+        ends = list(itertools.accumulate(map(len, texts)))
+        starts = [0, *ends[:-1]]
+        clause_ends = list(itertools.accumulate(map(len, clauses)))
+        last = [bisect.bisect_right(ends, end) for end in clause_ends]  # each clause's records end before these
+        counts = [b - a for a, b in zip([0, *last[:-1]], last, strict=True)]
+        bases = [0, *clause_ends[:-1]]
+        made = list(map(_make_token, zip(
+            map(operator.sub, starts, itertools.chain.from_iterable(map(itertools.repeat, bases, counts))),
+            map(operator.sub, ends, itertools.chain.from_iterable(map(itertools.repeat, bases, counts))),
+            texts, kinds, pinyins, sources, strict=True)))
+        found = [tuple(made[a:b]) for a, b in zip([0, *last[:-1]], last, strict=True)]
+        if "space" in kinds:  # white space separates tokens but is none
+            found = [tuple(token for token in clause_tokens if token.kind != "space") for clause_tokens in found]
         return found
 
     def forget(self) -> None:
         self._reading_cache = {}  # a new dict, not clear(): a job still finishing may be writing to the old one
         self._open_cache = {}
         self._settled_cache = {}
+        self._expanded = {}
+        self._grouped_alone = {}
+        self._prefix_sets = {"\n": frozenset()}
         self._words.forget()
 
-    def _tokens(self, clause: str, runs: list[tuple[int, int, bool]], cut: list[list[str]]) -> tuple[Token, ...]:
-        """The clause's tokens; ``cut`` holds jieba's words of each run of hanzi in turn. (Tokens are made with
-        ``tuple.__new__``: a named tuple's own ``__new__`` is a Python call, a million per novel.)"""
-        found: list[Token] = []
-        add = found.append
-        cuts = iter(cut)
-        reading_of = self._reading_and_source
-        for run_start, run_end, cjk in runs:
-            if cjk:
-                position = run_start
-                words = self._merge(next(cuts))
-                if self._fixes:
-                    words = self._apply_fixes(clause[run_start:run_end], words)
-                pieces = self._words.cut(words, self._own_words)
-                readings = map(reading_of, pieces) if pieces == words else self._readings_of_pieces(words, pieces)
-                for word, (syllables, source) in zip(pieces, readings, strict=True):
-                    end = position + len(word)
-                    add(_new_token(Token, (position, end, word, "word", syllables, source)))
-                    position = end
-            else:
-                for match in _NON_CJK_TOKEN.finditer(clause, run_start, run_end):
-                    kind = match.lastgroup or ""  # one named group always matched
-                    if kind != "space":
-                        add(Token(match.start(), match.end(), match.group(), kind, None))
-        return tuple(found)
+    def _expand(self, unit: str | tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...] | None, str], ...]:
+        """A unit's records: (text, kind, pinyin, source) of each token it makes, in order; white space too, as
+        kind "space", so that a batch's records cover its text end to end."""
+        first = unit[0] if unit else ""
+        if isinstance(unit, str) and not _HANZI.match(first):
+            return tuple((match.group(), match.lastgroup or "", None, "")  # one named group always matched
+                         for match in _NON_CJK_TOKEN.finditer(unit))
+        words = [unit] if isinstance(unit, str) else list(unit)
+        pieces = self._words.cut(words, self._own_words)
+        return tuple((piece, "word", syllables, source)
+                     for piece, (syllables, source) in zip(pieces, self._readings_of_pieces(words, pieces),
+                                                           strict=True))
+
+    def _grouped(self, words: list[str]) -> list[str | tuple[str, ...]]:
+        """The words with each run of two or more that ``DictionaryWords.cut`` cuts together as one tuple (words
+        the dictionary lacks, and digits: 一九二 | 二年); a line break, between runs of hanzi, is never in one."""
+        alone = self._grouped_alone
+        flags = list(map(alone.get, words))
+        if None in flags:
+            cut_together = self._words.cut_together
+            for index in [index for index, flag in enumerate(flags) if flag is None]:
+                word = words[index]
+                flag = alone.get(word)
+                if flag is None:
+                    if len(alone) >= READING_CACHE_LIMIT:
+                        alone = self._grouped_alone = {}
+                    flag = alone[word] = word != "\n" and cut_together(word, self._own_words)
+                flags[index] = flag
+        together = list(itertools.compress(itertools.count(), map(operator.and_, flags, flags[1:])))
+        if not together:
+            return words  # type: ignore[return-value] - a list of words is a list of units
+        units: list[str | tuple[str, ...]] = []
+        done = 0
+        for index in together:
+            if index < done:
+                continue
+            end = index + 2
+            while end < len(words) and flags[end]:
+                end += 1
+            units.extend(words[done:index])
+            units.append(tuple(words[index:end]))
+            done = end
+        units.extend(words[done:])
+        return units
+
+    def _apply_fixes_to_runs(self, runs: list[str], words: list[str]) -> list[str]:
+        """``_apply_fixes`` on each run of hanzi of a batch (its words separated by line breaks)."""
+        fixed = [self._apply_fixes(run, run_words)
+                 for run, run_words in zip(runs, _split_at_line_breaks(words), strict=True)]
+        joined: list[str] = []
+        for number, run_words in enumerate(fixed):
+            if number:
+                joined.append("\n")
+            joined.extend(run_words)
+        return joined
 
     def _readings_of_pieces(self, words: list[str], pieces: list[str]):
         """The readings of a run's words after those the dictionary lacks were cut: a piece the dictionary leaves
@@ -472,23 +552,27 @@ class JiebaParser:
 
     def _merge(self, words: list[str]) -> list[str]:
         """Adjacent words joined where they make a headword (中 俄 -> 中俄), at most ``_MAX_MERGED_TOKENS``, the
-        longest first; a join stops growing as soon as it starts no headword (most words, at their first
-        neighbour)."""
+        longest first; a join stops growing as soon as it starts no headword. Most words start no headword with
+        their neighbour: that test runs over the whole batch at once (a line break, between runs of hanzi, joins
+        nothing), and only the few that do are grown."""
+        headwords, prefix_sets = self._headwords, self._prefix_sets
+        for first in set(map(operator.itemgetter(0), words)).difference(prefix_sets):
+            prefix_sets[first] = self.dictionary.headword_prefixes(first)
+        joining = [index for index, pair in enumerate(map(operator.add, words, itertools.islice(words, 1, None)))
+                   if pair in headwords or pair in prefix_sets[pair[0]]]
+        if not joining:
+            return words
         merged: list[str] = []
-        index = 0
+        done = 0
         total = len(words)
         limit = self.dictionary.max_word_length
-        headwords, prefixes_of = self._headwords, self.dictionary.headword_prefixes
-        while index < total:
-            word = words[index]
-            if index + 1 == total or (
-                    (pair := word + words[index + 1]) not in headwords and pair not in prefixes_of(word[0])):
-                merged.append(word)  # most words: they start no headword with their neighbour
-                index += 1
-                continue
+        for index in joining:
+            if index < done:
+                continue  # joined to the word before it
+            merged.extend(words[done:index])
+            word = candidate = words[index]
             best = 1
-            candidate = word
-            prefixes = prefixes_of(word[0])
+            prefixes = prefix_sets[word[0]]
             for count in range(2, min(_MAX_MERGED_TOKENS, total - index) + 1):
                 candidate += words[index + count - 1]
                 if len(candidate) > limit:
@@ -498,7 +582,8 @@ class JiebaParser:
                 if candidate not in prefixes:
                     break
             merged.append(word if best == 1 else "".join(words[index:index + best]))
-            index += best
+            done = index + best
+        merged.extend(words[done:])
         return merged
 
     def reading(self, word: str) -> tuple[str, ...]:
@@ -619,9 +704,6 @@ def _split_at_line_breaks(words: list[str]) -> list[list[str]]:
         start = end + 1
 
 
-_RUN = re.compile(f"([{HANZI}]+)|[^{HANZI}]+")
-
-
-def _runs(clause: str) -> list[tuple[int, int, bool]]:
-    """Maximal runs of hanzi and of everything else, as (start, end, is_hanzi)."""
-    return [(match.start(), match.end(), match.group(1) is not None) for match in _RUN.finditer(clause)]
+_HANZI = re.compile(f"[{HANZI}]")
+#: A clause's runs of other characters and of hanzi, alternating, others first (the first and last may be empty).
+_split_runs = re.compile(f"([{HANZI}]+)").split

@@ -155,16 +155,22 @@ class DictionaryWords:
         result: list[str] = []
         group: list[str] = []  # consecutive words the dictionary lacks
         for word in words:
-            if len(word) == 1 and word in NUMERAL:  # a digit of its own: joins a number beside it (一九二 | 〇)
+            if self.cut_together(word, kept):
                 group.append(word)
-            elif word in headwords or word in kept or self._stays_whole(word):
+            else:
                 result.extend(self._cut_group(group))
                 group = []
                 result.append(word)
-            else:
-                group.append(word)
         result.extend(self._cut_group(group))
         return result
+
+    def cut_together(self, word: str, kept: frozenset[str] = frozenset()) -> bool:
+        """Whether ``cut`` cuts this word together with its neighbours that are cut so too (a run of words the
+        dictionary lacks is cut as one text), rather than keeping it whole: a digit of its own always is (it joins
+        a number beside it: 一九二 | 〇); a dictionary word, a ``kept`` one, a number or a name never."""
+        if len(word) == 1 and word in NUMERAL:
+            return True
+        return not (word in self._headwords or word in kept or self._stays_whole(word))
 
     def _cut_group(self, group: list[str]) -> tuple[str, ...]:
         return self._groups(tuple(group)) if group else ()

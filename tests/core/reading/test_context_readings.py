@@ -237,7 +237,6 @@ def test_readings_where_the_model_is_skipped_are_the_full_models():
     asked about every open polyphone, its answers then overruled by the grammar (as before issue 22)."""
     from studyapp import text
     from studyapp.paths import default_text
-    from studyapp.reading.analysis import _keep_parts_read_in_their_word
     from studyapp.text.loading import load
 
     analyzer = Analyzer(Dictionary.open())
@@ -246,8 +245,8 @@ def test_readings_where_the_model_is_skipped_are_the_full_models():
     parsed = analyzer.parser.tokens_many(clauses)
     settled = [analyzer.grammar.settled(clause, tokens) for clause, tokens in zip(clauses, parsed, strict=True)]
     assert sum(reading is not None for found in settled for reading in found.values()) > 5  # the model is skipped
-    full = [analyzer.grammar.read(clause, _keep_parts_read_in_their_word(tokens, read)) for clause, tokens, read
-            in zip(clauses, parsed, analyzer.context.read(clauses, parsed), strict=True)]
+    full = [analyzer.grammar.read(clause, read)
+            for clause, read in zip(clauses, analyzer.context.read(clauses, parsed), strict=True)]
     analyzer.forget()
     skipped = analyzer.analyze_many(clauses)
     assert [[(t.text, t.pinyin) for t in tokens] for tokens in skipped] == \
