@@ -97,7 +97,9 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     settings = settings_store.load()
     apply_theme(app, settings.theme)
     family = ensure_cjk_font()
-    analyzer = Analyzer(dictionary or Dictionary.open())
+    # the context model (numpy, g2pM's weights) loads after the first paint: the first rows show the dictionary's
+    # readings, and change where the model reads a polyphone otherwise
+    analyzer = Analyzer(dictionary or Dictionary.open(), context=False)
     analyzer.dictionary.readings()
     # The dictionary's 120,000 headwords live as long as the app: move them out of the collector's way once,
     # so no later collection (one runs whenever a document closes) walks them again.
@@ -109,6 +111,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     adopt_options(opened_library, settings_store.saved())  # review options an earlier version kept there
     analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
+    window.session.load_context_later()
     heap.forget_source_lines()  # what PySide6 read of every module imported since it loaded
     return app, window
 
