@@ -106,14 +106,28 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     gc.freeze()
     timings.mark("dictionary open")
     opened_library = open_library(library, interactive)
-    from ..study.review import adopt_options
-
-    adopt_options(opened_library, settings_store.saved())  # review options an earlier version kept there
     analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
     window.session.load_context_later()
+    _adopt_review_options_after_first_page(window)
     heap.forget_source_lines()  # what PySide6 read of every module imported since it loaded
     return app, window
+
+
+def _adopt_review_options_after_first_page(window) -> None:
+    """The review options an earlier version kept in settings.json are carried into the library once the first
+    text has painted: the review module and FSRS (40 ms) are not needed for the first page."""
+
+    def adopt() -> None:
+        from ..study.review import adopt_options
+
+        adopt_options(window.library, settings_store.saved())
+
+    def first_page() -> None:
+        window.session.opened.disconnect(first_page)
+        window.session.after_paint(adopt)
+
+    window.session.opened.connect(first_page)
 
 
 def run(path: str | None, screenshot: str | None = None, library: str | None = None,
