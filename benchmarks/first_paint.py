@@ -147,6 +147,7 @@ def main() -> None:
     parser.add_argument("--busy", action="store_true", help="measure again beside a CPU-bound process")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", type=Path, help="another checkout to measure alternately, e.g. the last one")
+    parser.add_argument("--no-memory", action="store_true", help="skip the novel's memory round (minutes)")
     parser.add_argument("--measure-memory", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure_memory:
@@ -162,7 +163,8 @@ def main() -> None:
             found: dict[str, list[dict]] = {name: [] for name, _code in codes}
             for round_number in range(options.repeat):
                 for name, code in codes:
-                    found[name].append(one_round(code, memory=round_number == 0 and condition == "idle"))
+                    found[name].append(one_round(code, memory=round_number == 0 and condition == "idle"
+                                                 and not options.no_memory))
         for name, _code in codes:
             report(condition, name, found[name])
     print(f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -97,20 +97,37 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     settings = settings_store.load()
     apply_theme(app, settings.theme)
     family = ensure_cjk_font()
-    analyzer = Analyzer(dictionary or Dictionary.open())
+    # the context model (numpy, g2pM's weights) loads after the first paint: the first rows show the dictionary's
+    # readings, and change where the model reads a polyphone otherwise
+    analyzer = Analyzer(dictionary or Dictionary.open(), context=False)
     analyzer.dictionary.readings()
     # The dictionary's 120,000 headwords live as long as the app: move them out of the collector's way once,
     # so no later collection (one runs whenever a document closes) walks them again.
     gc.freeze()
     timings.mark("dictionary open")
     opened_library = open_library(library, interactive)
-    from ..study.review import adopt_options
-
-    adopt_options(opened_library, settings_store.saved())  # review options an earlier version kept there
     analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
+    window.session.load_context_later()
+    _adopt_review_options_after_first_page(window)
     heap.forget_source_lines()  # what PySide6 read of every module imported since it loaded
     return app, window
+
+
+def _adopt_review_options_after_first_page(window) -> None:
+    """The review options an earlier version kept in settings.json are carried into the library once the first
+    text has painted: the review module and FSRS (40 ms) are not needed for the first page."""
+
+    def adopt() -> None:
+        from ..study.review import adopt_options
+
+        adopt_options(window.library, settings_store.saved())
+
+    def first_page() -> None:
+        window.session.opened.disconnect(first_page)
+        window.session.after_paint(adopt)
+
+    window.session.opened.connect(first_page)
 
 
 def run(path: str | None, screenshot: str | None = None, library: str | None = None,

@@ -3,12 +3,19 @@ reading position, and closing it so that its memory comes back.
 
 The window talks to it through signals; it owns no widget. One unit of analysis (the clause) and one cache
 (``ClauseCache``, bounded, dropped when the document closes) serve the view, the translation help and the totals.
+
+Opening, in order: the rows on screen are read by a first pass (the dictionary's readings and the grammar rules, no
+context model) and painted; then (``after_paint``) a job reads them in context and the rows change where the model
+reads a polyphone otherwise, and the background analysis starts. At start-up the context model itself (numpy and
+g2pM's weights, 0.2-0.3 s) loads then too (``load_context_later``), and the analysis waits for it: its figures hold
+the readings.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import itertools
 import logging
 import sys
 from array import array
@@ -22,7 +29,7 @@ from .. import timings
 from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
 from ..errors import JobCancelled, PasswordNeeded
 from ..library import DocumentInfo, Library
-from ..reading.analysis import Analyzer, Token
+from ..reading.analysis import ANALYSIS_BATCH, Analyzer, Token
 from ..study import stored_deck
 from ..study.deck import DocumentWords, Ranks, Term, search_index, term_ranks, terms, unknown_per_clause
 from ..study.stored_deck import Deck
@@ -61,14 +68,21 @@ def release_memory() -> None:
 
 class ClauseCache:
     """Tokens of the document's clauses, analysed on first use, least recently used dropped first.
-    GUI thread only (the background job counts words without touching it)."""
+    GUI thread only (the background job counts words without touching it).
+
+    While ``first_pass`` is set (from opening until the rows first shown have their readings in context), a clause
+    is read by it alone, cheaply and without the context model, and listed in ``pending``; ``fill`` puts in the
+    readings a job found for those in context."""
 
     def __init__(self, document: Document, analyzer: Analyzer, size: int = CLAUSE_CACHE_SIZE,
-                 pins: Pins | None = None) -> None:
+                 pins: Pins | None = None, first_pass: Analyzer | None = None) -> None:
         self.document, self.analyzer, self.size = document, analyzer, size
         self.pins = pins or Pins()  # readings the reader pinned, laid over the analysis
         self._tokens: OrderedDict[int, tuple[Token, ...]] = OrderedDict()
         self.misses = 0
+        self.first_pass = first_pass
+        self.pending: dict[int, None] = {}  # clauses read by the first pass only, in the order they were asked for
+        self._asked: set[int] = set()  # those a job is reading in context now
 
     def __call__(self, index: int) -> tuple[Token, ...]:
         tokens = self._tokens.get(index)
@@ -76,8 +90,11 @@ class ClauseCache:
             self._tokens.move_to_end(index)
             return tokens
         self.misses += 1
+        analyzer = self.first_pass or self.analyzer
+        if self.first_pass is not None:
+            self.pending[index] = None
         tokens = self._tokens[index] = self.pins.apply(
-            self.document, index, self.analyzer.analyze(self.document.clause_text(index)))
+            self.document, index, analyzer.analyze(self.document.clause_text(index)))
         if len(self._tokens) > self.size:
             self._tokens.popitem(last=False)
         return tokens
@@ -87,12 +104,39 @@ class ClauseCache:
 
     def clear(self) -> None:
         self._tokens.clear()
+        self.pending.clear()
+        self._asked.clear()
+
+    def take_pending(self, most: int) -> list[int]:
+        """Up to ``most`` clauses read by the first pass only, now being read in context by a job."""
+        taken = list(itertools.islice(self.pending, most))
+        for index in taken:
+            del self.pending[index]
+        self._asked.update(taken)
+        return taken
+
+    def fill(self, read: dict[int, tuple[Token, ...]]) -> list[int]:
+        """Put in the clauses a job read in context (unless a pin changed one meanwhile: it is read again); the
+        clauses whose words now read otherwise come back."""
+        changed = []
+        for index, tokens in read.items():
+            if index not in self._asked:
+                continue
+            self._asked.discard(index)
+            tokens = self.pins.apply(self.document, index, tokens)
+            if self._tokens.get(index, tokens) != tokens:
+                changed.append(index)
+            if index in self._tokens:
+                self._tokens[index] = tokens
+        return changed
 
     def pin(self, start: int, word: str, reading: tuple[str, ...] | None) -> int:
         """Lay a pinned reading over the word at ``start`` (None takes it off); the clause it is in comes back."""
         self.pins.set(start, word, reading)
         index = bisect_right(self.document.clause_starts, start) - 1
         self._tokens.pop(index, None)
+        self.pending.pop(index, None)
+        self._asked.discard(index)
         return index
 
 
@@ -161,6 +205,14 @@ class DocumentSession(QObject):
         self.password_needed: PasswordNeeded | None = None
         # the reading position is saved at most once a second while the reader moves, and on leaving
         self._position_timer = Throttle(1000, lambda: self.save_position(self._position), self)
+        #: how a new document waits for its first page to be painted; the window sets one that watches the reader
+        self.after_paint: Callable[[Callable[[], None]], None] = lambda work: QTimer.singleShot(0, work)
+        self._before_paint = False  # a document is in place, its first page not painted yet
+        self._first_pass: Analyzer | None = None  # the analyzer without the context model, made when first asked
+        self._fill_job: Job | None = None
+        self._context_wanted = False  # the context model is to be loaded after the first paint
+        self._context_job: Job | None = None
+        self._analysis_waiting = False  # the analysis waits for the context model
 
     # --- opening --------------------------------------------------------------------------------------------
     def open_path(self, path: str | Path | None, password: str | None = None, then: Finished | None = None) -> Job:
@@ -271,11 +323,13 @@ class DocumentSession(QObject):
         opened = opening.opened
         self.document, self.document_id, self.path = opened.document, opened.id, opening.path
         self.memory = opening.memory
-        self.clauses = ClauseCache(opened.document, self.analyzer, pins=opening.pins)
-        self.model = SegmentModel(self.library, opened, self.clauses, self)
+        self.clauses = ClauseCache(opened.document, self.analyzer, pins=opening.pins, first_pass=self._cheap())
+        model = self.model = SegmentModel(self.library, opened, self.clauses, self)
         self.model.set_shape(*opening.shape)
         self.model.progressChanged.connect(self._progress_timer.schedule)
         self._info = opening.info
+        self._before_paint = True
+        self.after_paint(lambda: self._painted(model))  # before the signal: the view may paint while it is sent
         self.opened.emit()
         if old_model is not None:
             old_model.deleteLater()
@@ -285,7 +339,88 @@ class DocumentSession(QObject):
             if self._frozen_before is None:
                 self._frozen_before = gc.get_freeze_count()  # what was frozen before this document
             gc.freeze()
+
+    def _cheap(self) -> Analyzer | None:
+        """The first pass: the analyzer's own parser and grammar rules without the context model; None when there
+        is no model to wait for (then the first pass would be the whole reading)."""
+        if self.analyzer.context is None and not self._context_wanted:
+            return None
+        if self._first_pass is None or self._first_pass.parser is not self.analyzer.parser:
+            self._first_pass = Analyzer(self.analyzer.dictionary, self.analyzer.parser, context=False)
+        return self._first_pass
+
+    def _painted(self, model: SegmentModel) -> None:
+        """The new document's first page is on screen: now its rows' readings in context, and its analysis."""
+        if model is not self.model:  # another document took its place meanwhile
+            return
+        self._before_paint = False
+        if self._context_wanted:
+            self._load_context()
+        self._fill()
         self._start_analysis()
+
+    def load_context_later(self) -> None:
+        """The analyzer came without its context model (numpy and g2pM's weights: 0.2-0.3 s before the first
+        paint otherwise): it loads in a job once the first document has painted, the analysis waiting for it."""
+        if self.analyzer.context is None:
+            self._context_wanted = True
+
+    def _load_context(self) -> None:
+        if self._context_job is not None:
+            return
+        dictionary, parser = self.analyzer.dictionary, self.analyzer.parser
+
+        def work(_report, _cancelled):
+            return Analyzer(dictionary, parser).context  # None when the model cannot load (the log says why)
+
+        def failed(message: str) -> None:
+            log.warning("readings in context are off: %s", message)
+            done(None)
+
+        def done(context) -> None:
+            self._context_job = None
+            self._context_wanted = False
+            self.analyzer.context = context
+            if context is not None:
+                timings.mark("context model loaded")
+            self._fill()
+            if self._analysis_waiting and self.document is not None:
+                self._start_analysis()
+
+        self._context_job = run_job(work, done, failed, name="context model")
+
+    def _fill(self) -> None:
+        """Read in context, in a job, the clauses the first pass read (a batch at a time), and paint again the rows
+        whose words now read otherwise. Once none is left, a clause shown later is read whole at once."""
+        cache, document, model = self.clauses, self.document, self.model
+        if cache is None or document is None or model is None or self._fill_job is not None or self._context_wanted:
+            return
+        indexes = cache.take_pending(ANALYSIS_BATCH) if self.analyzer.context is not None else []
+        if not indexes:
+            cache.first_pass = None
+            cache.pending.clear()
+            return
+        analyzer = self.analyzer
+        texts = [document.clause_text(index) for index in indexes]
+        job: Job | None = None
+
+        def done(read: list[tuple[Token, ...]]) -> None:
+            if job is not self._fill_job:  # its document was closed
+                return
+            self._fill_job = None
+            for row in sorted({model.row_at_offset(document.clauses[index].start)
+                               for index in cache.fill(dict(zip(indexes, read, strict=True)))}):
+                model.row_changed(row)
+            self._fill()
+
+        def failed(message: str) -> None:
+            if job is self._fill_job:
+                self._fill_job = None
+                cache.first_pass = None
+                self.failed.emit(message)
+
+        job = self._fill_job = run_job(lambda _report, _cancelled: analyzer.analyze_many(texts), done, failed,
+                                       name="readings in context")
 
     def pin_reading(self, row: int, token: Token, reading: tuple[str, ...] | None) -> Token | None:
         """Pin (or unpin, with None) the reading of one occurrence of a word, shown in row ``row``: stored in the
@@ -315,6 +450,7 @@ class DocumentSession(QObject):
         if self._analysis_job is not None:
             self._analysis_job.cancel()
             self._analysis_job = None
+        self._stop_first_reading()
         self.save()
         old = self.model
         if old is not None:
@@ -329,6 +465,13 @@ class DocumentSession(QObject):
             if old.rowCount() > LARGE_DOCUMENT_ROWS:  # a short text leaves nothing worth a collection
                 self._release_after(old)
         return old
+
+    def _stop_first_reading(self) -> None:
+        """What waited for the closed document's first paint, or read its first rows in context, is let go."""
+        if self._fill_job is not None:
+            self._fill_job.cancel()
+            self._fill_job = None
+        self._before_paint = self._analysis_waiting = False
 
     def _release_after(self, old: SegmentModel) -> None:
         """Release memory once the closed document's model is deleted (its data goes with it), in a turn of the
@@ -370,7 +513,12 @@ class DocumentSession(QObject):
         """The deck's figures in the background: the words per clause for the translation totals, the counts and
         the terms listed. A document analysed before is read back from the library (``stored_deck``); else one
         pass over every clause gathers them (it also fills the parser's reading cache, so painting later finds
-        every word's reading ready) and a job on the writer lane keeps them for next time."""
+        every word's reading ready) and a job on the writer lane keeps them for next time. While the context model
+        is loading, this waits for it: the figures hold each word's reading."""
+        if self._context_wanted or self._context_job is not None:
+            self._analysis_waiting = True
+            return
+        self._analysis_waiting = False
         document, analyzer, document_id, library_path = self.document, self.analyzer, self.document_id, \
             self.library.path
         pins = Pins(dict(self.clauses.pins.pinned))  # the cache's own may change on the GUI thread meanwhile
@@ -434,4 +582,7 @@ class DocumentSession(QObject):
         self._start_analysis()
 
     def analysis_running(self) -> bool:
-        return self._analysis_job is not None
+        """Whether the open document's readings or figures are still to come: its first page not yet painted,
+        the context model loading, its first rows read in context, or its analysis."""
+        return (self._analysis_job is not None or self._before_paint or self._analysis_waiting
+                or self._context_job is not None or self._fill_job is not None)

@@ -84,7 +84,7 @@ class TermTableModel(QAbstractTableModel):
         self.cjk_font = cjk_font
         self.terms: list[Term] = []
         self._search: list[SearchIndex] = []
-        self._ranks: dict[str, Ranks] = term_ranks([], [])
+        self._ranks: dict[str, Ranks] = {}  # none before the first term list (and numpy not at start-up)
         self.visible: list[int] = []
         self._position: dict[str, int] = {}
         self.query, self.status_filter, self.max_hsk = "", None, None
@@ -96,7 +96,7 @@ class TermTableModel(QAbstractTableModel):
         with the terms)."""
         self.terms = terms
         self._search = index if index is not None and len(index) == len(terms) else [search_index(t) for t in terms]
-        self._ranks = ranks if ranks is not None else term_ranks(terms, self._search)
+        self._ranks = ranks if ranks is not None else term_ranks(terms, self._search) if terms else {}
         self._position = {term.word: i for i, term in enumerate(terms)}
         self.refilter()
 
@@ -155,9 +155,11 @@ class TermTableModel(QAbstractTableModel):
     # --- sorting and filtering ----------------------------------------------------------------------------
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """A stable sort of the shown rows by the column's ranks (ties keep their order, as a Python sort would)."""
+        self._sort = (column, order)
+        if not self.visible:  # nothing to order (the panel as the window is built): numpy not before the first paint
+            return
         import numpy  # as deck.py does: not at start-up
 
-        self._sort = (column, order)
         visible = numpy.asarray(self.visible, numpy.int64)
         field = SORT_FIELDS[column]
         if field is not None:

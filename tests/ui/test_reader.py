@@ -430,6 +430,7 @@ def test_a_reading_pinned_in_the_popup_survives_reopening(window, qtbot, tmp_pat
     source = tmp_path / "huan.txt"
     source.write_text("他还没回来。\n", encoding="utf-8")
     assert opened(window, source)
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)  # its readings in context are in
     row, point = word_point(window, "还")
     hover(window.view, point)
     qtbot.waitUntil(window.hover.popup.isVisible, timeout=2000)

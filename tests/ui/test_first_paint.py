@@ -1,0 +1,142 @@
+"""The first page paints before what it does not need: the context model loads after it, the rows on screen are
+read by a first pass (the dictionary's readings), and their readings in context arrive from a job."""
+
+import os
+import subprocess
+import sys
+import threading
+
+from studyapp import logs
+from studyapp.reading import context_readings
+from studyapp.reading.analysis import Analyzer
+from studyapp.reading.dictionary import Dictionary
+from studyapp.timings import PREFIX
+from studyapp.ui.app import build_window
+from studyapp.ui.document_session import ClauseCache
+
+from .conftest import opened, wait_for
+
+#: Runs the app as ``studyapp --timings --screenshot`` does, and says at its first paint what was loaded by then.
+AT_FIRST_PAINT = """
+import sys
+from studyapp import timings
+mark = timings.mark
+def marked(name):
+    if name == "first paint" and not hasattr(timings, "painted"):
+        timings.painted = True
+        loaded = [module for module in ("numpy", "studyapp.reading.context_readings") if module in sys.modules]
+        sys.stderr.write(f"loaded at the first paint: {loaded}\\n")
+    mark(name)
+timings.mark = marked
+from studyapp.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_first_page_paints_before_the_context_model_loads(tmp_path):
+    Dictionary.open()  # built already, as on any start but the first
+    started = subprocess.run([sys.executable, "-c", AT_FIRST_PAINT, "--timings", "--screenshot",
+                              str(tmp_path / "shot.png")], capture_output=True, text=True, timeout=180,
+                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert started.returncode == 0, started.stderr
+    marks = [line.split(" ms ", 1)[1] for line in started.stderr.splitlines() if line.startswith(PREFIX)]
+    assert "loaded at the first paint: []" in started.stderr  # neither numpy nor the model
+    assert marks.index("first paint") < marks.index("context model loaded")
+
+
+def test_a_missing_context_model_leaves_the_dictionary_readings_and_says_so_in_the_log(qtbot, monkeypatch):
+    def missing():
+        raise FileNotFoundError("np_ckpt.pkl")
+
+    monkeypatch.setattr(context_readings, "context_model", missing)
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    errors = []
+    window.session.failed.connect(errors.append)
+    assert opened(window, None)
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    assert window.analyzer.context is None and not errors
+    first_pass = Analyzer(window.analyzer.dictionary, window.analyzer.parser, context=False)
+    assert window.session.model.tokens(0) == first_pass.analyze(window.session.model.source_text(0))
+    assert window.session.words is not None  # the analysis ran all the same
+    assert "readings in context are off" in logs.log_path().read_text(encoding="utf-8")
+    window.library.close()
+
+
+def _context_changes(analyzer: Analyzer, document) -> int:
+    """The first clause whose readings the context model changes."""
+    first_pass = Analyzer(analyzer.dictionary, analyzer.parser, context=False)
+    for index in range(len(document.clauses)):
+        text = document.clause_text(index)
+        if first_pass.analyze(text) != analyzer.analyze(text):
+            return index
+    raise AssertionError("the context model changes no reading of the default text")
+
+
+def test_a_row_first_shows_the_dictionary_reading_then_the_reading_in_context(qtbot):
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    session, seen = window.session, {}
+
+    def at_once(_opened: bool) -> None:  # right after the document is in place, before any job answers
+        seen["context"] = window.analyzer.context
+        seen["tokens"] = [session.model.tokens(row) for row in range(session.model.rowCount())]
+
+    window.open_path(None, then=at_once)
+    window.show()
+    wait_for(lambda: "tokens" in seen and not window.analysis_running())
+    assert seen["context"] is None and window.analyzer.context is not None
+    index = _context_changes(window.analyzer, session.document)
+    row = session.model.row_at_offset(session.document.clauses[index].start)
+    in_context = session.model.tokens(row)
+    assert seen["tokens"][row] != in_context  # the first pass read a polyphone otherwise
+    assert in_context == window.analyzer.analyze(session.model.source_text(row))
+    shown = window.delegate.layout_for(session.model.index(row, 0), window.view.viewport().width())
+    assert tuple(placed.token for placed in shown.tokens) == in_context  # the row was laid out again
+    window.library.close()
+
+
+def test_opening_never_runs_the_context_model_on_the_window_thread(window, qtbot):
+    """Opening a text when the model is loaded: the rows on screen come from the first pass, a job reads them in
+    context (the window thread never waits for the model: 0.5 s on the novel's first page)."""
+    read = window.analyzer.context.read
+    threads = []
+
+    def spied(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return read(*args, **kwargs)
+
+    window.analyzer.context.read = spied
+    try:
+        assert opened(window, None)
+        qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    finally:
+        window.analyzer.context.read = read
+    assert threads and not any(threads)
+
+
+def test_a_clause_pinned_while_read_in_context_keeps_its_pin(window):
+    session = window.session
+    cache = ClauseCache(session.document, window.analyzer,
+                        first_pass=Analyzer(window.analyzer.dictionary, window.analyzer.parser, context=False))
+    tokens = cache(0)
+    word = next(token for token in tokens if token.kind == "word")
+    assert cache.take_pending(10) == [0]
+    cache.pin(session.document.clauses[0].start + word.start, word.text, ("zzz",) * len(word.text))
+    assert cache.fill({0: window.analyzer.analyze(session.document.clause_text(0))}) == []  # dropped: stale
+    assert next(token for token in cache(0) if token.start == word.start).pinyin == ("zzz",) * len(word.text)
+
+
+def test_review_options_an_earlier_version_kept_reach_the_library_after_the_first_page(qtbot):
+    """They are carried over once the first text has painted (the review module is not needed before)."""
+    import json
+
+    from studyapp import paths
+    from studyapp.study.review import load_settings
+
+    (paths.config_dir() / "settings.json").write_text(json.dumps({"new_cards_per_day": 7}), encoding="utf-8")
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    assert opened(window, None)
+    qtbot.waitUntil(lambda: load_settings(window.library).new_per_day == 7, timeout=20000)
+    window.library.close()
