@@ -493,3 +493,49 @@ def test_sorting_reads_no_term_the_ranks_built_with_the_list_do(qtbot):
         model.sort(column, Qt.SortOrder.AscendingOrder)
     assert reads == []
     assert [model.term_at(row).first_clause for row in range(3)] == [0, 1, 2]
+
+
+def _readings_model():
+    """Terms with real readings and definitions, for the search."""
+    from studyapp.study.deck import Term
+    from studyapp.ui.qt import QFont
+    from studyapp.ui.vocabulary import TermTableModel
+
+    readings = [("中国", ("zhōng", "guó"), "China"), ("中", ("zhōng",), "middle; centre"),
+                ("重", ("zhòng",), "heavy"), ("绿色", ("lǜ", "sè"), "green"), ("吗", ("ma",), "question particle"),
+                ("西安", ("xī", "ān"), "Xi'an city"), ("先", ("xiān",), "first; Mr. Xian"),
+                ("双方", ("shuāng", "fāng"), "both sides"), ("女", ("nǚ",), "female")] * 20
+    model = TermTableModel({}, QFont())
+    model.set_terms([Term(word, reading, meaning, None, 1, 1, TermStatus.NEW, n, 0, 1)
+                     for n, (word, reading, meaning) in enumerate(readings)])
+    return model
+
+
+QUERIES = ["", "  ", "中", "中国", "国x", "zhong", "Zhong", "zhong guo", "zhōng", "zhōngguo", "zhòng", "zhong1",
+           "zhong1guo2", "zhong4", "zhongguo2", "lv", "lü", "lu:4", "lǜ", "lv4se", "xi'an", "xian", "xi an", "xi’an",
+           "chin", "centre", "GREEN", "mr.", "ma5", "ma", "nv3", "nü", "shuang1 fang1", "sides", "q", "zz"]
+
+
+def test_the_panel_search_finds_exactly_what_the_deck_rule_finds():
+    """``query_test`` reads the query once for all rows: it must agree with ``deck.matches`` on every kind of query."""
+    from studyapp.study.deck import matches
+
+    model = _readings_model()
+    for query in QUERIES:
+        model.set_filter(query=query)
+        expected = [i for i, term in enumerate(model.terms) if matches(term, model._search[i], query)]
+        assert sorted(model.visible) == expected, query
+
+
+def test_typing_a_search_reads_the_query_once_not_once_per_row(monkeypatch):
+    """Each row normalised and classified the query again: 150-450 ms a keystroke for the novel's panel."""
+    import unicodedata
+
+    model = _readings_model()
+    normalize, calls = unicodedata.normalize, []
+    monkeypatch.setattr(unicodedata, "normalize", lambda form, text: calls.append(text) or normalize(form, text))
+    for query in ("zhong", "zhong1", "中"):  # (a tone-marked query compares each row's marks: that is the row's)
+        calls.clear()
+        model.set_filter(query=query)
+        assert model.rowCount() > 0
+        assert len(calls) <= 2 * len(query) + 2, query  # the query's own characters, not the 180 rows
