@@ -115,6 +115,7 @@ class TermTableModel(QAbstractTableModel):
         self._search: list[SearchIndex] = []
         self._ranks: dict[str, Ranks] = term_ranks([], [])
         self.visible: list[int] = []
+        self._row_of: dict[int, int] | None = None  # the row each shown term is in (``visible`` inverted)
         self._position: dict[str, int] = {}
         self.query, self.status_filter, self.max_hsk = "", None, None
         self._sort = (4, Qt.SortOrder.DescendingOrder)
@@ -149,10 +150,8 @@ class TermTableModel(QAbstractTableModel):
             return None
         term = self.terms[self.visible[index.row()]]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (term.word, term.pinyin_text, term.definition, _hsk_text(term.hsk), term.count,
-                    term.library_count, self.tr(STATUS_NAMES[self.status(term)]), term.first_clause + 1,
-                    "✓" if term.word in self.studying else "")[column]
+        if role == Qt.ItemDataRole.DisplayRole:  # one column's text, no row's tuple made at each of the many calls
+            return _DISPLAY[column](self, term)
         if role == Qt.ItemDataRole.FontRole and column == 0:
             return self.cjk_font
         if role == Qt.ItemDataRole.ToolTipRole and column == 2:
@@ -199,7 +198,7 @@ class TermTableModel(QAbstractTableModel):
         if order == Qt.SortOrder.DescendingOrder:
             keys = -keys
         self.layoutAboutToBeChanged.emit()
-        self.visible = visible[numpy.argsort(keys, kind="stable")].tolist()
+        self.visible, self._row_of = visible[numpy.argsort(keys, kind="stable")].tolist(), None
         self.layoutChanged.emit()
 
     def set_filter(self, query: str | None = None, status: TermStatus | None | str = "",
@@ -218,6 +217,7 @@ class TermTableModel(QAbstractTableModel):
         statuses, search = self.statuses, self._search  # statuses compared as the ints they are stored as
         wanted = None if wanted is None else int(wanted)
         self.beginResetModel()
+        self._row_of = None
         self.visible = [i for i, term in enumerate(self.terms)
                         if (wanted is None or statuses.get(term.word, 0) == wanted)
                         and (max_hsk is None or (term.hsk is not None and term.hsk <= max_hsk))
@@ -225,9 +225,19 @@ class TermTableModel(QAbstractTableModel):
         self.endResetModel()
         self.sort(*self._sort)
 
-    def statuses_changed(self) -> None:
-        if self.visible:
+    def statuses_changed(self, words: list[str] | None = None) -> None:
+        """The status (and study) columns of ``words`` changed (None: of any word): one signal over the rows they
+        are shown in, not over the novel's every row."""
+        if not self.visible:
+            return
+        if words is None:
             self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 8))
+            return
+        if self._row_of is None:  # built once per order and filter, when a status first changes under them
+            self._row_of = {position: row for row, position in enumerate(self.visible)}
+        rows = [row for row in (self._row_of.get(self._position.get(word, -1)) for word in words) if row is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 6), self.index(max(rows), 8))
 
 
 class CoverageTotals:
@@ -255,6 +265,20 @@ class CoverageTotals:
 
 def _hsk_text(level: int | None) -> str:
     return "" if level is None else ("7-9" if level == 7 else str(level))
+
+
+#: Each column's text of a term (``COLUMNS``' order).
+_DISPLAY: tuple[Callable[[TermTableModel, Term], object], ...] = (
+    lambda _model, term: term.word,
+    lambda _model, term: term.pinyin_text,
+    lambda _model, term: term.definition,
+    lambda _model, term: _hsk_text(term.hsk),
+    lambda _model, term: term.count,
+    lambda _model, term: term.library_count,
+    lambda model, term: model.tr(STATUS_NAMES[model.status(term)]),
+    lambda _model, term: term.first_clause + 1,
+    lambda model, term: "✓" if term.word in model.studying else "",
+)
 
 
 class VocabularyPanel(QWidget):
@@ -405,7 +429,7 @@ class VocabularyController(QObject):
                 self.statuses[word] = status
         for word in named:  # a name's senses come first in the deck, or no longer do
             self.definition_changed(word)
-        self.model.statuses_changed()
+        self.model.statuses_changed(words)
         self.view.viewport().update()
         self.update_coverage()
         self.heat_strip.statuses_changed()
@@ -458,7 +482,7 @@ class VocabularyController(QObject):
         self.model.studying |= {entry.word for entry in entries}  # each is on the list now, added or there before
         before = {entry.word: TermStatus(self.statuses.get(entry.word, 0)) for entry in entries}
         relearned = self._relearn(list(before))
-        self.model.statuses_changed()
+        self.model.statuses_changed(list(before))
         said = counted(added, self.tr("{0} word added to the study list."),
                        self.tr("{0} words added to the study list.")) if added \
             else self.tr("Already on the study list.")
@@ -509,7 +533,7 @@ class VocabularyController(QObject):
             return
         self.library.remove_from_study(studying)
         self.model.studying -= set(studying)
-        self.model.statuses_changed()
+        self.model.statuses_changed(studying)
         self.message.emit(counted(len(studying), self.tr("{0} word removed from the study list."),
                                   self.tr("{0} words removed from the study list.")))
 

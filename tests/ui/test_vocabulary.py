@@ -539,3 +539,32 @@ def test_typing_a_search_reads_the_query_once_not_once_per_row(monkeypatch):
         model.set_filter(query=query)
         assert model.rowCount() > 0
         assert len(calls) <= 2 * len(query) + 2, query  # the query's own characters, not the 180 rows
+
+
+def test_a_status_change_repaints_the_rows_of_its_words_not_every_row(qtbot):
+    """Each status change told the table that all of the novel's rows changed."""
+    words = [f"词{n}" for n in range(300)]
+    model = _standalone_model(words, {})
+    changed = []
+    model.dataChanged.connect(lambda top, bottom, _roles=(): changed.append((top.row(), bottom.row())))
+    rows = {model.term_at(row).word: row for row in range(model.rowCount())}
+    model.statuses[words[7]] = model.statuses[words[9]] = TermStatus.KNOWN
+    model.statuses_changed([words[7], words[9]])
+    assert changed == [(min(rows[words[7]], rows[words[9]]), max(rows[words[7]], rows[words[9]]))]
+    model.sort(0, Qt.SortOrder.DescendingOrder)  # the rows move: the signal follows them
+    changed.clear()
+    model.statuses_changed([words[7]])
+    assert changed == [(model.rowCount() - 1 - sorted(words).index(words[7]),) * 2]
+
+
+def test_a_table_cell_is_read_without_building_its_whole_row(qtbot, monkeypatch):
+    """``data`` built a tuple of all nine columns at each of the thousands of calls a repaint makes."""
+    words = [f"词{n}" for n in range(5)]
+    model = _standalone_model(words, {words[1]: TermStatus.KNOWN})
+    model.studying = {words[2]}
+    made = []
+    monkeypatch.setattr("studyapp.ui.vocabulary._hsk_text", lambda level: made.append(level) or "")
+    texts = [[model.data(model.index(row, column)) for column in range(9)] for row in range(5)]
+    assert len(made) == 5  # the HSK column's text, made for that column only
+    known = next(row for row in texts if row[0] == words[1])
+    assert known[6] == "Known" and next(row for row in texts if row[0] == words[2])[8] == "✓"
