@@ -246,7 +246,8 @@ class CoverageTotals:
 
     def __init__(self, words: DocumentWords, statuses: dict[str, int]) -> None:
         self.words = words
-        self.understood = round(coverage(words, statuses) * words.running_words)
+        self.running_words = words.running_words  # a sum over every word: once, not at each status change
+        self.understood = round(coverage(words, statuses) * self.running_words)
         self.not_new = len(words.counts) - new_words(words, statuses)
 
     def changed(self, word: str, before: int, after: int) -> None:
@@ -256,7 +257,7 @@ class CoverageTotals:
             self.not_new += (after != TermStatus.NEW) - (before != TermStatus.NEW)
 
     def coverage(self) -> float:
-        total = self.words.running_words
+        total = self.running_words
         return self.understood / total if total else 1.0
 
     def new_words(self) -> int:
