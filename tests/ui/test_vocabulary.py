@@ -580,3 +580,19 @@ def test_a_status_change_sums_no_word_count_of_the_text(window, monkeypatch):
     monkeypatch.setattr(DocumentWords, "running_words", property(lambda words: summed.append(1) or total(words)))
     window.vocabulary.set_status(["双方"], TermStatus.KNOWN)
     assert summed == [] and "Known" in window.status.coverage_label.text()
+
+
+def test_the_heat_strip_repaints_without_a_colour_per_pixel_row(window, qtbot, monkeypatch):
+    """Each repaint (every status change, every window paint) made a colour and a rectangle per pixel row."""
+    import studyapp.ui.heat_strip as heat
+
+    strip = window.heat_strip
+    qtbot.waitUntil(lambda: strip.unknown is not None, timeout=5000)
+    strip.grab()
+    made = []
+    colour = heat.heat_color
+    monkeypatch.setattr(heat, "heat_color", lambda share: made.append(share) or colour(share))
+    image = strip.grab().toImage()
+    assert made == []
+    y = next(y for y, share in enumerate(strip.bins()) if share is not None)
+    assert image.pixelColor(6, y) == colour(strip.bins()[y])
