@@ -8,10 +8,11 @@ a review of a few cards, typing translations, regrouping.
 ``--why``: under each phase, where the GUI thread stood while it stalled.
 
 A watchdog timer on the GUI thread ticks every 5 ms; the longest gap between two ticks during a phase is the
-longest time the window could not paint or answer input in that phase. Every action is started from the event
-loop (as a menu or key would start it), and a phase lasts until its work is really over, background jobs and
-pause-time timers (autosave, progress) included. Runs Qt offscreen on a throw-away library; uses
-../shared/corpus/水浒传.txt by default.
+longest time the window could not paint or answer input in that phase; beside it, how much of that gap the GUI
+thread itself spent on the CPU (the rest it waited: for the GIL a job or a collection held, or for the machine).
+Every action is started from the event loop (as a menu or key would start it), and a phase lasts until its work
+is really over, background jobs and pause-time timers (autosave, progress) included. Runs Qt offscreen on a
+throw-away library; uses ../shared/corpus/水浒传.txt by default.
 """
 
 from __future__ import annotations
@@ -66,20 +67,33 @@ class Watchdog:
         gc.callbacks.append(self._on_collection)
 
     def reset(self) -> None:
-        self.last = time.perf_counter()
+        self.last, self.last_cpu, self.last_jobs = time.perf_counter(), time.thread_time(), self._jobs()
         self.longest = 0.0
+        self.longest_cpu = 0.0  # the GUI thread's own CPU time in the longest gap: the rest it waited (GIL, OS)
         self.longest_collection = 0.0
+        self.collected = 0.0  # every collection's time so far, to tell how much of the longest gap was one
+        self.last_collected = 0.0
+        self.longest_why = ""  # the longest gap's collections, and the jobs running at its start or end
+
+    @staticmethod
+    def _jobs() -> set[str]:
+        return {job.name for job in running_jobs()}
 
     def _on_collection(self, phase: str, _info: dict) -> None:
         if phase == "start":
             self._collecting = time.perf_counter()
         elif self._collecting:
-            self.longest_collection = max(self.longest_collection, time.perf_counter() - self._collecting)
+            took = time.perf_counter() - self._collecting
+            self.longest_collection = max(self.longest_collection, took)
+            self.collected += took
 
     def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
+        now, cpu, jobs = time.perf_counter(), time.thread_time(), self._jobs()
+        if now - self.last > self.longest:
+            self.longest, self.longest_cpu = now - self.last, cpu - self.last_cpu
+            self.longest_why = f"collections {(self.collected - self.last_collected) * 1000:.0f} ms; jobs: " + \
+                (", ".join(sorted(jobs | self.last_jobs)) or "none")
+        self.last, self.last_cpu, self.last_jobs, self.last_collected = now, cpu, jobs, self.collected
 
 
 class StallSampler:
@@ -135,9 +149,11 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
         time.sleep(0.001)
     LONGEST.append((name, watchdog.longest))
-    print(f"{name:<44} longest stall {watchdog.longest * 1000:5.0f} ms   (phase {finished - started:6.2f} s; "
+    print(f"{name:<44} longest stall {watchdog.longest * 1000:5.0f} ms "
+          f"(GUI thread busy {watchdog.longest_cpu * 1000:4.0f} ms of it)   (phase {finished - started:6.2f} s; "
           f"longest garbage collection {watchdog.longest_collection * 1000:.0f} ms)", flush=True)
     if SAMPLER is not None:
+        print(f"    in the longest stall: {watchdog.longest_why}")
         SAMPLER.report()
 
 

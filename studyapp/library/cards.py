@@ -192,6 +192,20 @@ class Cards(Connection):
             f" (SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ?1 AND {NEW_CARD_REVIEW})", (since,))[0]
         return ReviewedSince(words, new, reviews - new)
 
+    def reviews_counted_since(self, since: str) -> int:
+        """How many reviews were logged from ``since`` on (a count over the index by time)."""
+        return self._query("SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ?", (since,))[0][0]
+
+    def last_review_id(self) -> int:
+        return self._query("SELECT IFNULL(MAX(id), 0) FROM review_log")[0][0]
+
+    def reviewed_after(self, log_id: int, since: str) -> list[tuple[int, str, bool]]:
+        """The reviews logged after the one with id ``log_id`` and from ``since`` on: each one's id, its card's
+        word and whether the card was new then (what ``reviewed_since`` counts, for the few reviews since)."""
+        return [(row_id, word, bool(new)) for row_id, word, new in self._query(
+            f"SELECT l.id, c.word, {NEW_CARD_REVIEW} FROM review_log l JOIN cards c ON c.id = l.card_id"
+            " WHERE l.id > ? AND l.reviewed_at >= ?", (log_id, since))]
+
     def _reviews(self, where: str, parameters: tuple = ()) -> list[LoggedReview]:
         return list(map(LoggedReview._make, self._query(
             "SELECT id, card_id, reviewed_at, rating, duration_ms, state_before FROM review_log " + where,

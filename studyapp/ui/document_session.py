@@ -501,12 +501,19 @@ class DocumentSession(QObject):
         self._position_timer.schedule()
 
     def save_position(self, row: int) -> None:
+        """Kept on the writer lane, in order with the other writes: on the GUI thread's connection it waited for
+        whatever write held the library (40-200 ms while typing, as an analysis was stored)."""
         self._position_timer.cancel()
         if self.document_id and row >= 0:
-            try:
-                self.library.set_position(self.document_id, row)
-            except Exception:  # noqa: BLE001 - the reading position is a convenience, never worth an error box
-                log.warning("the reading position could not be saved", exc_info=True)
+            document_id, library_path = self.document_id, self.library.path
+
+            def work(_report, _cancelled) -> None:
+                with Library.connect(library_path) as library:
+                    library.set_position(document_id, row)
+
+            # the reading position is a convenience, never worth an error box
+            run_job(work, failure=lambda message: log.warning("the reading position could not be saved: %s",
+                                                              message), name="reading position", writes=True)
 
     # --- analysis -------------------------------------------------------------------------------------------
     def _start_analysis(self) -> None:

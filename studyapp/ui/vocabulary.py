@@ -8,13 +8,17 @@ would call ``data`` a million times to sort a novel's 46,000 words.
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from ..files import write_atomically
 from ..library import Library, StudyEntry
 from ..reading.analysis import Token
+from ..reading.pinyin import has_tone_mark
 from ..study.deck import (
+    _TONE_DIGITS,
     SORT_KEYS,
     UNDERSTOOD,
     DocumentWords,
@@ -22,9 +26,10 @@ from ..study.deck import (
     SearchIndex,
     Term,
     TermStatus,
+    _marked_prefix,
+    _toned_prefix,
     coverage,
     definition,
-    matches,
     most_frequent_new,
     new_words,
     new_words_up_to_hsk,
@@ -32,6 +37,7 @@ from ..study.deck import (
     study_entry,
     term_ranks,
 )
+from ..text import HANZI_CHARACTER
 from ..wording import counted
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
@@ -74,6 +80,29 @@ COLUMNS = ("Word", "Pinyin", "Definition", "HSK", "Count", "Library", "Status", 
 SORT_FIELDS = ("word", "pinyin", "definition", "hsk", "count", "library_count", None, "first_clause", None)
 
 
+QueryTest = Callable[[Term, SearchIndex], bool]
+
+
+def query_test(query: str) -> QueryTest | None:
+    """``study.deck.matches`` with the query read once, not once per row: what it normalises and which kind of
+    search it is (hanzi, tone marks, tone digits, else toneless pinyin or English). A novel's 18,000-46,000 rows
+    cost 150-450 ms a keystroke on the GUI thread when each row read the query again; now a few ms. None: an
+    empty query, every row matches. (This belongs in deck.py as ``matches``' first half; it lives here until
+    deck.py's owner moves it: ``tests/ui/test_vocabulary.py`` checks the two agree.)"""
+    query = query.strip().lower()
+    if not query:
+        return None
+    if HANZI_CHARACTER.search(query):
+        return lambda term, _index: query in term.word
+    compact = unicodedata.normalize("NFC", re.sub(r"[\s'’]+", "", query))
+    if any(has_tone_mark(ch) for ch in compact):
+        return lambda _term, index: _marked_prefix(index.marked, compact)
+    compact = compact.replace("ü", "v").replace("u:", "v")
+    if _TONE_DIGITS.search(compact):
+        return lambda _term, index: _toned_prefix(index.toned, compact)
+    return lambda _term, index: index.toneless.startswith(compact) or query in index.english
+
+
 class TermTableModel(QAbstractTableModel):
     """Terms of the open document, filtered and sorted in Python; statuses read live from the shared dict."""
 
@@ -86,6 +115,7 @@ class TermTableModel(QAbstractTableModel):
         self._search: list[SearchIndex] = []
         self._ranks: dict[str, Ranks] = {}  # none before the first term list (and numpy not at start-up)
         self.visible: list[int] = []
+        self._row_of: dict[int, int] | None = None  # the row each shown term is in (``visible`` inverted)
         self._position: dict[str, int] = {}
         self.query, self.status_filter, self.max_hsk = "", None, None
         self._sort = (4, Qt.SortOrder.DescendingOrder)
@@ -120,10 +150,8 @@ class TermTableModel(QAbstractTableModel):
             return None
         term = self.terms[self.visible[index.row()]]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (term.word, term.pinyin_text, term.definition, _hsk_text(term.hsk), term.count,
-                    term.library_count, self.tr(STATUS_NAMES[self.status(term)]), term.first_clause + 1,
-                    "✓" if term.word in self.studying else "")[column]
+        if role == Qt.ItemDataRole.DisplayRole:  # one column's text, no row's tuple made at each of the many calls
+            return _DISPLAY[column](self, term)
         if role == Qt.ItemDataRole.FontRole and column == 0:
             return self.cjk_font
         if role == Qt.ItemDataRole.ToolTipRole and column == 2:
@@ -172,7 +200,7 @@ class TermTableModel(QAbstractTableModel):
         if order == Qt.SortOrder.DescendingOrder:
             keys = -keys
         self.layoutAboutToBeChanged.emit()
-        self.visible = visible[numpy.argsort(keys, kind="stable")].tolist()
+        self.visible, self._row_of = visible[numpy.argsort(keys, kind="stable")].tolist(), None
         self.layoutChanged.emit()
 
     def set_filter(self, query: str | None = None, status: TermStatus | None | str = "",
@@ -187,20 +215,31 @@ class TermTableModel(QAbstractTableModel):
         self.refilter()
 
     def refilter(self) -> None:
-        query, wanted, max_hsk = self.query.strip(), self.status_filter, self.max_hsk
-        statuses = self.statuses  # compared as the ints they are stored as: no enum made per row
+        test, wanted, max_hsk = query_test(self.query), self.status_filter, self.max_hsk
+        statuses, search = self.statuses, self._search  # statuses compared as the ints they are stored as
         wanted = None if wanted is None else int(wanted)
         self.beginResetModel()
+        self._row_of = None
         self.visible = [i for i, term in enumerate(self.terms)
                         if (wanted is None or statuses.get(term.word, 0) == wanted)
                         and (max_hsk is None or (term.hsk is not None and term.hsk <= max_hsk))
-                        and (not query or matches(term, self._search[i], query))]
+                        and (test is None or test(term, search[i]))]
         self.endResetModel()
         self.sort(*self._sort)
 
-    def statuses_changed(self) -> None:
-        if self.visible:
+    def statuses_changed(self, words: list[str] | None = None) -> None:
+        """The status (and study) columns of ``words`` changed (None: of any word): one signal over the rows they
+        are shown in, not over the novel's every row."""
+        if not self.visible:
+            return
+        if words is None:
             self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 8))
+            return
+        if self._row_of is None:  # built once per order and filter, when a status first changes under them
+            self._row_of = {position: row for row, position in enumerate(self.visible)}
+        rows = [row for row in (self._row_of.get(self._position.get(word, -1)) for word in words) if row is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 6), self.index(max(rows), 8))
 
 
 class CoverageTotals:
@@ -209,7 +248,8 @@ class CoverageTotals:
 
     def __init__(self, words: DocumentWords, statuses: dict[str, int]) -> None:
         self.words = words
-        self.understood = round(coverage(words, statuses) * words.running_words)
+        self.running_words = words.running_words  # a sum over every word: once, not at each status change
+        self.understood = round(coverage(words, statuses) * self.running_words)
         self.not_new = len(words.counts) - new_words(words, statuses)
 
     def changed(self, word: str, before: int, after: int) -> None:
@@ -219,7 +259,7 @@ class CoverageTotals:
             self.not_new += (after != TermStatus.NEW) - (before != TermStatus.NEW)
 
     def coverage(self) -> float:
-        total = self.words.running_words
+        total = self.running_words
         return self.understood / total if total else 1.0
 
     def new_words(self) -> int:
@@ -228,6 +268,20 @@ class CoverageTotals:
 
 def _hsk_text(level: int | None) -> str:
     return "" if level is None else ("7-9" if level == 7 else str(level))
+
+
+#: Each column's text of a term (``COLUMNS``' order).
+_DISPLAY: tuple[Callable[[TermTableModel, Term], object], ...] = (
+    lambda _model, term: term.word,
+    lambda _model, term: term.pinyin_text,
+    lambda _model, term: term.definition,
+    lambda _model, term: _hsk_text(term.hsk),
+    lambda _model, term: term.count,
+    lambda _model, term: term.library_count,
+    lambda model, term: model.tr(STATUS_NAMES[model.status(term)]),
+    lambda _model, term: term.first_clause + 1,
+    lambda model, term: "✓" if term.word in model.studying else "",
+)
 
 
 class VocabularyPanel(QWidget):
@@ -378,7 +432,7 @@ class VocabularyController(QObject):
                 self.statuses[word] = status
         for word in named:  # a name's senses come first in the deck, or no longer do
             self.definition_changed(word)
-        self.model.statuses_changed()
+        self.model.statuses_changed(words)
         self.view.viewport().update()
         self.update_coverage()
         self.heat_strip.statuses_changed()
@@ -431,7 +485,7 @@ class VocabularyController(QObject):
         self.model.studying |= {entry.word for entry in entries}  # each is on the list now, added or there before
         before = {entry.word: TermStatus(self.statuses.get(entry.word, 0)) for entry in entries}
         relearned = self._relearn(list(before))
-        self.model.statuses_changed()
+        self.model.statuses_changed(list(before))
         said = counted(added, self.tr("{0} word added to the study list."),
                        self.tr("{0} words added to the study list.")) if added \
             else self.tr("Already on the study list.")
@@ -482,7 +536,7 @@ class VocabularyController(QObject):
             return
         self.library.remove_from_study(studying)
         self.model.studying -= set(studying)
-        self.model.statuses_changed()
+        self.model.statuses_changed(studying)
         self.message.emit(counted(len(studying), self.tr("{0} word removed from the study list."),
                                   self.tr("{0} words removed from the study list.")))
 

@@ -356,6 +356,20 @@ def test_an_error_nothing_caught_is_shown_in_one_line_and_logged(window, monkeyp
     assert "ValueError: boom" in shown[1] and "saved" in shown[1]
 
 
+def test_the_reading_position_is_written_off_the_gui_thread(window, qtbot, monkeypatch):
+    """Written on the GUI thread's connection, it waited for any write holding the library (a stored analysis):
+    40-200 ms stalls while the reader moved."""
+    writers = []
+    set_position = Library.set_position
+    monkeypatch.setattr(Library, "set_position", lambda self, identifier, row: (
+        writers.append(threading.current_thread() is threading.main_thread()), set_position(self, identifier, row)))
+    window.session.save_position(3)
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=5000)
+    with Library.open(window.library.path) as other:
+        assert other.document_info(window.session.document_id).position == 3
+    assert writers == [False]
+
+
 def test_the_reading_position_is_kept_while_the_reader_keeps_moving(window, qtbot):
     """J every 0.15 s, never a pause: the place reached is in the library within a second or so, not only once
     the reader stops (a process killed mid-reading reopens near where it was)."""

@@ -493,3 +493,106 @@ def test_sorting_reads_no_term_the_ranks_built_with_the_list_do(qtbot):
         model.sort(column, Qt.SortOrder.AscendingOrder)
     assert reads == []
     assert [model.term_at(row).first_clause for row in range(3)] == [0, 1, 2]
+
+
+def _readings_model():
+    """Terms with real readings and definitions, for the search."""
+    from studyapp.study.deck import Term
+    from studyapp.ui.qt import QFont
+    from studyapp.ui.vocabulary import TermTableModel
+
+    readings = [("中国", ("zhōng", "guó"), "China"), ("中", ("zhōng",), "middle; centre"),
+                ("重", ("zhòng",), "heavy"), ("绿色", ("lǜ", "sè"), "green"), ("吗", ("ma",), "question particle"),
+                ("西安", ("xī", "ān"), "Xi'an city"), ("先", ("xiān",), "first; Mr. Xian"),
+                ("双方", ("shuāng", "fāng"), "both sides"), ("女", ("nǚ",), "female")] * 20
+    model = TermTableModel({}, QFont())
+    model.set_terms([Term(word, reading, meaning, None, 1, 1, TermStatus.NEW, n, 0, 1)
+                     for n, (word, reading, meaning) in enumerate(readings)])
+    return model
+
+
+QUERIES = ["", "  ", "中", "中国", "国x", "zhong", "Zhong", "zhong guo", "zhōng", "zhōngguo", "zhòng", "zhong1",
+           "zhong1guo2", "zhong4", "zhongguo2", "lv", "lü", "lu:4", "lǜ", "lv4se", "xi'an", "xian", "xi an", "xi’an",
+           "chin", "centre", "GREEN", "mr.", "ma5", "ma", "nv3", "nü", "shuang1 fang1", "sides", "q", "zz"]
+
+
+def test_the_panel_search_finds_exactly_what_the_deck_rule_finds():
+    """``query_test`` reads the query once for all rows: it must agree with ``deck.matches`` on every kind of query."""
+    from studyapp.study.deck import matches
+
+    model = _readings_model()
+    for query in QUERIES:
+        model.set_filter(query=query)
+        expected = [i for i, term in enumerate(model.terms) if matches(term, model._search[i], query)]
+        assert sorted(model.visible) == expected, query
+
+
+def test_typing_a_search_reads_the_query_once_not_once_per_row(monkeypatch):
+    """Each row normalised and classified the query again: 150-450 ms a keystroke for the novel's panel."""
+    import unicodedata
+
+    model = _readings_model()
+    normalize, calls = unicodedata.normalize, []
+    monkeypatch.setattr(unicodedata, "normalize", lambda form, text: calls.append(text) or normalize(form, text))
+    for query in ("zhong", "zhong1", "中"):  # (a tone-marked query compares each row's marks: that is the row's)
+        calls.clear()
+        model.set_filter(query=query)
+        assert model.rowCount() > 0
+        assert len(calls) <= 2 * len(query) + 2, query  # the query's own characters, not the 180 rows
+
+
+def test_a_status_change_repaints_the_rows_of_its_words_not_every_row(qtbot):
+    """Each status change told the table that all of the novel's rows changed."""
+    words = [f"词{n}" for n in range(300)]
+    model = _standalone_model(words, {})
+    changed = []
+    model.dataChanged.connect(lambda top, bottom, _roles=(): changed.append((top.row(), bottom.row())))
+    rows = {model.term_at(row).word: row for row in range(model.rowCount())}
+    model.statuses[words[7]] = model.statuses[words[9]] = TermStatus.KNOWN
+    model.statuses_changed([words[7], words[9]])
+    assert changed == [(min(rows[words[7]], rows[words[9]]), max(rows[words[7]], rows[words[9]]))]
+    model.sort(0, Qt.SortOrder.DescendingOrder)  # the rows move: the signal follows them
+    changed.clear()
+    model.statuses_changed([words[7]])
+    assert changed == [(model.rowCount() - 1 - sorted(words).index(words[7]),) * 2]
+
+
+def test_a_table_cell_is_read_without_building_its_whole_row(qtbot, monkeypatch):
+    """``data`` built a tuple of all nine columns at each of the thousands of calls a repaint makes."""
+    words = [f"词{n}" for n in range(5)]
+    model = _standalone_model(words, {words[1]: TermStatus.KNOWN})
+    model.studying = {words[2]}
+    made = []
+    monkeypatch.setattr("studyapp.ui.vocabulary._hsk_text", lambda level: made.append(level) or "")
+    texts = [[model.data(model.index(row, column)) for column in range(9)] for row in range(5)]
+    assert len(made) == 5  # the HSK column's text, made for that column only
+    known = next(row for row in texts if row[0] == words[1])
+    assert known[6] == "Known" and next(row for row in texts if row[0] == words[2])[8] == "✓"
+
+
+def test_a_status_change_sums_no_word_count_of_the_text(window, monkeypatch):
+    """The coverage summed the novel's 46,000 word counts again at each status change (8-20 ms a change)."""
+    from studyapp.study.deck import DocumentWords
+
+    window.vocabulary.update_coverage()
+    summed = []
+    total = DocumentWords.running_words.fget
+    monkeypatch.setattr(DocumentWords, "running_words", property(lambda words: summed.append(1) or total(words)))
+    window.vocabulary.set_status(["双方"], TermStatus.KNOWN)
+    assert summed == [] and "Known" in window.status.coverage_label.text()
+
+
+def test_the_heat_strip_repaints_without_a_colour_per_pixel_row(window, qtbot, monkeypatch):
+    """Each repaint (every status change, every window paint) made a colour and a rectangle per pixel row."""
+    import studyapp.ui.heat_strip as heat
+
+    strip = window.heat_strip
+    qtbot.waitUntil(lambda: strip.unknown is not None, timeout=5000)
+    strip.grab()
+    made = []
+    colour = heat.heat_color
+    monkeypatch.setattr(heat, "heat_color", lambda share: made.append(share) or colour(share))
+    image = strip.grab().toImage()
+    assert made == []
+    y = next(y for y, share in enumerate(strip.bins()) if share is not None)
+    assert image.pixelColor(6, y) == colour(strip.bins()[y])
