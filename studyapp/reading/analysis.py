@@ -76,6 +76,7 @@ class Token(NamedTuple):
 
 
 _make_token = functools.partial(tuple.__new__, Token)  # a Token from a tuple of its fields, with no Python call
+_FIRST, _KIND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 class Parser(Protocol):
@@ -166,8 +167,9 @@ def analyze_all(document: Document, analyzer: Analyzer,
     for indexes in _batches(document):  # in batches: the context model reads many clauses at once
         if cancelled and cancelled():
             return
-        batch = analyzer.analyze_many([document.clause_text(index) for index in indexes])
-        yield from zip(indexes, batch, strict=True)
+        # the batch's tokens are not held while the next batch is analysed: a caller that keeps none lets them go
+        # young, before the collector moves them to the generation only a full collection walks
+        yield from zip(indexes, analyzer.analyze_many([document.clause_text(index) for index in indexes]), strict=True)
         if progress:
             progress(indexes[-1] + 1, total)
 
@@ -419,21 +421,17 @@ class JiebaParser:
             for unit in missing:
                 expanded[unit] = self._expand(unit)
         records = list(itertools.chain.from_iterable(map(expanded.__getitem__, units)))
-        if not records:
-            return [() for _clause in clauses]
-        texts, kinds, pinyins, sources = zip(*records, strict=True)
-        ends = list(itertools.accumulate(map(len, texts)))
-        starts = [0, *ends[:-1]]
+        ends = list(itertools.accumulate(map(len, map(_FIRST, records))))
         clause_ends = list(itertools.accumulate(map(len, clauses)))
         last = [bisect.bisect_right(ends, end) for end in clause_ends]  # each clause's records end before these
-        counts = [b - a for a, b in zip([0, *last[:-1]], last, strict=True)]
-        bases = [0, *clause_ends[:-1]]
-        made = list(map(_make_token, zip(
-            map(operator.sub, starts, itertools.chain.from_iterable(map(itertools.repeat, bases, counts))),
-            map(operator.sub, ends, itertools.chain.from_iterable(map(itertools.repeat, bases, counts))),
-            texts, kinds, pinyins, sources, strict=True)))
-        found = [tuple(made[a:b]) for a, b in zip([0, *last[:-1]], last, strict=True)]
-        if "space" in kinds:  # white space separates tokens but is none
+        firsts = [0, *last[:-1]]
+        bases = list(itertools.chain.from_iterable(map(itertools.repeat, [0, *clause_ends[:-1]],
+                                                       map(operator.sub, last, firsts))))
+        starts = map(operator.sub, itertools.chain((0,), ends), bases)  # ``bases``, one per record, ends it
+        made = list(map(_make_token, map(operator.add, zip(starts, map(operator.sub, ends, bases), strict=True),
+                                         records)))
+        found = list(map(tuple, map(made.__getitem__, map(slice, firsts, last))))
+        if "space" in map(_KIND, records):  # white space separates tokens but is none
             found = [tuple(token for token in clause_tokens if token.kind != "space") for clause_tokens in found]
         return found
 
@@ -558,8 +556,9 @@ class JiebaParser:
         headwords, prefix_sets = self._headwords, self._prefix_sets
         for first in set(map(operator.itemgetter(0), words)).difference(prefix_sets):
             prefix_sets[first] = self.dictionary.headword_prefixes(first)
-        joining = [index for index, pair in enumerate(map(operator.add, words, itertools.islice(words, 1, None)))
-                   if pair in headwords or pair in prefix_sets[pair[0]]]
+        pairs = list(map(operator.add, words, itertools.islice(words, 1, None)))
+        joining = list(itertools.compress(itertools.count(), map(operator.or_, map(headwords.__contains__, pairs), map(
+            operator.contains, map(prefix_sets.__getitem__, map(_FIRST, words)), pairs))))
         if not joining:
             return words
         merged: list[str] = []
