@@ -76,7 +76,7 @@ class Token(NamedTuple):
 
 
 _make_token = functools.partial(tuple.__new__, Token)  # a Token from a tuple of its fields, with no Python call
-_FIRST, _KIND = operator.itemgetter(0), operator.itemgetter(1)
+_FIRST = operator.itemgetter(0)
 
 
 class Parser(Protocol):
@@ -124,6 +124,7 @@ class Analyzer:
 
     def forget(self) -> None:
         self.parser.forget()
+        self.grammar.forget()
         if self.context is not None:
             self.context.forget()
 
@@ -359,7 +360,7 @@ class JiebaParser:
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
         self._pypinyin_choices: dict[str, tuple[str, ...]] | None = None  # read at the first word that asks
         #: per distinct unit (a word, words cut together, other characters): its tokens' records (``_expand``)
-        self._expanded: dict[str | tuple[str, ...], tuple[tuple[str, str, tuple[str, ...] | None, str], ...]] = {}
+        self._expanded: dict[str | tuple[str, ...], tuple[str | tuple[str, ...] | None, ...]] = {}
         #: per distinct word: whether ``DictionaryWords.cut`` cuts it together with its neighbours of that kind
         self._grouped_alone: dict[str, bool] = {}
         #: first character -> the dictionary's ``headword_prefixes`` (its own sets, held here for a dict look-up)
@@ -420,18 +421,19 @@ class JiebaParser:
                 missing = set(units)
             for unit in missing:
                 expanded[unit] = self._expand(unit)
-        records = list(itertools.chain.from_iterable(map(expanded.__getitem__, units)))
-        ends = list(itertools.accumulate(map(len, map(_FIRST, records))))
+        fields = list(itertools.chain.from_iterable(map(expanded.__getitem__, units)))  # 4 per token
+        ends = list(itertools.accumulate(map(len, fields[::4])))
         clause_ends = list(itertools.accumulate(map(len, clauses)))
         last = [bisect.bisect_right(ends, end) for end in clause_ends]  # each clause's records end before these
         firsts = [0, *last[:-1]]
         bases = list(itertools.chain.from_iterable(map(itertools.repeat, [0, *clause_ends[:-1]],
                                                        map(operator.sub, last, firsts))))
         starts = map(operator.sub, itertools.chain((0,), ends), bases)  # ``bases``, one per record, ends it
+        records = iter(fields)
         made = list(map(_make_token, map(operator.add, zip(starts, map(operator.sub, ends, bases), strict=True),
-                                         records)))
+                                         zip(records, records, records, records, strict=True))))
         found = list(map(tuple, map(made.__getitem__, map(slice, firsts, last))))
-        if "space" in map(_KIND, records):  # white space separates tokens but is none
+        if "space" in fields[1::4]:  # white space separates tokens but is none
             found = [tuple(token for token in clause_tokens if token.kind != "space") for clause_tokens in found]
         return found
 
@@ -444,18 +446,20 @@ class JiebaParser:
         self._prefix_sets = {"\n": frozenset()}
         self._words.forget()
 
-    def _expand(self, unit: str | tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...] | None, str], ...]:
-        """A unit's records: (text, kind, pinyin, source) of each token it makes, in order; white space too, as
-        kind "space", so that a batch's records cover its text end to end."""
+    def _expand(self, unit: str | tuple[str, ...]) -> tuple[str | tuple[str, ...] | None, ...]:
+        """A unit's records, end to end in one flat tuple (one object per unit, not one per token): text, kind,
+        pinyin and source of each token it makes, in order; white space too, as kind "space", so that a batch's
+        records cover its text end to end."""
         first = unit[0] if unit else ""
         if isinstance(unit, str) and not _HANZI.match(first):
-            return tuple((match.group(), match.lastgroup or "", None, "")  # one named group always matched
-                         for match in _NON_CJK_TOKEN.finditer(unit))
+            return tuple(itertools.chain.from_iterable(
+                (match.group(), match.lastgroup or "", None, "")  # one named group always matched
+                for match in _NON_CJK_TOKEN.finditer(unit)))
         words = [unit] if isinstance(unit, str) else list(unit)
         pieces = self._words.cut(words, self._own_words)
-        return tuple((piece, "word", syllables, source)
-                     for piece, (syllables, source) in zip(pieces, self._readings_of_pieces(words, pieces),
-                                                           strict=True))
+        return tuple(itertools.chain.from_iterable(
+            (piece, "word", syllables, source)
+            for piece, (syllables, source) in zip(pieces, self._readings_of_pieces(words, pieces), strict=True)))
 
     def _grouped(self, words: list[str]) -> list[str | tuple[str, ...]]:
         """The words with each run of two or more that ``DictionaryWords.cut`` cuts together as one tuple (words
