@@ -144,7 +144,8 @@ class ContextModel:
         results: list[Guess | None] = [None] * len(requests)
         if not requests:
             return results
-        places = [window(sentence, index) for sentence, index, _candidates in requests]
+        places = [(sentence, index) if len(sentence) <= _WHOLE else window(sentence, index)  # most: short
+                  for sentence, index, _candidates in requests]
         spans: dict[str, tuple[int, int]] = {}  # the text the model reads -> the first and last index asked about
         for text, at in places:
             first, last = spans.get(text, (at, at))

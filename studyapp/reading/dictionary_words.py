@@ -138,7 +138,7 @@ class DictionaryWords:
         once per word, and only for a word with a character no simplified headword has)."""
         if word in self._headwords:
             return True
-        return any(character not in self._headwords for character in word) and self._traditional(word)
+        return not all(map(self._headwords.__contains__, word)) and self._traditional(word)
 
     def _is_traditional_headword(self, word: str) -> bool:
         return bool(self.dictionary.entries(word))
