@@ -154,7 +154,7 @@ class Analyzer:
         return [sense for entry in (here or entries) for sense in entry.definitions]
 
 
-ANALYSIS_BATCH = 2_000  # clauses analysed together (progress is reported after each batch)
+ANALYSIS_BATCH = 500  # clauses analysed together (progress is reported after each batch)
 #: ...and at most this many characters: what analysis builds for a batch (tokens, the context model's requests)
 #: grows with its characters, and 500 clauses of a text without punctuation are 500,000 (a novel's, 8,000).
 ANALYSIS_BATCH_CHARACTERS = 20_000
@@ -423,14 +423,16 @@ class JiebaParser:
                 extend(next(units_of_runs))
                 add(other)
         expanded = self._expanded
-        missing = set(units).difference(expanded)
-        if missing:
+        found_units = list(map(expanded.get, units))
+        if None in found_units:  # units seen for the first time
+            missing = {unit for unit, found in zip(units, found_units, strict=True) if found is None}
             if len(expanded) + len(missing) > READING_CACHE_LIMIT:  # a huge text of made-up words: start again
                 expanded = self._expanded = {}
                 missing = set(units)
             for unit in missing:
                 expanded[unit] = self._expand(unit)
-        fields = list(itertools.chain.from_iterable(map(expanded.__getitem__, units)))  # 4 per token
+            found_units = list(map(expanded.__getitem__, units))
+        fields = list(itertools.chain.from_iterable(found_units))  # 4 per token
         ends = list(itertools.accumulate(map(len, fields[::4])))
         clause_ends = list(itertools.accumulate(map(len, clauses)))
         last = [bisect.bisect_right(ends, end) for end in clause_ends]  # each clause's records end before these
@@ -569,11 +571,12 @@ class JiebaParser:
         their neighbour: that test runs over the whole batch at once (a line break, between runs of hanzi, joins
         nothing), and only the few that do are grown."""
         headwords, prefix_sets = self._headwords, self._prefix_sets
-        for first in set(map(operator.itemgetter(0), words)).difference(prefix_sets):
+        firsts = list(map(_FIRST, words))
+        for first in set(firsts).difference(prefix_sets):
             prefix_sets[first] = self.dictionary.headword_prefixes(first)
         pairs = list(map(operator.add, words, itertools.islice(words, 1, None)))
         joining = list(itertools.compress(itertools.count(), map(operator.or_, map(headwords.__contains__, pairs), map(
-            operator.contains, map(prefix_sets.__getitem__, map(_FIRST, words)), pairs))))
+            operator.contains, map(prefix_sets.__getitem__, firsts), pairs))))
         if not joining:
             return words
         merged: list[str] = []
