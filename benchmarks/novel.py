@@ -1,12 +1,17 @@
 """A whole novel's readings in context, against the segmenters, as ratios measured in one run, idle and busy:
 
     python benchmarks/novel.py [--busy] [--repeat N] [--compare DIR] [--skip-plain] [PATH]
+    python benchmarks/novel.py --same-tokens DIR [PATH]
 
 Each measurement is a fresh process that times, one after the other on the same text: `jieba.lcut`, `rjieba.cut`,
-the full analysis without the context model and with it (a fresh Analyzer each: cold word readings; the
-dictionary index is built already). The figures are the ratios of the analyses to `jieba.lcut` and to
-`rjieba.cut`, medians over ``--repeat`` processes (3 by default); seconds are printed for scale only, since this
-machine is shared and its speed varies from minute to minute.
+the full analysis with the context model and then without it (a fresh Analyzer each, with every word cache it
+shares emptied first: cold, as the app's analysis of a text just opened; the dictionary index is built already).
+The figures are the ratios of the analyses to `jieba.lcut` and to `rjieba.cut`, medians over ``--repeat``
+processes (3 by default); seconds are printed for scale only, since this machine is shared and its speed varies
+from minute to minute.
+
+``--same-tokens DIR`` checks that this checkout reads the novel exactly as another does (every token's offsets,
+text, kind, pinyin and source, clause by clause), e.g. before a change meant to be faster only.
 
 ``--busy`` measures again with a CPU-bound process beside (a busy loop in another process, as a learner's laptop
 runs other programs). ``--compare DIR`` measures another checkout too (e.g. a `git worktree` of the previous
@@ -17,12 +22,14 @@ Uses ../shared/corpus/水浒传.txt.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +37,7 @@ from busy import CONDITIONS, beside
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
-FIGURES = (("plain", "analysis without context"), ("context", "analysis with context readings"))
+FIGURES = (("context", "analysis with context readings"), ("plain", "analysis without context"))  # in this order
 
 
 def timed(work) -> float:
@@ -67,6 +74,7 @@ def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
 
     def analyse(context: bool) -> None:
         analyzer = Analyzer(dictionary, context=context)
+        analyzer.forget()  # what the analysis before kept in caches an analyzer shares (per dictionary, process)
         for _index, _tokens in analyze_all(document, analyzer):
             pass
 
@@ -77,6 +85,38 @@ def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
         found[name] = timed(lambda name=name: analyse(name == "context"))
     found["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return found
+
+
+def dump(path: Path, target: Path) -> None:
+    """Every clause's tokens, one line each, as this process's checkout reads the text."""
+    from studyapp import text
+    from studyapp.reading.analysis import Analyzer, analyze_all
+    from studyapp.reading.dictionary import Dictionary
+    from studyapp.text.loading import load
+
+    document = text.split(load(path))
+    with target.open("w", encoding="utf-8") as out:
+        for index, tokens in analyze_all(document, Analyzer(Dictionary.open())):
+            out.write(f"{index}\t{tokens!r}\n")
+
+
+def same_tokens(path: Path, other: Path) -> bool:
+    """Whether this checkout and ``other`` read every clause of the text alike; prints the first differences."""
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        for name, code in (("this", None), ("other", other)):
+            target = Path(folder) / name
+            env = dict(os.environ)
+            if code is not None:
+                env["PYTHONPATH"] = str(code)
+            subprocess.run([sys.executable, __file__, "--dump", str(target), str(path)], env=env, check=True)
+            files.append(target)
+        with files[0].open(encoding="utf-8") as mine, files[1].open(encoding="utf-8") as theirs:
+            differing = [(a, b) for a, b in itertools.zip_longest(mine, theirs) if a != b]
+    for a, b in differing[:3]:
+        print(f"this checkout: {a}other:         {b}")
+    print(f"{path.name}: {len(differing)} clauses read otherwise than by {other}")
+    return not differing
 
 
 def run(path: Path, code: Path | None, skip_plain: bool) -> dict:
@@ -113,11 +153,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", type=Path, help="another checkout to measure alternately, e.g. the last one")
     parser.add_argument("--skip-plain", action="store_true", help="leave out the analysis without context")
+    parser.add_argument("--same-tokens", type=Path, help="check that another checkout reads every token alike")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--dump", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
-        print(json.dumps(measure(options.path, FIGURES[1:] if options.skip_plain else FIGURES)))
+        print(json.dumps(measure(options.path, FIGURES[:1] if options.skip_plain else FIGURES)))
         return
+    if options.dump:
+        dump(options.path, options.dump)
+        return
+    if options.same_tokens:
+        raise SystemExit(0 if same_tokens(options.path, options.same_tokens.resolve()) else 1)
     codes: list[tuple[str, Path | None]] = [("this checkout", None)]
     if options.compare:
         codes.insert(0, ("compared", options.compare.resolve()))

@@ -76,6 +76,7 @@ class Token(NamedTuple):
 
 
 _make_token = functools.partial(tuple.__new__, Token)  # a Token from a tuple of its fields, with no Python call
+_FIRST = operator.itemgetter(0)
 
 
 class Parser(Protocol):
@@ -123,6 +124,7 @@ class Analyzer:
 
     def forget(self) -> None:
         self.parser.forget()
+        self.grammar.forget()
         if self.context is not None:
             self.context.forget()
 
@@ -166,8 +168,9 @@ def analyze_all(document: Document, analyzer: Analyzer,
     for indexes in _batches(document):  # in batches: the context model reads many clauses at once
         if cancelled and cancelled():
             return
-        batch = analyzer.analyze_many([document.clause_text(index) for index in indexes])
-        yield from zip(indexes, batch, strict=True)
+        # the batch's tokens are not held while the next batch is analysed: a caller that keeps none lets them go
+        # young, before the collector moves them to the generation only a full collection walks
+        yield from zip(indexes, analyzer.analyze_many([document.clause_text(index) for index in indexes]), strict=True)
         if progress:
             progress(indexes[-1] + 1, total)
 
@@ -237,7 +240,12 @@ class ContextReader:
         visited = [at for at, plan in enumerate(map(plans.__getitem__, texts)) if plan[1]]
         ends = list(itertools.accumulate(map(len, tokens)))  # where each clause's tokens end in ``flat``
         requests: list[tuple[str, int, tuple[str, ...]]] = []
-        places: list[tuple[int, int, int, bool]] = []  # (clause, token, syllable, settled) of each request
+        # where each request's answer goes: clause, token in it, syllable in that, and whether the word has one
+        # dictionary reading (lists of numbers side by side rather than a tuple each: 100,000 fewer objects)
+        numbers: list[int] = []
+        indexes: list[int] = []
+        positions: list[int] = []
+        only: list[bool] = []
         for at in visited:
             token = flat[at]
             if token.source.startswith("part of"):
@@ -250,12 +258,16 @@ class ContextReader:
                 if ruled and ruled.get((index, position)) is not None:
                     continue
                 requests.append((clauses[number], token.start + position, candidates))
-                places.append((number, index, position, one_reading))
+                numbers.append(number)
+                indexes.append(index)
+                positions.append(position)
+                only.append(one_reading)
         if not requests:
             return tokens  # a word's only dictionary reading came marked so from the parser
         changed: dict[int, list[Token]] = {}
         marks = self._marks
-        for (number, index, position, one_reading), guess in zip(places, self._guess(requests), strict=True):
+        for number, index, position, one_reading, guess in zip(numbers, indexes, positions, only,
+                                                                self._guess(requests), strict=True):
             if guess is None:
                 continue
             row = changed.get(number)
@@ -357,7 +369,7 @@ class JiebaParser:
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
         self._pypinyin_choices: dict[str, tuple[str, ...]] | None = None  # read at the first word that asks
         #: per distinct unit (a word, words cut together, other characters): its tokens' records (``_expand``)
-        self._expanded: dict[str | tuple[str, ...], tuple[tuple[str, str, tuple[str, ...] | None, str], ...]] = {}
+        self._expanded: dict[str | tuple[str, ...], tuple[str | tuple[str, ...] | None, ...]] = {}
         #: per distinct word: whether ``DictionaryWords.cut`` cuts it together with its neighbours of that kind
         self._grouped_alone: dict[str, bool] = {}
         #: first character -> the dictionary's ``headword_prefixes`` (its own sets, held here for a dict look-up)
@@ -411,29 +423,28 @@ class JiebaParser:
                 extend(next(units_of_runs))
                 add(other)
         expanded = self._expanded
-        missing = set(units).difference(expanded)
-        if missing:
+        found_units = list(map(expanded.get, units))
+        if None in found_units:  # units seen for the first time
+            missing = {unit for unit, found in zip(units, found_units, strict=True) if found is None}
             if len(expanded) + len(missing) > READING_CACHE_LIMIT:  # a huge text of made-up words: start again
                 expanded = self._expanded = {}
                 missing = set(units)
             for unit in missing:
                 expanded[unit] = self._expand(unit)
-        records = list(itertools.chain.from_iterable(map(expanded.__getitem__, units)))
-        if not records:
-            return [() for _clause in clauses]
-        texts, kinds, pinyins, sources = zip(*records, strict=True)
-        ends = list(itertools.accumulate(map(len, texts)))
-        starts = [0, *ends[:-1]]
+            found_units = list(map(expanded.__getitem__, units))
+        fields = list(itertools.chain.from_iterable(found_units))  # 4 per token
+        ends = list(itertools.accumulate(map(len, fields[::4])))
         clause_ends = list(itertools.accumulate(map(len, clauses)))
         last = [bisect.bisect_right(ends, end) for end in clause_ends]  # each clause's records end before these
-        counts = [b - a for a, b in zip([0, *last[:-1]], last, strict=True)]
-        bases = [0, *clause_ends[:-1]]
-        made = list(map(_make_token, zip(
-            map(operator.sub, starts, itertools.chain.from_iterable(map(itertools.repeat, bases, counts))),
-            map(operator.sub, ends, itertools.chain.from_iterable(map(itertools.repeat, bases, counts))),
-            texts, kinds, pinyins, sources, strict=True)))
-        found = [tuple(made[a:b]) for a, b in zip([0, *last[:-1]], last, strict=True)]
-        if "space" in kinds:  # white space separates tokens but is none
+        firsts = [0, *last[:-1]]
+        bases = list(itertools.chain.from_iterable(map(itertools.repeat, [0, *clause_ends[:-1]],
+                                                       map(operator.sub, last, firsts))))
+        starts = map(operator.sub, itertools.chain((0,), ends), bases)  # ``bases``, one per record, ends it
+        records = iter(fields)
+        made = list(map(_make_token, map(operator.add, zip(starts, map(operator.sub, ends, bases), strict=True),
+                                         zip(records, records, records, records, strict=True))))
+        found = list(map(tuple, map(made.__getitem__, map(slice, firsts, last))))
+        if "space" in fields[1::4]:  # white space separates tokens but is none
             found = [tuple(token for token in clause_tokens if token.kind != "space") for clause_tokens in found]
         return found
 
@@ -446,18 +457,22 @@ class JiebaParser:
         self._prefix_sets = {"\n": frozenset()}
         self._words.forget()
 
-    def _expand(self, unit: str | tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...] | None, str], ...]:
-        """A unit's records: (text, kind, pinyin, source) of each token it makes, in order; white space too, as
-        kind "space", so that a batch's records cover its text end to end."""
+    def _expand(self, unit: str | tuple[str, ...]) -> tuple[str | tuple[str, ...] | None, ...]:
+        """A unit's records, end to end in one flat tuple (one object per unit, not one per token): text, kind,
+        pinyin and source of each token it makes, in order; white space too, as kind "space", so that a batch's
+        records cover its text end to end."""
         first = unit[0] if unit else ""
         if isinstance(unit, str) and not _HANZI.match(first):
-            return tuple((match.group(), match.lastgroup or "", None, "")  # one named group always matched
-                         for match in _NON_CJK_TOKEN.finditer(unit))
+            return tuple(itertools.chain.from_iterable(
+                (match.group(), match.lastgroup or "", None, "")  # one named group always matched
+                for match in _NON_CJK_TOKEN.finditer(unit)))
+        if unit in self._headwords:  # most units: a dictionary word, its own one token
+            return (unit, "word", *self._reading_and_source(unit))  # type: ignore[arg-type] - a str is a headword
         words = [unit] if isinstance(unit, str) else list(unit)
         pieces = self._words.cut(words, self._own_words)
-        return tuple((piece, "word", syllables, source)
-                     for piece, (syllables, source) in zip(pieces, self._readings_of_pieces(words, pieces),
-                                                           strict=True))
+        return tuple(itertools.chain.from_iterable(
+            (piece, "word", syllables, source)
+            for piece, (syllables, source) in zip(pieces, self._readings_of_pieces(words, pieces), strict=True)))
 
     def _grouped(self, words: list[str]) -> list[str | tuple[str, ...]]:
         """The words with each run of two or more that ``DictionaryWords.cut`` cuts together as one tuple (words
@@ -556,10 +571,12 @@ class JiebaParser:
         their neighbour: that test runs over the whole batch at once (a line break, between runs of hanzi, joins
         nothing), and only the few that do are grown."""
         headwords, prefix_sets = self._headwords, self._prefix_sets
-        for first in set(map(operator.itemgetter(0), words)).difference(prefix_sets):
+        firsts = list(map(_FIRST, words))
+        for first in set(firsts).difference(prefix_sets):
             prefix_sets[first] = self.dictionary.headword_prefixes(first)
-        joining = [index for index, pair in enumerate(map(operator.add, words, itertools.islice(words, 1, None)))
-                   if pair in headwords or pair in prefix_sets[pair[0]]]
+        pairs = list(map(operator.add, words, itertools.islice(words, 1, None)))
+        joining = list(itertools.compress(itertools.count(), map(operator.or_, map(headwords.__contains__, pairs), map(
+            operator.contains, map(prefix_sets.__getitem__, firsts), pairs))))
         if not joining:
             return words
         merged: list[str] = []

@@ -144,7 +144,8 @@ class ContextModel:
         results: list[Guess | None] = [None] * len(requests)
         if not requests:
             return results
-        places = [window(sentence, index) for sentence, index, _candidates in requests]
+        places = [(sentence, index) if len(sentence) <= _WHOLE else window(sentence, index)  # most: short
+                  for sentence, index, _candidates in requests]
         spans: dict[str, tuple[int, int]] = {}  # the text the model reads -> the first and last index asked about
         for text, at in places:
             first, last = spans.get(text, (at, at))
@@ -257,12 +258,24 @@ class ContextModel:
         inputs, recurrent = self._inputs, self._recurrent[direction]
         hidden = np.zeros((batch, size), dtype=np.float32)
         cell = np.zeros((batch, size), dtype=np.float32)
+        gates_of_all = np.empty((batch, 4 * size), dtype=np.float32)
+        # each step in place, in buffers made once (a step's arrays are small: making them cost more than their
+        # arithmetic); rows past ``active`` are never read again, as ``going`` only shrinks
         for step, active in enumerate(going.tolist()):  # the input half of each step looked up as it comes
-            gates = np.tanh(inputs[ids[step, :active]] + hidden[:active] @ recurrent)  # weights pre-scaled: __init__
-            sigmoids = gates[:, :3 * size] * 0.5 + 0.5
-            cell = sigmoids[:, size:2 * size] * cell[:active] + sigmoids[:, :size] * gates[:, 3 * size:]
-            hidden = sigmoids[:, 2 * size:] * np.tanh(cell)
-            states[step, :active] = hidden
+            gates = gates_of_all[:active]
+            np.matmul(hidden[:active], recurrent, out=gates)
+            gates += inputs[ids[step, :active]]
+            np.tanh(gates, out=gates)  # weights pre-scaled: __init__
+            sigmoids = gates[:, :3 * size]
+            sigmoids *= 0.5
+            sigmoids += 0.5
+            kept = cell[:active]
+            kept *= sigmoids[:, size:2 * size]
+            kept += sigmoids[:, :size] * gates[:, 3 * size:]
+            now = hidden[:active]
+            np.tanh(kept, out=now)
+            now *= sigmoids[:, 2 * size:]
+            states[step, :active] = now
         return states
 
 

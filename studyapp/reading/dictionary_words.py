@@ -122,7 +122,6 @@ class DictionaryWords:
         self.dictionary = dictionary
         self._headwords = dictionary.readings()
         self._routes: BoundedCache[str, tuple[str, ...]] = BoundedCache(self._likeliest_route)
-        self._groups: BoundedCache[tuple[str, ...], tuple[str, ...]] = BoundedCache(self._cut_words)
         self._names: BoundedCache[str, bool] = BoundedCache(self._looks_like_a_name)
         self._log_probability: BoundedCache[str, float] = BoundedCache(_log_frequency)
         self._traditional: BoundedCache[str, bool] = BoundedCache(self._is_traditional_headword)
@@ -131,7 +130,7 @@ class DictionaryWords:
 
     def forget(self) -> None:
         """Drop the cuts worked out for the texts read so far (new dicts: a job still finishing may write)."""
-        for cache in (self._routes, self._groups, self._names, self._traditional, self._stays_whole):
+        for cache in (self._routes, self._names, self._traditional, self._stays_whole):
             cache.forget()
 
     def is_headword(self, word: str) -> bool:
@@ -139,7 +138,7 @@ class DictionaryWords:
         once per word, and only for a word with a character no simplified headword has)."""
         if word in self._headwords:
             return True
-        return any(character not in self._headwords for character in word) and self._traditional(word)
+        return not all(map(self._headwords.__contains__, word)) and self._traditional(word)
 
     def _is_traditional_headword(self, word: str) -> bool:
         return bool(self.dictionary.entries(word))
@@ -173,7 +172,8 @@ class DictionaryWords:
         return not (word in self._headwords or word in kept or self._stays_whole(word))
 
     def _cut_group(self, group: list[str]) -> tuple[str, ...]:
-        return self._groups(tuple(group)) if group else ()
+        """(Not cached here: the parser keeps each run of words' tokens, ``JiebaParser._expand``.)"""
+        return self._cut_words(tuple(group)) if group else ()
 
     def _cut_words(self, group: tuple[str, ...]) -> tuple[str, ...]:
         """Numbers whole (found across the words' edges), everything else cut where jieba cut it and then into

@@ -344,6 +344,13 @@ class GrammarReader:
     def read(self, clause: str, tokens: tuple) -> tuple:
         return self.apply(clause, tokens, {})
 
+    def forget(self) -> None:
+        """Drop what was worked out for the texts read so far: the candidates, and jieba's cuts and tags of their
+        words and clauses (kept per process, up to 65,536 each)."""
+        self._candidates = {}
+        for cache in (_jieba_cut, _words, _tag):
+            cache.cache_clear()
+
     def settled(self, clause: str, tokens: tuple) -> dict[tuple[int, int], str | None]:
         """What the rules read at each (token, character) of the clause they apply to (None: no rule settles it),
         worked out from the words alone, so before the context model: a character they settle needs no model

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from studyapp.reading import analysis
+from studyapp.reading import analysis, grammar_readings
 from studyapp.reading.analysis import Analyzer
 from studyapp.reading.dictionary import Dictionary
 
@@ -37,13 +37,16 @@ def test_fixes_apply_to_every_run_of_hanzi_of_a_batch():
 
 
 def test_forget_drops_what_was_worked_out_per_word():
-    """Closing a document drops its words' cuts, readings and plans for the model: memory comes back."""
+    """Closing a document drops its words' cuts, readings, plans for the model and the grammar's jieba cuts and
+    tags: memory comes back."""
     analyzer = Analyzer(Dictionary.open())
-    analyzer.analyze_many(["宋江道：“兄弟！”", "他还没还书", "一九二二年"])
+    analyzer.analyze_many(["宋江道：“兄弟！”", "他还没还书", "一九二二年", "他跑得很快"])
     parser, context = analyzer.parser, analyzer.context
     assert parser._expanded and parser._grouped_alone and context._plans
+    assert grammar_readings._jieba_cut.cache_info().currsize and grammar_readings._tag.cache_info().currsize
     analyzer.forget()
     assert not parser._expanded and not parser._grouped_alone and not context._plans
+    assert not grammar_readings._jieba_cut.cache_info().currsize and not grammar_readings._tag.cache_info().currsize
 
 
 def test_a_huge_text_of_made_up_words_keeps_what_is_worked_out_per_word_bounded(monkeypatch):
