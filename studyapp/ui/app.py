@@ -88,6 +88,7 @@ def offer_fresh_library(message: str) -> bool:
 
 def build_window(path: str | Path | None, interactive: bool = True, library: str | Path | None = None,
                  dictionary: Dictionary | None = None):
+    from .after_paint import AfterPaint
     from .fonts import ensure_cjk_font
     from .main_window import MainWindow
     from .theme import apply_theme
@@ -108,6 +109,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     opened_library = open_library(library, interactive)
     analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
+    window.session.after_paint = AfterPaint(window.view.viewport())  # what a first page does not need waits for it
     window.session.load_context_later()
     _adopt_review_options_after_first_page(window)
     heap.forget_source_lines()  # what PySide6 read of every module imported since it loaded

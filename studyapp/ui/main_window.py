@@ -15,7 +15,6 @@ from ..reading.analysis import Analyzer
 from ..reading.dictionary import ATTRIBUTION
 from ..settings import Settings
 from ..translation.exchange import FORMATS
-from .after_paint import AfterPaint
 from .contents import ContentsPanel
 from .document_actions import DocumentActions
 from .document_session import DocumentSession
@@ -55,7 +54,6 @@ class MainWindow(QMainWindow):
         self.delegate = ClauseDelegate(settings, cjk_family)
         self.view = ReaderView(self.delegate, self)
         self.delegate.setParent(self.view)
-        self.session.after_paint = AfterPaint(self.view.viewport())  # what a first page does not need waits for it
         self.find_bar = FindBar(self)
         self.find_bar.hide()
         self.heat_strip = HeatStrip(self)

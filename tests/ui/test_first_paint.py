@@ -126,17 +126,3 @@ def test_a_clause_pinned_while_read_in_context_keeps_its_pin(window):
     assert cache.fill({0: window.analyzer.analyze(session.document.clause_text(0))}) == []  # dropped: stale
     assert next(token for token in cache(0) if token.start == word.start).pinyin == ("zzz",) * len(word.text)
 
-
-def test_review_options_an_earlier_version_kept_reach_the_library_after_the_first_page(qtbot):
-    """They are carried over once the first text has painted (the review module is not needed before)."""
-    import json
-
-    from studyapp import paths
-    from studyapp.study.review import load_settings
-
-    (paths.config_dir() / "settings.json").write_text(json.dumps({"new_cards_per_day": 7}), encoding="utf-8")
-    _app, window = build_window(None)
-    qtbot.addWidget(window)
-    assert opened(window, None)
-    qtbot.waitUntil(lambda: load_settings(window.library).new_per_day == 7, timeout=20000)
-    window.library.close()

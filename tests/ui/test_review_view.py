@@ -112,7 +112,11 @@ def test_options_an_earlier_version_kept_in_settings_json_move_into_the_library(
     _app, window = build_window(None)
     qtbot.addWidget(window)
     try:
-        assert load_settings(window.library) == ReviewSettings(new_per_day=5, kinds=(Kind.RECOGNITION,))
+        window.open_path(None)  # carried over once the first text has painted: the review module waits till then
+        qtbot.waitUntil(lambda: load_settings(window.library) == ReviewSettings(new_per_day=5,
+                                                                                kinds=(Kind.RECOGNITION,)),
+                        timeout=20000)
+        qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
     finally:
         window.library.close()
 
