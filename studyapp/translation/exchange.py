@@ -340,6 +340,9 @@ def _bilingual_docx(document: Document, segments: Sequence[Segment], title: str,
     # proofing languages: Word checks the Chinese column as Chinese and the other as the target language
     languages = ({w_val: "zh-CN", w_east_asia: "zh-CN"}, {w_val: language, w_east_asia: "zh-CN"})
 
+    rows: list[bytes] = []  # each row's XML, made as it is added: the tree never holds the novel's 111,000 rows
+    declared = f' xmlns:w="{tbl.nsmap["w"]}"'.encode()  # what a row says on its own, and the document says once
+
     def add_row(texts: tuple[str, str], header: bool = False) -> None:
         row = etree.SubElement(tbl, w_tr)
         if header:  # repeated at the top of every page, and skipped when the file is read back
@@ -359,15 +362,39 @@ def _bilingual_docx(document: Document, segments: Sequence[Segment], title: str,
                     etree.SubElement(run, w_br)
                 if line:
                     etree.SubElement(run, w_t, {preserve: "preserve"}).text = line
+        tbl.remove(row)
+        rows.append(etree.tostring(row).replace(declared, b"", 1))
 
     add_row(("Source (zh-CN)", f"Translation ({language})"), header=True)
     for number, segment in enumerate(segments, start=1):
         add_row((document.span_text(segment.start, segment.end), segment.target))
         tick(number)
+    _write_rows_into(out.part, tbl, rows)
     buffer = io.BytesIO()
     out.save(buffer)
-    _let_go(tbl)
     return buffer.getvalue()
+
+
+_ROWS_MARK = b"<!--rows-->"
+
+
+def _write_rows_into(part, table, rows: list[bytes]) -> None:
+    """Make the document ``part`` write ``rows`` (serialised one by one as they were made) at the end of
+    ``table``, one of its elements, when the package is saved: one ``tostring`` of the novel's whole tree held
+    the GIL for 400 ms, stalling the window while the export job wrote the file (and the tree was left to a
+    collection to free: python-docx's package is a reference cycle)."""
+    from lxml import etree
+
+    table.append(etree.Comment(_ROWS_MARK[4:-3].decode()))
+
+    class RowsWritten(type(part)):
+        @property
+        def blob(self) -> bytes:
+            whole = super().blob  # the document without the rows: small
+            at = whole.index(_ROWS_MARK)  # text and attributes are escaped: only the comment reads so
+            return b"".join((whole[:at], *rows, whole[at + len(_ROWS_MARK):]))
+
+    part.__class__ = RowsWritten
 
 
 #: The East Asian font a bilingual DOCX names, as Word names it in a Chinese document: SimSun ships with every

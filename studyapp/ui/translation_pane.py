@@ -15,6 +15,7 @@ from ..translation.memory import TranslationMemory, differences, glossary_hints,
 from ..translation.segments import Segment, Status
 from .ops import InputHold, run_job
 from .qt import (
+    QApplication,
     QDockWidget,
     QEvent,
     QFocusEvent,
@@ -25,9 +26,7 @@ from .qt import (
     QMainWindow,
     QObject,
     QPlainTextEdit,
-    QProgressDialog,
     Qt,
-    QTimer,
     QUndoCommand,
     QUndoStack,
     Signal,
@@ -37,7 +36,6 @@ from .throttle import Throttle
 
 SAVE_EVERY_MS = 700  # an edit reaches the library within this, however steady the typing
 BACKGROUND_ROWS = 5000  # restructuring more segments than this runs as a job
-BUSY_DIALOG_MS = 400  # a job shorter than this shows no dialog
 
 
 def help_dock(window: QMainWindow) -> tuple[QDockWidget, QLabel]:
@@ -369,28 +367,24 @@ class TranslationController(QObject):
     def _run_restructuring(self, work, rows: int, deliver: Callable[[object], None]) -> None:
         """Short texts restructure at once; a long one as a job while the window keeps painting. Input is held
         off until the job's result is in place (nothing may be typed into segments being rewritten, nor another
-        restructuring started), and a progress dialog appears only if it takes long enough to be noticed."""
+        restructuring started); the status bar says what is going on, under a busy pointer. (A modal progress
+        dialog did: its first showing alone held the GUI thread 250-500 ms, longer than the wait it announced.)"""
         if rows < BACKGROUND_ROWS:
             SegmentModel.run_here(work, rows, deliver)
             return
         model = self.model
-        dialog = QProgressDialog(self.tr("Rearranging {0:,} segments…").format(rows), "", 0, 0, self.view.window())
-        dialog.setCancelButton(None)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.hide()
-        show_later = QTimer(self)
-        show_later.setSingleShot(True)
-        show_later.timeout.connect(dialog.show)
-        show_later.start(BUSY_DIALOG_MS)
+        window = self.view.window()
+        bar = window.statusBar() if isinstance(window, QMainWindow) else None
+        if bar is not None:
+            bar.showMessage(self.tr("Rearranging {0:,} segments…").format(rows))
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         hold = InputHold()
 
         def finish(result) -> None:
             hold.release()
-            show_later.stop()
-            show_later.deleteLater()
-            dialog.close()
-            dialog.deleteLater()
+            QApplication.restoreOverrideCursor()
+            if bar is not None:
+                bar.clearMessage()
             if self.model is model:  # not a document closed meanwhile
                 deliver(result)
 

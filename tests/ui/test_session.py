@@ -333,6 +333,19 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
     qtbot.waitUntil(lambda: window.session.model.rowCount() == 128)
 
 
+def test_a_long_texts_regrouping_says_so_in_the_status_bar_not_in_a_dialog(window, qtbot, monkeypatch):
+    """A modal progress dialog's first showing held the GUI thread 250-500 ms, longer than the wait it told of."""
+    from studyapp.ui import translation_pane
+    from studyapp.ui.qt import QApplication, QProgressDialog
+
+    monkeypatch.setattr(translation_pane, "BACKGROUND_ROWS", 10)
+    window.sentence_action.setChecked(True)
+    assert "Rearranging" in window.statusBar().currentMessage() and QApplication.overrideCursor() is not None
+    assert window.findChildren(QProgressDialog) == []
+    qtbot.waitUntil(lambda: window.session.model.rowCount() < 128)
+    assert QApplication.overrideCursor() is None and "Rearranging" not in window.statusBar().currentMessage()
+
+
 def test_an_error_nothing_caught_is_shown_in_one_line_and_logged(window, monkeypatch):
     import sys
 
