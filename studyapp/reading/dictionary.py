@@ -27,6 +27,8 @@ from .. import paths, timings
 from ..errors import DictionaryError
 from .pinyin import numbered_to_marks
 
+#: SQLite's page cache per connection to the index, in kB (its default is 2,000)
+DICTIONARY_CACHE_KB = 256
 #: first characters whose headword prefixes are read from the index one by one (the first pages' few hundred)
 PREFIX_QUERIES = 300
 SCHEMA_VERSION = 4  # 2: the headwords' readings stored whole (blobs); 3: pypinyin's choices among them too;
@@ -131,10 +133,13 @@ def _rows(text: str) -> list[Row]:
 
 
 def _grouped_readings(rows: list[Row]) -> dict[str, tuple[str, ...]]:
+    """Each simplified headword's readings; equal readings are one tuple (115,000 words have one reading, in
+    105,000 distinct tuples: 1.3 MB less held, and marshal stores the shared ones once)."""
     readings: dict[str, tuple[str, ...]] = {}
     for simplified, _traditional, reading, _senses in rows:
         readings[simplified] = readings.get(simplified, ()) + (reading,)
-    return readings
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    return {word: shared.setdefault(numbered, numbered) for word, numbered in readings.items()}
 
 
 def _readings_blob_name() -> str:
@@ -399,6 +404,9 @@ class Dictionary:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            # a small page cache: every thread that looks words up has its own connection, and SQLite's default
+            # 2 MB each fills up over a novel's 18,000 words, while the system caches the file's pages anyway
+            connection.execute(f"PRAGMA cache_size = -{DICTIONARY_CACHE_KB}")
             self._local.connection = connection
         return connection
 
