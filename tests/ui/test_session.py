@@ -201,6 +201,9 @@ def test_memory_comes_back_when_the_novel_is_closed(tmp_path):
     novel = CORPUS / "水浒传.txt"
     if not novel.exists() or not os.path.exists("/proc/self/status"):
         pytest.skip("needs the corpus and /proc")
+    from studyapp.reading.dictionary import Dictionary
+
+    Dictionary.open()  # the index built here: a first start's build (and the pypinyin it loads) is not the novel's
     completed = subprocess.run(
         [sys.executable, "-c", MEMORY_SCRIPT, str(novel)], capture_output=True, text=True, timeout=600,
         env={**os.environ, "STUDYAPP_LIBRARY": str(tmp_path / "library.sqlite"), "PYTHONPATH": str(REPO)})
