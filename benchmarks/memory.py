@@ -81,6 +81,9 @@ def measure(traced: bool, top: int) -> None:
             statistics_ = tracemalloc.take_snapshot().statistics("filename")
             record["python MB"] = sum(stat.size for stat in statistics_) / 2**20
             record["python by file"] = [(stat.traceback[0].filename, stat.size / 2**20) for stat in statistics_[:top]]
+            by_line = tracemalloc.take_snapshot().statistics("lineno")[:top]
+            record["python by line"] = [(f"{stat.traceback[0].filename}:{stat.traceback[0].lineno}",
+                                         stat.size / 2**20) for stat in by_line]
         else:
             record["mapped"] = mapped_mb()
         print(json.dumps(record), flush=True)
@@ -108,6 +111,7 @@ def measure(traced: bool, top: int) -> None:
             time.sleep(0.005)
         application.processEvents()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        application.processEvents()  # what a deletion scheduled (closing: the memory released once the model goes)
 
     window.open_path(NOVEL)
     settle(lambda: window.session.document is not None and not window.session.opening())
@@ -172,6 +176,9 @@ def report(name: str, rounds: list[list[dict]], traced: list[dict], top: int) ->
         if record["step"] in ("dictionary loaded", "analysed", "Vocabulary panel filled", "closed"):
             print(f"  Python objects at '{record['step']}' (tracemalloc, {record['python MB']:.1f} MB), by file:")
             for path, mb in record["python by file"]:
+                print(f"    {mb:7.1f} MB  {path}")
+            print("    by line:")
+            for path, mb in record["python by line"]:
                 print(f"    {mb:7.1f} MB  {path}")
 
 

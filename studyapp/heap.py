@@ -35,3 +35,14 @@ def limit_arenas(arenas: int = ARENAS) -> bool:
 def forget_source_lines() -> None:
     """Drop the source lines cached while starting; a traceback reads again the few it needs."""
     linecache.clearcache()
+
+
+def trim() -> bool:
+    """Hand the heap's free pages back to the system (glibc keeps them): after a long job whose temporaries are
+    gone, so what it built next does not sit on top of them. False where the C library is not glibc."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False

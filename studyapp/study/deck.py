@@ -309,14 +309,16 @@ class Ranks:
         import numpy
 
         self._distinct: list = []  # the column's distinct keys, sorted
-        self._levels: list[float] = []  # the rank of each (a key put in later goes between its neighbours)
+        # the rank of each (a key put in later goes between its neighbours), as machine floats: a list of Python
+        # floats cost 32 bytes a distinct key in each of the seven columns
+        self._levels = array("d")
         self.ranks = numpy.empty(len(keys), numpy.float64)
         for position in sorted(range(len(keys)), key=keys.__getitem__):
             key = keys[position]
             if not self._distinct or self._distinct[-1] != key:
                 self._distinct.append(key)
                 self._levels.append(float(len(self._levels)))
-            self.ranks[position] = self._levels[-1]
+            self.ranks[position] = len(self._levels) - 1
 
     def set(self, position: int, key) -> None:
         """The term at ``position`` has a new key (its definition changed): its rank follows, the others stay."""
@@ -336,7 +338,7 @@ class Ranks:
 SORT_KEYS: dict[str, Callable[[Term, SearchIndex], object]] = {
     "word": lambda term, _index: term.word,
     "pinyin": lambda _term, index: index.toneless,
-    "definition": lambda term, _index: term.definition.lower(),
+    "definition": lambda _term, index: index.english,  # the definition lower-cased, shared, not made again
     "hsk": lambda term, _index: term.hsk or 99,
     "count": lambda term, _index: term.count,
     "library_count": lambda term, _index: term.library_count,

@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .. import heap
 from ..library import Library, StoredAnalysis
 from ..reading.analysis import ANALYSIS_VERSION, Analyzer
 from ..reading.pins import Pins
@@ -184,6 +185,7 @@ def deck(library: Library, document_id: str, document: Document, analyzer: Analy
             _repinned(words, senses, keys, document, analyzer, stored.pins, pins)
             return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), True)
     words = gather(document, analyzer, report, cancelled, pins)
+    heap.trim()  # a novel's tokens are gone: give their pages back before the senses, keys and terms are made
     senses, keys = dictionary_senses(words, analyzer.dictionary), search_keys(words)
     return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), False)
 
