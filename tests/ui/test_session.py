@@ -233,7 +233,9 @@ HOLD_SCRIPT = textwrap.dedent("""
     app, window = build_window(None)
     window.open_path(None)
     window.show()
-    app.processEvents()
+    while window.session.document_id is None:  # opened (and so stored) in a job: wait for it, not a guess
+        app.processEvents()
+        time.sleep(0.01)
     print("READY", flush=True)
     deadline = time.time() + 60
     while time.time() < deadline:
