@@ -12,7 +12,7 @@ alive at each step, summed by the file that allocated them.
 
 ``--compare DIR`` measures another checkout too (e.g. a clone of the previous commit), alternating with this one;
 RSS figures are medians over ``--repeat`` rounds (1 by default: a round takes a minute or two). The dictionary
-index is built before the first round, in a cache shared by the rounds (each schema version its own file).
+index is built before the first round, in a cache per checkout shared by its rounds.
 """
 
 from __future__ import annotations
@@ -148,8 +148,9 @@ def build_index(code: Path | None, cache: Path) -> None:
     env = {**os.environ, "STUDYAPP_CACHE_DIR": str(cache)}
     if code is not None:
         env["PYTHONPATH"] = str(code)
+    # run from the checkout: ``-c`` puts the working directory first on the path, before PYTHONPATH
     subprocess.run([sys.executable, "-c", "from studyapp.reading.dictionary import Dictionary; Dictionary.open()"],
-                   env=env, check=True)
+                   env=env, check=True, cwd=code or REPO)
 
 
 def report(name: str, rounds: list[list[dict]], traced: list[dict], top: int) -> None:
@@ -198,14 +199,16 @@ def main() -> None:
         codes.insert(0, (f"compared ({options.compare})", options.compare.resolve()))
     folder = Path(tempfile.mkdtemp(prefix="studyapp-memory-"))
     try:
-        cache = folder / "cache"
-        for _name, code in codes:
-            build_index(code, cache)
+        # a cache per checkout: an index of another schema version is a leftover each removes from the other's
+        caches = {name: folder / f"cache-{number}" for number, (name, _code) in enumerate(codes)}
+        for name, code in codes:
+            build_index(code, caches[name])
         rounds: dict[str, list[list[dict]]] = {name: [] for name, _code in codes}
         for _round in range(options.repeat):
             for name, code in codes:
-                rounds[name].append(one_process(code, folder, cache, traced=False, top=options.top))
-        traced = {name: one_process(code, folder, cache, traced=True, top=options.top) for name, code in codes}
+                rounds[name].append(one_process(code, folder, caches[name], traced=False, top=options.top))
+        traced = {name: one_process(code, folder, caches[name], traced=True, top=options.top)
+                  for name, code in codes}
         for name, _code in codes:
             report(name, rounds[name], traced[name], options.top)
     finally:
