@@ -264,21 +264,32 @@ def search_index(term: Term, keys: PinyinKeys | None = None) -> SearchIndex:
     return SearchIndex(*(keys or pinyin_keys(term.pinyin or ())), term.definition.lower())
 
 
-def matches(term: Term, index: SearchIndex, query: str) -> bool:
-    """Hanzi anywhere in the word; pinyin from the start of the reading, with or without tones (tones given,
-    as marks or digits, must agree); English anywhere in the definition."""
+QueryTest = Callable[[Term, SearchIndex], bool]
+
+
+def query_test(query: str) -> QueryTest | None:
+    """The test a search applies to each word, the query read once: hanzi anywhere in the word; pinyin from the
+    start of the reading, with or without tones (tones given, as marks or digits, must agree); English anywhere in
+    the definition. Read once, not once per row: a novel's 18,000-46,000 rows cost 150-450 ms a keystroke when
+    each row normalised the query again. None: an empty query, every word matches."""
     query = query.strip().lower()
     if not query:
-        return True
+        return None
     if HANZI_CHARACTER.search(query):
-        return query in term.word
+        return lambda term, _index: query in term.word
     compact = unicodedata.normalize("NFC", re.sub(r"[\s'’]+", "", query))
     if any(has_tone_mark(ch) for ch in compact):
-        return _marked_prefix(index.marked, compact)
+        return lambda _term, index: _marked_prefix(index.marked, compact)
     compact = compact.replace("ü", "v").replace("u:", "v")
     if _TONE_DIGITS.search(compact):
-        return _toned_prefix(index.toned, compact)
-    return index.toneless.startswith(compact) or query in index.english
+        return lambda _term, index: _toned_prefix(index.toned, compact)
+    return lambda _term, index: index.toneless.startswith(compact) or query in index.english
+
+
+def matches(term: Term, index: SearchIndex, query: str) -> bool:
+    """Whether one word matches a search (:func:`query_test`)."""
+    test = query_test(query)
+    return test is None or test(term, index)
 
 
 def _marked_prefix(marked: str, query: str) -> bool:

@@ -8,17 +8,13 @@ would call ``data`` a million times to sort a novel's 46,000 words.
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from ..files import write_atomically
 from ..library import Library, StudyEntry
 from ..reading.analysis import Token
-from ..reading.pinyin import has_tone_mark
 from ..study.deck import (
-    _TONE_DIGITS,
     SORT_KEYS,
     UNDERSTOOD,
     DocumentWords,
@@ -26,18 +22,16 @@ from ..study.deck import (
     SearchIndex,
     Term,
     TermStatus,
-    _marked_prefix,
-    _toned_prefix,
     coverage,
     definition,
     most_frequent_new,
     new_words,
     new_words_up_to_hsk,
+    query_test,
     search_index,
     study_entry,
     term_ranks,
 )
-from ..text import HANZI_CHARACTER
 from ..wording import counted
 from .document_session import DocumentSession
 from .heat_strip import HeatStrip, first_clauses_of
@@ -78,29 +72,6 @@ STATUS_KEYS = {Qt.Key.Key_1: TermStatus.LEARNING, Qt.Key.Key_K: TermStatus.KNOWN
 COLUMNS = ("Word", "Pinyin", "Definition", "HSK", "Count", "Library", "Status", "First", "Study")
 #: The deck's sort key of each column (``study.deck.SORT_KEYS``); None: read live when sorted (status, study).
 SORT_FIELDS = ("word", "pinyin", "definition", "hsk", "count", "library_count", None, "first_clause", None)
-
-
-QueryTest = Callable[[Term, SearchIndex], bool]
-
-
-def query_test(query: str) -> QueryTest | None:
-    """``study.deck.matches`` with the query read once, not once per row: what it normalises and which kind of
-    search it is (hanzi, tone marks, tone digits, else toneless pinyin or English). A novel's 18,000-46,000 rows
-    cost 150-450 ms a keystroke on the GUI thread when each row read the query again; now a few ms. None: an
-    empty query, every row matches. (This belongs in deck.py as ``matches``' first half; it lives here until
-    deck.py's owner moves it: ``tests/ui/test_vocabulary.py`` checks the two agree.)"""
-    query = query.strip().lower()
-    if not query:
-        return None
-    if HANZI_CHARACTER.search(query):
-        return lambda term, _index: query in term.word
-    compact = unicodedata.normalize("NFC", re.sub(r"[\s'’]+", "", query))
-    if any(has_tone_mark(ch) for ch in compact):
-        return lambda _term, index: _marked_prefix(index.marked, compact)
-    compact = compact.replace("ü", "v").replace("u:", "v")
-    if _TONE_DIGITS.search(compact):
-        return lambda _term, index: _toned_prefix(index.toned, compact)
-    return lambda _term, index: index.toneless.startswith(compact) or query in index.english
 
 
 class TermTableModel(QAbstractTableModel):
