@@ -5,13 +5,15 @@ one after the other, each with ``--busy`` (it measures idle first, then beside a
 
 - novel.py: a whole novel's readings in context against ``jieba.lcut`` and ``rjieba.cut``;
 - first_paint.py: first paint of the default text and the novel (first opening, reopened), a new user's first
-  start, the novel's memory;
+  start;
+- memory.py: the novel's memory, step by step (peak and current RSS, what the code mapped and the objects hold);
 - reopen.py: the reopened novel's Vocabulary panel (its analysis read back from the library);
 - stalls.py: the longest GUI-thread stall in each phase of a user's work on the novel;
 - review.py: the wait between two cards on a fresh day and on a busy one.
 
 Each prints its own table; this runs them in one sitting so the README's figures come from one machine state,
 and writes everything to ``--out`` too. ``--quick``: one repeat where a benchmark repeats (a first look).
+``--compare DIR``: novel.py, first_paint.py and memory.py measure that checkout too, alternating with this one.
 """
 
 from __future__ import annotations
@@ -24,15 +26,20 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RUNS = (("novel.py", ["--busy"]), ("first_paint.py", ["--busy"]), ("reopen.py", ["--busy"]),
-        ("stalls.py", []), ("stalls.py", ["--busy"]), ("review.py", []))  # stalls.py --busy measures busy only
+RUNS = (("novel.py", ["--busy"]), ("first_paint.py", ["--busy", "--no-memory"]), ("memory.py", []),
+        ("reopen.py", ["--busy"]), ("stalls.py", []), ("stalls.py", ["--busy"]),  # stalls.py --busy: busy only
+        ("review.py", []))
 REPEATED = {"novel.py", "first_paint.py"}  # take --repeat
+COMPARED = {"novel.py", "first_paint.py", "memory.py"}  # take --compare (before and after in the same run)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one repeat where a benchmark repeats")
     parser.add_argument("--out", type=Path, help="also write the whole output here")
+    parser.add_argument("--compare", type=Path,
+                        help="another checkout (e.g. a clone of the last release) measured alternately where a "
+                             "benchmark can: the before and after of a change, in one run")
     args = parser.parse_args()
     lines: list[str] = []
 
@@ -46,6 +53,8 @@ def main() -> int:
         command = [sys.executable, str(HERE / script), *flags]
         if args.quick and script in REPEATED:
             command += ["--repeat", "1"]
+        if args.compare and script in COMPARED:
+            command += ["--compare", str(args.compare)]
         say(f"\n## {script} {' '.join(flags)}")
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False)
