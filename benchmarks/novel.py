@@ -124,6 +124,10 @@ def run(path: Path, code: Path | None, skip_plain: bool) -> dict:
     env = dict(os.environ)
     if code is not None:
         env["PYTHONPATH"] = str(code)
+        # its own dictionary index: checkouts of different index schemas sharing one would each remove the
+        # other's and build their own, every round
+        folder = f"studyapp-novel-{code.resolve().name}-{os.stat(code).st_ino}"
+        env["STUDYAPP_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / folder)
     command = [sys.executable, __file__, "--measure", str(path), *(["--skip-plain"] * skip_plain)]
     done = subprocess.run(command, env=env, check=False, capture_output=True, text=True)
     if done.returncode:  # say why the measuring process failed, not only that it did
