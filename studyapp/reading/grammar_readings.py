@@ -213,6 +213,25 @@ def _wei(place: Place) -> str | None:
     return None
 
 
+#: After 应 these make it "answer, respond" (yìng): 宋江应道, 应了一声, 应声而出, 应着.
+_ANSWERED = frozenset("道声了着过诺")
+#: Before 应 these leave it "should" (yīng): 不应, 理应, 本应, 亦应, 均应, 都应.
+_BEFORE_SHOULD = frozenset("不理本亦也均都则自似皆更仍还早")
+
+
+def _ying(place: Place) -> str | None:
+    """应 alone (in a word, 应对 or 答应, the dictionary reads it): yìng "answer" before 道, 声, 了 (宋江应道,
+    应了一声); yīng "should" before what should be done: a verb, a preposition, an adverb (应以事实为基础, 不应干涉)."""
+    after = place.after
+    if not after:
+        return None
+    if after[0] in _ANSWERED:
+        return "yìng"
+    if (place.before and place.before[-1] in _BEFORE_SHOULD) or _is_verb(after) or _tag(after) in ("p", "d", "c"):
+        return "yīng"
+    return None
+
+
 def _mei(place: Place) -> str | None:
     """没: mò "sink" before 于, 入 or 在 (没于西, 没在昏暗里); méi "have not" before anything else (没决断, 没做);
     at a clause's end, the model's."""
@@ -327,7 +346,7 @@ def _pianyi(place: Place) -> str | None:
 _RULES: dict[str, Callable[[Place], str | None]] = {
     "得": _de, "地": _di, "还": _huan, "着": _zhe, "长": _chang, "重": _zhong_heavy, "只": _zhi, "为": _wei,
     "没": _mei, "种": _zhong_plant, "数": _shu, "教": _jiao, "背": _bei, "觉": _jiao_sleep, "行": _hang,
-    "都": _dou, "西": _xi, "便": _pianyi, "宜": _pianyi,
+    "都": _dou, "西": _xi, "便": _pianyi, "宜": _pianyi, "应": _ying,
 }
 RULE_CHARACTERS = frozenset(_RULES)
 

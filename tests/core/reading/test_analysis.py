@@ -35,6 +35,11 @@ def reading_of(analyzer, clause: str, word: str) -> str:
         ("以联合国为核心的国际体系", "为", "wéi"),
         ("各国发布新闻和言论应以事实为基础，", "为", "wéi"),
         ("那些为维护自由独立、", "为", "wèi"),
+        ("各国发布新闻和言论应以事实为基础，", "应", "yīng"),  # should: the model read yìng, "answer"
+        ("不应干涉别国内政，", "应", "yīng"),
+        ("主张应防止因非法使用信息通信技术导致国家间冲突，", "应", "yīng"),
+        ("宋江应道：", "应", "yìng"),  # answered
+        ("那妇人应了一声。", "应", "yìng"),
     ],
 )
 def test_polyphones_read_as_in_their_word(analyzer, clause, word, expected):
