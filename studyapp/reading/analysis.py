@@ -27,8 +27,8 @@ import itertools
 import logging
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 import rjieba
 
@@ -367,7 +367,7 @@ class JiebaParser:
         self._open_cache: dict[str, frozenset[int]] = {}
         self._settled_cache: dict[str, tuple[str, ...] | None] = {}
         self._fixes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # first character -> (text, parts)
-        self._pypinyin_choices: dict[str, tuple[str, ...]] | None = None  # read at the first word that asks
+        self._pypinyin_choices: Mapping[str, tuple[str, ...]] | None = None  # read at the first word that asks
         #: per distinct unit (a word, words cut together, other characters): its tokens' records (``_expand``)
         self._expanded: dict[str | tuple[str, ...], tuple[str | tuple[str, ...] | None, ...]] = {}
         #: per distinct word: whether ``DictionaryWords.cut`` cuts it together with its neighbours of that kind
@@ -432,7 +432,8 @@ class JiebaParser:
             for unit in missing:
                 expanded[unit] = self._expand(unit)
             found_units = list(map(expanded.__getitem__, units))
-        fields = list(itertools.chain.from_iterable(found_units))  # 4 per token
+        fields: list[Any] = list(itertools.chain.from_iterable(  # 4 per token; every unit is expanded now
+            cast("list[tuple[str | tuple[str, ...] | None, ...]]", found_units)))
         ends = list(itertools.accumulate(map(len, fields[::4])))
         clause_ends = list(itertools.accumulate(map(len, clauses)))
         last = [bisect.bisect_right(ends, end) for end in clause_ends]  # each clause's records end before these
@@ -467,7 +468,7 @@ class JiebaParser:
                 (match.group(), match.lastgroup or "", None, "")  # one named group always matched
                 for match in _NON_CJK_TOKEN.finditer(unit)))
         if unit in self._headwords:  # most units: a dictionary word, its own one token
-            return (unit, "word", *self._reading_and_source(unit))  # type: ignore[arg-type] - a str is a headword
+            return (unit, "word", *self._reading_and_source(unit))
         words = [unit] if isinstance(unit, str) else list(unit)
         pieces = self._words.cut(words, self._own_words)
         return tuple(itertools.chain.from_iterable(
@@ -491,7 +492,7 @@ class JiebaParser:
                 flags[index] = flag
         together = list(itertools.compress(itertools.count(), map(operator.and_, flags, flags[1:])))
         if not together:
-            return words  # type: ignore[return-value] - a list of words is a list of units
+            return words  # type: ignore[return-value]  # words are units
         units: list[str | tuple[str, ...]] = []
         done = 0
         for index in together:
@@ -625,7 +626,7 @@ class JiebaParser:
             return tuple(guess if guess in readings else readings[0]), ""
         return tuple(self._read_unknown(word)), ""
 
-    def _choices(self) -> dict[str, tuple[str, ...]]:
+    def _choices(self) -> Mapping[str, tuple[str, ...]]:
         """pypinyin's choices the index stored; none while it is being written (pypinyin is asked instead)."""
         if self._pypinyin_choices is None:
             self._pypinyin_choices = self.dictionary.pypinyin_choices()
@@ -708,7 +709,10 @@ class JiebaParser:
         return settled
 
 
-def _split_at_line_breaks(words: list[str]) -> list[list[str]]:
+_Unit = TypeVar("_Unit", str, "str | tuple[str, ...]")
+
+
+def _split_at_line_breaks(words: list[_Unit]) -> list[list[_Unit]]:
     """jieba's words of pieces of text it cut joined by line breaks: the words of each piece."""
     pieces, start = [], 0
     while True:

@@ -387,7 +387,7 @@ def _write_rows_into(part, table, rows: list[bytes]) -> None:
 
     table.append(etree.Comment(_ROWS_MARK[4:-3].decode()))
 
-    class RowsWritten(type(part)):
+    class RowsWritten(type(part)):  # type: ignore[misc]  # the part's own class, whichever python-docx made
         @property
         def blob(self) -> bytes:
             whole = super().blob  # the document without the rows: small
