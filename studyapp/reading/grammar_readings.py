@@ -197,6 +197,11 @@ def _zhi(place: Place) -> str | None:
     return "zhī"
 
 
+#: What one does for someone, later in a clause with 为 (为两国发展提供动力, 为规范行为制定规则): 为 is "for", wèi.
+_DONE_FOR = ("提供", "奠定", "创造", "作出", "做出", "带来", "开辟", "注入", "贡献", "服务", "制定", "塑造",
+             "营造", "打下", "铺平", "争取", "着想")
+
+
 def _wei(place: Place) -> str | None:
     """为: wéi in 以…为… (以事实为基础) and in the passive 为…所… (为我所不愿); wèi "for" before a verb, a person or
     a thing someone acts for (为维护自由, 我为你高兴, 他为大家做饭)."""
@@ -204,6 +209,8 @@ def _wei(place: Place) -> str | None:
     if place.after_yi or "所" in place.right[:6] or (
             len(place.before) == 1 and _is_verb(place.before) and place.before not in _MODALS):
         return "wéi"  # 以…为…, 为…所…, and after a verb: 召为, 选为
+    if any(verb in place.right for verb in _DONE_FOR):
+        return "wèi"  # for someone: 友谊为两国发展提供了动力, 为信息技术的开发塑造环境
     if not after:
         return None
     if _is_verb(after) or _tag(after) == "r":
@@ -229,6 +236,21 @@ def _ying(place: Place) -> str | None:
         return "yìng"
     if (place.before and place.before[-1] in _BEFORE_SHOULD) or _is_verb(after) or _tag(after) in ("p", "d", "c"):
         return "yīng"
+    return None
+
+
+#: Kinds of people whose 分子 is "member" (fènzǐ), not "molecule" (fēnzǐ): 纳粹分子, 恐怖分子, 犯罪分子.
+_MEMBERS_OF = frozenset(("纳粹", "恐怖", "犯罪", "极端", "激进", "反动", "不法", "腐败", "积极", "落后", "进步",
+                         "敌对", "危险", "动乱", "黑恶", "暴力", "分裂", "右派", "左派", "骨干", "坏"))
+
+
+def _fen(place: Place) -> str | None:
+    """分 of 分子: fèn "member" after a kind of people or an -ism (纳粹分子, 军国主义分子); else the dictionary's
+    and the model's choice stands (分子 "molecule", 水分子)."""
+    if not place.right.startswith("子"):
+        return None
+    if place.before.endswith("主义") or place.before in _MEMBERS_OF:
+        return "fèn"
     return None
 
 
@@ -346,7 +368,7 @@ def _pianyi(place: Place) -> str | None:
 _RULES: dict[str, Callable[[Place], str | None]] = {
     "得": _de, "地": _di, "还": _huan, "着": _zhe, "长": _chang, "重": _zhong_heavy, "只": _zhi, "为": _wei,
     "没": _mei, "种": _zhong_plant, "数": _shu, "教": _jiao, "背": _bei, "觉": _jiao_sleep, "行": _hang,
-    "都": _dou, "西": _xi, "便": _pianyi, "宜": _pianyi, "应": _ying,
+    "都": _dou, "西": _xi, "便": _pianyi, "宜": _pianyi, "应": _ying, "分": _fen,
 }
 RULE_CHARACTERS = frozenset(_RULES)
 
