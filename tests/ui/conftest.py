@@ -85,6 +85,14 @@ def wait_for(condition, timeout_ms: int = 30000) -> None:
         QTest.qWait(10)
 
 
+def shown_review(window, qtbot):
+    """Open the review window as F5 does and wait until its cards are made (in a job: "Preparing cards…")."""
+    window.show_review()
+    qtbot.waitUntil(window.review_window.ready, timeout=10000)
+    qtbot.addWidget(window.review_window)
+    return window.review_window
+
+
 def opened(window, path=None, password=None) -> bool:
     """Open a text as File > Open does (it returns at once; the text opens as a job) and wait until it is in
     place or refused: whether it opened."""

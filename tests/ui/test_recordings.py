@@ -15,7 +15,7 @@ from studyapp.ui.recording_player import Playback
 from studyapp.ui.speech_player import Player
 
 from ..sound_maker import CUES, cue_wav, dominant_hz, subtitles_with_recording
-from .conftest import opened, wait_for
+from .conftest import opened, shown_review, wait_for
 
 
 @pytest.fixture
@@ -223,10 +223,7 @@ def _review_card_from_cue(window, qtbot, number: int):
     window.library.add_to_study([StudyEntry("银行", "yín háng", CUES[number][2], "", window.session.document_id,
                                             offset)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     review.start()
     return review
 

@@ -5,7 +5,7 @@ from studyapp.library import Library, StudyEntry
 from studyapp.study.review import Kind, ReviewSettings, load_settings, save_settings
 from studyapp.ui.qt import Qt
 
-from .conftest import opened
+from .conftest import opened, shown_review
 
 
 def test_a_short_session_with_the_keys(window, qtbot):
@@ -13,10 +13,7 @@ def test_a_short_session_with_the_keys(window, qtbot):
                                             window.session.document_id),
                                  StudyEntry("声明", "shēng míng", "双方声明如下：", "", window.session.document_id)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION, Kind.CLOZE)))
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     assert "2 new" in review.counts_label.text()
     qtbot.keyClick(review, Qt.Key.Key_Space)  # start
     first = review.card
@@ -44,10 +41,7 @@ def test_the_cloze_card_blanks_the_word_and_shows_the_translation(window, qtbot)
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "Both sides state:",
                                             window.session.document_id)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.CLOZE,)))
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     review.start()
     assert "双方" not in review.front.text() and "＿＿" in review.front.text()
     assert "Both sides state:" in review.front.text()
@@ -62,9 +56,7 @@ def test_the_statistics_window_draws_its_charts(window, qtbot):
     from studyapp.ui.qt import QImage
 
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None)])
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    qtbot.addWidget(window.review_window)
+    shown_review(window, qtbot)
     window.review_window.start()
     window.review_window.reveal()
     window.review_window.rate(__import__("fsrs").Rating.Good)
@@ -149,10 +141,7 @@ def test_a_translation_typed_after_the_word_was_added_shows_on_its_cloze_card(wi
     qtbot.keyClicks(window.translator.editor, "In the spirit of partnership")
     window.translator.close_editor()
     save_settings(window.library, ReviewSettings(kinds=(Kind.CLOZE,)))
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     review.start()
     assert review.card.word == "本着" and "In the spirit of partnership" in review.front.text()
 
@@ -164,9 +153,7 @@ def test_the_word_popup_goes_when_review_opens(window, qtbot):
     _row, point = word_point(window, "联合国")
     hover(window.view, point)
     assert window.hover.popup.isVisible()
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    qtbot.addWidget(window.review_window)
+    shown_review(window, qtbot)
     assert not window.hover.popup.isVisible()
 
 
@@ -183,10 +170,7 @@ def test_undo_puts_the_counts_in_the_header_back(window, qtbot, monkeypatch):
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", None),
                                  StudyEntry("声明", "shēng míng", "双方声明如下：", "", None)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     qtbot.keyClick(review, Qt.Key.Key_Space)
     assert review.progress.text() == "0 due · 2 new · 0 learning"
     qtbot.keyClick(review, Qt.Key.Key_Space)
@@ -215,10 +199,7 @@ def test_the_cards_link_opens_its_clause_in_a_hard_wrapped_book(window, qtbot, t
     row, point = word_point(window, "缅甸")
     hover(window.view, point)
     window.vocabulary.add_to_study()
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     review.start()
     review.reveal()
     window.view.go_to(0)
@@ -239,10 +220,7 @@ def test_the_cards_link_opens_its_clause_in_the_document_it_came_from(window, qt
     other.write_text("这是另一篇很短的文字。\n它只有两句话。", encoding="utf-8")
     assert opened(window, other)
     assert window.session.document_id != studied_in
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     review.start()
     review.reveal()
     assert review.card.word == "联合国" and "open in the reader" in review.back.text()
@@ -268,10 +246,7 @@ def test_a_session_shows_only_the_kinds_of_card_chosen_in_the_options(window, qt
     dialog.kinds[Kind.RECALL].setChecked(False)
     dialog.kinds[Kind.CLOZE].setChecked(False)
     dialog.accept()
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     assert ">2 new<" in review.counts_label.text()
     qtbot.keyClick(review, Qt.Key.Key_Space)  # start
     shown = []
@@ -288,10 +263,7 @@ def test_a_damaged_card_is_named_in_the_window_and_the_rest_still_reviews(window
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", document_id),
                                  StudyEntry("声明", "shēng míng", "双方声明如下：", "", document_id)])
     save_settings(window.library, ReviewSettings(kinds=(Kind.RECOGNITION,)))
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     with window.library.transaction() as db:  # as a hand edit, or a damaged page, leaves it
         db.execute("UPDATE cards SET fsrs = '{\"card_id\": 1, \"state\"' WHERE word = '声明'")
     review.refresh_counts()

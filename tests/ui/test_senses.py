@@ -8,7 +8,7 @@ from studyapp.library import StudyEntry
 from studyapp.study.deck import SENSE_SEPARATOR
 from studyapp.ui.qt import QApplication, QInputDialog, Qt, QTextCursor
 
-from .conftest import hover, word_point
+from .conftest import hover, shown_review, word_point
 
 AT = "(of sb or sth) to be (located) at"
 EXIST = "to exist; to be alive"
@@ -46,10 +46,7 @@ def sense_link(browser, sense: str) -> str:
 
 def review_back(window, qtbot) -> str:
     window.settings.card_kinds = ["recognition"]
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     review.start()
     review.reveal()
     return review.back.text()

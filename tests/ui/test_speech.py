@@ -9,7 +9,7 @@ from studyapp.study.review import Kind, ReviewSettings, save_settings
 from studyapp.ui.qt import QApplication, QPoint, Qt, QTextDocumentFragment
 from studyapp.ui.speech_player import Player
 
-from .conftest import hover, word_point
+from .conftest import hover, shown_review, word_point
 
 
 @pytest.fixture
@@ -110,10 +110,7 @@ def test_a_voice_chosen_in_the_menu_is_kept(window, qtbot):
 def _review_with_a_card(window, qtbot, kinds=(Kind.RECOGNITION,)):
     window.library.add_to_study([StudyEntry("双方", "shuāng fāng", "双方声明如下：", "", window.session.document_id)])
     save_settings(window.library, ReviewSettings(kinds=kinds))
-    window.show_review()
-    qtbot.waitUntil(window.review_window.ready, timeout=10000)
-    review = window.review_window
-    qtbot.addWidget(review)
+    review = shown_review(window, qtbot)
     review.start()
     return review
 
