@@ -302,12 +302,15 @@ class ContextReader:
         if one_reading and not self._is_name(word):
             return True, ()  # the dictionary's one reading stands; only names are checked against the text
         unsettled = self._open(word) if not readings else None
+        common = self._common_words_in_name(word, readings[0]) if one_reading else frozenset()
         places = []
         for position, character in enumerate(word):
             if not self.model.is_polyphone(character):
                 continue
             if unsettled is not None and position not in unsettled:
                 continue  # a known piece of an unknown word settles it
+            if position in common:
+                continue
             if len(readings) > 1:
                 candidates = tuple(dict.fromkeys(reading[position] for reading in readings))
             else:  # no entry, or a name's one reading the model may overrule when all but certain
@@ -324,6 +327,21 @@ class ContextReader:
         """A proper name in CC-CEDICT (its reading capitalised: Bo2 gen3 di4): transliterations and place names,
         whose dictionary readings disagree with how texts read them far more often than other words'."""
         return any(map(is_name_reading, self._headwords.get(word, ())))
+
+    def _common_words_in_name(self, name: str, reading: tuple[str, ...]) -> frozenset[int]:
+        """The places of a name covered by an everyday word read there as one of its own readings (纳粹分子: 分子
+        fèn zǐ, members): the name's reading stands there, for the model would read the word alone (fēn, molecules).
+        A transliteration's odd syllable (勃艮第's gěn) is in no such word and stays open."""
+        covered: set[int] = set()
+        for start in range(len(name)):
+            for end in range(start + 2, len(name) + 1):
+                if end - start == len(name):
+                    continue
+                part = name[start:end]
+                own = [candidate for candidate in self._headwords.get(part, ()) if not is_name_reading(candidate)]
+                if tuple(reading[start:end]) in (tuple(candidate.lower().split()) for candidate in own):
+                    covered.update(range(start, end))
+        return frozenset(covered)
 
     def _readings(self, word: str) -> list[tuple[str, ...]]:
         """The word's distinct readings, numbered and lower-cased, one syllable per character."""

@@ -44,6 +44,8 @@ def reading_of(analyzer, clause: str, word: str) -> str:
         ("主张应防止因非法使用信息通信技术导致国家间冲突，", "应", "yīng"),
         ("宋江应道：", "应", "yìng"),
         ("美化纳粹分子和军国主义分子及其帮凶", "分子", "fèn zǐ"),  # members, not molecules
+        # a name's common word (分子 fèn zǐ, one of its own readings) keeps the name's reading: the model read fēn
+        ("美化纳粹分子和军国主义分子及其帮凶", "纳粹分子", "nà cuì fèn zǐ"),
         ("犯罪分子被抓了。", "分子", "fèn zǐ"),
         ("一个水分子有三个原子。", "分子", "fēn zǐ"),  # answered
         ("那妇人应了一声。", "应", "yìng"),
