@@ -44,7 +44,7 @@ from .pinyin import numbered_to_marks
 if TYPE_CHECKING:
     from .context_readings import Guess
 
-ANALYSIS_VERSION = 2  #: bumped when any clause would be read otherwise: analyses stored by an older one are redone
+ANALYSIS_VERSION = 3  #: bumped when any clause would be read otherwise: analyses stored by an older one are redone
 _MAX_MERGED_TOKENS = 4
 _CITATION = {"一": "yī", "不": "bù"}
 _NON_CJK_TOKEN = re.compile(
