@@ -101,7 +101,7 @@ class Analyzer:
     def __init__(self, dictionary: Dictionary, parser: Parser | None = None, context: bool = True) -> None:
         self.dictionary = dictionary
         self.parser: Parser = parser or JiebaParser(dictionary)
-        self.context = _context_reader(dictionary, self.parser) if context else None
+        self.context = context_reader(dictionary, self.parser) if context else None
         self.grammar = GrammarReader(dictionary.readings(), getattr(
             self.parser, "open_positions", lambda word: frozenset(range(len(word)))))
 
@@ -353,7 +353,7 @@ class ContextReader:
         return readings
 
 
-def _context_reader(dictionary: Dictionary, parser: Parser) -> ContextReader | None:
+def context_reader(dictionary: Dictionary, parser: Parser) -> ContextReader | None:
     """The context model, or None when its package cannot be loaded (a broken install): the app still reads,
     with the dictionary's readings, and the log says why."""
     try:

@@ -29,7 +29,7 @@ from .. import timings
 from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
 from ..errors import JobCancelled, PasswordNeeded
 from ..library import DocumentInfo, Library
-from ..reading.analysis import ANALYSIS_BATCH, Analyzer, Token
+from ..reading.analysis import ANALYSIS_BATCH, Analyzer, Token, context_reader
 from ..study import stored_deck
 from ..study.deck import DocumentWords, Ranks, Term, search_index, term_ranks, terms, unknown_per_clause
 from ..study.stored_deck import Deck
@@ -371,7 +371,7 @@ class DocumentSession(QObject):
         dictionary, parser = self.analyzer.dictionary, self.analyzer.parser
 
         def work(_report, _cancelled):
-            return Analyzer(dictionary, parser).context  # None when the model cannot load (the log says why)
+            return context_reader(dictionary, parser)  # None when the model cannot load (the log says why)
 
         def failed(message: str) -> None:
             log.warning("readings in context are off: %s", message)
