@@ -79,59 +79,91 @@ def search_keys(words: DocumentWords, which: Iterable[str] | None = None) -> dic
 
 
 def pack(words: DocumentWords, senses: dict[str, str], keys: dict[str, PinyinKeys]) -> bytes:
+    """The deck as one compressed blob, fed to the compressor part by part: the whole uncompressed body, and a
+    copy of each array, were 18 MB made and dropped at the end of a novel's analysis, on top of its peak."""
     order = list(words.numbers)  # word numbers are given in order of first occurrence
-    texts = ["\0".join(order), "\0".join(" ".join(words.readings.get(word) or ()) for word in order),
-             "\0".join(senses.get(word, "") for word in order),
-             *("\0".join(keys[word][part] for word in order) for part in range(3))]
-    encoded = [text.encode() for text in texts]
+    columns = (order, [" ".join(words.readings.get(word) or ()) for word in order],
+               [senses.get(word, "") for word in order], *([keys[word][part] for word in order] for part in range(3)))
+    encoded = [_encoded(column) for column in columns]
     header = array("I", [len(order), len(words.clause_words), len(words.word_numbers), *map(len, encoded)])
     parts = [header, array("I", (words.counts[word] for word in order)),
              array("I", (words.first_clause[word] for word in order)), array("I", words.clause_words),
              words.clause_offsets, words.word_numbers]
-    body = b"".join(_little_endian(part).tobytes() for part in parts) + b"".join(encoded)
-    return MAGIC + zlib.compress(body, 1)
+    compressor = zlib.compressobj(1)
+    chunks = [MAGIC, *(compressor.compress(_little_endian(part)) for part in parts),
+              *(compressor.compress(data) for data in encoded), compressor.flush()]
+    return b"".join(chunks)
+
+
+def _encoded(texts: list[str]) -> bytes:
+    """The texts NUL-separated, in UTF-8 (the joined string let go before the next column's is made)."""
+    return "\0".join(texts).encode()
+
+
+class _Reader:
+    """The parts of a packed deck, decompressed one at a time: never the whole body at once."""
+
+    def __init__(self, data: bytes) -> None:
+        self._decompressor = zlib.decompressobj()
+        self._pending = memoryview(data)[len(MAGIC):]
+
+    def read(self, size: int) -> bytes:
+        """The next ``size`` bytes of the body; ValueError when it ends before."""
+        chunks, wanted = [], size
+        while wanted:
+            try:
+                chunk = self._decompressor.decompress(self._pending, wanted)
+            except zlib.error as error:
+                raise ValueError(str(error)) from None
+            self._pending = memoryview(self._decompressor.unconsumed_tail)
+            if not chunk:
+                raise ValueError("stored deck cut short")
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def numbers(self, count: int) -> array:
+        part = array("I")
+        part.frombytes(self.read(4 * count))
+        return _little_endian(part)
+
+    def at_end(self) -> bool:
+        try:
+            rest = self._decompressor.decompress(self._pending, 1) + self._decompressor.flush()
+        except zlib.error:
+            return False
+        return not rest and self._decompressor.eof
 
 
 def unpack(data: bytes, clauses: int) -> tuple[DocumentWords, dict[str, str], dict[str, PinyinKeys]]:
     """The gathered words, senses and search keys in ``data``; ValueError when it is not a whole deck of
-    ``clauses``."""
+    ``clauses``. Read part by part, each column of texts split and let go before the next is read, and each
+    reading's syllables held once (a novel's 18,000 words read some 1,300 syllables)."""
     if not data.startswith(MAGIC):
         raise ValueError("not a stored deck")
-    try:
-        body = memoryview(zlib.decompress(data[len(MAGIC):]))
-    except zlib.error as error:
-        raise ValueError(str(error)) from None
-    position = 0
-
-    def numbers(count: int) -> array:
-        nonlocal position
-        end = position + 4 * count
-        if end > len(body):
-            raise ValueError("stored deck cut short")
-        part = array("I")
-        part.frombytes(body[position:end])
-        position = end
-        return _little_endian(part)
-
-    total, clause_count, running, *text_lengths = numbers(_HEADER)
+    reader = _Reader(data)
+    total, clause_count, running, *text_lengths = reader.numbers(_HEADER)
     if clause_count != clauses:
         raise ValueError("stored deck of other clauses")
-    counts, first, clause_words = numbers(total), numbers(total), numbers(clause_count)
-    offsets, word_numbers = numbers(clause_count + 1), numbers(running)
-    texts = []
+    counts, first, clause_words = reader.numbers(total), reader.numbers(total), reader.numbers(clause_count)
+    offsets, word_numbers = reader.numbers(clause_count + 1), reader.numbers(running)
+    columns = []
     for length in text_lengths:
-        texts.append(bytes(body[position:position + length]).decode())
-        position += length
-    if position != len(body):
+        column = reader.read(length).decode().split("\0") if total else []
+        if len(column) != total:
+            raise ValueError("stored deck does not add up")
+        columns.append(column)
+    if not reader.at_end():
         raise ValueError("stored deck of another length")
-    order, readings, senses, toneless, toned, marked = (text.split("\0") if total else [] for text in texts)
-    if not len(order) == len(readings) == len(senses) == len(toneless) == len(toned) == len(marked) == total \
-            or offsets[-1] != running or not _adds_up(word_numbers, counts, total, running):
+    order, readings, senses, toneless, toned, marked = columns
+    if offsets[-1] != running or not _adds_up(word_numbers, counts, total, running):
         raise ValueError("stored deck does not add up")
+    syllables: dict[str, str] = {}
+    shared = syllables.setdefault
     words = DocumentWords(counts=dict(zip(order, counts, strict=True)),
                           first_clause=dict(zip(order, first, strict=True)),
-                          readings={word: tuple(reading.split()) for word, reading in zip(order, readings,
-                                                                                          strict=True)},
+                          readings={word: tuple(map(shared, parts, parts))
+                                    for word, parts in zip(order, map(str.split, readings), strict=True)},
                           clause_words=clause_words.tolist(), numbers={word: n for n, word in enumerate(order)},
                           word_numbers=word_numbers, clause_offsets=offsets)
     return words, dict(zip(order, senses, strict=True)), dict(zip(order, zip(toneless, toned, marked,

@@ -7,8 +7,11 @@ and words translated) are kept up to date per edit, never recounted over a novel
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from itertools import accumulate, islice
+from operator import lt
 
 from ..document import OpenedDocument
 from ..library import Library
@@ -33,6 +36,37 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
+class RowsById:
+    """Each segment id's row, without a dict of them (12 MB for a novel's 111,000 rows; every translation typed
+    asks, as an undo step): the ids rise with the rows in a text as stored, merged or grouped, so a bisection
+    finds them. Once a split gave a segment a new id they do not: then in the ids sorted once (``sorted``, which
+    a restructuring's job runs off the GUI thread; else at the first ask)."""
+
+    def __init__(self, ids: array) -> None:
+        self._ids = ids
+        self._rising = all(map(lt, ids, islice(ids, 1, None)))
+        self._order: array | None = None  # rows in the order of their ids, when these do not rise
+        self._sorted_ids = array("q")
+
+    def sorted(self) -> RowsById:
+        if not self._rising and self._order is None:
+            ids = self._ids
+            self._order = array("I", sorted(range(len(ids)), key=ids.__getitem__))
+            self._sorted_ids = array("q", map(ids.__getitem__, self._order))
+        return self
+
+    def row(self, segment_id: int) -> int:
+        """The row of the segment, or -1 when there is none (merging removed it)."""
+        if self._rising:
+            row = bisect_left(self._ids, segment_id)
+            return row if row < len(self._ids) and self._ids[row] == segment_id else -1
+        order = self.sorted()._order
+        assert order is not None
+        position = bisect_left(self._sorted_ids, segment_id)
+        found = position < len(self._sorted_ids) and self._sorted_ids[position] == segment_id
+        return order[position] if found else -1
+
+
 class SegmentModel(QAbstractListModel):
     progressChanged = Signal()
 
@@ -46,7 +80,7 @@ class SegmentModel(QAbstractListModel):
         self.segments = as_table(opened.segments)
         self._dirty: dict[int, Segment] = {}
         self.clause_starts = self.document.clause_starts
-        self._word_prefix: list[int] | None = None  # running sum of words per clause, once analysed
+        self._word_prefix: array | None = None  # running sum of words per clause, once analysed
         self._shape: tuple[list[int], list[bool]] | None = None
         self.runner = self.run_here  # how restructurings run; the translation controller sets a job runner
         self._index_rows()
@@ -69,7 +103,7 @@ class SegmentModel(QAbstractListModel):
     # --- what the view reads --------------------------------------------------------------------------------
     def row_of(self, segment_id: int) -> int:
         """The row showing a segment, or -1 when merging removed it."""
-        return self._rows_by_id.get(segment_id, -1)
+        return self._rows_by_id.row(segment_id)
 
     def row_at_offset(self, offset: int) -> int:
         """The row whose segment holds a text offset (for find)."""
@@ -178,16 +212,18 @@ class SegmentModel(QAbstractListModel):
         segments = self.snapshot()
         document, document_id, library_path = self.document, self.document_id, self.library.path
 
-        def work(_report, _cancelled) -> tuple[SegmentTable, tuple[list[int], list[bool]]] | None:
+        def work(_report, _cancelled) -> tuple[SegmentTable, tuple[list[int], list[bool]], RowsById] | None:
             with Library.connect(library_path) as library:
                 fresh = apply_change(library, document_id, segments, compute)
-            return None if fresh is None else (fresh, (fresh.lengths(), paragraph_starts(document, fresh)))
+            if fresh is None:
+                return None
+            return fresh, (fresh.lengths(), paragraph_starts(document, fresh)), RowsById(fresh.ids).sorted()
 
-        def applied(result: tuple[SegmentTable, tuple[list[int], list[bool]]] | None) -> None:
+        def applied(result: tuple[SegmentTable, tuple[list[int], list[bool]], RowsById] | None) -> None:
             if result is not None:
                 self.beginResetModel()
                 self.segments = result[0]
-                self._index_rows()
+                self._index_rows(result[2])
                 self._shape = result[1]
                 self.endResetModel()
                 self.progressChanged.emit()
@@ -208,9 +244,9 @@ class SegmentModel(QAbstractListModel):
         self.endResetModel()
         self.progressChanged.emit()
 
-    def _index_rows(self) -> None:
+    def _index_rows(self, rows_by_id: RowsById | None = None) -> None:
         self._shape = None
-        self._rows_by_id = dict(zip(self.segments.ids, range(len(self.segments)), strict=True))
+        self._rows_by_id = rows_by_id or RowsById(self.segments.ids)
         self._starts = self.segments.starts
         self._recount()
 
@@ -242,10 +278,7 @@ class SegmentModel(QAbstractListModel):
     # --- progress -------------------------------------------------------------------------------------------
     def set_clause_words(self, clause_words: list[int]) -> None:
         """Words per clause, from the background analysis: word totals can be shown from now on."""
-        prefix = [0]
-        for count in clause_words:
-            prefix.append(prefix[-1] + count)
-        self._word_prefix = prefix
+        self._word_prefix = array("I", accumulate(clause_words, initial=0))  # not a list: 4 MB of ints
         self._recount()
         self.progressChanged.emit()
 

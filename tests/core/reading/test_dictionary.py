@@ -6,6 +6,9 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping
+
+import pytest
 
 from studyapp.reading import dictionary
 from studyapp.reading.dictionary import Dictionary, parse_line
@@ -54,8 +57,50 @@ def test_the_readings_stored_whole_are_those_of_the_entries(tmp_path, monkeypatc
     monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
     built = Dictionary.open()
     stored = Dictionary(built.path).readings()
-    monkeypatch.setattr(dictionary, "_readings_blob_name", lambda: "a Python that stored none")
+    monkeypatch.setattr(dictionary, "_READINGS_BLOBS", ("none", "of", "these"))
     assert Dictionary(built.path).readings() == stored  # grouped from the entries instead
+
+
+def test_the_compact_readings_answer_every_headword_as_the_entries_group_them():
+    """The headwords' readings are one string cut at offsets, not a tuple per headword (25 -> 15 MB): each of
+    CC-CEDICT's 118,000 headwords still reads as the file lists its readings, in order; a word it lacks is not in
+    it, as in the dict it replaced."""
+    expected: dict[str, tuple[str, ...]] = {}
+    for simplified, _traditional, reading, _senses in dictionary.parse_source():
+        expected[simplified] = expected.get(simplified, ()) + (reading,)
+    readings = Dictionary(Dictionary.open().path).readings()
+    assert isinstance(readings, Mapping) and len(readings) == len(expected) > 100_000
+    assert all(readings.get(word) == found for word, found in expected.items())
+    assert all(word in readings and readings[word] == found for word, found in expected.items())
+    assert readings["行"] == expected["行"] and len(readings["行"]) > 1  # several readings, in the file's order
+    assert readings.get("亚当·斯密") == ("Ya4 dang1 · Si1 mi4",)  # a reading that is not ASCII
+    unknown = "不是一个词语"
+    assert unknown not in readings and readings.get(unknown) is None and readings.get(unknown, ()) == ()
+    with pytest.raises(KeyError):
+        readings[unknown]
+    assert readings == expected and dict(readings.items()) == expected and set(readings) == expected.keys()
+    assert list(readings.values()) == [expected[word] for word in readings]
+    assert readings != {**expected, "行": ("xing2",)}
+
+
+def test_an_index_whose_readings_are_damaged_groups_them_from_the_entries(tmp_path, monkeypatch):
+    """The stored table is checked as it loads (sorted headwords, one end each, the last at the text's end): a
+    table that does not add up is not used half-right, the readings are grouped from the entries instead."""
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path))
+    built = Dictionary.open()
+    expected = Dictionary(built.path).readings()
+    connection = sqlite3.connect(built.path)
+    words = connection.execute("SELECT data FROM blobs WHERE name = 'headwords'").fetchone()[0].split(b"\0")
+    words[10], words[11] = words[11], words[10]
+    connection.execute("UPDATE blobs SET data = ? WHERE name = 'headwords'", (b"\0".join(words),))
+    connection.commit()
+    connection.close()
+    with pytest.raises(ValueError):
+        dictionary.HeadwordReadings.from_parts(*(
+            sqlite3.connect(built.path).execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()[0]
+            for name in dictionary._READINGS_BLOBS))
+    grouped = Dictionary(built.path)
+    assert grouped.readings() == expected and grouped.max_word_length == max(map(len, expected)) > 10
 
 
 def test_a_build_killed_half_way_is_rebuilt_not_used(tmp_path):

@@ -1,6 +1,8 @@
 """A document's analysis kept in the library: reopening reads it back, and only while it is still what analysing
 again would give."""
 
+import zlib
+
 import pytest
 
 from studyapp import text
@@ -125,3 +127,24 @@ def test_a_packed_deck_reads_back_whole_and_refuses_other_clauses(library, analy
     assert same_words(words, made.words) and senses == made.senses and keys == made.keys
     with pytest.raises(ValueError):
         stored_deck.unpack(made.packed, len(document[1].clauses) + 1)
+
+
+def test_a_deck_stored_in_one_piece_by_an_earlier_version_reads_back_alike(library, analyzer, document):
+    """pack feeds the compressor part by part and unpack reads part by part (a novel's whole body is never held):
+    the blob is the same format, so what an earlier version stored (compressed whole) is still used."""
+    made = opened(library, analyzer, document)
+    body = zlib.decompress(made.packed[len(stored_deck.MAGIC):])
+    whole = stored_deck.MAGIC + zlib.compress(body, 1)
+    words, senses, keys = stored_deck.unpack(whole, len(document[1].clauses))
+    assert same_words(words, made.words) and senses == made.senses and keys == made.keys
+    assert all(words.readings[word] == made.words.readings[word] for word in made.words.counts)
+
+
+@pytest.mark.parametrize("change", ["longer", "shorter"])
+def test_a_deck_of_another_length_is_refused(library, analyzer, document, change):
+    made = opened(library, analyzer, document)
+    body = zlib.decompress(made.packed[len(stored_deck.MAGIC):])
+    data = {"longer": stored_deck.MAGIC + zlib.compress(body + b"\0", 1),
+            "shorter": stored_deck.MAGIC + zlib.compress(body[:-1], 1)}[change]
+    with pytest.raises(ValueError):
+        stored_deck.unpack(data, len(document[1].clauses))
