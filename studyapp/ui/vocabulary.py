@@ -229,10 +229,13 @@ class CoverageTotals:
         """The words of ``before`` (each with the status it had) now have ``after``: one pass over plain pairs,
         not a method call per word (5,000 words of a list: 14 ms on the GUI thread)."""
         counts = self.words.counts
-        here = [(counts[word], old) for word, old in before.items() if word in counts]
-        now_understood, now_new = after in UNDERSTOOD, after == TermStatus.NEW
-        self.understood += sum(count * (now_understood - (old in UNDERSTOOD)) for count, old in here)
-        self.not_new += sum((old == TermStatus.NEW) - now_new for _count, old in here)
+        olds = set(before.values())
+        for old in olds:  # one or two statuses a list had: each group summed by map, not word by word
+            words = list(before) if len(olds) == 1 else [word for word, was in before.items() if was == old]
+            occurrences = sum(map(counts.get, words, repeat(0)))
+            here = sum(map(counts.__contains__, words))
+            self.understood += occurrences * ((after in UNDERSTOOD) - (old in UNDERSTOOD))
+            self.not_new += here * ((after != TermStatus.NEW) - (old != TermStatus.NEW))
 
     def coverage(self) -> float:
         total = self.running_words

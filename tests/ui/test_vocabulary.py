@@ -687,3 +687,18 @@ def test_selected_words_go_on_the_study_list_made_and_written_off_the_gui_thread
     assert all(model.data(model.index(row, 8)) == "✓" for row in range(20))
     with Library.open(window.library.path) as other:
         assert len(other.study_list()) == 20
+
+
+def test_coverage_kept_by_status_changes_of_mixed_lists_equals_a_fresh_count(window):
+    """The totals move by whole groups of words (by the status each had): a list mixing new, learning and
+    ignored words, and words not in the text, counts as a fresh count over every word does."""
+    vocabulary_controller = window.vocabulary
+    words = [term.word for term in vocabulary_controller.model.terms[:60]]
+    vocabulary_controller.update_coverage()
+    vocabulary_controller.set_status(words[:20], TermStatus.LEARNING)
+    vocabulary_controller.set_status(words[10:30], TermStatus.IGNORED)
+    vocabulary_controller.set_status(words[5:50] + ["不在文中的词"], TermStatus.KNOWN)
+    vocabulary_controller.set_status(words[0:8], TermStatus.NEW)
+    kept = vocabulary_controller.coverage_text()
+    vocabulary_controller._totals = None
+    assert vocabulary_controller.coverage_text() == kept and "Known 0.0%" not in kept
