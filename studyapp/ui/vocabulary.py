@@ -148,9 +148,15 @@ class TermTableModel(QAbstractTableModel):
         term = self.terms[position] = dataclasses.replace(self.terms[position], definition=meaning)
         self._search[position] = search_index(term)
         self._ranks["definition"].set(position, SORT_KEYS["definition"](term, self._search[position]))
-        if position in self.visible:
-            row = self.visible.index(position)
+        row = self._rows().get(position)  # not two scans of the shown rows per word: a list of names made 5,000
+        if row is not None:
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+
+    def _rows(self) -> dict[int, int]:
+        """The row each shown term is in, built once per order and filter, when first asked."""
+        if self._row_of is None:
+            self._row_of = dict(zip(self.visible, range(len(self.visible)), strict=True))
+        return self._row_of
 
     # --- sorting and filtering ----------------------------------------------------------------------------
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -207,10 +213,8 @@ class TermTableModel(QAbstractTableModel):
         if words is None:
             self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 8))
             return
-        if self._row_of is None:  # built once per order and filter, when a status first changes under them
-            self._row_of = dict(zip(self.visible, range(len(self.visible)), strict=True))
         # looked up by map, not a loop in Python: a list of 5,000 words marked known took 10-15 ms here
-        rows = [row for row in map(self._row_of.get, map(self._position.get, words, repeat(-1))) if row is not None]
+        rows = [row for row in map(self._rows().get, map(self._position.get, words, repeat(-1))) if row is not None]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 6), self.index(max(rows), 8))
 
@@ -415,8 +419,8 @@ class VocabularyController(QObject):
                 del self.statuses[word]
         else:
             self.statuses.update(dict.fromkeys(words, status))
-        for word in named:  # a name's senses come first in the deck, or no longer do
-            self.definition_changed(word)
+        if named:  # a name's senses come first in the deck, or no longer do
+            self.definitions_changed(named)
         self.model.statuses_changed(words)
         self.view.viewport().update()
         self.update_coverage()
@@ -789,13 +793,21 @@ class VocabularyController(QObject):
     def definition_changed(self, word: str) -> None:
         """The word's definition changed (here, in the Dictionary panel, or its status made it a name): the row
         shows what its cards will."""
-        term = self.model.term_of(word)
-        if term is None or self.session.analyzer is None:
+        self.definitions_changed([word])
+
+    def definitions_changed(self, words: list[str]) -> None:
+        """``definition_changed`` for many words (a list of names marked ignored), the learner's own definitions
+        and chosen senses read once, not once per word."""
+        if self.session.analyzer is None:
             return
-        own = self.library.own_definitions().get(word)
-        meaning = definition(self.session.analyzer.dictionary, word, term.pinyin, own,
-                             self.statuses.get(word) == TermStatus.IGNORED, self.library.chosen_senses().get(word))
-        self.model.set_definition(word, meaning)
+        own, chosen, dictionary = self.library.own_definitions(), self.library.chosen_senses(), \
+            self.session.analyzer.dictionary
+        for word in words:
+            term = self.model.term_of(word)
+            if term is not None:
+                self.model.set_definition(word, definition(dictionary, word, term.pinyin, own.get(word),
+                                                           self.statuses.get(word) == TermStatus.IGNORED,
+                                                           chosen.get(word)))
 
     def _word_for_keys(self) -> str | None:
         target = self.view.word_for_action()

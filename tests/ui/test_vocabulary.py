@@ -702,3 +702,24 @@ def test_coverage_kept_by_status_changes_of_mixed_lists_equals_a_fresh_count(win
     kept = vocabulary_controller.coverage_text()
     vocabulary_controller._totals = None
     assert vocabulary_controller.coverage_text() == kept and "Known 0.0%" not in kept
+
+
+def test_a_list_of_names_marked_ignored_reads_the_learner_s_definitions_once(window, monkeypatch):
+    """Each name's definition was made with two reads of the library's definitions and senses and two scans of the
+    panel's rows: a list of 5,000 names did 10,000 queries on the GUI thread."""
+    from studyapp.library.words import Words
+
+    reads = []
+    for name in ("own_definitions", "chosen_senses"):
+        read = getattr(Words, name)
+        monkeypatch.setattr(Words, name, lambda self, read=read: reads.append(read) or read(self))
+    model = window.vocabulary.model
+    names = [term.word for term in model.terms[:40]]
+    window.vocabulary.set_status(names, TermStatus.IGNORED)
+    assert len(reads) == 2
+    from studyapp.study.deck import definition
+
+    dictionary = window.session.analyzer.dictionary
+    for word in names[:10]:  # each row shows what a name's cards will
+        term = model.term_of(word)
+        assert term.definition == definition(dictionary, word, term.pinyin, None, True, None)
