@@ -89,6 +89,7 @@ class TermTableModel(QAbstractTableModel):
         self.visible: list[int] = []
         self._row_of: dict[int, int] | None = None  # the row each shown term is in (``visible`` inverted)
         self._position: dict[str, int] = {}
+        self._words: list[str] = []
         self.query, self.status_filter, self.max_hsk = "", None, None
         self._sort = (4, Qt.SortOrder.DescendingOrder)
 
@@ -99,7 +100,8 @@ class TermTableModel(QAbstractTableModel):
         self.terms = terms
         self._search = index if index is not None and len(index) == len(terms) else [search_index(t) for t in terms]
         self._ranks = ranks if ranks is not None else term_ranks(terms, self._search) if terms else {}
-        self._position = {term.word: i for i, term in enumerate(terms)}
+        self._words = [term.word for term in terms]  # each term's word, for sorting by map
+        self._position = dict(zip(self._words, range(len(terms)), strict=True))
         self.refilter()
 
     def status(self, term: Term) -> TermStatus:
@@ -170,11 +172,12 @@ class TermTableModel(QAbstractTableModel):
         field = SORT_FIELDS[column]
         if field is not None:
             keys = self._ranks[field].ranks[visible]
-        else:  # status and study ticks change live: read for the shown rows only, as plain ints
-            terms, statuses, studying = self.terms, self.statuses, self.studying
-            live = ((statuses.get(terms[i].word, 0) for i in self.visible) if column == 6
-                    else (terms[i].word not in studying for i in self.visible))
-            keys = numpy.fromiter(live, numpy.int64, len(visible))
+        else:  # status and study ticks change live: read for the shown rows only, as plain ints, by map
+            words = map(self._words.__getitem__, self.visible)
+            keys = numpy.fromiter(map(self.statuses.get, words, repeat(0)) if column == 6
+                                  else map(self.studying.__contains__, words), numpy.int64, len(visible))
+            if column == 8:
+                keys = 1 - keys  # not studied first, as ``word not in studying`` sorted
         if order == Qt.SortOrder.DescendingOrder:
             keys = -keys
         self.layoutAboutToBeChanged.emit()
