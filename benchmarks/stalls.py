@@ -5,7 +5,8 @@ a review of a few cards, typing translations, regrouping.
     python benchmarks/stalls.py [PATH] [--busy] [--why]
 
 ``--busy``: a CPU-bound process (a busy loop) runs beside the app, as another program does on a learner's laptop.
-``--why``: under each phase, where the GUI thread stood while it stalled.
+``--why``: under each phase, where the GUI thread stood while it stalled, and each job's C calls over 20 ms (a
+profile hook in every job: a C call that keeps the GIL stalls the GUI thread however short its own work is).
 
 A watchdog timer on the GUI thread ticks every 5 ms; the longest gap between two ticks during a phase is the
 longest time the window could not paint or answer input in that phase; beside it, how much of that gap the GUI
@@ -126,7 +127,79 @@ class StallSampler:
         self.seen.clear()
 
 
+class LongCalls:
+    """``--why``: a profile hook in every job's thread records each C call (sqlite, lxml, zlib, str.join, …) that
+    took over 20 ms without running Python code inside, with the job's line that made it. Python code lets the GIL
+    go every 5 ms (the switch interval); one C call does not, unless it releases the GIL itself (sqlite's steps, file
+    writes, zlib on big buffers): the thread's CPU time in the call, beside its wall time, and the stalls it
+    overlapped tell which."""
+
+    LONG = 0.02
+
+    def __init__(self, watchdog: Watchdog) -> None:
+        import threading
+
+        from studyapp.ui import ops
+
+        self.watchdog, self.calls, self._lock = watchdog, [], threading.Lock()
+        self.stalls: list[tuple[float, float]] = []  # (start, end) of every watchdog gap over 40 ms
+        watchdog.timer.timeout.connect(self._tick)
+        self._last = time.perf_counter()
+        run = ops.Job.run
+        hook = self._hook
+
+        def profiled(job) -> None:
+            starts: list[tuple[float, float]] = []
+            sys.setprofile(lambda frame, event, arg: hook(job.name, starts, frame, event, arg))
+            try:
+                run(job)
+            finally:
+                sys.setprofile(None)
+
+        ops.Job.run = profiled
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if now - self._last > 0.04:
+            self.stalls.append((self._last, now))
+        self._last = now
+
+    def _hook(self, job: str, starts: list, frame, event: str, arg) -> None:
+        if event == "call":  # Python code inside a C call (a key function, a generator) lets the GIL go
+            if starts:
+                starts[-1][2] = True
+        elif event == "c_call":
+            starts.append([time.perf_counter(), time.thread_time(), False])
+        elif event in ("c_return", "c_exception") and starts:
+            began, cpu, called_python = starts.pop()
+            took = time.perf_counter() - began
+            if called_python and starts:
+                starts[-1][2] = True
+            if took > self.LONG and not called_python:
+                name = getattr(arg, "__qualname__", None) or getattr(arg, "__name__", repr(arg))
+                where = f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} {frame.f_code.co_name}"
+                with self._lock:
+                    self.calls.append((job, name, where, began, began + took, time.thread_time() - cpu))
+
+    def report(self) -> None:
+        import collections
+
+        with self._lock:
+            calls, self.calls = self.calls, []
+        stalls, self.stalls = self.stalls, []
+        grouped: dict[tuple, list] = collections.defaultdict(list)
+        for job, name, where, began, ended, cpu in calls:
+            overlapped = max((min(ended, end) - max(began, start) for start, end in stalls), default=0.0)
+            grouped[(job, name, where)].append((ended - began, cpu, overlapped))
+        worst = sorted(grouped.items(), key=lambda item: -max(call[0] for call in item[1]))
+        for (job, name, where), found in worst[:5]:
+            print(f"    {len(found):4d} x {name} in {where} ({job}): longest {max(c[0] for c in found) * 1000:.0f} ms "
+                  f"(its CPU {max(c[1] for c in found) * 1000:.0f} ms), overlapping a stall up to "
+                  f"{max(c[2] for c in found) * 1000:.0f} ms")
+
+
 SAMPLER: StallSampler | None = None
+LONG_CALLS: LongCalls | None = None
 
 
 def run_phase(app, watchdog: Watchdog, name: str, action, done,
@@ -155,6 +228,8 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
     if SAMPLER is not None:
         print(f"    in the longest stall: {watchdog.longest_why}")
         SAMPLER.report()
+    if LONG_CALLS is not None:
+        LONG_CALLS.report()
 
 
 def repeat(count: int, interval_ms: int, step) -> tuple:
@@ -198,8 +273,9 @@ def main(path: Path) -> None:
         app.processEvents()
     watchdog = Watchdog()
     if "--why" in sys.argv:
-        global SAMPLER
+        global SAMPLER, LONG_CALLS
         SAMPLER = StallSampler(watchdog)
+        LONG_CALLS = LongCalls(watchdog)
     print(f"== {path.name}: longest GUI-thread stall per phase (watchdog tick {TICK_MS} ms)")
 
     def analysed() -> bool:

@@ -8,20 +8,18 @@ from pathlib import Path
 import platformdirs
 
 from .. import settings as settings_store
-from ..files import write_atomically
 from ..library import Library
 from ..settings import Settings
 from ..translation.exchange import (
     FORMATS,
     ImportResult,
     export_filter,
-    export_text,
-    export_warnings,
     import_filter,
     import_summary,
     plan_import,
     write_import,
 )
+from ..translation.export_process import export_in_a_process
 from ..wording import counted
 from .document_session import DocumentSession
 from .ops import Job, run_job
@@ -83,9 +81,9 @@ class ExchangeActions(QObject):
             # the document's row is read here: with it come its segments' counts, 30-100 ms for a novel's 111,000
             with Library.connect(library_path) as library:
                 info = library.document_info(document_id)
-            data = export_text(document, segments, fmt, info.target_lang, info.title, report, cancelled, units)
-            write_atomically(out, data)
-            return out, export_warnings(document, segments, fmt)
+            # in a process of its own: in this thread, the export shared the interpreter lock with the window
+            return out, export_in_a_process(document, segments, fmt, out, info.target_lang, info.title, report,
+                                            cancelled, units)
 
         return self._start(work, self.tr("Exporting {0}…").format(out.name),
                            lambda done: self.message.emit(

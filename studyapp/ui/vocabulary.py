@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path
 
 from ..files import write_atomically
@@ -88,6 +89,7 @@ class TermTableModel(QAbstractTableModel):
         self.visible: list[int] = []
         self._row_of: dict[int, int] | None = None  # the row each shown term is in (``visible`` inverted)
         self._position: dict[str, int] = {}
+        self._words: list[str] = []
         self.query, self.status_filter, self.max_hsk = "", None, None
         self._sort = (4, Qt.SortOrder.DescendingOrder)
 
@@ -98,7 +100,8 @@ class TermTableModel(QAbstractTableModel):
         self.terms = terms
         self._search = index if index is not None and len(index) == len(terms) else [search_index(t) for t in terms]
         self._ranks = ranks if ranks is not None else term_ranks(terms, self._search) if terms else {}
-        self._position = {term.word: i for i, term in enumerate(terms)}
+        self._words = [term.word for term in terms]  # each term's word, for sorting by map
+        self._position = dict(zip(self._words, range(len(terms)), strict=True))
         self.refilter()
 
     def status(self, term: Term) -> TermStatus:
@@ -147,9 +150,15 @@ class TermTableModel(QAbstractTableModel):
         term = self.terms[position] = dataclasses.replace(self.terms[position], definition=meaning)
         self._search[position] = search_index(term)
         self._ranks["definition"].set(position, SORT_KEYS["definition"](term, self._search[position]))
-        if position in self.visible:
-            row = self.visible.index(position)
+        row = self._rows().get(position)  # not two scans of the shown rows per word: a list of names made 5,000
+        if row is not None:
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+
+    def _rows(self) -> dict[int, int]:
+        """The row each shown term is in, built once per order and filter, when first asked."""
+        if self._row_of is None:
+            self._row_of = dict(zip(self.visible, range(len(self.visible)), strict=True))
+        return self._row_of
 
     # --- sorting and filtering ----------------------------------------------------------------------------
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -163,11 +172,12 @@ class TermTableModel(QAbstractTableModel):
         field = SORT_FIELDS[column]
         if field is not None:
             keys = self._ranks[field].ranks[visible]
-        else:  # status and study ticks change live: read for the shown rows only, as plain ints
-            terms, statuses, studying = self.terms, self.statuses, self.studying
-            live = ((statuses.get(terms[i].word, 0) for i in self.visible) if column == 6
-                    else (terms[i].word not in studying for i in self.visible))
-            keys = numpy.fromiter(live, numpy.int64, len(visible))
+        else:  # status and study ticks change live: read for the shown rows only, as plain ints, by map
+            words = map(self._words.__getitem__, self.visible)
+            keys = numpy.fromiter(map(self.statuses.get, words, repeat(0)) if column == 6
+                                  else map(self.studying.__contains__, words), numpy.int64, len(visible))
+            if column == 8:
+                keys = 1 - keys  # not studied first, as ``word not in studying`` sorted
         if order == Qt.SortOrder.DescendingOrder:
             keys = -keys
         self.layoutAboutToBeChanged.emit()
@@ -206,9 +216,8 @@ class TermTableModel(QAbstractTableModel):
         if words is None:
             self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 8))
             return
-        if self._row_of is None:  # built once per order and filter, when a status first changes under them
-            self._row_of = {position: row for row, position in enumerate(self.visible)}
-        rows = [row for row in (self._row_of.get(self._position.get(word, -1)) for word in words) if row is not None]
+        # looked up by map, not a loop in Python: a list of 5,000 words marked known took 10-15 ms here
+        rows = [row for row in map(self._rows().get, map(self._position.get, words, repeat(-1))) if row is not None]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 6), self.index(max(rows), 8))
 
@@ -223,11 +232,17 @@ class CoverageTotals:
         self.understood = round(coverage(words, statuses) * self.running_words)
         self.not_new = len(words.counts) - new_words(words, statuses)
 
-    def changed(self, word: str, before: int, after: int) -> None:
-        count = self.words.counts.get(word)
-        if count is not None:
-            self.understood += count * ((after in UNDERSTOOD) - (before in UNDERSTOOD))
-            self.not_new += (after != TermStatus.NEW) - (before != TermStatus.NEW)
+    def changed(self, before: dict[str, int], after: int) -> None:
+        """The words of ``before`` (each with the status it had) now have ``after``: one pass over plain pairs,
+        not a method call per word (5,000 words of a list: 14 ms on the GUI thread)."""
+        counts = self.words.counts
+        olds = set(before.values())
+        for old in olds:  # one or two statuses a list had: each group summed by map, not word by word
+            words = list(before) if len(olds) == 1 else [word for word, was in before.items() if was == old]
+            occurrences = sum(map(counts.get, words, repeat(0)))
+            here = sum(map(counts.__contains__, words))
+            self.understood += occurrences * ((after in UNDERSTOOD) - (old in UNDERSTOOD))
+            self.not_new += here * ((after != TermStatus.NEW) - (old != TermStatus.NEW))
 
     def coverage(self) -> float:
         total = self.running_words
@@ -322,6 +337,7 @@ class VocabularyController(QObject):
         self.session, self.view, self.library = session, view, library
         self.settings = view.clause_delegate.settings
         self.statuses: dict[str, int] = library.term_statuses()
+        self._saving, self._reload_when_saved = 0, False  # status writes on the writer lane not yet done
         self._totals: CoverageTotals | None = None  # coverage of the open document, kept by each status change
         table_font = QFont(cjk_font)
         table_font.setPointSizeF(12)  # the reader's hanzi size would overflow the table's rows
@@ -388,21 +404,26 @@ class VocabularyController(QObject):
 
     # --- statuses -----------------------------------------------------------------------------------------
     def set_status(self, words: list[str], status: TermStatus) -> None:
-        """One transaction; every view of the words (reader tint, pinyin, table, coverage) follows at once."""
-        words = [word for word in dict.fromkeys(words) if self.statuses.get(word, 0) != status]
-        if not words:
+        """Every view of the words (reader tint, pinyin, table, coverage) follows at once; the library is written
+        in one transaction on the writer lane (``_save_statuses``), so a word list of thousands costs the GUI
+        thread dict updates, not a transaction waiting for the disk."""
+        wanted = dict.fromkeys(words)
+        before = {word: old for word, old in zip(wanted, map(self.statuses.get, wanted, repeat(0)), strict=True)
+                  if old != status}
+        if not before:
             return
-        self.library.set_term_status(words, status)
-        named = [word for word in words if TermStatus.IGNORED in (status, self.statuses.get(word))]
-        for word in words:
-            if self._totals is not None:
-                self._totals.changed(word, self.statuses.get(word, 0), status)
-            if status == TermStatus.NEW:
-                self.statuses.pop(word, None)
-            else:
-                self.statuses[word] = status
-        for word in named:  # a name's senses come first in the deck, or no longer do
-            self.definition_changed(word)
+        words = list(before)
+        self._save_statuses(words, status)
+        named = [word for word, old in before.items() if TermStatus.IGNORED in (status, old)]
+        if self._totals is not None:
+            self._totals.changed(before, status)
+        if status == TermStatus.NEW:
+            for word in words:
+                del self.statuses[word]
+        else:
+            self.statuses.update(dict.fromkeys(words, status))
+        if named:  # a name's senses come first in the deck, or no longer do
+            self.definitions_changed(named)
         self.model.statuses_changed(words)
         self.view.viewport().update()
         self.update_coverage()
@@ -410,8 +431,41 @@ class VocabularyController(QObject):
         shown = words[0] if len(words) == 1 else self.tr("{0} words").format(len(words))
         self.message.emit(self.tr("{0}: {1}").format(shown, self.tr(STATUS_NAMES[status])))
 
+    def _save_statuses(self, words: list[str], status: TermStatus) -> None:
+        """Write the statuses on the library's writer lane, after every write started before (a review's cards
+        job, queued there too, reads them as set here)."""
+        from .ops import run_job
+
+        library_path = self.library.path
+        self._saving += 1
+
+        def work(_report, _cancelled) -> None:
+            with Library.connect(library_path) as library:
+                library.set_term_status(words, status)
+
+        def failed(error: str) -> None:
+            self._saved()
+            self.message.emit(self.tr("The statuses could not be saved: {0}").format(error))
+            self.reload_statuses()  # show what the library holds
+
+        run_job(work, lambda _none: self._saved(), failed, name="statuses", writes=True)
+
+    def _saved(self) -> None:
+        self._saving -= 1
+        if not self._saving and self._reload_when_saved:
+            self._reload_when_saved = False
+            self.reload_statuses()
+
+    def saving(self) -> bool:
+        """Statuses set here (or words put on the study list) are still being written to the library."""
+        return self._saving > 0
+
     def reload_statuses(self) -> None:
-        """Statuses changed outside the reader (a card became mature in review): read them again."""
+        """Statuses changed outside the reader (a card became mature in review): read them again (once the
+        statuses set here are written: read before, the library would not hold them yet)."""
+        if self._saving:
+            self._reload_when_saved = True
+            return
         self.statuses.clear()
         self.statuses.update(self.library.term_statuses())
         self._totals = None  # counted again
@@ -462,8 +516,30 @@ class VocabularyController(QObject):
     def selected_terms(self) -> list[Term]:
         return [self.model.term_at(row) for row in self.selected_rows()]
 
-    def _study(self, entries: list) -> None:
-        added = self.library.add_to_study(entries)
+    def _study(self, entries: Callable[[], list[StudyEntry]]) -> None:
+        """Make the ``entries`` (each word's first clause and its translation: 1,000 words took 45 ms) and write
+        them on the library's writer lane; the panel's ticks, the statuses and the message follow when written."""
+        from .ops import run_job
+
+        library_path = self.library.path
+        self._saving += 1
+
+        def work(_report, _cancelled) -> tuple[list[StudyEntry], int]:
+            made = entries()
+            with Library.connect(library_path) as library:
+                return made, library.add_to_study(made)
+
+        def done(result: tuple[list[StudyEntry], int]) -> None:
+            self._studied(*result)  # its statuses' writes start before this one counts as done
+            self._saved()
+
+        def failed(error: str) -> None:
+            self._saved()
+            self.message.emit(self.tr("The words could not be added to the study list: {0}").format(error))
+
+        run_job(work, done, failed, name="study list", writes=True)
+
+    def _studied(self, entries: list[StudyEntry], added: int) -> None:
         self.model.studying |= {entry.word for entry in entries}  # each is on the list now, added or there before
         before = {entry.word: TermStatus(self.statuses.get(entry.word, 0)) for entry in entries}
         relearned = self._relearn(list(before))
@@ -494,16 +570,15 @@ class VocabularyController(QObject):
             return
         if hovered is not None and hovered[1].kind == "word":
             row, token = hovered
-            self._study([StudyEntry(token.text, token.pinyin_text or "", session.model.source_text(row).strip(),
-                                    session.model.target(row), session.document_id,
-                                    session.model.segments[row].start)])
+            entry = StudyEntry(token.text, token.pinyin_text or "", session.model.source_text(row).strip(),
+                               session.model.target(row), session.document_id, session.model.segments[row].start)
+            self._study(lambda: [entry])
             return
         terms = self.selected_terms()
         if not terms:
             self.message.emit(self.tr("Point at a word, or select words in the Vocabulary panel first."))
             return
-        self._study([study_entry(term, session.document, session.model.segments, session.document_id)
-                     for term in terms])
+        self._study_terms(terms)
 
     def remove_from_study(self) -> None:
         """The words selected in the panel (else the one under the pointer) leave the study list, and their cards
@@ -543,8 +618,8 @@ class VocabularyController(QObject):
         if session.model is None or not terms:
             self.message.emit(self.tr("No such words in this text."))
             return
-        self._study([study_entry(term, session.document, session.model.segments, session.document_id)
-                     for term in terms])
+        document, segments, document_id = session.document, session.model.segments.copy(), session.document_id
+        self._study(lambda: [study_entry(term, document, segments, document_id) for term in terms])
 
     # --- export -------------------------------------------------------------------------------------------
     EXPORT_FILTERS = {"apkg": "Anki package (*.apkg)", "pleco": "Pleco flashcards (*.txt)", "csv": "CSV (*.csv)",
@@ -721,13 +796,21 @@ class VocabularyController(QObject):
     def definition_changed(self, word: str) -> None:
         """The word's definition changed (here, in the Dictionary panel, or its status made it a name): the row
         shows what its cards will."""
-        term = self.model.term_of(word)
-        if term is None or self.session.analyzer is None:
+        self.definitions_changed([word])
+
+    def definitions_changed(self, words: list[str]) -> None:
+        """``definition_changed`` for many words (a list of names marked ignored), the learner's own definitions
+        and chosen senses read once, not once per word."""
+        if self.session.analyzer is None:
             return
-        own = self.library.own_definitions().get(word)
-        meaning = definition(self.session.analyzer.dictionary, word, term.pinyin, own,
-                             self.statuses.get(word) == TermStatus.IGNORED, self.library.chosen_senses().get(word))
-        self.model.set_definition(word, meaning)
+        own, chosen, dictionary = self.library.own_definitions(), self.library.chosen_senses(), \
+            self.session.analyzer.dictionary
+        for word in words:
+            term = self.model.term_of(word)
+            if term is not None:
+                self.model.set_definition(word, definition(dictionary, word, term.pinyin, own.get(word),
+                                                           self.statuses.get(word) == TermStatus.IGNORED,
+                                                           chosen.get(word)))
 
     def _word_for_keys(self) -> str | None:
         target = self.view.word_for_action()

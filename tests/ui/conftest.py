@@ -85,6 +85,12 @@ def wait_for(condition, timeout_ms: int = 30000) -> None:
         QTest.qWait(10)
 
 
+def saved(window) -> None:
+    """Wait until the statuses and study-list entries set in the window are written to the library (on its
+    writer lane, after the window already shows them)."""
+    wait_for(lambda: not window.vocabulary.saving(), 10000)
+
+
 def shown_review(window, qtbot):
     """Open the review window as F5 does and wait until its cards are made (in a job: "Preparing cards…")."""
     window.show_review()

@@ -159,6 +159,25 @@ def test_the_translation_export_reads_the_documents_row_in_its_job(window, qtbot
     assert 'xml:lang="fr"' in out.read_text("utf-8")
 
 
+def test_the_translation_export_is_written_by_another_process(window, qtbot, monkeypatch, tmp_path):
+    """Issue 22: in a job's thread, a novel's export shared the interpreter lock with the window (DOCX 20-30 s,
+    stalls of 80-280 ms on a busy machine): no thread of the app's process makes the file now."""
+    import dataclasses
+
+    from studyapp.translation import exchange
+
+    made_here = []
+    row = exchange.FORMATS["docx"]
+    monkeypatch.setitem(exchange.FORMATS, "docx", dataclasses.replace(
+        row, write=lambda export: made_here.append(export) or row.write(export)))
+    window.session.model.set_target(0, "A joint statement.")
+    out = tmp_path / "statement.docx"
+    assert window.exchange.export("docx", out) is not None
+    qtbot.waitUntil(lambda: not window.exchange.busy(), timeout=30000)
+    assert made_here == []
+    assert exchange.read_pairs(out)[0] == (window.session.model.source_text(0), "A joint statement.")
+
+
 def test_the_documents_grouping_is_kept_on_the_writer_lane(window, qtbot, monkeypatch):
     """Kept from the GUI thread, the grouping waited for the regrouping's own transaction (the novel's 111,000
     rows): it is written on the writer lane, after them."""

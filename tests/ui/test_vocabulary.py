@@ -4,10 +4,11 @@ from studyapp.library import Library
 from studyapp.study.deck import TermStatus
 from studyapp.ui.qt import QImage, QPoint, Qt
 
-from .conftest import hover, keep_typing, opened, word_point
+from .conftest import hover, keep_typing, opened, saved, word_point
 
 
 def status_in_library(window, word):
+    saved(window)
     with Library.open(window.library.path) as other:
         return other.term_statuses().get(word, TermStatus.NEW)
 
@@ -231,6 +232,7 @@ def test_a_hovered_word_goes_on_the_study_list_with_its_clause_and_translation(w
     _row, point = word_point(window, "双方")
     hover(window.view, point)
     window.vocabulary.add_to_study()
+    saved(window)
     with Library.open(window.library.path) as other:
         [entry] = other.study_list()
     assert entry.word == "双方" and entry.reading == "shuāng fāng"
@@ -250,9 +252,11 @@ def test_study_the_most_frequent_and_the_hsk_words_in_one_action(window, qtbot, 
 
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (5, True))
     window.vocabulary.add_most_frequent_new()
+    saved(window)
     with Library.open(window.library.path) as other:
         assert [entry.word for entry in other.study_list()][:1] and len(other.study_list()) == 5
     window.vocabulary.add_new_up_to_hsk()
+    saved(window)
     with Library.open(window.library.path) as other:
         studied = {entry.word for entry in other.study_list()}
     assert len(studied) > 5
@@ -264,6 +268,7 @@ def test_a_word_leaves_the_study_list_with_its_cards(window, qtbot):
     _row, point = word_point(window, "双方")
     hover(window.view, point)
     window.vocabulary.add_to_study()
+    saved(window)
     reviewer = window.reviewer()
     reviewer.sync_cards()
     assert window.library._query("SELECT COUNT(*) FROM cards") == [(3,)]
@@ -278,6 +283,7 @@ def test_adding_a_word_marked_known_makes_it_learning_and_says_so(window, qtbot)
     hover(window.view, point)
     qtbot.keyClick(window.view, Qt.Key.Key_K)  # the learner once marked it known
     window.vocabulary.add_to_study()
+    saved(window)
     message = window.statusBar().currentMessage()
     assert "1 word added to the study list" in message and "本着 was marked known; it is now learning" in message
     assert status_in_library(window, "本着") == TermStatus.LEARNING
@@ -621,3 +627,99 @@ def test_the_selected_words_are_read_from_the_selection_not_cell_by_cell(window)
     assert terms == [model.term_at(row) for row in [*range(last + 1), last + 2]]
     assert len(counted) < 5
     assert vocabulary.current_word() == model.term_at(0).word
+
+
+def test_a_word_list_marked_known_shows_at_once_and_is_written_off_the_gui_thread(window, qtbot, monkeypatch):
+    """Issue 22: 5,000 words marked known wrote their transaction on the GUI thread (64 ms on a busy machine)."""
+    import threading
+
+    from studyapp.library.words import Words
+
+    writers = []
+    write = Words.set_term_status
+    monkeypatch.setattr(Words, "set_term_status", lambda self, words, status: (
+        writers.append(threading.get_ident()), write(self, words, status))[1])
+    words = [term.word for term in window.vocabulary.model.terms[:300]]
+    before = window.status.coverage_label.text()
+    window.vocabulary.set_status(words, TermStatus.KNOWN)
+    assert all(window.vocabulary.statuses.get(word) == TermStatus.KNOWN for word in words)  # shown at once
+    assert window.status.coverage_label.text() != before
+    saved(window)
+    assert writers and threading.main_thread().ident not in writers
+    with Library.open(window.library.path) as other:
+        assert all(other.term_statuses().get(word) == TermStatus.KNOWN for word in words)
+
+
+def test_statuses_read_again_while_some_are_being_written_keep_them(window, qtbot):
+    """A review's statuses read again (``reload_statuses``) before the learner's last change is written must not
+    take that change back."""
+    window.vocabulary.set_status(["双方"], TermStatus.IGNORED)
+    window.vocabulary.reload_statuses()
+    assert window.vocabulary.statuses.get("双方") == TermStatus.IGNORED
+    assert status_in_library(window, "双方") == TermStatus.IGNORED
+    assert window.vocabulary.statuses.get("双方") == TermStatus.IGNORED
+
+
+def test_selected_words_go_on_the_study_list_made_and_written_off_the_gui_thread(window, qtbot, monkeypatch):
+    """Issue 22: 1,000 words added to study made each entry (its clause and translation) and wrote them on the
+    GUI thread (77 ms)."""
+    import threading
+
+    from studyapp.library.words import Words
+    from studyapp.ui import vocabulary
+    from studyapp.ui.qt import QItemSelection
+
+    threads = []
+    make, write = vocabulary.study_entry, Words.add_to_study
+    monkeypatch.setattr(vocabulary, "study_entry", lambda *args: (threads.append(threading.get_ident()),
+                                                                   make(*args))[1])
+    monkeypatch.setattr(Words, "add_to_study", lambda self, entries: (threads.append(threading.get_ident()),
+                                                                      write(self, entries))[1])
+    model, table = window.vocabulary.model, window.vocabulary.panel.table
+    flags = type(table.selectionModel()).SelectionFlag
+    table.selectionModel().select(QItemSelection(model.index(0, 0), model.index(19, 0)),
+                                  flags.ClearAndSelect | flags.Rows)
+    window.view.clause_delegate.hovered = None
+    window.vocabulary.add_to_study()
+    saved(window)
+    assert len(threads) == 21 and threading.main_thread().ident not in threads  # 20 entries, one write
+    assert "20 words added to the study list" in window.statusBar().currentMessage()
+    assert all(model.data(model.index(row, 8)) == "✓" for row in range(20))
+    with Library.open(window.library.path) as other:
+        assert len(other.study_list()) == 20
+
+
+def test_coverage_kept_by_status_changes_of_mixed_lists_equals_a_fresh_count(window):
+    """The totals move by whole groups of words (by the status each had): a list mixing new, learning and
+    ignored words, and words not in the text, counts as a fresh count over every word does."""
+    vocabulary_controller = window.vocabulary
+    words = [term.word for term in vocabulary_controller.model.terms[:60]]
+    vocabulary_controller.update_coverage()
+    vocabulary_controller.set_status(words[:20], TermStatus.LEARNING)
+    vocabulary_controller.set_status(words[10:30], TermStatus.IGNORED)
+    vocabulary_controller.set_status(words[5:50] + ["不在文中的词"], TermStatus.KNOWN)
+    vocabulary_controller.set_status(words[0:8], TermStatus.NEW)
+    kept = vocabulary_controller.coverage_text()
+    vocabulary_controller._totals = None
+    assert vocabulary_controller.coverage_text() == kept and "Known 0.0%" not in kept
+
+
+def test_a_list_of_names_marked_ignored_reads_the_learner_s_definitions_once(window, monkeypatch):
+    """Each name's definition was made with two reads of the library's definitions and senses and two scans of the
+    panel's rows: a list of 5,000 names did 10,000 queries on the GUI thread."""
+    from studyapp.library.words import Words
+
+    reads = []
+    for name in ("own_definitions", "chosen_senses"):
+        read = getattr(Words, name)
+        monkeypatch.setattr(Words, name, lambda self, read=read: reads.append(read) or read(self))
+    model = window.vocabulary.model
+    names = [term.word for term in model.terms[:40]]
+    window.vocabulary.set_status(names, TermStatus.IGNORED)
+    assert len(reads) == 2
+    from studyapp.study.deck import definition
+
+    dictionary = window.session.analyzer.dictionary
+    for word in names[:10]:  # each row shows what a name's cards will
+        term = model.term_of(word)
+        assert term.definition == definition(dictionary, word, term.pinyin, None, True, None)
