@@ -41,6 +41,8 @@ class OpenedDocument:
     segments: Sequence[Segment]
     #: a new text opened to be shown first: the library holds it only once ``Library.store_opened`` wrote this
     unstored: Unstored | None = None
+    #: whether each segment begins a paragraph, when the library kept it (``Library.laid_out``)
+    paragraph_starts: list[bool] | None = None
 
 
 def title_for(document: Document, file_name: str) -> str:
@@ -88,8 +90,10 @@ def open_loaded(library: Library, loaded, source: Path | None, title: str | None
     else:
         identifier, stored = library.open_document(document, title, path)
         timings.mark("stored")
-    return OpenedDocument(identifier, document, stored if stored is not None else library.segments(identifier),
-                          unstored)
+    if stored is not None:
+        return OpenedDocument(identifier, document, stored, unstored)
+    segments, starts = library.laid_out(identifier, document)
+    return OpenedDocument(identifier, document, segments, paragraph_starts=starts)
 
 
 def reopen_in_library(library: Library, identifier: str) -> OpenedDocument:
@@ -98,7 +102,10 @@ def reopen_in_library(library: Library, identifier: str) -> OpenedDocument:
     document = library.split_document(raw, encoding)
     info = library.document_info(identifier)
     _same, stored = library.open_document(document, info.title if info else "", None)
-    return OpenedDocument(identifier, document, stored if stored is not None else library.segments(identifier))
+    if stored is not None:
+        return OpenedDocument(identifier, document, stored)
+    segments, starts = library.laid_out(identifier, document)
+    return OpenedDocument(identifier, document, segments, paragraph_starts=starts)
 
 
 def cut_again(library: Library, identifier: str, join: bool) -> OpenedDocument:

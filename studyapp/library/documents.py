@@ -14,10 +14,10 @@ from itertools import count, repeat
 
 from ..errors import LibraryError
 from ..text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
-from ..translation.segments import SegmentTable, realign
+from ..translation.segments import SegmentTable, paragraph_starts, realign
 from ..wording import displayable
-from .connection import now
-from .segments import Segments
+from .connection import PendingStore, now
+from .segments import Segments, forget_layout, pack_layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +113,15 @@ class Documents(Segments):
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM documents WHERE id = ?", (identifier,)).fetchone():
                 return False
+            clauses = document.clauses
+            table = SegmentTable(array("q", range(unstored.first_id, unstored.first_id + len(clauses))),
+                                 array("I", clauses.starts), array("I", clauses.ends))
             db.execute(
                 "INSERT INTO documents (id, title, source_path, encoding, text, created_at, opened_at, clauses,"
-                " splitter, joined, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " splitter, joined, extras, layout) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (identifier, unstored.title, unstored.source_path, document.encoding, document.text,
                  unstored.opened_at, unstored.opened_at, pack_offsets(document), SPLITTER_VERSION, document.joined,
-                 _extras(document)))
-            clauses = document.clauses
+                 _extras(document), pack_layout(table, paragraph_starts(document, table))))
             db.executemany("INSERT INTO segments (id, document_id, start, end) VALUES (?, ?, ?, ?)",
                            zip(count(unstored.first_id), repeat(identifier), clauses.starts, clauses.ends))
         return True
@@ -128,6 +130,7 @@ class Documents(Segments):
         """New clause offsets for a stored text, and its segments fitted to them (inside the caller's write)."""
         db.execute("UPDATE documents SET clauses = ?, splitter = ?, joined = ? WHERE id = ?",
                    (pack_offsets(document), SPLITTER_VERSION, document.joined, identifier))
+        forget_layout(db, identifier)  # the paragraphs may fall otherwise, though no segment moved
         changed, removed = realign(self.segments(identifier), document.clauses)
         if changed or removed:
             db.execute("DELETE FROM merge_memos WHERE segment_id IN (SELECT id FROM segments WHERE document_id = ?)",
@@ -167,6 +170,7 @@ class Documents(Segments):
 
     def documents(self, identifier: str | None = None) -> list[DocumentInfo]:
         """Every document (or just one) with its progress, most recently opened first."""
+        PendingStore.settle(self.path)
         where, parameters = ("WHERE d.id = ?", (identifier,)) if identifier else ("", ())
         rows = self._query(
             "SELECT d.id, d.title, d.source_path, d.encoding, d.target_lang, d.position, d.opened_at, d.grouping,"
@@ -174,6 +178,16 @@ class Documents(Segments):
             f" FROM documents d LEFT JOIN segments s ON s.document_id = d.id {where}"
             " GROUP BY d.id ORDER BY d.opened_at DESC", parameters)
         return [DocumentInfo(row[0], row[1], _read_path(row[2]), *row[3:]) for row in rows]
+
+    def opened_info(self, identifier: str, segments: SegmentTable) -> DocumentInfo | None:
+        """``document_info`` for a document being opened, its segments read just now: their counts are taken
+        from them, not counted again over every row (0.03-0.09 s for a novel)."""
+        row = self._connection.execute(
+            "SELECT id, title, source_path, encoding, target_lang, position, opened_at, grouping FROM documents"
+            " WHERE id = ?", (identifier,)).fetchone()
+        if row is None:
+            return None
+        return DocumentInfo(row[0], row[1], _read_path(row[2]), *row[3:], len(segments), len(segments.targets))
 
     def document_info(self, identifier: str) -> DocumentInfo | None:
         found = self.documents(identifier)
@@ -226,8 +240,8 @@ class Documents(Segments):
 
         Sources are sliced here from each text, read once: SQLite's substr() walks a long text from its start
         for every row (6.6 s for 10,000 segments of a novel, against milliseconds)."""
-        rows = self._query("SELECT document_id, id, start, end, target FROM segments WHERE target != ''"
-                           " ORDER BY document_id, start")
+        rows = self._query("SELECT document_id, id, start, end, target FROM segments INDEXED BY segments_worked"
+                           " WHERE (target != '' OR status != 0) AND target != '' ORDER BY document_id, start")
         joined = {identifier for (identifier,) in self._query("SELECT id FROM documents WHERE joined")}
         texts: dict[str, tuple[str, str]] = {}
         shown: dict[str, Document] = {}  # joined documents, cut as stored: which breaks the reader takes out

@@ -18,7 +18,6 @@ import gc
 import itertools
 import logging
 import sys
-import threading
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -30,6 +29,7 @@ from .. import timings
 from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
 from ..errors import JobCancelled, PasswordNeeded
 from ..library import DocumentInfo, Library, Unstored
+from ..library.connection import PendingStore
 from ..reading.analysis import ANALYSIS_BATCH, Analyzer, Token
 from ..study import stored_deck
 from ..study.deck import DocumentWords, Ranks, Term, search_index, term_ranks, terms, unknown_per_clause
@@ -37,7 +37,7 @@ from ..study.stored_deck import Deck
 from ..text import Document
 from ..text.loading import load
 from ..translation.memory import TranslationMemory
-from ..translation.segments import paragraph_starts
+from ..translation.segments import SegmentTable, paragraph_starts
 from .ops import Job, run_job
 from .qt import QObject, QTimer, Signal
 from .segment_model import SegmentModel
@@ -171,11 +171,14 @@ def _opening(library: Library, opened: OpenedDocument, path: Path, cancelled) ->
     if cancelled():
         raise JobCancelled("A newer opening took over.")
     memory = TranslationMemory(library.translated_pairs())
-    shape = (opened.segments.lengths(), paragraph_starts(opened.document, opened.segments))
+    starts = opened.paragraph_starts
+    shape = (opened.segments.lengths(), paragraph_starts(opened.document, opened.segments) if starts is None
+             else starts)
     if opened.unstored is not None:
         return Opening(opened, path, opened.unstored.info(), memory, shape, Pins())
-    return Opening(opened, path, library.document_info(opened.id), memory, shape,
-                   Pins(library.pinned_readings(opened.id)))
+    info = (library.opened_info(opened.id, opened.segments) if isinstance(opened.segments, SegmentTable)
+            else library.document_info(opened.id))
+    return Opening(opened, path, info, memory, shape, Pins(library.pinned_readings(opened.id)))
 
 
 class DocumentSession(QObject):
@@ -219,10 +222,8 @@ class DocumentSession(QObject):
         self._context_wanted = False  # the context model is to be loaded after the first paint
         self._context_job: Job | None = None
         self._analysis_waiting = False  # the analysis waits for the context model
-        self._painted_event = threading.Event()  # a new document's store job waits for its first paint
+        self._pending_store: PendingStore | None = None  # a new document's store, waiting for its first paint
         self._store_job: Job | None = None  # a new document being written to the library after its first paint
-        self._store_finished = threading.Event()  # set when the last store job is over (at once: none yet)
-        self._store_finished.set()
 
     # --- opening --------------------------------------------------------------------------------------------
     def open_path(self, path: str | Path | None, password: str | None = None, then: Finished | None = None) -> Job:
@@ -322,7 +323,7 @@ class DocumentSession(QObject):
         return job
 
     def cancel_opening(self) -> None:
-        self._painted_event.set()  # a new text waiting for its paint is stored now: another takes its place
+        self._store_now()  # a new text waiting for its paint is stored now: another takes its place
         if self._open_job is not None:
             self._open_job.cancel()
             self._open_job = None
@@ -356,21 +357,24 @@ class DocumentSession(QObject):
 
     def _store_after_paint(self, unstored: Unstored) -> None:
         """A new text is stored once its first page is painted (or its window moved on), in one transaction on
-        the writer lane. Queued now, so every write the window makes to it later (on that lane) comes after;
-        the job waits there for the paint rather than take the interpreter from it."""
-        painted = self._painted_event = threading.Event()
-        finished = self._store_finished = threading.Event()
+        the writer lane. Queued now, so the window's writes to it on that lane come after; the job waits there
+        for the paint rather than take the interpreter from it, and a write from elsewhere meanwhile (a
+        translation typed at once) waits for the store (``PendingStore``)."""
+        pending = self._pending_store = PendingStore(self.library.path)
         library_path = self.library.path
         job: Job | None = None
 
         def work(_report, _cancelled) -> None:
             try:
-                painted.wait(STORE_WAIT_S)
+                pending.wait_to_store(STORE_WAIT_S)
                 with Library.connect(library_path) as library:
                     library.store_opened(unstored)
                 timings.mark("stored")
+            except Exception as error:
+                pending.error = str(error)
+                raise
             finally:
-                finished.set()
+                pending.finish()
 
         def done(_result: None) -> None:
             if self._store_job is job:
@@ -382,11 +386,19 @@ class DocumentSession(QObject):
 
         job = self._store_job = run_job(work, done, failed, name="store document", writes=True)
 
+    def store_error(self) -> str | None:
+        """Why the last new text could not be stored (a full disk), once its store is over; None if it was."""
+        return self._pending_store.error if self._pending_store is not None else None
+
+    def _store_now(self) -> None:
+        if self._pending_store is not None:
+            self._pending_store.go.set()
+
     def finish_storing(self, longest_s: float = 60.0) -> None:
         """Wait until a new text is stored (a novel's takes a second or two): the window closing right after
         opening one keeps it in the library."""
-        self._painted_event.set()
-        self._store_finished.wait(longest_s)
+        if self._pending_store is not None:
+            self._pending_store.wait(longest_s)
 
     def stored(self) -> bool:
         """Whether the open document is in the library (a new one is written just after its first paint)."""
@@ -405,7 +417,7 @@ class DocumentSession(QObject):
         """The new document's first page is on screen: now its rows' readings in context, and its analysis."""
         if model is not self.model:  # another document took its place meanwhile
             return
-        self._painted_event.set()
+        self._store_now()
         self._before_paint = False
         if self._context_wanted:
             self._load_context()
@@ -528,7 +540,7 @@ class DocumentSession(QObject):
             self._fill_job.cancel()
             self._fill_job = None
         self._before_paint = self._analysis_waiting = False
-        self._painted_event.set()  # a new text is stored now all the same
+        self._store_now()  # a new text is stored now all the same
 
     def _release_after(self, old: SegmentModel) -> None:
         """Release memory once the closed document's model is deleted (its data goes with it), in a turn of the

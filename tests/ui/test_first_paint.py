@@ -198,3 +198,22 @@ def test_a_kill_while_a_new_text_is_stored_leaves_the_library_without_it_and_it_
     stored = window.library.segments(window.session.document_id)
     assert len(stored) == len(window.session.document.clauses) == 900
     window.library.close()
+
+
+def test_work_saved_the_moment_a_new_text_appears_is_kept_though_the_text_was_not_stored_yet(qtbot):
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    session, seen = window.session, {}
+
+    def at_once(_opened: bool) -> None:  # the text is in place, not painted, not stored
+        seen["stored then"] = session.stored()
+        session.model.set_target(0, "At once.")
+        session.model.flush()  # on the window's thread, as the translation pane saves
+        seen["stored after the save"] = session.stored() or window.library.document_info(session.document_id)
+
+    window.open_path(None, then=at_once)
+    window.show()
+    wait_for(lambda: "stored then" in seen and not window.analysis_running())
+    assert seen["stored then"] is False and seen["stored after the save"]  # the save waited for the store
+    assert window.library.segments(session.document_id)[0].target == "At once."
+    window.library.close()
