@@ -29,7 +29,7 @@ from .text import Document
 from .translation.segments import Segment
 
 if TYPE_CHECKING:
-    from .library import Library
+    from .library import Library, Unstored
 
 
 @dataclass
@@ -39,6 +39,10 @@ class OpenedDocument:
     id: str
     document: Document
     segments: Sequence[Segment]
+    #: a new text opened to be shown first: the library holds it only once ``Library.store_opened`` wrote this
+    unstored: Unstored | None = None
+    #: whether each segment begins a paragraph, when the library kept it (``Library.laid_out``)
+    paragraph_starts: list[bool] | None = None
 
 
 def title_for(document: Document, file_name: str) -> str:
@@ -70,16 +74,26 @@ def open_in_library(library: Library, path: Path, password: str | None = None) -
     return open_loaded(library, load(path, password), Path(path))
 
 
-def open_loaded(library: Library, loaded, source: Path | None, title: str | None = None) -> OpenedDocument:
+def open_loaded(library: Library, loaded, source: Path | None, title: str | None = None,
+                later: bool = False) -> OpenedDocument:
     """A text already loaded (a file, or pasted: ``source`` None) added to the library and read back as it is
     stored there: cut as the reader chose, titled by the file (``loaded.title``, else ``title``, else its title
-    page or file name), its segments with their work."""
+    page or file name), its segments with their work. ``later``: a new text is not stored yet but comes back
+    ``unstored``, for the window to paint it first (``Library.open_document_later``)."""
     document = split_for(library, loaded)
     timings.mark("document decoded and split")
     title = loaded.title or title or title_for(document, source.stem if source else "")
-    identifier, stored = library.open_document(document, title, str(source.resolve()) if source else None)
-    timings.mark("stored")
-    return OpenedDocument(identifier, document, stored if stored is not None else library.segments(identifier))
+    path = str(source.resolve()) if source else None
+    unstored = None
+    if later:
+        identifier, stored, unstored = library.open_document_later(document, title, path)
+    else:
+        identifier, stored = library.open_document(document, title, path)
+        timings.mark("stored")
+    if stored is not None:
+        return OpenedDocument(identifier, document, stored, unstored)
+    segments, starts = library.laid_out(identifier, document)
+    return OpenedDocument(identifier, document, segments, paragraph_starts=starts)
 
 
 def reopen_in_library(library: Library, identifier: str) -> OpenedDocument:
@@ -88,7 +102,10 @@ def reopen_in_library(library: Library, identifier: str) -> OpenedDocument:
     document = library.split_document(raw, encoding)
     info = library.document_info(identifier)
     _same, stored = library.open_document(document, info.title if info else "", None)
-    return OpenedDocument(identifier, document, stored if stored is not None else library.segments(identifier))
+    if stored is not None:
+        return OpenedDocument(identifier, document, stored)
+    segments, starts = library.laid_out(identifier, document)
+    return OpenedDocument(identifier, document, segments, paragraph_starts=starts)
 
 
 def cut_again(library: Library, identifier: str, join: bool) -> OpenedDocument:

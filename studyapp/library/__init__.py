@@ -17,7 +17,7 @@ from __future__ import annotations
 from .analyses import Analyses, StoredAnalysis
 from .cards import CardRow, Cards, CardSchedule, LoggedReview
 from .connection import default_library_path
-from .documents import DocumentInfo, Documents, document_id
+from .documents import DocumentInfo, Documents, Unstored, document_id
 from .recordings import Bookmark, Recordings
 from .words import UNDERSTOOD, StudyEntry, TermStatus, Words
 
@@ -27,4 +27,4 @@ class Library(Documents, Words, Cards, Analyses, Recordings):
 
 
 __all__ = ["UNDERSTOOD", "Bookmark", "CardRow", "CardSchedule", "DocumentInfo", "Library", "LoggedReview",
-           "StoredAnalysis", "StudyEntry", "TermStatus", "default_library_path", "document_id"]
+           "StoredAnalysis", "StudyEntry", "TermStatus", "Unstored", "default_library_path", "document_id"]

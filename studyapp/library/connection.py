@@ -35,6 +35,53 @@ APPLICATION_ID = int.from_bytes(b"STDY", "big")
 BACKUPS_KEPT = 7
 
 
+class PendingStore:
+    """A new text a window shows before storing it (``Documents.open_document_later``). Until it is stored, any
+    other write to that library file in this process, and any listing of its documents or segments, starts the
+    store at once and waits for it, so a translation typed, a reading pinned or a merge made right after the text
+    appears finds its rows, and the Library window lists it."""
+
+    _pending: list[PendingStore] = []
+    _guard = threading.Lock()
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path).resolve()
+        self.go = threading.Event()  # the store may start: the first page is painted, or a write waits for it
+        self.done = threading.Event()
+        self._storer: int | None = None  # the thread writing it, which never waits for itself
+        self.error: str | None = None  # why it could not be stored
+        with self._guard:
+            self._pending.append(self)
+
+    def wait_to_store(self, longest_s: float) -> None:
+        """In the storing thread: wait (at most ``longest_s``) for the go, then store."""
+        self._storer = threading.get_ident()
+        self.go.wait(longest_s)
+
+    def finish(self) -> None:
+        with self._guard:
+            if self in self._pending:
+                self._pending.remove(self)
+        self.done.set()
+
+    def wait(self, longest_s: float | None = None) -> None:
+        """Start the store now and wait until it is over."""
+        self.go.set()
+        self.done.wait(longest_s)
+
+    @classmethod
+    def settle(cls, path: Path) -> None:
+        """A write to ``path`` from this process, or a read of what it holds, waits for every store pending
+        there (except in the thread doing it)."""
+        if not cls._pending:
+            return
+        with cls._guard:
+            pending = [store for store in cls._pending
+                       if store._storer != threading.get_ident() and store.path == Path(path).resolve()]
+        for store in pending:
+            store.wait()
+
+
 def default_library_path() -> Path:
     configured = os.environ.get("STUDYAPP_LIBRARY")
     if configured:
@@ -152,6 +199,7 @@ class Connection:
                 finally:
                     self._depth -= 1
                 return
+            PendingStore.settle(self.path)
             try:
                 self._connection.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:

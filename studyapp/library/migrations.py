@@ -201,6 +201,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (document_id, offset)
     ) WITHOUT ROWID;
     """,
+    # 19: a document opens without reading its rows: its segments' layout (ids, starts, ends, paragraph starts)
+    # kept as one blob, dropped by every write that moves a segment (``segments.forget_layout``); and the rows
+    # with a translation or status indexed, so reading those is not a walk over a novel's 111,000
+    """
+    ALTER TABLE documents ADD COLUMN layout BLOB;
+    CREATE INDEX segments_worked ON segments (document_id) WHERE target != '' OR status != 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

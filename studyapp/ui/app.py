@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,21 @@ from ..library import Library, default_library_path
 from ..reading.analysis import Analyzer
 from ..reading.dictionary import Dictionary
 from ..wording import displayable
+
+
+def _warm_the_tagger() -> None:
+    """rjieba loads its part-of-speech tagger at its first ``tag`` (60-170 ms), and the first page asks it about
+    every name it meets: load it in a thread now, while Qt, the fonts and the window are made. It does not hold
+    the interpreter's lock meanwhile, so on two cores it costs the window nothing; a ``tag`` asked meanwhile
+    waits for it."""
+    if not _warming:
+        import rjieba
+
+        _warming.append(threading.Thread(target=rjieba.tag, args=("中",), name="tagger", daemon=True))
+        _warming[0].start()
+
+
+_warming: list[threading.Thread] = []
 
 
 def _application(offscreen: bool):
@@ -93,6 +109,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     from .main_window import MainWindow
     from .theme import apply_theme
 
+    _warm_the_tagger()
     app = _application(offscreen=False)
     logs.setup()
     settings = settings_store.load()
@@ -136,6 +153,7 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
         password: str | None = None) -> int:
     """Start the window and run its event loop, the only one: every step that waits (the dictionary's first
     build, opening the text) goes on from a job's callback."""
+    _warm_the_tagger()
     try:
         app = _application(offscreen=bool(screenshot))
     except StudyAppError as error:
@@ -257,6 +275,12 @@ def _screenshot_when_analysed(window, out: str, stop: Callable[[int], None]) -> 
     def take() -> None:
         if not taken:
             taken.append(True)
+            window.session.finish_storing()
+            failure = window.session.store_error()
+            if failure:  # the text painted, but could not be kept (a full disk)
+                print(f"studyapp: {displayable(failure)}", file=sys.stderr)
+                stop(2)
+                return
             stop(_screenshot(window, out))
 
     QTimer.singleShot(1500, take)

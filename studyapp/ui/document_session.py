@@ -28,7 +28,8 @@ from pathlib import Path
 from .. import timings
 from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
 from ..errors import JobCancelled, PasswordNeeded
-from ..library import DocumentInfo, Library
+from ..library import DocumentInfo, Library, Unstored
+from ..library.connection import PendingStore
 from ..reading.analysis import ANALYSIS_BATCH, Analyzer, Token, context_reader
 from ..study import stored_deck
 from ..study.deck import DocumentWords, Ranks, Term, search_index, term_ranks, terms, unknown_per_clause
@@ -36,7 +37,7 @@ from ..study.stored_deck import Deck
 from ..text import Document
 from ..text.loading import load
 from ..translation.memory import TranslationMemory
-from ..translation.segments import paragraph_starts
+from ..translation.segments import SegmentTable, paragraph_starts
 from .ops import Job, run_job
 from .qt import QObject, QTimer, Signal
 from .segment_model import SegmentModel
@@ -50,7 +51,9 @@ Finished = Callable[[bool], None]  # told whether an opening put its document in
 #: the background for their word counts, not kept, so an open novel costs what its visible part costs.
 CLAUSE_CACHE_SIZE = 20_000
 LARGE_DOCUMENT_ROWS = 5000
-DOCUMENT_MILESTONES = ("document decoded and split", "stored", "first paint", "page analysed", "all analysed")
+#: The longest a new text's store waits for its first paint (a window that never paints still stores it).
+STORE_WAIT_S = 2.0
+DOCUMENT_MILESTONES = ("document decoded and split", "first paint", "page analysed", "stored", "all analysed")
 
 
 def release_memory() -> None:
@@ -163,13 +166,19 @@ class Opening:
 
 
 def _opening(library: Library, opened: OpenedDocument, path: Path, cancelled) -> Opening:
-    """What the window needs beside the opened document, read in the same job."""
+    """What the window needs beside the opened document, read in the same job (a text not stored yet has no
+    row, pins or work in the library to read)."""
     if cancelled():
         raise JobCancelled("A newer opening took over.")
     memory = TranslationMemory(library.translated_pairs())
-    shape = (opened.segments.lengths(), paragraph_starts(opened.document, opened.segments))
-    return Opening(opened, path, library.document_info(opened.id), memory, shape,
-                   Pins(library.pinned_readings(opened.id)))
+    starts = opened.paragraph_starts
+    shape = (opened.segments.lengths(), paragraph_starts(opened.document, opened.segments) if starts is None
+             else starts)
+    if opened.unstored is not None:
+        return Opening(opened, path, opened.unstored.info(), memory, shape, Pins())
+    info = (library.opened_info(opened.id, opened.segments) if isinstance(opened.segments, SegmentTable)
+            else library.document_info(opened.id))
+    return Opening(opened, path, info, memory, shape, Pins(library.pinned_readings(opened.id)))
 
 
 class DocumentSession(QObject):
@@ -213,6 +222,8 @@ class DocumentSession(QObject):
         self._context_wanted = False  # the context model is to be loaded after the first paint
         self._context_job: Job | None = None
         self._analysis_waiting = False  # the analysis waits for the context model
+        self._pending_store: PendingStore | None = None  # a new document's store, waiting for its first paint
+        self._store_job: Job | None = None  # a new document being written to the library after its first paint
 
     # --- opening --------------------------------------------------------------------------------------------
     def open_path(self, path: str | Path | None, password: str | None = None, then: Finished | None = None) -> Job:
@@ -234,7 +245,7 @@ class DocumentSession(QObject):
             except PasswordNeeded as needed:
                 return needed
             with Library.connect(library_path) as library:
-                return _opening(library, open_loaded(library, loaded, target), target, cancelled)
+                return _opening(library, open_loaded(library, loaded, target, later=True), target, cancelled)
 
         return self._open(work, then)
 
@@ -250,7 +261,8 @@ class DocumentSession(QObject):
             loaded = decode(pasted.encode("utf-8"), "The clipboard")  # the checks a file gets
             loaded = LoadedText(loaded.text, "pasted")
             with Library.connect(library_path) as library:
-                return _opening(library, open_loaded(library, loaded, None, title), Path(title), cancelled)
+                return _opening(library, open_loaded(library, loaded, None, title, later=True), Path(title),
+                                cancelled)
 
         return self._open(work, then)
 
@@ -311,6 +323,7 @@ class DocumentSession(QObject):
         return job
 
     def cancel_opening(self) -> None:
+        self._store_now()  # a new text waiting for its paint is stored now: another takes its place
         if self._open_job is not None:
             self._open_job.cancel()
             self._open_job = None
@@ -329,6 +342,8 @@ class DocumentSession(QObject):
         self.model.progressChanged.connect(self._progress_timer.schedule)
         self._info = opening.info
         self._before_paint = True
+        if opened.unstored is not None:
+            self._store_after_paint(opened.unstored)
         self.after_paint(lambda: self._painted(model))  # before the signal: the view may paint while it is sent
         self.opened.emit()
         if old_model is not None:
@@ -339,6 +354,55 @@ class DocumentSession(QObject):
             if self._frozen_before is None:
                 self._frozen_before = gc.get_freeze_count()  # what was frozen before this document
             gc.freeze()
+
+    def _store_after_paint(self, unstored: Unstored) -> None:
+        """A new text is stored once its first page is painted (or its window moved on), in one transaction on
+        the writer lane. Queued now, so the window's writes to it on that lane come after; the job waits there
+        for the paint rather than take the interpreter from it, and a write from elsewhere meanwhile (a
+        translation typed at once) waits for the store (``PendingStore``)."""
+        pending = self._pending_store = PendingStore(self.library.path)
+        library_path = self.library.path
+        job: Job | None = None
+
+        def work(_report, _cancelled) -> None:
+            try:
+                pending.wait_to_store(STORE_WAIT_S)
+                with Library.connect(library_path) as library:
+                    library.store_opened(unstored)
+                timings.mark("stored")
+            except Exception as error:
+                pending.error = str(error)
+                raise
+            finally:
+                pending.finish()
+
+        def done(_result: None) -> None:
+            if self._store_job is job:
+                self._store_job = None
+
+        def failed(message: str) -> None:
+            done(None)
+            self.failed.emit(message)
+
+        job = self._store_job = run_job(work, done, failed, name="store document", writes=True)
+
+    def store_error(self) -> str | None:
+        """Why the last new text could not be stored (a full disk), once its store is over; None if it was."""
+        return self._pending_store.error if self._pending_store is not None else None
+
+    def _store_now(self) -> None:
+        if self._pending_store is not None:
+            self._pending_store.go.set()
+
+    def finish_storing(self, longest_s: float = 60.0) -> None:
+        """Wait until a new text is stored (a novel's takes a second or two): the window closing right after
+        opening one keeps it in the library."""
+        if self._pending_store is not None:
+            self._pending_store.wait(longest_s)
+
+    def stored(self) -> bool:
+        """Whether the open document is in the library (a new one is written just after its first paint)."""
+        return self._store_job is None and self.document_id is not None
 
     def _cheap(self) -> Analyzer | None:
         """The first pass: the analyzer's own parser and grammar rules without the context model; None when there
@@ -353,6 +417,7 @@ class DocumentSession(QObject):
         """The new document's first page is on screen: now its rows' readings in context, and its analysis."""
         if model is not self.model:  # another document took its place meanwhile
             return
+        self._store_now()
         self._before_paint = False
         if self._context_wanted:
             self._load_context()
@@ -435,8 +500,11 @@ class DocumentSession(QObject):
         return next((t for t in self.model.tokens(row) if t.start == token.start), None)
 
     def info(self) -> DocumentInfo | None:
-        """The document's row in the library as it is now (title, target language, grouping)."""
-        return self.library.document_info(self.document_id) if self.document_id else None
+        """The document's row in the library as it is now (title, target language, grouping); a new text's, as
+        it will be stored, until it is."""
+        if not self.document_id:
+            return None
+        return self.library.document_info(self.document_id) or self._info
 
     @property
     def opened_info(self) -> DocumentInfo | None:
@@ -472,6 +540,7 @@ class DocumentSession(QObject):
             self._fill_job.cancel()
             self._fill_job = None
         self._before_paint = self._analysis_waiting = False
+        self._store_now()  # a new text is stored now all the same
 
     def _release_after(self, old: SegmentModel) -> None:
         """Release memory once the closed document's model is deleted (its data goes with it), in a turn of the
@@ -589,7 +658,8 @@ class DocumentSession(QObject):
         self._start_analysis()
 
     def analysis_running(self) -> bool:
-        """Whether the open document's readings or figures are still to come: its first page not yet painted,
-        the context model loading, its first rows read in context, or its analysis."""
+        """Whether the open document's readings or figures are still to come, or a new one is not stored yet:
+        its first page not yet painted, the context model loading, its first rows read in context, its
+        analysis, or its store."""
         return (self._analysis_job is not None or self._before_paint or self._analysis_waiting
-                or self._context_job is not None or self._fill_job is not None)
+                or self._context_job is not None or self._fill_job is not None or self._store_job is not None)

@@ -292,6 +292,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.documents.close()
+        self.session.finish_storing()  # a text opened just now is kept, though its store began after its paint
         shown = self.hover.shown
         self.settings.dictionary_word = [shown.text, *(shown.pinyin or ())] if shown is not None else []
         self.options.remember_window(self)

@@ -1,7 +1,9 @@
 """The first page paints before what it does not need: the context model loads after it, the rows on screen are
 read by a first pass (the dictionary's readings), and their readings in context arrive from a job."""
 
+import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,6 +15,7 @@ from studyapp.reading.dictionary import Dictionary
 from studyapp.timings import PREFIX
 from studyapp.ui.app import build_window
 from studyapp.ui.document_session import ClauseCache
+from studyapp.ui.qt import QEvent, QObject
 
 from .conftest import opened, wait_for
 
@@ -126,3 +129,96 @@ def test_a_clause_pinned_while_read_in_context_keeps_its_pin(window):
     assert cache.fill({0: window.analyzer.analyze(session.document.clause_text(0))}) == []  # dropped: stale
     assert next(token for token in cache(0) if token.start == word.start).pinyin == ("zzz",) * len(word.text)
 
+
+
+class _PaintWatch(QObject):
+    """Whether the library file held the open document at each paint of the reader (read as another program
+    would: the library's own reads wait for a text being stored)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window, self.held = window, []
+        window.view.viewport().installEventFilter(self)
+
+    def eventFilter(self, _watched, event) -> bool:
+        session = self.window.session
+        if event.type() == QEvent.Type.Paint and session.document_id is not None:
+            with contextlib.closing(sqlite3.connect(self.window.library.path)) as other:
+                self.held.append(other.execute("SELECT 1 FROM documents WHERE id = ?",
+                                               (session.document_id,)).fetchone() is not None)
+        return False
+
+
+def test_a_new_text_paints_before_it_is_stored_then_is_stored_whole_with_the_ids_it_shows(qtbot):
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    watch = _PaintWatch(window)
+    window.show()
+    assert opened(window, None)
+    session = window.session
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    assert watch.held and watch.held[0] is False  # the first page painted before the library held the text
+    assert session.stored()
+    stored = window.library.segments(session.document_id)
+    assert list(stored) == list(session.model.segments)  # the ids the window shows are the library's
+    assert window.library.document_info(session.document_id) == session.info()
+    window.library.close()
+
+
+#: Opens a text in a window and dies (as a kill does) halfway through writing its segments to the library.
+KILLED_WHILE_STORING = """
+import os, sys
+from studyapp.library import documents
+from studyapp.ui.app import build_window
+from studyapp.ui.qt import QApplication
+
+def dying(start):
+    for number, identifier in enumerate(counting(start)):
+        if number == 100:
+            os._exit(9)
+        yield identifier
+
+counting, documents.count = documents.count, dying
+app, window = build_window(None, interactive=False)
+window.show()
+window.open_path(sys.argv[1])
+while True:
+    app.processEvents()
+    app.thread().msleep(5)
+"""
+
+
+def test_a_kill_while_a_new_text_is_stored_leaves_the_library_without_it_and_it_opens_again(qtbot, tmp_path):
+    text_path = tmp_path / "story.txt"
+    text_path.write_text("\n\n".join(f"第{n}段说的是，今天天气很好。我们出去走走吧！" for n in range(300)),
+                         encoding="utf-8")
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_STORING, str(text_path)], capture_output=True,
+                            text=True, timeout=180, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert killed.returncode == 9, killed.stderr
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    assert window.library.documents() == []  # absent, not half there
+    assert opened(window, text_path)
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    stored = window.library.segments(window.session.document_id)
+    assert len(stored) == len(window.session.document.clauses) == 900
+    window.library.close()
+
+
+def test_work_saved_the_moment_a_new_text_appears_is_kept_though_the_text_was_not_stored_yet(qtbot):
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    session, seen = window.session, {}
+
+    def at_once(_opened: bool) -> None:  # the text is in place, not painted, not stored
+        seen["stored then"] = session.stored()
+        session.model.set_target(0, "At once.")
+        session.model.flush()  # on the window's thread, as the translation pane saves
+        seen["stored after the save"] = session.stored() or window.library.document_info(session.document_id)
+
+    window.open_path(None, then=at_once)
+    window.show()
+    wait_for(lambda: "stored then" in seen and not window.analysis_running())
+    assert seen["stored then"] is False and seen["stored after the save"]  # the save waited for the store
+    assert window.library.segments(session.document_id)[0].target == "At once."
+    window.library.close()

@@ -157,7 +157,7 @@ def test_a_version_1_library_is_migrated_and_keeps_its_work(tmp_path):
         info = library.documents()[0]
         assert info.grouping == "clause" and info.translated == 1
         assert library.segments("d")[0].target == "Hello."
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION == 18
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION == 19
     assert not sqlite3.connect(path).execute("SELECT 1 FROM sqlite_master WHERE name = 'segments_by_document'").fetchall()
 
 
