@@ -30,6 +30,11 @@ class BoundedCache(Generic[Key, Value]):
         value = values[key] = self._make(key)
         return value
 
-    def forget(self) -> None:
-        """Start again, with a new dict rather than clear(): a job still finishing may be writing to the old one."""
-        self._values = {}
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def forget(self) -> dict[Key, Value]:
+        """Start again, with a new dict rather than clear(): a job still finishing may be writing to the old one.
+        Returns the old one, for the caller to free a slice at a time (``analysis.Leftovers``)."""
+        old, self._values = self._values, {}
+        return old

@@ -128,10 +128,10 @@ class DictionaryWords:
         self._stays_whole: BoundedCache[str, bool] = BoundedCache(
             lambda word: self.is_headword(word) or self.is_name(word))
 
-    def forget(self) -> None:
-        """Drop the cuts worked out for the texts read so far (new dicts: a job still finishing may write)."""
-        for cache in (self._routes, self._names, self._traditional, self._stays_whole):
-            cache.forget()
+    def forget(self) -> list[dict]:
+        """Drop the cuts worked out for the texts read so far (new dicts: a job still finishing may write); returns
+        the old ones, for the caller to free a slice at a time."""
+        return [cache.forget() for cache in (self._routes, self._names, self._traditional, self._stays_whole)]
 
     def is_headword(self, word: str) -> bool:
         """A CC-CEDICT word, simplified or traditional (the index holds the traditional in SQLite only: asked

@@ -16,11 +16,11 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable
-from functools import lru_cache
 from typing import NamedTuple
 
 import rjieba
 
+from ..bounded_cache import BoundedCache
 from .pinyin import numbered_to_marks
 
 _VERB_TAGS = frozenset(("v", "vd", "vi", "vn", "i", "l"))  # jieba's tags for verbs and verb-like idioms
@@ -385,12 +385,12 @@ class GrammarReader:
     def read(self, clause: str, tokens: tuple) -> tuple:
         return self.apply(clause, tokens, {})
 
-    def forget(self) -> None:
+    def forget(self) -> list[dict]:
         """Drop what was worked out for the texts read so far: the candidates, and jieba's cuts and tags of their
-        words and clauses (kept per process, up to 65,536 each)."""
-        self._candidates = {}
-        for cache in (_jieba_cut, _words, _tag):
-            cache.cache_clear()
+        words and clauses (kept per process, up to 65,536 each); returns the old caches, for the caller to free a
+        slice at a time."""
+        old, self._candidates = self._candidates, {}
+        return [old, *(cache.forget() for cache in (_jieba_cut, _words, _tag))]
 
     def settled(self, clause: str, tokens: tuple) -> dict[tuple[int, int], str | None]:
         """What the rules read at each (token, character) of the clause they apply to (None: no rule settles it),
@@ -537,8 +537,7 @@ class _Cut(NamedTuple):
     ends: tuple[int, ...]
 
 
-@lru_cache(maxsize=4_096)
-def _jieba_cut(clause: str) -> _Cut:
+def _cut_clause(clause: str) -> _Cut:
     """jieba's words of a clause with their offsets, new words guessed as in the reader's first cut."""
     spans = []
     position = 0
@@ -546,6 +545,11 @@ def _jieba_cut(clause: str) -> _Cut:
         spans.append((position, position + len(word), word))
         position += len(word)
     return _Cut(tuple(spans), tuple(span[0] for span in spans), tuple(span[1] for span in spans))
+
+
+#: Caches of what jieba makes of the clauses and words the rules look at, per process (a refrain, 宋江道, is cut
+#: once), dropped by ``GrammarReader.forget``; bounded, a novel's clauses being more than enough to keep.
+_jieba_cut: BoundedCache[str, _Cut] = BoundedCache(_cut_clause, 4_096)
 
 
 def _neighbour(tokens: tuple, index: int, step: int) -> str:
@@ -579,16 +583,18 @@ def _as_words(token: str) -> tuple[str, ...]:
     return (token,) if _tag(token) else _words(token)
 
 
-@lru_cache(maxsize=65_536)
-def _words(text: str) -> tuple[str, ...]:
+def _dictionary_words(text: str) -> tuple[str, ...]:
     """jieba's dictionary words of a piece of a token (no guessing of new words, which made the token)."""
     return tuple(rjieba.cut(text, False))
 
 
-@lru_cache(maxsize=65_536)
-def _tag(word: str) -> str:
+def _part_of_speech(word: str) -> str:
     """jieba's part of speech for a word alone ("" for none, or when it cuts it in more than one)."""
     if not word:
         return ""
     tagged = rjieba.tag(word)
     return tagged[0][1] if len(tagged) == 1 else ""
+
+
+_words: BoundedCache[str, tuple[str, ...]] = BoundedCache(_dictionary_words, 65_536)
+_tag: BoundedCache[str, str] = BoundedCache(_part_of_speech, 65_536)
