@@ -44,7 +44,7 @@ class DocumentWords:
     counts: dict[str, int] = field(default_factory=dict)
     first_clause: dict[str, int] = field(default_factory=dict)
     readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as first read in this text
-    clause_words: list[int] = field(default_factory=list)  # running words per clause
+    clause_words: array = field(default_factory=lambda: array("I"))  # running words per clause (not 111,000 ints)
     # which words each clause holds, for the heat strip: word numbers, clause by clause, as flat arrays
     numbers: dict[str, int] = field(default_factory=dict)
     word_numbers: array = field(default_factory=lambda: array("I"))

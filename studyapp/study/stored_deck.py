@@ -164,7 +164,7 @@ def unpack(data: bytes, clauses: int) -> tuple[DocumentWords, dict[str, str], di
                           first_clause=dict(zip(order, first, strict=True)),
                           readings={word: tuple(map(shared, parts, parts))
                                     for word, parts in zip(order, map(str.split, readings), strict=True)},
-                          clause_words=clause_words.tolist(), numbers={word: n for n, word in enumerate(order)},
+                          clause_words=clause_words, numbers={word: n for n, word in enumerate(order)},
                           word_numbers=word_numbers, clause_offsets=offsets)
     return words, dict(zip(order, senses, strict=True)), dict(zip(order, zip(toneless, toned, marked,
                                                                               strict=True), strict=True))
