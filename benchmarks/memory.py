@@ -8,7 +8,8 @@ closed. After each step: the peak RSS so far and the RSS now. At the step where 
 the code mapped into the process (``/proc/self/smaps``, summed by file: Qt, numpy/OpenBLAS, ...) against the
 anonymous memory (the heaps). A second process of the same checkout runs the scenario under ``tracemalloc`` (it
 is slower and its own bookkeeping counts in its RSS, so its RSS is not reported) and prints the Python objects
-alive at each step, summed by the file that allocated them.
+alive at each step, summed by the file that allocated them: studyapp's modules in one table, step by step (the
+parser's caches under reading/, the deck under study/, the rows under ui/).
 
 ``--compare DIR`` measures another checkout too (e.g. a clone of the previous commit), alternating with this one;
 RSS figures are medians over ``--repeat`` rounds (1 by default: a round takes a minute or two). The dictionary
@@ -65,6 +66,11 @@ def library_group(path: str) -> str:
     return path
 
 
+def _module_name(path: str) -> str:
+    """studyapp/reading/analysis.py -> reading/analysis.py"""
+    return path.rsplit("/studyapp/", 1)[1]
+
+
 def measure(traced: bool, top: int) -> None:
     """In this process: the scenario, one JSON line per step."""
     if traced:
@@ -81,6 +87,8 @@ def measure(traced: bool, top: int) -> None:
             statistics_ = tracemalloc.take_snapshot().statistics("filename")
             record["python MB"] = sum(stat.size for stat in statistics_) / 2**20
             record["python by file"] = [(stat.traceback[0].filename, stat.size / 2**20) for stat in statistics_[:top]]
+            record["studyapp files"] = {_module_name(stat.traceback[0].filename): stat.size / 2**20
+                                        for stat in statistics_ if "/studyapp/" in stat.traceback[0].filename}
             by_line = tracemalloc.take_snapshot().statistics("lineno")[:top]
             record["python by line"] = [(f"{stat.traceback[0].filename}:{stat.traceback[0].lineno}",
                                          stat.size / 2**20) for stat in by_line]
@@ -173,6 +181,14 @@ def report(name: str, rounds: list[list[dict]], traced: list[dict], top: int) ->
           f"{code:.0f} MB of files, {grouped.get('[heap]', 0) + grouped.get('[anonymous]', 0):.0f} MB anonymous")
     for path, mb in sorted(grouped.items(), key=lambda item: -item[1])[:top]:
         print(f"    {mb:7.1f} MB  {path}")
+    modules = sorted({name for record in traced for name, mb in record.get("studyapp files", {}).items() if mb >= 0.5},
+                     key=lambda name: -max(record.get("studyapp files", {}).get(name, 0) for record in traced))
+    if modules:  # the parser's caches (reading/), the deck's figures (study/), the rows (ui/) step by step
+        print("  Python objects of studyapp's modules (MB, tracemalloc) at each step:")
+        print(f"    {'module':34}" + "".join(f"{step_name[:9]:>10}" for step_name in STEPS))
+        for name in modules:
+            sizes = {record["step"]: record.get("studyapp files", {}).get(name, 0.0) for record in traced}
+            print(f"    {name:34}" + "".join(f"{sizes.get(step_name, 0.0):10.1f}" for step_name in STEPS))
     for record in traced:
         if record["step"] in ("dictionary loaded", "analysed", "Vocabulary panel filled", "closed"):
             print(f"  Python objects at '{record['step']}' (tracemalloc, {record['python MB']:.1f} MB), by file:")

@@ -4,7 +4,7 @@ The window's jobs (opening, analysis, the deck) each run on a pool thread; glibc
 allocates at once an arena of its own (up to 8 per core) and keeps what was freed in each, so a novel's analysis
 on two threads leaves its peak behind twice. PySide6 reads the source of every module imported after it (to see
 whether the module uses its ``__feature__`` switches), and ``linecache`` keeps all of it: about 10 MB of lines
-nobody shows.
+nobody shows at start-up, and 5.6 MB more for the modules a novel's analysis imports (numpy's, the deck's...).
 """
 
 from __future__ import annotations
@@ -35,6 +35,25 @@ def limit_arenas(arenas: int = ARENAS) -> bool:
 def forget_source_lines() -> None:
     """Drop the source lines cached while starting; a traceback reads again the few it needs."""
     linecache.clearcache()
+
+
+class _UnreadableLinesOnly(dict):
+    """``linecache.cache`` keeping only lines that cannot be read again: a file's, read from disk (its time
+    known), is not kept, so PySide6's look at each module imported later costs nothing that stays; what was put
+    there otherwise (a loader's source, code made at run time, a traceback's lazy entry) is. Nothing is ever
+    removed here (another thread may be between ``in`` and ``[]`` in ``linecache.getlines``): ``updatecache``
+    returns a file's lines without reading them back from the cache."""
+
+    def __setitem__(self, filename: str, entry: tuple) -> None:
+        if len(entry) != 4 or entry[1] is None:
+            super().__setitem__(filename, entry)
+
+
+def keep_no_source_lines() -> None:
+    """From now on, source lines read from files are not kept (tracebacks and ``inspect`` read them again when
+    asked). At start-up, before other threads exist: the cache is replaced, once."""
+    if not isinstance(linecache.cache, _UnreadableLinesOnly):
+        linecache.cache = _UnreadableLinesOnly(linecache.cache)
 
 
 def trim() -> bool:

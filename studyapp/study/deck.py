@@ -44,7 +44,7 @@ class DocumentWords:
     counts: dict[str, int] = field(default_factory=dict)
     first_clause: dict[str, int] = field(default_factory=dict)
     readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as first read in this text
-    clause_words: list[int] = field(default_factory=list)  # running words per clause
+    clause_words: array = field(default_factory=lambda: array("I"))  # running words per clause (not 111,000 ints)
     # which words each clause holds, for the heat strip: word numbers, clause by clause, as flat arrays
     numbers: dict[str, int] = field(default_factory=dict)
     word_numbers: array = field(default_factory=lambda: array("I"))
@@ -256,12 +256,19 @@ def pinyin_keys(syllables: tuple[str, ...]) -> PinyinKeys:
     """What a pinyin query is compared with, for one reading (the costly part of a search index: a stored
     analysis keeps them)."""
     return "".join(map(toneless, syllables)), numbered(syllables), \
-        unicodedata.normalize("NFC", "".join(syllables).lower())
+        unicodedata.normalize("NFC", _lower("".join(syllables)))
 
 
 def search_index(term: Term, keys: PinyinKeys | None = None) -> SearchIndex:
     """``keys``: the term's :func:`pinyin_keys`, when made already."""
-    return SearchIndex(*(keys or pinyin_keys(term.pinyin or ())), term.definition.lower())
+    return SearchIndex(*(keys or pinyin_keys(term.pinyin or ())), _lower(term.definition))
+
+
+def _lower(text: str) -> str:
+    """``text`` lower-cased, the very string when it is already: ``str.lower`` always makes a new one, and a
+    novel's index held 18,000 copies of definitions already in lower case (1.4 MB) and of one-syllable readings."""
+    lowered = text.lower()
+    return text if lowered == text else lowered
 
 
 QueryTest = Callable[[Term, SearchIndex], bool]

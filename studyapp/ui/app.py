@@ -46,6 +46,7 @@ def _application(offscreen: bool):
     from .qt import QApplication
 
     heap.limit_arenas()  # before Qt's and the jobs' threads exist
+    heap.keep_no_source_lines()  # PySide6 reads the source of every module imported later: keep none of it
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("studyapp")
     app.setOrganizationName("studyapp")

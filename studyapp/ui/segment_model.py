@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import accumulate, islice
 from operator import lt
 
@@ -276,7 +276,7 @@ class SegmentModel(QAbstractListModel):
         self.restructure(regrouping(self.document, by_sentence), then)
 
     # --- progress -------------------------------------------------------------------------------------------
-    def set_clause_words(self, clause_words: list[int]) -> None:
+    def set_clause_words(self, clause_words: Sequence[int]) -> None:
         """Words per clause, from the background analysis: word totals can be shown from now on."""
         self._word_prefix = array("I", accumulate(clause_words, initial=0))  # not a list: 4 MB of ints
         self._recount()
