@@ -69,7 +69,17 @@ class StudyActions(QObject):
         except StudyAppError as error:
             self.window.show_error(str(error))
             return
+        from ..library import Library
+        from .ops import run_job
+
         self.window.vocabulary.set_status(words, TermStatus.KNOWN)
-        self.window.statusBar().showMessage(
-            self.tr("Marked {0} words known; {1} of them occur in your library's texts.")
-            .format(len(words), self.window.library.known_in_library(words)), 8000)
+        library_path, bar = self.window.library.path, self.window.statusBar()
+
+        def count(_report, _cancelled) -> int:
+            with Library.connect(library_path) as library:
+                return library.known_in_library(words)
+
+        # counted on the writer lane, after the statuses and any document's word counts still being stored
+        run_job(count, lambda used: bar.showMessage(self.tr(
+            "Marked {0} words known; {1} of them occur in your library's texts.").format(len(words), used), 8000),
+            name="known words in the library", writes=True)

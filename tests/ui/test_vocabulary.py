@@ -344,8 +344,8 @@ def test_words_imported_from_a_list_are_known_in_the_panel_and_the_library(windo
     action.trigger()
     assert model.status(model.term_of("联合国")) == model.status(model.term_of("双方")) == TermStatus.KNOWN
     assert [status_in_library(window, word) for word in ("联合国", "双方", "熊猫")] == [TermStatus.KNOWN] * 3
-    assert window.statusBar().currentMessage() == \
-        "Marked 3 words known; 2 of them occur in your library's texts."
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() ==  # counted after the words are stored
+                    "Marked 3 words known; 2 of them occur in your library's texts.", timeout=10000)
     chosen[0] = tmp_path / "english.txt"
     chosen[0].write_text("apple\nbanana\n", encoding="utf-8")
     action.trigger()
@@ -723,3 +723,32 @@ def test_a_list_of_names_marked_ignored_reads_the_learner_s_definitions_once(win
     for word in names[:10]:  # each row shows what a name's cards will
         term = model.term_of(word)
         assert term.definition == definition(dictionary, word, term.pinyin, None, True, None)
+
+
+def test_imported_known_words_are_counted_after_the_word_counts_still_being_stored(window, qtbot, tmp_path,
+                                                                                    monkeypatch):
+    """The count of listed words the library's texts use was read on the GUI thread at once, before a document's
+    word counts still queued on the writer lane (its analysis just stored) were written: "0 of them occur"."""
+    import threading
+
+    from studyapp.ui.ops import run_job
+    from studyapp.ui.qt import QAction, QFileDialog
+
+    document_id, counts = window.session.document_id, {"联合国": 3, "双方": 18}
+    window.library.save_document_words(document_id, {})  # as before the analysis is stored
+    stored = threading.Event()
+
+    def store(_report, _cancelled):  # the analysis's counts, written once the test lets them
+        stored.wait(10)
+        with Library.connect(window.library.path) as library:
+            library.save_document_words(document_id, counts)
+
+    run_job(store, name="store analysis", writes=True)
+    listing = tmp_path / "list.txt"
+    listing.write_text("联合国\n双方\n熊猫\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kwargs: (str(listing), ""))
+    [action] = [action for action in window.findChildren(QAction) if action.text() == "&Import Known Words…"]
+    action.trigger()
+    stored.set()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Marked 3 words known"), timeout=10000)
+    assert window.statusBar().currentMessage() == "Marked 3 words known; 2 of them occur in your library's texts."
