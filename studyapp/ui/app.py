@@ -15,6 +15,7 @@ from .. import settings as settings_store
 from ..errors import LibraryError, StudyAppError
 from ..files import write_atomically
 from ..library import Library, default_library_path
+from ..library.connection import check_ahead
 from ..reading.analysis import Analyzer
 from ..reading.dictionary import Dictionary
 from ..wording import displayable
@@ -155,6 +156,7 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
     """Start the window and run its event loop, the only one: every step that waits (the dictionary's first
     build, opening the text) goes on from a job's callback."""
     _warm_the_tagger()
+    check_ahead(library)  # the library file's check reads it all: in a thread, while Qt starts
     try:
         app = _application(offscreen=bool(screenshot))
     except StudyAppError as error:
