@@ -120,7 +120,7 @@ class Connection:
         path = Path(path) if path else default_library_path()
         lock = None
         if path.exists():
-            _check_existing(path)
+            _checked(path)
         else:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -262,6 +262,55 @@ class Connection:
             log.warning("the daily backup %s could not be written", target, exc_info=True)
             return None
         return target
+
+
+class _CheckAhead:
+    """``_check_existing`` of the library file, begun in a thread at start-up (``check_ahead``): SQLite's
+    quick_check reads every page (30-300 ms for a library holding a novel) without the interpreter's lock, so it
+    runs while Qt and the window are made. Its answer holds for the file as it was when it began."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.signature = path, _signature(path)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._check, name="library check", daemon=True)
+        self.thread.start()
+
+    def _check(self) -> None:
+        try:
+            _check_existing(self.path)
+        except BaseException as error:  # noqa: BLE001 - handed to the opening thread, which raises it
+            self.error = error
+
+
+_ahead: dict[Path, _CheckAhead] = {}
+
+
+def check_ahead(path: str | Path | None = None) -> None:
+    """Begin checking the library file the window will open, in a thread (see ``_CheckAhead``)."""
+    path = Path(path) if path else default_library_path()
+    with contextlib.suppress(OSError):
+        if path.exists() and path.resolve() not in _ahead:
+            _ahead[path.resolve()] = _CheckAhead(path)
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
+def _checked(path: Path) -> None:
+    """``_check_existing``, or the answer of a check begun ahead for this file, if it has not changed since."""
+    ahead = _ahead.pop(path.resolve(), None)
+    if ahead is not None:
+        ahead.thread.join()
+        if ahead.signature is not None and ahead.signature == _signature(path):
+            if ahead.error is not None:
+                raise ahead.error
+            return
+    _check_existing(path)
 
 
 def _written_by_another(path: Path) -> bool:

@@ -15,20 +15,22 @@ from .. import settings as settings_store
 from ..errors import LibraryError, StudyAppError
 from ..files import write_atomically
 from ..library import Library, default_library_path
+from ..library.connection import check_ahead
 from ..reading.analysis import Analyzer
 from ..reading.dictionary import Dictionary
 from ..wording import displayable
 
 
 def _warm_the_tagger() -> None:
-    """rjieba loads its part-of-speech tagger at its first ``tag`` (60-170 ms), and the first page asks it about
-    every name it meets: load it in a thread now, while Qt, the fonts and the window are made. It does not hold
-    the interpreter's lock meanwhile, so on two cores it costs the window nothing; a ``tag`` asked meanwhile
+    """rjieba loads its part-of-speech tagger's model at the first ``tag`` of a word outside its dictionary
+    (60-170 ms), and the first page asks it about the names it meets (a novel's did, 43-116 ms of its first
+    paint): load it in a thread now, while Qt, the fonts and the window are made. It does not hold the
+    interpreter's lock meanwhile, so on two cores it costs the window nothing; a ``tag`` asked meanwhile
     waits for it."""
     if not _warming:
         import rjieba
 
-        _warming.append(threading.Thread(target=rjieba.tag, args=("中",), name="tagger", daemon=True))
+        _warming.append(threading.Thread(target=rjieba.tag, args=("中俄愿",), name="tagger", daemon=True))
         _warming[0].start()
 
 
@@ -155,6 +157,7 @@ def run(path: str | None, screenshot: str | None = None, library: str | None = N
     """Start the window and run its event loop, the only one: every step that waits (the dictionary's first
     build, opening the text) goes on from a job's callback."""
     _warm_the_tagger()
+    check_ahead(library)  # the library file's check reads it all: in a thread, while Qt starts
     try:
         app = _application(offscreen=bool(screenshot))
     except StudyAppError as error:
