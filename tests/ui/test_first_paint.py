@@ -44,7 +44,8 @@ def test_the_first_page_paints_before_the_context_model_loads(tmp_path):
     assert started.returncode == 0, started.stderr
     marks = [line.split(" ms ", 1)[1] for line in started.stderr.splitlines() if line.startswith(PREFIX)]
     assert "loaded at the first paint: []" in started.stderr  # neither numpy nor the model
-    assert marks.index("first paint") < marks.index("context model loaded")
+    # the model loads after the paint (under load the screenshot, taken at most 1.5 s after opening, may come first)
+    assert "context model loaded" not in marks[:marks.index("first paint")]
 
 
 def test_a_missing_context_model_leaves_the_dictionary_readings_and_says_so_in_the_log(qtbot, monkeypatch):
