@@ -399,7 +399,7 @@ class ContextReader:
 
     def forget(self) -> list[dict]:
         """New empty caches; returns the old ones (``Parser.forget``)."""
-        old = [self._plans, self._guesses]
+        old: list[dict] = [self._plans, self._guesses]
         self._plans, self._guesses = {}, {}
         return old
 
@@ -550,8 +550,8 @@ class JiebaParser:
     def forget(self) -> list[dict]:
         """New empty caches (new dicts, not clear(): a job still finishing may be writing to the old ones); returns
         the old ones (``Parser.forget``)."""
-        old = [self._reading_cache, self._open_cache, self._settled_cache, self._expanded, self._grouped_alone,
-               self._prefix_sets]
+        old: list[dict] = [self._reading_cache, self._open_cache, self._settled_cache, self._expanded,
+                           self._grouped_alone, self._prefix_sets]
         self._reading_cache = {}
         self._open_cache = {}
         self._settled_cache = {}
