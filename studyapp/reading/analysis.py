@@ -569,7 +569,7 @@ class JiebaParser:
             return tuple(itertools.chain.from_iterable(
                 (match.group(), match.lastgroup or "", None, "")  # one named group always matched
                 for match in _NON_CJK_TOKEN.finditer(unit)))
-        if unit in self._headwords:  # most units: a dictionary word, its own one token
+        if isinstance(unit, str) and unit in self._headwords:  # most units: a dictionary word, its own one token
             return (unit, "word", *self._reading_and_source(unit))
         words = [unit] if isinstance(unit, str) else list(unit)
         pieces = self._words.cut(words, self._own_words)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import rjieba
@@ -376,7 +376,7 @@ RULE_CHARACTERS = frozenset(_RULES)
 class GrammarReader:
     """Applies the rules above to a clause's tokens, where the dictionary leaves a character open."""
 
-    def __init__(self, headwords: dict[str, tuple[str, ...]],
+    def __init__(self, headwords: Mapping[str, tuple[str, ...]],
                  open_positions: Callable[[str], frozenset[int]]) -> None:
         self._headwords = headwords
         self._open = open_positions
