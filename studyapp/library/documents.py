@@ -187,7 +187,9 @@ class Documents(Segments):
             " WHERE id = ?", (identifier,)).fetchone()
         if row is None:
             return None
-        return DocumentInfo(row[0], row[1], _read_path(row[2]), *row[3:], len(segments), len(segments.targets))
+        identifier, title, source_path, encoding, target_lang, position, opened_at, grouping = row
+        return DocumentInfo(identifier, title, _read_path(source_path), encoding, target_lang, position, opened_at,
+                            grouping, len(segments), len(segments.targets))
 
     def document_info(self, identifier: str) -> DocumentInfo | None:
         found = self.documents(identifier)
