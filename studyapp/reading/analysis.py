@@ -29,14 +29,13 @@ import logging
 import operator
 import re
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 import rjieba
 
 from ..bounded_cache import DEFAULT_LIMIT
+from ..process_setting import WhileAnyRuns
 from ..text import HANZI, Document
 from .dictionary import Dictionary, is_name_reading, learner_order
 from .dictionary import marked_readings as _marked_readings
@@ -115,7 +114,7 @@ class Analyzer:
 
     def analyze_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
         """Tokens of many clauses, their polyphones read in context in one batch (far cheaper than one by one)."""
-        with _COLLECTIONS.fewer():
+        with _COLLECTIONS.held():
             return self._analyze_many(clauses)
 
     def _analyze_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
@@ -172,34 +171,17 @@ class Analyzer:
 YOUNG_COLLECTION_EVERY = 20_000
 
 
-class _Collections:
-    """Python's collection thresholds are one setting for the whole process: the first analysis to start raises the
-    young generation's, the last to finish puts it back, so analyses running side by side in two jobs do not undo
-    each other's setting (and one ending cannot leave it raised for good)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running = 0
-        self._saved: tuple[int, ...] = ()
-
-    @contextmanager
-    def fewer(self) -> Iterator[None]:
-        with self._lock:
-            if self._running == 0:
-                self._saved = gc.get_threshold()
-                if self._saved[0] and self._saved[0] < YOUNG_COLLECTION_EVERY:  # 0: collections are off already
-                    gc.set_threshold(YOUNG_COLLECTION_EVERY, *self._saved[1:])
-            self._running += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running -= 1
-                if self._running == 0:
-                    gc.set_threshold(*self._saved)
+def _fewer_collections() -> Callable[[], None]:
+    """Raise the young generation's threshold (unless collections are off already); say how to put it back."""
+    saved = gc.get_threshold()
+    if saved[0] and saved[0] < YOUNG_COLLECTION_EVERY:
+        gc.set_threshold(YOUNG_COLLECTION_EVERY, *saved[1:])
+    return lambda: gc.set_threshold(*saved)
 
 
-_COLLECTIONS = _Collections()
+#: Python's collection thresholds are one setting for the whole process: held while any analysis runs
+_COLLECTIONS = WhileAnyRuns(_fewer_collections)
+
 
 class Leftovers:
     """Caches an analyzer let go of, freed a slice at a time by ``free``. A dict freed at once is one C call that
@@ -241,7 +223,7 @@ def analyze_all(document: Document, analyzer: Analyzer,
                 cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
     """Analyse every clause in order, reporting progress now and then; stops early when cancelled."""
     total = len(document.clauses)
-    with _COLLECTIONS.fewer():  # between batches too: the batch just yielded dies young, unwalked
+    with _COLLECTIONS.held():  # between batches too: the batch just yielded dies young, unwalked
         for indexes in _batches(document):  # in batches: the context model reads many clauses at once
             if cancelled and cancelled():
                 return

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import os
 import pickle
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
+
+from ..process_setting import WhileAnyRuns
 
 _BOS, _EOS, _UNK = "시", "끝", "<UNK>"  # g2pM's own begin/end/unknown symbols
 #: Steps × texts the recurrence runs at once: its states are this many [h] rows (8 MB), however long the texts.
@@ -52,39 +52,21 @@ class Guess(NamedTuple):
     confidence: float
 
 
-class _BlasThreads:
-    """OpenBLAS's thread count is one setting for the whole process: the first guess to start limits it, the last
-    to finish puts it back, so guesses running side by side in two jobs do not undo each other's limit."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running = 0
-        self._controller: ThreadpoolController | None = None
-        self._limiter: Any = None  # threadpoolctl's limiter, whose class it does not export
-
-    @contextmanager
-    def limited(self, threads: int) -> Iterator[None]:
-        with self._lock:
-            if self._running == 0:
-                if self._controller is None:  # finds the loaded BLAS libraries once (a few milliseconds)
-                    self._controller = ThreadpoolController()
-                self._limiter = self._controller.limit(limits=threads, user_api="blas")
-            self._running += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running -= 1
-                if self._running == 0 and self._limiter is not None:
-                    self._limiter.restore_original_limits()
-                    self._limiter = None
+_CONTROLLER: list[ThreadpoolController] = []  # the loaded BLAS libraries, found once (a few milliseconds)
 
 
-_BLAS = _BlasThreads()
+def _limit_blas() -> Callable[[], None]:
+    """OpenBLAS's thread count is one setting for the whole process: limit it, and say how to put it back."""
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=BLAS_THREADS, user_api="blas").restore_original_limits
+
+
+_BLAS = WhileAnyRuns(_limit_blas)  # guesses in two jobs side by side do not undo each other's limit
 
 
 class ContextModel:
-    def __init__(self, threads: int = BLAS_THREADS) -> None:
+    def __init__(self) -> None:
         import g2pM
 
         folder = os.path.dirname(g2pM.__file__)
@@ -93,7 +75,6 @@ class ContextModel:
             with open(os.path.join(folder, name), "rb") as handle:  # the package's own files, not user input
                 return pickle.load(handle)  # noqa: S301
 
-        self.threads = threads
         weights = load("np_ckpt.pkl")
         self.char_ids: dict[str, int] = load("char2idx.pkl")
         classes: dict[str, int] = load("class2idx.pkl")
@@ -137,7 +118,7 @@ class ContextModel:
     def guess(self, requests: Sequence[tuple[str, int, Sequence[str]]]) -> list[Guess | None]:
         """For each (sentence, index of a character in it, candidate readings in numbered pinyin), the model's
         choice among the candidates it knows; None where it knows none of them."""
-        with _BLAS.limited(self.threads):
+        with _BLAS.held():
             return self._guess(requests)
 
     def _guess(self, requests: Sequence[tuple[str, int, Sequence[str]]]) -> list[Guess | None]:
