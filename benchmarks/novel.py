@@ -4,8 +4,11 @@
     python benchmarks/novel.py --same-tokens DIR [PATH]
 
 Each measurement is a fresh process that times, one after the other on the same text: `jieba.lcut`, `rjieba.cut`,
-the full analysis with the context model and then without it (a fresh Analyzer each, with every word cache it
-shares emptied first: cold, as the app's analysis of a text just opened; the dictionary index is built already).
+the app's analysis job (``deck.gather``: the deck's words with their readings in context, read by worker
+processes, one per core, for a text this long; in this process for a checkout without them), the same analysis
+with the context model in this process alone (one thread: ``analyze_all``), and then without the model (a fresh
+Analyzer each, with every word cache it shares emptied first: cold, as the app's analysis of a text just opened;
+the dictionary index is built already). The workers' peak memory is printed apart from this process's.
 The figures are the ratios of the analyses to `jieba.lcut` and to `rjieba.cut`, medians over ``--repeat``
 processes (3 by default); seconds are printed for scale only, since this machine is shared and its speed varies
 from minute to minute.
@@ -37,7 +40,10 @@ from busy import CONDITIONS, beside
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
-FIGURES = (("context", "analysis with context readings"), ("plain", "analysis without context"))  # in this order
+#: in this order; "gather" is what the window's analysis job runs (deck.gather: worker processes for a novel),
+#: "context" the same reading in this process alone, one thread (analyze_all), "plain" that without the model
+FIGURES = (("gather", "the app's analysis job (gather)"), ("context", "analysis with context, 1 thread"),
+           ("plain", "analysis without context"))
 
 
 def timed(work) -> float:
@@ -72,9 +78,14 @@ def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
     dictionary = Dictionary.open()
     dictionary.readings()
 
-    def analyse(context: bool) -> None:
-        analyzer = Analyzer(dictionary, context=context)
+    def analyse(name: str) -> None:
+        analyzer = Analyzer(dictionary, context=name != "plain")
         analyzer.forget()  # what the analysis before kept in caches an analyzer shares (per dictionary, process)
+        if name == "gather":
+            from studyapp.study import deck
+
+            deck.gather(document, analyzer)
+            return
         for _index, _tokens in analyze_all(document, analyzer):
             pass
 
@@ -82,8 +93,9 @@ def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
              "clauses": len(document.clauses), "lcut": timed(lambda: jieba.lcut(loaded.text)),
              "rjieba": timed(lambda: rjieba.cut(loaded.text))}
     for name, _label in figures:
-        found[name] = timed(lambda name=name: analyse(name == "context"))
+        found[name] = timed(lambda name=name: analyse(name))
     found["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    found["worker peak MB"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return found
 
 
@@ -147,7 +159,8 @@ def report(condition: str, name: str, runs: list[dict]) -> None:
             continue
         print(f"  {label:31s} {median(key):6.2f} s   {median(key, 'lcut'):5.2f}x jieba.lcut"
               f"   {median(key, 'rjieba'):5.1f}x rjieba.cut")
-    print(f"  peak memory                     {median('peak MB'):6.0f} MB")
+    print(f"  peak memory                     {median('peak MB'):6.0f} MB"
+          + (f", a worker's {median('worker peak MB'):.0f} MB" if runs[0].get("worker peak MB") else ""))
 
 
 def main() -> None:
@@ -162,7 +175,7 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
-        print(json.dumps(measure(options.path, FIGURES[:1] if options.skip_plain else FIGURES)))
+        print(json.dumps(measure(options.path, FIGURES[:2] if options.skip_plain else FIGURES)))
         return
     if options.dump:
         dump(options.path, options.dump)

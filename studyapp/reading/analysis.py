@@ -30,6 +30,7 @@ import operator
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 import rjieba
@@ -141,6 +142,15 @@ class Analyzer:
         if hasattr(self.parser, "set_fixes"):
             self.parser.set_fixes(fixes, own_words)
 
+    def recipe(self) -> Recipe | None:
+        """How another process makes an analyzer that reads as this one does; None when it cannot (a parser of
+        another kind, or a dictionary whose index is still being written on a first start)."""
+        parser = self.parser
+        if type(parser) is not JiebaParser or not self.dictionary.indexed.is_set():
+            return None
+        return Recipe(self.dictionary.path, self.context is not None, dict(parser.fixes), sorted(parser.own_words))
+
+
     def readings_of(self, word: str) -> list[tuple[str, ...]]:
         """Every reading a word can have (the dictionary's, and for one character those the context model
         knows), tone-marked: what the popup offers to pin."""
@@ -160,6 +170,20 @@ class Analyzer:
         entries = learner_order(self.dictionary.lookup(token.text), token.pinyin)
         here = [entry for entry in entries if entry.syllables == token.pinyin]
         return [sense for entry in (here or entries) for sense in entry.definitions]
+
+
+class Recipe(NamedTuple):
+    """What an analyzer is made of, sent to a worker process (plain data: it is pickled)."""
+
+    dictionary: Path
+    context: bool
+    fixes: dict[str, tuple[str, ...]]
+    own_words: list[str]
+
+    def make(self) -> Analyzer:
+        analyzer = Analyzer(Dictionary(self.dictionary), context=self.context)
+        analyzer.set_fixes(self.fixes, self.own_words)
+        return analyzer
 
 
 #: Net new objects between two young collections while a text is analysed, instead of Python's 700: a batch holds
@@ -220,11 +244,13 @@ ANALYSIS_BATCH_CHARACTERS = 20_000
 
 def analyze_all(document: Document, analyzer: Analyzer,
                 progress: Callable[[int, int], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
-    """Analyse every clause in order, reporting progress now and then; stops early when cancelled."""
+                cancelled: Callable[[], bool] | None = None,
+                only: Iterable[range] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
+    """Analyse every clause in order, reporting progress now and then; stops early when cancelled. ``only``: some
+    of the document's ``batches`` (a worker process's share), read exactly as they are read in the whole."""
     total = len(document.clauses)
     with _COLLECTIONS.held():  # between batches too: the batch just yielded dies young, unwalked
-        for indexes in _batches(document):  # in batches: the context model reads many clauses at once
+        for indexes in batches(document) if only is None else only:  # the context model reads many at once
             if cancelled and cancelled():
                 return
             # the batch's tokens are not held while the next batch is analysed: a caller that keeps none lets them
@@ -235,7 +261,7 @@ def analyze_all(document: Document, analyzer: Analyzer,
                 progress(indexes[-1] + 1, total)
 
 
-def _batches(document: Document) -> Iterator[range]:
+def batches(document: Document) -> Iterator[range]:
     """Runs of clauses of at most ``ANALYSIS_BATCH`` clauses and ``ANALYSIS_BATCH_CHARACTERS`` characters (a
     clause longer than that alone), from the clause table's arrays without making a clause object each."""
     starts, ends, total = document.clauses.starts, document.clauses.ends, len(document.clauses)
@@ -443,6 +469,8 @@ class JiebaParser:
         self._headwords = dictionary.readings()
         self._words = for_dictionary(dictionary)
         self._own_words: frozenset[str] = frozenset()  # the learner's: never cut
+        self.fixes: dict[str, tuple[str, ...]] = {}  # the learner's segmentation fixes and own words, as given
+        self.own_words: frozenset[str] = frozenset()
         self._reading_cache: dict[str, tuple[tuple[str, ...], str]] = {}
         self._open_cache: dict[str, frozenset[int]] = {}
         self._settled_cache: dict[str, tuple[str, ...] | None] = {}
@@ -464,7 +492,9 @@ class JiebaParser:
             if text and "".join(parts) == text:
                 by_first.setdefault(text[0], []).append((text, tuple(parts)))
         self._fixes = by_first
-        self._own_words = frozenset(own_words).union(*(parts for parts in fixes.values()))
+        self.fixes = dict(fixes)  # as given: ``Analyzer.recipe``
+        self.own_words = frozenset(own_words)
+        self._own_words = self.own_words.union(*(parts for parts in fixes.values()))
         self._expanded = {}  # both depend on the learner's words
         self._grouped_alone = {}
 

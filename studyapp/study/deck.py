@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import logging
 import re
 import unicodedata
 from array import array
@@ -31,7 +33,10 @@ from ..reading.dictionary import Dictionary, Entry, hsk_level, learner_order
 from ..reading.dictionary_words import for_dictionary
 from ..reading.pinyin import has_tone_mark, numbered, toneless
 from ..text import HANZI_CHARACTER, Document
+from . import gather_processes
 from .definitions import SENSE_SEPARATOR
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ..reading.pins import Pins
@@ -70,6 +75,26 @@ class DocumentWords:
         self.clause_words.append(words)
         self.clause_offsets.append(len(self.word_numbers))
 
+    def extend(self, later: DocumentWords) -> None:
+        """Add the figures of the clauses that come right after these, gathered apart (by a worker process): the
+        result is what one pass over both would have gathered. A word first met there is numbered after ours."""
+        counts, numbers = self.counts, self.numbers
+        renumbered = array("I")
+        for word in later.numbers:  # in their numbers' order
+            number = numbers.get(word)
+            if number is None:
+                number = numbers[word] = len(numbers)
+                counts[word] = later.counts[word]
+                self.first_clause[word] = later.first_clause[word]
+                self.readings[word] = later.readings[word]
+            else:
+                counts[word] += later.counts[word]
+            renumbered.append(number)
+        base = len(self.word_numbers)
+        self.word_numbers.extend(map(renumbered.__getitem__, later.word_numbers))
+        self.clause_words.extend(later.clause_words)
+        self.clause_offsets.extend(offset + base for offset in itertools.islice(later.clause_offsets, 1, None))
+
     @property
     def running_words(self) -> int:
         return sum(self.counts.values())
@@ -78,7 +103,15 @@ class DocumentWords:
 def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
            cancelled: Callable[[], bool] | None = None, pins: Pins | None = None) -> DocumentWords:
     """Analyse every clause once and gather the deck's figures (the window runs this as its background job);
-    readings the reader pinned count as read there, as the reader shows them."""
+    readings the reader pinned count as read there, as the reader shows them. A long text is read by worker
+    processes (``gather_processes``: all cores, and the window's interpreter lock left to the window)."""
+    workers = gather_processes.worker_count(document)
+    recipe = analyzer.recipe() if workers else None
+    if recipe is not None:
+        try:
+            return gather_processes.gather(document, recipe, workers, pins, report, cancelled)
+        except gather_processes.WorkersFailed as error:
+            log.warning("the analysis is read in this process instead: %s", error)
     gathered = DocumentWords()
     for index, tokens in analyze_all(document, analyzer, report, cancelled):
         gathered.add_clause(index, pins.apply(document, index, tokens) if pins else tokens)

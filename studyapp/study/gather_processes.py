@@ -1,0 +1,194 @@
+"""A long text's deck gathered by worker processes, one per core (at most ``MOST_WORKERS``), merged in order.
+
+Why processes: analysing 水浒传 is ~8 s of pure-Python work that holds the interpreter lock. In a thread of the
+window's process it competes with the GUI thread for that lock (the window stalls) and uses one core of the
+learner's several. In workers it uses them all, and the window's process only merges their results.
+
+How: the clauses are cut into chunks of whole analysis batches (``analysis.batches``, so every clause is read in
+exactly the batch it is read in by ``deck.gather``: the same tokens and readings, to the last confidence). Each
+worker is a fresh interpreter ("spawn": never a fork of a process running Qt's threads) that makes the analyzer
+from its ``Recipe``, then takes chunks one at a time, the next going to whichever worker is free (a busy core
+takes fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
+(``DocumentWords.extend``), so the result equals one pass over the whole text.
+
+Worked example, 3 chunks on 2 workers: w1 takes c0, w2 takes c1; w2 finishes first and takes c2, c1 waits;
+w1 sends c0 -> merged c0, c1 (waiting); w2 sends c2 -> merged c2. Progress counts merged clauses.
+
+A worker that cannot start or dies (no ``fork``/``spawn`` allowed, out of memory) costs time, not the result: the
+caller reads the whole text here instead (``WorkersFailed``), and the log says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING, Any
+
+from ..errors import JobCancelled
+from ..reading.analysis import Recipe, analyze_all, batches
+from ..text import Document
+
+if TYPE_CHECKING:
+    from ..reading.pins import Pins
+    from .deck import DocumentWords
+
+log = logging.getLogger(__name__)
+
+#: Texts shorter than this are read in the caller's process: a worker's start (an interpreter, the dictionary,
+#: the context model: ~0.6 s of CPU) would cost more than it saves, and a short text stalls no one.
+LEAST_CHARACTERS = 150_000
+#: Workers at most, whatever the cores: each holds its own dictionary, model and word caches (~150-250 MB at the
+#: peak of a novel), and past a few the merge and the starts eat the gain.
+MOST_WORKERS = 4
+#: Characters per chunk: small enough that a free worker takes the next (a busy core takes fewer), large enough
+#: that each chunk's word list, sent back and merged, is a small part of its work.
+CHUNK_CHARACTERS = 60_000
+#: How often the caller looks whether it was cancelled while waiting for workers (seconds).
+POLL_S = 0.1
+
+
+class WorkersFailed(RuntimeError):
+    """The workers could not do the work (the message says why); the caller does it itself."""
+
+
+def worker_count(document: Document) -> int:
+    """How many workers to read ``document`` with; 0: read it in this process."""
+    if len(document.text) < LEAST_CHARACTERS:
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MOST_WORKERS))
+
+
+def chunks(document: Document) -> list[list[range]]:
+    """The document's analysis batches, in runs of about ``CHUNK_CHARACTERS`` characters."""
+    starts, ends = document.clauses.starts, document.clauses.ends
+    found: list[list[range]] = []
+    current: list[range] = []
+    size = 0
+    for batch in batches(document):
+        current.append(batch)
+        size += ends[batch[-1]] - starts[batch[0]]
+        if size >= CHUNK_CHARACTERS:
+            found.append(current)
+            current, size = [], 0
+    if current:
+        found.append(current)
+    return found
+
+
+def gather(document: Document, recipe: Recipe, workers: int, pins: Pins | None = None,
+           report: Callable[[int, int], None] | None = None,
+           cancelled: Callable[[], bool] | None = None) -> DocumentWords:
+    """The deck's figures of every clause, as ``deck.gather`` finds them, read by ``workers`` processes.
+    Raises JobCancelled when cancelled (the workers are stopped at once), WorkersFailed when they fail."""
+    from .deck import DocumentWords
+
+    work = chunks(document)
+    pending: dict[int, DocumentWords] = {}
+    merged = DocumentWords()
+    done = 0
+    with _Workers(min(workers, len(work)), (document, recipe, dict(pins.pinned) if pins else {})) as team:
+        queue: Iterator[tuple[int, list[range]]] = iter(enumerate(work))
+        for worker in range(len(team)):
+            team.send(worker, next(queue, None))
+        while done < len(work):
+            if cancelled and cancelled():
+                raise JobCancelled("The document was closed.")
+            for worker, number, part in team.results(POLL_S):
+                team.send(worker, next(queue, None))
+                pending[number] = part
+                while done in pending:  # in clause order
+                    merged.extend(pending.pop(done))
+                    done += 1
+                if report:
+                    report(len(merged.clause_words), len(document.clauses))
+    return merged
+
+
+class _Workers:
+    """Worker processes with a duplex pipe each; stopped (killed if need be) on leaving the ``with``."""
+
+    def __init__(self, count: int, setup: tuple[Document, Recipe, dict]) -> None:
+        self._count, self._setup = count, setup
+        self._processes: list[Any] = []
+        self._pipes: list[Connection] = []
+        self._working: list[Connection] = []  # the pipes of workers not yet told to stop
+
+    def __enter__(self) -> _Workers:
+        context = multiprocessing.get_context("spawn")
+        try:
+            for _ in range(self._count):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=_serve, args=(theirs,), name="studyapp analysis", daemon=True)
+                process.start()
+                theirs.close()
+                self._processes.append(process)
+                self._pipes.append(mine)
+                mine.send(self._setup)
+        except (OSError, ValueError) as error:  # no process may be started here, or the pipe broke at once
+            self.__exit__(None, None, None)
+            raise WorkersFailed(f"no worker process could start: {error}") from error
+        self._working = list(self._pipes)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._pipes)
+
+    def send(self, worker: int, chunk: tuple[int, list[range]] | None) -> None:
+        """Give a worker its next chunk, or tell it there is none (it exits)."""
+        pipe = self._pipes[worker]
+        try:
+            pipe.send(chunk)
+        except OSError as error:
+            raise WorkersFailed(f"a worker process stopped: {error}") from error
+        if chunk is None:
+            self._working.remove(pipe)
+
+    def results(self, timeout: float) -> Iterator[tuple[int, int, DocumentWords]]:
+        """(worker, chunk number, its words) for each chunk finished within ``timeout``."""
+        for ready in wait(self._working, timeout):
+            worker = self._pipes.index(ready)  # type: ignore[arg-type]  # wait returns the pipes it was given
+            try:
+                message = self._pipes[worker].recv()
+            except (EOFError, OSError) as error:
+                code = self._processes[worker].exitcode
+                raise WorkersFailed(f"a worker process ended (exit code {code})") from error
+            if message[0] == "failed":
+                raise WorkersFailed(f"a worker process failed:\n{message[1]}")
+            _done, number, words = message
+            yield worker, number, words
+
+    def __exit__(self, *_exc: object) -> None:
+        for pipe in self._pipes:
+            pipe.close()
+        for process in self._processes:
+            if process.is_alive():
+                process.kill()  # nothing of the user's is in a worker: only a share of the analysis
+            process.join()
+            process.close()
+
+
+def _serve(pipe: Connection) -> None:
+    """A worker process: read the chunks it is sent until told there are none, each as ``deck.gather`` would."""
+    from .deck import DocumentWords
+
+    try:
+        document, recipe, pinned = pipe.recv()
+        analyzer = recipe.make()
+        from ..reading.pins import Pins
+
+        pins = Pins(pinned)
+        while (chunk := pipe.recv()) is not None:
+            number, runs = chunk
+            words = DocumentWords()
+            for index, tokens in analyze_all(document, analyzer, only=runs):
+                words.add_clause(index, pins.apply(document, index, tokens))
+            pipe.send(("done", number, words))
+    except EOFError:  # the caller went away (cancelled): nothing to say
+        return
+    except BaseException:  # noqa: BLE001 - said to the caller, which reads the text itself instead
+        pipe.send(("failed", traceback.format_exc(limit=8)))

@@ -1,0 +1,151 @@
+"""A long text's deck read by worker processes: the same deck as one pass in this process, pins and all; stopped at
+once when cancelled; read here instead when the workers cannot do it."""
+
+import logging
+import multiprocessing
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studyapp import text
+from studyapp.errors import JobCancelled
+from studyapp.reading import analysis
+from studyapp.reading.analysis import Recipe, Token, analyze_all
+from studyapp.reading.pins import Pins
+from studyapp.study import deck, gather_processes
+from studyapp.text.loading import load, load_bytes
+from tests.conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def story():
+    """朝花夕拾's first 40,000 characters: several chunks of a few thousand, read by two workers."""
+    return text.split(load_bytes(load(CORPUS / "朝花夕拾.txt").text[:40_000].encode(), "story.txt"))
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Batches of 300 clauses, chunks of about 4,000 characters (the workers read the batches they are given)."""
+    monkeypatch.setattr(analysis, "ANALYSIS_BATCH", 300)
+    monkeypatch.setattr(gather_processes, "LEAST_CHARACTERS", 1)
+    monkeypatch.setattr(gather_processes, "CHUNK_CHARACTERS", 4_000)
+
+
+@pytest.fixture
+def worker_runs(monkeypatch):
+    """Each time a deck was read by workers (to tell it from a reading in this process)."""
+    runs = []
+    real = gather_processes.gather
+
+    def spy(*args, **kwargs):
+        runs.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gather_processes, "gather", spy)
+    return runs
+
+
+def in_this_process(document, analyzer, pins=None):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gather_processes, "worker_count", lambda _document: 0)
+        return deck.gather(document, analyzer, pins=pins)
+
+
+def test_workers_gather_the_very_deck_one_pass_gathers(story, analyzer, small_chunks, monkeypatch, worker_runs):
+    monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 2)
+    assert len(gather_processes.chunks(story)) >= 4
+    progress = []
+    by_workers = deck.gather(story, analyzer, report=lambda done, total: progress.append((done, total)))
+    assert worker_runs == [2]
+    alone = in_this_process(story, analyzer)
+    assert by_workers == alone  # counts, first clauses, readings in context, numbering, clause by clause
+    assert list(by_workers.numbers) == list(alone.numbers)  # numbered in order of first occurrence
+    assert progress[-1] == (len(story.clauses), len(story.clauses))
+    assert [done for done, _total in progress] == sorted(done for done, _total in progress)
+    assert not multiprocessing.active_children()  # every worker has ended
+
+
+def test_a_pinned_reading_counts_in_a_workers_share(story, analyzer, small_chunks, monkeypatch, worker_runs):
+    """A word first met late in the text (read by a worker, not the first chunk) takes the reading pinned there."""
+    monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 2)
+    alone = in_this_process(story, analyzer)
+    late = len(story.clauses) * 3 // 4
+    word = next(w for w, first in alone.first_clause.items() if first > late and len(w) == 2 and
+                alone.readings[w])
+    clause = alone.first_clause[word]
+    token = next(t for _i, tokens in analyze_all(story, analyzer, only=[range(clause, clause + 1)])
+                 for t in tokens if t.text == word)
+    start = story.source_offset(story.clauses.starts[clause], story.clauses.ends[clause], token.start)
+    pins = Pins({start: (word, ("wǒ", "wǒ"))})
+    by_workers = deck.gather(story, analyzer, pins=pins)
+    assert worker_runs == [2]
+    assert by_workers.readings[word] == ("wǒ", "wǒ")
+    assert by_workers == in_this_process(story, analyzer, pins=pins)
+
+
+def test_cancelling_stops_the_workers_at_once(story, analyzer, small_chunks):
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return len(asked) > 1  # after the workers have started
+
+    with pytest.raises(JobCancelled):
+        gather_processes.gather(story, analyzer.recipe(), 2, cancelled=cancelled)
+    assert not multiprocessing.active_children()
+
+
+def test_workers_that_fail_leave_the_reading_to_this_process(story, analyzer, small_chunks, monkeypatch, caplog,
+                                                             tmp_path):
+    broken = Recipe(tmp_path / "no dictionary here.sqlite", True, {}, [])
+    monkeypatch.setattr(analyzer, "recipe", lambda: broken)
+    monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 2)
+    with caplog.at_level(logging.WARNING):
+        gathered = deck.gather(story, analyzer)
+    assert "read in this process instead" in caplog.text and "worker process failed" in caplog.text
+    assert gathered == in_this_process(story, analyzer)
+
+
+def test_a_short_text_is_read_in_this_process(analyzer):
+    short = text.split(load_bytes("中国和俄罗斯，中国人民。".encode(), "short.txt"))
+    assert gather_processes.worker_count(short) == 0
+
+
+def test_an_analyzer_of_a_parser_without_a_recipe_is_read_in_this_process(analyzer):
+    from studyapp.reading.analysis import Analyzer
+
+    class OwnParser:
+        def tokens(self, clause):
+            return ()
+
+        def reading(self, word):
+            return ()
+
+        def forget(self):
+            return None
+
+    assert Analyzer(analyzer.dictionary, OwnParser(), context=False).recipe() is None
+
+
+WORDS = st.sampled_from(["中国", "人民", "和", "俄罗斯", "朋友", "好"])
+CLAUSES = st.lists(st.lists(st.tuples(WORDS, st.sampled_from(["word", "punct", "number"])), max_size=6),
+                   min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(clauses=CLAUSES, cut=st.integers(min_value=0, max_value=12))
+def test_extending_by_a_later_share_equals_one_pass(clauses, cut):
+    """``DocumentWords.extend`` merges the share of the clauses after a cut into the share before it."""
+    cut = min(cut, len(clauses))
+
+    def tokens(index):
+        return tuple(Token(0, len(word), word, kind, (f"r{index}",) * len(word)) for word, kind in clauses[index])
+
+    whole, before, after = deck.DocumentWords(), deck.DocumentWords(), deck.DocumentWords()
+    for index in range(len(clauses)):
+        whole.add_clause(index, tokens(index))
+        (before if index < cut else after).add_clause(index, tokens(index))
+    before.extend(after)
+    assert before == whole
+    assert list(before.numbers) == list(whole.numbers)
