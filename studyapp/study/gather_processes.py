@@ -128,7 +128,8 @@ class _Workers:
                 theirs.close()
                 self._processes.append(process)
                 self._pipes.append(mine)
-                mine.send(self._setup)
+            for pipe in self._pipes:  # after every start: a send waits until its worker, started, reads it
+                pipe.send(self._setup)
         except (OSError, ValueError) as error:  # no process may be started here, or the pipe broke at once
             self.__exit__(None, None, None)
             raise WorkersFailed(f"no worker process could start: {error}") from error
@@ -188,7 +189,7 @@ def _serve(pipe: Connection) -> None:
             for index, tokens in analyze_all(document, analyzer, only=runs):
                 words.add_clause(index, pins.apply(document, index, tokens))
             pipe.send(("done", number, words))
-    except EOFError:  # the caller went away (cancelled): nothing to say
+    except (EOFError, BrokenPipeError):  # the caller went away (cancelled, or it ended): nothing to say
         return
     except BaseException:  # noqa: BLE001 - said to the caller, which reads the text itself instead
         pipe.send(("failed", traceback.format_exc(limit=8)))
