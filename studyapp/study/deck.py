@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import heap
 from ..errors import JobCancelled, StudyAppError
 from ..library import Library
 from ..library.words import UNDERSTOOD, TermStatus  # the terms table's statuses, defined where it is kept
@@ -102,14 +103,22 @@ class DocumentWords:
 
 def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
            cancelled: Callable[[], bool] | None = None, pins: Pins | None = None) -> DocumentWords:
-    """Analyse every clause once and gather the deck's figures (the window runs this as its background job);
-    readings the reader pinned count as read there, as the reader shows them. A long text is read by worker
-    processes (``gather_processes``: all cores, and the window's interpreter lock left to the window)."""
+    """Analyse every clause once and gather the deck's figures; readings the reader pinned count as read there,
+    as the reader shows them."""
+    return gather_with_senses(document, analyzer, report, cancelled, pins, senses=False)[0]
+
+
+def gather_with_senses(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
+                       cancelled: Callable[[], bool] | None = None, pins: Pins | None = None,
+                       senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
+    """``gather``, and each word's ``dictionary_senses`` (unless not wanted: then none): the window's background
+    analysis. A long text is read by worker processes (``gather_processes``: all cores, and the window's
+    interpreter lock left to the window), which look up the senses too."""
     workers = gather_processes.worker_count(document)
     recipe = analyzer.recipe() if workers else None
     if recipe is not None:
         try:
-            return gather_processes.gather(document, recipe, workers, pins, report, cancelled)
+            return gather_processes.gather(document, recipe, workers, pins, report, cancelled, senses)
         except gather_processes.WorkersFailed as error:
             log.warning("the analysis is read in this process instead: %s", error)
     gathered = DocumentWords()
@@ -117,7 +126,10 @@ def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], 
         gathered.add_clause(index, pins.apply(document, index, tokens) if pins else tokens)
     if len(gathered.clause_words) < len(document.clauses):
         raise JobCancelled("The document was closed.")
-    return gathered
+    if not senses:
+        return gathered, {}
+    heap.trim()  # a novel's tokens are gone: give their pages back before the senses are made
+    return gathered, dictionary_senses(gathered, analyzer.dictionary)
 
 
 @dataclass(frozen=True, slots=True)

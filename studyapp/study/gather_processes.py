@@ -82,31 +82,46 @@ def chunks(document: Document) -> list[list[range]]:
 
 def gather(document: Document, recipe: Recipe, workers: int, pins: Pins | None = None,
            report: Callable[[int, int], None] | None = None,
-           cancelled: Callable[[], bool] | None = None) -> DocumentWords:
-    """The deck's figures of every clause, as ``deck.gather`` finds them, read by ``workers`` processes.
-    Raises JobCancelled when cancelled (the workers are stopped at once), WorkersFailed when they fail."""
+           cancelled: Callable[[], bool] | None = None, senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
+    """The deck's figures of every clause, as ``deck.gather`` finds them, and each word's dictionary senses for its
+    reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes: first the chunks of clauses,
+    merged in order as they come; then the senses of the words, a share each. Raises JobCancelled when cancelled
+    (the workers are stopped at once), WorkersFailed when they fail."""
     from .deck import DocumentWords
 
     work = chunks(document)
-    pending: dict[int, DocumentWords] = {}
+    parts: dict[int, DocumentWords] = {}
     merged = DocumentWords()
-    done = 0
+    found_senses: dict[str, str] = {}
+    tasks: list[tuple[str, int, Any]] = [("words", number, runs) for number, runs in enumerate(work)]
+    tasks.reverse()  # popped from the end: in order
+    shares = 0  # of the words' senses, once every chunk is merged
+    merged_chunks = senses_done = 0
     with _Workers(min(workers, len(work)), (document, recipe, dict(pins.pinned) if pins else {})) as team:
-        queue: Iterator[tuple[int, list[range]]] = iter(enumerate(work))
-        for worker in range(len(team)):
-            team.send(worker, next(queue, None))
-        while done < len(work):
+        idle = list(range(len(team)))
+        while merged_chunks < len(work) or senses_done < shares:
+            while idle and tasks:
+                team.send(idle.pop(), tasks.pop())
             if cancelled and cancelled():
                 raise JobCancelled("The document was closed.")
-            for worker, number, part in team.results(POLL_S):
-                team.send(worker, next(queue, None))
-                pending[number] = part
-                while done in pending:  # in clause order
-                    merged.extend(pending.pop(done))
-                    done += 1
+            for worker, kind, number, found in team.results(POLL_S):
+                idle.append(worker)
+                if kind == "senses":
+                    found_senses.update(found)
+                    senses_done += 1
+                    continue
+                parts[number] = found
+                while merged_chunks in parts:  # in clause order
+                    merged.extend(parts.pop(merged_chunks))
+                    merged_chunks += 1
                 if report:
                     report(len(merged.clause_words), len(document.clauses))
-    return merged
+                if merged_chunks == len(work) and senses:  # every word's reading is known now: their senses, shared out
+                    readings = merged.readings
+                    words = [(word, readings.get(word) or ()) for word in merged.numbers]
+                    shares = min(len(words), 2 * len(team))  # two each: one worker on a busy core takes fewer
+                    tasks = [("senses", share, words[share::shares]) for share in range(shares)]
+    return merged, found_senses
 
 
 class _Workers:
@@ -116,7 +131,6 @@ class _Workers:
         self._count, self._setup = count, setup
         self._processes: list[Any] = []
         self._pipes: list[Connection] = []
-        self._working: list[Connection] = []  # the pipes of workers not yet told to stop
 
     def __enter__(self) -> _Workers:
         context = multiprocessing.get_context("spawn")
@@ -133,25 +147,21 @@ class _Workers:
         except (OSError, ValueError) as error:  # no process may be started here, or the pipe broke at once
             self.__exit__(None, None, None)
             raise WorkersFailed(f"no worker process could start: {error}") from error
-        self._working = list(self._pipes)
         return self
 
     def __len__(self) -> int:
         return len(self._pipes)
 
-    def send(self, worker: int, chunk: tuple[int, list[range]] | None) -> None:
-        """Give a worker its next chunk, or tell it there is none (it exits)."""
-        pipe = self._pipes[worker]
+    def send(self, worker: int, task: tuple[str, int, Any]) -> None:
+        """Give a worker its next task: ("words", number, runs of clauses) or ("senses", number, words)."""
         try:
-            pipe.send(chunk)
+            self._pipes[worker].send(task)
         except OSError as error:
             raise WorkersFailed(f"a worker process stopped: {error}") from error
-        if chunk is None:
-            self._working.remove(pipe)
 
-    def results(self, timeout: float) -> Iterator[tuple[int, int, DocumentWords]]:
-        """(worker, chunk number, its words) for each chunk finished within ``timeout``."""
-        for ready in wait(self._working, timeout):
+    def results(self, timeout: float) -> Iterator[tuple[int, str, int, Any]]:
+        """(worker, kind, number, what it found) for each task finished within ``timeout``."""
+        for ready in wait(self._pipes, timeout):
             worker = self._pipes.index(ready)  # type: ignore[arg-type]  # wait returns the pipes it was given
             try:
                 message = self._pipes[worker].recv()
@@ -160,8 +170,8 @@ class _Workers:
                 raise WorkersFailed(f"a worker process ended (exit code {code})") from error
             if message[0] == "failed":
                 raise WorkersFailed(f"a worker process failed:\n{message[1]}")
-            _done, number, words = message
-            yield worker, number, words
+            kind, number, found = message
+            yield worker, kind, number, found
 
     def __exit__(self, *_exc: object) -> None:
         for pipe in self._pipes:
@@ -174,22 +184,26 @@ class _Workers:
 
 
 def _serve(pipe: Connection) -> None:
-    """A worker process: read the chunks it is sent until told there are none, each as ``deck.gather`` would."""
-    from .deck import DocumentWords
+    """A worker process: do the tasks it is sent, each as ``deck.gather`` and ``deck.dictionary_senses`` would,
+    until the caller closes the pipe."""
+    from ..reading.pins import Pins
+    from .deck import DocumentWords, definition
 
     try:
         document, recipe, pinned = pipe.recv()
         analyzer = recipe.make()
-        from ..reading.pins import Pins
-
         pins = Pins(pinned)
-        while (chunk := pipe.recv()) is not None:
-            number, runs = chunk
-            words = DocumentWords()
-            for index, tokens in analyze_all(document, analyzer, only=runs):
-                words.add_clause(index, pins.apply(document, index, tokens))
-            pipe.send(("done", number, words))
-    except (EOFError, BrokenPipeError):  # the caller went away (cancelled, or it ended): nothing to say
+        while True:
+            kind, number, given = pipe.recv()
+            if kind == "words":
+                words = DocumentWords()
+                for index, tokens in analyze_all(document, analyzer, only=given):
+                    words.add_clause(index, pins.apply(document, index, tokens))
+                pipe.send(("words", number, words))
+            else:
+                dictionary = analyzer.dictionary
+                pipe.send(("senses", number, {word: definition(dictionary, word, reading) for word, reading in given}))
+    except (EOFError, BrokenPipeError):  # the caller is done, or went away (cancelled, or it ended)
         return
     except BaseException:  # noqa: BLE001 - said to the caller, which reads the text itself instead
         pipe.send(("failed", traceback.format_exc(limit=8)))

@@ -29,7 +29,7 @@ from ..library import Library, StoredAnalysis
 from ..reading.analysis import ANALYSIS_VERSION, Analyzer
 from ..reading.pins import Pins
 from ..text import SPLITTER_VERSION, Document
-from .deck import DocumentWords, PinyinKeys, dictionary_senses, gather, pinyin_keys
+from .deck import DocumentWords, PinyinKeys, dictionary_senses, gather_with_senses, pinyin_keys
 
 log = logging.getLogger(__name__)
 
@@ -216,9 +216,8 @@ def deck(library: Library, document_id: str, document: Document, analyzer: Analy
                 return Deck(words, senses, keys, key, None, stored.pins, True)
             _repinned(words, senses, keys, document, analyzer, stored.pins, pins)
             return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), True)
-    words = gather(document, analyzer, report, cancelled, pins)
-    heap.trim()  # a novel's tokens are gone: give their pages back before the senses, keys and terms are made
-    senses, keys = dictionary_senses(words, analyzer.dictionary), search_keys(words)
+    words, senses = gather_with_senses(document, analyzer, report, cancelled, pins)
+    keys = search_keys(words)
     return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), False)
 
 

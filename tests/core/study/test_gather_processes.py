@@ -56,10 +56,12 @@ def test_workers_gather_the_very_deck_one_pass_gathers(story, analyzer, small_ch
     monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 2)
     assert len(gather_processes.chunks(story)) >= 4
     progress = []
-    by_workers = deck.gather(story, analyzer, report=lambda done, total: progress.append((done, total)))
+    by_workers, senses = deck.gather_with_senses(story, analyzer,
+                                                 report=lambda done, total: progress.append((done, total)))
     assert worker_runs == [2]
     alone = in_this_process(story, analyzer)
     assert by_workers == alone  # counts, first clauses, readings in context, numbering, clause by clause
+    assert senses == deck.dictionary_senses(alone, analyzer.dictionary)  # each word's, for its reading here
     assert list(by_workers.numbers) == list(alone.numbers)  # numbered in order of first occurrence
     assert progress[-1] == (len(story.clauses), len(story.clauses))
     assert [done for done, _total in progress] == sorted(done for done, _total in progress)
