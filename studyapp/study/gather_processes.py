@@ -82,11 +82,12 @@ def chunks(document: Document) -> list[list[range]]:
 
 def gather(document: Document, recipe: Recipe, workers: int, pins: Pins | None = None,
            report: Callable[[int, int], None] | None = None,
-           cancelled: Callable[[], bool] | None = None, senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
+           cancelled: Callable[[], bool] | None = None,
+           senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
     """The deck's figures of every clause, as ``deck.gather`` finds them, and each word's dictionary senses for its
-    reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes: first the chunks of clauses,
-    merged in order as they come; then the senses of the words, a share each. Raises JobCancelled when cancelled
-    (the workers are stopped at once), WorkersFailed when they fail."""
+    reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes: first
+    the chunks of clauses, merged in order as they come; then the senses of the words, a share each. Raises
+    JobCancelled when cancelled (the workers are stopped at once), WorkersFailed when they fail."""
     from .deck import DocumentWords
 
     work = chunks(document)
