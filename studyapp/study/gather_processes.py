@@ -9,7 +9,8 @@ exactly the batch it is read in by ``deck.gather``: the same tokens and readings
 worker is a fresh interpreter ("spawn": never a fork of a process running Qt's threads) that makes the analyzer
 from its ``Recipe``, then takes chunks one at a time, the next going to whichever worker is free (a busy core
 takes fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
-(``DocumentWords.extend``), so the result equals one pass over the whole text.
+(``DocumentWords.extend``), so the result equals one pass over the whole text. Once every word's reading is
+known, the workers look up the words' dictionary senses for those readings, a share each.
 
 Worked example, 3 chunks on 2 workers: w1 takes c0, w2 takes c1; w2 finishes first and takes c2, c1 waits;
 w1 sends c0 -> merged c0, c1 (waiting); w2 sends c2 -> merged c2. Progress counts merged clauses.
