@@ -48,7 +48,7 @@ LEAST_CHARACTERS = 150_000
 MOST_WORKERS = 4
 #: Characters per chunk: small enough that a free worker takes the next (a busy core takes fewer), large enough
 #: that each chunk's word list, sent back and merged, is a small part of its work.
-CHUNK_CHARACTERS = 60_000
+CHUNK_CHARACTERS = 32_000
 #: How often the caller looks whether it was cancelled while waiting for workers (seconds).
 POLL_S = 0.1
 
