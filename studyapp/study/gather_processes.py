@@ -25,6 +25,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -60,6 +61,8 @@ class WorkersFailed(RuntimeError):
 def worker_count(document: Document) -> int:
     """How many workers to read ``document`` with; 0: read it in this process."""
     if len(document.text) < LEAST_CHARACTERS:
+        return 0
+    if not sys.executable or getattr(sys, "frozen", False):  # a bundled app: its executable is the app itself
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cores, MOST_WORKERS))

@@ -114,6 +114,14 @@ def test_a_short_text_is_read_in_this_process(analyzer):
     assert gather_processes.worker_count(short) == 0
 
 
+def test_a_bundled_app_starts_no_worker(story, monkeypatch):
+    """Its executable is the app itself: a worker would start a second window."""
+    monkeypatch.setattr(gather_processes, "LEAST_CHARACTERS", 1)
+    assert gather_processes.worker_count(story) >= 1
+    monkeypatch.setattr(gather_processes.sys, "frozen", True, raising=False)
+    assert gather_processes.worker_count(story) == 0
+
+
 def test_an_analyzer_of_a_parser_without_a_recipe_is_read_in_this_process(analyzer):
     from studyapp.reading.analysis import Analyzer
 
