@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,19 +85,53 @@ def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
         if name == "gather":
             from studyapp.study import deck
 
-            deck.gather(document, analyzer)
+            with WorkerMemory() as memory:
+                deck.gather(document, analyzer)
+            found["worker peak MB"] = memory.peak_mb
             return
         for _index, _tokens in analyze_all(document, analyzer):
             pass
 
-    found = {"code": str(Path(studyapp.__file__).parent.parent), "characters": len(loaded.text),
+    found: dict = {}
+    found |= {"code": str(Path(studyapp.__file__).parent.parent), "characters": len(loaded.text),
              "clauses": len(document.clauses), "lcut": timed(lambda: jieba.lcut(loaded.text)),
              "rjieba": timed(lambda: rjieba.cut(loaded.text))}
     for name, _label in figures:
         found[name] = timed(lambda name=name: analyse(name))
     found["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    found["worker peak MB"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return found
+
+
+class WorkerMemory:
+    """The highest peak memory of this process's children (the analysis workers) while in the ``with``, read from
+    each one's /proc VmHWM every 20 ms: ``RUSAGE_CHILDREN`` would count the parent's pages a child had between its
+    fork and its exec."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> WorkerMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        import multiprocessing
+
+        while not self._done.wait(0.02):
+            for child in multiprocessing.active_children():
+                try:
+                    status = Path(f"/proc/{child.pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
 
 
 def dump(path: Path, target: Path) -> None:
