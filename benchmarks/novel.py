@@ -4,8 +4,9 @@
     python benchmarks/novel.py --same-tokens DIR [PATH]
 
 Each measurement is a fresh process that times, one after the other on the same text: `jieba.lcut`, `rjieba.cut`,
-the app's analysis job (``deck.gather``: the deck's words with their readings in context, read by worker
-processes, one per core, for a text this long; in this process for a checkout without them), the same analysis
+the app's analysis job (``gather_processes.gather_deck``: the deck's words with their readings in context and
+their dictionary senses, by worker processes, one per core, for a text this long; in this process for a checkout
+without them), the same analysis
 with the context model in this process alone (one thread: ``analyze_all``), and then without the model (a fresh
 Analyzer each, with every word cache it shares emptied first: cold, as the app's analysis of a text just opened;
 the dictionary index is built already). The workers' peak memory is printed apart from this process's.
@@ -41,9 +42,10 @@ from busy import CONDITIONS, beside
 
 REPO = Path(__file__).resolve().parent.parent
 NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
-#: in this order; "gather" is what the window's analysis job runs (deck.gather: worker processes for a novel),
+#: in this order; "gather" is what the window's analysis job runs (the deck and its senses: gather_deck, worker
+#: processes for a novel),
 #: "context" the same reading in this process alone, one thread (analyze_all), "plain" that without the model
-FIGURES = (("gather", "the app's analysis job (gather)"), ("context", "analysis with context, 1 thread"),
+FIGURES = (("gather", "the app's analysis job (deck+senses)"), ("context", "analysis with context, 1 thread"),
            ("plain", "analysis without context"))
 
 
@@ -83,10 +85,15 @@ def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
         analyzer = Analyzer(dictionary, context=name != "plain")
         analyzer.forget()  # what the analysis before kept in caches an analyzer shares (per dictionary, process)
         if name == "gather":
-            from studyapp.study import deck
+            try:  # the window's analysis job
+                from studyapp.study.gather_processes import gather_deck
+            except ImportError:  # a checkout before it: the deck gathered in the job's thread, then its senses
+                from studyapp.study.deck import dictionary_senses, gather
 
+                def gather_deck(document, analyzer):  # type: ignore[misc]
+                    return dictionary_senses(gather(document, analyzer), analyzer.dictionary)
             with WorkerMemory() as memory:
-                deck.gather(document, analyzer)
+                gather_deck(document, analyzer)
             found["worker peak MB"] = memory.peak_mb
             return
         for _index, _tokens in analyze_all(document, analyzer):

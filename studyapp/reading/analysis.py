@@ -425,16 +425,17 @@ class ContextReader:
             for end in range(start + 2, len(name) + 1):
                 if end - start == len(name):
                     continue
-                part = name[start:end]
-                own = [candidate for candidate in self._headwords.get(part, ()) if not is_name_reading(candidate)]
-                if tuple(reading[start:end]) in (tuple(candidate.lower().split()) for candidate in own):
+                if tuple(reading[start:end]) in self._readings(name[start:end], names=False):
                     covered.update(range(start, end))
         return frozenset(covered)
 
-    def _readings(self, word: str) -> list[tuple[str, ...]]:
-        """The word's distinct readings, numbered and lower-cased, one syllable per character."""
+    def _readings(self, word: str, names: bool = True) -> list[tuple[str, ...]]:
+        """The word's distinct readings, numbered and lower-cased, one syllable per character (without a proper
+        name's, unless ``names``)."""
         readings = []
         for reading in self._headwords.get(word, ()):
+            if not names and is_name_reading(reading):
+                continue
             syllables = tuple(reading.lower().split())
             if len(syllables) == len(word) and syllables not in readings:
                 readings.append(syllables)

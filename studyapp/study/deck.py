@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import logging
 import re
 import unicodedata
 from array import array
@@ -25,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import heap
 from ..errors import JobCancelled, StudyAppError
 from ..library import Library
 from ..library.words import UNDERSTOOD, TermStatus  # the terms table's statuses, defined where it is kept
@@ -34,10 +32,7 @@ from ..reading.dictionary import Dictionary, Entry, hsk_level, learner_order
 from ..reading.dictionary_words import for_dictionary
 from ..reading.pinyin import has_tone_mark, numbered, toneless
 from ..text import HANZI_CHARACTER, Document
-from . import gather_processes
 from .definitions import SENSE_SEPARATOR
-
-log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ..reading.pins import Pins
@@ -103,33 +98,14 @@ class DocumentWords:
 
 def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
            cancelled: Callable[[], bool] | None = None, pins: Pins | None = None) -> DocumentWords:
-    """Analyse every clause once and gather the deck's figures; readings the reader pinned count as read there,
-    as the reader shows them."""
-    return gather_with_senses(document, analyzer, report, cancelled, pins, senses=False)[0]
-
-
-def gather_with_senses(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
-                       cancelled: Callable[[], bool] | None = None, pins: Pins | None = None,
-                       senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
-    """``gather``, and each word's ``dictionary_senses`` (unless not wanted: then none): the window's background
-    analysis. A long text is read by worker processes (``gather_processes``: all cores, and the window's
-    interpreter lock left to the window), which look up the senses too."""
-    workers = gather_processes.worker_count(document)
-    recipe = analyzer.recipe() if workers else None
-    if recipe is not None:
-        try:
-            return gather_processes.gather(document, recipe, workers, pins, report, cancelled, senses)
-        except gather_processes.WorkersFailed as error:
-            log.warning("the analysis is read in this process instead: %s", error)
+    """Analyse every clause once, in this process, and gather the deck's figures; readings the reader pinned count
+    as read there, as the reader shows them. (The window's analysis: ``gather_processes.gather_deck``.)"""
     gathered = DocumentWords()
     for index, tokens in analyze_all(document, analyzer, report, cancelled):
         gathered.add_clause(index, pins.apply(document, index, tokens) if pins else tokens)
     if len(gathered.clause_words) < len(document.clauses):
         raise JobCancelled("The document was closed.")
-    if not senses:
-        return gathered, {}
-    heap.trim()  # a novel's tokens are gone: give their pages back before the senses are made
-    return gathered, dictionary_senses(gathered, analyzer.dictionary)
+    return gathered
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""A long text's deck gathered by worker processes, one per core (at most ``MOST_WORKERS``), merged in order.
+"""The window's analysis: a text's deck (``deck.gather``) and its words' senses, gathered by worker processes,
+one per core (at most ``MOST_WORKERS``), for a long text, else in this process (``gather_deck``).
 
 Why processes: analysing 水浒传 is ~8 s of pure-Python work that holds the interpreter lock. In a thread of the
 window's process it competes with the GUI thread for that lock (the window stalls) and uses one core of the
@@ -31,13 +32,15 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
+from .. import heap
 from ..errors import JobCancelled
 from ..reading.analysis import Recipe, analyze_all, batches
 from ..text import Document
+from .deck import DocumentWords, definition, dictionary_senses, gather
 
 if TYPE_CHECKING:
+    from ..reading.analysis import Analyzer
     from ..reading.pins import Pins
-    from .deck import DocumentWords
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,26 @@ POLL_S = 0.1
 
 class WorkersFailed(RuntimeError):
     """The workers could not do the work (the message says why); the caller does it itself."""
+
+
+def gather_deck(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None, pins: Pins | None = None,
+                senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
+    """``deck.gather`` and each word's ``deck.dictionary_senses`` (none unless ``senses``): by workers for a long
+    text (all cores, and the window's interpreter lock left to the window), else in this process, as also when
+    the workers fail (the log says why)."""
+    workers = worker_count(document)
+    recipe = analyzer.recipe() if workers else None
+    if recipe is not None:
+        try:
+            return gather_in_workers(document, recipe, workers, pins, report, cancelled, senses)
+        except WorkersFailed as error:
+            log.warning("the analysis is read in this process instead: %s", error)
+    gathered = gather(document, analyzer, report, cancelled, pins)
+    if not senses:
+        return gathered, {}
+    heap.trim()  # a novel's tokens are gone: give their pages back before the senses are made
+    return gathered, dictionary_senses(gathered, analyzer.dictionary)
 
 
 def worker_count(document: Document) -> int:
@@ -85,7 +108,7 @@ def chunks(document: Document) -> list[list[range]]:
     return found
 
 
-def gather(document: Document, recipe: Recipe, workers: int, pins: Pins | None = None,
+def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pins | None = None,
            report: Callable[[int, int], None] | None = None,
            cancelled: Callable[[], bool] | None = None,
            senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
@@ -93,8 +116,6 @@ def gather(document: Document, recipe: Recipe, workers: int, pins: Pins | None =
     reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes: first
     the chunks of clauses, merged in order as they come; then the senses of the words, a share each. Raises
     JobCancelled when cancelled (the workers are stopped at once), WorkersFailed when they fail."""
-    from .deck import DocumentWords
-
     work = chunks(document)
     parts: dict[int, DocumentWords] = {}
     merged = DocumentWords()
@@ -193,7 +214,6 @@ def _serve(pipe: Connection) -> None:
     """A worker process: do the tasks it is sent, each as ``deck.gather`` and ``deck.dictionary_senses`` would,
     until the caller closes the pipe."""
     from ..reading.pins import Pins
-    from .deck import DocumentWords, definition
 
     # No cyclic garbage collection here: analysis makes next to no cycles (the novel: ~500 objects in 160
     # collections), and walking what it keeps alive cost ~15% of a worker's time. A worker lives one job.

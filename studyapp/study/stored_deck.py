@@ -29,7 +29,8 @@ from ..library import Library, StoredAnalysis
 from ..reading.analysis import ANALYSIS_VERSION, Analyzer
 from ..reading.pins import Pins
 from ..text import SPLITTER_VERSION, Document
-from .deck import DocumentWords, PinyinKeys, dictionary_senses, gather_with_senses, pinyin_keys
+from .deck import DocumentWords, PinyinKeys, dictionary_senses, pinyin_keys
+from .gather_processes import gather_deck
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ def deck(library: Library, document_id: str, document: Document, analyzer: Analy
                 return Deck(words, senses, keys, key, None, stored.pins, True)
             _repinned(words, senses, keys, document, analyzer, stored.pins, pins)
             return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), True)
-    words, senses = gather_with_senses(document, analyzer, report, cancelled, pins)
+    words, senses = gather_deck(document, analyzer, report, cancelled, pins)
     keys = search_keys(words)
     return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), False)
 

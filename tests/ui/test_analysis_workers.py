@@ -26,13 +26,13 @@ def workers_for_short_texts(monkeypatch):
     monkeypatch.setattr(gather_processes, "LEAST_CHARACTERS", 1)
     monkeypatch.setattr(gather_processes, "CHUNK_CHARACTERS", 4_000)
     runs = []
-    real = gather_processes.gather
+    real = gather_processes.gather_in_workers
 
     def spy(*args, **kwargs):
         runs.append(args[2])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(gather_processes, "gather", spy)
+    monkeypatch.setattr(gather_processes, "gather_in_workers", spy)
     return runs
 
 
@@ -41,7 +41,6 @@ def test_the_window_reads_a_long_text_with_workers_and_lists_the_words_one_pass_
     assert opened(window, story)
     wait_for(lambda: window.session.words is not None and not window.analysis_running(), 60_000)
     assert workers_for_short_texts, "the analysis ran in worker processes"
-    monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 0)
     alone = deck.gather(window.session.document, window.analyzer)
     assert window.session.words == alone
     listed = {term.word: term for term in window.session.terms}

@@ -36,27 +36,25 @@ def small_chunks(monkeypatch):
 def worker_runs(monkeypatch):
     """Each time a deck was read by workers (to tell it from a reading in this process)."""
     runs = []
-    real = gather_processes.gather
+    real = gather_processes.gather_in_workers
 
     def spy(*args, **kwargs):
         runs.append(args[2])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(gather_processes, "gather", spy)
+    monkeypatch.setattr(gather_processes, "gather_in_workers", spy)
     return runs
 
 
 def in_this_process(document, analyzer, pins=None):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gather_processes, "worker_count", lambda _document: 0)
-        return deck.gather(document, analyzer, pins=pins)
+    return deck.gather(document, analyzer, pins=pins)
 
 
 def test_workers_gather_the_very_deck_one_pass_gathers(story, analyzer, small_chunks, monkeypatch, worker_runs):
     monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 2)
     assert len(gather_processes.chunks(story)) >= 4
     progress = []
-    by_workers, senses = deck.gather_with_senses(story, analyzer,
+    by_workers, senses = gather_processes.gather_deck(story, analyzer,
                                                  report=lambda done, total: progress.append((done, total)))
     assert worker_runs == [2]
     alone = in_this_process(story, analyzer)
@@ -80,7 +78,7 @@ def test_a_pinned_reading_counts_in_a_workers_share(story, analyzer, small_chunk
                  for t in tokens if t.text == word)
     start = story.source_offset(story.clauses.starts[clause], story.clauses.ends[clause], token.start)
     pins = Pins({start: (word, ("wǒ", "wǒ"))})
-    by_workers = deck.gather(story, analyzer, pins=pins)
+    by_workers, _senses = gather_processes.gather_deck(story, analyzer, pins=pins)
     assert worker_runs == [2]
     assert by_workers.readings[word] == ("wǒ", "wǒ")
     assert by_workers == in_this_process(story, analyzer, pins=pins)
@@ -94,7 +92,7 @@ def test_cancelling_stops_the_workers_at_once(story, analyzer, small_chunks):
         return len(asked) > 1  # after the workers have started
 
     with pytest.raises(JobCancelled):
-        gather_processes.gather(story, analyzer.recipe(), 2, cancelled=cancelled)
+        gather_processes.gather_in_workers(story, analyzer.recipe(), 2, cancelled=cancelled)
     assert not multiprocessing.active_children()
 
 
@@ -104,9 +102,10 @@ def test_workers_that_fail_leave_the_reading_to_this_process(story, analyzer, sm
     monkeypatch.setattr(analyzer, "recipe", lambda: broken)
     monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 2)
     with caplog.at_level(logging.WARNING):
-        gathered = deck.gather(story, analyzer)
+        gathered, senses = gather_processes.gather_deck(story, analyzer)
     assert "read in this process instead" in caplog.text and "worker process failed" in caplog.text
     assert gathered == in_this_process(story, analyzer)
+    assert senses == deck.dictionary_senses(gathered, analyzer.dictionary)
 
 
 def test_a_short_text_is_read_in_this_process(analyzer):
