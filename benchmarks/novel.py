@@ -128,12 +128,14 @@ class WorkerMemory:
         self._thread.join()
 
     def _watch(self) -> None:
-        import multiprocessing
-
+        try:
+            from studyapp.study.gather_processes import worker_ids
+        except ImportError:  # a checkout without workers
+            return
         while not self._done.wait(0.02):
-            for child in multiprocessing.active_children():
+            for pid in worker_ids():
                 try:
-                    status = Path(f"/proc/{child.pid}/status").read_text()
+                    status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
                     continue
                 for line in status.splitlines():

@@ -7,29 +7,32 @@ learner's several. In workers it uses them all, and the window's process only me
 
 How: the clauses are cut into chunks of whole analysis batches (``analysis.batches``, so every clause is read in
 exactly the batch it is read in by ``deck.gather``: the same tokens and readings, to the last confidence). Each
-worker is a fresh interpreter ("spawn": never a fork of a process running Qt's threads) that makes the analyzer
-from its ``Recipe``, then takes chunks one at a time, the next going to whichever worker is free (a busy core
-takes fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
+worker is a fresh interpreter (``python -m`` this module: never a fork of a process running Qt's threads) that
+makes the analyzer from its ``Recipe``, then takes chunks one at a time, the next going to whichever worker is
+free (a busy core takes fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
 (``DocumentWords.extend``), so the result equals one pass over the whole text. Once every word's reading is
 known, the workers look up the words' dictionary senses for those readings, a share each.
 
 Worked example, 3 chunks on 2 workers: w1 takes c0, w2 takes c1; w2 finishes first and takes c2, c1 waits;
 w1 sends c0 -> merged c0, c1 (waiting); w2 sends c2 -> merged c2. Progress counts merged clauses.
 
-A worker that cannot start or dies (no ``fork``/``spawn`` allowed, out of memory) costs time, not the result: the
-caller reads the whole text here instead (``WorkersFailed``), and the log says why.
+A worker that cannot start or dies (no process may be started, out of memory, killed) costs time, not the result:
+the caller reads the whole text here instead (``WorkersFailed``), and the log says why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
-import multiprocessing
 import os
+import pickle
+import queue
+import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
 from .. import heap
@@ -55,6 +58,14 @@ MOST_WORKERS = 4
 CHUNK_CHARACTERS = 32_000
 #: How often the caller looks whether it was cancelled while waiting for workers (seconds).
 POLL_S = 0.1
+
+
+_live: set[subprocess.Popen] = set()  # every worker started and not yet ended, whatever job started it
+
+
+def worker_ids() -> list[int]:
+    """The process ids of the analysis workers running now (none once every analysis has ended or stopped)."""
+    return [process.pid for process in list(_live)]
 
 
 class WorkersFailed(RuntimeError):
@@ -152,87 +163,131 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
 
 
 class _Workers:
-    """Worker processes with a duplex pipe each; stopped (killed if need be) on leaving the ``with``."""
+    """Worker processes, each ``python -m`` this module with pickles on its standard input and output (a thread
+    per worker reads what it sends into one queue); stopped (killed if need be) on leaving the ``with``.
+
+    Plain processes rather than ``multiprocessing``'s: a "spawn" child imports the parent's main script again,
+    which runs a script without a ``__main__`` guard (a user's, a benchmark's) once more in every worker."""
 
     def __init__(self, count: int, setup: tuple[Document, Recipe, dict]) -> None:
         self._count, self._setup = count, setup
-        self._processes: list[Any] = []
-        self._pipes: list[Connection] = []
+        self._processes: list[subprocess.Popen] = []
+        self._readers: list[threading.Thread] = []
+        self._answers: queue.Queue[tuple[int, tuple]] = queue.Queue()
 
     def __enter__(self) -> _Workers:
-        context = multiprocessing.get_context("spawn")
         try:
-            for _ in range(self._count):
-                mine, theirs = context.Pipe()
-                process = context.Process(target=_serve, args=(theirs,), name="studyapp analysis", daemon=True)
-                process.start()
-                theirs.close()
+            for worker in range(self._count):
+                process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                           stdout=subprocess.PIPE)
                 self._processes.append(process)
-                self._pipes.append(mine)
-            for pipe in self._pipes:  # after every start: a send waits until its worker, started, reads it
-                pipe.send(self._setup)
-        except (OSError, ValueError) as error:  # no process may be started here, or the pipe broke at once
+                _live.add(process)
+                reader = threading.Thread(target=self._read, args=(worker, process), daemon=True,
+                                          name="analysis worker's answers")
+                reader.start()
+                self._readers.append(reader)
+            for worker in range(self._count):  # after every start: a write waits until its worker reads it
+                self._write(worker, self._setup)
+        except (OSError, WorkersFailed) as error:  # no process may be started here, or one ended at once
             self.__exit__(None, None, None)
             raise WorkersFailed(f"no worker process could start: {error}") from error
         return self
 
     def __len__(self) -> int:
-        return len(self._pipes)
+        return len(self._processes)
 
     def send(self, worker: int, task: tuple[str, int, Any]) -> None:
         """Give a worker its next task: ("words", number, runs of clauses) or ("senses", number, words)."""
+        self._write(worker, task)
+
+    def _write(self, worker: int, message: object) -> None:
+        stream = self._processes[worker].stdin
         try:
-            self._pipes[worker].send(task)
-        except OSError as error:
-            raise WorkersFailed(f"a worker process stopped: {error}") from error
+            pickle.dump(message, stream, pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+            stream.flush()  # type: ignore[union-attr]
+        except OSError as error:  # it ended: say why, if it said
+            self._readers[worker].join(timeout=5)
+            said = [answer for number, answer in list(self._answers.queue) if number == worker]
+            failed = [answer[1] for answer in said if answer[0] == "failed"]
+            raise WorkersFailed(f"a worker process failed:\n{failed[0]}" if failed else
+                                f"a worker process stopped: {error}") from error
+
+    def _read(self, worker: int, process: subprocess.Popen) -> None:
+        """Every message the worker sends, into the queue; then that it ended."""
+        try:
+            while True:
+                self._answers.put((worker, pickle.load(process.stdout)))  # type: ignore[arg-type]
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self._answers.put((worker, ("ended",)))
 
     def results(self, timeout: float) -> Iterator[tuple[int, str, int, Any]]:
         """(worker, kind, number, what it found) for each task finished within ``timeout``."""
-        for ready in wait(self._pipes, timeout):
-            worker = self._pipes.index(ready)  # type: ignore[arg-type]  # wait returns the pipes it was given
-            try:
-                message = self._pipes[worker].recv()
-            except (EOFError, OSError) as error:
-                code = self._processes[worker].exitcode
-                raise WorkersFailed(f"a worker process ended (exit code {code})") from error
+        try:
+            answers = [self._answers.get(timeout=timeout)]
+        except queue.Empty:
+            return
+        while not self._answers.empty():
+            answers.append(self._answers.get())
+        for worker, message in answers:
+            if message[0] == "ended":
+                code = self._processes[worker].poll()
+                raise WorkersFailed(f"a worker process ended (exit code {code})")
             if message[0] == "failed":
                 raise WorkersFailed(f"a worker process failed:\n{message[1]}")
             kind, number, found = message
             yield worker, kind, number, found
 
     def __exit__(self, *_exc: object) -> None:
-        for pipe in self._pipes:
-            pipe.close()
         for process in self._processes:
-            if process.is_alive():
+            if process.poll() is None:
                 process.kill()  # nothing of the user's is in a worker: only a share of the analysis
-            process.join()
-            process.close()
+        for process in self._processes:
+            process.wait()
+            _live.discard(process)
+        for reader in self._readers:  # each reads to the end of its worker's output, then ends
+            reader.join()
+        for process in self._processes:
+            for stream in (process.stdin, process.stdout):
+                with contextlib.suppress(OSError):
+                    stream.close()  # type: ignore[union-attr]
 
 
-def _serve(pipe: Connection) -> None:
-    """A worker process: do the tasks it is sent, each as ``deck.gather`` and ``deck.dictionary_senses`` would,
-    until the caller closes the pipe."""
+def _serve() -> None:
+    """A worker process: do the tasks the caller sends on standard input, each as ``deck.gather`` and
+    ``deck.dictionary_senses`` would, answering on standard output, until the caller closes it."""
     from ..reading.pins import Pins
+
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything else printed goes to standard error, not into the answers
+    tasks = sys.stdin.buffer
+
+    def answer(message: tuple) -> None:
+        pickle.dump(message, answers, pickle.HIGHEST_PROTOCOL)
+        answers.flush()
 
     # No cyclic garbage collection here: analysis makes next to no cycles (the novel: ~500 objects in 160
     # collections), and walking what it keeps alive cost ~15% of a worker's time. A worker lives one job.
     gc.disable()
     try:
-        document, recipe, pinned = pipe.recv()
+        document, recipe, pinned = pickle.load(tasks)
         analyzer = recipe.make()
         pins = Pins(pinned)
         while True:
-            kind, number, given = pipe.recv()
+            kind, number, given = pickle.load(tasks)
             if kind == "words":
                 words = DocumentWords()
                 for index, tokens in analyze_all(document, analyzer, only=given):
                     words.add_clause(index, pins.apply(document, index, tokens))
-                pipe.send(("words", number, words))
+                answer(("words", number, words))
             else:
                 dictionary = analyzer.dictionary
-                pipe.send(("senses", number, {word: definition(dictionary, word, reading) for word, reading in given}))
+                answer(("senses", number, {word: definition(dictionary, word, reading) for word, reading in given}))
     except (EOFError, BrokenPipeError):  # the caller is done, or went away (cancelled, or it ended)
         return
     except BaseException:  # noqa: BLE001 - said to the caller, which reads the text itself instead
-        pipe.send(("failed", traceback.format_exc(limit=8)))
+        with contextlib.suppress(OSError):
+            answer(("failed", traceback.format_exc(limit=8)))
+
+
+if __name__ == "__main__":
+    _serve()

@@ -1,7 +1,6 @@
 """The window's analysis of a long text runs in worker processes (its interpreter lock left to the window), gives
 the deck one pass would, and closing the text stops the workers at once."""
 
-import multiprocessing
 
 import pytest
 
@@ -53,9 +52,9 @@ def test_the_window_reads_a_long_text_with_workers_and_lists_the_words_one_pass_
 def test_closing_a_text_stops_its_workers_at_once(window, story, workers_for_short_texts, monkeypatch):
     monkeypatch.setattr(gather_processes, "CHUNK_CHARACTERS", 1_000)
     assert opened(window, story)
-    wait_for(lambda: bool(workers_for_short_texts) and bool(multiprocessing.active_children()), 60_000)
+    wait_for(lambda: bool(workers_for_short_texts) and bool(gather_processes.worker_ids()), 60_000)
     assert opened(window, None)  # the sample text in its place
-    wait_for(lambda: not multiprocessing.active_children(), 2_000)
+    wait_for(lambda: not gather_processes.worker_ids(), 2_000)
     wait_for(lambda: not window.analysis_running(), 60_000)
     assert window.session.words is not None and len(window.session.words.clause_words) == len(
         window.session.document.clauses)

@@ -2,7 +2,6 @@
 once when cancelled; read here instead when the workers cannot do it."""
 
 import logging
-import multiprocessing
 
 import pytest
 from hypothesis import given, settings
@@ -63,7 +62,7 @@ def test_workers_gather_the_very_deck_one_pass_gathers(story, analyzer, small_ch
     assert list(by_workers.numbers) == list(alone.numbers)  # numbered in order of first occurrence
     assert progress[-1] == (len(story.clauses), len(story.clauses))
     assert [done for done, _total in progress] == sorted(done for done, _total in progress)
-    assert not multiprocessing.active_children()  # every worker has ended
+    assert not gather_processes.worker_ids()  # every worker has ended
 
 
 def test_a_pinned_reading_counts_in_a_workers_share(story, analyzer, small_chunks, monkeypatch, worker_runs):
@@ -93,7 +92,7 @@ def test_cancelling_stops_the_workers_at_once(story, analyzer, small_chunks):
 
     with pytest.raises(JobCancelled):
         gather_processes.gather_in_workers(story, analyzer.recipe(), 2, cancelled=cancelled)
-    assert not multiprocessing.active_children()
+    assert not gather_processes.worker_ids()
 
 
 def test_workers_that_fail_leave_the_reading_to_this_process(story, analyzer, small_chunks, monkeypatch, caplog,
