@@ -157,3 +157,34 @@ def test_extending_by_a_later_share_equals_one_pass(clauses, cut):
     before.extend(after)
     assert before == whole
     assert list(before.numbers) == list(whole.numbers)
+
+
+UNGUARDED_SCRIPT = """
+print("THE SCRIPT RAN", flush=True)
+from studyapp import text
+from studyapp.reading.analysis import Analyzer
+from studyapp.reading.dictionary import Dictionary
+from studyapp.study import gather_processes
+from studyapp.text.loading import load_bytes
+
+gather_processes.LEAST_CHARACTERS = 1
+in_workers = gather_processes.gather_in_workers
+gather_processes.gather_in_workers = lambda *given: print("IN WORKERS") or in_workers(*given)
+document = text.split(load_bytes("中国和俄罗斯，中国人民。他还没还书。".encode() * 200, "short.txt"))
+words, _senses = gather_processes.gather_deck(document, Analyzer(Dictionary.open()))
+print("WORDS", sorted(words.counts))
+"""
+
+
+def test_a_script_without_a_main_guard_runs_once_not_again_in_each_worker(tmp_path):
+    """A user's script (or a benchmark) that gathers a deck at its top level: the workers never run it again."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout + done.stderr).count("THE SCRIPT RAN") == 1
+    assert "IN WORKERS" in done.stdout and "process instead" not in done.stderr
+    assert "'俄罗斯'" in done.stdout
