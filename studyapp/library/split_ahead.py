@@ -1,0 +1,110 @@
+"""A large text named at start-up is split into clauses in a child process while the window is being built.
+
+Splitting 水浒传 takes 0.3 s of Python. In the window's process it can only begin once the window is built and
+the text is opened, and it holds the interpreter meanwhile; started at once in a child, it runs on the other
+core while the window is built, and the opening takes its clauses (``take``) instead of splitting again. The
+child splits only a text the library does not hold (a known text's clauses are stored there, read back in a
+few ms), at a lower priority than the window. The opening never waits for it: it checks that what the child
+sent is the split of the very text it opened, and splits the text itself when the child has not finished (no
+core was free: then the child is stopped), failed, or split another text (the file changed meanwhile).
+
+    python -m studyapp.library.split_ahead PATH LIBRARY     (the child: prints what ``take`` reads)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import marshal
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from ..text import Document, pack_offsets, split, unpack_offsets
+from ..text.loading import load
+from .documents import document_id
+
+log = logging.getLogger(__name__)
+
+#: Smaller files are split in the window's process: a child costs more than splitting them (0.1 s per MB).
+AHEAD_BYTES = 512 * 1024
+
+
+class _Child:
+    """The child process, and a thread that reads what it prints (it prints more than a pipe holds, so it could
+    not finish unread)."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self.output = b""
+        self.reader = threading.Thread(target=self._read, name="split ahead", daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        self.output = self.process.stdout.read()
+        self.process.wait()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.reader.join()
+
+
+_children: list[_Child] = []
+
+
+def start(path: str | Path, library: str | Path) -> None:
+    """Split the text at ``path`` in a child process, if it is large enough to be worth one."""
+    with contextlib.suppress(OSError):
+        if os.path.getsize(path) >= AHEAD_BYTES and not _children:
+            _children.append(_Child(subprocess.Popen(
+                [sys.executable, "-m", __name__, os.fspath(path), os.fspath(library)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)))
+
+
+def take(identifier: str, text: str, encoding: str) -> Document | None:
+    """The split the child made of this very text (``identifier`` is its ``document_id``); None when no child
+    split it, or it is not done yet (then the caller splits the text: waiting could take longer)."""
+    if not _children:
+        return None
+    child = _children.pop()
+    if child.reader.is_alive():
+        child.stop()
+        log.info("the text split ahead was not ready: split again")
+        return None
+    try:
+        sent_id, sent_encoding, joined, packed = marshal.loads(child.output)
+    except (EOFError, ValueError, TypeError):  # it printed nothing: the library holds the text, or it failed
+        return None
+    if child.process.returncode != 0 or sent_id != identifier or sent_encoding != encoding:
+        return None
+    return unpack_offsets(text, encoding, packed, joined)
+
+
+def _known(library: Path, identifier: str) -> bool:
+    """Whether the library holds the text (read only, as the window may be opening it meanwhile)."""
+    if not library.exists():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"{library.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            return connection.execute("SELECT 1 FROM documents WHERE id = ?", (identifier,)).fetchone() is not None
+    except sqlite3.Error:
+        return False
+
+
+def _child(path: str, library: str) -> int:
+    if hasattr(os, "nice"):
+        os.nice(10)  # the window's process comes first where the two share a core
+    loaded = load(path)
+    identifier = document_id(loaded.text)
+    if _known(Path(library), identifier):
+        return 0
+    document = split(loaded.text, loaded.encoding)
+    sys.stdout.buffer.write(marshal.dumps((identifier, loaded.encoding, document.joined, pack_offsets(document))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(*sys.argv[1:3]))
