@@ -223,3 +223,27 @@ def test_work_saved_the_moment_a_new_text_appears_is_kept_though_the_text_was_no
     assert seen["stored then"] is False and seen["stored after the save"]  # the save waited for the store
     assert window.library.segments(session.document_id)[0].target == "At once."
     window.library.close()
+
+
+def test_the_voices_are_looked_for_once_the_first_page_is_painted(qtbot, monkeypatch):
+    """Finding the voices (eSpeak's wheel and library, a system's list) takes the interpreter from the opening and
+    the first paint: it waits for them."""
+    from studyapp.ui import speech_actions
+
+    started: list[str] = []
+    run_job = speech_actions.run_job
+
+    def watched(*arguments, **keywords):
+        started.append(keywords.get("name"))
+        return run_job(*arguments, **keywords)
+
+    monkeypatch.setattr(speech_actions, "run_job", watched)
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert "find voices" not in started  # the window is up, no text yet
+    assert opened(window, None)
+    qtbot.waitUntil(lambda: bool(window.speech.voices), timeout=10000)  # found once its first page painted
+    assert started.count("find voices") == 1
+    window.library.close()
