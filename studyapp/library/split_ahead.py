@@ -4,9 +4,10 @@ Splitting 水浒传 takes 0.3 s of Python. In the window's process it can only b
 the text is opened, and it holds the interpreter meanwhile; started at once in a child, it runs on the other
 core while the window is built, and the opening takes its clauses (``take``) instead of splitting again. The
 child splits only a text the library does not hold (a known text's clauses are stored there, read back in a
-few ms), at a lower priority than the window. The opening never waits for it: it checks that what the child
-sent is the split of the very text it opened, and splits the text itself when the child has not finished (no
-core was free: then the child is stopped), failed, or split another text (the file changed meanwhile).
+few ms). It runs at the window's priority: niced, it never finished in time on a busy machine, and what it does
+is work the window's process is spared. The opening never waits for it: it checks that what the child sent is
+the split of the very text it opened, and splits the text itself when the child has not finished (then the
+child is stopped), failed, or split another text (the file changed meanwhile).
 
     python -m studyapp.library.split_ahead PATH LIBRARY     (the child: prints what ``take`` reads)
 """
@@ -95,8 +96,6 @@ def _known(library: Path, identifier: str) -> bool:
 
 
 def _child(path: str, library: str) -> int:
-    if hasattr(os, "nice"):
-        os.nice(10)  # the window's process comes first where the two share a core
     loaded = load(path)
     identifier = document_id(loaded.text)
     if _known(Path(library), identifier):
