@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..text import Document, pack_offsets, split, unpack_offsets
 from ..text.loading import load
-from .documents import document_id
+from .documents import _stored_path, document_id
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,10 @@ _children: list[_Child] = []
 
 
 def start(path: str | Path, library: str | Path) -> None:
-    """Split the text at ``path`` in a child process, if it is large enough to be worth one."""
+    """Split the text at ``path`` in a child process, if it is large enough to be worth one and was not opened
+    from there before (its clauses are stored then: a child would only take a core from the window)."""
     with contextlib.suppress(OSError):
-        if os.path.getsize(path) >= AHEAD_BYTES and not _children:
+        if os.path.getsize(path) >= AHEAD_BYTES and not _children and not _opened_from(Path(library), Path(path)):
             _children.append(_Child(subprocess.Popen(
                 [sys.executable, "-m", __name__, os.fspath(path), os.fspath(library)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)))
@@ -84,15 +85,25 @@ def take(identifier: str, text: str, encoding: str) -> Document | None:
     return unpack_offsets(text, encoding, packed, joined)
 
 
-def _known(library: Path, identifier: str) -> bool:
-    """Whether the library holds the text (read only, as the window may be opening it meanwhile)."""
+def _holds(library: Path, where: str, value: str | bytes | None) -> bool:
+    """Whether the library has a document row ``where`` says (read only, as the window may be opening it)."""
     if not library.exists():
         return False
     try:
         with contextlib.closing(sqlite3.connect(f"{library.resolve().as_uri()}?mode=ro", uri=True)) as connection:
-            return connection.execute("SELECT 1 FROM documents WHERE id = ?", (identifier,)).fetchone() is not None
+            return connection.execute(f"SELECT 1 FROM documents WHERE {where}", (value,)).fetchone() is not None
     except sqlite3.Error:
         return False
+
+
+def _known(library: Path, identifier: str) -> bool:
+    """Whether the library holds the text."""
+    return _holds(library, "id = ?", identifier)
+
+
+def _opened_from(library: Path, path: Path) -> bool:
+    """Whether the library holds a text opened from this file (as ``open_loaded`` keeps its path)."""
+    return _holds(library, "source_path = ?", _stored_path(str(path.resolve())))
 
 
 def _child(path: str, library: str) -> int:

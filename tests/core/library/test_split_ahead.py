@@ -61,9 +61,17 @@ def test_a_file_changed_since_is_split_here(big_text, library):
     assert open_loaded(library, loaded, big_text, later=True).document == split(loaded.text, loaded.encoding)
 
 
-def test_a_text_the_library_holds_is_not_split_by_the_child(big_text, library):
-    library.add_document(split(load(big_text).text), "novel", str(big_text))
+def test_a_file_opened_before_starts_no_child(big_text, library):
+    library.add_document(split(load(big_text).text), "novel", str(big_text.resolve()))
     split_ahead.start(big_text, library.path)
+    assert not split_ahead._children
+
+
+def test_a_text_the_library_holds_from_another_file_is_not_split_by_the_child(big_text, library):
+    library.add_document(split(load(big_text).text), "novel", str(big_text.resolve()))
+    copy = big_text.with_name("copy.txt")
+    copy.write_bytes(big_text.read_bytes())
+    split_ahead.start(copy, library.path)
     _finished()
     assert split_ahead._children[0].output == b""
 
