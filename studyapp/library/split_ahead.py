@@ -5,9 +5,10 @@ the text is opened, and it holds the interpreter meanwhile; started at once in a
 core while the window is built, and the opening takes its clauses (``take``) instead of splitting again. The
 child splits only a text the library does not hold (a known text's clauses are stored there, read back in a
 few ms). It runs at the window's priority: niced, it never finished in time on a busy machine, and what it does
-is work the window's process is spared. The opening never waits for it: it checks that what the child sent is
-the split of the very text it opened, and splits the text itself when the child has not finished (then the
-child is stopped), failed, or split another text (the file changed meanwhile).
+is work the window's process is spared. The opening checks that what the child sent is the split of the very
+text it opened; if the child is still at work it waits for it (what is left of its split is less than a split
+begun anew, and waiting leaves it the core), up to ``LONGEST_WAIT_S``. It splits the text itself when the
+child took longer than that (then the child is stopped), failed, or split another text (the file changed).
 
     python -m studyapp.library.split_ahead PATH LIBRARY     (the child: prints what ``take`` reads)
 """
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: Smaller files are split in the window's process: a child costs more than splitting them (0.1 s per MB).
 AHEAD_BYTES = 512 * 1024
+#: The longest an opening waits for the child (it needs about 0.3 s per MB on this machine, and starts well ahead).
+LONGEST_WAIT_S = 10.0
 
 
 class _Child:
@@ -67,14 +70,15 @@ def start(path: str | Path, library: str | Path) -> None:
 
 
 def take(identifier: str, text: str, encoding: str) -> Document | None:
-    """The split the child made of this very text (``identifier`` is its ``document_id``); None when no child
-    split it, or it is not done yet (then the caller splits the text: waiting could take longer)."""
+    """The split the child made of this very text (``identifier`` is its ``document_id``), once it is done; None
+    when no child split it, or it took too long (then the caller splits the text)."""
     if not _children:
         return None
     child = _children.pop()
+    child.reader.join(LONGEST_WAIT_S)
     if child.reader.is_alive():
         child.stop()
-        log.info("the text split ahead was not ready: split again")
+        log.warning("the text split ahead took more than %s s: split again", LONGEST_WAIT_S)
         return None
     try:
         sent_id, sent_encoding, joined, packed = marshal.loads(child.output)

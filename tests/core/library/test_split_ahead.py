@@ -43,10 +43,18 @@ def test_the_opening_takes_the_split_the_child_made(big_text, library, monkeypat
     assert not split_ahead._children  # taken once
 
 
-def test_a_child_not_done_yet_is_stopped_and_the_text_split_here(big_text, library, monkeypatch):
+def test_the_opening_waits_for_a_child_still_at_work(big_text, library, monkeypatch):
+    split_ahead.start(big_text, library.path)  # and at once, as on a machine busy with other work
+    loaded = load(big_text)
+    _no_split_here(monkeypatch)
+    assert open_loaded(library, loaded, big_text, later=True).document == split(loaded.text, loaded.encoding)
+
+
+def test_a_child_that_takes_too_long_is_stopped_and_the_text_split_here(big_text, library, monkeypatch):
     split_ahead.start(big_text, library.path)
     child = split_ahead._children[0]
-    monkeypatch.setattr(child.reader, "is_alive", lambda: True)  # as if the machine had no core to spare for it
+    monkeypatch.setattr(split_ahead, "LONGEST_WAIT_S", 0.0)
+    monkeypatch.setattr(child.reader, "is_alive", lambda: True)  # as if it were stuck
     loaded = load(big_text)
     assert split_ahead.take(document_id(loaded.text), loaded.text, loaded.encoding) is None
     assert child.process.poll() is not None
