@@ -62,6 +62,8 @@ _children: list[_Child] = []
 def start(path: str | Path, library: str | Path) -> None:
     """Split the text at ``path`` in a child process, if it is large enough to be worth one and was not opened
     from there before (its clauses are stored then: a child would only take a core from the window)."""
+    if not sys.executable or getattr(sys, "frozen", False):  # no interpreter to run it with (a bundled app)
+        return
     with contextlib.suppress(OSError):
         if os.path.getsize(path) >= AHEAD_BYTES and not _children and not _opened_from(Path(library), Path(path)):
             _children.append(_Child(subprocess.Popen(

@@ -84,6 +84,12 @@ def test_a_text_the_library_holds_from_another_file_is_not_split_by_the_child(bi
     assert split_ahead._children[0].output == b""
 
 
+def test_a_bundled_app_starts_no_child(big_text, library, monkeypatch):
+    monkeypatch.setattr(split_ahead.sys, "frozen", True, raising=False)  # its executable is the app, not Python
+    split_ahead.start(big_text, library.path)
+    assert not split_ahead._children
+
+
 def test_a_small_text_starts_no_child(tmp_path, library):
     small = tmp_path / "short.txt"
     small.write_text(PARAGRAPH, encoding="utf-8")
