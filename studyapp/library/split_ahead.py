@@ -33,23 +33,32 @@ log = logging.getLogger(__name__)
 
 #: Smaller files are split in the window's process: a child costs more than splitting them (0.1 s per MB).
 AHEAD_BYTES = 512 * 1024
-#: The longest an opening waits for the child (it needs about 0.3 s per MB on this machine, and starts well ahead).
-LONGEST_WAIT_S = 10.0
+#: The longest an opening waits for the child to name the text it loaded, then to split it (about 0.3 s per MB
+#: on this machine, begun well ahead; a split begun anew would take as long).
+LONGEST_WAIT_S = 60.0
 
 
 class _Child:
-    """The child process, and a thread that reads what it prints (it prints more than a pipe holds, so it could
-    not finish unread)."""
+    """The child process, and a thread that reads what it prints: first the id of the text it loaded (``named``
+    is set then, so an opening of another text need not wait for its split), then its split (more than a pipe
+    holds, so it could not finish unread)."""
 
     def __init__(self, process: subprocess.Popen) -> None:
         self.process = process
+        self.identifier = ""
+        self.named = threading.Event()
         self.output = b""
         self.reader = threading.Thread(target=self._read, name="split ahead", daemon=True)
         self.reader.start()
 
     def _read(self) -> None:
-        self.output = self.process.stdout.read()
-        self.process.wait()
+        try:
+            self.identifier = self.process.stdout.readline().decode("ascii", "replace").strip()
+            self.named.set()
+            self.output = self.process.stdout.read()
+        finally:
+            self.named.set()
+            self.process.wait()
 
     def stop(self) -> None:
         self.process.kill()
@@ -73,20 +82,23 @@ def start(path: str | Path, library: str | Path) -> None:
 
 def take(identifier: str, text: str, encoding: str) -> Document | None:
     """The split the child made of this very text (``identifier`` is its ``document_id``), once it is done; None
-    when no child split it, or it took too long (then the caller splits the text)."""
+    when no child loaded this text, or it took too long (then the caller splits the text)."""
     if not _children:
         return None
     child = _children.pop()
+    if not child.named.wait(LONGEST_WAIT_S) or child.identifier != identifier:
+        child.stop()  # another text (the file changed, or another opened first): its split is of no use
+        return None
     child.reader.join(LONGEST_WAIT_S)
     if child.reader.is_alive():
         child.stop()
         log.warning("the text split ahead took more than %s s: split again", LONGEST_WAIT_S)
         return None
     try:
-        sent_id, sent_encoding, joined, packed = marshal.loads(child.output)
-    except (EOFError, ValueError, TypeError):  # it printed nothing: the library holds the text, or it failed
+        sent_encoding, joined, packed = marshal.loads(child.output)
+    except (EOFError, ValueError, TypeError):  # it printed no split: the library holds the text, or it failed
         return None
-    if child.process.returncode != 0 or sent_id != identifier or sent_encoding != encoding:
+    if child.process.returncode != 0 or sent_encoding != encoding:
         return None
     return unpack_offsets(text, encoding, packed, joined)
 
@@ -115,10 +127,12 @@ def _opened_from(library: Path, path: Path) -> bool:
 def _child(path: str, library: str) -> int:
     loaded = load(path)
     identifier = document_id(loaded.text)
+    sys.stdout.buffer.write(identifier.encode("ascii") + b"\n")
+    sys.stdout.buffer.flush()
     if _known(Path(library), identifier):
         return 0
     document = split(loaded.text, loaded.encoding)
-    sys.stdout.buffer.write(marshal.dumps((identifier, loaded.encoding, document.joined, pack_offsets(document))))
+    sys.stdout.buffer.write(marshal.dumps((loaded.encoding, document.joined, pack_offsets(document))))
     return 0
 
 

@@ -69,6 +69,15 @@ def test_a_file_changed_since_is_split_here(big_text, library):
     assert open_loaded(library, loaded, big_text, later=True).document == split(loaded.text, loaded.encoding)
 
 
+def test_an_opening_of_another_text_stops_the_child_without_waiting_for_its_split(big_text, library):
+    big_text.write_text(PARAGRAPH * 40_000, encoding="utf-8")  # 3 MB: its split takes the child a second
+    split_ahead.start(big_text, library.path)
+    child = split_ahead._children[0]
+    other = split(PARAGRAPH)
+    assert split_ahead.take(document_id(other.text), other.text, other.encoding) is None
+    assert child.process.returncode not in (None, 0)  # stopped while it split
+
+
 def test_a_file_opened_before_starts_no_child(big_text, library):
     library.add_document(split(load(big_text).text), "novel", str(big_text.resolve()))
     split_ahead.start(big_text, library.path)
