@@ -44,6 +44,7 @@ from .characters import (
     HANZI,
     SPACES,
     WHITESPACE,
+    LazyPattern,
     is_cjk,
 )
 from .decoding import LoadedText
@@ -623,8 +624,8 @@ MAX_CLAUSE = 1000
 _LAST_SPACE = re.compile(r"(?s:.*)\s")
 _WORD_REACH = 64
 #: Characters that stay with the one before them (besides combining marks, found by their category).
-_EXTENDING = re.compile("[\u200c\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\udc00-\udfff]")
-_REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]")
+_EXTENDING = LazyPattern("[\u200c\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\udc00-\udfff]")
+_REGIONAL = LazyPattern("[\U0001f1e6-\U0001f1ff]")
 
 
 def _joins(before: str, after: str) -> bool:
@@ -635,8 +636,8 @@ def _joins(before: str, after: str) -> bool:
 
 
 #: The last place where a word ends, hanzi meeting other letters or figures, or letters meeting marks.
-_LAST_WORD_END = re.compile(f"(?s:.*)(?:(?<=[{HANZI}])(?=[^{HANZI}])|(?<=[^{HANZI}])(?=[{HANZI}])"
-                            r"|(?<=\w)(?=\W)|(?<=\W)(?=\w))")
+_LAST_WORD_END = LazyPattern(f"(?s:.*)(?:(?<=[{HANZI}])(?=[^{HANZI}])|(?<=[^{HANZI}])(?=[{HANZI}])"
+                             r"|(?<=\w)(?=\W)|(?<=\W)(?=\w))")
 
 
 def _last_boundary(text: str, low: int, high: int) -> int:
