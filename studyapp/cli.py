@@ -469,6 +469,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.error(f"{args.path!r} is neither a command ({', '.join(COMMANDS)}) nor a file.")
         if args.timings:
             timings.enable()
+        if args.path:
+            from .library import default_library_path
+            from .library.split_ahead import start
+
+            start(args.path, args.library or default_library_path())  # on the other core while the window starts
         if args.path and args.screenshot:
             from .text.loading import load
             load(args.path, args.password)  # scripted: a bad path fails here, exit 2, before anything is drawn

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import timings
 from .errors import RecordingError
+from .library import split_ahead
 from .listening.recordings import (
     MAX_CLIP_SECONDS,
     Recorded,
@@ -60,7 +61,7 @@ def title_for(document: Document, file_name: str) -> str:
 def split_for(library: Library, loaded) -> Document:
     """A loaded file cut as the library has it (the reader's choice of joined lines), with what the file knew
     besides its text (an EPUB's chapters, subtitle timings)."""
-    document = library.split_document(loaded.text, loaded.encoding)
+    document = library.split_document(loaded.text, loaded.encoding, split_ahead.take)
     if (loaded.sections or loaded.cues) and not (document.sections or document.cues):
         document = replace(document, sections=loaded.sections, cues=loaded.cues)
     return document

@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count, repeat
 
@@ -137,13 +138,16 @@ class Documents(Segments):
                        (identifier,))
             self._replace_segments(db, identifier, changed, removed)
 
-    def split_document(self, text: str, encoding: str) -> Document:
+    def split_document(self, text: str, encoding: str,
+                       ahead: Callable[[str, str, str], Document | None] | None = None) -> Document:
         """The text split into clauses: as stored when this splitter last split it (the reader's choice of
-        joined lines honoured), else split now."""
+        joined lines honoured), else as ``ahead(id, text, encoding)`` has it split already (``split_ahead.take``),
+        else split now."""
+        identifier = document_id(text)
         row = self._connection.execute("SELECT clauses, splitter, joined, join_lines, extras FROM documents"
-                                       " WHERE id = ?", (document_id(text),)).fetchone()
+                                       " WHERE id = ?", (identifier,)).fetchone()
         if row is None:
-            return split(text, encoding)
+            return (ahead and ahead(identifier, text, encoding)) or split(text, encoding)
         clauses, splitter, joined, join_lines, extras = row
         document = None
         if clauses and splitter == SPLITTER_VERSION and (join_lines is None or bool(join_lines) == bool(joined)):

@@ -3,6 +3,24 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+
+class LazyPattern:
+    """A regex compiled at its first use rather than at import: Python's compiler takes 5-20 ms over a class of
+    hanzi or of emoji, and the window's start imports many patterns its first page never asks. Each method asked
+    for is kept on the instance, so later calls cost what a compiled pattern's do."""
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        found = getattr(re.compile(self._source, self._flags), name)  # re keeps the compiled pattern
+        setattr(self, name, found)
+        return found
+
 
 _FULL_WIDTH_SENTENCE_ENDERS = "。！？．"  # ． the full-width full stop of older typesetting
 FULL_WIDTH_ENDERS = set("，；：" + _FULL_WIDTH_SENTENCE_ENDERS)
@@ -18,7 +36,7 @@ SPACES = "".join(WHITESPACE)
 CLAUSE_TRAILERS = FULL_WIDTH_ENDERS | ELLIPSES | HALF_WIDTH_ENDERS | CLOSERS
 _ENDERS_CLASS = re.escape("".join(sorted(SENTENCE_ENDERS)))
 #: A sentence end, then more of them or a comma (好！，), then closing marks, a joined line's break among them.
-_SENTENCE_END = re.compile(f"[{_ENDERS_CLASS}][{_ENDERS_CLASS}，]*[{re.escape(''.join(sorted(CLOSERS)))}\\s]*\\Z")
+_SENTENCE_END = LazyPattern(f"[{_ENDERS_CLASS}][{_ENDERS_CLASS}，]*[{re.escape(''.join(sorted(CLOSERS)))}\\s]*\\Z")
 
 
 def ends_sentence(clause: str) -> bool:

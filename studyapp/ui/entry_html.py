@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from ..reading.dictionary import Entry
 from ..reading.pinyin import numbered_to_marks, tone_of
 from ..reading.wordinfo import WordInfo
 from ..text import HANZI
+from ..text.characters import LazyPattern
 from .reader import tone_colors
 
 MAX_SENSES = 8
@@ -26,8 +26,8 @@ def _pinyin_html(reading: str, colored: bool) -> str:
 
 
 #: CC-CEDICT's cross-references: 自個兒|自个儿[zi4 ge3 r5], 俄羅斯[E2 luo2 si1], also pr. [di4], [lu:e4]
-_REFERENCE = re.compile(r"(?:(?P<trad>[^\s|\[\];,()]+)\|)?(?P<word>[" + HANZI + r"]+)?"
-                        r"\[(?P<reading>[A-Za-z:üÜ]+[1-5]?(?: [A-Za-z:üÜ]+[1-5]?)*)\]")
+_REFERENCE = LazyPattern(r"(?:(?P<trad>[^\s|\[\];,()]+)\|)?(?P<word>[" + HANZI + r"]+)?"
+                         r"\[(?P<reading>[A-Za-z:üÜ]+[1-5]?(?: [A-Za-z:üÜ]+[1-5]?)*)\]")
 
 
 def sense_html(sense: str) -> str:

@@ -44,8 +44,15 @@ class SpeechActions(QObject):
         window.hover.speakRequested.connect(self.say_word)
         self.recordings = RecordingActions(window, self)  # one sound at a time: the recording plays through ours
         self.review_clips = ReviewClips(window, self, self.recordings)
+        # looked for once the first text is on screen: eSpeak's wheel and library (or a system's list, a program
+        # run) took 20-30 ms of the interpreter from the opening job and the first paint
+        session.opened.connect(self._find_voices_after_paint)
+
+    def _find_voices_after_paint(self) -> None:
+        self.session.opened.disconnect(self._find_voices_after_paint)
         found = self._found  # jobs get plain objects, never this controller's methods
-        run_job(lambda _report, _cancelled: found(), self._on_found, name="find voices")
+        self.session.after_paint(lambda: run_job(lambda _report, _cancelled: found(), self._on_found,
+                                                 name="find voices"))
 
     def _on_found(self, found: list[Engine]) -> None:
         self.voices = [voice for engine in found for voice in engine.voices()]

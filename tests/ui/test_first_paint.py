@@ -48,6 +48,50 @@ def test_the_first_page_paints_before_the_context_model_loads(tmp_path):
     assert "context model loaded" not in marks[:marks.index("first paint")]
 
 
+#: The same, saying at the first paint which patterns of those its first page never asks were compiled by then.
+PATTERNS_AT_FIRST_PAINT = """
+import re, sys
+from studyapp import timings
+mark = timings.mark
+def marked(name):
+    if name == "first paint" and not hasattr(timings, "painted"):
+        timings.painted = True
+        from studyapp.text import characters, clauses
+        from studyapp.ui import entry_html
+        patterns = {"long clauses": clauses._LAST_WORD_END, "emoji": clauses._REGIONAL,
+                    "sentence ends": characters._SENTENCE_END, "dictionary references": entry_html._REFERENCE}
+        compiled = [name for name, pattern in patterns.items()
+                    if isinstance(pattern, re.Pattern) or set(vars(pattern)) - {"_source", "_flags"}]
+        sys.stderr.write(f"compiled at the first paint: {compiled}\\n")
+    mark(name)
+timings.mark = marked
+from studyapp.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_first_page_paints_before_patterns_it_never_asks_are_compiled(tmp_path):
+    """A class of hanzi or of emoji takes Python's regex compiler 5-20 ms: those of over-long clauses, sentence
+    ends and dictionary cross-references wait for their first use."""
+    Dictionary.open()
+    started = subprocess.run([sys.executable, "-c", PATTERNS_AT_FIRST_PAINT, "--timings", "--screenshot",
+                              str(tmp_path / "shot.png")], capture_output=True, text=True, timeout=180,
+                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert started.returncode == 0, started.stderr
+    assert "compiled at the first paint: []" in started.stderr
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one():
+    import re
+
+    from studyapp.text.characters import LazyPattern, ends_sentence
+
+    lazy = LazyPattern(r"(\w+)@", re.ASCII)
+    assert lazy.search("mail me@example").group(1) == "me" and lazy.pattern == r"(\w+)@"
+    assert lazy.flags & re.ASCII and lazy.sub("!", "a@b@c") == "!!c"
+    assert ends_sentence("走吧。”") and not ends_sentence("走吧，")
+
+
 def test_a_missing_context_model_leaves_the_dictionary_readings_and_says_so_in_the_log(qtbot, monkeypatch):
     def missing():
         raise FileNotFoundError("np_ckpt.pkl")
@@ -222,4 +266,28 @@ def test_work_saved_the_moment_a_new_text_appears_is_kept_though_the_text_was_no
     wait_for(lambda: "stored then" in seen and not window.analysis_running())
     assert seen["stored then"] is False and seen["stored after the save"]  # the save waited for the store
     assert window.library.segments(session.document_id)[0].target == "At once."
+    window.library.close()
+
+
+def test_the_voices_are_looked_for_once_the_first_page_is_painted(qtbot, monkeypatch):
+    """Finding the voices (eSpeak's wheel and library, a system's list) takes the interpreter from the opening and
+    the first paint: it waits for them."""
+    from studyapp.ui import speech_actions
+
+    started: list[str] = []
+    run_job = speech_actions.run_job
+
+    def watched(*arguments, **keywords):
+        started.append(keywords.get("name"))
+        return run_job(*arguments, **keywords)
+
+    monkeypatch.setattr(speech_actions, "run_job", watched)
+    _app, window = build_window(None)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert "find voices" not in started  # the window is up, no text yet
+    assert opened(window, None)
+    qtbot.waitUntil(lambda: bool(window.speech.voices), timeout=10000)  # found once its first page painted
+    assert started.count("find voices") == 1
     window.library.close()

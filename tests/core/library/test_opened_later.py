@@ -87,3 +87,19 @@ def test_a_reopened_texts_counts_are_its_rows(tmp_path):
         assert library.opened_info(identifier, table) == library.document_info(identifier)
         assert library.document_info(identifier).translated == 1
         assert library.translated_pairs() == [(rows[3].id, document.text[rows[3].start:rows[3].end], "Fourth.")]
+
+
+def test_a_segment_per_clause_starts_the_paragraphs_its_clauses_start():
+    """A new text's segments are its clauses: their paragraph starts are read off the clause table at once, as
+    the walk over any segments finds them."""
+    from array import array
+
+    from studyapp.translation.segments import Segment, SegmentTable
+
+    document = text.split("第一段，两个分句。\n第二段。\n\n第三段，又有，三个。")
+    clauses = document.clauses
+    table = SegmentTable(array("q", range(len(clauses))), array("I", clauses.starts), array("I", clauses.ends))
+    listed = [Segment(row, start, end, "", 0)
+              for row, (start, end) in enumerate(zip(clauses.starts, clauses.ends, strict=True))]
+    assert paragraph_starts(document, table) == paragraph_starts(document, listed) == [
+        True, False, True, True, False, False]

@@ -271,3 +271,11 @@ def test_a_hard_wrapped_text_and_a_web_page_join_their_lines_by_one_rule(tmp_pat
     from_wrap = "".join(document.clause_text(i) for i in range(len(document.clauses)) if document.clauses[i].paragraph == 0)
     assert "他说“Hello, world”，又说“……”“走吧。”" in from_page
     assert from_wrap.startswith("他说“Hello, world”，又说“……”“走吧。”")
+
+
+def test_a_text_is_binary_past_one_control_character_in_a_hundred_not_counting_breaks_and_tabs():
+    from studyapp.text.decoding import _looks_binary
+
+    assert not _looks_binary("字" * 297 + "\x00\x01\x1f")  # three in 300: not more than max(2, 1%)
+    assert _looks_binary("字" * 296 + "\x00\x01\x1f\r")
+    assert not _looks_binary("字" * 200 + "\n\t\f\v" * 100)
