@@ -52,10 +52,12 @@ class _Child:
         self.reader.start()
 
     def _read(self) -> None:
+        output = self.process.stdout
+        assert output is not None  # started with stdout=PIPE
         try:
-            self.identifier = self.process.stdout.readline().decode("ascii", "replace").strip()
+            self.identifier = output.readline().decode("ascii", "replace").strip()
             self.named.set()
-            self.output = self.process.stdout.read()
+            self.output = output.read()
         finally:
             self.named.set()
             self.process.wait()
