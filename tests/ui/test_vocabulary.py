@@ -752,3 +752,35 @@ def test_imported_known_words_are_counted_after_the_word_counts_still_being_stor
     stored.set()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Marked 3 words known"), timeout=10000)
     assert window.statusBar().currentMessage() == "Marked 3 words known; 2 of them occur in your library's texts."
+
+
+def test_a_large_selection_costs_the_panel_s_repaint_nothing_per_selected_row(window, qtbot):
+    """Issue 22: with 1,000 words selected to study, each repaint of the panel asked the model's row and column
+    counts about 7,500 times: the column headers asked whether their whole column was selected, walking every
+    selected row. Each ask enters Python from Qt's C++, and waits for the interpreter while a job runs (the study
+    list being written): a 100-140 ms stall."""
+    import sys
+
+    from studyapp.ui.qt import QItemSelection
+    from studyapp.ui.vocabulary import TermTableModel
+
+    vocabulary = window.vocabulary
+    model, table = vocabulary.model, vocabulary.panel.table
+    vocabulary.dock.show()
+    table.resize(600, 400)
+    selected = min(model.rowCount(), 400)
+    assert selected > 300
+    flags = type(table.selectionModel()).SelectionFlag
+    table.selectionModel().select(QItemSelection(model.index(0, 0), model.index(selected - 1, 0)),
+                                  flags.ClearAndSelect | flags.Rows)
+    counted = []
+    sys.setprofile(lambda frame, event, _arg: counted.append(1) if event == "call"
+                   and frame.f_code in (TermTableModel.rowCount.__code__, TermTableModel.columnCount.__code__) else None)
+    try:
+        table.grab()
+    finally:
+        sys.setprofile(None)
+    assert 0 < len(counted) < selected  # the rows painted, not the rows selected
+    assert vocabulary.selected_rows() == list(range(selected))
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the header still sorts
+    assert table.horizontalHeader().sortIndicatorSection() == 0
