@@ -220,18 +220,23 @@ def unknown_per_clause(gathered: DocumentWords, statuses: dict[str, int]) -> arr
 
 
 def heat_bins(gathered: DocumentWords, unknown: array, bins: int) -> list[float | None]:
-    """The share of unknown words in each of ``bins`` equal runs of clauses (None where a run has no words)."""
+    """The share of unknown words in each of ``bins`` equal runs of clauses (None where a run has no words).
+    Summed at C speed (running totals differenced at each run's ends): the strip's every pixel row worked out in
+    Python took 5 ms of the GUI thread at each status change."""
+    import numpy
+
     clauses = len(gathered.clause_offsets) - 1
     if clauses <= 0 or bins <= 0:
         return []
-    offsets = gathered.clause_offsets
-    shares: list[float | None] = []
-    for number in range(bins):
-        first, last = number * clauses // bins, max(number * clauses // bins + 1, (number + 1) * clauses // bins)
-        last = min(last, clauses)
-        words = offsets[last] - offsets[first]
-        shares.append(sum(unknown[first:last]) / words if words else None)
-    return shares
+    number = numpy.arange(bins, dtype=numpy.int64)
+    first = number * clauses // bins
+    last = numpy.minimum(numpy.maximum(first + 1, (number + 1) * clauses // bins), clauses)
+    running = numpy.zeros(clauses + 1, numpy.int64)
+    numpy.cumsum(numpy.frombuffer(unknown, numpy.uint32), out=running[1:])
+    offsets = numpy.frombuffer(gathered.clause_offsets, numpy.uint32).astype(numpy.int64)
+    words = offsets[last] - offsets[first]
+    shares = (running[last] - running[first]) / numpy.maximum(words, 1)
+    return [share if count else None for share, count in zip(shares.tolist(), words.tolist(), strict=True)]
 
 
 # --- search ---------------------------------------------------------------------------------------------------

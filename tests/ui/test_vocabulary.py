@@ -784,3 +784,25 @@ def test_a_large_selection_costs_the_panel_s_repaint_nothing_per_selected_row(wi
     assert vocabulary.selected_rows() == list(range(selected))
     table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the header still sorts
     assert table.horizontalHeader().sortIndicatorSection() == 0
+
+
+def test_the_heat_strip_paints_new_counts_without_a_colour_per_pixel_row(window, qtbot, monkeypatch):
+    """Issue 22: after each status change (5,000 words marked known) the strip's first repaint worked out every
+    pixel row's share and colour in Python (10-20 ms of the GUI thread's stall)."""
+    import studyapp.ui.heat_strip as heat
+
+    strip = window.heat_strip
+    strip.resize(strip.width(), 400)
+    qtbot.waitUntil(lambda: strip.unknown is not None, timeout=5000)
+    made = []
+    colour = heat.heat_color
+    monkeypatch.setattr(heat, "heat_color", lambda share: made.append(share) or colour(share))
+    window.view.go_to(0)
+    window.vocabulary.mark_page_known()
+    qtbot.waitUntil(lambda: strip.unknown is not None and min(s for s in strip.bins() if s is not None) < 1.0,
+                    timeout=5000)
+    image = strip.grab().toImage()
+    assert made == []
+    shares = strip.bins()
+    assert len(shares) == 400 and len({share for share in shares if share is not None}) > 1
+    assert all(image.pixelColor(6, y) == colour(share) for y, share in enumerate(shares) if share is not None)
