@@ -422,15 +422,15 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
                         phases.append(phase)
                     found[name].setdefault(phase, []).append((int(match.group(2)), int(match.group(3))))
     names = list(codes)
-    print(f"\nlongest stall per phase, ms, median of {rounds} (GUI thread's own CPU in it), goal 50 ms")
-    print(f"{'phase':<44} " + " ".join(f"{name:>24}" for name in names))
+    print(f"\nlongest stall per phase, ms: median of {rounds} (the GUI thread's own CPU in it) each run's; goal 50 ms")
+    print(f"{'phase':<44} " + " ".join(f"{name:<28}" for name in names))
     for phase in phases:
         cells = []
         for name in names:
             seen = found[name].get(phase)
-            cells.append(f"{statistics.median(s for s, _ in seen):8.0f} ({statistics.median(c for _, c in seen):4.0f})"
-                         f" {len(seen)}x" if seen else "-")
-        print(f"{phase:<44} " + " ".join(f"{cell:>24}" for cell in cells))
+            cells.append(f"{statistics.median(s for s, _ in seen):6.0f} ({statistics.median(c for _, c in seen):3.0f}) "
+                         + "/".join(str(s) for s, _ in seen) if seen else "-")
+        print(f"{phase:<44} " + " ".join(f"{cell:<28}" for cell in cells))
     print(f"load average while running: {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
 
 
