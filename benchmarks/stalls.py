@@ -2,11 +2,13 @@
 the Vocabulary panel (shown, sorted, filtered), statuses set on many words, every export, words added to study,
 a review of a few cards, typing translations, regrouping.
 
-    python benchmarks/stalls.py [PATH] [--busy] [--why]
+    python benchmarks/stalls.py [PATH] [--busy] [--why] [--compare DIR [--repeat N]]
 
 ``--busy``: a CPU-bound process (a busy loop) runs beside the app, as another program does on a learner's laptop.
-``--why``: under each phase, where the GUI thread stood while it stalled, and each job's C calls over 20 ms (a
-profile hook in every job: a C call that keeps the GIL stalls the GUI thread however short its own work is).
+``--compare DIR``: the phases run on DIR's code (an earlier checkout) and on this one, alternately in fresh
+processes, ``--repeat`` times each, and printed side by side as medians. ``--why``: under each phase, where the
+GUI thread stood while it stalled, and each job's C calls over 20 ms (a profile hook in every job: a C call that
+keeps the GIL stalls the GUI thread however short its own work is).
 
 A watchdog timer on the GUI thread ticks every 5 ms; the longest gap between two ticks during a phase is the
 longest time the window could not paint or answer input in that phase; beside it, how much of that gap the GUI
@@ -306,6 +308,13 @@ def main(path: Path) -> None:
               lambda: window.sentence_action.isChecked() and not running_jobs())
     run_phase(app, watchdog, "undo the grouping", window.translator.undo_stack.undo,
               lambda: not window.translator.undo_stack.canUndo() or window.session.model.rowCount() > 111_000)
+    window.sentence_action.blockSignals(True)  # undo leaves the menu's tick as it was: the rows are clauses again
+    window.sentence_action.setChecked(False)
+    window.sentence_action.blockSignals(False)
+    run_phase(app, watchdog, "group by sentence again", lambda: window.sentence_action.setChecked(True),
+              lambda: window.session.model.rowCount() < 111_000 and not running_jobs())
+    run_phase(app, watchdog, "ungroup (Group by Sentence unchecked)", lambda: window.sentence_action.setChecked(False),
+              lambda: window.session.model.rowCount() > 111_000 and not running_jobs())
 
     if not os.environ.get("STALLS_SKIP_EXPORT"):
         for fmt in (fmt for fmt in FORMATS if fmt != "srt"):  # subtitles only for a text with cue timings
@@ -383,8 +392,58 @@ def review_phase(app, watchdog: Watchdog, window) -> None:
     review.close()
 
 
+def compare(other: Path, rounds: int, arguments: list[str]) -> None:
+    """``--compare DIR``: this script run in fresh processes on DIR's code and on this checkout's, alternately,
+    ``rounds`` times each; then each phase's median longest stall (and the GUI thread's own CPU in it) side by
+    side, with the load average seen. Each checkout keeps a cache of its own (its dictionary index)."""
+    import hashlib
+    import re
+    import statistics
+    import subprocess
+
+    line = re.compile(r"^(.+?)\s+longest stall\s+(\d+) ms \(GUI thread busy\s+(\d+) ms")
+    codes = {f"compared ({other.name})": other.resolve(), "this checkout": REPO}
+    found: dict[str, dict[str, list[tuple[int, int]]]] = {name: {} for name in codes}
+    phases: list[str] = []
+    loads = []
+    for round_number in range(rounds):
+        for name, code in codes.items():
+            named = hashlib.sha1(str(code).encode()).hexdigest()[:10]
+            cache = Path(tempfile.gettempdir()) / f"studyapp-stalls-cache-{named}"
+            env = {**os.environ, "PYTHONPATH": str(code), "STUDYAPP_CACHE_DIR": str(cache)}
+            loads.append(os.getloadavg()[0])
+            done = subprocess.run([sys.executable, __file__, *arguments], env=env, capture_output=True, text=True)
+            print(f"round {round_number + 1}, {name}: exit {done.returncode}", flush=True)
+            for text in done.stdout.splitlines():
+                match = line.match(text)
+                if match:
+                    phase = match.group(1).strip()
+                    if phase not in phases:
+                        phases.append(phase)
+                    found[name].setdefault(phase, []).append((int(match.group(2)), int(match.group(3))))
+    names = list(codes)
+    print(f"\nlongest stall per phase, ms: median of {rounds} (the GUI thread's own CPU in it) each run's; goal 50 ms")
+    print(f"{'phase':<44} " + " ".join(f"{name:<28}" for name in names))
+    for phase in phases:
+        cells = []
+        for name in names:
+            seen = found[name].get(phase)
+            cells.append(f"{statistics.median(s for s, _ in seen):6.0f} ({statistics.median(c for _, c in seen):3.0f}) "
+                         + "/".join(str(s) for s, _ in seen) if seen else "-")
+        print(f"{phase:<44} " + " ".join(f"{cell:<28}" for cell in cells))
+    print(f"load average while running: {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
+
+
 if __name__ == "__main__":
     arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    if "--compare" in sys.argv:
+        at = sys.argv.index("--compare")
+        other = Path(sys.argv[at + 1])
+        rounds = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 1
+        passed = [argument for argument in sys.argv[1:] if argument not in (str(other), str(rounds))
+                  and argument not in ("--compare", "--repeat")]
+        compare(other, rounds, passed)
+        sys.exit(0)
     with beside("busy" if "--busy" in sys.argv else "idle"):
         if "--busy" in sys.argv:
             print("with a busy loop in another process")

@@ -58,6 +58,7 @@ from PySide6.QtCore import (
     QEventLoop,
     QIODevice,
     QItemSelection,
+    QItemSelectionModel,
     QLocale,
     QMimeData,
     QModelIndex,

@@ -343,6 +343,37 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
     qtbot.waitUntil(lambda: window.session.model.rowCount() == 128)
 
 
+def test_a_long_text_ungrouped_finds_its_edited_sentences_off_the_gui_thread_and_still_asks(window, qtbot,
+                                                                                              monkeypatch):
+    """Issue 22: unchecking Group by Sentence read and compared the novel's 29,000 merge memos on the GUI thread
+    (370-570 ms) before its regrouping job started."""
+    from studyapp.ui import translation_pane
+    from studyapp.ui.qt import QMessageBox
+
+    monkeypatch.setattr(translation_pane, "BACKGROUND_ROWS", 10)
+    window.sentence_action.setChecked(True)
+    qtbot.waitUntil(lambda: window.session.model.rowCount() < 128)
+    sentences = window.session.model.rowCount()
+    window.translator.edit(0)
+    window.translator.editor.setPlainText("Edited after grouping")
+    window.translator.close_editor()
+    readers = []
+    read = Library.merge_memos
+    monkeypatch.setattr(Library, "merge_memos", lambda self, identifier: (
+        readers.append(threading.current_thread() is threading.main_thread()), read(self, identifier))[1])
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    window.sentence_action.setChecked(False)
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    assert readers and not any(readers)  # read by the job only
+    assert "edited" in asked[0] and window.sentence_action.isChecked()
+    assert window.session.model.rowCount() == sentences  # declined: still grouped
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.sentence_action.setChecked(False)
+    qtbot.waitUntil(lambda: window.session.model.rowCount() == 128, timeout=10000)
+    assert not window.sentence_action.isChecked()
+
+
 def test_a_long_texts_regrouping_says_so_in_the_status_bar_not_in_a_dialog(window, qtbot, monkeypatch):
     """A modal progress dialog's first showing held the GUI thread 250-500 ms, longer than the wait it told of."""
     from studyapp.ui import translation_pane

@@ -752,3 +752,57 @@ def test_imported_known_words_are_counted_after_the_word_counts_still_being_stor
     stored.set()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Marked 3 words known"), timeout=10000)
     assert window.statusBar().currentMessage() == "Marked 3 words known; 2 of them occur in your library's texts."
+
+
+def test_a_large_selection_costs_the_panel_s_repaint_nothing_per_selected_row(window, qtbot):
+    """Issue 22: with 1,000 words selected to study, each repaint of the panel asked the model's row and column
+    counts about 7,500 times: the column headers asked whether their whole column was selected, walking every
+    selected row. Each ask enters Python from Qt's C++, and waits for the interpreter while a job runs (the study
+    list being written): a 100-140 ms stall."""
+    import sys
+
+    from studyapp.ui.qt import QItemSelection
+    from studyapp.ui.vocabulary import TermTableModel
+
+    vocabulary = window.vocabulary
+    model, table = vocabulary.model, vocabulary.panel.table
+    vocabulary.dock.show()
+    table.resize(600, 400)
+    selected = min(model.rowCount(), 400)
+    assert selected > 300
+    flags = type(table.selectionModel()).SelectionFlag
+    table.selectionModel().select(QItemSelection(model.index(0, 0), model.index(selected - 1, 0)),
+                                  flags.ClearAndSelect | flags.Rows)
+    counted = []
+    sys.setprofile(lambda frame, event, _arg: counted.append(1) if event == "call"
+                   and frame.f_code in (TermTableModel.rowCount.__code__, TermTableModel.columnCount.__code__) else None)
+    try:
+        table.grab()
+    finally:
+        sys.setprofile(None)
+    assert 0 < len(counted) < selected  # the rows painted, not the rows selected
+    assert vocabulary.selected_rows() == list(range(selected))
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the header still sorts
+    assert table.horizontalHeader().sortIndicatorSection() == 0
+
+
+def test_the_heat_strip_paints_new_counts_without_a_colour_per_pixel_row(window, qtbot, monkeypatch):
+    """Issue 22: after each status change (5,000 words marked known) the strip's first repaint worked out every
+    pixel row's share and colour in Python (10-20 ms of the GUI thread's stall)."""
+    import studyapp.ui.heat_strip as heat
+
+    strip = window.heat_strip
+    strip.resize(strip.width(), 400)
+    qtbot.waitUntil(lambda: strip.unknown is not None, timeout=5000)
+    made = []
+    colour = heat.heat_color
+    monkeypatch.setattr(heat, "heat_color", lambda share: made.append(share) or colour(share))
+    window.view.go_to(0)
+    window.vocabulary.mark_page_known()
+    qtbot.waitUntil(lambda: strip.unknown is not None and min(s for s in strip.bins() if s is not None) < 1.0,
+                    timeout=5000)
+    image = strip.grab().toImage()
+    assert made == []
+    shares = strip.bins()
+    assert len(shares) == 400 and len({share for share in shares if share is not None}) > 1
+    assert all(image.pixelColor(6, y) == colour(share) for y, share in enumerate(shares) if share is not None)

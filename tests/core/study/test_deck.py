@@ -165,6 +165,50 @@ def test_the_heat_strip_counts_each_clauses_words_not_yet_known(library, analyze
     assert 0 in expected and max(expected) > 1  # a clause without words, and one with several unknown
 
 
+def test_the_heat_strip_s_recount_reads_the_statuses_without_a_python_step_per_word(library, analyzer):
+    """Issue 22: the recount after each status change ran a Python loop over the text's every word (20-40 ms for
+    a novel's, holding the interpreter the GUI thread waited for during a review)."""
+    import sys
+
+    from studyapp.paths import default_text
+
+    _document, gathered, _terms = build(library, analyzer, default_text().read_text(encoding="utf-8")[:3000])
+    assert len(gathered.numbers) > 100
+    lines = []
+
+    def trace(frame, event, _arg):
+        if frame.f_code is deck.unknown_per_clause.__code__:
+            return lambda frame, event, _arg: lines.append(event) if event == "line" else None
+        return None
+
+    sys.settrace(trace)
+    try:
+        deck.unknown_per_clause(gathered, {"双方": deck.TermStatus.KNOWN})
+    finally:
+        sys.settrace(None)
+    assert 0 < len(lines) < 30
+
+
+def test_the_heat_strip_s_bins_are_each_run_of_clauses_share_of_unknown_words(library, analyzer):
+    """Each bin: the unknown words of its run of clauses over the words there (None without words); more bins
+    than clauses repeat a clause. Worked out per bin here, as the strip once did in a Python loop per pixel row."""
+    from array import array
+
+    _document, gathered, _terms = build(library, analyzer, "双方发表声明。2030！俄罗斯和中国是邻国。中国！")
+    clauses = len(gathered.clause_offsets) - 1
+    unknown = array("I", [n % 3 for n in range(clauses)])
+    offsets = gathered.clause_offsets
+    for bins in (1, 2, clauses, clauses + 3, 3 * clauses):
+        expected = []
+        for number in range(bins):
+            first = number * clauses // bins
+            last = min(clauses, max(first + 1, (number + 1) * clauses // bins))
+            words = offsets[last] - offsets[first]
+            expected.append(sum(unknown[first:last]) / words if words else None)
+        assert deck.heat_bins(gathered, unknown, bins) == expected
+    assert deck.heat_bins(gathered, unknown, 0) == []
+
+
 def test_ranks_order_equal_keys_alike_and_follow_a_changed_key():
     ranks = deck.Ranks(["b", "a", "c", "a"])
     assert list(ranks.ranks) == [1, 0, 2, 0]
