@@ -35,6 +35,7 @@ class SegmentActions(QObject):
         super().__init__(parent)
         self.session, self.view, self.translator, self._parent = session, view, translator, parent
         self.sentence_action = None  # set by the window: put back when the translator declines ungrouping
+        translator.groupingRestored.connect(self._grouping_restored)
 
     def merge(self) -> None:
         row, model = self.view.currentIndex().row(), self.session.model
@@ -81,8 +82,16 @@ class SegmentActions(QObject):
 
     def _regroup(self, model, on: bool) -> None:
         label = self.tr("Group by sentence") if on else self.tr("Group by clause")
-        self.translator.restructure(label, lambda applied: model.regroup(on, applied))
-        remember_grouping(self.session.library.path, self.session.document_id, "sentence" if on else "clause")
+        grouping = ("clause", "sentence") if on else ("sentence", "clause")  # before, after
+        self.translator.restructure(label, lambda applied: model.regroup(on, applied), grouping=grouping)
+        remember_grouping(self.session.library.path, self.session.document_id, grouping[1])
+
+    def _grouping_restored(self, grouping: str) -> None:
+        """A regrouping undone or redone: the tick and the remembered grouping follow the rows."""
+        if self.sentence_action is not None:
+            set_checked_quietly(self.sentence_action, grouping == "sentence")
+        if self.session.document_id is not None:
+            remember_grouping(self.session.library.path, self.session.document_id, grouping)
 
     def _edited_ok(self, edited: int) -> bool:
         """Splitting gives each clause its own translation back, unless the merged one was edited since: then it

@@ -143,12 +143,14 @@ class SetStatus(QUndoCommand):
 
 
 class Restructure(QUndoCommand):
-    """Merge, split or regroup: undone by putting the earlier segments back exactly."""
+    """Merge, split or regroup: undone by putting the earlier segments back exactly. A regrouping's ``grouping``
+    (before, after: "clause" or "sentence") is put back with them (``groupingRestored``), so the menu's tick and
+    the grouping the document reopens with follow the rows."""
 
     def __init__(self, controller: TranslationController, label: str, before: list[Segment],
-                 after: list[Segment]) -> None:
+                 after: list[Segment], grouping: tuple[str, str] | None = None) -> None:
         super().__init__(label)
-        self.controller, self.before, self.after = controller, before, after
+        self.controller, self.before, self.after, self.grouping = controller, before, after, grouping
         self._first = True
 
     def redo(self) -> None:
@@ -156,9 +158,13 @@ class Restructure(QUndoCommand):
             self._first = False
             return
         self.controller.restore(self.after)
+        if self.grouping is not None:
+            self.controller.groupingRestored.emit(self.grouping[1])
 
     def undo(self) -> None:
         self.controller.restore(self.before)
+        if self.grouping is not None:
+            self.controller.groupingRestored.emit(self.grouping[0])
 
 
 class TranslationController(QObject):
@@ -167,6 +173,7 @@ class TranslationController(QObject):
     saved = Signal(int)  # segments written
     saveFailed = Signal(str)
     currentChanged = Signal(int)
+    groupingRestored = Signal(str)  # a regrouping undone or redone: the grouping the rows have now
 
     def __init__(self, view, help_label: QLabel, parent=None) -> None:
         super().__init__(parent)
@@ -318,9 +325,10 @@ class TranslationController(QObject):
             self._autosave.schedule()
 
     def restructure(self, label: str, change: Callable[[Callable[[bool], None]], None],
-                    then: Callable[[bool], None] | None = None) -> None:
+                    then: Callable[[bool], None] | None = None, grouping: tuple[str, str] | None = None) -> None:
         """Run a merge/split/regroup on the model as one undoable step: ``change(applied)`` starts it on the
-        model, and ``then(changed)`` follows once its rows are in place (at once for a short text)."""
+        model, and ``then(changed)`` follows once its rows are in place (at once for a short text); a regrouping
+        names its ``grouping`` before and after (``Restructure``)."""
         if self.model is None:
             return
         model = self.model
@@ -330,7 +338,7 @@ class TranslationController(QObject):
 
         def applied(changed: bool) -> None:
             if changed and self.model is model:
-                self.undo_stack.push(Restructure(self, label, before, model.segments.copy()))
+                self.undo_stack.push(Restructure(self, label, before, model.segments.copy(), grouping))
                 self._return_to(offset)
             if then is not None:
                 then(changed)

@@ -343,6 +343,28 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
     qtbot.waitUntil(lambda: window.session.model.rowCount() == 128)
 
 
+def test_undoing_a_regrouping_puts_back_the_menu_tick_and_the_grouping_the_text_reopens_with(window, qtbot):
+    """Undo after Group by Sentence left the item ticked and the text remembered as grouped by sentence, while
+    its rows were clauses again (found by h-stall2's benchmark)."""
+    from studyapp.ui.ops import running_jobs
+
+    def remembered() -> str:
+        qtbot.waitUntil(lambda: not any(job.name == "remember the grouping" for job in running_jobs()))
+        with Library.open(window.library.path) as other:
+            return other.document_info(window.session.document_id).grouping
+
+    clauses = window.session.model.rowCount()
+    window.sentence_action.setChecked(True)
+    qtbot.waitUntil(lambda: window.session.model.rowCount() < clauses)
+    assert remembered() == "sentence"
+    window.translator.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.session.model.rowCount() == clauses)
+    assert not window.sentence_action.isChecked() and remembered() == "clause"
+    window.translator.undo_stack.redo()
+    qtbot.waitUntil(lambda: window.session.model.rowCount() < clauses)
+    assert window.sentence_action.isChecked() and remembered() == "sentence"
+
+
 def test_a_long_text_ungrouped_finds_its_edited_sentences_off_the_gui_thread_and_still_asks(window, qtbot,
                                                                                               monkeypatch):
     """Issue 22: unchecking Group by Sentence read and compared the novel's 29,000 merge memos on the GUI thread
