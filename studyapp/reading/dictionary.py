@@ -537,6 +537,27 @@ class Dictionary:
         novel's 46,000 words and keep them after it is closed."""
         return self._headword(word)
 
+    def entries_of(self, words: list[str]) -> dict[str, list[Entry]]:
+        """``entries`` of many words, a few queries per ``_BATCH`` words rather than one or two each: a novel's
+        18,000 words cost 1.3 s looked up one by one. Words without an entry are left out."""
+        if self._pending is not None:
+            pending = self._pending
+            return {word: entries for word in words if (entries := pending.headword(word))}
+        found: dict[str, list[Entry]] = {}
+        connection = self._connection()
+        for first in range(0, len(words), _BATCH):
+            batch = [word for word in dict.fromkeys(words[first:first + _BATCH]) if word not in found]
+            for column in ("simplified", "traditional"):  # the traditional only for words with no simplified one
+                asked = batch if column == "simplified" else [word for word in batch if word not in found]
+                if not asked:
+                    continue
+                rows = connection.execute(
+                    f"SELECT simplified, traditional, pinyin, definitions FROM entries WHERE {column} IN "
+                    f"({', '.join('?' * len(asked))}) ORDER BY id", asked)
+                for row in rows:
+                    found.setdefault(row[0] if column == "simplified" else row[1], []).append(_entry(row))
+        return found
+
     def _headword(self, word: str) -> list[Entry]:
         pending = self._pending
         if pending is not None:
@@ -654,6 +675,10 @@ class Dictionary:
                     position = end
                     break
         return parts
+
+
+#: Words asked about in one query (``entries_of``): well under SQLite's limit of bound parameters.
+_BATCH = 500
 
 
 def _entry(row: Row) -> Entry:

@@ -154,7 +154,13 @@ def dictionary_senses(gathered: DocumentWords, dictionary: Dictionary, words=Non
     """Each word's definition (of ``words``, by default all) as the dictionary gives it for its reading here,
     before anything the learner chose: what ``terms`` spends its time on, kept with a stored analysis."""
     readings = gathered.readings
-    return {word: definition(dictionary, word, readings.get(word) or ()) for word in (words or gathered.counts)}
+    return senses_of(dictionary, [(word, readings.get(word) or ()) for word in (words or gathered.counts)])
+
+
+def senses_of(dictionary: Dictionary, words: list[tuple[str, tuple[str, ...]]]) -> dict[str, str]:
+    """Each (word, reading)'s ``definition``, the entries looked up many words to a query."""
+    entries = dictionary.entries_of([word for word, _reading in words])
+    return {word: definition(dictionary, word, reading, entries=entries.get(word, [])) for word, reading in words}
 
 
 _POINTER_SENSE = re.compile(r"^((old |archaic |ancient |erhua |japanese )?(variant of|see |used in |abbr\. for)"
@@ -184,12 +190,14 @@ def _meaningful(senses: list[str]) -> list[str]:
 
 
 def definition(dictionary: Dictionary, word: str, reading: tuple[str, ...], own: str | None = None,
-               name: bool = False, sense: str | None = None) -> str:
+               name: bool = False, sense: str | None = None, entries: list[Entry] | None = None) -> str:
     """What the deck, a card and every export show for a word: a definition the learner typed, as typed; else
-    the senses of the reading shown, the ``sense`` the learner chose first."""
+    the senses of the reading shown, the ``sense`` the learner chose first. ``entries``: the word's, when looked
+    up already (``senses_of``)."""
     if own:
         return own
-    entries = dictionary.entries(word)
+    if entries is None:
+        entries = dictionary.entries(word)
     if not entries:
         return unlisted_gloss(dictionary, word)
     senses = card_senses(entries, tuple(reading), name)

@@ -39,7 +39,7 @@ from .. import heap
 from ..errors import JobCancelled
 from ..reading.analysis import Recipe, analyze_all, batches
 from ..text import Document
-from .deck import DocumentWords, definition, dictionary_senses, gather
+from .deck import DocumentWords, dictionary_senses, gather, senses_of
 
 if TYPE_CHECKING:
     from ..reading.analysis import Analyzer
@@ -280,8 +280,7 @@ def _serve() -> None:
                     words.add_clause(index, pins.apply(document, index, tokens))
                 answer(("words", number, words))
             else:
-                dictionary = analyzer.dictionary
-                answer(("senses", number, {word: definition(dictionary, word, reading) for word, reading in given}))
+                answer(("senses", number, senses_of(analyzer.dictionary, given)))
     except (EOFError, BrokenPipeError):  # the caller is done, or went away (cancelled, or it ended)
         return
     except BaseException:  # noqa: BLE001 - said to the caller, which reads the text itself instead

@@ -231,3 +231,16 @@ def test_a_novel_s_analysis_does_not_import_pypinyin():
     assert done.returncode == 0, done.stderr
     words, imported = done.stdout.split()
     assert int(words) > 50_000 and imported == "False"
+
+
+def test_entries_of_many_words_are_each_words_entries(monkeypatch):
+    """Batched look-ups (the deck's senses) find what one look-up per word finds: simplified first, else
+    traditional, in the dictionary's order; words without an entry are left out; more words than one query
+    takes."""
+    monkeypatch.setattr(dictionary, "_BATCH", 7)
+    opened = Dictionary.open()
+    words = ["中国", "銀行", "还", "着", "不存在的词", "长臂", "中国", "東西", "东西", "了", "行", "乾隆", "为人民服务",
+             "张天师", "重", "宋江"]
+    found = opened.entries_of(words)
+    assert found == {word: opened.entries(word) for word in words if opened.entries(word)}
+    assert "不存在的词" not in found and found["銀行"][0].traditional == "銀行"

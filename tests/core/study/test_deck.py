@@ -218,3 +218,13 @@ def test_ranks_order_equal_keys_alike_and_follow_a_changed_key():
     assert ranks.ranks[0] == ranks.ranks[1]
     ranks.set(3, "z")
     assert ranks.ranks[3] > ranks.ranks[2]
+
+
+def test_the_decks_senses_looked_up_in_batches_are_each_words_own(analyzer):
+    """``senses_of`` (many words a query) gives every word of the default text the definition ``definition``
+    gives it alone, for its reading there: dictionary words, names, numbers and words the dictionary lacks."""
+    document = text.split(loading.load(DEFAULT_TEXT))
+    gathered = deck.gather(document, analyzer)
+    pairs = [(word, gathered.readings.get(word) or ()) for word in gathered.counts]
+    assert deck.senses_of(analyzer.dictionary, pairs) == {
+        word: deck.definition(analyzer.dictionary, word, reading) for word, reading in pairs}
