@@ -30,3 +30,25 @@ def _session_cache(factory) -> Path:
     if not _CACHE:
         _CACHE.append(factory.mktemp("cache"))
     return _CACHE[0]
+
+
+@pytest.fixture
+def workers_for_short_texts(monkeypatch):
+    """Analysis workers for a text of any length, in batches of 300 clauses and chunks of about 4,000 characters
+    (the workers read the batches they are given); returns the worker count of each deck read by workers, to
+    tell it from a reading in this process."""
+    from studyapp.reading import analysis
+    from studyapp.study import gather_processes
+
+    monkeypatch.setattr(analysis, "ANALYSIS_BATCH", 300)
+    monkeypatch.setattr(gather_processes, "LEAST_CHARACTERS", 1)
+    monkeypatch.setattr(gather_processes, "CHUNK_CHARACTERS", 4_000)
+    runs = []
+    real = gather_processes.gather_in_workers
+
+    def spy(*args, **kwargs):
+        runs.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gather_processes, "gather_in_workers", spy)
+    return runs

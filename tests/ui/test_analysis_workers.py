@@ -4,7 +4,6 @@ the deck one pass would, and closing the text stops the workers at once."""
 
 import pytest
 
-from studyapp.reading import analysis
 from studyapp.study import deck, gather_processes
 
 from ..conftest import CORPUS
@@ -17,22 +16,6 @@ def story(tmp_path):
     path = tmp_path / "story.txt"
     path.write_text((CORPUS / "朝花夕拾.txt").read_text(encoding="utf-8")[:40_000], encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def workers_for_short_texts(monkeypatch):
-    monkeypatch.setattr(analysis, "ANALYSIS_BATCH", 300)
-    monkeypatch.setattr(gather_processes, "LEAST_CHARACTERS", 1)
-    monkeypatch.setattr(gather_processes, "CHUNK_CHARACTERS", 4_000)
-    runs = []
-    real = gather_processes.gather_in_workers
-
-    def spy(*args, **kwargs):
-        runs.append(args[2])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(gather_processes, "gather_in_workers", spy)
-    return runs
 
 
 def test_the_window_reads_a_long_text_with_workers_and_lists_the_words_one_pass_finds(

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from studyapp import text
 from studyapp.errors import JobCancelled
-from studyapp.reading import analysis
 from studyapp.reading.analysis import Recipe, Token, analyze_all
 from studyapp.reading.pins import Pins
 from studyapp.study import deck, gather_processes
@@ -23,39 +22,17 @@ def story():
     return text.split(load_bytes(load(CORPUS / "朝花夕拾.txt").text[:40_000].encode(), "story.txt"))
 
 
-@pytest.fixture
-def small_chunks(monkeypatch):
-    """Batches of 300 clauses, chunks of about 4,000 characters (the workers read the batches they are given)."""
-    monkeypatch.setattr(analysis, "ANALYSIS_BATCH", 300)
-    monkeypatch.setattr(gather_processes, "LEAST_CHARACTERS", 1)
-    monkeypatch.setattr(gather_processes, "CHUNK_CHARACTERS", 4_000)
-
-
-@pytest.fixture
-def worker_runs(monkeypatch):
-    """Each time a deck was read by workers (to tell it from a reading in this process)."""
-    runs = []
-    real = gather_processes.gather_in_workers
-
-    def spy(*args, **kwargs):
-        runs.append(args[2])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(gather_processes, "gather_in_workers", spy)
-    return runs
-
-
 def in_this_process(document, analyzer, pins=None):
     return deck.gather(document, analyzer, pins=pins)
 
 
-def test_workers_gather_the_very_deck_one_pass_gathers(story, analyzer, small_chunks, monkeypatch, worker_runs):
+def test_workers_gather_the_very_deck_one_pass_gathers(story, analyzer, monkeypatch, workers_for_short_texts):
     monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 2)
     assert len(gather_processes.chunks(story)) >= 4
     progress = []
     by_workers, senses = gather_processes.gather_deck(story, analyzer,
                                                  report=lambda done, total: progress.append((done, total)))
-    assert worker_runs == [2]
+    assert workers_for_short_texts == [2]
     alone = in_this_process(story, analyzer)
     assert by_workers == alone  # counts, first clauses, readings in context, numbering, clause by clause
     assert senses == deck.dictionary_senses(alone, analyzer.dictionary)  # each word's, for its reading here
@@ -65,7 +42,7 @@ def test_workers_gather_the_very_deck_one_pass_gathers(story, analyzer, small_ch
     assert not gather_processes.worker_ids()  # every worker has ended
 
 
-def test_a_pinned_reading_counts_in_a_workers_share(story, analyzer, small_chunks, monkeypatch, worker_runs):
+def test_a_pinned_reading_counts_in_a_workers_share(story, analyzer, monkeypatch, workers_for_short_texts):
     """A word first met late in the text (read by a worker, not the first chunk) takes the reading pinned there."""
     monkeypatch.setattr(gather_processes, "worker_count", lambda _document: 2)
     alone = in_this_process(story, analyzer)
@@ -78,12 +55,12 @@ def test_a_pinned_reading_counts_in_a_workers_share(story, analyzer, small_chunk
     start = story.source_offset(story.clauses.starts[clause], story.clauses.ends[clause], token.start)
     pins = Pins({start: (word, ("wǒ", "wǒ"))})
     by_workers, _senses = gather_processes.gather_deck(story, analyzer, pins=pins)
-    assert worker_runs == [2]
+    assert workers_for_short_texts == [2]
     assert by_workers.readings[word] == ("wǒ", "wǒ")
     assert by_workers == in_this_process(story, analyzer, pins=pins)
 
 
-def test_cancelling_stops_the_workers_at_once(story, analyzer, small_chunks):
+def test_cancelling_stops_the_workers_at_once(story, analyzer, workers_for_short_texts):
     asked = []
 
     def cancelled() -> bool:
@@ -95,7 +72,7 @@ def test_cancelling_stops_the_workers_at_once(story, analyzer, small_chunks):
     assert not gather_processes.worker_ids()
 
 
-def test_workers_that_fail_leave_the_reading_to_this_process(story, analyzer, small_chunks, monkeypatch, caplog,
+def test_workers_that_fail_leave_the_reading_to_this_process(story, analyzer, workers_for_short_texts, monkeypatch, caplog,
                                                              tmp_path):
     broken = Recipe(tmp_path / "no dictionary here.sqlite", True, {}, [])
     monkeypatch.setattr(analyzer, "recipe", lambda: broken)
