@@ -120,9 +120,9 @@ def chunks(document: Document) -> list[list[range]]:
 
 
 def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pins | None = None,
-           report: Callable[[int, int], None] | None = None,
-           cancelled: Callable[[], bool] | None = None,
-           senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
+                      report: Callable[[int, int], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None,
+                      senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
     """The deck's figures of every clause, as ``deck.gather`` finds them, and each word's dictionary senses for its
     reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes: first
     the chunks of clauses, merged in order as they come; then the senses of the words, a share each. Raises
