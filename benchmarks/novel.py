@@ -99,10 +99,9 @@ def measure(path: Path, figures: tuple[tuple[str, str], ...] = FIGURES) -> dict:
         for _index, _tokens in analyze_all(document, analyzer):
             pass
 
-    found: dict = {}
-    found |= {"code": str(Path(studyapp.__file__).parent.parent), "characters": len(loaded.text),
-             "clauses": len(document.clauses), "lcut": timed(lambda: jieba.lcut(loaded.text)),
-             "rjieba": timed(lambda: rjieba.cut(loaded.text))}
+    found: dict = {"code": str(Path(studyapp.__file__).parent.parent), "characters": len(loaded.text),
+                   "clauses": len(document.clauses), "lcut": timed(lambda: jieba.lcut(loaded.text)),
+                   "rjieba": timed(lambda: rjieba.cut(loaded.text))}
     for name, _label in figures:
         found[name] = timed(lambda name=name: analyse(name))
     found["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -540,8 +540,8 @@ class Dictionary:
     def entries_of(self, words: list[str]) -> dict[str, list[Entry]]:
         """``entries`` of many words, a few queries per ``_BATCH`` words rather than one or two each: a novel's
         18,000 words cost 1.3 s looked up one by one. Words without an entry are left out."""
-        if self._pending is not None:
-            pending = self._pending
+        pending = self._pending
+        if pending is not None:
             return {word: entries for word in words if (entries := pending.headword(word))}
         found: dict[str, list[Entry]] = {}
         connection = self._connection()

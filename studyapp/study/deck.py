@@ -153,8 +153,13 @@ def terms(document: Document, gathered: DocumentWords, analyzer: Analyzer, statu
 def dictionary_senses(gathered: DocumentWords, dictionary: Dictionary, words=None) -> dict[str, str]:
     """Each word's definition (of ``words``, by default all) as the dictionary gives it for its reading here,
     before anything the learner chose: what ``terms`` spends its time on, kept with a stored analysis."""
+    return senses_of(dictionary, read_as(gathered, words or gathered.counts))
+
+
+def read_as(gathered: DocumentWords, words) -> list[tuple[str, tuple[str, ...]]]:
+    """Each word with its reading where first met (none for a word read without one): what its senses follow."""
     readings = gathered.readings
-    return senses_of(dictionary, [(word, readings.get(word) or ()) for word in (words or gathered.counts)])
+    return [(word, readings.get(word) or ()) for word in words]
 
 
 def senses_of(dictionary: Dictionary, words: list[tuple[str, tuple[str, ...]]]) -> dict[str, str]:

@@ -39,7 +39,7 @@ from .. import heap
 from ..errors import JobCancelled
 from ..reading.analysis import Recipe, analyze_all, batches
 from ..text import Document
-from .deck import DocumentWords, dictionary_senses, gather, senses_of
+from .deck import DocumentWords, dictionary_senses, gather, read_as, senses_of
 
 if TYPE_CHECKING:
     from ..reading.analysis import Analyzer
@@ -155,8 +155,7 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
                 if report:
                     report(len(merged.clause_words), len(document.clauses))
                 if merged_chunks == len(work) and senses:  # every word's reading is known now: their senses, shared out
-                    readings = merged.readings
-                    words = [(word, readings.get(word) or ()) for word in merged.numbers]
+                    words = read_as(merged, merged.numbers)
                     shares = min(len(words), 2 * len(team))  # two each: one worker on a busy core takes fewer
                     tasks = [("senses", share, words[share::shares]) for share in range(shares)]
     return merged, found_senses
