@@ -33,6 +33,11 @@ class BoundedCache(Generic[Key, Value]):
     def __len__(self) -> int:
         return len(self._values)
 
+    @property
+    def entries(self) -> dict[Key, Value]:
+        """The memo itself, live (a worker process adds another's entries to it: ``study.cache_sharing``)."""
+        return self._values
+
     def forget(self) -> dict[Key, Value]:
         """Start again, with a new dict rather than clear(): a job still finishing may be writing to the old one.
         Returns the old one, for the caller to free a slice at a time (``analysis.Leftovers``)."""

@@ -137,6 +137,14 @@ class Analyzer:
         return Leftovers(itertools.chain(self.parser.forget() or (), self.grammar.forget(),
                                          self.context.forget() if self.context is not None else ()))
 
+    def word_memos(self) -> list[dict]:
+        """The memos of what was worked out per word so far (how it is cut, read, tagged), live, in an order fixed
+        by the code. An entry reads alike in any text, so a worker process may take another's
+        (``study.cache_sharing``) instead of working it out again. Memos per clause are left out: their entries
+        seldom meet a second time."""
+        return [*getattr(self.parser, "word_memos", list)(), *self.grammar.word_memos(),
+                *(self.context.word_memos() if self.context is not None else ())]
+
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
         """The learner's segmentation fixes and the words they defined themselves, for parsers that take them."""
         if hasattr(self.parser, "set_fixes"):
@@ -405,6 +413,10 @@ class ContextReader:
                 places.append((position, candidates))
         return one_reading, tuple(places)
 
+    def word_memos(self) -> list[dict]:
+        """The per-word plans, live (``Analyzer.word_memos``); not the guesses, which are per clause."""
+        return [self._plans]
+
     def forget(self) -> list[dict]:
         """New empty caches; returns the old ones (``Parser.forget``)."""
         old: list[dict] = [self._plans, self._guesses]
@@ -559,6 +571,12 @@ class JiebaParser:
         if "space" in fields[1::4]:  # white space separates tokens but is none
             found = [tuple(token for token in clause_tokens if token.kind != "space") for clause_tokens in found]
         return found
+
+    def word_memos(self) -> list[dict]:
+        """The per-word memos, live, in a fixed order (``Analyzer.word_memos``); not the prefix sets, which are
+        the dictionary's, cheaper to work out again than to send."""
+        return [self._reading_cache, self._open_cache, self._settled_cache, self._expanded, self._grouped_alone,
+                *self._words.word_memos()]
 
     def forget(self) -> list[dict]:
         """New empty caches (new dicts, not clear(): a job still finishing may be writing to the old ones); returns

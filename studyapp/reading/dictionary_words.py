@@ -128,6 +128,10 @@ class DictionaryWords:
         self._stays_whole: BoundedCache[str, bool] = BoundedCache(
             lambda word: self.is_headword(word) or self.is_name(word))
 
+    def word_memos(self) -> list[dict]:
+        """The per-word memos, live, in a fixed order (``Analyzer.word_memos``)."""
+        return [memo.entries for memo in (self._routes, self._names, self._traditional, self._stays_whole)]
+
     def forget(self) -> list[dict]:
         """Drop the cuts worked out for the texts read so far (new dicts: a job still finishing may write); returns
         the old ones, for the caller to free a slice at a time."""

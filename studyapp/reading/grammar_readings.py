@@ -392,6 +392,11 @@ class GrammarReader:
         old, self._candidates = self._candidates, {}
         return [old, *(cache.forget() for cache in (_jieba_cut, _words, _tag))]
 
+    def word_memos(self) -> list[dict]:
+        """The per-word memos, live, in a fixed order (``Analyzer.word_memos``): the candidates, jieba's cut and
+        tag of a word; not its cuts of whole clauses."""
+        return [self._candidates, _words.entries, _tag.entries]
+
     def settled(self, clause: str, tokens: tuple) -> dict[tuple[int, int], str | None]:
         """What the rules read at each (token, character) of the clause they apply to (None: no rule settles it),
         worked out from the words alone, so before the context model: a character they settle needs no model

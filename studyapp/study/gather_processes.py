@@ -10,7 +10,9 @@ exactly the batch it is read in by ``deck.gather``: the same tokens and readings
 worker is a fresh interpreter (``python -m`` this module: never a fork of a process running Qt's threads) that
 makes the analyzer from its ``Recipe``, then takes chunks one at a time, the next going to whichever worker is
 free (a busy core takes fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
-(``DocumentWords.extend``), so the result equals one pass over the whole text. Once every word's reading is
+(``DocumentWords.extend``), so the result equals one pass over the whole text. With each chunk a worker also sends
+what it worked out per word that it had not before, which the others take with their next chunk
+(``cache_sharing``): a word is worked out by one worker, not by each. Once every word's reading is
 known, the workers look up the words' dictionary senses for those readings, a share each.
 
 Worked example, 3 chunks on 2 workers: w1 takes c0, w2 takes c1; w2 finishes first and takes c2, c1 waits;
@@ -39,6 +41,7 @@ from .. import heap
 from ..errors import JobCancelled
 from ..reading.analysis import Recipe, analyze_all, batches
 from ..text import Document
+from .cache_sharing import CacheSharing
 from .deck import DocumentWords, dictionary_senses, gather, read_as, senses_of
 
 if TYPE_CHECKING:
@@ -137,9 +140,14 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
     merged_chunks = senses_done = 0
     with _Workers(min(workers, len(work)), (document, recipe, dict(pins.pinned) if pins else {})) as team:
         idle = list(range(len(team)))
+        news: list[list[bytes]] = [[] for _worker in idle]  # per worker: the others' since its last chunk, unopened
         while merged_chunks < len(work) or senses_done < shares:
             while idle and tasks:
-                team.send(idle.pop(), tasks.pop())
+                worker = idle.pop()
+                kind, number, given = tasks.pop()
+                if kind == "words":
+                    given, news[worker] = (given, news[worker]), []
+                team.send(worker, (kind, number, given))
             if cancelled and cancelled():
                 raise JobCancelled("The document was closed.")
             for worker, kind, number, found in team.results(POLL_S):
@@ -148,6 +156,11 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
                     found_senses.update(found)
                     senses_done += 1
                     continue
+                found, worked_out = found
+                if worked_out is not None:
+                    for other, waiting in enumerate(news):
+                        if other != worker:
+                            waiting.append(worked_out)
                 parts[number] = found
                 while merged_chunks in parts:  # in clause order
                     merged.extend(parts.pop(merged_chunks))
@@ -196,7 +209,8 @@ class _Workers:
         return len(self._processes)
 
     def send(self, worker: int, task: tuple[str, int, Any]) -> None:
-        """Give a worker its next task: ("words", number, runs of clauses) or ("senses", number, words)."""
+        """Give a worker its next task: ("words", number, (runs of clauses, the others' ``news``)) or
+        ("senses", number, words)."""
         self._write(worker, task)
 
     def _write(self, worker: int, message: object) -> None:
@@ -271,13 +285,17 @@ def _serve() -> None:
         document, recipe, pinned = pickle.load(tasks)
         analyzer = recipe.make()
         pins = Pins(pinned)
+        sharing = CacheSharing(analyzer.word_memos)
         while True:
             kind, number, given = pickle.load(tasks)
             if kind == "words":
+                runs, others = given
+                for worked_out in others:
+                    sharing.take(worked_out)
                 words = DocumentWords()
-                for index, tokens in analyze_all(document, analyzer, only=given):
+                for index, tokens in analyze_all(document, analyzer, only=runs):
                     words.add_clause(index, pins.apply(document, index, tokens))
-                answer(("words", number, words))
+                answer(("words", number, (words, sharing.news())))
             else:
                 answer(("senses", number, senses_of(analyzer.dictionary, given)))
     except (EOFError, BrokenPipeError):  # the caller is done, or went away (cancelled, or it ended)
