@@ -150,13 +150,15 @@ class Analyzer:
         if hasattr(self.parser, "set_fixes"):
             self.parser.set_fixes(fixes, own_words)
 
-    def recipe(self) -> Recipe | None:
-        """How another process makes an analyzer that reads as this one does; None when it cannot (a parser of
-        another kind, or a dictionary whose index is still being written on a first start)."""
+    def recipe(self, context: bool | None = None) -> Recipe | None:
+        """How another process makes an analyzer that reads as this one does (``context``: with the context
+        model or not, whether or not this one has it yet); None when it cannot (a parser of another kind, or a
+        dictionary whose index is still being written on a first start)."""
         parser = self.parser
         if type(parser) is not JiebaParser or not self.dictionary.indexed.is_set():
             return None
-        return Recipe(self.dictionary.path, self.context is not None, dict(parser.fixes), sorted(parser.own_words))
+        return Recipe(self.dictionary.path, self.context is not None if context is None else context,
+                      dict(parser.fixes), sorted(parser.own_words))
 
 
     def readings_of(self, word: str) -> list[tuple[str, ...]]:

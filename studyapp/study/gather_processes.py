@@ -77,17 +77,21 @@ class WorkersFailed(RuntimeError):
 
 def gather_deck(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None, pins: Pins | None = None,
-                senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
+                senses: bool = True, until_context: Callable[[], None] | None = None,
+                ) -> tuple[DocumentWords, dict[str, str]]:
     """``deck.gather`` and each word's ``deck.dictionary_senses`` (none unless ``senses``): by workers for a long
     text (all cores, and the window's interpreter lock left to the window), else in this process, as also when
-    the workers fail (the log says why)."""
+    the workers fail (the log says why). ``until_context``: the analyzer's context model is still loading, and
+    this waits for it; the workers load their own, so only reading here waits (``stored_deck.deck``)."""
     workers = worker_count(document)
-    recipe = analyzer.recipe() if workers else None
+    recipe = (analyzer.recipe(context=True) if until_context else analyzer.recipe()) if workers else None
     if recipe is not None:
         try:
             return gather_in_workers(document, recipe, workers, pins, report, cancelled, senses)
         except WorkersFailed as error:
             log.warning("the analysis is read in this process instead: %s", error)
+    if until_context:
+        until_context()
     gathered = gather(document, analyzer, report, cancelled, pins)
     if not senses:
         return gathered, {}

@@ -54,13 +54,15 @@ class Deck:
 
 
 def analysis_key(document: Document, analyzer: Analyzer, fixes: dict[str, tuple[str, ...]],
-                 own_words: Iterable[str]) -> str:
-    """What a stored analysis must have been made with to be used now."""
+                 own_words: Iterable[str], context: bool | None = None) -> str:
+    """What a stored analysis must have been made with to be used now (``context``: read in context or not,
+    when the analyzer's model is still loading; else whether the analyzer has it)."""
     clauses = hashlib.sha256()
     for table in (document.clauses.starts, document.clauses.ends):
         clauses.update(_little_endian(table).tobytes())
     made_with = [ANALYSIS_VERSION, SPLITTER_VERSION, analyzer.dictionary.path.name,
-                 type(analyzer.parser).__name__, analyzer.context is not None, bool(document.joined),
+                 type(analyzer.parser).__name__, analyzer.context is not None if context is None else context,
+                 bool(document.joined),
                  sorted((text, list(parts)) for text, parts in fixes.items()), sorted(own_words),
                  clauses.hexdigest()]
     return hashlib.sha256(json.dumps(made_with, ensure_ascii=False).encode()).hexdigest()
@@ -202,10 +204,17 @@ def _repinned(words: DocumentWords, senses: dict[str, str], keys: dict[str, Piny
 
 
 def deck(library: Library, document_id: str, document: Document, analyzer: Analyzer, pins: Pins,
-         report: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> Deck:
+         report: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
+         until_context: Callable[[], None] | None = None) -> Deck:
     """The document's deck: from the library when it holds one made as the analyser would make it now (only
-    the clauses whose pins changed read again), else gathered by analysing every clause."""
-    key = analysis_key(document, analyzer, library.segmentation_fixes(), library.own_definitions())
+    the clauses whose pins changed read again), else gathered by analysing every clause.
+
+    ``until_context``: the analyzer's context model is still loading (the window loads it after the first
+    paint); this waits for it. Called only before a clause is read in this process: a stored deck, or one that
+    worker processes gather (each loads its own model), does not wait. A window reopening a novel had waited
+    0.25-0.6 s for a model it did not use."""
+    fixes, own_words = library.segmentation_fixes(), library.own_definitions()
+    key = analysis_key(document, analyzer, fixes, own_words, context=True if until_context else None)
     stored: StoredAnalysis | None = library.stored_analysis(document_id, key)
     if stored is not None:
         try:
@@ -215,9 +224,20 @@ def deck(library: Library, document_id: str, document: Document, analyzer: Analy
         else:
             if stored.pins == pins.pinned:
                 return Deck(words, senses, keys, key, None, stored.pins, True)
+            if until_context:
+                until_context()
             _repinned(words, senses, keys, document, analyzer, stored.pins, pins)
             return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), True)
-    words, senses = gather_deck(document, analyzer, report, cancelled, pins)
+    waited: list[bool] = []
+
+    def wait_for_context() -> None:
+        until_context()  # type: ignore[misc]
+        waited.append(True)
+
+    words, senses = gather_deck(document, analyzer, report, cancelled, pins,
+                                until_context=wait_for_context if until_context else None)
+    if waited:  # read here, with the model it came to: none, had it failed to load
+        key = analysis_key(document, analyzer, fixes, own_words)
     keys = search_keys(words)
     return Deck(words, senses, keys, key, pack(words, senses, keys), dict(pins.pinned), False)
 

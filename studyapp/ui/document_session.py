@@ -7,8 +7,9 @@ The window talks to it through signals; it owns no widget. One unit of analysis 
 Opening, in order: the rows on screen are read by a first pass (the dictionary's readings and the grammar rules, no
 context model) and painted; then (``after_paint``) a job reads them in context and the rows change where the model
 reads a polyphone otherwise, and the background analysis starts. At start-up the context model itself (numpy and
-g2pM's weights, 0.2-0.3 s) loads then too (``load_context_later``), and the analysis waits for it: its figures hold
-the readings.
+g2pM's weights, 0.2-0.3 s) loads then too (``load_context_later``). The analysis starts at once, and waits for the
+model only to read clauses in this process (its figures hold the readings in context): a deck stored in the library,
+or gathered by worker processes with their own model, does not wait.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import gc
 import itertools
 import logging
 import sys
+import threading
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -228,7 +230,8 @@ class DocumentSession(QObject):
         self._fill_job: Job | None = None
         self._context_wanted = False  # the context model is to be loaded after the first paint
         self._context_job: Job | None = None
-        self._analysis_waiting = False  # the analysis waits for the context model
+        self._context_arrived = threading.Event()  # the loading context model is in place, or failed to load
+        self._analysis_waiting = False  # the analysis waits for the context model to start loading
         self._pending_store: PendingStore | None = None  # a new document's store, waiting for its first paint
         self._store_job: Job | None = None  # a new document being written to the library after its first paint
 
@@ -441,6 +444,7 @@ class DocumentSession(QObject):
         if self._context_job is not None:
             return
         dictionary, parser = self.analyzer.dictionary, self.analyzer.parser
+        arrived = self._context_arrived = threading.Event()
 
         def work(_report, _cancelled):
             return context_reader(dictionary, parser)  # None when the model cannot load (the log says why)
@@ -453,6 +457,7 @@ class DocumentSession(QObject):
             self._context_job = None
             self._context_wanted = False
             self.analyzer.context = context
+            arrived.set()  # an analysis job waiting for it goes on
             if context is not None:
                 timings.mark("context model loaded")
             self._fill()
@@ -600,18 +605,26 @@ class DocumentSession(QObject):
         the terms listed. A document analysed before is read back from the library (``stored_deck``); else one
         pass over every clause gathers them (it also fills the parser's reading cache, so painting later finds
         every word's reading ready) and a job on the writer lane keeps them for next time. While the context model
-        is loading, this waits for it: the figures hold each word's reading."""
-        if self._context_wanted or self._context_job is not None:
+        is loading, the job waits for it only to read clauses in this process (``stored_deck.deck``): the figures
+        hold each word's reading in context."""
+        if self._context_wanted and self._context_job is None:  # not loading yet (no page painted)
             self._analysis_waiting = True
             return
         self._analysis_waiting = False
+        arrived = self._context_arrived if self._context_job is not None else None
         document, analyzer, document_id, library_path = self.document, self.analyzer, self.document_id, \
             self.library.path
         pins = Pins(dict(self.clauses.pins.pinned))  # the cache's own may change on the GUI thread meanwhile
 
         def work(report, cancelled) -> tuple[Deck, list[Term], list, Joined, dict[str, Ranks]]:
+            def until_context() -> None:
+                while not arrived.wait(0.05):  # type: ignore[union-attr]
+                    if cancelled():
+                        raise JobCancelled("The document was closed.")
+
             with Library.connect(library_path) as library:
-                made = stored_deck.deck(library, document_id, document, analyzer, pins, report, cancelled)
+                made = stored_deck.deck(library, document_id, document, analyzer, pins, report, cancelled,
+                                        until_context if arrived is not None else None)
                 statuses = library.term_statuses()
                 found = terms(document, made.words, analyzer, statuses,
                               stored_deck.library_counts(library, document_id, made.words),

@@ -369,8 +369,8 @@ def test_a_reopened_text_fills_the_panel_from_its_stored_analysis(window, qtbot,
     first = shown()
     gathered = []
     gather = stored_deck.gather_deck  # the window's analysis (the deck and its senses)
-    monkeypatch.setattr(stored_deck, "gather_deck", lambda document, *rest: gathered.append(document.text)
-                        or gather(document, *rest))
+    monkeypatch.setattr(stored_deck, "gather_deck", lambda document, *rest, **named: gathered.append(document.text)
+                        or gather(document, *rest, **named))
     other = tmp_path / "other.txt"
     other.write_text("双方发表声明。", encoding="utf-8")
     assert opened(window, other)

@@ -148,3 +148,33 @@ def test_a_deck_of_another_length_is_refused(library, analyzer, document, change
             "shorter": stored_deck.MAGIC + zlib.compress(body[:-1], 1)}[change]
     with pytest.raises(ValueError):
         stored_deck.unpack(data, len(document[1].clauses))
+
+
+def test_reading_here_waits_for_the_context_model_still_loading(library, analyzer, document, counted, monkeypatch):
+    """The window starts the analysis while its context model loads: a deck read in this process waits for the
+    model before its first clause (its readings are in context), and is kept as made with it."""
+    identifier, split = document
+    model = analyzer.context
+    monkeypatch.setattr(analyzer, "context", None)
+    read_before_it_came: list[int] = []
+
+    def until_context() -> None:
+        read_before_it_came.append(len(counted))
+        analyzer.context = model  # arrived
+
+    made = stored_deck.deck(library, identifier, split, analyzer, Pins(), until_context=until_context)
+    assert read_before_it_came and read_before_it_came[0] == 0
+    assert made.words == deck.gather(split, analyzer)  # in context
+    assert made.key == stored_deck.analysis_key(split, analyzer, {}, [])
+    stored_deck.store(library, identifier, made)
+    counted.clear()
+    assert stored_deck.deck(library, identifier, split, analyzer, Pins(), until_context=until_context).stored
+    assert not counted
+
+
+def test_a_deck_read_after_the_model_failed_is_kept_as_read_without_it(library, analyzer, document, monkeypatch):
+    identifier, split = document
+    monkeypatch.setattr(analyzer, "context", None)
+    made = stored_deck.deck(library, identifier, split, analyzer, Pins(), until_context=lambda: None)
+    assert made.key == stored_deck.analysis_key(split, analyzer, {}, [], context=False)
+    assert made.key != stored_deck.analysis_key(split, analyzer, {}, [], context=True)
