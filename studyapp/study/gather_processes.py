@@ -12,8 +12,10 @@ makes the analyzer from its ``Recipe``, then takes chunks one at a time, the nex
 free (a busy core takes fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
 (``DocumentWords.extend``), so the result equals one pass over the whole text. With each chunk a worker also sends
 what it worked out per word that it had not before, which the others take with their next chunk
-(``cache_sharing``): a word is worked out by one worker, not by each. Once every word's reading is
-known, the workers look up the words' dictionary senses for those readings, a share each.
+(``cache_sharing``): a word is worked out by one worker, not by each. With each chunk, too, the dictionary senses
+of the words it met first: a worker's chunks come in text order, so the chunk where a word first occurs in the
+text is one where its worker meets it first, read there as the deck reads it (``deck.read_as``); the merge takes
+each word's senses from that chunk. (The senses had been looked up once every chunk was in, a phase of their own.)
 
 Worked example, 3 chunks on 2 workers: w1 takes c0, w2 takes c1; w2 finishes first and takes c2, c1 waits;
 w1 sends c0 -> merged c0, c1 (waiting); w2 sends c2 -> merged c2. Progress counts merged clauses.
@@ -35,7 +37,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import heap
 from ..errors import JobCancelled
@@ -131,50 +133,42 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
                       cancelled: Callable[[], bool] | None = None,
                       senses: bool = True) -> tuple[DocumentWords, dict[str, str]]:
     """The deck's figures of every clause, as ``deck.gather`` finds them, and each word's dictionary senses for its
-    reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes: first
-    the chunks of clauses, merged in order as they come; then the senses of the words, a share each. Raises
-    JobCancelled when cancelled (the workers are stopped at once), WorkersFailed when they fail."""
+    reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes, a chunk
+    of clauses at a time, merged in order as they come. Raises JobCancelled when cancelled (the workers are
+    stopped at once), WorkersFailed when they fail."""
     work = chunks(document)
-    parts: dict[int, DocumentWords] = {}
+    parts: dict[int, tuple[DocumentWords, dict[str, str]]] = {}
     merged = DocumentWords()
     found_senses: dict[str, str] = {}
-    tasks: list[tuple[str, int, Any]] = [("words", number, runs) for number, runs in enumerate(work)]
+    tasks = list(enumerate(work))
     tasks.reverse()  # popped from the end: in order
-    shares = 0  # of the words' senses, once every chunk is merged
-    merged_chunks = senses_done = 0
-    with _Workers(min(workers, len(work)), (document, recipe, dict(pins.pinned) if pins else {})) as team:
+    merged_chunks = 0
+    with _Workers(min(workers, len(work)), (document, recipe, dict(pins.pinned) if pins else {}, senses)) as team:
         idle = list(range(len(team)))
         news: list[list[bytes]] = [[] for _worker in idle]  # per worker: the others' since its last chunk, unopened
-        while merged_chunks < len(work) or senses_done < shares:
+        while merged_chunks < len(work):
             while idle and tasks:
                 worker = idle.pop()
-                kind, number, given = tasks.pop()
-                if kind == "words":
-                    given, news[worker] = (given, news[worker]), []
-                team.send(worker, (kind, number, given))
+                number, runs = tasks.pop()
+                team.send(worker, (number, runs, news[worker]))
+                news[worker] = []
             if cancelled and cancelled():
                 raise JobCancelled("The document was closed.")
-            for worker, kind, number, found in team.results(POLL_S):
+            for worker, number, found, met_first, worked_out in team.results(POLL_S):
                 idle.append(worker)
-                if kind == "senses":
-                    found_senses.update(found)
-                    senses_done += 1
-                    continue
-                found, worked_out = found
                 if worked_out is not None:
                     for other, waiting in enumerate(news):
                         if other != worker:
                             waiting.append(worked_out)
-                parts[number] = found
+                parts[number] = found, met_first
                 while merged_chunks in parts:  # in clause order
-                    merged.extend(parts.pop(merged_chunks))
+                    found, met_first = parts.pop(merged_chunks)
+                    merged.extend(found)
+                    for word, senses_here in met_first.items():  # the first chunk that has a word says its senses
+                        found_senses.setdefault(word, senses_here)
                     merged_chunks += 1
                 if report:
                     report(len(merged.clause_words), len(document.clauses))
-                if merged_chunks == len(work) and senses:  # every word's reading is known now: their senses, shared out
-                    words = read_as(merged, merged.numbers)
-                    shares = min(len(words), 2 * len(team))  # two each: one worker on a busy core takes fewer
-                    tasks = [("senses", share, words[share::shares]) for share in range(shares)]
     return merged, found_senses
 
 
@@ -185,7 +179,7 @@ class _Workers:
     Plain processes rather than ``multiprocessing``'s: a "spawn" child imports the parent's main script again,
     which runs a script without a ``__main__`` guard (a user's, a benchmark's) once more in every worker."""
 
-    def __init__(self, count: int, setup: tuple[Document, Recipe, dict]) -> None:
+    def __init__(self, count: int, setup: tuple[Document, Recipe, dict, bool]) -> None:
         self._count, self._setup = count, setup
         self._processes: list[subprocess.Popen] = []
         self._readers: list[threading.Thread] = []
@@ -212,9 +206,8 @@ class _Workers:
     def __len__(self) -> int:
         return len(self._processes)
 
-    def send(self, worker: int, task: tuple[str, int, Any]) -> None:
-        """Give a worker its next task: ("words", number, (runs of clauses, the others' ``news``)) or
-        ("senses", number, words)."""
+    def send(self, worker: int, task: tuple[int, list[range], list[bytes]]) -> None:
+        """Give a worker its next chunk: its number, its runs of clauses, and the others' ``news`` since its last."""
         self._write(worker, task)
 
     def _write(self, worker: int, message: object) -> None:
@@ -237,8 +230,9 @@ class _Workers:
         except (EOFError, OSError, pickle.UnpicklingError):
             self._answers.put((worker, ("ended",)))
 
-    def results(self, timeout: float) -> Iterator[tuple[int, str, int, Any]]:
-        """(worker, kind, number, what it found) for each task finished within ``timeout``."""
+    def results(self, timeout: float) -> Iterator[tuple[int, int, DocumentWords, dict[str, str], bytes | None]]:
+        """(worker, chunk number, its words, the senses of the words its worker met first there, its ``news``)
+        for each chunk finished within ``timeout``."""
         try:
             answers = [self._answers.get(timeout=timeout)]
         except queue.Empty:
@@ -251,8 +245,7 @@ class _Workers:
                 raise WorkersFailed(f"a worker process ended (exit code {code})")
             if message[0] == "failed":
                 raise WorkersFailed(f"a worker process failed:\n{message[1]}")
-            kind, number, found = message
-            yield worker, kind, number, found
+            yield worker, *message
 
     def __exit__(self, *_exc: object) -> None:
         for process in self._processes:
@@ -270,8 +263,9 @@ class _Workers:
 
 
 def _serve() -> None:
-    """A worker process: do the tasks the caller sends on standard input, each as ``deck.gather`` and
-    ``deck.dictionary_senses`` would, answering on standard output, until the caller closes it."""
+    """A worker process: read the chunks the caller sends on standard input, each as ``deck.gather`` would, with
+    the ``deck.dictionary_senses`` of the words met first there, answering on standard output, until the caller
+    closes it."""
     from ..reading.pins import Pins
 
     answers = os.fdopen(os.dup(1), "wb")
@@ -286,22 +280,28 @@ def _serve() -> None:
     # collections), and walking what it keeps alive cost ~15% of a worker's time. A worker lives one job.
     gc.disable()
     try:
-        document, recipe, pinned = pickle.load(tasks)
+        document, recipe, pinned, with_senses = pickle.load(tasks)
         analyzer = recipe.make()
         pins = Pins(pinned)
-        sharing = CacheSharing(analyzer.word_memos)
+        senses: dict[tuple[str, tuple[str, ...]], str] = {}  # per word and reading, shared like the word memos
+        sharing = CacheSharing(lambda: [*analyzer.word_memos(), senses])
+        met: set[str] = set()
         while True:
-            kind, number, given = pickle.load(tasks)
-            if kind == "words":
-                runs, others = given
-                for worked_out in others:
-                    sharing.take(worked_out)
-                words = DocumentWords()
-                for index, tokens in analyze_all(document, analyzer, only=runs):
-                    words.add_clause(index, pins.apply(document, index, tokens))
-                answer(("words", number, (words, sharing.news())))
-            else:
-                answer(("senses", number, senses_of(analyzer.dictionary, given)))
+            number, runs, others = pickle.load(tasks)
+            for worked_out in others:
+                sharing.take(worked_out)
+            words = DocumentWords()
+            for index, tokens in analyze_all(document, analyzer, only=runs):
+                words.add_clause(index, pins.apply(document, index, tokens))
+            met_first: dict[str, str] = {}
+            if with_senses:
+                first = read_as(words, [word for word in words.numbers if word not in met])
+                met.update(word for word, _reading in first)
+                pending = [pair for pair in first if pair not in senses]
+                looked_up = senses_of(analyzer.dictionary, pending)
+                senses.update(((word, reading), looked_up[word]) for word, reading in pending)
+                met_first = {word: senses[word, reading] for word, reading in first}
+            answer((number, words, met_first, sharing.news()))
     except (EOFError, BrokenPipeError):  # the caller is done, or went away (cancelled, or it ended)
         return
     except BaseException:  # noqa: BLE001 - said to the caller, which reads the text itself instead
