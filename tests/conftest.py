@@ -12,6 +12,17 @@ DEFAULT_TEXT = REPO / "studyapp" / "resources" / "china-russia-joint-statement-2
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_cache_dir(tmp_path_factory):
+    """The dictionary cache of the session, set before any fixture of a wider scope than a test is made (a
+    module's analyzer): else those opened the dictionary in the user's own cache, where another checkout's tests
+    or app, with its own copy of the CC-CEDICT file, replace the index and delete this one under its workers."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("STUDYAPP_CACHE_DIR", str(_session_cache(tmp_path_factory)))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory, monkeypatch):
     """Config and library per test; the dictionary cache is shared by the session (it is slow to build)."""
