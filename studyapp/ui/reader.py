@@ -45,6 +45,7 @@ from .qt import (
     QTextCharFormat,
     QTextLayout,
     QTextOption,
+    QTimer,
     QWidget,
     Signal,
 )
@@ -562,6 +563,10 @@ class ReaderView(QAbstractItemView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._width = 0
+        self._reading_ahead = QTimer(self)  # the next pages analysed once the paint's events are handled
+        self._reading_ahead.setSingleShot(True)
+        self._reading_ahead.setInterval(0)
+        self._reading_ahead.timeout.connect(self._read_ahead)
 
     # --- heights ------------------------------------------------------------------------------------------
     def setModel(self, model) -> None:
@@ -607,6 +612,7 @@ class ReaderView(QAbstractItemView):
             return
         bar = self.verticalScrollBar()
         first = max(0, self.rows.row_at(bar.value()))
+        self._prepare(max(0, first - 2), bar.value() + self.viewport().height())
         shift = sum(self._measure(row) for row in range(max(0, first - 2), first))
         row = first
         while row < len(self.rows.heights):
@@ -619,6 +625,28 @@ class ReaderView(QAbstractItemView):
             bar.blockSignals(True)
             bar.setValue(bar.value() + shift)
             bar.blockSignals(False)
+
+    def _prepare(self, first: int, bottom: int) -> None:
+        """Have the model analyse rows ``first`` down to content coordinate ``bottom`` (by their heights as known
+        now) in one batch before they are laid out: a page of clauses read one call each cost twice as much."""
+        prepare = getattr(self.model(), "prepare", None)
+        if prepare is None or not self.rows.heights:
+            return
+        last = self.rows.row_at(bottom)
+        prepare(range(first, (last if last >= 0 else len(self.rows.heights) - 1) + 1))
+
+    def _read_ahead(self) -> None:
+        """After a paint, when the window is idle: the page below and the page above analysed (a batch each), so
+        the next Page Down or Page Up paints from the cache instead of analysing on the way."""
+        if self.model() is None or not self.rows.heights:
+            return
+        value, page = self.verticalScrollBar().value(), self.viewport().height()
+        below = self.rows.row_at(value + page)
+        if below >= 0:
+            self._prepare(below, value + 2 * page)
+        above = self.rows.row_at(max(0, value - page))
+        if above >= 0 and value > 0:
+            self._prepare(above, value)
 
     def updateGeometries(self) -> None:
         bar = self.verticalScrollBar()
@@ -786,6 +814,7 @@ class ReaderView(QAbstractItemView):
             row += 1
         painter.end()
         self.place_editor()
+        self._reading_ahead.start()
         timings.mark("first paint")
         timings.mark("page analysed")  # painting analysed every clause on the page
 

@@ -138,6 +138,16 @@ class SegmentModel(QAbstractListModel):
             tokens += [t._replace(start=t.start + shift, end=t.end + shift) for t in self._clause_tokens(index)]
         return tuple(tokens)
 
+    def prepare(self, rows: range) -> None:
+        """Analyse the clauses of ``rows`` together, before they are painted (one batch, not one call per clause);
+        a no-op when the clauses come from a plain function."""
+        many = getattr(self._clause_tokens, "many", None)
+        if many is None or not rows:
+            return
+        starts = self.clause_starts
+        many(range(bisect_left(starts, self.segments[rows.start].start),
+                   bisect_left(starts, self.segments[rows[-1]].end)))
+
     def lengths(self) -> list[int]:
         if self._shape is not None:
             return self._shape[0]
