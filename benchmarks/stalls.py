@@ -313,7 +313,7 @@ def main(path: Path) -> None:
     run_phase(app, watchdog, "group by sentence", lambda: window.sentence_action.setChecked(True),
               lambda: window.sentence_action.isChecked() and not running_jobs())
     run_phase(app, watchdog, "undo the grouping", window.translator.undo_stack.undo,
-              lambda: not window.translator.undo_stack.canUndo() or window.session.model.rowCount() > 111_000)
+              lambda: window.session.model.rowCount() > 111_000 and not running_jobs())
     window.sentence_action.blockSignals(True)  # undo leaves the menu's tick as it was: the rows are clauses again
     window.sentence_action.setChecked(False)
     window.sentence_action.blockSignals(False)
