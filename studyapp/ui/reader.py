@@ -67,6 +67,7 @@ STATUS_COLORS = {0: QColor(150, 150, 150, 90), 1: QColor("#fb8c00"), 2: QColor("
 MARGIN = 56  # clause numbers live here (wider when the numbers have more digits than fit)
 SPEAKER = "▶"  # the row's speak control, at the left of its margin (a glyph the CJK font has: no emoji font needed)
 PARAGRAPH_GAP = 14
+ESTIMATED_DIGITS = range(3, 8)  # row counts whose numbers' width an estimate knows (up to 9,999,999 rows)
 ROW_PADDING = 4
 
 
@@ -99,14 +100,17 @@ class ClauseLayout:
 class RowEstimate:
     """A row's height from its length alone (see ``ClauseDelegate.estimator``): numbers only, no Qt object."""
 
-    per_line: float  # the share of a line one character takes
+    per_character: float  # a character's width (with its pinyin)
+    available: tuple[float, ...]  # a line's width, by the digits of the row count (``ESTIMATED_DIGITS``)
     line: float
     base: int
 
     def heights(self, lengths: list[int], starts: list[bool]) -> list[int]:
         """It runs over every row of a novel before the first paint, so each distinct length is worked out once
         and rows only look it up."""
-        by_length = {length: int(self.base + max(1, -int(-length * self.per_line // 1)) * self.line)
+        digits = min(max(len(str(len(lengths))), ESTIMATED_DIGITS.start), ESTIMATED_DIGITS.stop - 1)
+        per_line = self.per_character / self.available[digits - ESTIMATED_DIGITS.start]
+        by_length = {length: int(self.base + max(1, -int(-length * per_line // 1)) * self.line)
                      for length in set(lengths)}
         assert len(starts) == len(lengths)
         # at C speed, a row at a time (a comprehension took 15-30 ms over a novel's rows before its first paint)
@@ -171,13 +175,8 @@ class ClauseDelegate(QStyledItemDelegate):
         self.pinyin_font = QFont(self.hanzi_font)
         self.pinyin_font.setPointSizeF(max(7.0, self.settings.font_size * 0.5))
         self.number_font = QFont(self.pinyin_font)
-        widest = "8" * max(3, len(str(self.rows)))
-        if self.margin_note is not None:
-            widest = max(widest, "00:00:00", key=len)  # a subtitle cue's start time, under its number
-        digits = QFontMetricsF(self.number_font).horizontalAdvance(widest)
         self.speaker_width = int(QFontMetricsF(self.number_font).horizontalAdvance(SPEAKER)) + 4 if self.speaker else 0
-        # a novel's six-digit numbers were clipped at the left
-        self.margin = max(MARGIN, int(digits) + 16 + self.speaker_width)
+        self.margin = self.margin_for(self.rows)
         self.target_font = QFont()
         self.target_font.setPointSizeF(max(9.0, self.settings.font_size * 0.62))
         self.target_metrics = QFontMetrics(self.target_font)
@@ -186,6 +185,15 @@ class ClauseDelegate(QStyledItemDelegate):
         self._layouts.clear()
         self._hanzi_widths: dict[str, float] = {}
         self._pinyin_widths: dict[tuple[str, ...], float] = {}
+
+    def margin_for(self, rows: int) -> int:
+        """The margin's width when the view shows ``rows`` rows: their numbers fit (a novel's six-digit numbers
+        were clipped at the left)."""
+        widest = "8" * max(3, len(str(rows)))
+        if self.margin_note is not None:
+            widest = max(widest, "00:00:00", key=len)  # a subtitle cue's start time, under its number
+        digits = QFontMetricsF(self.number_font).horizontalAdvance(widest)
+        return max(MARGIN, int(digits) + 16 + self.speaker_width)
 
     def forget_row(self, row: int) -> None:
         """Lay a row out again next time (its tokens changed)."""
@@ -211,9 +219,10 @@ class ClauseDelegate(QStyledItemDelegate):
             height += self.pinyin_metrics.height()
         return height + 2
 
-    def columns(self, width: int) -> tuple[float, float, float]:
-        """Source width, and translation cell x and width (0 when the pane is hidden)."""
-        usable = max(120.0, width - self.margin - 12)
+    def columns(self, width: int, margin: int | None = None) -> tuple[float, float, float]:
+        """Source width, and translation cell x and width (0 when the pane is hidden), with the current margin
+        unless told another."""
+        usable = max(120.0, width - (self.margin if margin is None else margin) - 12)
         if not self.settings.translation_pane:
             return usable, 0.0, 0.0
         source = usable * 0.56
@@ -281,9 +290,11 @@ class ClauseDelegate(QStyledItemDelegate):
     def estimator(self, width: int) -> RowEstimate:
         """How rows are estimated at ``width`` with the current settings: plain numbers, so a job can estimate a
         restructured document's rows before they reach the view."""
-        available = self.columns(width)[0]
         per_character = self._hanzi_width("中") * (1.35 if self.settings.ruby else 1.0)
-        return RowEstimate(per_character / available, self.line_height(), 2 * ROW_PADDING + 1)
+        # the margin widens with the row numbers' digits, and a restructuring changes how many rows there are
+        available = tuple(self.columns(width, self.margin_for(10 ** (digits - 1)))[0]
+                          for digits in range(ESTIMATED_DIGITS.start, ESTIMATED_DIGITS.stop))
+        return RowEstimate(per_character, available, self.line_height(), 2 * ROW_PADDING + 1)
 
     def estimate_heights(self, model, width: int) -> tuple[list[int], list[int] | None]:
         """Every row's height from its length alone, close to what ``layout`` will measure (words wrap whole),

@@ -343,7 +343,7 @@ def test_a_long_texts_regrouping_runs_in_the_background_and_can_be_undone(window
     qtbot.waitUntil(lambda: window.session.model.rowCount() == 128)
 
 
-def test_a_long_texts_regrouped_rows_arrive_estimated_by_the_job(window, qtbot, monkeypatch):
+def test_a_long_texts_regrouped_rows_arrive_estimated_by_the_job(window, qtbot, monkeypatch, tmp_path):
     """The rows' estimated heights were worked out on the GUI thread as a regrouping's rows arrived: 15-20 ms
     for the novel's 111,000 rows, inside the model reset."""
     from itertools import accumulate
@@ -359,9 +359,19 @@ def test_a_long_texts_regrouped_rows_arrive_estimated_by_the_job(window, qtbot, 
         estimated_on.append(threading.current_thread() is threading.main_thread())
         return heights(self, lengths, starts)
 
+    # 1,200 clauses in 600 sentences: grouped, the row numbers lose a digit, and with a large font the margin
+    # (where they are written) narrows with it
+    path = tmp_path / "short-clauses.txt"
+    path.write_text("".join(f"第{n}天下雨，我们在家。\n" for n in range(600)), encoding="utf-8")
+    assert opened(window, path)
+    qtbot.waitUntil(lambda: not window.analysis_running(), timeout=20000)
+    window.delegate.settings.font_size = 40
+    window.view.options_changed(True)
     monkeypatch.setattr(RowEstimate, "heights", spied)
     view, model = window.view, window.session.model
-    for grouped, rows in ((True, lambda: model.rowCount() < 128), (False, lambda: model.rowCount() == 128)):
+    assert model.rowCount() == 1200
+    margin = view.clause_delegate.margin
+    for grouped, rows in ((True, lambda: model.rowCount() == 600), (False, lambda: model.rowCount() == 1200)):
         window.sentence_action.setChecked(grouped)
         qtbot.waitUntil(lambda rows=rows: rows() and not running_jobs())
         assert estimated_on and not any(estimated_on)  # by the job only
@@ -373,6 +383,7 @@ def test_a_long_texts_regrouped_rows_arrive_estimated_by_the_job(window, qtbot, 
             [height for height, done in zip(expected, measured, strict=True) if not done]
         assert view.rows.total() == sum(view.rows.heights)
         assert [view.rows.top(row) for row in range(len(expected) + 1)] == [0, *accumulate(view.rows.heights)]
+        assert (view.clause_delegate.margin < margin) == grouped
     window.delegate.settings.font_size += 4  # another estimate: the view makes its own
     view.options_changed(True)
     assert estimated_on and all(estimated_on)
