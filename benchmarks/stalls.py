@@ -13,6 +13,8 @@ keeps the GIL stalls the GUI thread however short its own work is).
 A watchdog timer on the GUI thread ticks every 5 ms; the longest gap between two ticks during a phase is the
 longest time the window could not paint or answer input in that phase; beside it, how much of that gap the GUI
 thread itself spent on the CPU (the rest it waited: for the GIL a job or a collection held, or for the machine).
+Last, the phase's longest own work: the most CPU the GUI thread spent between two ticks, the part of a stall a
+loaded machine stretches but does not make (with other programs running, the longest gap is mostly waiting).
 Every action is started from the event loop (as a menu or key would start it), and a phase lasts until its work
 is really over, background jobs and pause-time timers (autosave, progress) included. Runs Qt offscreen on a
 throw-away library; uses ../shared/corpus/水浒传.txt by default.
@@ -73,6 +75,8 @@ class Watchdog:
         self.last, self.last_cpu, self.last_jobs = time.perf_counter(), time.thread_time(), self._jobs()
         self.longest = 0.0
         self.longest_cpu = 0.0  # the GUI thread's own CPU time in the longest gap: the rest it waited (GIL, OS)
+        self.longest_own = 0.0  # the most CPU the GUI thread spent between two ticks: its own longest work, which
+        # a loaded machine stretches but does not make up (the longest gap may be another gap, mostly waiting)
         self.longest_collection = 0.0
         self.collected = 0.0  # every collection's time so far, to tell how much of the longest gap was one
         self.last_collected = 0.0
@@ -92,6 +96,7 @@ class Watchdog:
 
     def _tick(self) -> None:
         now, cpu, jobs = time.perf_counter(), time.thread_time(), self._jobs()
+        self.longest_own = max(self.longest_own, cpu - self.last_cpu)
         if now - self.last > self.longest:
             self.longest, self.longest_cpu = now - self.last, cpu - self.last_cpu
             self.longest_why = f"collections {(self.collected - self.last_collected) * 1000:.0f} ms; jobs: " + \
@@ -226,7 +231,8 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
     LONGEST.append((name, watchdog.longest))
     print(f"{name:<44} longest stall {watchdog.longest * 1000:5.0f} ms "
           f"(GUI thread busy {watchdog.longest_cpu * 1000:4.0f} ms of it)   (phase {finished - started:6.2f} s; "
-          f"longest garbage collection {watchdog.longest_collection * 1000:.0f} ms)", flush=True)
+          f"longest garbage collection {watchdog.longest_collection * 1000:.0f} ms; "
+          f"longest own work {watchdog.longest_own * 1000:.0f} ms)", flush=True)
     if SAMPLER is not None:
         print(f"    in the longest stall: {watchdog.longest_why}")
         SAMPLER.report()
@@ -307,7 +313,7 @@ def main(path: Path) -> None:
     run_phase(app, watchdog, "group by sentence", lambda: window.sentence_action.setChecked(True),
               lambda: window.sentence_action.isChecked() and not running_jobs())
     run_phase(app, watchdog, "undo the grouping", window.translator.undo_stack.undo,
-              lambda: not window.translator.undo_stack.canUndo() or window.session.model.rowCount() > 111_000)
+              lambda: window.session.model.rowCount() > 111_000 and not running_jobs())
     window.sentence_action.blockSignals(True)  # undo leaves the menu's tick as it was: the rows are clauses again
     window.sentence_action.setChecked(False)
     window.sentence_action.blockSignals(False)
@@ -401,9 +407,10 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
     import statistics
     import subprocess
 
-    line = re.compile(r"^(.+?)\s+longest stall\s+(\d+) ms \(GUI thread busy\s+(\d+) ms")
+    line = re.compile(r"^(.+?)\s+longest stall\s+(\d+) ms \(GUI thread busy\s+(\d+) ms"
+                      r".*?(?:longest own work (\d+) ms)?\)$")
     codes = {f"compared ({other.name})": other.resolve(), "this checkout": REPO}
-    found: dict[str, dict[str, list[tuple[int, int]]]] = {name: {} for name in codes}
+    found: dict[str, dict[str, list[tuple[int, int, int]]]] = {name: {} for name in codes}
     phases: list[str] = []
     loads = []
     for round_number in range(rounds):
@@ -420,17 +427,22 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
                     phase = match.group(1).strip()
                     if phase not in phases:
                         phases.append(phase)
-                    found[name].setdefault(phase, []).append((int(match.group(2)), int(match.group(3))))
+                    found[name].setdefault(phase, []).append((int(match.group(2)), int(match.group(3)),
+                                                              int(match.group(4) or 0)))
     names = list(codes)
-    print(f"\nlongest stall per phase, ms: median of {rounds} (the GUI thread's own CPU in it) each run's; goal 50 ms")
-    print(f"{'phase':<44} " + " ".join(f"{name:<28}" for name in names))
+    print(f"\nlongest stall per phase, ms: median of {rounds} (the GUI thread's own CPU in it) [its longest own work "
+          f"between two ticks] each run's; goal 50 ms")
+    print(f"{'phase':<44} " + " ".join(f"{name:<34}" for name in names))
     for phase in phases:
         cells = []
         for name in names:
             seen = found[name].get(phase)
-            cells.append(f"{statistics.median(s for s, _ in seen):6.0f} ({statistics.median(c for _, c in seen):3.0f}) "
-                         + "/".join(str(s) for s, _ in seen) if seen else "-")
-        print(f"{phase:<44} " + " ".join(f"{cell:<28}" for cell in cells))
+            if not seen:
+                cells.append("-")
+                continue
+            stall, cpu, own = (statistics.median(figures[k] for figures in seen) for k in range(3))
+            cells.append(f"{stall:6.0f} ({cpu:3.0f}) [{own:3.0f}] " + "/".join(str(s) for s, _, _ in seen))
+        print(f"{phase:<44} " + " ".join(f"{cell:<34}" for cell in cells))
     print(f"load average while running: {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
 
 

@@ -45,6 +45,7 @@ from .qt import (
     QTextCharFormat,
     QTextLayout,
     QTextOption,
+    QTimer,
     QWidget,
     Signal,
 )
@@ -66,6 +67,7 @@ STATUS_COLORS = {0: QColor(150, 150, 150, 90), 1: QColor("#fb8c00"), 2: QColor("
 MARGIN = 56  # clause numbers live here (wider when the numbers have more digits than fit)
 SPEAKER = "▶"  # the row's speak control, at the left of its margin (a glyph the CJK font has: no emoji font needed)
 PARAGRAPH_GAP = 14
+ESTIMATED_DIGITS = range(3, 8)  # row counts whose numbers' width an estimate knows (up to 9,999,999 rows)
 ROW_PADDING = 4
 
 
@@ -92,6 +94,30 @@ class ClauseLayout:
             if placed.token == token:
                 return placed.rect
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class RowEstimate:
+    """A row's height from its length alone (see ``ClauseDelegate.estimator``): numbers only, no Qt object."""
+
+    per_character: float  # a character's width (with its pinyin)
+    available: tuple[float, ...]  # a line's width, by the digits of the row count (``ESTIMATED_DIGITS``)
+    line: float
+    base: int
+
+    def heights(self, lengths: list[int], starts: list[bool]) -> list[int]:
+        """It runs over every row of a novel before the first paint, so each distinct length is worked out once
+        and rows only look it up."""
+        digits = min(max(len(str(len(lengths))), ESTIMATED_DIGITS.start), ESTIMATED_DIGITS.stop - 1)
+        per_line = self.per_character / self.available[digits - ESTIMATED_DIGITS.start]
+        by_length = {length: int(self.base + max(1, -int(-length * per_line // 1)) * self.line)
+                     for length in set(lengths)}
+        assert len(starts) == len(lengths)
+        # at C speed, a row at a time (a comprehension took 15-30 ms over a novel's rows before its first paint)
+        heights = list(map(add, map(by_length.__getitem__, lengths), map(mul, starts, repeat(PARAGRAPH_GAP))))
+        if heights and starts[0]:
+            heights[0] -= PARAGRAPH_GAP  # the first row has no rule above it
+        return heights
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +175,8 @@ class ClauseDelegate(QStyledItemDelegate):
         self.pinyin_font = QFont(self.hanzi_font)
         self.pinyin_font.setPointSizeF(max(7.0, self.settings.font_size * 0.5))
         self.number_font = QFont(self.pinyin_font)
-        widest = "8" * max(3, len(str(self.rows)))
-        if self.margin_note is not None:
-            widest = max(widest, "00:00:00", key=len)  # a subtitle cue's start time, under its number
-        digits = QFontMetricsF(self.number_font).horizontalAdvance(widest)
         self.speaker_width = int(QFontMetricsF(self.number_font).horizontalAdvance(SPEAKER)) + 4 if self.speaker else 0
-        # a novel's six-digit numbers were clipped at the left
-        self.margin = max(MARGIN, int(digits) + 16 + self.speaker_width)
+        self.margin = self.margin_for(self.rows)
         self.target_font = QFont()
         self.target_font.setPointSizeF(max(9.0, self.settings.font_size * 0.62))
         self.target_metrics = QFontMetrics(self.target_font)
@@ -164,6 +185,15 @@ class ClauseDelegate(QStyledItemDelegate):
         self._layouts.clear()
         self._hanzi_widths: dict[str, float] = {}
         self._pinyin_widths: dict[tuple[str, ...], float] = {}
+
+    def margin_for(self, rows: int) -> int:
+        """The margin's width when the view shows ``rows`` rows: their numbers fit (a novel's six-digit numbers
+        were clipped at the left)."""
+        widest = "8" * max(3, len(str(rows)))
+        if self.margin_note is not None:
+            widest = max(widest, "00:00:00", key=len)  # a subtitle cue's start time, under its number
+        digits = QFontMetricsF(self.number_font).horizontalAdvance(widest)
+        return max(MARGIN, int(digits) + 16 + self.speaker_width)
 
     def forget_row(self, row: int) -> None:
         """Lay a row out again next time (its tokens changed)."""
@@ -189,9 +219,10 @@ class ClauseDelegate(QStyledItemDelegate):
             height += self.pinyin_metrics.height()
         return height + 2
 
-    def columns(self, width: int) -> tuple[float, float, float]:
-        """Source width, and translation cell x and width (0 when the pane is hidden)."""
-        usable = max(120.0, width - self.margin - 12)
+    def columns(self, width: int, margin: int | None = None) -> tuple[float, float, float]:
+        """Source width, and translation cell x and width (0 when the pane is hidden), with the current margin
+        unless told another."""
+        usable = max(120.0, width - (self.margin if margin is None else margin) - 12)
         if not self.settings.translation_pane:
             return usable, 0.0, 0.0
         source = usable * 0.56
@@ -256,24 +287,23 @@ class ClauseDelegate(QStyledItemDelegate):
         width = option.rect.width() if option.rect.width() > 0 else 800
         return QSize(width, self.layout_for(index, width).height)
 
-    def estimate_heights(self, model, width: int) -> list[int]:
-        """Every row's height from its length alone, close to what ``layout`` will measure (words wrap
-        whole). It runs over every row of a novel before the first paint, so each distinct length is worked
-        out once and rows only look it up."""
-        available = self.columns(width)[0]
+    def estimator(self, width: int) -> RowEstimate:
+        """How rows are estimated at ``width`` with the current settings: plain numbers, so a job can estimate a
+        restructured document's rows before they reach the view."""
         per_character = self._hanzi_width("中") * (1.35 if self.settings.ruby else 1.0)
-        line = self.line_height()
-        base = 2 * ROW_PADDING + 1
-        per_line = per_character / available
-        lengths = model.lengths()
-        by_length = {length: int(base + max(1, -int(-length * per_line // 1)) * line) for length in set(lengths)}
-        gaps = model.paragraph_starts()
-        assert len(gaps) == len(lengths)
-        # at C speed, a row at a time (a comprehension took 15-30 ms over a novel's rows before its first paint)
-        heights = list(map(add, map(by_length.__getitem__, lengths), map(mul, gaps, repeat(PARAGRAPH_GAP))))
-        if heights and model.paragraph_starts()[0]:
-            heights[0] -= PARAGRAPH_GAP  # the first row has no rule above it
-        return heights
+        # the margin widens with the row numbers' digits, and a restructuring changes how many rows there are
+        available = tuple(self.columns(width, self.margin_for(10 ** (digits - 1)))[0]
+                          for digits in range(ESTIMATED_DIGITS.start, ESTIMATED_DIGITS.stop))
+        return RowEstimate(per_character, available, self.line_height(), 2 * ROW_PADDING + 1)
+
+    def estimate_heights(self, model, width: int) -> tuple[list[int], list[int] | None]:
+        """Every row's height from its length alone, close to what ``layout`` will measure (words wrap whole),
+        and where each starts when known already: estimated in the job that restructured the rows when it
+        estimated as the view does now (a novel's 111,000 rows: 15-20 ms on the GUI thread as the rows arrived)."""
+        estimate = self.estimator(width)
+        model.estimate = estimate  # the next restructuring's job estimates its rows so
+        ready = model.estimated(estimate)
+        return ready if ready is not None else (estimate.heights(model.lengths(), model.paragraph_starts()), None)
 
     # --- painting -----------------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -490,10 +520,11 @@ class RowHeights:
         self._changes: list[int] = [0]  # Fenwick tree of measured height minus estimate, by row
         self._total = 0
 
-    def reset(self, estimates: list[int]) -> None:
+    def reset(self, estimates: list[int], tops: list[int] | None = None) -> None:
+        """``tops``: the running sum of ``estimates`` when made already (by a job)."""
         self.heights = estimates
         self.measured = bytearray(len(estimates))
-        self._estimated_tops = [0, *accumulate(estimates)]
+        self._estimated_tops = tops if tops is not None else [0, *accumulate(estimates)]
         self._changes = [0] * (len(estimates) + 1)
         self._total = self._estimated_tops[-1]
 
@@ -562,6 +593,10 @@ class ReaderView(QAbstractItemView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._width = 0
+        self._reading_ahead = QTimer(self)  # the next pages analysed once the paint's events are handled
+        self._reading_ahead.setSingleShot(True)
+        self._reading_ahead.setInterval(0)
+        self._reading_ahead.timeout.connect(self._read_ahead)
 
     # --- heights ------------------------------------------------------------------------------------------
     def setModel(self, model) -> None:
@@ -588,7 +623,7 @@ class ReaderView(QAbstractItemView):
         if model is None:
             self.rows.reset([])
         else:
-            self.rows.reset(self.clause_delegate.estimate_heights(model, self._width))
+            self.rows.reset(*self.clause_delegate.estimate_heights(model, self._width))
         self.updateGeometries()
         current = self.currentIndex()
         if current.isValid():
@@ -607,6 +642,7 @@ class ReaderView(QAbstractItemView):
             return
         bar = self.verticalScrollBar()
         first = max(0, self.rows.row_at(bar.value()))
+        self._prepare(max(0, first - 2), bar.value() + self.viewport().height())
         shift = sum(self._measure(row) for row in range(max(0, first - 2), first))
         row = first
         while row < len(self.rows.heights):
@@ -619,6 +655,28 @@ class ReaderView(QAbstractItemView):
             bar.blockSignals(True)
             bar.setValue(bar.value() + shift)
             bar.blockSignals(False)
+
+    def _prepare(self, first: int, bottom: int) -> None:
+        """Have the model analyse rows ``first`` down to content coordinate ``bottom`` (by their heights as known
+        now) in one batch before they are laid out: a page of clauses read one call each cost twice as much."""
+        prepare = getattr(self.model(), "prepare", None)
+        if prepare is None or not self.rows.heights:
+            return
+        last = self.rows.row_at(bottom)
+        prepare(range(first, (last if last >= 0 else len(self.rows.heights) - 1) + 1))
+
+    def _read_ahead(self) -> None:
+        """After a paint, when the window is idle: the page below and the page above analysed (a batch each), so
+        the next Page Down or Page Up paints from the cache instead of analysing on the way."""
+        if self.model() is None or not self.rows.heights:
+            return
+        value, page = self.verticalScrollBar().value(), self.viewport().height()
+        below = self.rows.row_at(value + page)
+        if below >= 0:
+            self._prepare(below, value + 2 * page)
+        above = self.rows.row_at(max(0, value - page))
+        if above >= 0 and value > 0:
+            self._prepare(above, value)
 
     def updateGeometries(self) -> None:
         bar = self.verticalScrollBar()
@@ -786,6 +844,7 @@ class ReaderView(QAbstractItemView):
             row += 1
         painter.end()
         self.place_editor()
+        self._reading_ahead.start()
         timings.mark("first paint")
         timings.mark("page analysed")  # painting analysed every clause on the page
 

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import accumulate, islice
 from operator import lt
+from typing import Protocol
 
 from ..document import OpenedDocument
 from ..library import Library
@@ -31,6 +32,18 @@ from ..translation.segments import (
     splitting,
 )
 from .qt import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+
+class RowEstimator(Protocol):
+    """How the view estimates its rows' heights (``reader.RowEstimate``): compared, and run in a job."""
+
+    def heights(self, lengths: list[int], starts: list[bool]) -> list[int]: ...
+
+
+#: a restructuring job's result: the segments, their lengths and paragraph starts, their rows by id, and their
+#: estimated heights and tops (with the estimate that made them) when the view had estimated rows before
+Restructured = tuple[SegmentTable, tuple[list[int], list[bool]], "RowsById",
+                     tuple[RowEstimator, list[int], list[int]] | None]
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -82,6 +95,8 @@ class SegmentModel(QAbstractListModel):
         self.clause_starts = self.document.clause_starts
         self._word_prefix: array | None = None  # running sum of words per clause, once analysed
         self._shape: tuple[list[int], list[bool]] | None = None
+        self.estimate: RowEstimator | None = None  # how the view estimates rows: a restructuring's job does it too
+        self._estimated: tuple[RowEstimator, list[int], list[int]] | None = None  # its heights and tops
         self.runner = self.run_here  # how restructurings run; the translation controller sets a job runner
         self._index_rows()
 
@@ -138,6 +153,16 @@ class SegmentModel(QAbstractListModel):
             tokens += [t._replace(start=t.start + shift, end=t.end + shift) for t in self._clause_tokens(index)]
         return tuple(tokens)
 
+    def prepare(self, rows: range) -> None:
+        """Analyse the clauses of ``rows`` together, before they are painted (one batch, not one call per clause);
+        a no-op when the clauses come from a plain function."""
+        many = getattr(self._clause_tokens, "many", None)
+        if many is None or not rows:
+            return
+        starts = self.clause_starts
+        many(range(bisect_left(starts, self.segments[rows.start].start),
+                   bisect_left(starts, self.segments[rows[-1]].end)))
+
     def lengths(self) -> list[int]:
         if self._shape is not None:
             return self._shape[0]
@@ -148,6 +173,12 @@ class SegmentModel(QAbstractListModel):
         if self._shape is not None:
             return self._shape[1]
         return paragraph_starts(self.document, self.segments)
+
+    def estimated(self, estimate: RowEstimator) -> tuple[list[int], list[int]] | None:
+        """The rows' estimated heights and tops, made by the job that restructured them with ``estimate``;
+        handed over once (the view measures into the heights)."""
+        ready, self._estimated = self._estimated, None
+        return ready[1:] if ready is not None and ready[0] == estimate else None
 
     def set_shape(self, lengths: list[int], starts: list[bool]) -> None:
         """Row lengths and paragraph starts computed off the GUI thread for these very segments; dropped at the
@@ -211,20 +242,26 @@ class SegmentModel(QAbstractListModel):
         runner ran the work here); ``changed`` is False when there was nothing to change."""
         segments = self.snapshot()
         document, document_id, library_path = self.document, self.document_id, self.library.path
+        estimate = self.estimate
 
-        def work(_report, _cancelled) -> tuple[SegmentTable, tuple[list[int], list[bool]], RowsById] | None:
+        def work(_report, _cancelled) -> Restructured | None:
             with Library.connect(library_path) as library:
                 fresh = apply_change(library, document_id, segments, compute)
             if fresh is None:
                 return None
-            return fresh, (fresh.lengths(), paragraph_starts(document, fresh)), RowsById(fresh.ids).sorted()
+            lengths, starts = fresh.lengths(), paragraph_starts(document, fresh)
+            estimated = None
+            if estimate is not None:
+                heights = estimate.heights(lengths, starts)
+                estimated = estimate, heights, [0, *accumulate(heights)]
+            return fresh, (lengths, starts), RowsById(fresh.ids).sorted(), estimated
 
-        def applied(result: tuple[SegmentTable, tuple[list[int], list[bool]], RowsById] | None) -> None:
+        def applied(result: Restructured | None) -> None:
             if result is not None:
                 self.beginResetModel()
                 self.segments = result[0]
                 self._index_rows(result[2])
-                self._shape = result[1]
+                self._shape, self._estimated = result[1], result[3]
                 self.endResetModel()
                 self.progressChanged.emit()
             if then is not None:
@@ -245,7 +282,7 @@ class SegmentModel(QAbstractListModel):
         self.progressChanged.emit()
 
     def _index_rows(self, rows_by_id: RowsById | None = None) -> None:
-        self._shape = None
+        self._shape = self._estimated = None
         self._rows_by_id = rows_by_id or RowsById(self.segments.ids)
         self._starts = self.segments.starts
         self._recount()

@@ -5,7 +5,7 @@ import sys
 from studyapp import settings as settings_store
 from studyapp.cli import main
 from studyapp.ui.ops import run_job
-from studyapp.ui.qt import QAction, QImage, QPoint, Qt
+from studyapp.ui.qt import QAction, QApplication, QImage, QPoint, Qt
 
 from .conftest import hover, opened, type_text, wait_for, word_point
 
@@ -498,3 +498,45 @@ def test_new_from_clipboard_makes_a_document_titled_by_its_first_line(window):
     assert "今天的新闻" in titles
     QApplication.clipboard().setText("   ")
     assert not window.documents.new_from_clipboard()
+
+
+def _read_ahead_done(view) -> None:
+    """Let the window be idle until the reader has read ahead (its timer has fired)."""
+    timer = getattr(view, "_reading_ahead", None)
+    QApplication.processEvents()
+    wait_for(lambda: timer is None or not timer.isActive())
+
+
+def test_page_down_paints_a_page_read_ahead_while_the_window_was_idle(window, qtbot):
+    view, clauses = window.view, window.session.clauses
+    view.setFocus()
+    view.go_to(0)
+    view.viewport().repaint()
+    _read_ahead_done(view)
+    shown = view.visible_rows()
+    while view.visible_rows()[0] < shown[-1]:  # Page Down until a page below the first one is shown
+        misses = clauses.misses
+        qtbot.keyClick(view, Qt.Key.Key_PageDown)
+        view.viewport().repaint()
+        assert clauses.misses == misses  # the rows it shows were analysed before they were asked for
+        _read_ahead_done(view)
+
+
+def test_a_jump_analyses_the_page_it_shows_in_one_batch(window, qtbot):
+    view, analyzer = window.view, window.analyzer
+    batches = []
+    analyze_many = analyzer.analyze_many
+
+    def spied(clauses):
+        batches.append(len(clauses))
+        return analyze_many(clauses)
+
+    analyzer.analyze_many = spied
+    try:
+        view.go_to(window.session.model.rowCount() - 1)
+        view.viewport().repaint()
+    finally:
+        analyzer.analyze_many = analyze_many
+    assert len(view.visible_rows()) > 5
+    # the row gone to is measured first (by itself), then the rest of its page together: not one call per row
+    assert len(batches) <= 3 and max(batches) >= len(view.visible_rows()) - 2, batches
