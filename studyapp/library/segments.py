@@ -174,6 +174,25 @@ class Segments(Connection):
                             for i, memo in memos.items()])
 
 
+#: Numbers written into the JSON text of ``insert_clauses`` per C call: a slice of a novel's 111,000 takes about
+#: a millisecond, so the job hands the interpreter over between slices.
+JSON_SLICE = 10_000
+
+
+def insert_clauses(db: sqlite3.Connection, identifier: str, first_id: int, starts: Sequence[int],
+                   ends: Sequence[int]) -> None:
+    """A new text's segments, one per clause, with the ids from ``first_id`` on (inside the caller's write).
+
+    One statement over a JSON array of (start, end) pairs, not a row at a time: ``executemany`` takes the
+    interpreter lock back after every row's step, which resets the GUI thread's wait for it, so a novel's 111,000
+    rows held the window 100-400 ms (SQLite steps without the lock; the waiting thread wakes to find it taken again
+    each time). One step lets it go for the whole insert, and is faster besides (0.3 s against 0.42 s)."""
+    pairs = ",".join(",".join(map("[{},{}]".format, starts[at:at + JSON_SLICE], ends[at:at + JSON_SLICE]))
+                     for at in range(0, len(starts), JSON_SLICE))
+    db.execute("INSERT INTO segments (id, document_id, start, end) SELECT ? + key, ?, json_extract(value, '$[0]'),"
+               " json_extract(value, '$[1]') FROM json_each(?)", (first_id, identifier, f"[{pairs}]"))
+
+
 def forget_layout(db: sqlite3.Connection, identifier: str) -> None:
     """Every write that adds, removes or moves a document's segments, or cuts its text anew, drops the copy of
     their layout kept with it (``laid_out`` reads them from their rows next time, and keeps it again)."""
