@@ -13,11 +13,9 @@ the readings.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import itertools
 import logging
-import sys
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -62,11 +60,7 @@ def release_memory() -> None:
     walking it cost 70-180 ms on the GUI thread, and a closed document's frozen objects are freed by their
     reference counts (in runs on the novel, none of them was left to a collection)."""
     gc.collect()
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):
-            pass
+    heap.trim()
 
 
 def _free(leftovers: Leftovers) -> None:
