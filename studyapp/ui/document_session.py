@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import itertools
 import logging
+import weakref
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -210,7 +211,6 @@ class DocumentSession(QObject):
         # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer = Throttle(250, self.progressChanged.emit, self)
         self._position = -1
-        self._frozen_before: int | None = None  # the frozen heap's size before the open document froze its own
         #: Why the last opening stopped for a password (a PDF protected by one); None when it did not.
         self.password_needed: PasswordNeeded | None = None
         # the reading position is saved at most once a second while the reader moves, and on leaving
@@ -352,8 +352,6 @@ class DocumentSession(QObject):
         if self.model.rowCount() > LARGE_DOCUMENT_ROWS:
             # a novel's rows and clauses stay as long as it is open: keep the collections the analysis job's
             # allocations set off (each one stops the GUI thread too) from walking them; freed on closing
-            if self._frozen_before is None:
-                self._frozen_before = gc.get_freeze_count()  # what was frozen before this document
             gc.freeze()
 
     def _store_after_paint(self, unstored: Unstored) -> None:
@@ -526,7 +524,7 @@ class DocumentSession(QObject):
             old.progressChanged.disconnect(self._progress_timer.schedule)
         self.model = None
         self.words, self.terms, self.term_index, self.joined, self.term_ranks = None, [], [], None, None
-        self.clauses = None
+        cache, self.clauses = self.clauses, None
         self.document = None
         self.document_id = None
         if old is not None:
@@ -535,7 +533,8 @@ class DocumentSession(QObject):
             leftovers = self.analyzer.forget()
             run_job(lambda _report, _cancelled: _free(leftovers), name="free the closed text's words")
             if old.rowCount() > LARGE_DOCUMENT_ROWS:  # a short text leaves nothing worth a collection
-                self._release_after(old)
+                self._release_after(old, weakref.ref(cache) if cache is not None else None)
+            del cache
         return old
 
     def _stop_first_reading(self) -> None:
@@ -546,15 +545,15 @@ class DocumentSession(QObject):
         self._before_paint = self._analysis_waiting = False
         self._store_now()  # a new text is stored now all the same
 
-    def _release_after(self, old: SegmentModel) -> None:
+    def _release_after(self, old: SegmentModel, cache: weakref.ref[ClauseCache] | None = None) -> None:
         """Release memory once the closed document's model is deleted (its data goes with it), in a turn of the
-        event loop of its own. Only if most of what the document froze is still frozen then (a cycle holds it)
-        is the frozen heap thawed and walked: that one walk is the price of getting the novel's memory back."""
-        before, frozen = self._frozen_before, gc.get_freeze_count()
-        self._frozen_before = None
+        event loop of its own. Only if its clause cache outlives the model then (a cycle holds the document, which
+        the collector cannot see frozen) is the frozen heap thawed and walked: that one walk is the price of
+        getting the novel's memory back. (The frozen heap was counted before and after instead: each count walks
+        it all, 5-8 ms on the GUI thread, three times an opening.)"""
 
         def release() -> None:
-            if before is not None and gc.get_freeze_count() - before > (frozen - before) // 2:
+            if cache is not None and cache() is not None:
                 gc.unfreeze()
             release_memory()
 

@@ -1,0 +1,56 @@
+"""Opening a text while another is open: what the GUI thread does between the job's result and the first paint
+stays a few milliseconds' worth, whatever the length of either text (no walk over every row or object)."""
+
+import gc
+
+import studyapp.ui.document_session as document_session
+from studyapp.ui.qt import QCoreApplication, QEvent
+
+from .conftest import opened, wait_for
+
+SHORT = "第一句，第二句。\n\n第三句。"
+
+
+def _paste(window, text: str) -> None:
+    outcome: list[bool] = []
+    window.session.open_text(text, outcome.append)
+    wait_for(lambda: bool(outcome) and not window.analysis_running())
+
+
+def _closed_and_released(window, released: list[bool]) -> None:
+    """Open the sample text over the one open, then let the old model go as the event loop does."""
+    released.clear()  # the text opened before was released too
+    assert opened(window, None)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    wait_for(lambda: bool(released), timeout_ms=5000)
+
+
+def test_closing_a_long_text_never_counts_the_frozen_heap(window, monkeypatch):
+    """``gc.get_freeze_count`` walks every frozen object (the dictionary's and the novel's: 5-8 ms each time),
+    and an opening over the novel counted three times on the GUI thread. The closed text is let go all the same:
+    the frozen heap stays frozen when nothing holds the text."""
+    monkeypatch.setattr(document_session, "LARGE_DOCUMENT_ROWS", 0)  # the short text counts as long
+    counted, thawed, released = [], [], []
+    freeze_count, unfreeze, release = gc.get_freeze_count, gc.unfreeze, document_session.release_memory
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: counted.append(True) or freeze_count())
+    monkeypatch.setattr(gc, "unfreeze", lambda: thawed.append(True) or unfreeze())
+    monkeypatch.setattr(document_session, "release_memory", lambda: released.append(True) or release())
+    _paste(window, SHORT)
+    _closed_and_released(window, released)
+    assert counted == [] and thawed == []
+
+
+def test_a_closed_text_something_still_holds_thaws_the_frozen_heap(window, monkeypatch):
+    """A cycle the collector cannot see (its objects frozen) holding the closed text: the heap is thawed, so the
+    collection frees it."""
+    monkeypatch.setattr(document_session, "LARGE_DOCUMENT_ROWS", 0)
+    thawed, released = [], []
+    unfreeze, release = gc.unfreeze, document_session.release_memory
+    monkeypatch.setattr(gc, "unfreeze", lambda: thawed.append(True) or unfreeze())
+    monkeypatch.setattr(document_session, "release_memory", lambda: released.append(True) or release())
+    _paste(window, SHORT)
+    holder = [window.session.clauses]
+    holder.append(holder)  # a cycle
+    _closed_and_released(window, released)
+    assert thawed == [True]
+    holder.clear()
