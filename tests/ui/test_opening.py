@@ -54,3 +54,23 @@ def test_a_closed_text_something_still_holds_thaws_the_frozen_heap(window, monke
     _closed_and_released(window, released)
     assert thawed == [True]
     holder.clear()
+
+
+def test_an_opening_reads_its_segment_ids_off_the_gui_thread(window, monkeypatch):
+    """Which row each segment id is in: its check of the ids walked a novel's 111,000 on the GUI thread (5 ms of
+    the opening's turn); the opening job makes it now."""
+    import threading
+
+    from studyapp.ui import segment_model
+
+    made_on: list[bool] = []
+    original = segment_model.RowsById.__init__
+
+    def noting(self, ids) -> None:
+        made_on.append(threading.current_thread() is threading.main_thread())
+        original(self, ids)
+
+    monkeypatch.setattr(segment_model.RowsById, "__init__", noting)
+    _paste(window, SHORT)
+    assert made_on and not any(made_on)
+    assert window.session.model.row_of(window.session.model.segments[1].id) == 1
