@@ -17,7 +17,7 @@ from operator import gt
 
 from ..text import Document
 from ..translation.segments import Memos, MergeMemo, Segment, SegmentTable, join_run, paragraph_starts
-from .connection import Connection, PendingStore, now
+from .connection import Connection, PendingStore, json_rows, now
 
 
 class Segments(Connection):
@@ -174,23 +174,13 @@ class Segments(Connection):
                             for i, memo in memos.items()])
 
 
-#: Numbers written into the JSON text of ``insert_clauses`` per C call: a slice of a novel's 111,000 takes about
-#: a millisecond, so the job hands the interpreter over between slices.
-JSON_SLICE = 10_000
-
-
 def insert_clauses(db: sqlite3.Connection, identifier: str, first_id: int, starts: Sequence[int],
                    ends: Sequence[int]) -> None:
-    """A new text's segments, one per clause, with the ids from ``first_id`` on (inside the caller's write).
-
-    One statement over a JSON array of (start, end) pairs, not a row at a time: ``executemany`` takes the
-    interpreter lock back after every row's step, which resets the GUI thread's wait for it, so a novel's 111,000
-    rows held the window 100-400 ms (SQLite steps without the lock; the waiting thread wakes to find it taken again
-    each time). One step lets it go for the whole insert, and is faster besides (0.3 s against 0.42 s)."""
-    pairs = ",".join(",".join(map("[{},{}]".format, starts[at:at + JSON_SLICE], ends[at:at + JSON_SLICE]))
-                     for at in range(0, len(starts), JSON_SLICE))
+    """A new text's segments, one per clause, with the ids from ``first_id`` on (inside the caller's write), in
+    one statement (``json_rows`` says why)."""
+    pairs = json_rows(zip(starts, ends, strict=True))
     db.execute("INSERT INTO segments (id, document_id, start, end) SELECT ? + key, ?, json_extract(value, '$[0]'),"
-               " json_extract(value, '$[1]') FROM json_each(?)", (first_id, identifier, f"[{pairs}]"))
+               " json_extract(value, '$[1]') FROM json_each(?)", (first_id, identifier, pairs))
 
 
 def forget_layout(db: sqlite3.Connection, identifier: str) -> None:
