@@ -4,6 +4,7 @@ stays a few milliseconds' worth, whatever the length of either text (no walk ove
 import gc
 
 import studyapp.ui.document_session as document_session
+from studyapp.ui.ops import running_jobs
 from studyapp.ui.qt import QCoreApplication, QEvent
 
 from .conftest import opened, wait_for
@@ -74,3 +75,28 @@ def test_an_opening_reads_its_segment_ids_off_the_gui_thread(window, monkeypatch
     _paste(window, SHORT)
     assert made_on and not any(made_on)
     assert window.session.model.row_of(window.session.model.segments[1].id) == 1
+
+
+def test_a_new_text_frees_the_vocabulary_panels_old_terms_off_the_gui_thread(window):
+    """The novel's terms and their search keys, dropped by the Vocabulary panel as the next text opened, were
+    freed on the GUI thread (11 ms of that turn); a job frees them now, and an export still reading them keeps
+    its list whole."""
+    import threading
+
+    freed_on: list[bool] = []
+
+    class Term:
+        def __del__(self) -> None:
+            freed_on.append(threading.current_thread() is threading.main_thread())
+
+    window.vocabulary.model.terms.append(Term())
+    _paste(window, SHORT)
+    wait_for(lambda: bool(freed_on), timeout_ms=5000)
+    assert freed_on == [False]
+
+    exporting = window.vocabulary.model.terms  # the pasted text's terms, as an export job holds them
+    held = list(exporting)
+    assert held
+    _paste(window, SHORT + "又一句。")
+    wait_for(lambda: not running_jobs(), timeout_ms=5000)
+    assert exporting == held
