@@ -2,11 +2,12 @@
 the Vocabulary panel (shown, sorted, filtered), statuses set on many words, every export, words added to study,
 a review of a few cards, typing translations, regrouping.
 
-    python benchmarks/stalls.py [PATH] [--busy] [--why] [--compare DIR [--repeat N]]
+    python benchmarks/stalls.py [PATH] [--busy] [--why] [--opening] [--compare DIR [--repeat N]]
 
 ``--busy``: a CPU-bound process (a busy loop) runs beside the app, as another program does on a learner's laptop.
 ``--compare DIR``: the phases run on DIR's code (an earlier checkout) and on this one, alternately in fresh
-processes, ``--repeat`` times each, and printed side by side as medians. ``--why``: under each phase, where the
+processes, ``--repeat`` times each, and printed side by side as medians. ``--opening``: only the three opening
+phases (first opening, the sample text, reopening). ``--why``: under each phase, where the
 GUI thread stood while it stalled, and each job's C calls over 20 ms (a profile hook in every job: a C call that
 keeps the GIL stalls the GUI thread however short its own work is).
 
@@ -294,6 +295,9 @@ def main(path: Path) -> None:
     run_phase(app, watchdog, "open the sample text", lambda: window.open_path(None),
               lambda: window.session.model.rowCount() < 1000 and not window.analysis_running())
     run_phase(app, watchdog, "reopen and analyse", lambda: window.open_path(path), analysed)
+    if "--opening" in sys.argv:
+        window.close()
+        return
 
     view = window.view
     start, done, _timer = repeat(150, 15, lambda _n: key(view, Qt.Key.Key_PageDown))

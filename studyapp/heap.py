@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import linecache
 import sys
 
@@ -23,13 +24,23 @@ ARENAS = 1  # the novel open and analysed: 380 MB with glibc's default, 372 MB w
 def limit_arenas(arenas: int = ARENAS) -> bool:
     """At start-up, before the worker threads exist: at most ``arenas`` malloc arenas. False where the C library
     is not glibc (nothing to do there)."""
-    if not sys.platform.startswith("linux"):
-        return False
+    libc = _libc()
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # musl and others have no mallopt
+        return libc is not None and bool(libc.mallopt(M_ARENA_MAX, arenas))
+    except AttributeError:  # musl and others have no mallopt
         return False
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library, found once: ``find_library`` runs ``ldconfig`` in a child process, and each trim after a
+    closed text did, its fork holding the interpreter lock while the window opened the next one. None off Linux."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
 
 
 def forget_source_lines() -> None:
@@ -59,9 +70,8 @@ def keep_no_source_lines() -> None:
 def trim() -> bool:
     """Hand the heap's free pages back to the system (glibc keeps them): after a long job whose temporaries are
     gone, so what it built next does not sit on top of them. False where the C library is not glibc."""
-    if not sys.platform.startswith("linux"):
-        return False
+    libc = _libc()
     try:
-        return bool(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0))
-    except (OSError, AttributeError):
+        return libc is not None and bool(libc.malloc_trim(0))
+    except AttributeError:  # a C library other than glibc
         return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import sqlite3
@@ -17,7 +18,8 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Self
 
@@ -87,6 +89,24 @@ def default_library_path() -> Path:
     if configured:
         return Path(configured)
     return Path(platformdirs.user_data_dir(APP_NAME)) / "library.sqlite"
+
+
+#: Rows turned into JSON per C call by ``json_rows``: about a millisecond's worth.
+JSON_SLICE = 5000
+
+
+def json_rows(rows: Iterable[Sequence[object]]) -> str:
+    """Many rows as one JSON array of arrays, for one ``INSERT ... SELECT ... FROM json_each(?)``.
+
+    Why: ``executemany`` takes the interpreter lock back after every row's step (SQLite steps without it), and
+    each take resets the GUI thread's wait for the lock, so it never asks for it: a novel's 111,000 segments
+    held the window 100-400 ms. One statement steps once, without the lock, and is faster too (0.3 s against
+    0.42 s for the novel's segments). Made a slice at a time, so the thread making it hands the lock over."""
+    rows = iter(rows)
+    parts = []
+    while chunk := list(islice(rows, JSON_SLICE)):
+        parts.append(json.dumps(chunk, ensure_ascii=False)[1:-1])
+    return f"[{','.join(parts)}]"
 
 
 def now() -> str:

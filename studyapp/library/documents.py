@@ -11,14 +11,13 @@ import sqlite3
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import count, repeat
 
 from ..errors import LibraryError
 from ..text import SPLITTER_VERSION, Document, pack_offsets, split, unpack_offsets
 from ..translation.segments import SegmentTable, paragraph_starts, realign
 from ..wording import displayable
 from .connection import PendingStore, now
-from .segments import Segments, forget_layout, pack_layout
+from .segments import Segments, forget_layout, insert_clauses, pack_layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +122,7 @@ class Documents(Segments):
                 (identifier, unstored.title, unstored.source_path, document.encoding, document.text,
                  unstored.opened_at, unstored.opened_at, pack_offsets(document), SPLITTER_VERSION, document.joined,
                  _extras(document), pack_layout(table, paragraph_starts(document, table))))
-            db.executemany("INSERT INTO segments (id, document_id, start, end) VALUES (?, ?, ?, ?)",
-                           zip(count(unstored.first_id), repeat(identifier), clauses.starts, clauses.ends))
+            insert_clauses(db, identifier, unstored.first_id, clauses.starts, clauses.ends)
         return True
 
     def _store_split(self, db: sqlite3.Connection, identifier: str, document: Document) -> None:

@@ -7,9 +7,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
-from itertools import repeat
 
-from .connection import Connection, now
+from .connection import Connection, json_rows, now
 
 
 class TermStatus(IntEnum):
@@ -147,8 +146,8 @@ class Words(Connection):
         """How often each word occurs in a document (written after its analysis), for counts across the library."""
         with self.transaction() as db:
             db.execute("DELETE FROM document_words WHERE document_id = ?", (identifier,))
-            db.executemany("INSERT INTO document_words (document_id, word, count) VALUES (?, ?, ?)",
-                           zip(repeat(identifier), counts.keys(), counts.values()))
+            db.execute("INSERT INTO document_words (document_id, word, count) SELECT ?, json_extract(value, '$[0]'),"
+                       " json_extract(value, '$[1]') FROM json_each(?)", (identifier, json_rows(counts.items())))
 
     def library_counts(self, excluding: str | None = None) -> dict[str, int]:
         """Every word's count summed over the library's documents (but the one ``excluding`` names: its counts

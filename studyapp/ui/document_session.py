@@ -14,12 +14,11 @@ or gathered by worker processes with their own model, does not wait.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import itertools
 import logging
-import sys
 import threading
+import weakref
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -39,10 +38,10 @@ from ..study.stored_deck import Deck
 from ..text import Document
 from ..text.loading import load
 from ..translation.memory import TranslationMemory
-from ..translation.segments import SegmentTable, paragraph_starts
+from ..translation.segments import SegmentTable, as_table, paragraph_starts
 from .ops import Job, run_job
 from .qt import QObject, QTimer, Signal
-from .segment_model import SegmentModel
+from .segment_model import RowsById, SegmentModel
 from .throttle import Throttle
 
 log = logging.getLogger(__name__)
@@ -64,11 +63,7 @@ def release_memory() -> None:
     walking it cost 70-180 ms on the GUI thread, and a closed document's frozen objects are freed by their
     reference counts (in runs on the novel, none of them was left to a collection)."""
     gc.collect()
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):
-            pass
+    heap.trim()
 
 
 def _free(leftovers: Leftovers) -> None:
@@ -189,6 +184,7 @@ class Opening:
     memory: TranslationMemory
     shape: tuple[list[int], list[bool]]  # row lengths and paragraph starts, for the view's first estimate
     pins: Pins  # the readings the reader pinned in this text
+    rows_by_id: RowsById  # each segment id's row (its check of the ids walks all of a novel's: 5 ms)
 
 
 def _opening(library: Library, opened: OpenedDocument, path: Path, cancelled) -> Opening:
@@ -200,11 +196,13 @@ def _opening(library: Library, opened: OpenedDocument, path: Path, cancelled) ->
     starts = opened.paragraph_starts
     shape = (opened.segments.lengths(), paragraph_starts(opened.document, opened.segments) if starts is None
              else starts)
+    opened.segments = as_table(opened.segments)  # the table the model shows, and its ids' rows, made here
+    rows = RowsById(opened.segments.ids)
     if opened.unstored is not None:
-        return Opening(opened, path, opened.unstored.info(), memory, shape, Pins())
+        return Opening(opened, path, opened.unstored.info(), memory, shape, Pins(), rows)
     info = (library.opened_info(opened.id, opened.segments) if isinstance(opened.segments, SegmentTable)
             else library.document_info(opened.id))
-    return Opening(opened, path, info, memory, shape, Pins(library.pinned_readings(opened.id)))
+    return Opening(opened, path, info, memory, shape, Pins(library.pinned_readings(opened.id)), rows)
 
 
 class DocumentSession(QObject):
@@ -235,7 +233,6 @@ class DocumentSession(QObject):
         # typing changes totals on every key: tell the window 4 times a second
         self._progress_timer = Throttle(250, self.progressChanged.emit, self)
         self._position = -1
-        self._frozen_before: int | None = None  # the frozen heap's size before the open document froze its own
         #: Why the last opening stopped for a password (a PDF protected by one); None when it did not.
         self.password_needed: PasswordNeeded | None = None
         # the reading position is saved at most once a second while the reader moves, and on leaving
@@ -364,7 +361,7 @@ class DocumentSession(QObject):
         self.document, self.document_id, self.path = opened.document, opened.id, opening.path
         self.memory = opening.memory
         self.clauses = ClauseCache(opened.document, self.analyzer, pins=opening.pins, first_pass=self._cheap())
-        model = self.model = SegmentModel(self.library, opened, self.clauses, self)
+        model = self.model = SegmentModel(self.library, opened, self.clauses, self, opening.rows_by_id)
         self.model.set_shape(*opening.shape)
         self.model.progressChanged.connect(self._progress_timer.schedule)
         self._info = opening.info
@@ -378,8 +375,6 @@ class DocumentSession(QObject):
         if self.model.rowCount() > LARGE_DOCUMENT_ROWS:
             # a novel's rows and clauses stay as long as it is open: keep the collections the analysis job's
             # allocations set off (each one stops the GUI thread too) from walking them; freed on closing
-            if self._frozen_before is None:
-                self._frozen_before = gc.get_freeze_count()  # what was frozen before this document
             gc.freeze()
 
     def _store_after_paint(self, unstored: Unstored) -> None:
@@ -554,7 +549,7 @@ class DocumentSession(QObject):
             old.progressChanged.disconnect(self._progress_timer.schedule)
         self.model = None
         self.words, self.terms, self.term_index, self.joined, self.term_ranks = None, [], [], None, None
-        self.clauses = None
+        cache, self.clauses = self.clauses, None
         self.document = None
         self.document_id = None
         if old is not None:
@@ -563,7 +558,8 @@ class DocumentSession(QObject):
             leftovers = self.analyzer.forget()
             run_job(lambda _report, _cancelled: _free(leftovers), name="free the closed text's words")
             if old.rowCount() > LARGE_DOCUMENT_ROWS:  # a short text leaves nothing worth a collection
-                self._release_after(old)
+                self._release_after(old, weakref.ref(cache) if cache is not None else None)
+            del cache
         return old
 
     def _stop_first_reading(self) -> None:
@@ -574,15 +570,15 @@ class DocumentSession(QObject):
         self._before_paint = self._analysis_waiting = False
         self._store_now()  # a new text is stored now all the same
 
-    def _release_after(self, old: SegmentModel) -> None:
+    def _release_after(self, old: SegmentModel, cache: weakref.ref[ClauseCache] | None = None) -> None:
         """Release memory once the closed document's model is deleted (its data goes with it), in a turn of the
-        event loop of its own. Only if most of what the document froze is still frozen then (a cycle holds it)
-        is the frozen heap thawed and walked: that one walk is the price of getting the novel's memory back."""
-        before, frozen = self._frozen_before, gc.get_freeze_count()
-        self._frozen_before = None
+        event loop of its own. Only if its clause cache outlives the model then (a cycle holds the document, which
+        the collector cannot see frozen) is the frozen heap thawed and walked: that one walk is the price of
+        getting the novel's memory back. (The frozen heap was counted before and after instead: each count walks
+        it all, 5-8 ms on the GUI thread, three times an opening.)"""
 
         def release() -> None:
-            if before is not None and gc.get_freeze_count() - before > (frozen - before) // 2:
+            if cache is not None and cache() is not None:
                 gc.unfreeze()
             release_memory()
 

@@ -84,7 +84,9 @@ class SegmentModel(QAbstractListModel):
     progressChanged = Signal()
 
     def __init__(self, library: Library, opened: OpenedDocument,
-                 clause_tokens: Callable[[int], tuple[Token, ...]], parent=None) -> None:
+                 clause_tokens: Callable[[int], tuple[Token, ...]], parent=None,
+                 rows_by_id: RowsById | None = None) -> None:
+        """``rows_by_id``: the segments' ``RowsById``, when the opening job made it (it reads every id)."""
         super().__init__(parent)
         self.library = library
         self.document_id = opened.id
@@ -98,7 +100,7 @@ class SegmentModel(QAbstractListModel):
         self.estimate: RowEstimator | None = None  # how the view estimates rows: a restructuring's job does it too
         self._estimated: tuple[RowEstimator, list[int], list[int]] | None = None  # its heights and tops
         self.runner = self.run_here  # how restructurings run; the translation controller sets a job runner
-        self._index_rows()
+        self._index_rows(rows_by_id)
 
     # --- Qt model -------------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008

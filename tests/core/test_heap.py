@@ -33,3 +33,21 @@ def test_source_lines_read_from_files_are_not_kept_yet_tracebacks_still_show_the
         assert linecache.getlines("<made at run time>") == made
     finally:
         sys.modules.pop("studyapp_heap_probe", None)
+
+
+def test_trimming_the_heap_starts_no_process(monkeypatch):
+    """Each trim looked the C library up again (``ctypes.util.find_library`` runs ``ldconfig``): a child process
+    per closed text, its fork holding the interpreter lock while the window opened the next one."""
+    import subprocess
+
+    heap.trim()  # the C library may be found once
+    started = []
+
+    def refuse(*args, **_kwargs):
+        started.append(args)
+        raise OSError("no process expected")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    heap.trim()
+    heap.trim()
+    assert started == []

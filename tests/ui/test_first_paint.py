@@ -210,20 +210,20 @@ def test_a_new_text_paints_before_it_is_stored_then_is_stored_whole_with_the_ids
     window.library.close()
 
 
-#: Opens a text in a window and dies (as a kill does) halfway through writing its segments to the library.
+#: Opens a text in a window and dies (as a kill does) while storing it: its segments written, not yet committed
+#: (they go in as one statement, so no kill falls between two of them).
 KILLED_WHILE_STORING = """
 import os, sys
 from studyapp.library import documents
 from studyapp.ui.app import build_window
 from studyapp.ui.qt import QApplication
 
-def dying(start):
-    for number, identifier in enumerate(counting(start)):
-        if number == 100:
-            os._exit(9)
-        yield identifier
+def dying(db, *arguments):
+    inserting(db, *arguments)
+    assert db.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 900  # seen inside the transaction
+    os._exit(9)
 
-counting, documents.count = documents.count, dying
+inserting, documents.insert_clauses = documents.insert_clauses, dying
 app, window = build_window(None, interactive=False)
 window.show()
 window.open_path(sys.argv[1])

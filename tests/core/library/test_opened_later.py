@@ -33,6 +33,21 @@ def test_segments_written_between_showing_and_storing_take_other_ids(tmp_path):
         assert list(library.segments(identifier)) == list(shown)
 
 
+def test_a_new_texts_segments_are_stored_in_one_statement_that_lets_the_interpreter_go(tmp_path):
+    """A row at a time (``executemany``), the storing job took the interpreter lock back after each of a novel's
+    111,000 rows, and the window waited 100-400 ms for it; one statement steps once, without the lock."""
+    document = text.split(loading.load(DEFAULT_TEXT))
+    assert len(document.clauses) > 50
+    with Library.open(tmp_path / "library.sqlite") as library:
+        identifier, shown, unstored = library.open_document_later(document, "statement", None)
+        statements: list[str] = []
+        library._connection.set_trace_callback(statements.append)
+        library.store_opened(unstored)
+        library._connection.set_trace_callback(None)
+        assert sum(statement.startswith("INSERT INTO segments") for statement in statements) == 1
+        assert list(library.segments(identifier)) == list(shown)
+
+
 def test_storing_a_text_the_library_holds_already_writes_nothing(tmp_path):
     document = text.split(loading.load(DEFAULT_TEXT))
     with Library.open(tmp_path / "library.sqlite") as library:
