@@ -539,12 +539,10 @@ class _Cut(NamedTuple):
 
 def _cut_clause(clause: str) -> _Cut:
     """jieba's words of a clause with their offsets, new words guessed as in the reader's first cut."""
-    spans = []
-    position = 0
-    for word in rjieba.cut(clause):
-        spans.append((position, position + len(word), word))
-        position += len(word)
-    return _Cut(tuple(spans), tuple(span[0] for span in spans), tuple(span[1] for span in spans))
+    words = rjieba.cut(clause)
+    ends = tuple(itertools.accumulate(map(len, words)))
+    starts = (0, *ends[:-1]) if ends else ()
+    return _Cut(tuple(zip(starts, ends, words)), starts, ends)
 
 
 #: Caches of what jieba makes of the clauses and words the rules look at, per process (a refrain, 宋江道, is cut
