@@ -336,7 +336,7 @@ class ContextReader:
         indexes: list[int] = []
         positions: list[int] = []
         only: list[bool] = []
-        for at, number in zip(visited, map(bisect.bisect_right, itertools.repeat(ends), visited)):
+        for at, number in zip(visited, map(bisect.bisect_right, itertools.repeat(ends), visited), strict=True):
             token = flat[at]
             if token.source.startswith("part of"):
                 continue

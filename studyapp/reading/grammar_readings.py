@@ -542,7 +542,7 @@ def _cut_clause(clause: str) -> _Cut:
     words = rjieba.cut(clause)
     ends = tuple(itertools.accumulate(map(len, words)))
     starts = (0, *ends[:-1]) if ends else ()
-    return _Cut(tuple(zip(starts, ends, words)), starts, ends)
+    return _Cut(tuple(zip(starts, ends, words, strict=True)), starts, ends)
 
 
 #: Caches of what jieba makes of the clauses and words the rules look at, per process (a refrain, 宋江道, is cut
