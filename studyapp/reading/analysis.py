@@ -121,12 +121,10 @@ class Analyzer:
     def _analyze_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
         tokens_many = getattr(self.parser, "tokens_many", None)
         tokens = tokens_many(clauses) if tokens_many else [self.parser.tokens(clause) for clause in clauses]
-        settled = [self.grammar.settled(clause, clause_tokens) for clause, clause_tokens in
-                   zip(clauses, tokens, strict=True)]
+        settled = self.grammar.settled_many(clauses, tokens)
         if self.context is not None:
             tokens = self.context.read(clauses, tokens, settled)
-        return [self.grammar.apply(clause, clause_tokens, clause_settled)
-                for clause, clause_tokens, clause_settled in zip(clauses, tokens, settled, strict=True)]
+        return self.grammar.apply_many(clauses, tokens, settled)
 
     def reading(self, word: str) -> tuple[str, ...]:
         return self.parser.reading(word)
@@ -305,7 +303,7 @@ class ContextReader:
         self._marks: dict[str, str] = {}
 
     def read(self, clauses: list[str], tokens: list[tuple[Token, ...]],
-             settled: list[dict[tuple[int, int], str | None]] | None = None) -> list[tuple[Token, ...]]:
+             settled: list[Mapping[tuple[int, int], str | None]] | None = None) -> list[tuple[Token, ...]]:
         """The clauses' tokens with the model's readings; a clause it changed nothing in keeps its very tuple.
 
         The model is asked only where a choice is left: not for a character the grammar rules settle (``settled``,
