@@ -120,9 +120,17 @@ class Analyzer:
         a clause met before in the batch, or a short one read before (``REFRAIN_LENGTH``), is not read again."""
         with _COLLECTIONS.held():
             refrains = self._refrains
-            new = [clause for clause in dict.fromkeys(clauses) if clause not in refrains]
+            known: dict[str, tuple[Token, ...]] = {}  # taken now: a forget() in another thread may empty the store
+            new: list[str] = []
+            for clause in dict.fromkeys(clauses):
+                tokens = refrains.get(clause)
+                if tokens is None:
+                    new.append(clause)
+                else:
+                    known[clause] = tokens
             found = dict(zip(new, self._analyze_many(new), strict=True)) if new else {}
-            read = [found[clause] if clause in found else refrains[clause] for clause in clauses]
+            found.update(known)
+            read = list(map(found.__getitem__, clauses))
             short = [clause for clause in new if len(clause) <= REFRAIN_LENGTH]
             if len(refrains) + len(short) > REFRAINS:  # start again
                 refrains = self._refrains = {}
