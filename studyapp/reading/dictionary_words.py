@@ -40,6 +40,7 @@ NAME_TAGS = PERSON_TAGS | PLACE_TAGS | {"nt"}
 PARTICLES = frozenset("的了着过地得是在和与及或把被之其也都就")
 #: Characters that carry grammar: a "name" holding one is a phrase jieba tagged wrongly (关了门, 春和秋, 伊便).
 NOT_IN_NAMES = PARTICLES | frozenset("从为便乎这那")
+_NUMERAL_CHARACTERS = frozenset(NUMERAL)  #: a text without one holds no ``NUMBER``
 #: The sum of jieba's word frequencies (its dict.txt): each word of a route costs log(frequency / total).
 JIEBA_TOTAL = 60_101_967
 #: Particles jieba glues onto the word before them when it guesses a new word (高高地, 天冷得, 问过): cut off first,
@@ -167,6 +168,11 @@ class DictionaryWords:
         result.extend(self._cut_group(group))
         return result
 
+    def cut_run(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """What ``cut`` makes of a run of words it cuts together (each ``cut_together``), for a caller that has
+        told those apart already (``JiebaParser._grouped``) and need not ask again per word."""
+        return self._cut_words(words)
+
     def cut_together(self, word: str, kept: frozenset[str] = frozenset()) -> bool:
         """Whether ``cut`` cuts this word together with its neighbours that are cut so too (a run of words the
         dictionary lacks is cut as one text), rather than keeping it whole: a digit of its own always is (it joins
@@ -182,9 +188,20 @@ class DictionaryWords:
     def _cut_words(self, group: tuple[str, ...]) -> tuple[str, ...]:
         """Numbers whole (found across the words' edges), everything else cut where jieba cut it and then into
         dictionary words."""
-        if all(word in self._headwords for word in group) or (len(group) == 1 and number_value(group[0])):
+        headwords = self._headwords
+        if all(map(headwords.__contains__, group)):
             return group
         text = "".join(group)
+        if _NUMERAL_CHARACTERS.isdisjoint(text):  # most runs: no number, so each word is cut where jieba cut it
+            pieces: list[str] = []
+            for word in group:
+                if word in headwords or self.is_headword(word):
+                    pieces.append(word)
+                else:
+                    pieces.extend(self.route(word))
+            return tuple(pieces)
+        if len(group) == 1 and number_value(group[0]):
+            return group
         cuts = {0, len(text)}
         position = 0
         for word in group:
@@ -195,7 +212,7 @@ class DictionaryWords:
             cuts.difference_update(range(start + 1, end))
             cuts.update((start, end))
         ordered = sorted(cuts)
-        pieces: list[str] = []
+        pieces = []
         for start, end in zip(ordered, ordered[1:], strict=False):
             piece = text[start:end]
             whole = (start, end) in numbers or self.is_headword(piece)
@@ -210,15 +227,18 @@ class DictionaryWords:
     def _likeliest_route(self, word: str) -> tuple[str, ...]:
         if len(word) > 1 and word[-1] in TRAILING_PARTICLES:
             return (*self.route(word[:-1]), word[-1])
+        headwords, probability, longest = self._headwords, self._log_probability, self.dictionary.max_word_length
         best: list[tuple[float, tuple[str, ...]]] = [(0.0, ())] * (len(word) + 1)
         for start in range(len(word) - 1, -1, -1):
-            options = []
-            for end in range(start + 1, min(len(word), start + self.dictionary.max_word_length) + 1):
+            found = None  # the greatest option, the first of equals (as ``max`` of them all would choose)
+            for end in range(start + 1, min(len(word), start + longest) + 1):
                 piece = word[start:end]
-                if end - start == 1 or self.is_headword(piece):
+                if end - start == 1 or piece in headwords or self.is_headword(piece):
                     score, rest = best[end]
-                    options.append((score + self._log_probability(piece), (piece, *rest)))
-            best[start] = max(options)
+                    option = (score + probability(piece), (piece, *rest))
+                    if found is None or option > found:
+                        found = option
+            best[start] = found  # type: ignore[assignment]  # a character of its own is always an option
         return best[0][1]
 
     def is_name(self, word: str) -> bool:

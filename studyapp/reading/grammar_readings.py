@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 import rjieba
@@ -371,6 +372,8 @@ _RULES: dict[str, Callable[[Place], str | None]] = {
     "都": _dou, "西": _xi, "便": _pianyi, "宜": _pianyi, "应": _ying, "分": _fen,
 }
 RULE_CHARACTERS = frozenset(_RULES)
+_READ_CHARACTERS = RULE_CHARACTERS | _ADJECTIVE_CHARACTERS  #: a clause with none of these reads as it is
+_NOTHING_SETTLED: Mapping[tuple[int, int], str | None] = MappingProxyType({})
 
 
 class GrammarReader:
@@ -397,6 +400,20 @@ class GrammarReader:
         tag of a word; not its cuts of whole clauses."""
         return [self._candidates, _words.entries, _tag.entries]
 
+    def settled_many(self, clauses: list[str], tokens: list[tuple]) -> list[Mapping[tuple[int, int], str | None]]:
+        """``settled`` of many clauses; those with no rule's character (most) share one empty answer, found in one
+        pass in C instead of a call each."""
+        return [_NOTHING_SETTLED if quiet else self.settled(clause, clause_tokens) for clause, clause_tokens, quiet
+                in zip(clauses, tokens, map(RULE_CHARACTERS.isdisjoint, clauses), strict=True)]
+
+    def apply_many(self, clauses: list[str], tokens: list[tuple],
+                   settled: list[Mapping[tuple[int, int], str | None]]) -> list[tuple]:
+        """``apply`` to many clauses; one with no character a rule or ``_degree_adjectives`` reads keeps its
+        tokens without a call."""
+        return [clause_tokens if quiet else self.apply(clause, clause_tokens, clause_settled)
+                for clause, clause_tokens, clause_settled, quiet
+                in zip(clauses, tokens, settled, map(_READ_CHARACTERS.isdisjoint, clauses), strict=True)]
+
     def settled(self, clause: str, tokens: tuple) -> dict[tuple[int, int], str | None]:
         """What the rules read at each (token, character) of the clause they apply to (None: no rule settles it),
         worked out from the words alone, so before the context model: a character they settle needs no model
@@ -416,7 +433,7 @@ class GrammarReader:
                     found[index, position] = self._reading(clause, tokens, index, position, rule, first_yi)
         return found
 
-    def apply(self, clause: str, tokens: tuple, settled: dict[tuple[int, int], str | None]) -> tuple:
+    def apply(self, clause: str, tokens: tuple, settled: Mapping[tuple[int, int], str | None]) -> tuple:
         """The clause's tokens with the rules' readings: those in ``settled`` (from ``settled``, on the same
         words) as they are, the rest worked out here. A reading a rule agrees with, where it was only the first
         guess (no source), says "grammar" too: the model, which the rule made unnecessary, was not asked."""
@@ -544,12 +561,10 @@ class _Cut(NamedTuple):
 
 def _cut_clause(clause: str) -> _Cut:
     """jieba's words of a clause with their offsets, new words guessed as in the reader's first cut."""
-    spans = []
-    position = 0
-    for word in rjieba.cut(clause):
-        spans.append((position, position + len(word), word))
-        position += len(word)
-    return _Cut(tuple(spans), tuple(span[0] for span in spans), tuple(span[1] for span in spans))
+    words = rjieba.cut(clause)
+    ends = tuple(itertools.accumulate(map(len, words)))
+    starts = (0, *ends[:-1]) if ends else ()
+    return _Cut(tuple(zip(starts, ends, words, strict=True)), starts, ends)
 
 
 #: Caches of what jieba makes of the clauses and words the rules look at, per process (a refrain, 宋江道, is cut

@@ -105,3 +105,35 @@ def test_the_cached_readings_share_their_syllables():
     parser = Analyzer(Dictionary.open(), context=False).parser
     assert parser.reading("中国")[1] is parser.reading("国家")[0]
     assert parser.open_positions("长臂管") is parser.open_positions("宋江还")  # {2}: the last character
+
+
+def test_a_refrain_is_read_once_and_reads_as_the_first_time(monkeypatch):
+    """宋江道： comes back hundreds of times in a novel: a short clause met again, in the batch or after, is not
+    analysed again, and its tokens are those it had."""
+    analyzer = Analyzer(Dictionary.open())
+    fresh = Analyzer(Dictionary.open()).analyze_many(["宋江道：", "他还没还书", "他跑得很快，我也跑得很快。"])
+    asked: list[str] = []
+    tokens_many = analyzer.parser.tokens_many
+    monkeypatch.setattr(analyzer.parser, "tokens_many",
+                        lambda clauses: asked.extend(clauses) or tokens_many(clauses))
+    assert analyzer.analyze_many(["宋江道：", "他还没还书", "宋江道：", "他跑得很快，我也跑得很快。"]) == [
+        fresh[0], fresh[1], fresh[0], fresh[2]]
+    assert asked == ["宋江道：", "他还没还书", "他跑得很快，我也跑得很快。"]
+    assert analyzer.analyze_many(["宋江道：", "他还没还书", "他跑得很快，我也跑得很快。"]) == fresh
+    assert asked[3:] == ["他跑得很快，我也跑得很快。"]  # longer than a refrain: read again
+
+
+def test_refrains_kept_are_bounded_and_dropped_with_the_document(monkeypatch):
+    """Past ``REFRAINS`` short clauses the store starts again, reading as before; forget() empties it."""
+    clauses = [clause[:analysis.REFRAIN_LENGTH] for clause in _made_up_clauses(60)]
+    unbounded = Analyzer(Dictionary.open()).analyze_many(clauses)
+    monkeypatch.setattr(analysis, "REFRAINS", 7)
+    analyzer = Analyzer(Dictionary.open())
+    read = []
+    for first in range(0, len(clauses), 5):
+        read.extend(analyzer.analyze_many(clauses[first:first + 5] + clauses[:2]))
+        read[-2:] = []
+        assert len(analyzer._refrains) <= 7
+    assert read == unbounded
+    analyzer.forget()
+    assert not analyzer._refrains
