@@ -100,8 +100,9 @@ class Parser(Protocol):
 class Analyzer:
     """What the rest of the app asks of analysis: a parser's tokens and readings, and the dictionary's senses.
 
-    Nothing here caches clauses: the open document keeps a bounded cache of the clauses it shows, and drops it
-    when it closes, so memory comes back (a cache here grew with every text ever opened)."""
+    Nothing here caches clauses but short refrains (bounded): the open document keeps a bounded cache of the
+    clauses it shows, and drops it when it closes, so memory comes back (a cache here grew with every text ever
+    opened)."""
 
     def __init__(self, dictionary: Dictionary, parser: Parser | None = None, context: bool = True) -> None:
         self.dictionary = dictionary
@@ -158,9 +159,9 @@ class Analyzer:
     def word_memos(self) -> list[dict]:
         """The memos of what was worked out per word so far (how it is cut, read, tagged), live, in an order fixed
         by the code. An entry reads alike in any text, so a worker process may take another's
-        (``study.cache_sharing``) instead of working it out again. Memos per clause are left out: their entries
-        seldom meet a second time."""
-        return [*getattr(self.parser, "word_memos", list)(), *self.grammar.word_memos(),
+        (``study.cache_sharing``) instead of working it out again. So does a refrain's (a short clause's) tokens;
+        other memos per clause are left out: their entries seldom meet a second time."""
+        return [self._refrains, *getattr(self.parser, "word_memos", list)(), *self.grammar.word_memos(),
                 *(self.context.word_memos() if self.context is not None else ())]
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
@@ -444,8 +445,9 @@ class ContextReader:
         return one_reading, tuple(places)
 
     def word_memos(self) -> list[dict]:
-        """The per-word plans, live (``Analyzer.word_memos``); not the guesses, which are per clause."""
-        return [self._plans]
+        """The per-word plans (and which of them leave a place open: one memo, kept in two dicts), live
+        (``Analyzer.word_memos``); not the guesses, which are per clause."""
+        return [self._plans, self._open_plans]
 
     def forget(self) -> list[dict]:
         """New empty caches; returns the old ones (``Parser.forget``)."""
