@@ -165,3 +165,23 @@ def test_a_script_without_a_main_guard_runs_once_not_again_in_each_worker(tmp_pa
     assert (done.stdout + done.stderr).count("THE SCRIPT RAN") == 1
     assert "IN WORKERS" in done.stdout and "process instead" not in done.stderr
     assert "'俄罗斯'" in done.stdout
+
+
+def test_the_text_is_pickled_once_for_every_worker(story, analyzer, workers_for_short_texts, monkeypatch):
+    """Pickling the novel holds the interpreter lock 18 ms (the window waits): once, whatever the workers."""
+    import pickle
+    import types
+
+    texts_pickled = []
+
+    def dumps(message, protocol=None):
+        if isinstance(message, tuple) and any(part is story for part in message):
+            texts_pickled.append(message)
+        return pickle.dumps(message, protocol)
+
+    monkeypatch.setattr(gather_processes, "pickle", types.SimpleNamespace(
+        dumps=dumps, load=pickle.load, dump=pickle.dump, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL,
+        UnpicklingError=pickle.UnpicklingError))
+    by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
+    assert len(texts_pickled) == 1
+    assert by_workers == in_this_process(story, analyzer)
