@@ -25,6 +25,7 @@ import sys
 import threading
 from pathlib import Path
 
+from ..child_python import module_command, module_environment
 from ..text import Document, pack_offsets, split, unpack_offsets
 from ..text.loading import load
 from .documents import _stored_path, document_id
@@ -78,7 +79,7 @@ def start(path: str | Path, library: str | Path) -> None:
     with contextlib.suppress(OSError):
         if os.path.getsize(path) >= AHEAD_BYTES and not _children and not _opened_from(Path(library), Path(path)):
             _children.append(_Child(subprocess.Popen(
-                [sys.executable, "-m", __name__, os.fspath(path), os.fspath(library)],
+                module_command(__name__, os.fspath(path), os.fspath(library)), env=module_environment(),
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)))
 
 

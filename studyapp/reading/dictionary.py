@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths, timings
+from ..child_python import module_command, module_environment
 from ..errors import DictionaryError
 from .pinyin import numbered_to_marks
 
@@ -491,8 +492,8 @@ class Dictionary:
     def _index_in_a_process(self) -> None:
         """The index built by a process of its own (it parses again, on the other core), so writing it takes no
         turn of this process's interpreter lock from the window's first paint; here if that process fails."""
-        done = subprocess.run([sys.executable, "-m", __name__, str(self.path)], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(module_command(__name__, str(self.path)), capture_output=True, text=True,
+                              check=False, env=module_environment())
         if done.returncode == 0 and self._usable(self.path):
             self._pending = None
             self.indexed.set()

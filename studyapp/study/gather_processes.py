@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import heap
+from ..child_python import module_command, module_environment
 from ..errors import JobCancelled
 from ..reading.analysis import Recipe, analyze_all, batches
 from ..text import Document
@@ -188,8 +189,8 @@ class _Workers:
     def __enter__(self) -> _Workers:
         try:
             for worker in range(self._count):
-                process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                                           stdout=subprocess.PIPE)
+                process = subprocess.Popen(module_command(__name__), stdin=subprocess.PIPE,
+                                           stdout=subprocess.PIPE, env=module_environment())
                 self._processes.append(process)
                 _live.add(process)
                 reader = threading.Thread(target=self._read, args=(worker, process), daemon=True,

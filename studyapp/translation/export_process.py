@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..child_python import module_command, module_environment
 from ..errors import JobCancelled, StudyAppError
 from ..text import Document, pack_offsets, unpack_offsets
 from .segments import Segment, SegmentTable, as_table
@@ -45,8 +46,8 @@ def export_in_a_process(document: Document, segments: Sequence[Segment], fmt: st
                            protocol=pickle.HIGHEST_PROTOCOL)
     outcome: tuple[str, object] | None = None
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a pipe nobody reads can fill and stop the child
-        child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=errors)
+        child = subprocess.Popen(module_command(__name__), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=errors, env=module_environment())
         try:
             assert child.stdin is not None and child.stdout is not None  # noqa: S101 - piped just above
             child.stdin.write(payload)

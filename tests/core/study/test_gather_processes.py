@@ -185,3 +185,15 @@ def test_the_text_is_pickled_once_for_every_worker(story, analyzer, workers_for_
     by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
     assert len(texts_pickled) == 1
     assert by_workers == in_this_process(story, analyzer)
+
+
+def test_workers_run_this_code_whatever_folder_the_app_started_in(story, analyzer, workers_for_short_texts,
+                                                                   tmp_path, monkeypatch):
+    """``python -m`` looks in the working folder first: started from a folder holding another ``studyapp`` (a
+    source checkout), the workers ran that code and failed, and the text was read in one thread."""
+    other = tmp_path / "studyapp"
+    other.mkdir()
+    (other / "__init__.py").write_text('raise ImportError("another checkout\'s studyapp")\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
+    assert by_workers == in_this_process(story, analyzer)
