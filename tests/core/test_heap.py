@@ -6,6 +6,8 @@ import linecache
 import sys
 import traceback
 
+import pytest
+
 from studyapp import heap
 
 
@@ -50,4 +52,24 @@ def test_trimming_the_heap_starts_no_process(monkeypatch):
     monkeypatch.setattr(subprocess, "Popen", refuse)
     heap.trim()
     heap.trim()
+    assert started == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's arenas: Linux only")
+def test_finding_glibc_at_start_up_starts_no_process(monkeypatch):
+    """Every start limits malloc's arenas: finding the C library must not run ``ldconfig`` (a child process)."""
+    import subprocess
+
+    heap._libc.cache_clear()
+    started = []
+
+    def refuse(*args, **_kwargs):
+        started.append(args)
+        raise OSError("no process expected")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    try:
+        heap.limit_arenas()
+    finally:
+        heap._libc.cache_clear()
     assert started == []
