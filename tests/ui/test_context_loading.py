@@ -20,6 +20,17 @@ def story(tmp_path):
     return path
 
 
+def hold_the_model_loading(window, monkeypatch) -> threading.Event:
+    """The window's context model as at start-up: not loaded, loading after the next first paint, and held
+    loading until the returned gate is set."""
+    gate = threading.Event()
+    load = document_session.context_reader
+    monkeypatch.setattr(document_session, "context_reader", lambda *arguments: (gate.wait(60), load(*arguments))[1])
+    window.analyzer.context = None
+    window.session.load_context_later()
+    return gate
+
+
 def panel_full(window) -> bool:
     return window.session.words is not None and window.vocabulary.model.rowCount() > 0
 
@@ -31,11 +42,7 @@ def test_a_reopened_texts_panel_fills_while_the_context_model_loads(window, stor
     assert opened(window, None)
     wait_for(lambda: not window.analysis_running(), 60_000)
 
-    gate = threading.Event()
-    load = document_session.context_reader
-    monkeypatch.setattr(document_session, "context_reader", lambda *arguments: (gate.wait(60), load(*arguments))[1])
-    window.analyzer.context = None
-    window.session.load_context_later()
+    gate = hold_the_model_loading(window, monkeypatch)
     try:
         assert opened(window, story)
         wait_for(lambda: panel_full(window), 20_000)
@@ -49,11 +56,7 @@ def test_a_reopened_texts_panel_fills_while_the_context_model_loads(window, stor
 
 def test_workers_read_a_long_text_in_context_while_the_windows_model_loads(window, story, workers_for_short_texts,
                                                                            monkeypatch):
-    gate = threading.Event()
-    load = document_session.context_reader
-    monkeypatch.setattr(document_session, "context_reader", lambda *arguments: (gate.wait(60), load(*arguments))[1])
-    window.analyzer.context = None
-    window.session.load_context_later()
+    gate = hold_the_model_loading(window, monkeypatch)
     try:
         assert opened(window, story)
         wait_for(lambda: panel_full(window), 60_000)
