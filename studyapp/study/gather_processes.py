@@ -7,9 +7,10 @@ learner's several. In workers it uses them all, and the window's process only me
 
 How: the clauses are cut into chunks of whole analysis batches (``analysis.batches``, so every clause is read in
 exactly the batch it is read in by ``deck.gather``: the same tokens and readings, to the last confidence). Each
-worker is a fresh interpreter (``python -m`` this module: never a fork of a process running Qt's threads) that
-makes the analyzer from its ``Recipe``, then takes chunks one at a time, the next going to whichever worker is
-free (a busy core takes fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
+worker is a fresh interpreter (``python -P -m`` this module, ``child_python``: never a fork of a process running
+Qt's threads, and always this code, whatever folder the app started in) that makes the analyzer from its
+``Recipe``, then takes chunks one at a time, the next going to whichever worker is free (a busy core takes
+fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
 (``DocumentWords.extend``), so the result equals one pass over the whole text. With each chunk a worker also sends
 what it worked out per word that it had not before, which the others take with their next chunk
 (``cache_sharing``): a word is worked out by one worker, not by each. With each chunk, too, the dictionary senses
