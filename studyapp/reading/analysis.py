@@ -407,7 +407,7 @@ class ContextReader:
                 "context") else guess.confidence
             if row is None:
                 row = changed[number] = list(tokens[number])
-            row[index] = _make_token((*token[:4], tuple(syllables), f"context {confidence:.2f}"))
+            row[index] = _make_token((*token[:4], tuple(syllables), _context_source(confidence)))
         return [tuple(changed[number]) if number in changed else clause_tokens
                 for number, clause_tokens in enumerate(tokens)]
 
@@ -484,6 +484,13 @@ class ContextReader:
             if len(syllables) == len(word) and syllables not in readings:
                 readings.append(syllables)
         return readings
+
+
+def _context_source(confidence: float) -> str:
+    """A token's source for a reading the model chose this sure of (``Token.source``): "context 0.93". Most of a
+    novel's (82,000 of 90,000) say "context 1.00", given without formatting a number: a confidence (at most 1)
+    above the float nearest 0.995 (just below it) rounds up."""
+    return "context 1.00" if confidence > 0.995 else f"context {confidence:.2f}"
 
 
 def context_reader(dictionary: Dictionary, parser: Parser) -> ContextReader | None:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -42,6 +43,7 @@ BLAS_THREADS = 1
 #: memory stays bounded by the batch, not by the longest clause; shorter clauses are read whole, as before.
 CONTEXT = 128
 _WHOLE = 3 * CONTEXT
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 class Guess(NamedTuple):
@@ -52,6 +54,7 @@ class Guess(NamedTuple):
     confidence: float
 
 
+_make_guess = partial(tuple.__new__, Guess)  # a Guess from a (reading, confidence) pair, with no Python call
 _CONTROLLER: list[ThreadpoolController] = []  # the loaded BLAS libraries, found once (a few milliseconds)
 
 
@@ -122,36 +125,44 @@ class ContextModel:
             return self._guess(requests)
 
     def _guess(self, requests: Sequence[tuple[str, int, Sequence[str]]]) -> list[Guess | None]:
-        results: list[Guess | None] = [None] * len(requests)
         if not requests:
-            return results
+            return []
         places = [(sentence, index) if len(sentence) <= _WHOLE else window(sentence, index)  # most: short
                   for sentence, index, _candidates in requests]
-        spans: dict[str, tuple[int, int]] = {}  # the text the model reads -> the first and last index asked about
+        # the text the model reads -> the first and last index asked about (a clause's requests come in order)
+        spans: dict[str, list[int]] = {}
         for text, at in places:
-            first, last = spans.get(text, (at, at))
-            spans[text] = (min(first, at), max(last, at))
+            span = spans.get(text)
+            if span is None:
+                spans[text] = [at, at]
+            elif at > span[1]:
+                span[1] = at
+            elif at < span[0]:
+                span[0] = at
         # A state depends only on what its direction has read: forward, the begin symbol and the text up to the
         # last character asked about; backward, the end symbol and the text from its end back to the first one.
-        # So each direction reads only that much (about half the steps), and texts sharing it share its row.
+        # So each direction reads only that much (about half the steps), and texts sharing it share its row;
+        # each distinct text's two rows are found once, not once per request.
         ahead: dict[str, int] = {}
         behind: dict[str, int] = {}
-        forward_at, backward_at = [], []  # (row, step) of each request's state in each direction
-        for text, at in places:
-            first, last = spans[text]
-            forward_at.append((ahead.setdefault(text[:last + 1], len(ahead)), at + 1))
-            backward_at.append((behind.setdefault(text[first:][::-1], len(behind)), len(text) - at))
-        features = np.concatenate([self._states(0, list(ahead), forward_at),
-                                   self._states(1, list(behind), backward_at)], axis=1)
+        text_rows: dict[str, int] = {}  # the text -> its number in ``forward_rows``, ``backward_rows``, ``lengths``
+        forward_rows, backward_rows, lengths = [], [], []
+        for text, (first, last) in spans.items():
+            text_rows[text] = len(text_rows)
+            forward_rows.append(ahead.setdefault(text[:last + 1], len(ahead)))
+            backward_rows.append(behind.setdefault(text[first:][::-1], len(behind)))
+            lengths.append(len(text))
+        of_text = np.array(list(map(text_rows.__getitem__, map(_FIRST, places))))
+        at = np.array(list(map(_SECOND, places)))
+        features = np.concatenate([self._states(0, list(ahead), np.array(forward_rows)[of_text], at + 1),
+                                   self._states(1, list(behind), np.array(backward_rows)[of_text],
+                                                np.array(lengths)[of_text] - at)], axis=1)
         hidden = np.maximum(features @ self._dense0[0] + self._dense0[1], 0)
-        for first in range(0, len(requests), _LINES):
-            numbers = list(range(first, min(first + _LINES, len(requests))))
-            self._choose_all(hidden[first:first + _LINES], [requests[number][2] for number in numbers], numbers,
-                             results)
-        return results
+        candidate_lists = list(map(_THIRD, requests))
+        return [guess for first in range(0, len(requests), _LINES)
+                for guess in self._choose_all(hidden[first:first + _LINES], candidate_lists[first:first + _LINES])]
 
-    def _choose_all(self, hidden: np.ndarray, candidate_lists: list[Sequence[str]], numbers: list[int],
-                    results: list[Guess | None]) -> None:
+    def _choose_all(self, hidden: np.ndarray, candidate_lists: list[Sequence[str]]) -> list[Guess | None]:
         """The best candidate of every line, a softmax over each line's candidates, for all lines at once: each
         line's candidates' classes padded to the widest set, the padding scored minus infinity. Only the
         candidates' logits are worked out from the last hidden layer, not all 876 syllables'."""
@@ -165,14 +176,13 @@ class ContextModel:
                 number = sets[key] = len(known_sets)
                 known_sets.append(self._known(key))
             set_of_line.append(number)
-        width = max(map(len, known_sets))
+        widths = np.array(list(map(len, known_sets)))
+        width = int(widths.max())
         if width == 0:
-            return
+            return [None] * len(candidate_lists)
+        padding = np.arange(width) >= widths[:, None]
         classes = np.zeros((len(known_sets), width), dtype=np.int64)
-        padding = np.ones((len(known_sets), width), dtype=bool)
-        for number, known in enumerate(known_sets):
-            classes[number, :len(known)] = [index for _reading, index in known]
-            padding[number, :len(known)] = False
+        classes[~padding] = [index for known in known_sets for _reading, index in known]
         padding[:, 0] = False  # a set the model knows none of scores its one padding column: no NaN, no answer
         line_sets = np.array(set_of_line)
         line_classes = classes[line_sets]
@@ -182,26 +192,25 @@ class ContextModel:
         chances = np.exp(scores)
         best = chances.argmax(axis=1).tolist()
         confidence = (1.0 / chances.sum(axis=1)).tolist()  # the best one's own chance is exp(0) = 1
-        for line, (number, choice, sure) in enumerate(zip(set_of_line, best, confidence, strict=True)):
-            known = known_sets[number]
-            if known:
-                results[numbers[line]] = Guess(known[choice][0], sure)
+        readings = [tuple(map(_FIRST, known)) for known in known_sets]
+        return [_make_guess((readings[number][choice], sure)) if readings[number] else None
+                for number, choice, sure in zip(set_of_line, best, confidence, strict=True)]
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one model per process, and candidate sets are few
     def _known(self, candidates: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
         return tuple((reading, self.class_of[reading]) for reading in dict.fromkeys(candidates)
                      if reading in self.class_of)
 
-    def _states(self, direction: int, texts: list[str], wanted: list[tuple[int, int]]) -> np.ndarray:
-        """One direction's hidden states [len(wanted), h] at each wanted (text, step): the texts read
-        longest first, in chunks of at most ``_CELLS`` steps × texts, so a chunk's states stay a few MB."""
+    def _states(self, direction: int, texts: list[str], rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """One direction's hidden states [len(rows), h] at each wanted (text ``rows[i]``, step ``steps[i]``): the
+        texts read longest first, in chunks of at most ``_CELLS`` steps × texts, so a chunk's states stay a few
+        MB."""
         lengths = np.array([len(text) + 1 for text in texts])  # with the begin or end symbol
         order = np.argsort(-lengths, kind="stable")
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-        rows = rank[np.array([row for row, _step in wanted])]
-        steps = np.array([step for _row, step in wanted])
-        found = np.empty((len(wanted), self._size), dtype=np.float32)
+        rows = rank[rows]
+        found = np.empty((len(rows), self._size), dtype=np.float32)
         first = 0
         while first < len(order):
             count = max(1, _CELLS // int(lengths[order[first]]))

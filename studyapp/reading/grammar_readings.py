@@ -493,6 +493,8 @@ class GrammarReader:
 
 def _first_yi(clause: str, tokens: tuple) -> int:
     """Where the clause's first word 以 starts (its length when there is none)."""
+    if "以" not in clause:  # most clauses: one look at the text rather than at each token
+        return len(clause)
     return next((token.start for token in tokens if token.text == "以"), len(clause))
 
 
