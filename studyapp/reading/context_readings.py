@@ -102,7 +102,7 @@ class ContextModel:
         input_fw, hidden_fw = direction("")
         input_bw, hidden_bw = direction("_reverse")
         #: one table for both directions: the backward direction's ids are offset by the vocabulary's size
-        self._inputs = np.concatenate([input_fw, input_bw])
+        self._inputs = np.ascontiguousarray(np.concatenate([input_fw, input_bw]))  # rows are looked up: C order
         self._offset = input_fw.shape[0]
         self._recurrent = np.stack([hidden_fw, hidden_bw])  # [2, h, 4h]
         self._dense0 = (weights["logit_layer.0.weight"].T.astype(np.float32), weights["logit_layer.0.bias"])
@@ -254,7 +254,7 @@ class ContextModel:
         for step, active in enumerate(going.tolist()):  # the input half of each step looked up as it comes
             gates = gates_of_all[:active]
             np.matmul(hidden[:active], recurrent, out=gates)
-            gates += inputs[ids[step, :active]]
+            gates += inputs.take(ids[step, :active], axis=0)  # take: a third faster than fancy indexing
             np.tanh(gates, out=gates)  # weights pre-scaled: __init__
             sigmoids = gates[:, :3 * size]
             sigmoids *= 0.5
