@@ -534,6 +534,8 @@ class JiebaParser:
         self._grouped_alone: dict[str, bool] = {}
         #: first character -> the dictionary's ``headword_prefixes`` (its own sets, held here for a dict look-up)
         self._prefix_sets: dict[str, frozenset[str]] = {"\n": frozenset()}
+        #: first character -> the dictionary's ``headword_joins`` (``_merge``)
+        self._join_sets: dict[str, frozenset[str]] = {"\n": frozenset()}
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:
         """The learner's segmentation fixes: each text is cut into its parts wherever it occurs (a join has one
@@ -624,13 +626,14 @@ class JiebaParser:
         """New empty caches (new dicts, not clear(): a job still finishing may be writing to the old ones); returns
         the old ones (``Parser.forget``)."""
         old: list[dict] = [self._reading_cache, self._open_cache, self._settled_cache, self._expanded,
-                           self._grouped_alone, self._prefix_sets]
+                           self._grouped_alone, self._prefix_sets, self._join_sets]
         self._reading_cache = {}
         self._open_cache = {}
         self._settled_cache = {}
         self._expanded = {}
         self._grouped_alone = {}
         self._prefix_sets = {"\n": frozenset()}
+        self._join_sets = {"\n": frozenset()}
         return [*old, *self._words.forget()]
 
     def _expand(self, unit: str | tuple[str, ...]) -> tuple[str | tuple[str, ...] | None, ...]:
@@ -757,13 +760,18 @@ class JiebaParser:
         longest first; a join stops growing as soon as it starts no headword. Most words start no headword with
         their neighbour: that test runs over the whole batch at once (a line break, between runs of hanzi, joins
         nothing), and only the few that do are grown."""
-        headwords, prefix_sets = self._headwords, self._prefix_sets
-        firsts = list(map(_FIRST, words))
-        for first in set(firsts).difference(prefix_sets):
-            self._prefixes(first)
-        pairs = list(map(operator.add, words, itertools.islice(words, 1, None)))
-        joining = list(itertools.compress(itertools.count(), map(operator.or_, map(headwords.__contains__, pairs), map(
-            operator.contains, map(prefix_sets.__getitem__, firsts), pairs))))
+        headwords = self._headwords
+        pairs = map(operator.add, words, itertools.islice(words, 1, None))
+        every = self.dictionary.every_join
+        if every is None:  # a few hundred first characters so far: a set each
+            joins = self._join_sets
+            firsts = list(map(_FIRST, words))
+            for first in set(firsts).difference(joins):
+                joins[first] = self.dictionary.headword_joins(first)
+            joinable = map(operator.contains, map(joins.__getitem__, firsts), pairs)
+        else:  # a long text: one set for every first character, one look-up per pair (a novel: 0.4 s less)
+            joinable = map(every.__contains__, pairs)
+        joining = list(itertools.compress(itertools.count(), joinable))
         if not joining:
             return words
         merged: list[str] = []
@@ -776,7 +784,7 @@ class JiebaParser:
             merged.extend(words[done:index])
             word = candidate = words[index]
             best = 1
-            prefixes = prefix_sets[word[0]]
+            prefixes = self._prefixes(word[0])
             for count in range(2, min(_MAX_MERGED_TOKENS, total - index) + 1):
                 candidate += words[index + count - 1]
                 if len(candidate) > limit:

@@ -217,6 +217,11 @@ class HeadwordReadings(frozenset[str], Mapping[str, tuple[str, ...]]):
         position, ends = bisect_left(self._words, word), self._ends  # _at inline: analysis asks 83,000 times
         return tuple(self._text[ends[position - 1] if position else 0:ends[position]].split(_READING_SEPARATOR))
 
+    def starting_with(self, first: str) -> list[str]:
+        """The headwords of two characters or more that start with the character ``first``, in sorted order."""
+        words = self._words
+        return words[bisect_left(words, first + "\0"):bisect_left(words, chr(ord(first) + 1))]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._words)
 
@@ -446,6 +451,8 @@ class Dictionary:
         self._pending: _ParsedEntries | None = None  # the entries in memory while the index is being written
         self._prefixes: dict[str, frozenset[str]] = {}  # first character -> ``headword_prefixes``
         self._pending_prefixes: frozenset[str] | None = None  # all of them, from ``readings``
+        #: ``headword_joins`` of every first character in one set, once a text has asked past ``PREFIX_QUERIES``
+        self.every_join: frozenset[str] | None = None
         self.indexed = threading.Event()  # set once look-ups go to the index on disk
         if readings is not None:
             self._keep(readings)
@@ -652,6 +659,27 @@ class Dictionary:
                 self._pending_prefixes = frozenset(
                     own.get(prefix, prefix) for prefix in _prefixes(word for word in readings if len(word) > 2))
             return self._pending_prefixes
+
+    def headword_joins(self, first: str) -> frozenset[str]:
+        """Every string of two characters or more starting with ``first`` that is a headword or the beginning of
+        a longer one: what a join of words starting with ``first`` must be to make or grow into a headword, in one
+        set (one look-up per join of a text's neighbouring words, not one per set). Per first character while
+        ``headword_prefixes`` is; after that ``every_join``, the set of every first character's (built once, ~8
+        MB): a join is in it exactly when it is in its first character's."""
+        prefixes = self.headword_prefixes(first)
+        if prefixes is self._pending_prefixes:  # every first character's prefixes in one set
+            return self._every_join()
+        return prefixes.union(self.readings().starting_with(first))
+
+    def _every_join(self) -> frozenset[str]:
+        found = self.every_join
+        if found is None:
+            prefixes, readings = self._all_prefixes(), self.readings()
+            with self._lock:
+                if self.every_join is None:
+                    self.every_join = prefixes.union(word for word in readings if len(word) > 1)
+                found = self.every_join
+        return found
 
     def __contains__(self, word: str) -> bool:
         return word in self.readings()

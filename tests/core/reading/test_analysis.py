@@ -4,6 +4,7 @@ import jieba
 import pytest
 import rjieba
 
+from studyapp.reading.analysis import Analyzer
 from studyapp.reading.dictionary import Dictionary, hsk_level, parse_line
 from studyapp.text import loading
 
@@ -78,6 +79,20 @@ def test_adjacent_tokens_merge_into_a_dictionary_word_but_not_through_particles(
     assert "不实" in words  # jieba splits 不 实; CC-CEDICT has 不实
     assert "他国" in words
     assert "的" in words
+
+
+def test_words_merge_alike_whether_a_text_has_asked_about_a_few_first_characters_or_many(monkeypatch):
+    """A page's few hundred first characters are asked about one set each, a long text's about one set for all
+    (``Dictionary.headword_joins``): the same joins either way."""
+    from studyapp.reading import dictionary as dictionary_module
+
+    clauses = ["个别国家传播不实信息，他国的人", "中俄在二战中结下坚强的同志般友谊", "宋江道：“兄弟！那妇人道”", "可持续发展"]
+    per_character = Analyzer(Dictionary(Dictionary.open().path), context=False).analyze_many(clauses)
+    monkeypatch.setattr(dictionary_module, "PREFIX_QUERIES", 0)
+    every = Dictionary(Dictionary.open().path)
+    assert Analyzer(every, context=False).analyze_many(clauses) == per_character
+    assert every.every_join is not None
+    assert {"不实", "他国", "中俄"} <= {token.text for tokens in per_character for token in tokens}
 
 
 def test_lookup_keeps_every_reading():

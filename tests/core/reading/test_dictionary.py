@@ -173,6 +173,29 @@ def test_a_whole_text_s_headword_prefixes_are_built_at_once_not_queried_thousand
     assert queried == [{prefix for prefix in indexed._all_prefixes() if prefix[0] == first} for first in "中长"]
 
 
+def test_headword_joins_are_a_first_character_s_headwords_and_prefixes_in_one_set_per_character_then_one_for_all(
+        monkeypatch):
+    """What a join of words starting with a character must be to make or grow into a headword (the parser's one
+    look-up per pair of neighbouring words): per character for a page's few hundred, then every character's in one
+    set, which holds a join exactly when the join's first character's set does."""
+    monkeypatch.setattr(dictionary, "PREFIX_QUERIES", 3)
+    indexed = Dictionary(Dictionary.open().path)
+    readings = indexed.readings()
+    firsts = "中银𠀀"
+    per_character = [indexed.headword_joins(first) for first in firsts]
+    assert indexed.every_join is None  # three characters asked: no set of all yet
+    for first, joins in zip(firsts, per_character, strict=True):
+        headwords = {word for word in readings if word[0] == first and len(word) > 1}
+        assert readings.starting_with(first) == sorted(headwords)
+        assert joins == headwords | indexed.headword_prefixes(first)
+    assert {"中国", "中华", "中华人民共和"} <= per_character[0] and "中" not in per_character[0]
+    assert "银行" in per_character[1] and not per_character[2]
+    every = indexed.headword_joins("长")  # the fourth character: one set for all
+    assert indexed.every_join is every and "长城" in every
+    assert all({join for join in every if join[0] == first} == joins
+               for first, joins in zip(firsts, per_character, strict=True))
+
+
 def test_the_index_stores_pypinyin_s_reading_of_every_character_it_knows():
     """A character's stored reading is what pypinyin reads for it alone; asked for by the one character, never
     for a word (pypinyin reads a word's characters in its phrase)."""
