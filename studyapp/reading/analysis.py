@@ -617,8 +617,8 @@ class JiebaParser:
         return found
 
     def word_memos(self) -> list[dict]:
-        """The per-word memos, live, in a fixed order (``Analyzer.word_memos``); not the prefix sets, which are
-        the dictionary's, cheaper to work out again than to send."""
+        """The per-word memos, live, in a fixed order (``Analyzer.word_memos``); not the prefix and join sets,
+        which are the dictionary's, cheaper to work out again than to send."""
         return [self._reading_cache, self._open_cache, self._settled_cache, self._expanded, self._grouped_alone,
                 *self._words.word_memos()]
 

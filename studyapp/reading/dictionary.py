@@ -220,7 +220,8 @@ class HeadwordReadings(frozenset[str], Mapping[str, tuple[str, ...]]):
     def starting_with(self, first: str) -> list[str]:
         """The headwords of two characters or more that start with the character ``first``, in sorted order."""
         words = self._words
-        return words[bisect_left(words, first + "\0"):bisect_left(words, chr(ord(first) + 1))]
+        end = bisect_left(words, chr(ord(first) + 1)) if first < "\U0010ffff" else len(words)
+        return words[bisect_left(words, first + "\0"):end]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._words)
