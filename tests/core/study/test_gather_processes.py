@@ -60,6 +60,27 @@ def test_a_pinned_reading_counts_in_a_workers_share(story, analyzer, monkeypatch
     assert by_workers == in_this_process(story, analyzer, pins=pins)
 
 
+def test_workers_send_what_they_worked_out_only_with_the_texts_early_chunks(story, analyzer, workers_for_short_texts,
+                                                                             monkeypatch):
+    """Later chunks' new words are mostly their own: sending them to the other workers cost more than it saved."""
+    monkeypatch.setattr(gather_processes, "SHARED_CHARACTERS", 12_000)
+    answered = []
+    results = gather_processes._Workers.results
+
+    def noting(team, timeout):
+        for answer in results(team, timeout):
+            answered.append((answer[1], answer[4] is not None))  # chunk number, whether it came with news
+            yield answer
+
+    monkeypatch.setattr(gather_processes._Workers, "results", noting)
+    by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
+    starts = story.clauses.starts
+    expected = [(number, starts[runs[0][0]] < 12_000) for number, runs in enumerate(gather_processes.chunks(story))]
+    assert sorted(answered) == expected
+    assert any(shared for _number, shared in expected) and not all(shared for _number, shared in expected)
+    assert by_workers == in_this_process(story, analyzer)
+
+
 def test_cancelling_stops_the_workers_at_once(story, analyzer, workers_for_short_texts):
     asked = []
 
