@@ -9,17 +9,20 @@ How: the clauses are cut into chunks of whole analysis batches (``analysis.batch
 exactly the batch it is read in by ``deck.gather``: the same tokens and readings, to the last confidence). Each
 worker is a fresh interpreter (``python -P -m`` this module, ``child_python``: never a fork of a process running
 Qt's threads, and always this code, whatever folder the app started in) that makes the analyzer from its
-``Recipe``, then takes chunks one at a time, the next going to whichever worker is free (a busy core takes
-fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
-(``DocumentWords.extend``), so the result equals one pass over the whole text. With each chunk a worker also sends
-what it worked out per word that it had not before, which the others take with their next chunk
-(``cache_sharing``): a word is worked out by one worker, not by each. With each chunk, too, the dictionary senses
+``Recipe``, then reads chunks in the order it gets them, holding the next while it reads one (``AHEAD``: it never
+waits for the caller), the next going to whichever worker holds fewest (a busy core takes fewer), and sends back
+each chunk's ``DocumentWords``; the chunks get smaller towards the end, so the workers end about together. Those
+are merged in clause order (``DocumentWords.extend``), so the result equals one pass over the whole text. With
+each chunk of the text's start (``SHARED_CHARACTERS``) a worker also sends what it worked out per word that it had
+not before, which the others take with their next chunk (``cache_sharing``): a word common to the text's parts is
+worked out by one worker, not by each. With each chunk, too, the dictionary senses
 of the words it met first: a worker's chunks come in text order, so the chunk where a word first occurs in the
 text is one where its worker meets it first, read there as the deck reads it (``deck.read_as``); the merge takes
 each word's senses from that chunk. (The senses had been looked up once every chunk was in, a phase of their own.)
 
-Worked example, 3 chunks on 2 workers: w1 takes c0, w2 takes c1; w2 finishes first and takes c2, c1 waits;
-w1 sends c0 -> merged c0, c1 (waiting); w2 sends c2 -> merged c2. Progress counts merged clauses.
+Worked example, 5 chunks on 2 workers: w1 gets c0 and c2, w2 gets c1 and c3 (each reads its first, holding its
+second); w2 finishes c1 first and gets c4, c1 waits; w1 sends c0 -> merged c0, c1 (waiting); w2 sends c3 -> waits;
+w1 sends c2 -> merged c2, c3; w2 sends c4 -> merged c4. Progress counts merged clauses.
 
 A worker that cannot start or dies (no process may be started, out of memory, killed) costs time, not the result:
 the caller reads the whole text here instead (``WorkersFailed``), and the log says why.
@@ -63,6 +66,12 @@ MOST_WORKERS = 4
 #: Characters per chunk: small enough that a free worker takes the next (a busy core takes fewer), large enough
 #: that each chunk's word list, sent back and merged, is a small part of its work.
 CHUNK_CHARACTERS = 32_000
+#: Near the end the chunks get smaller, down to ``CHUNK_CHARACTERS // TAIL_PARTS``: a worker that took the last big
+#: chunk had kept the others idle while it read it (0.3-0.5 s of 水浒传's wall time).
+TAIL_PARTS = 8
+#: Chunks a worker holds at once: the one it reads and the next, there when it is done (it had waited 10-45 ms
+#: a chunk for the caller to merge its answer and send it another).
+AHEAD = 2
 #: A worker sends what it worked out per word (``cache_sharing``) with the chunks that start within this many
 #: characters of the text's start, and no later: the words two parts of a text share are mostly met early, and a
 #: later chunk's new words are mostly its own. On 水浒传 the entries the other worker went on to meet fell from
@@ -119,16 +128,22 @@ def worker_count(document: Document) -> int:
     return max(1, min(cores, MOST_WORKERS))
 
 
-def chunks(document: Document) -> list[list[range]]:
-    """The document's analysis batches, in runs of about ``CHUNK_CHARACTERS`` characters."""
+def chunks(document: Document, workers: int = 1) -> list[list[range]]:
+    """The document's analysis batches, in runs of about ``CHUNK_CHARACTERS`` characters, and towards the end, once
+    the ``workers`` share less than twice that each, of a share's half (guided self-scheduling), so that the
+    workers end about together."""
     starts, ends = document.clauses.starts, document.clauses.ends
+    end = ends[-1] if len(ends) else 0
+    least = max(1, CHUNK_CHARACTERS // TAIL_PARTS)
     found: list[list[range]] = []
     current: list[range] = []
-    size = 0
+    size = target = 0
     for batch in batches(document):
+        if not current:
+            target = max(least, min(CHUNK_CHARACTERS, (end - starts[batch[0]]) // (2 * workers)))
         current.append(batch)
         size += ends[batch[-1]] - starts[batch[0]]
-        if size >= CHUNK_CHARACTERS:
+        if size >= target:
             found.append(current)
             current, size = [], 0
     if current:
@@ -144,7 +159,7 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
     reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes, a chunk
     of clauses at a time, merged in order as they come. Raises JobCancelled when cancelled (the workers are
     stopped at once), WorkersFailed when they fail."""
-    work = chunks(document)
+    work = chunks(document, workers)
     parts: dict[int, tuple[DocumentWords, dict[str, str]]] = {}
     merged = DocumentWords()
     found_senses: dict[str, str] = {}
@@ -152,11 +167,12 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
     tasks.reverse()  # popped from the end: in order
     merged_chunks = 0
     with _Workers(min(workers, len(work)), (document, recipe, dict(pins.pinned) if pins else {}, senses)) as team:
-        idle = list(range(len(team)))
-        news: list[list[bytes]] = [[] for _worker in idle]  # per worker: the others' since its last chunk, unopened
+        held = [0] * len(team)  # per worker: the chunks sent to it and not answered yet
+        news: list[list[bytes]] = [[] for _worker in held]  # per worker: the others' since its last chunk, unopened
         while merged_chunks < len(work):
-            while idle and tasks:
-                worker = idle.pop()
+            while tasks and min(held) < AHEAD:
+                worker = held.index(min(held))
+                held[worker] += 1
                 number, runs = tasks.pop()
                 share = document.clauses.starts[runs[0][0]] < SHARED_CHARACTERS
                 team.send(worker, (number, runs, news[worker], share))
@@ -164,7 +180,7 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
             if cancelled and cancelled():
                 raise JobCancelled("The document was closed.")
             for worker, number, found, met_first, worked_out in team.results(POLL_S):
-                idle.append(worker)
+                held[worker] -= 1
                 if worked_out is not None:
                     for other, waiting in enumerate(news):
                         if other != worker:

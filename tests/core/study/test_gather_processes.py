@@ -75,9 +75,55 @@ def test_workers_send_what_they_worked_out_only_with_the_texts_early_chunks(stor
     monkeypatch.setattr(gather_processes._Workers, "results", noting)
     by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
     starts = story.clauses.starts
-    expected = [(number, starts[runs[0][0]] < 12_000) for number, runs in enumerate(gather_processes.chunks(story))]
+    expected = [(number, starts[runs[0][0]] < 12_000) for number, runs in enumerate(gather_processes.chunks(story, 2))]
     assert sorted(answered) == expected
     assert any(shared for _number, shared in expected) and not all(shared for _number, shared in expected)
+    assert by_workers == in_this_process(story, analyzer)
+
+
+def test_chunks_are_whole_batches_in_order_smaller_towards_the_end(story, workers_for_short_texts, monkeypatch):
+    """The last chunks are small, so that no worker reads a big one while the others have nothing left."""
+    from studyapp.reading import analysis
+
+    monkeypatch.setattr(analysis, "ANALYSIS_BATCH", 20)
+    starts, ends = story.clauses.starts, story.clauses.ends
+    batch_most = max(ends[batch[-1]] - starts[batch[0]] for batch in analysis.batches(story))
+    for workers in (1, 2, 4):
+        work = gather_processes.chunks(story, workers)
+        assert [batch for runs in work for batch in runs] == list(analysis.batches(story))
+        sizes = [ends[runs[-1][-1]] - starts[runs[0][0]] for runs in work]
+        assert max(sizes) < gather_processes.CHUNK_CHARACTERS + batch_most  # it ends at the batch that fills it
+        assert sizes[0] >= gather_processes.CHUNK_CHARACTERS
+        assert max(sizes[-2:]) < gather_processes.CHUNK_CHARACTERS / 2  # the last ones: none a big one
+    assert len(gather_processes.chunks(story, 4)) > len(gather_processes.chunks(story, 1))
+
+
+def test_each_worker_holds_its_next_chunk_before_it_answers_one(story, analyzer, workers_for_short_texts,
+                                                                 monkeypatch):
+    """A worker that answered a chunk reads the next at once: it had waited for the caller to merge and send."""
+    events = []
+    send, results = gather_processes._Workers.send, gather_processes._Workers.results
+
+    def noting_send(team, worker, task):
+        events.append(("sent", worker))
+        send(team, worker, task)
+
+    def noting_results(team, timeout):
+        for answer in results(team, timeout):
+            events.append(("answered", answer[0]))
+            yield answer
+
+    monkeypatch.setattr(gather_processes._Workers, "send", noting_send)
+    monkeypatch.setattr(gather_processes._Workers, "results", noting_results)
+    by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
+    for worker in (0, 1):
+        seen = [event for event, who in events if who == worker]
+        assert seen[:2] == ["sent", "sent"]
+        held = 0
+        for event in seen:
+            held += 1 if event == "sent" else -1
+            assert held >= 0
+        assert held == 0
     assert by_workers == in_this_process(story, analyzer)
 
 
