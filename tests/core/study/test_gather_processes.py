@@ -98,9 +98,10 @@ def test_chunks_are_whole_batches_in_order_smaller_towards_the_end(story, worker
     assert len(gather_processes.chunks(story, 4)) > len(gather_processes.chunks(story, 1))
 
 
-def test_each_worker_holds_its_next_chunk_before_it_answers_one(story, analyzer, workers_for_short_texts,
-                                                                 monkeypatch):
-    """A worker that answered a chunk reads the next at once: it had waited for the caller to merge and send."""
+def test_each_worker_holds_its_next_chunk_once_it_answered_its_first(story, analyzer, workers_for_short_texts,
+                                                                      monkeypatch):
+    """A worker that answered a chunk reads the next at once: it had waited for the caller to merge and send. Its
+    second chunk is sent once its first is answered, with what the others worked out in theirs."""
     events = []
     send, results = gather_processes._Workers.send, gather_processes._Workers.results
 
@@ -118,12 +119,13 @@ def test_each_worker_holds_its_next_chunk_before_it_answers_one(story, analyzer,
     by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
     for worker in (0, 1):
         seen = [event for event, who in events if who == worker]
-        assert seen[:2] == ["sent", "sent"]
-        held = 0
+        assert seen[:3] == ["sent", "answered", "sent"]
+        held, most = 0, 0
         for event in seen:
             held += 1 if event == "sent" else -1
-            assert held >= 0
-        assert held == 0
+            assert 0 <= held <= 2
+            most = max(most, held)
+        assert held == 0 and most == 2
     assert by_workers == in_this_process(story, analyzer)
 
 
