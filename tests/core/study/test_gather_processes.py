@@ -266,3 +266,59 @@ def test_workers_run_this_code_whatever_folder_the_app_started_in(story, analyze
     monkeypatch.chdir(tmp_path)
     by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
     assert by_workers == in_this_process(story, analyzer)
+
+
+DYING_SCRIPT = """
+import os
+from studyapp import text
+from studyapp.reading import analysis
+from studyapp.reading.dictionary import Dictionary
+from studyapp.study import gather_processes
+from studyapp.text.loading import load_bytes
+
+analysis.ANALYSIS_BATCH = 300
+gather_processes.LEAST_CHARACTERS = 1
+gather_processes.CHUNK_CHARACTERS = 2_000
+document = text.split(load_bytes("中国和俄罗斯，中国人民。他还没还书。".encode() * 3_000, "long.txt"))
+
+
+def report(_done, _total):  # the first chunk is in: the app crashes, its workers mid-way through theirs
+    print("WORKERS", *gather_processes.worker_ids(), flush=True)
+    os.kill(os.getpid(), 9)
+
+
+gather_processes.gather_deck(document, analysis.Analyzer(Dictionary.open(), context=False), report=report)
+"""
+
+
+def ended(pid: int) -> bool:
+    """The process is gone, or a zombie that only waits for whoever adopted it to reap it."""
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_the_app_that_started_them_crashes(tmp_path):
+    """Killed mid-analysis, the app leaves no worker behind: each ends at its next read or answer (its input
+    closed, its answers' pipe broken), having finished at most the chunks it held."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "dying.py"
+    script.write_text(DYING_SCRIPT, encoding="utf-8")
+    with (tmp_path / "stderr.txt").open("w+", encoding="utf-8") as errors:  # the workers' standard error too
+        app = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=errors, text=True)
+        said, _nothing = app.communicate(timeout=300)
+        errors.seek(0)
+        assert app.returncode == -9, errors.read()
+    workers = [int(pid) for pid in said.split("WORKERS", 1)[1].split()]
+    assert workers
+    deadline = time.monotonic() + 60
+    while not all(map(ended, workers)):  # each finishes what it holds (a second or so), then ends
+        assert time.monotonic() < deadline, f"workers left behind: {[w for w in workers if not ended(w)]}"
+        time.sleep(0.05)
