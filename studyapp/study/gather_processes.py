@@ -80,7 +80,9 @@ TAIL_PARTS = 8
 #: Chunks a worker holds at once: the one it reads and the next, there when it is done (it had waited 10-45 ms
 #: a chunk for the caller to merge its answer and send it another). Not before it answered its first: its second
 #: chunk then comes with what the others worked out in theirs (``cache_sharing``), the news that saves the most;
-#: sent ahead, the second chunks had cost 0.53 s of CPU each instead of 0.38-0.43.
+#: sent ahead, the second chunks had cost 0.53 s of CPU each instead of 0.38-0.43. Nor while others' news waits
+#: for it (``SHARED_CHARACTERS``): a chunk with news (up to a MB) sent to a worker still reading another would
+#: fill the pipe and hold the caller (and cancelling) until that worker was done.
 AHEAD = 2
 #: A worker sends what it worked out per word (``cache_sharing``) with the chunks that start within this many
 #: characters of the text's start, and no later: the words two parts of a text share are mostly met early, and a
@@ -181,8 +183,8 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
         most = [1] * len(team)  # per worker: chunks it may hold (one until it answered its first)
         news: list[list[bytes]] = [[] for _worker in held]  # per worker: the others' since its last chunk, unopened
         while merged_chunks < len(work):
-            while tasks:
-                room = [most[worker] - held[worker] for worker in range(len(held))]
+            while tasks:  # news goes only to a worker that holds nothing: waiting to read, it takes it at once
+                room = [(1 if news[worker] else most[worker]) - held[worker] for worker in range(len(held))]
                 worker = room.index(max(room))
                 if room[worker] <= 0:
                     break

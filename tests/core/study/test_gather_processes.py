@@ -101,12 +101,14 @@ def test_chunks_are_whole_batches_in_order_smaller_towards_the_end(story, worker
 def test_each_worker_holds_its_next_chunk_once_it_answered_its_first(story, analyzer, workers_for_short_texts,
                                                                       monkeypatch):
     """A worker that answered a chunk reads the next at once: it had waited for the caller to merge and send. Its
-    second chunk is sent once its first is answered, with what the others worked out in theirs."""
+    second chunk is sent once its first is answered, with what the others worked out in theirs; a chunk with news
+    only to a worker that holds none (waiting to read it: a big write to a busy one held the caller)."""
+    monkeypatch.setattr(gather_processes, "SHARED_CHARACTERS", 12_000)  # news with the first few chunks only
     events = []
     send, results = gather_processes._Workers.send, gather_processes._Workers.results
 
     def noting_send(team, worker, task):
-        events.append(("sent", worker))
+        events.append(("sent with news" if task[2] else "sent", worker))
         send(team, worker, task)
 
     def noting_results(team, timeout):
@@ -117,12 +119,14 @@ def test_each_worker_holds_its_next_chunk_once_it_answered_its_first(story, anal
     monkeypatch.setattr(gather_processes._Workers, "send", noting_send)
     monkeypatch.setattr(gather_processes._Workers, "results", noting_results)
     by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
+    assert any(event == "sent with news" for event, _worker in events)
     for worker in (0, 1):
         seen = [event for event, who in events if who == worker]
-        assert seen[:3] == ["sent", "answered", "sent"]
+        assert seen[0] == "sent" and seen[1] == "answered" and seen[2].startswith("sent")
         held, most = 0, 0
         for event in seen:
-            held += 1 if event == "sent" else -1
+            assert event != "sent with news" or held == 0
+            held += 1 if event.startswith("sent") else -1
             assert 0 <= held <= 2
             most = max(most, held)
         assert held == 0 and most == 2
