@@ -159,9 +159,10 @@ class Analyzer:
     def word_memos(self) -> list[dict]:
         """The memos of what was worked out per word so far (how it is cut, read, tagged), live, in an order fixed
         by the code. An entry reads alike in any text, so a worker process may take another's
-        (``study.cache_sharing``) instead of working it out again. So does a refrain's (a short clause's) tokens;
-        other memos per clause are left out: their entries seldom meet a second time."""
-        return [self._refrains, *getattr(self.parser, "word_memos", list)(), *self.grammar.word_memos(),
+        (``study.cache_sharing``) instead of working it out again. The memos per clause are left out, the refrains
+        too: their entries seldom meet a second time (水浒传 in two workers: 3% of the refrains sent were met by the
+        other, 12-18% of the per-word entries), and they were 40% of the bytes sent."""
+        return [*getattr(self.parser, "word_memos", list)(), *self.grammar.word_memos(),
                 *(self.context.word_memos() if self.context is not None else ())]
 
     def set_fixes(self, fixes: dict[str, tuple[str, ...]], own_words: Iterable[str] = ()) -> None:

@@ -8,21 +8,32 @@ learner's several. In workers it uses them all, and the window's process only me
 How: the clauses are cut into chunks of whole analysis batches (``analysis.batches``, so every clause is read in
 exactly the batch it is read in by ``deck.gather``: the same tokens and readings, to the last confidence). Each
 worker is a fresh interpreter (``python -P -m`` this module, ``child_python``: never a fork of a process running
-Qt's threads, and always this code, whatever folder the app started in) that makes the analyzer from its
-``Recipe``, then takes chunks one at a time, the next going to whichever worker is free (a busy core takes
-fewer), and sends back each chunk's ``DocumentWords``. Those are merged in clause order
-(``DocumentWords.extend``), so the result equals one pass over the whole text. With each chunk a worker also sends
-what it worked out per word that it had not before, which the others take with their next chunk
-(``cache_sharing``): a word is worked out by one worker, not by each. With each chunk, too, the dictionary senses
-of the words it met first: a worker's chunks come in text order, so the chunk where a word first occurs in the
-text is one where its worker meets it first, read there as the deck reads it (``deck.read_as``); the merge takes
-each word's senses from that chunk. (The senses had been looked up once every chunk was in, a phase of their own.)
+Qt's threads, and always this code, whatever folder the app started in) that makes the analyzer from its ``Recipe``,
+then reads chunks in the order it gets them, holding the next while it reads one once it has answered its first
+(``AHEAD``: it does not wait for the caller), the next going to whichever worker has room (a busy core takes fewer),
+and sends back each chunk's ``DocumentWords``; the chunks get smaller towards the end, so the workers end about
+together. Those are merged in clause order (``DocumentWords.extend``), so the result equals one pass over the whole
+text. With each chunk of the text's start (``SHARED_CHARACTERS``) a worker also sends what it worked out per word
+that it had not before, which the others take with their next chunk (``cache_sharing``): a word common to the text's
+parts is worked out by one worker, not by each. With each chunk, too, the dictionary senses of the words it met
+first: a worker's chunks come in text order, so the chunk where a word first occurs in the text is one where its
+worker meets it first, read there as the deck reads it (``deck.read_as``); the merge takes each word's senses from
+that chunk. (The senses had been looked up once every chunk was in, a phase of their own.)
 
-Worked example, 3 chunks on 2 workers: w1 takes c0, w2 takes c1; w2 finishes first and takes c2, c1 waits;
-w1 sends c0 -> merged c0, c1 (waiting); w2 sends c2 -> merged c2. Progress counts merged clauses.
+Worked example, 5 chunks on 2 workers: w1 gets c0, w2 gets c1; w2 finishes c1 first and gets c2 and c3 (it reads
+c2, holding c3), c1 waits; w1 sends c0 -> merged c0, c1 (waiting), and w1 gets c4 (with w2's news of c1); w2 sends
+c2 -> merged c2; w2 sends c3 -> merged c3; w1 sends c4 -> merged c4. Progress counts merged clauses.
 
 A worker that cannot start or dies (no process may be started, out of memory, killed) costs time, not the result:
-the caller reads the whole text here instead (``WorkersFailed``), and the log says why.
+the caller reads the whole text here instead (``WorkersFailed``), and the log says why. A worker whose caller
+went away (the app quit or crashed) ends at its next read or answer.
+
+Why the workers start with the job, not ahead of it, nor stay between jobs: a worker's start is ~0.45 s of imports
+(rjieba's own dictionary 0.16-0.23 s, numpy for the context model 0.12-0.18 s, the library's modules that ``deck``
+imports 55-70 ms) and ~0.1-0.2 s making the analyzer. The window starts the analysis once the first page is
+painted; started before, two workers would take both cores of a 2-core laptop from that first paint. Kept between
+jobs, each would hold its dictionary, model and memos (~150-250 MB after a novel) for a second analysis that a
+reopened text does not need (its deck is stored).
 """
 
 from __future__ import annotations
@@ -63,6 +74,22 @@ MOST_WORKERS = 4
 #: Characters per chunk: small enough that a free worker takes the next (a busy core takes fewer), large enough
 #: that each chunk's word list, sent back and merged, is a small part of its work.
 CHUNK_CHARACTERS = 32_000
+#: Near the end the chunks get smaller, down to ``CHUNK_CHARACTERS // TAIL_PARTS``: a worker that took the last big
+#: chunk had kept the others idle while it read it (0.3-0.5 s of 水浒传's wall time).
+TAIL_PARTS = 8
+#: Chunks a worker holds at once: the one it reads and the next, there when it is done (it had waited 10-45 ms
+#: a chunk for the caller to merge its answer and send it another). Not before it answered its first: its second
+#: chunk then comes with what the others worked out in theirs (``cache_sharing``), the news that saves the most;
+#: sent ahead, the second chunks had cost 0.53 s of CPU each instead of 0.38-0.43. Nor while others' news waits
+#: for it (``SHARED_CHARACTERS``): a chunk with news (up to a MB) sent to a worker still reading another would
+#: fill the pipe and hold the caller (and cancelling) until that worker was done.
+AHEAD = 2
+#: A worker sends what it worked out per word (``cache_sharing``) with the chunks that start within this many
+#: characters of the text's start, and no later: the words two parts of a text share are mostly met early, and a
+#: later chunk's new words are mostly its own. On 水浒传 the entries the other worker went on to meet fell from
+#: 18 per KB sent (the first chunk) to 7 (the ninth) and 1-2 (past the 15th), while every KB costs ~0.1 ms to
+#: pickle, relay and take; sending all had cost more CPU than it saved.
+SHARED_CHARACTERS = 8 * CHUNK_CHARACTERS
 #: How often the caller looks whether it was cancelled while waiting for workers (seconds).
 POLL_S = 0.1
 
@@ -113,16 +140,22 @@ def worker_count(document: Document) -> int:
     return max(1, min(cores, MOST_WORKERS))
 
 
-def chunks(document: Document) -> list[list[range]]:
-    """The document's analysis batches, in runs of about ``CHUNK_CHARACTERS`` characters."""
+def chunks(document: Document, workers: int = 1) -> list[list[range]]:
+    """The document's analysis batches, in runs of about ``CHUNK_CHARACTERS`` characters, and towards the end, once
+    the ``workers`` share less than twice that each, of a share's half (guided self-scheduling), so that the
+    workers end about together."""
     starts, ends = document.clauses.starts, document.clauses.ends
+    end = ends[-1] if len(ends) else 0
+    least = max(1, CHUNK_CHARACTERS // TAIL_PARTS)
     found: list[list[range]] = []
     current: list[range] = []
-    size = 0
+    size = target = 0
     for batch in batches(document):
+        if not current:
+            target = max(least, min(CHUNK_CHARACTERS, (end - starts[batch[0]]) // (2 * workers)))
         current.append(batch)
         size += ends[batch[-1]] - starts[batch[0]]
-        if size >= CHUNK_CHARACTERS:
+        if size >= target:
             found.append(current)
             current, size = [], 0
     if current:
@@ -138,7 +171,7 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
     reading (``deck.dictionary_senses``; none unless ``senses``), all worked out by ``workers`` processes, a chunk
     of clauses at a time, merged in order as they come. Raises JobCancelled when cancelled (the workers are
     stopped at once), WorkersFailed when they fail."""
-    work = chunks(document)
+    work = chunks(document, workers)
     parts: dict[int, tuple[DocumentWords, dict[str, str]]] = {}
     merged = DocumentWords()
     found_senses: dict[str, str] = {}
@@ -146,18 +179,25 @@ def gather_in_workers(document: Document, recipe: Recipe, workers: int, pins: Pi
     tasks.reverse()  # popped from the end: in order
     merged_chunks = 0
     with _Workers(min(workers, len(work)), (document, recipe, dict(pins.pinned) if pins else {}, senses)) as team:
-        idle = list(range(len(team)))
-        news: list[list[bytes]] = [[] for _worker in idle]  # per worker: the others' since its last chunk, unopened
+        held = [0] * len(team)  # per worker: the chunks sent to it and not answered yet
+        most = [1] * len(team)  # per worker: chunks it may hold (one until it answered its first)
+        news: list[list[bytes]] = [[] for _worker in held]  # per worker: the others' since its last chunk, unopened
         while merged_chunks < len(work):
-            while idle and tasks:
-                worker = idle.pop()
+            while tasks:  # news goes only to a worker that holds nothing: waiting to read, it takes it at once
+                room = [(1 if news[worker] else most[worker]) - held[worker] for worker in range(len(held))]
+                worker = room.index(max(room))
+                if room[worker] <= 0:
+                    break
+                held[worker] += 1
                 number, runs = tasks.pop()
-                team.send(worker, (number, runs, news[worker]))
+                share = document.clauses.starts[runs[0][0]] < SHARED_CHARACTERS
+                team.send(worker, (number, runs, news[worker], share))
                 news[worker] = []
             if cancelled and cancelled():
                 raise JobCancelled("The document was closed.")
             for worker, number, found, met_first, worked_out in team.results(POLL_S):
-                idle.append(worker)
+                held[worker] -= 1
+                most[worker] = AHEAD
                 if worked_out is not None:
                     for other, waiting in enumerate(news):
                         if other != worker:
@@ -211,8 +251,9 @@ class _Workers:
     def __len__(self) -> int:
         return len(self._processes)
 
-    def send(self, worker: int, task: tuple[int, list[range], list[bytes]]) -> None:
-        """Give a worker its next chunk: its number, its runs of clauses, and the others' ``news`` since its last."""
+    def send(self, worker: int, task: tuple[int, list[range], list[bytes], bool]) -> None:
+        """Give a worker its next chunk: its number, its runs of clauses, the others' ``news`` since its last, and
+        whether to send its own with the answer."""
         self._write(worker, pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
 
     def _write(self, worker: int, pickled: bytes) -> None:
@@ -292,7 +333,7 @@ def _serve() -> None:
         sharing = CacheSharing(lambda: [*analyzer.word_memos(), senses])
         met: set[str] = set()
         while True:
-            number, runs, others = pickle.load(tasks)
+            number, runs, others, share = pickle.load(tasks)
             for worked_out in others:
                 sharing.take(worked_out)
             words = DocumentWords()
@@ -306,7 +347,7 @@ def _serve() -> None:
                 looked_up = senses_of(analyzer.dictionary, pending)
                 senses.update(((word, reading), looked_up[word]) for word, reading in pending)
                 met_first = {word: senses[word, reading] for word, reading in first}
-            answer((number, words, met_first, sharing.news()))
+            answer((number, words, met_first, sharing.news() if share else None))
     except (EOFError, BrokenPipeError):  # the caller is done, or went away (cancelled, or it ended)
         return
     except BaseException:  # noqa: BLE001 - said to the caller, which reads the text itself instead

@@ -60,6 +60,79 @@ def test_a_pinned_reading_counts_in_a_workers_share(story, analyzer, monkeypatch
     assert by_workers == in_this_process(story, analyzer, pins=pins)
 
 
+def test_workers_send_what_they_worked_out_only_with_the_texts_early_chunks(story, analyzer, workers_for_short_texts,
+                                                                             monkeypatch):
+    """Later chunks' new words are mostly their own: sending them to the other workers cost more than it saved."""
+    monkeypatch.setattr(gather_processes, "SHARED_CHARACTERS", 12_000)
+    answered = []
+    results = gather_processes._Workers.results
+
+    def noting(team, timeout):
+        for answer in results(team, timeout):
+            answered.append((answer[1], answer[4] is not None))  # chunk number, whether it came with news
+            yield answer
+
+    monkeypatch.setattr(gather_processes._Workers, "results", noting)
+    by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
+    starts = story.clauses.starts
+    expected = [(number, starts[runs[0][0]] < 12_000) for number, runs in enumerate(gather_processes.chunks(story, 2))]
+    assert sorted(answered) == expected
+    assert any(shared for _number, shared in expected) and not all(shared for _number, shared in expected)
+    assert by_workers == in_this_process(story, analyzer)
+
+
+def test_chunks_are_whole_batches_in_order_smaller_towards_the_end(story, workers_for_short_texts, monkeypatch):
+    """The last chunks are small, so that no worker reads a big one while the others have nothing left."""
+    from studyapp.reading import analysis
+
+    monkeypatch.setattr(analysis, "ANALYSIS_BATCH", 20)
+    starts, ends = story.clauses.starts, story.clauses.ends
+    batch_most = max(ends[batch[-1]] - starts[batch[0]] for batch in analysis.batches(story))
+    for workers in (1, 2, 4):
+        work = gather_processes.chunks(story, workers)
+        assert [batch for runs in work for batch in runs] == list(analysis.batches(story))
+        sizes = [ends[runs[-1][-1]] - starts[runs[0][0]] for runs in work]
+        assert max(sizes) < gather_processes.CHUNK_CHARACTERS + batch_most  # it ends at the batch that fills it
+        assert sizes[0] >= gather_processes.CHUNK_CHARACTERS
+        assert max(sizes[-2:]) < gather_processes.CHUNK_CHARACTERS / 2  # the last ones: none a big one
+    assert len(gather_processes.chunks(story, 4)) > len(gather_processes.chunks(story, 1))
+
+
+def test_each_worker_holds_its_next_chunk_once_it_answered_its_first(story, analyzer, workers_for_short_texts,
+                                                                      monkeypatch):
+    """A worker that answered a chunk reads the next at once: it had waited for the caller to merge and send. Its
+    second chunk is sent once its first is answered, with what the others worked out in theirs; a chunk with news
+    only to a worker that holds none (waiting to read it: a big write to a busy one held the caller)."""
+    monkeypatch.setattr(gather_processes, "SHARED_CHARACTERS", 12_000)  # news with the first few chunks only
+    events = []
+    send, results = gather_processes._Workers.send, gather_processes._Workers.results
+
+    def noting_send(team, worker, task):
+        events.append(("sent with news" if task[2] else "sent", worker))
+        send(team, worker, task)
+
+    def noting_results(team, timeout):
+        for answer in results(team, timeout):
+            events.append(("answered", answer[0]))
+            yield answer
+
+    monkeypatch.setattr(gather_processes._Workers, "send", noting_send)
+    monkeypatch.setattr(gather_processes._Workers, "results", noting_results)
+    by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
+    assert any(event == "sent with news" for event, _worker in events)
+    for worker in (0, 1):
+        seen = [event for event, who in events if who == worker]
+        assert seen[0] == "sent" and seen[1] == "answered" and seen[2].startswith("sent")
+        held, most = 0, 0
+        for event in seen:
+            assert event != "sent with news" or held == 0
+            held += 1 if event.startswith("sent") else -1
+            assert 0 <= held <= 2
+            most = max(most, held)
+        assert held == 0 and most == 2
+    assert by_workers == in_this_process(story, analyzer)
+
+
 def test_cancelling_stops_the_workers_at_once(story, analyzer, workers_for_short_texts):
     asked = []
 
@@ -197,3 +270,59 @@ def test_workers_run_this_code_whatever_folder_the_app_started_in(story, analyze
     monkeypatch.chdir(tmp_path)
     by_workers, _senses = gather_processes.gather_in_workers(story, analyzer.recipe(), 2)
     assert by_workers == in_this_process(story, analyzer)
+
+
+DYING_SCRIPT = """
+import os
+from studyapp import text
+from studyapp.reading import analysis
+from studyapp.reading.dictionary import Dictionary
+from studyapp.study import gather_processes
+from studyapp.text.loading import load_bytes
+
+analysis.ANALYSIS_BATCH = 300
+gather_processes.LEAST_CHARACTERS = 1
+gather_processes.CHUNK_CHARACTERS = 2_000
+document = text.split(load_bytes("中国和俄罗斯，中国人民。他还没还书。".encode() * 3_000, "long.txt"))
+
+
+def report(_done, _total):  # the first chunk is in: the app crashes, its workers mid-way through theirs
+    print("WORKERS", *gather_processes.worker_ids(), flush=True)
+    os.kill(os.getpid(), 9)
+
+
+gather_processes.gather_deck(document, analysis.Analyzer(Dictionary.open(), context=False), report=report)
+"""
+
+
+def ended(pid: int) -> bool:
+    """The process is gone, or a zombie that only waits for whoever adopted it to reap it."""
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_the_app_that_started_them_crashes(tmp_path):
+    """Killed mid-analysis, the app leaves no worker behind: each ends at its next read or answer (its input
+    closed, its answers' pipe broken), having finished at most the chunks it held."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "dying.py"
+    script.write_text(DYING_SCRIPT, encoding="utf-8")
+    with (tmp_path / "stderr.txt").open("w+", encoding="utf-8") as errors:  # the workers' standard error too
+        app = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=errors, text=True)
+        said, _nothing = app.communicate(timeout=300)
+        errors.seek(0)
+        assert app.returncode == -9, errors.read()
+    workers = [int(pid) for pid in said.split("WORKERS", 1)[1].split()]
+    assert workers
+    deadline = time.monotonic() + 60
+    while not all(map(ended, workers)):  # each finishes what it holds (a second or so), then ends
+        assert time.monotonic() < deadline, f"workers left behind: {[w for w in workers if not ended(w)]}"
+        time.sleep(0.05)
