@@ -83,8 +83,16 @@ class SegmentActions(QObject):
     def _regroup(self, model, on: bool) -> None:
         label = self.tr("Group by sentence") if on else self.tr("Group by clause")
         grouping = ("clause", "sentence") if on else ("sentence", "clause")  # before, after
-        self.translator.restructure(label, lambda applied: model.regroup(on, applied), grouping=grouping)
-        remember_grouping(self.session.library.path, self.session.document_id, grouping[1])
+        document_id = self.session.document_id
+
+        def regrouped(changed: bool) -> None:
+            """Remembered once the rows are regrouped; failed (its process stopped), the tick goes back."""
+            if changed:
+                remember_grouping(self.session.library.path, document_id, grouping[1])
+            elif self.sentence_action is not None and self.session.model is model:
+                set_checked_quietly(self.sentence_action, not on)
+
+        self.translator.restructure(label, lambda applied: model.regroup(on, applied), regrouped, grouping)
 
     def _grouping_restored(self, grouping: str) -> None:
         """A regrouping undone or redone: the tick and the remembered grouping follow the rows."""

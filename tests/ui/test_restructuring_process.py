@@ -53,3 +53,6 @@ def test_a_process_that_fails_leaves_the_rows_and_says_why(window, qtbot, monkey
     qtbot.waitUntil(lambda: bool(said) and not running_jobs(), timeout=20000)
     assert "could not be rearranged" in said[0] and "the disk is full" in said[0]
     assert window.session.model.rowCount() == 128 and window.translator.undo_stack.count() == 0
+    assert not window.sentence_action.isChecked()  # the tick as the rows are
+    with Library.open(window.library.path) as other:
+        assert other.document_info(window.session.document_id).grouping == "clause"  # and as it reopens
