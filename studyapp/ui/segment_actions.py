@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..library import Library
+from ..translation.restructure_process import edited_in_a_process
 from ..translation.segments import edited_merges
 from ..wording import counted
+from . import segment_model
 from .document_session import DocumentSession
 from .ops import run_job
 from .qt import QInputDialog, QMessageBox, QObject, QWidget, Signal
@@ -66,6 +68,8 @@ class SegmentActions(QObject):
         library_path, document_id = self.session.library.path, self.session.document_id
 
         def count(_report, _cancelled) -> int:
+            if len(segments) >= segment_model.PROCESS_ROWS:  # as the ungrouping itself will be
+                return edited_in_a_process(library_path, document_id, document, segments)
             with Library.connect(library_path) as library:
                 return len(edited_merges(document, segments, library.merge_memos(document_id)))
 

@@ -56,3 +56,24 @@ def test_a_process_that_fails_leaves_the_rows_and_says_why(window, qtbot, monkey
     assert not window.sentence_action.isChecked()  # the tick as the rows are
     with Library.open(window.library.path) as other:
         assert other.document_info(window.session.document_id).grouping == "clause"  # and as it reopens
+
+
+def test_ungrouping_an_edited_sentence_still_asks_though_another_process_found_it(window, qtbot, monkeypatch):
+    from studyapp.ui.qt import QMessageBox
+
+    _as_a_novel(monkeypatch)
+    window.sentence_action.setChecked(True)
+    qtbot.waitUntil(lambda: window.session.model.rowCount() < 128 and not running_jobs(), timeout=20000)
+    sentences = window.session.model.rowCount()
+    window.translator.edit(0)
+    window.translator.editor.setPlainText("Edited after grouping")
+    window.translator.close_editor()
+    read_here = []
+    read = Library.merge_memos
+    monkeypatch.setattr(Library, "merge_memos", lambda self, identifier: read_here.append(1) or read(self, identifier))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    window.sentence_action.setChecked(False)
+    qtbot.waitUntil(lambda: bool(asked), timeout=20000)
+    assert "1 merged segment had its translation edited" in asked[0] and read_here == []
+    assert window.sentence_action.isChecked() and window.session.model.rowCount() == sentences

@@ -6,8 +6,12 @@ import pytest
 
 from studyapp import document as documents
 from studyapp.library import Library
-from studyapp.translation.restructure_process import RestructureProcessError, restructure_in_a_process
-from studyapp.translation.segments import apply_change, regrouping, restoring
+from studyapp.translation.restructure_process import (
+    RestructureProcessError,
+    edited_in_a_process,
+    restructure_in_a_process,
+)
+from studyapp.translation.segments import apply_change, edited_merges, regrouping, restoring
 
 from ...conftest import DEFAULT_TEXT
 
@@ -52,3 +56,14 @@ def test_a_failure_says_the_childs_last_word_and_changes_nothing(translated, tmp
                                  ("regroup", True))
     with Library.open(path) as library:
         assert list(library.segments(document_id)) == list(clauses)  # untouched
+
+
+def test_the_edited_merges_counted_by_the_process_are_this_process_count(translated):
+    path, _here, document, document_id, clauses = translated
+    grouped = restructure_in_a_process(path, document_id, document, clauses, ("regroup", True))
+    assert edited_in_a_process(path, document_id, document, grouped) == 0
+    edited = [segment._replace(target=segment.target + " edited") if segment.target else segment
+              for segment in grouped]
+    with Library.open(path) as library:
+        expected = len(edited_merges(document, edited, library.merge_memos(document_id)))
+    assert expected > 0 and edited_in_a_process(path, document_id, document, edited) == expected
