@@ -14,8 +14,10 @@ keeps the GIL stalls the GUI thread however short its own work is).
 A watchdog timer on the GUI thread ticks every 5 ms; the longest gap between two ticks during a phase is the
 longest time the window could not paint or answer input in that phase; beside it, how much of that gap the GUI
 thread itself spent on the CPU (the rest it waited: for the GIL a job or a collection held, or for the machine).
-Last, the phase's longest own work: the most CPU the GUI thread spent between two ticks, the part of a stall a
-loaded machine stretches but does not make (with other programs running, the longest gap is mostly waiting).
+Then the phase's longest own work: the most CPU the GUI thread spent between two ticks, the part of a stall a
+loaded machine stretches but does not make (with other programs running, the longest gap is mostly waiting). Last,
+the CPU the window's other threads took in the phase (its jobs' Python, not child processes'): the interpreter
+lock the GUI thread shared, a figure the machine's load hardly moves.
 Every action is started from the event loop (as a menu or key would start it), and a phase lasts until its work
 is really over, background jobs and pause-time timers (autosave, progress) included. Runs Qt offscreen on a
 throw-away library; uses ../shared/corpus/水浒传.txt by default.
@@ -74,6 +76,9 @@ class Watchdog:
 
     def reset(self) -> None:
         self.last, self.last_cpu, self.last_jobs = time.perf_counter(), time.thread_time(), self._jobs()
+        # the CPU the window's other threads (jobs) took in the phase: Python run beside the GUI thread, whose
+        # interpreter lock it waited for; unlike a stall, the load of the machine hardly changes it
+        self.started_cpu = (time.process_time(), self.last_cpu)
         self.longest = 0.0
         self.longest_cpu = 0.0  # the GUI thread's own CPU time in the longest gap: the rest it waited (GIL, OS)
         self.longest_own = 0.0  # the most CPU the GUI thread spent between two ticks: its own longest work, which
@@ -224,6 +229,7 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
             break
         time.sleep(0.001)
     finished = time.perf_counter()
+    others = (time.process_time() - watchdog.started_cpu[0]) - (time.thread_time() - watchdog.started_cpu[1])
     if not done():
         name += " (timed out)"
     while time.perf_counter() - finished < 1.2:
@@ -233,7 +239,8 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
     print(f"{name:<44} longest stall {watchdog.longest * 1000:5.0f} ms "
           f"(GUI thread busy {watchdog.longest_cpu * 1000:4.0f} ms of it)   (phase {finished - started:6.2f} s; "
           f"longest garbage collection {watchdog.longest_collection * 1000:.0f} ms; "
-          f"longest own work {watchdog.longest_own * 1000:.0f} ms)", flush=True)
+          f"longest own work {watchdog.longest_own * 1000:.0f} ms; other threads' CPU {others * 1000:.0f} ms)",
+          flush=True)
     if SAMPLER is not None:
         print(f"    in the longest stall: {watchdog.longest_why}")
         SAMPLER.report()
@@ -412,9 +419,9 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
     import subprocess
 
     line = re.compile(r"^(.+?)\s+longest stall\s+(\d+) ms \(GUI thread busy\s+(\d+) ms"
-                      r".*?(?:longest own work (\d+) ms)?\)$")
+                      r".*?(?:longest own work (\d+) ms)?(?:; other threads' CPU (\d+) ms)?\)$")
     codes = {f"compared ({other.name})": other.resolve(), "this checkout": REPO}
-    found: dict[str, dict[str, list[tuple[int, int, int]]]] = {name: {} for name in codes}
+    found: dict[str, dict[str, list[tuple[int, int, int, int]]]] = {name: {} for name in codes}
     phases: list[str] = []
     loads = []
     for round_number in range(rounds):
@@ -432,11 +439,11 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
                     if phase not in phases:
                         phases.append(phase)
                     found[name].setdefault(phase, []).append((int(match.group(2)), int(match.group(3)),
-                                                              int(match.group(4) or 0)))
+                                                              int(match.group(4) or 0), int(match.group(5) or 0)))
     names = list(codes)
     print(f"\nlongest stall per phase, ms: median of {rounds} (the GUI thread's own CPU in it) [its longest own work "
-          f"between two ticks] each run's; goal 50 ms")
-    print(f"{'phase':<44} " + " ".join(f"{name:<34}" for name in names))
+          f"between two ticks] {{the other threads' CPU in the phase}} each run's; goal 50 ms")
+    print(f"{'phase':<44} " + " ".join(f"{name:<42}" for name in names))
     for phase in phases:
         cells = []
         for name in names:
@@ -444,9 +451,10 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
             if not seen:
                 cells.append("-")
                 continue
-            stall, cpu, own = (statistics.median(figures[k] for figures in seen) for k in range(3))
-            cells.append(f"{stall:6.0f} ({cpu:3.0f}) [{own:3.0f}] " + "/".join(str(s) for s, _, _ in seen))
-        print(f"{phase:<44} " + " ".join(f"{cell:<34}" for cell in cells))
+            stall, cpu, own, others = (statistics.median(figures[k] for figures in seen) for k in range(4))
+            cells.append(f"{stall:6.0f} ({cpu:3.0f}) [{own:3.0f}] {{{others:5.0f}}} "
+                         + "/".join(str(figures[0]) for figures in seen))
+        print(f"{phase:<44} " + " ".join(f"{cell:<42}" for cell in cells))
     print(f"load average while running: {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
 
 

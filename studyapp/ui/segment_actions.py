@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..library import Library
+from ..translation.restructure_process import edited_in_a_process
 from ..translation.segments import edited_merges
 from ..wording import counted
+from . import segment_model
 from .document_session import DocumentSession
 from .ops import run_job
 from .qt import QInputDialog, QMessageBox, QObject, QWidget, Signal
@@ -66,6 +68,8 @@ class SegmentActions(QObject):
         library_path, document_id = self.session.library.path, self.session.document_id
 
         def count(_report, _cancelled) -> int:
+            if len(segments) >= segment_model.PROCESS_ROWS:  # as the ungrouping itself will be
+                return edited_in_a_process(library_path, document_id, document, segments)
             with Library.connect(library_path) as library:
                 return len(edited_merges(document, segments, library.merge_memos(document_id)))
 
@@ -83,8 +87,16 @@ class SegmentActions(QObject):
     def _regroup(self, model, on: bool) -> None:
         label = self.tr("Group by sentence") if on else self.tr("Group by clause")
         grouping = ("clause", "sentence") if on else ("sentence", "clause")  # before, after
-        self.translator.restructure(label, lambda applied: model.regroup(on, applied), grouping=grouping)
-        remember_grouping(self.session.library.path, self.session.document_id, grouping[1])
+        document_id = self.session.document_id
+
+        def regrouped(changed: bool) -> None:
+            """Remembered once the rows are regrouped; failed (its process stopped), the tick goes back."""
+            if changed:
+                remember_grouping(self.session.library.path, document_id, grouping[1])
+            elif self.sentence_action is not None and self.session.model is model:
+                set_checked_quietly(self.sentence_action, not on)
+
+        self.translator.restructure(label, lambda applied: model.regroup(on, applied), regrouped, grouping)
 
     def _grouping_restored(self, grouping: str) -> None:
         """A regrouping undone or redone: the tick and the remembered grouping follow the rows."""

@@ -18,6 +18,7 @@ from ..document import OpenedDocument
 from ..library import Library
 from ..reading.analysis import Token
 from ..text import Document
+from ..translation.restructure_process import Recipe, restructure_in_a_process
 from ..translation.segments import (
     Compute,
     Segment,
@@ -44,6 +45,10 @@ class RowEstimator(Protocol):
 #: estimated heights and tops (with the estimate that made them) when the view had estimated rows before
 Restructured = tuple[SegmentTable, tuple[list[int], list[bool]], "RowsById",
                      tuple[RowEstimator, list[int], list[int]] | None]
+
+#: Restructurings of this many segments (a novel's regrouping, its undo) run in a process of their own
+#: (``restructure_process``); shorter ones in the job's thread (or here: ``run_here``), where they are short
+PROCESS_ROWS = 20_000
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -237,18 +242,23 @@ class SegmentModel(QAbstractListModel):
         return len(pending)
 
     # --- structure ------------------------------------------------------------------------------------------
-    def restructure(self, compute: Compute, then: Callable[[bool], None] | None = None) -> None:
+    def restructure(self, compute: Compute, then: Callable[[bool], None] | None = None,
+                    recipe: Recipe | None = None) -> None:
         """Merge, split, regroup or restore: ``segments.apply_change`` computes the change, writes it and reads
         the segments back through a connection of its own, run by ``self.runner`` (on a novel a background job,
         so the window keeps painting). ``then(changed)`` follows once the rows are in place (at once when the
-        runner ran the work here); ``changed`` is False when there was nothing to change."""
+        runner ran the work here); ``changed`` is False when there was nothing to change. ``recipe``: the same
+        change as plain data, which a process of its own applies for a text of ``PROCESS_ROWS`` segments."""
         segments = self.snapshot()
         document, document_id, library_path = self.document, self.document_id, self.library.path
         estimate = self.estimate
 
         def work(_report, _cancelled) -> Restructured | None:
-            with Library.connect(library_path) as library:
-                fresh = apply_change(library, document_id, segments, compute)
+            if recipe is not None and len(segments) >= PROCESS_ROWS:
+                fresh = restructure_in_a_process(library_path, document_id, document, segments, recipe)
+            else:
+                with Library.connect(library_path) as library:
+                    fresh = apply_change(library, document_id, segments, compute)
             if fresh is None:
                 return None
             lengths, starts = fresh.lengths(), paragraph_starts(document, fresh)
@@ -295,7 +305,7 @@ class SegmentModel(QAbstractListModel):
 
     def restore(self, segments: list[Segment], then: Callable[[bool], None] | None = None) -> None:
         """Put back an earlier set of segments exactly, ids included (undo of merge, split, regroup)."""
-        self.restructure(restoring(segments), then)
+        self.restructure(restoring(segments), then, ("restore", segments))
 
     def edited_merges(self, rows: range | None = None) -> int:
         """How many merged segments (of ``rows``, else all) had their translation edited after merging: a split
@@ -312,7 +322,7 @@ class SegmentModel(QAbstractListModel):
         self.restructure(splitting(self.document, row), then)
 
     def regroup(self, by_sentence: bool, then: Callable[[bool], None] | None = None) -> None:
-        self.restructure(regrouping(self.document, by_sentence), then)
+        self.restructure(regrouping(self.document, by_sentence), then, ("regroup", by_sentence))
 
     # --- progress -------------------------------------------------------------------------------------------
     def set_clause_words(self, clause_words: Sequence[int]) -> None:
