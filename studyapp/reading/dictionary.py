@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import paths, timings
+from .. import in_use, paths, timings
 from ..child_python import module_command, module_environment
 from ..errors import DictionaryError
 from .pinyin import numbered_to_marks
@@ -424,7 +424,7 @@ def _remove_leftovers(target: Path) -> None:
         pid = re.search(r"\.tmp(\d+)-", path.name)
         if pid and _alive(int(pid.group(1))):
             continue  # another process is building it now
-        path.unlink(missing_ok=True)
+        in_use.remove_unless_in_use(path)  # an older studyapp still running reads it: left for a later start
 
 
 def _alive(pid: int) -> bool:
@@ -446,6 +446,8 @@ class Dictionary:
     def __init__(self, path: Path, readings: HeadwordReadings | None = None) -> None:
         self.path = path
         self._local = threading.local()
+        self._claim_lock = threading.Lock()
+        self._claim: object = None  # ``in_use.claim`` of the index, held from the first connection on
         self._readings: HeadwordReadings | None = None
         self._lock = threading.Lock()
         self.max_word_length = 1
@@ -529,6 +531,10 @@ class Dictionary:
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
+            if self._claim is None:
+                with self._claim_lock:  # before connecting: another version's start then leaves the file alone
+                    if self._claim is None:
+                        self._claim = in_use.claim(self.path) or False
             connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             # a small page cache: every thread that looks words up has its own connection, and SQLite's default
             # 2 MB each fills up over a novel's 18,000 words, while the system caches the file's pages anyway

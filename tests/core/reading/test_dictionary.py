@@ -267,3 +267,30 @@ def test_entries_of_many_words_are_each_words_entries(monkeypatch):
     found = opened.entries_of(words)
     assert found == {word: opened.entries(word) for word in words if opened.entries(word)}
     assert "不存在的词" not in found and found["銀行"][0].traditional == "銀行"
+
+
+def test_another_version_s_start_leaves_the_index_a_running_studyapp_reads(tmp_path):
+    """A new version's first start cleans up the indexes it does not use; one an older studyapp still running
+    reads must stay, or that studyapp's next connection (a new thread, an analysis worker) cannot open it."""
+    older = tmp_path / "cedict-1-1-v4.sqlite"
+    older.write_bytes(Dictionary.open().path.read_bytes())
+    running = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, threading
+        from pathlib import Path
+        from studyapp.reading.dictionary import Dictionary
+        dictionary = Dictionary(Path({str(older)!r}))
+        print(len(dictionary.lookup("行")) >= 2, flush=True)
+        sys.stdin.readline()  # meanwhile another version starts
+        found = []
+        reader = threading.Thread(target=lambda: found.append(len(dictionary.lookup("还")) >= 2))
+        reader.start()
+        reader.join()
+        print(found[0], flush=True)
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert running.stdout.readline().split() == ["True"]
+    dictionary._remove_leftovers(tmp_path / f"cedict-2-2-v{dictionary.SCHEMA_VERSION}.sqlite")
+    assert older.exists()
+    out, err = running.communicate("go\n", timeout=60)
+    assert (running.returncode, out.split()) == (0, ["True"]), err
+    dictionary._remove_leftovers(tmp_path / f"cedict-2-2-v{dictionary.SCHEMA_VERSION}.sqlite")
+    assert not older.exists()  # nobody reads it now: removed
