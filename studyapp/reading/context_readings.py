@@ -153,10 +153,10 @@ class ContextModel:
             backward_rows.append(behind.setdefault(text[first:][::-1], len(behind)))
             lengths.append(len(text))
         of_text = np.array(list(map(text_rows.__getitem__, map(_FIRST, places))))
-        at = np.array(list(map(_SECOND, places)))
-        features = np.concatenate([self._states(0, list(ahead), np.array(forward_rows)[of_text], at + 1),
+        asked_at = np.array(list(map(_SECOND, places)))
+        features = np.concatenate([self._states(0, list(ahead), np.array(forward_rows)[of_text], asked_at + 1),
                                    self._states(1, list(behind), np.array(backward_rows)[of_text],
-                                                np.array(lengths)[of_text] - at)], axis=1)
+                                                np.array(lengths)[of_text] - asked_at)], axis=1)
         hidden = np.maximum(features @ self._dense0[0] + self._dense0[1], 0)
         candidate_lists = list(map(_THIRD, requests))
         return [guess for first in range(0, len(requests), _LINES)

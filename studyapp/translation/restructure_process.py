@@ -81,6 +81,7 @@ def _run() -> int:
     document = unpack_offsets(text, encoding, offsets, joined)
     if document is None:
         raise ValueError("the document's offsets do not fit its text")
+    answer: int | SegmentTable | None
     with Library.connect(Path(path)) as library:
         if name == EDITED:
             answer = len(edited_merges(document, segments, library.merge_memos(document_id)))
