@@ -24,7 +24,7 @@ from .find_bar import FindBar
 from .heat_strip import HeatStrip
 from .menus import SEPARATOR, Existing, Item, Menu, build_menus, make_action
 from .qt import QCloseEvent, QHBoxLayout, QKeySequence, QMainWindow, QMessageBox, Qt, QVBoxLayout, QWidget
-from .reader import ClauseDelegate, ReaderView, RowEstimate
+from .reader import ClauseDelegate, ReaderView
 from .segment_actions import SegmentActions
 from .segmentation import SegmentationFixer
 from .speech_actions import SpeechActions
@@ -54,7 +54,6 @@ class MainWindow(QMainWindow):
         self.delegate = ClauseDelegate(settings, cjk_family)
         self.view = ReaderView(self.delegate, self)
         self.delegate.setParent(self.view)
-        self.session.row_estimate = self._row_estimate
         self.find_bar = FindBar(self)
         self.find_bar.hide()
         self.heat_strip = HeatStrip(self)
@@ -230,12 +229,6 @@ class MainWindow(QMainWindow):
         # a join or split, a merge, and their undo change the words under a pointer that has not moved
         self.translator.undo_stack.indexChanged.connect(self.view.follow_still_pointer)
         self.view.editRequested.connect(self.translator.edit_current)  # Enter on the reader
-
-    def _row_estimate(self) -> RowEstimate | None:
-        """How the reader estimates rows at its width now, for an opening's job; None while the window is hidden
-        (its width not known yet: the view estimates the rows itself then)."""
-        view = self.view
-        return view.clause_delegate.estimator(view.viewport().width()) if view.isVisible() else None
 
     def analysis_running(self) -> bool:
         """Whether a text is still opening or being analysed (a screenshot waits for both)."""

@@ -861,6 +861,11 @@ class ReaderView(QAbstractItemView):
         else:
             self.relayout()
 
+    def estimate_now(self) -> RowEstimate | None:
+        """How rows are estimated at the view's width now, for a job to estimate a text's rows so; None while it
+        is hidden (its width not known yet: it estimates the rows itself then)."""
+        return self.clause_delegate.estimator(self.viewport().width()) if self.isVisible() else None
+
     def _relayout_later(self, model) -> None:
         """The width changed beside a long text: its rows are estimated again in a job. Meanwhile they keep
         their estimates, and those shown are measured at the new width as they are painted, so the page under
@@ -870,7 +875,7 @@ class ReaderView(QAbstractItemView):
         from .segment_model import estimated_rows
 
         width = self._width = self.viewport().width()
-        estimate = model.estimate = self.clause_delegate.estimator(width)
+        estimate = model.estimate = self.clause_delegate.estimator(width)  # visible: being resized
         segments = model.segments
 
         def done(estimated) -> None:
