@@ -2,12 +2,13 @@
 the Vocabulary panel (shown, sorted, filtered), statuses set on many words, every export, words added to study,
 a review of a few cards, typing translations, regrouping.
 
-    python benchmarks/stalls.py [PATH] [--busy] [--why] [--opening] [--compare DIR [--repeat N]]
+    python benchmarks/stalls.py [PATH] [--busy] [--why] [--opening [--panel]] [--compare DIR [--repeat N]]
 
 ``--busy``: a CPU-bound process (a busy loop) runs beside the app, as another program does on a learner's laptop.
 ``--compare DIR``: the phases run on DIR's code (an earlier checkout) and on this one, alternately in fresh
 processes, ``--repeat`` times each, and printed side by side as medians. ``--opening``: only the three opening
-phases (first opening, the sample text, reopening). ``--why``: under each phase, where the
+phases (first opening, the sample text, reopening), and with ``--panel`` the Vocabulary panel shown after them.
+``--why``: under each phase, where the
 GUI thread stood while it stalled, and each job's C calls over 20 ms (a profile hook in every job: a C call that
 keeps the GIL stalls the GUI thread however short its own work is).
 
@@ -303,6 +304,8 @@ def main(path: Path) -> None:
               lambda: window.session.model.rowCount() < 1000 and not window.analysis_running())
     run_phase(app, watchdog, "reopen and analyse", lambda: window.open_path(path), analysed)
     if "--opening" in sys.argv:
+        if "--panel" in sys.argv:
+            panel_shown(app, watchdog, window)
         window.close()
         return
 
@@ -345,13 +348,19 @@ def main(path: Path) -> None:
     print(f"longest stall of all: {longest[1] * 1000:.0f} ms ({longest[0]})")
 
 
+def panel_shown(app, watchdog: Watchdog, window) -> None:
+    """View > Vocabulary: the panel's first show (the reader narrows beside it)."""
+    start, done = settled(window.vocabulary.dock.show)
+    run_phase(app, watchdog, f"the Vocabulary panel shown ({len(window.vocabulary.model.terms):,} words)", start,
+              done)
+
+
 def vocabulary_phases(app, watchdog: Watchdog, window) -> None:
     """The Vocabulary panel shown, sorted by each column and filtered; statuses set on many words; each
     vocabulary export (of every word not yet known: the largest); words added to study."""
     vocabulary = window.vocabulary
     panel, model = vocabulary.panel, vocabulary.model
-    start, done = settled(vocabulary.dock.show)
-    run_phase(app, watchdog, f"the Vocabulary panel shown ({len(model.terms):,} words)", start, done)
+    panel_shown(app, watchdog, window)
     orders = [(column, order) for column in range(model.columnCount())
               for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder)]
     start, done, _timer = repeat(len(orders), 30, lambda n: panel.table.sortByColumn(*orders[n]))

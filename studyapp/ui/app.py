@@ -130,6 +130,7 @@ def build_window(path: str | Path | None, interactive: bool = True, library: str
     analyzer.set_fixes(opened_library.segmentation_fixes(), opened_library.own_definitions())
     window = MainWindow(analyzer, settings, family, opened_library)
     window.session.after_paint = AfterPaint(window.view.viewport())  # what a first page does not need waits for it
+    window.session.row_estimate = window.view.estimate_now  # an opening's job estimates the new rows as the view does
     window.session.load_context_later()
     _adopt_review_options_after_first_page(window)
     heap.forget_source_lines()  # what PySide6 read of every module imported since it loaded

@@ -41,7 +41,7 @@ from ..translation.memory import TranslationMemory
 from ..translation.segments import SegmentTable, as_table, paragraph_starts
 from .ops import Job, run_job
 from .qt import QObject, QTimer, Signal
-from .segment_model import RowsById, SegmentModel
+from .segment_model import Estimated, RowEstimator, RowsById, SegmentModel, estimated_rows
 from .throttle import Throttle
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ class Opening:
     shape: tuple[list[int], list[bool]]  # row lengths and paragraph starts, for the view's first estimate
     pins: Pins  # the readings the reader pinned in this text
     rows_by_id: RowsById  # each segment id's row (its check of the ids walks all of a novel's: 5 ms)
+    estimated: Estimated | None = None  # the rows' heights as the view estimated rows when the opening began
 
 
 def _opening(library: Library, opened: OpenedDocument, path: Path, cancelled) -> Opening:
@@ -239,6 +240,9 @@ class DocumentSession(QObject):
         self._position_timer = Throttle(1000, lambda: self.save_position(self._position), self)
         #: how a new document waits for its first page to be painted; the window sets one that watches the reader
         self.after_paint: Callable[[Callable[[], None]], None] = lambda work: QTimer.singleShot(0, work)
+        #: how the view estimates rows now (None: not known); the window sets it, and an opening's job estimates
+        #: the new text's rows so, sparing the GUI thread a walk over every row as they arrive
+        self.row_estimate: Callable[[], RowEstimator | None] = lambda: None
         self._before_paint = False  # a document is in place, its first page not painted yet
         self._first_pass: Analyzer | None = None  # the analyzer without the context model, made when first asked
         self._fill_job: Job | None = None
@@ -324,6 +328,13 @@ class DocumentSession(QObject):
         self.cancel_opening()
         self.password_needed = None
         job: Job | None = None
+        estimate = self.row_estimate()
+
+        def opening(report, cancelled) -> Opening | PasswordNeeded:
+            result = work(report, cancelled)
+            if estimate is not None and isinstance(result, Opening):
+                result.estimated = estimated_rows(estimate, *result.shape)
+            return result
 
         def done(result: Opening | PasswordNeeded) -> None:
             if self._open_job is job:
@@ -343,7 +354,7 @@ class DocumentSession(QObject):
             if then is not None:
                 then(False)
 
-        job = self._open_job = run_job(work, done, failed, name="open", writes=True)
+        job = self._open_job = run_job(opening, done, failed, name="open", writes=True)
         return job
 
     def cancel_opening(self) -> None:
@@ -362,7 +373,7 @@ class DocumentSession(QObject):
         self.memory = opening.memory
         self.clauses = ClauseCache(opened.document, self.analyzer, pins=opening.pins, first_pass=self._cheap())
         model = self.model = SegmentModel(self.library, opened, self.clauses, self, opening.rows_by_id)
-        self.model.set_shape(*opening.shape)
+        self.model.set_shape(*opening.shape, opening.estimated)
         self.model.progressChanged.connect(self._progress_timer.schedule)
         self._info = opening.info
         self._before_paint = True

@@ -108,7 +108,6 @@ from PySide6.QtGui import (
     QUndoCommand,
     QUndoStack,
 )
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -152,3 +151,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import isValid
+
+
+def __getattr__(name: str):
+    """``QTest`` only when asked (tests and benchmarks ask): the app never loads Qt's test library, 5-12 ms of
+    start-up before the first paint."""
+    if name == "QTest":
+        from PySide6.QtTest import QTest
+
+        return QTest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -69,6 +69,9 @@ SPEAKER = "▶"  # the row's speak control, at the left of its margin (a glyph t
 PARAGRAPH_GAP = 14
 ESTIMATED_DIGITS = range(3, 8)  # row counts whose numbers' width an estimate knows (up to 9,999,999 rows)
 ROW_PADDING = 4
+#: Rows beyond which a change of width estimates them again in a job: a novel's 111,000 held the GUI thread
+#: 15-40 ms when the Vocabulary panel was shown beside it
+ESTIMATE_IN_JOB_ROWS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -850,8 +853,46 @@ class ReaderView(QAbstractItemView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.viewport().width() != self._width:
+        if self.viewport().width() == self._width:
+            return
+        model = self.model()
+        if model is not None and model.rowCount() > ESTIMATE_IN_JOB_ROWS and self.rows.heights:
+            self._relayout_later(model)
+        else:
             self.relayout()
+
+    def estimate_now(self) -> RowEstimate | None:
+        """How rows are estimated at the view's width now, for a job to estimate a text's rows so; None while it
+        is hidden (its width not known yet: it estimates the rows itself then)."""
+        return self.clause_delegate.estimator(self.viewport().width()) if self.isVisible() else None
+
+    def _relayout_later(self, model) -> None:
+        """The width changed beside a long text: its rows are estimated again in a job. Meanwhile they keep
+        their estimates, and those shown are measured at the new width as they are painted, so the page under
+        the reader's eyes stays put; when the estimates arrive, the current clause is kept in view as
+        ``relayout`` keeps it."""
+        from .ops import run_job
+        from .segment_model import estimated_rows
+
+        width = self._width = self.viewport().width()
+        estimate = model.estimate = self.clause_delegate.estimator(width)  # visible: being resized
+        segments = model.segments
+
+        def done(estimated) -> None:
+            if self.model() is not model or model.segments is not segments or model.estimate is not estimate \
+                    or len(estimated[1]) != len(self.rows.heights):
+                return  # another text, other rows, width or settings since: that change estimated them
+            self.rows.reset(*estimated[1:])
+            self.updateGeometries()
+            current = self.currentIndex()
+            if current.isValid():
+                self.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self.viewport().update()
+
+        run_job(lambda _report, _cancelled: estimated_rows(estimate, model.lengths(), model.paragraph_starts()),
+                done, name="row heights")
+        self.updateGeometries()
+        self.viewport().update()
 
     # --- words --------------------------------------------------------------------------------------------
     def token_at(self, position: QPoint) -> tuple[int, Token | None, QRect]:
