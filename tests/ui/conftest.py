@@ -106,3 +106,16 @@ def opened(window, path=None, password=None) -> bool:
     window.open_path(path, password, outcome.append)
     wait_for(lambda: bool(outcome))
     return outcome[0]
+
+
+def grouped_with_an_edited_sentence(window, qtbot) -> int:
+    """Group by Sentence checked, and the first sentence's translation edited since: ungrouping it then asks
+    first. How many rows (sentences) the text has now."""
+    from studyapp.ui.ops import running_jobs
+
+    window.sentence_action.setChecked(True)
+    qtbot.waitUntil(lambda: window.session.model.rowCount() < 128 and not running_jobs(), timeout=20000)
+    window.translator.edit(0)
+    window.translator.editor.setPlainText("Edited after grouping")
+    window.translator.close_editor()
+    return window.session.model.rowCount()

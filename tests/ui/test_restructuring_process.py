@@ -8,6 +8,8 @@ from studyapp.translation import restructure_process
 from studyapp.ui import segment_model, translation_pane
 from studyapp.ui.ops import running_jobs
 
+from .conftest import grouped_with_an_edited_sentence
+
 
 def _as_a_novel(monkeypatch) -> list[str]:
     """The default text's 128 rows count as a novel's; returns where this process restructured (none expected)."""
@@ -62,12 +64,7 @@ def test_ungrouping_an_edited_sentence_still_asks_though_another_process_found_i
     from studyapp.ui.qt import QMessageBox
 
     _as_a_novel(monkeypatch)
-    window.sentence_action.setChecked(True)
-    qtbot.waitUntil(lambda: window.session.model.rowCount() < 128 and not running_jobs(), timeout=20000)
-    sentences = window.session.model.rowCount()
-    window.translator.edit(0)
-    window.translator.editor.setPlainText("Edited after grouping")
-    window.translator.close_editor()
+    sentences = grouped_with_an_edited_sentence(window, qtbot)
     read_here = []
     read = Library.merge_memos
     monkeypatch.setattr(Library, "merge_memos", lambda self, identifier: read_here.append(1) or read(self, identifier))

@@ -18,7 +18,7 @@ from studyapp.ui.ops import run_job, running_jobs
 from studyapp.ui.qt import QCoreApplication, QThreadPool
 
 from ..conftest import CORPUS, DEFAULT_TEXT, REPO
-from .conftest import opened
+from .conftest import grouped_with_an_edited_sentence, opened
 
 
 def _words(window):
@@ -419,12 +419,7 @@ def test_a_long_text_ungrouped_finds_its_edited_sentences_off_the_gui_thread_and
     from studyapp.ui.qt import QMessageBox
 
     monkeypatch.setattr(translation_pane, "BACKGROUND_ROWS", 10)
-    window.sentence_action.setChecked(True)
-    qtbot.waitUntil(lambda: window.session.model.rowCount() < 128)
-    sentences = window.session.model.rowCount()
-    window.translator.edit(0)
-    window.translator.editor.setPlainText("Edited after grouping")
-    window.translator.close_editor()
+    sentences = grouped_with_an_edited_sentence(window, qtbot)
     readers = []
     read = Library.merge_memos
     monkeypatch.setattr(Library, "merge_memos", lambda self, identifier: (
