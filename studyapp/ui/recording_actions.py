@@ -357,7 +357,10 @@ class RecordingActions(QObject):
             return  # sound is on its way
         if self._wanted and ours and self.slow_action.isChecked() and not self.loop_action.isChecked():
             spans = self.spans
-            index = spans.index(self.playing_span) + 1 if self.playing_span in spans else len(spans)
+            # the span the clip was made of (it starts at its start), not the one the last tick saw: on a loaded
+            # machine a short clip can end before the follow timer ticks once in it
+            played = span_at_time(spans, playback.track.origin) if playback.track.factor != 1 else self.playing_span
+            index = spans.index(played) + 1 if played in spans else len(spans)
             if index < len(spans):
                 self._play_slowed(spans[index])
                 return
