@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..child_python import module_command, module_environment
 from ..errors import JobCancelled, StudyAppError
-from ..text import Document, pack_offsets, unpack_offsets
+from ..text import Document, packed, unpacked
 from .segments import Segment, SegmentTable, as_table
 
 Progress = Callable[[int, int], None] | None
@@ -41,8 +41,7 @@ def export_in_a_process(document: Document, segments: Sequence[Segment], fmt: st
     export's own error (an unknown format, a file that cannot be written) with its message, and ``JobCancelled``
     (the process ended, ``out`` untouched) once ``cancelled()`` says so."""
     table = segments if isinstance(segments, SegmentTable) else as_table(segments)
-    payload = pickle.dumps((document.text, document.encoding, pack_offsets(document), document.joined,
-                            document.sections, document.cues, table, fmt, str(out), language, title, units),
+    payload = pickle.dumps((packed(document), table, fmt, str(out), language, title, units),
                            protocol=pickle.HIGHEST_PROTOCOL)
     outcome: tuple[str, object] | None = None
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a pipe nobody reads can fill and stop the child
@@ -81,15 +80,8 @@ def _run() -> int:
     from ..files import write_atomically
     from .exchange import export_text, export_warnings
 
-    text, encoding, offsets, joined, sections, cues, segments, fmt, out, language, title, units = \
-        pickle.load(sys.stdin.buffer)
-    document = unpack_offsets(text, encoding, offsets, joined)
-    if document is None:
-        raise ValueError("the document's offsets do not fit its text")
-    if sections or cues:
-        import dataclasses
-
-        document = dataclasses.replace(document, sections=sections, cues=cues)
+    sent, segments, fmt, out, language, title, units = pickle.load(sys.stdin.buffer)
+    document = unpacked(sent)
 
     def report(done: int, total: int) -> None:
         print(f"progress {done} {total}", flush=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..child_python import module_command, module_environment
 from ..errors import StudyAppError
-from ..text import Document, pack_offsets, unpack_offsets
+from ..text import Document, packed, unpacked
 from .segments import Compute, Segment, SegmentTable, as_table, regrouping, restoring
 
 #: What to do, as plain data a process can be sent: ("regroup", by_sentence) or ("restore", earlier segments)
@@ -61,8 +61,8 @@ def edited_in_a_process(library_path: Path, document_id: str, document: Document
 
 def _in_a_process(library_path: Path, document_id: str, document: Document, segments: Sequence[Segment],
                   recipe: Recipe):
-    payload = pickle.dumps((str(library_path), document_id, document.text, document.encoding, pack_offsets(document),
-                            document.joined, as_table(segments), recipe), protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps((str(library_path), document_id, packed(document), as_table(segments), recipe),
+                           protocol=pickle.HIGHEST_PROTOCOL)
     done = subprocess.run(module_command(__name__), input=payload, capture_output=True, env=module_environment(),
                           check=False)
     if done.returncode:
@@ -77,10 +77,8 @@ def _run() -> int:
     from ..library import Library
     from .segments import apply_change, edited_merges
 
-    path, document_id, text, encoding, offsets, joined, segments, (name, argument) = pickle.load(sys.stdin.buffer)
-    document = unpack_offsets(text, encoding, offsets, joined)
-    if document is None:
-        raise ValueError("the document's offsets do not fit its text")
+    path, document_id, sent, segments, (name, argument) = pickle.load(sys.stdin.buffer)
+    document = unpacked(sent)
     answer: int | SegmentTable | None
     with Library.connect(Path(path)) as library:
         if name == EDITED:
