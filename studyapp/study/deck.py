@@ -105,9 +105,10 @@ class DocumentWords:
 def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
            cancelled: Callable[[], bool] | None = None, pins: Pins | None = None) -> DocumentWords:
     """Analyse every clause once, in this process, and gather the deck's figures; readings the reader pinned count
-    as read there, as the reader shows them. (The window's analysis: ``gather_processes.gather_deck``.)"""
+    as read there, as the reader shows them. Each word is read in context only where first met, the reading the
+    deck keeps (``Analyzer.analyze_first``). (The window's analysis: ``gather_processes.gather_deck``.)"""
     gathered = DocumentWords()
-    for index, tokens in analyze_all(document, analyzer, report, cancelled):
+    for index, tokens in analyze_all(document, analyzer, report, cancelled, met=set()):
         gathered.add_clause(index, pins.apply(document, index, tokens) if pins else tokens)
     if len(gathered.clause_words) < len(document.clauses):
         raise JobCancelled("The document was closed.")

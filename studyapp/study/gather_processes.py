@@ -332,12 +332,16 @@ def _serve() -> None:
         senses: dict[tuple[str, tuple[str, ...]], str] = {}  # per word and reading, shared like the word memos
         sharing = CacheSharing(lambda: [*analyzer.word_memos(), senses])
         met: set[str] = set()
+        # the words read before, in this worker's earlier chunks: earlier in the text, so a word met there is not
+        # first met in this chunk, and is read in context only where the text first has it (``analyze_first``); a
+        # chunk's reading of such a word is the parser's alone, and the merge takes it from the earlier chunk
+        read: set[str] = set()
         while True:
             number, runs, others, share = pickle.load(tasks)
             for worked_out in others:
                 sharing.take(worked_out)
             words = DocumentWords()
-            for index, tokens in analyze_all(document, analyzer, only=runs):
+            for index, tokens in analyze_all(document, analyzer, only=runs, met=read):
                 words.add_clause(index, pins.apply(document, index, tokens))
             met_first: dict[str, str] = {}
             if with_senses:

@@ -15,15 +15,20 @@ from ...conftest import DEFAULT_TEXT
 
 @pytest.fixture
 def counted(analyzer, monkeypatch):
-    """The analyser, with the clauses it is asked to read counted."""
+    """The analyser, with the clauses it is asked to read counted (by the reader, or for the deck)."""
     calls = []
-    analyze_many = analyzer.analyze_many
+    analyze_many, analyze_first = analyzer.analyze_many, analyzer.analyze_first
 
     def counting(clauses):
         calls.extend(clauses)
         return analyze_many(clauses)
 
+    def counting_first(clauses, met):
+        calls.extend(clauses)
+        return analyze_first(clauses, met)
+
     monkeypatch.setattr(analyzer, "analyze_many", counting)
+    monkeypatch.setattr(analyzer, "analyze_first", counting_first)
     return calls
 
 
