@@ -97,6 +97,30 @@ class Parser(Protocol):
         the old ones (dicts, lists, sets), for the caller to free a slice at a time (``Leftovers``)."""
 
 
+class ClauseWords(NamedTuple):
+    """The words of a batch of clauses, as the deck counts them (``JiebaParser.words_many``, ``words_of``)."""
+
+    words: list[str]  # every word's text, clause after clause
+    ends: list[int]  # where each clause's words end in ``words``
+    running: list[int]  # each clause's running words: its words, numbers and Latin, as translation totals count
+
+
+#: Kinds of a parser's records that are not running words (``ClauseWords.running``); white space is no token.
+_NOT_RUNNING = frozenset(("punct", "space"))
+
+
+def words_of(tokens: Iterable[tuple[Token, ...]]) -> ClauseWords:
+    """The ``ClauseWords`` of clauses' tokens (of a parser without ``words_many``)."""
+    words: list[str] = []
+    ends: list[int] = []
+    running: list[int] = []
+    for clause_tokens in tokens:
+        words.extend(token.text for token in clause_tokens if token.kind == "word")
+        ends.append(len(words))
+        running.append(sum(token.kind not in _NOT_RUNNING for token in clause_tokens))
+    return ClauseWords(words, ends, running)
+
+
 class Analyzer:
     """What the rest of the app asks of analysis: a parser's tokens and readings, and the dictionary's senses.
 
@@ -138,34 +162,39 @@ class Analyzer:
             refrains.update(zip(short, map(found.__getitem__, short), strict=True))
             return read
 
-    def analyze_first(self, clauses: list[str], met: set[str]) -> list[tuple[Token, ...]]:
-        """The clauses' tokens as the deck keeps them: each word read in context where it is first met (not in
-        ``met``, nor earlier in these clauses), every other token as the parser alone reads it; ``met`` gains
-        every word. The deck keeps a word's reading where the text first has it, and reading every occurrence in
-        context had been a third of a novel's analysis (水浒传: the model asked 90,000 times, 2,000 of them
-        about a word first met there): here a clause with no new word is not read further, and in one with a new
-        word the model is asked only about the new words' tokens. A clause's grammar rules read that clause
-        alone, and a request's answer depends on its clause alone (the model's states of a text read up to the
-        character asked, each text's row apart from the batch's others), so a first occurrence reads exactly as
-        ``analyze_many`` reads it. Nothing read here is kept as a refrain: these tokens are not the text's
-        readings, which the reader shows."""
+    def first_readings(self, clauses: list[str], met: set[str]) -> tuple[ClauseWords, dict[int, tuple[Token, ...]]]:
+        """What the deck keeps of the clauses: their words (``ClauseWords``), and the token of each word where it
+        is first met (not in ``met``, nor earlier in these clauses), read in context, by clause number, in order;
+        ``met`` gains every word.
+
+        Why: the deck keeps a word's reading where the text first has it, and reading every occurrence in
+        context had been a third of a novel's analysis (水浒传: the model asked 90,000 times, 2,000 of them about
+        a word first met there), making a token of each a sixth. Here the words come without tokens
+        (``words_many``), and only the clauses with a word met first are read, the model asked only about those
+        words. A clause's grammar rules read that clause alone, and a request's answer depends on its clause
+        alone (the model's states of a text read up to the character asked, each text's row apart from the
+        batch's others), so a first occurrence reads exactly as ``analyze_many`` reads it. Nothing read here is
+        kept as a refrain: the other tokens of those clauses are not read in context."""
         with _COLLECTIONS.held():
-            tokens = self._parse(clauses)
-            fresh: list[int] = []  # the clauses with a word met first, and those words
-            new_words: list[set[str]] = []
-            for number, clause_tokens in enumerate(tokens):
-                new = {token.text for token in clause_tokens if token.kind == "word"}
-                new.difference_update(met)
-                if new:
-                    met.update(new)
-                    fresh.append(number)
-                    new_words.append(new)
-            if fresh:
-                read = self._read([clauses[number] for number in fresh], [tokens[number] for number in fresh],
-                                  new_words)
-                for number, clause_tokens in zip(fresh, read, strict=True):
-                    tokens[number] = clause_tokens
-            return tokens
+            words_many = getattr(self.parser, "words_many", None)
+            found = words_many(clauses) if words_many else words_of(self._parse(clauses))
+            words, ends = found.words, found.ends
+            new: dict[int, list[str]] = {}  # clause number -> the words first met there, in order
+            for at in itertools.compress(itertools.count(), map(operator.not_, map(met.__contains__, words))):
+                word = words[at]
+                if word not in met:  # nor earlier in these clauses
+                    met.add(word)
+                    new.setdefault(bisect.bisect_right(ends, at), []).append(word)
+            if not new:
+                return found, {}
+            texts = [clauses[number] for number in new]
+            wanted = [frozenset(first_met) for first_met in new.values()]
+            first: dict[int, tuple[Token, ...]] = {}
+            for number, tokens, first_met in zip(new, self._read(texts, self._parse(texts), wanted), new.values(),
+                                                 strict=True):
+                at_first = {token.text: token for token in reversed(tokens) if token.kind == "word"}
+                first[number] = tuple(map(at_first.__getitem__, first_met))
+            return found, first
 
     def _analyze_many(self, clauses: list[str]) -> list[tuple[Token, ...]]:
         return self._read(clauses, self._parse(clauses))
@@ -320,11 +349,9 @@ ANALYSIS_BATCH_CHARACTERS = 20_000
 def analyze_all(document: Document, analyzer: Analyzer,
                 progress: Callable[[int, int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None,
-                only: Iterable[range] | None = None,
-                met: set[str] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
+                only: Iterable[range] | None = None) -> Iterator[tuple[int, tuple[Token, ...]]]:
     """Analyse every clause in order, reporting progress now and then; stops early when cancelled. ``only``: some
-    of the document's ``batches`` (a worker process's share), read exactly as they are read in the whole.
-    ``met``: read as the deck keeps them, each word in context only where first met (``Analyzer.analyze_first``)."""
+    of the document's ``batches`` (a worker process's share), read exactly as they are read in the whole."""
     total = len(document.clauses)
     with _COLLECTIONS.held():  # between batches too: the batch just yielded dies young, unwalked
         for indexes in batches(document) if only is None else only:  # the context model reads many at once
@@ -332,8 +359,7 @@ def analyze_all(document: Document, analyzer: Analyzer,
                 return
             # the batch's tokens are not held while the next batch is analysed: a caller that keeps none lets them
             # go young, before the collector moves them to the generation only a full collection walks
-            texts = [document.clause_text(index) for index in indexes]
-            yield from zip(indexes, analyzer.analyze_many(texts) if met is None else analyzer.analyze_first(texts, met),
+            yield from zip(indexes, analyzer.analyze_many([document.clause_text(index) for index in indexes]),
                            strict=True)
             if progress:
                 progress(indexes[-1] + 1, total)
@@ -386,7 +412,7 @@ class ContextReader:
              settled: list[Mapping[tuple[int, int], str | None]] | None = None,
              wanted: Sequence[Collection[str]] | None = None) -> list[tuple[Token, ...]]:
         """The clauses' tokens with the model's readings; a clause it changed nothing in keeps its very tuple.
-        ``wanted``: per clause, the words whose tokens it reads (the deck's: ``Analyzer.analyze_first``); by default
+        ``wanted``: per clause, the words whose tokens it reads (the deck's: ``Analyzer.first_readings``); by default
         every token.
 
         The model is asked only where a choice is left: not for a character the grammar rules settle (``settled``,
@@ -617,6 +643,41 @@ class JiebaParser:
         A unit is a word (after ``_merge``), a run of words the dictionary lacks that are cut together
         (``DictionaryWords.cut``: 一九二 | 二年 -> 一九二二 年), or a run of other characters. Tokens are made in
         bulk (``map`` over ``zip``): a named tuple's own ``__new__`` is a Python call, a million per novel."""
+        fields, ends, last = self._records(clauses)
+        clause_ends = list(itertools.accumulate(map(len, clauses)))
+        firsts = [0, *last[:-1]]
+        bases = list(itertools.chain.from_iterable(map(itertools.repeat, [0, *clause_ends[:-1]],
+                                                       map(operator.sub, last, firsts))))
+        starts = map(operator.sub, itertools.chain((0,), ends), bases)  # ``bases``, one per record, ends it
+        records = iter(fields)
+        made = list(map(_make_token, map(operator.add, zip(starts, map(operator.sub, ends, bases), strict=True),
+                                         zip(records, records, records, records, strict=True))))
+        found = list(map(tuple, map(made.__getitem__, map(slice, firsts, last))))
+        kinds = fields[1::4]
+        if "space" in kinds:  # white space separates tokens but is none: left out of the few clauses that hold it
+            for number in {bisect.bisect_right(last, at) for at in itertools.compress(
+                    itertools.count(), map("space".__eq__, kinds))}:
+                found[number] = tuple(token for token in found[number] if token.kind != "space")
+        return found
+
+    def words_many(self, clauses: list[str]) -> ClauseWords:
+        """What the deck counts of many clauses, from the records ``tokens_many`` makes its tokens of, without a
+        token: a novel's million tokens had been made only to read their text and kind."""
+        fields, _ends, last = self._records(clauses)
+        kinds = fields[1::4]
+        is_word = list(map("word".__eq__, kinds))
+        words = list(itertools.compress(fields[::4], is_word))
+        word_ends = list(map(list(itertools.accumulate(is_word, initial=0)).__getitem__, last))
+        others = list(itertools.accumulate(map(_NOT_RUNNING.__contains__, kinds), initial=0))  # punct, space
+        firsts = [0, *last[:-1]]
+        running = list(map(operator.sub, map(operator.sub, last, firsts),
+                           map(operator.sub, map(others.__getitem__, last), map(others.__getitem__, firsts))))
+        return ClauseWords(words, word_ends, running)
+
+    def _records(self, clauses: list[str]) -> tuple[list[Any], list[int], list[int]]:
+        """The clauses' records (``tokens_many``): text, kind, pinyin and source of each, 4 fields a record, one
+        flat list for the batch; where each record ends in the clauses' joined text; where each clause's records
+        end (white space is a record, of kind "space")."""
         parts = [_split_runs(clause) for clause in clauses]  # other characters and hanzi alternate, others first
         runs = [run for clause_parts in parts for run in itertools.islice(clause_parts, 1, None, 2)]
         words = rjieba.cut("\n".join(runs)) if runs else []
@@ -644,22 +705,8 @@ class JiebaParser:
         fields: list[Any] = list(itertools.chain.from_iterable(  # 4 per token; every unit is expanded now
             cast("list[tuple[str | tuple[str, ...] | None, ...]]", found_units)))
         ends = list(itertools.accumulate(map(len, fields[::4])))
-        clause_ends = list(itertools.accumulate(map(len, clauses)))
-        last = [bisect.bisect_right(ends, end) for end in clause_ends]  # each clause's records end before these
-        firsts = [0, *last[:-1]]
-        bases = list(itertools.chain.from_iterable(map(itertools.repeat, [0, *clause_ends[:-1]],
-                                                       map(operator.sub, last, firsts))))
-        starts = map(operator.sub, itertools.chain((0,), ends), bases)  # ``bases``, one per record, ends it
-        records = iter(fields)
-        made = list(map(_make_token, map(operator.add, zip(starts, map(operator.sub, ends, bases), strict=True),
-                                         zip(records, records, records, records, strict=True))))
-        found = list(map(tuple, map(made.__getitem__, map(slice, firsts, last))))
-        kinds = fields[1::4]
-        if "space" in kinds:  # white space separates tokens but is none: left out of the few clauses that hold it
-            for number in {bisect.bisect_right(last, at) for at in itertools.compress(
-                    itertools.count(), map("space".__eq__, kinds))}:
-                found[number] = tuple(token for token in found[number] if token.kind != "space")
-        return found
+        last = [bisect.bisect_right(ends, end) for end in itertools.accumulate(map(len, clauses))]
+        return fields, ends, last
 
     def word_memos(self) -> list[dict]:
         """The per-word memos, live, in a fixed order (``Analyzer.word_memos``); not the prefix and join sets,

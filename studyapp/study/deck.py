@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import operator
 import re
 import unicodedata
 from array import array
-from bisect import bisect_left
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING
 from ..errors import JobCancelled, StudyAppError
 from ..library import Library
 from ..library.words import UNDERSTOOD, TermStatus  # the terms table's statuses, defined where it is kept
-from ..reading.analysis import Analyzer, analyze_all
+from ..reading.analysis import Analyzer, ClauseWords, Token, batches, words_of
 from ..reading.dictionary import Dictionary, Entry, hsk_level, learner_order
 from ..reading.dictionary_words import for_dictionary
 from ..reading.pinyin import has_tone_mark, numbered, toneless
@@ -43,7 +46,8 @@ class DocumentWords:
 
     counts: dict[str, int] = field(default_factory=dict)
     first_clause: dict[str, int] = field(default_factory=dict)
-    readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as first read in this text
+    #: as first read in this text (in a worker's share: of the words its worker had not met in its earlier ones)
+    readings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     clause_words: array = field(default_factory=lambda: array("I"))  # running words per clause (not 111,000 ints)
     # which words each clause holds, for the heat strip: word numbers, clause by clause, as flat arrays
     numbers: dict[str, int] = field(default_factory=dict)
@@ -51,24 +55,36 @@ class DocumentWords:
     clause_offsets: array = field(default_factory=lambda: array("I", [0]))
 
     def add_clause(self, index: int, tokens) -> None:
-        words = 0
-        counts, first, readings, numbers = self.counts, self.first_clause, self.readings, self.numbers
+        """One clause's tokens, read in context (``add_words`` of one clause)."""
+        numbers, first = self.numbers, {}
         for token in tokens:
-            if token.kind == "word":
-                words += 1
-                word = token.text
-                if word in counts:
-                    counts[word] += 1
-                else:
-                    counts[word] = 1
-                    first[word] = index
-                    readings[word] = token.pinyin
-                    numbers[word] = len(numbers)
-                self.word_numbers.append(numbers[word])
-            elif token.kind != "punct":
-                words += 1  # numbers and Latin are running words too, as the translation totals count them
-        self.clause_words.append(words)
-        self.clause_offsets.append(len(self.word_numbers))
+            if token.kind == "word" and token.text not in numbers:
+                first.setdefault(token.text, token)
+        self.add_words(index, words_of([tokens]), {0: first.values()})
+
+    def add_words(self, index: int, found: ClauseWords, first: Mapping[int, Iterable[Token]]) -> None:
+        """The words of the clauses from ``index`` on; ``first``: by clause number among them, the tokens of the
+        words read in context there, where this share first has them (``Analyzer.first_readings``): their
+        readings are kept. Counted for the whole batch at once, not a Python step per word."""
+        words, ends = found.words, found.ends
+        numbers, counts, first_clause = self.numbers, self.counts, self.first_clause
+        new = list(itertools.filterfalse(numbers.__contains__, dict.fromkeys(words)))  # in order of first occurrence
+        if new:
+            at = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))  # where each is first
+            for word in new:
+                numbers[word] = len(numbers)
+                counts[word] = 0
+                first_clause[word] = index + bisect_right(ends, at[word])
+        here = Counter(words)
+        counts.update(zip(here, map(operator.add, map(counts.__getitem__, here), here.values()), strict=True))
+        base = len(self.word_numbers)
+        self.word_numbers.extend(map(numbers.__getitem__, words))
+        self.clause_words.extend(found.running)
+        self.clause_offsets.extend(map(base.__add__, ends))
+        readings = self.readings
+        for tokens in first.values():
+            for token in tokens:
+                readings[token.text] = token.pinyin
 
     def extend(self, later: DocumentWords) -> None:
         """Add the figures of the clauses that come right after these, gathered apart (by a worker process): the
@@ -103,15 +119,26 @@ class DocumentWords:
 
 
 def gather(document: Document, analyzer: Analyzer, report: Callable[[int, int], None] | None = None,
-           cancelled: Callable[[], bool] | None = None, pins: Pins | None = None) -> DocumentWords:
+           cancelled: Callable[[], bool] | None = None, pins: Pins | None = None,
+           only: Iterable[range] | None = None, met: set[str] | None = None) -> DocumentWords:
     """Analyse every clause once, in this process, and gather the deck's figures; readings the reader pinned count
     as read there, as the reader shows them. Each word is read in context only where first met, the reading the
-    deck keeps (``Analyzer.analyze_first``). (The window's analysis: ``gather_processes.gather_deck``.)"""
+    deck keeps (``Analyzer.first_readings``). ``only``: some of the document's ``batches`` (a worker's share);
+    ``met``: the words met before them, earlier in the text (a worker's earlier chunks), whose readings are not
+    kept; it gains the share's. (The window's analysis: ``gather_processes.gather_deck``.)"""
     gathered = DocumentWords()
-    for index, tokens in analyze_all(document, analyzer, report, cancelled, met=set()):
-        gathered.add_clause(index, pins.apply(document, index, tokens) if pins else tokens)
-    if len(gathered.clause_words) < len(document.clauses):
-        raise JobCancelled("The document was closed.")
+    met = set() if met is None else met
+    total = len(document.clauses)
+    for indexes in batches(document) if only is None else only:
+        if cancelled and cancelled():
+            raise JobCancelled("The document was closed.")
+        found, first = analyzer.first_readings([document.clause_text(index) for index in indexes], met)
+        start = indexes[0]
+        if pins:
+            first = {number: pins.apply(document, start + number, tokens) for number, tokens in first.items()}
+        gathered.add_words(start, found, first)
+        if report:
+            report(indexes[-1] + 1, total)
     return gathered
 
 

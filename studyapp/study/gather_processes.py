@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING
 from .. import heap
 from ..child_python import module_command, module_environment
 from ..errors import JobCancelled
-from ..reading.analysis import Recipe, analyze_all, batches
+from ..reading.analysis import Recipe, batches
 from ..text import Document
 from .cache_sharing import CacheSharing
 from .deck import DocumentWords, dictionary_senses, gather, read_as, senses_of
@@ -331,22 +331,17 @@ def _serve() -> None:
         pins = Pins(pinned)
         senses: dict[tuple[str, tuple[str, ...]], str] = {}  # per word and reading, shared like the word memos
         sharing = CacheSharing(lambda: [*analyzer.word_memos(), senses])
+        # the words of this worker's earlier chunks: earlier in the text, so a word met there is not first met in
+        # this chunk, and is read in context only where the text first has it (``deck.gather``'s ``met``)
         met: set[str] = set()
-        # the words read before, in this worker's earlier chunks: earlier in the text, so a word met there is not
-        # first met in this chunk, and is read in context only where the text first has it (``analyze_first``); a
-        # chunk's reading of such a word is the parser's alone, and the merge takes it from the earlier chunk
-        read: set[str] = set()
         while True:
             number, runs, others, share = pickle.load(tasks)
             for worked_out in others:
                 sharing.take(worked_out)
-            words = DocumentWords()
-            for index, tokens in analyze_all(document, analyzer, only=runs, met=read):
-                words.add_clause(index, pins.apply(document, index, tokens))
+            words = gather(document, analyzer, pins=pins, only=runs, met=met)
             met_first: dict[str, str] = {}
-            if with_senses:
-                first = read_as(words, [word for word in words.numbers if word not in met])
-                met.update(word for word, _reading in first)
+            if with_senses:  # of the words read here, where this worker met them first
+                first = read_as(words, words.readings)
                 pending = [pair for pair in first if pair not in senses]
                 looked_up = senses_of(analyzer.dictionary, pending)
                 senses.update(((word, reading), looked_up[word]) for word, reading in pending)

@@ -169,3 +169,17 @@ def test_the_default_text_s_first_page_is_read_without_importing_pypinyin():
                           env=dict(os.environ), check=True)
     count, imported = done.stdout.split()
     assert int(count) > 300 and imported == "False"
+
+
+def test_the_words_the_deck_counts_are_those_of_the_tokens(analyzer):
+    """``words_many`` gives the deck each clause's words and running words from the parser's records, without
+    making a token: the same as the tokens say (white space, Latin, numbers and punctuation around hanzi, a clause
+    without hanzi, one with a word the dictionary lacks cut into pieces)."""
+    from studyapp import text
+    from studyapp.reading.analysis import words_of
+
+    document = text.split(loading.load(DEFAULT_TEXT))
+    clauses = [document.clause_text(index) for index in range(len(document.clauses))]
+    clauses += ["他说 COVID-19 还在，", "...", "2030年3.5%的人", "长臂管辖和数千万人", "一九二〇年", "  空  白  ", "宋江道"]
+    assert analyzer.parser.words_many(clauses) == words_of(analyzer.parser.tokens_many(clauses))
+    assert analyzer.parser.words_many(clauses[-3:]).running == [2, 2, 2]  # 一九二〇 年, 空 白 (no space), 宋江 道

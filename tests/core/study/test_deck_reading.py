@@ -68,3 +68,29 @@ def test_after_the_decks_analysis_the_reader_reads_every_occurrence_in_context()
     assert read == Analyzer(Dictionary.open()).analyze_many(["借书要还", "长大了"])
     assert [(t.pinyin, t.source) for t in read[0] if t.text == "还"] == [(("huán",), "grammar")]
     assert [t.source for t in read[1] if t.text == "了"] == ["context 1.00"]
+
+
+def test_a_pinned_reading_where_a_word_is_first_met_is_the_decks(statement, analyzer):
+    """A pin on a word's first occurrence gives the deck its reading; one on a later occurrence changes nothing."""
+    from studyapp.reading.pins import Pins
+
+    full = full_deck(statement, analyzer)
+    word = "双方"
+    later = [index for index in range(len(statement.clauses)) if word in statement.clause_text(index)]
+    pins = Pins({statement.clauses.starts[index] + statement.clause_text(index).index(word): (word, reading)
+                 for index, reading in ((later[0], ("shuàng", "fàng")), (later[1], ("shuǎng", "fǎng")))})
+    gathered = deck.gather(statement, analyzer, pins=pins)
+    assert gathered.readings[word] == ("shuàng", "fàng") != full.readings[word]
+    assert gathered == full_deck(statement, analyzer, pins)
+
+
+def test_a_parser_with_tokens_alone_gathers_the_same_deck(statement, analyzer):
+    """A parser without the batch calls (``Parser``'s seam: tokens of a clause, a word's reading) still gathers."""
+
+    class TokensAlone:
+        def __init__(self, parser):
+            self.tokens, self.reading, self.forget = parser.tokens, parser.reading, parser.forget
+
+    alone = Analyzer(analyzer.dictionary, TokensAlone(analyzer.parser))
+    assert not hasattr(alone.parser, "words_many")
+    assert deck.gather(statement, alone) == full_deck(statement, analyzer)

@@ -15,6 +15,8 @@ from studyapp.study import deck, gather_processes
 from studyapp.text.loading import load, load_bytes
 from tests.conftest import CORPUS
 
+from .test_deck_reading import full_deck
+
 
 @pytest.fixture(scope="module")
 def story():
@@ -36,6 +38,8 @@ def test_workers_gather_the_very_deck_one_pass_gathers(story, analyzer, monkeypa
     alone = in_this_process(story, analyzer)
     assert by_workers == alone  # counts, first clauses, readings in context, numbering, clause by clause
     assert senses == deck.dictionary_senses(alone, analyzer.dictionary)  # each word's, for its reading here
+    full = full_deck(story, analyzer)  # every occurrence read in context, as the reader reads it
+    assert by_workers == full and senses == deck.dictionary_senses(full, analyzer.dictionary)
     assert list(by_workers.numbers) == list(alone.numbers)  # numbered in order of first occurrence
     assert progress[-1] == (len(story.clauses), len(story.clauses))
     assert [done for done, _total in progress] == sorted(done for done, _total in progress)

@@ -17,7 +17,7 @@ from ...conftest import DEFAULT_TEXT
 def counted(analyzer, monkeypatch):
     """The analyser, with the clauses it is asked to read counted (by the reader, or for the deck)."""
     calls = []
-    analyze_many, analyze_first = analyzer.analyze_many, analyzer.analyze_first
+    analyze_many, first_readings = analyzer.analyze_many, analyzer.first_readings
 
     def counting(clauses):
         calls.extend(clauses)
@@ -25,10 +25,10 @@ def counted(analyzer, monkeypatch):
 
     def counting_first(clauses, met):
         calls.extend(clauses)
-        return analyze_first(clauses, met)
+        return first_readings(clauses, met)
 
     monkeypatch.setattr(analyzer, "analyze_many", counting)
-    monkeypatch.setattr(analyzer, "analyze_first", counting_first)
+    monkeypatch.setattr(analyzer, "first_readings", counting_first)
     return calls
 
 
