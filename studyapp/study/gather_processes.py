@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import logging
 import os
 import pickle
@@ -330,15 +331,21 @@ def _serve() -> None:
         analyzer = recipe.make()
         pins = Pins(pinned)
         senses: dict[tuple[str, tuple[str, ...]], str] = {}  # per word and reading, shared like the word memos
-        sharing = CacheSharing(lambda: [*analyzer.word_memos(), senses])
-        # the words of this worker's earlier chunks: earlier in the text, so a word met there is not first met in
-        # this chunk, and is read in context only where the text first has it (``deck.gather``'s ``met``)
+        # The words of the chunks read before: this worker's, and those the others told of with its tasks (the
+        # news a task brings is of chunks answered before it was sent, so of chunks earlier in the text). A word
+        # met there is not first met in this chunk, and is read in context only where the text first has it
+        # (``deck.gather``'s ``met``). ``told``: the same words, as a memo shared with the others'.
         met: set[str] = set()
+        told: dict[str, None] = {}
+        sharing = CacheSharing(lambda: [*analyzer.word_memos(), senses, told])
         while True:
             number, runs, others, share = pickle.load(tasks)
+            known = len(told)
             for worked_out in others:
                 sharing.take(worked_out)
+            met.update(itertools.islice(told, known, None))
             words = gather(document, analyzer, pins=pins, only=runs, met=met)
+            told.update(dict.fromkeys(words.numbers))
             met_first: dict[str, str] = {}
             if with_senses:  # of the words read here, where this worker met them first
                 first = read_as(words, words.readings)
