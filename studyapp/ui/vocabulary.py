@@ -11,8 +11,8 @@ import dataclasses
 from collections.abc import Callable
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..files import write_atomically
 from ..library import Library, StudyEntry
 from ..reading.analysis import Leftovers, Token
 from ..study.deck import (
@@ -62,6 +62,9 @@ from .qt import (
 )
 from .reader import ReaderView, WordStyle
 from .throttle import Throttle
+
+if TYPE_CHECKING:
+    from ..study.export_process import TermsToExport
 
 STATUS_NAMES = {TermStatus.NEW: "New", TermStatus.LEARNING: "Learning", TermStatus.KNOWN: "Known",
                 TermStatus.IGNORED: "Ignored"}
@@ -648,14 +651,18 @@ class VocabularyController(QObject):
     EXPORT_FILTERS = {"apkg": "Anki package (*.apkg)", "pleco": "Pleco flashcards (*.txt)", "csv": "CSV (*.csv)",
                       "tbx": "TBX glossary of chosen translations (*.tbx)"}
 
-    def export_scope(self, with_sound: bool = False) -> Callable[[Library], tuple[str, int, list, list[str]]]:
+    def export_scope(self, with_sound: bool = False) -> Callable[[Library], tuple[str, int, list | TermsToExport,
+                                                                                 list[str]]]:
         """What an export takes: the words selected in the panel (two or more), else the study list, else every
         word of the text not yet known. Returns the builder the export job runs with a library connection of its
-        own: a novel's 46,000 cards are made there, off the GUI thread, from plain data taken here (which scope
-        it was, how many words, the cards, and a line for each recording that could not give them its clips).
+        own, from plain data taken here: which scope it was, how many words, what to export, and a line for each
+        recording that could not give the cards its clips. A study list's cards are made there (they need the
+        dictionary; a study list is short); a text's words go to the export process as terms, whose cards
+        (a novel's 46,000) it makes itself (``study.export_process``).
         ``with_sound``: each card carries its clause's recorded clip, as the command line's export does."""
         from ..document import ClauseSounds
-        from ..study.deck_export import cards, study_cards
+        from ..study.deck_export import study_cards
+        from ..study.export_process import TermsToExport
 
         session = self.session
         document, segments, terms, analyzer = session.document, session.model.segments.copy(), session.terms, \
@@ -663,19 +670,19 @@ class VocabularyController(QObject):
         document_id = session.document_id
         selected, statuses = self.selected_terms(), dict(self.statuses)
 
-        def build(library: Library) -> tuple[str, int, list, list[str]]:
-            chosen = library.chosen_translations()
-            sounds = ClauseSounds(library)
-            here = sounds.for_document(document_id, document) if with_sound and document_id else None
+        def build(library: Library) -> tuple[str, int, list | TermsToExport, list[str]]:
             if len(selected) > 1:
-                return "selected", len(selected), cards(document, segments, selected, chosen, here), sounds.problems
+                return "selected", len(selected), TermsToExport(document_id, document, segments, selected,
+                                                                with_sound), []
             entries = library.study_list()
             if entries:
-                return "study", len(entries), study_cards(entries, library.own_definitions(), analyzer, chosen,
-                                                          library.chosen_senses(),
+                sounds = ClauseSounds(library)
+                return "study", len(entries), study_cards(entries, library.own_definitions(), analyzer,
+                                                          library.chosen_translations(), library.chosen_senses(),
                                                           sounds.at if with_sound else None), sounds.problems
             learning = [term for term in terms if statuses.get(term.word, 0) not in UNDERSTOOD]
-            return "learning", len(learning), cards(document, segments, learning, chosen, here), sounds.problems
+            return "learning", len(learning), TermsToExport(document_id, document, segments, learning,
+                                                            with_sound), []
 
         return build
 
@@ -702,7 +709,7 @@ class VocabularyController(QObject):
         self.export_to(Path(out), fmt)
 
     def export_to(self, out, fmt: str):
-        from ..study.deck_export import export_deck
+        from ..study.export_process import export_deck_in_a_process
         from ..study.review import load_settings
         from .ops import run_job
 
@@ -714,7 +721,7 @@ class VocabularyController(QObject):
         def work(_report, _cancelled) -> tuple[str, int, Path, list[str]]:
             with Library.connect(library_path) as library:
                 scope, count, made, problems = build(library)
-            write_atomically(out, export_deck(made, fmt, title, kinds))
+            problems = problems + export_deck_in_a_process(library_path, made, fmt, Path(out), title, kinds)
             return scope, count, out, problems
 
         def done(result: tuple[str, int, Path, list[str]]) -> None:
