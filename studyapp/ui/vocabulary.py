@@ -92,6 +92,7 @@ class TermTableModel(QAbstractTableModel):
         self._ranks: dict[str, Ranks] = {}  # none before the first term list (and numpy not at start-up)
         self.visible: list[int] = []
         self._row_of: dict[int, int] | None = None  # the row each shown term is in (``visible`` inverted)
+        self._shown = None  # ``visible`` as the numpy array the last sort made
         self._position: dict[str, int] = {}
         self._words: list[str] = []
         self.query, self.status_filter, self.max_hsk = "", None, None
@@ -193,7 +194,8 @@ class TermTableModel(QAbstractTableModel):
         if order == Qt.SortOrder.DescendingOrder:
             keys = -keys
         self.layoutAboutToBeChanged.emit()
-        self.visible, self._row_of = visible[numpy.argsort(keys, kind="stable")].tolist(), None
+        self._shown = visible[numpy.argsort(keys, kind="stable")]
+        self.visible, self._row_of = self._shown.tolist(), None
         self.layoutChanged.emit()
 
     def set_filter(self, query: str | None = None, status: TermStatus | None | str = "",
@@ -229,7 +231,17 @@ class TermTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 8))
             return
         # looked up by map, not a loop in Python: a list of 5,000 words marked known took 10-15 ms here
-        rows = [row for row in map(self._rows().get, map(self._position.get, words, repeat(-1))) if row is not None]
+        if self._row_of is None and self._shown is not None and len(self._shown) == len(self.visible):
+            # first change since a sort or filter: found in the sort's array at C speed, not by a map of every
+            # shown row made for it (a novel's 46,000: 6-10 ms, after each sort of the panel, issue 22)
+            import numpy
+
+            positions = numpy.fromiter(map(self._position.get, words, repeat(-1)), numpy.int64, len(words))
+            found = numpy.flatnonzero(numpy.isin(self._shown, positions))
+            rows = [int(found[0]), int(found[-1])] if found.size else []
+        else:
+            rows = [row for row in map(self._rows().get, map(self._position.get, words, repeat(-1)))
+                    if row is not None]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 6), self.index(max(rows), 8))
 
