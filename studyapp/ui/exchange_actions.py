@@ -88,7 +88,7 @@ class ExchangeActions(QObject):
         return self._start(work, self.tr("Exporting {0}…").format(out.name),
                            lambda done: self.message.emit(
                                " ".join((self.tr("Exported to {0}.").format(done[0]), *done[1]))),
-                           self.tr("The translation could not be exported: {0}"))
+                           self.tr("The translation could not be exported: {0}"), modal=False)
 
     # --- import ---------------------------------------------------------------------------------------------
     def choose_import(self) -> None:
@@ -138,9 +138,14 @@ class ExchangeActions(QObject):
         self._start(work, self.tr("Importing {0}…").format(file.name), written, "{0}", writes=True)
 
     # --- jobs -----------------------------------------------------------------------------------------------
-    def _start(self, work, label: str, success, failure_format: str, writes: bool = False) -> Job:
+    def _start(self, work, label: str, success, failure_format: str, writes: bool = False,
+               modal: bool = True) -> Job:
+        """``modal``: the window waits for the job (an import, which changes the segments). An export writes a
+        copy taken as it starts, so the reader stays usable beside its dialog: a modal one ran a nested event
+        loop at each progress step (QProgressDialog.setValue), in which the blocked window repainted and further
+        steps re-entered it, 20-35 ms of the GUI thread at a time (issue 22)."""
         dialog = QProgressDialog(label, self.tr("Cancel"), 0, 0, self._parent)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal if modal else Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(400)
         self._dialog = dialog
 

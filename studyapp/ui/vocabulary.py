@@ -11,8 +11,8 @@ import dataclasses
 from collections.abc import Callable
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..files import write_atomically
 from ..library import Library, StudyEntry
 from ..reading.analysis import Leftovers, Token
 from ..study.deck import (
@@ -63,6 +63,9 @@ from .qt import (
 from .reader import ReaderView, WordStyle
 from .throttle import Throttle
 
+if TYPE_CHECKING:
+    from ..study.export_process import TermsToExport
+
 STATUS_NAMES = {TermStatus.NEW: "New", TermStatus.LEARNING: "Learning", TermStatus.KNOWN: "Known",
                 TermStatus.IGNORED: "Ignored"}
 #: Unknown words stand out (as in Lute); words being learned are marked; known and ignored ones are plain.
@@ -89,6 +92,7 @@ class TermTableModel(QAbstractTableModel):
         self._ranks: dict[str, Ranks] = {}  # none before the first term list (and numpy not at start-up)
         self.visible: list[int] = []
         self._row_of: dict[int, int] | None = None  # the row each shown term is in (``visible`` inverted)
+        self._shown = None  # ``visible`` as the numpy array the last sort made
         self._position: dict[str, int] = {}
         self._words: list[str] = []
         self.query, self.status_filter, self.max_hsk = "", None, None
@@ -190,7 +194,8 @@ class TermTableModel(QAbstractTableModel):
         if order == Qt.SortOrder.DescendingOrder:
             keys = -keys
         self.layoutAboutToBeChanged.emit()
-        self.visible, self._row_of = visible[numpy.argsort(keys, kind="stable")].tolist(), None
+        self._shown = visible[numpy.argsort(keys, kind="stable")]
+        self.visible, self._row_of = self._shown.tolist(), None
         self.layoutChanged.emit()
 
     def set_filter(self, query: str | None = None, status: TermStatus | None | str = "",
@@ -226,7 +231,17 @@ class TermTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 6), self.index(len(self.visible) - 1, 8))
             return
         # looked up by map, not a loop in Python: a list of 5,000 words marked known took 10-15 ms here
-        rows = [row for row in map(self._rows().get, map(self._position.get, words, repeat(-1))) if row is not None]
+        if self._row_of is None and self._shown is not None and len(self._shown) == len(self.visible):
+            # first change since a sort or filter: found in the sort's array at C speed, not by a map of every
+            # shown row made for it (a novel's 46,000: 6-10 ms, after each sort of the panel, issue 22)
+            import numpy
+
+            positions = numpy.fromiter(map(self._position.get, words, repeat(-1)), numpy.int64, len(words))
+            found = numpy.flatnonzero(numpy.isin(self._shown, positions))
+            rows = [int(found[0]), int(found[-1])] if found.size else []
+        else:
+            rows = [row for row in map(self._rows().get, map(self._position.get, words, repeat(-1)))
+                    if row is not None]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 6), self.index(max(rows), 8))
 
@@ -436,15 +451,17 @@ class VocabularyController(QObject):
     def _show_statuses(self, before: dict[str, int], status: TermStatus) -> None:
         """The words of ``before`` (each with the status it had) now have ``status``: the statuses, coverage, table,
         reader and heat strip follow, at the cost of those words."""
-        words = list(before)
-        named = [word for word, old in before.items() if TermStatus.IGNORED in (status, old)]
+        words, ignored = list(before), int(TermStatus.IGNORED)
+        # plain ints, as the library gives them: held as enum members, each later hash (a set of the statuses a
+        # list had, UNDERSTOOD) and each TermStatus.IGNORED read ran Python (5,000 words: 15-20 ms of the GUI thread)
+        named = words if status == ignored else [word for word, old in before.items() if old == ignored]
         if self._totals is not None:
             self._totals.changed(before, status)
         if status == TermStatus.NEW:
             for word in words:
                 del self.statuses[word]
         else:
-            self.statuses.update(dict.fromkeys(words, status))
+            self.statuses.update(dict.fromkeys(words, int(status)))
         if named:  # a name's senses come first in the deck, or no longer do
             self.definitions_changed(named)
         self.model.statuses_changed(words)
@@ -648,14 +665,18 @@ class VocabularyController(QObject):
     EXPORT_FILTERS = {"apkg": "Anki package (*.apkg)", "pleco": "Pleco flashcards (*.txt)", "csv": "CSV (*.csv)",
                       "tbx": "TBX glossary of chosen translations (*.tbx)"}
 
-    def export_scope(self, with_sound: bool = False) -> Callable[[Library], tuple[str, int, list, list[str]]]:
+    def export_scope(self, with_sound: bool = False) -> Callable[[Library], tuple[str, int, list | TermsToExport,
+                                                                                 list[str]]]:
         """What an export takes: the words selected in the panel (two or more), else the study list, else every
         word of the text not yet known. Returns the builder the export job runs with a library connection of its
-        own: a novel's 46,000 cards are made there, off the GUI thread, from plain data taken here (which scope
-        it was, how many words, the cards, and a line for each recording that could not give them its clips).
+        own, from plain data taken here: which scope it was, how many words, what to export, and a line for each
+        recording that could not give the cards its clips. A study list's cards are made there (they need the
+        dictionary; a study list is short); a text's words go to the export process as terms, whose cards
+        (a novel's 46,000) it makes itself (``study.export_process``).
         ``with_sound``: each card carries its clause's recorded clip, as the command line's export does."""
         from ..document import ClauseSounds
-        from ..study.deck_export import cards, study_cards
+        from ..study.deck_export import study_cards
+        from ..study.export_process import TermsToExport
 
         session = self.session
         document, segments, terms, analyzer = session.document, session.model.segments.copy(), session.terms, \
@@ -663,19 +684,19 @@ class VocabularyController(QObject):
         document_id = session.document_id
         selected, statuses = self.selected_terms(), dict(self.statuses)
 
-        def build(library: Library) -> tuple[str, int, list, list[str]]:
-            chosen = library.chosen_translations()
-            sounds = ClauseSounds(library)
-            here = sounds.for_document(document_id, document) if with_sound and document_id else None
+        def build(library: Library) -> tuple[str, int, list | TermsToExport, list[str]]:
             if len(selected) > 1:
-                return "selected", len(selected), cards(document, segments, selected, chosen, here), sounds.problems
+                return "selected", len(selected), TermsToExport(document_id, document, segments, selected,
+                                                                with_sound), []
             entries = library.study_list()
             if entries:
-                return "study", len(entries), study_cards(entries, library.own_definitions(), analyzer, chosen,
-                                                          library.chosen_senses(),
+                sounds = ClauseSounds(library)
+                return "study", len(entries), study_cards(entries, library.own_definitions(), analyzer,
+                                                          library.chosen_translations(), library.chosen_senses(),
                                                           sounds.at if with_sound else None), sounds.problems
             learning = [term for term in terms if statuses.get(term.word, 0) not in UNDERSTOOD]
-            return "learning", len(learning), cards(document, segments, learning, chosen, here), sounds.problems
+            return "learning", len(learning), TermsToExport(document_id, document, segments, learning,
+                                                            with_sound), []
 
         return build
 
@@ -702,7 +723,7 @@ class VocabularyController(QObject):
         self.export_to(Path(out), fmt)
 
     def export_to(self, out, fmt: str):
-        from ..study.deck_export import export_deck
+        from ..study.export_process import export_deck_in_a_process
         from ..study.review import load_settings
         from .ops import run_job
 
@@ -714,7 +735,7 @@ class VocabularyController(QObject):
         def work(_report, _cancelled) -> tuple[str, int, Path, list[str]]:
             with Library.connect(library_path) as library:
                 scope, count, made, problems = build(library)
-            write_atomically(out, export_deck(made, fmt, title, kinds))
+            problems = problems + export_deck_in_a_process(library_path, made, fmt, Path(out), title, kinds)
             return scope, count, out, problems
 
         def done(result: tuple[str, int, Path, list[str]]) -> None:
