@@ -71,16 +71,25 @@ def _is_tone_mark(ch: str) -> bool:
     return unicodedata.category(ch) == "Mn" and ch != "\u0308"
 
 
+# Memoized per syllable: a novel's deck makes the search keys of its 18,000-46,000 words (``deck.pinyin_keys``) in
+# the window's process, from a few thousand distinct syllables; worked out per word, that was ~0.2 s of Python
+# holding the interpreter lock the GUI thread waits for, now ~0.05 s.
+@lru_cache(maxsize=8192)
 def toneless(syllable: str) -> str:
     """A syllable lower-cased without its tone mark, ü written v as pinyin input methods and Pleco take it:
     ``Zhōng`` -> ``zhong``, ``lǜ`` -> ``lv``."""
     return strip_tones(syllable).lower().replace("ü", "v").replace("u:", "v")
 
 
+@lru_cache(maxsize=8192)
+def _numbered(syllable: str) -> str:
+    return f"{toneless(syllable)}{tone_of(syllable) or 5}"
+
+
 def numbered(syllables: Sequence[str]) -> str:
     """Tone-marked syllables as one numbered word, as Pleco's flashcards and a deck search take them: ``zhōng guó``
     -> ``zhong1guo2``, ``lǜ sè`` -> ``lv4se4``; a neutral syllable takes 5 (``ma5``)."""
-    return "".join(f"{toneless(syllable)}{tone_of(syllable) or 5}" for syllable in syllables)
+    return "".join(map(_numbered, syllables))
 
 
 def join_word(syllables: tuple[str, ...] | list[str]) -> str:
