@@ -1,5 +1,6 @@
 """The window's analysis: a text's deck (``deck.gather``) and its words' senses, gathered by worker processes,
-one per core (at most ``MOST_WORKERS``), for a long text, else in this process (``gather_deck``).
+one per core that other programs leave free (``free_cores``; at most ``MOST_WORKERS``), for a long text, else
+in this process (``gather_deck``).
 
 Why processes: analysing 水浒传 is ~8 s of pure-Python work that holds the interpreter lock. In a thread of the
 window's process it competes with the GUI thread for that lock (the window stalls) and uses one core of the
@@ -52,7 +53,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .. import heap
+from .. import free_cores, heap
 from ..child_python import module_command, module_environment
 from ..errors import JobCancelled
 from ..reading.analysis import Recipe, batches
@@ -137,8 +138,9 @@ def worker_count(document: Document) -> int:
         return 0
     if not sys.executable or getattr(sys, "frozen", False):  # a bundled app: its executable is the app itself
         return 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cores, MOST_WORKERS))
+    # the cores other programs leave free, not the cores there are: a worker beside a busy core only takes turns
+    # with it, and pays its start and its cold work again (``free_cores``); half a free core counts
+    return max(1, min(int(free_cores.free_cores() + 0.5), MOST_WORKERS))
 
 
 def chunks(document: Document, workers: int = 1) -> list[list[range]]:
