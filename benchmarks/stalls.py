@@ -18,7 +18,9 @@ thread itself spent on the CPU (the rest it waited: for the GIL a job or a colle
 Then the phase's longest own work: the most CPU the GUI thread spent between two ticks, the part of a stall a
 loaded machine stretches but does not make (with other programs running, the longest gap is mostly waiting). Last,
 the CPU the window's other threads took in the phase (its jobs' Python, not child processes'): the interpreter
-lock the GUI thread shared, a figure the machine's load hardly moves.
+lock the GUI thread shared, a figure the machine's load hardly moves; and how long, over the phase, the GUI thread
+waited for a core (runnable, not running: Linux's schedstat): with the machine loaded (other programs, or the
+analysis workers on every core) this is most of a long stall, which then no change to the GIL's sharing removes.
 Every action is started from the event loop (as a menu or key would start it), and a phase lasts until its work
 is really over, background jobs and pause-time timers (autosave, progress) included. Runs Qt offscreen on a
 throw-away library; uses ../shared/corpus/水浒传.txt by default.
@@ -60,6 +62,17 @@ NOVEL = REPO.parent / "shared" / "corpus" / "水浒传.txt"
 TICK_MS = 5
 #: (phase, longest stall in seconds) of every phase run, for the summary
 LONGEST: list[tuple[str, float]] = []
+
+
+def core_wait() -> float:
+    """The time this thread has waited, runnable, for a core so far (Linux's schedstat; 0 elsewhere): a stall the
+    GUI thread spent waiting for a core is the machine's load (or the app's own worker processes), not the
+    interpreter lock, which it waits for asleep."""
+    try:
+        with open("/proc/thread-self/schedstat") as stats:
+            return int(stats.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 class Watchdog:
@@ -220,7 +233,7 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
               timeout: float = float(os.environ.get("STALLS_TIMEOUT", 600))) -> None:
     """Start ``action`` from the event loop, run the loop until ``done()`` (and 1.2 s more, for pause-time
     work), and print the phase's longest stall and duration."""
-    started = time.perf_counter()
+    started, waited = time.perf_counter(), core_wait()
     watchdog.reset()
     QTimer.singleShot(0, action)
     while time.perf_counter() - started < timeout:
@@ -229,7 +242,7 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
         if done():
             break
         time.sleep(0.001)
-    finished = time.perf_counter()
+    finished, waited = time.perf_counter(), core_wait() - waited
     others = (time.process_time() - watchdog.started_cpu[0]) - (time.thread_time() - watchdog.started_cpu[1])
     if not done():
         name += " (timed out)"
@@ -240,7 +253,8 @@ def run_phase(app, watchdog: Watchdog, name: str, action, done,
     print(f"{name:<44} longest stall {watchdog.longest * 1000:5.0f} ms "
           f"(GUI thread busy {watchdog.longest_cpu * 1000:4.0f} ms of it)   (phase {finished - started:6.2f} s; "
           f"longest garbage collection {watchdog.longest_collection * 1000:.0f} ms; "
-          f"longest own work {watchdog.longest_own * 1000:.0f} ms; other threads' CPU {others * 1000:.0f} ms)",
+          f"longest own work {watchdog.longest_own * 1000:.0f} ms; other threads' CPU {others * 1000:.0f} ms; "
+          f"GUI thread waited for a core {waited * 1000:.0f} ms)",
           flush=True)
     if SAMPLER is not None:
         print(f"    in the longest stall: {watchdog.longest_why}")
@@ -428,9 +442,10 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
     import subprocess
 
     line = re.compile(r"^(.+?)\s+longest stall\s+(\d+) ms \(GUI thread busy\s+(\d+) ms"
-                      r".*?(?:longest own work (\d+) ms)?(?:; other threads' CPU (\d+) ms)?\)$")
+                      r".*?(?:longest own work (\d+) ms)?(?:; other threads' CPU (\d+) ms)?"
+                      r"(?:; GUI thread waited for a core (\d+) ms)?\)$")
     codes = {f"compared ({other.name})": other.resolve(), "this checkout": REPO}
-    found: dict[str, dict[str, list[tuple[int, int, int, int]]]] = {name: {} for name in codes}
+    found: dict[str, dict[str, list[tuple[int, int, int, int, int]]]] = {name: {} for name in codes}
     phases: list[str] = []
     loads = []
     for round_number in range(rounds):
@@ -448,10 +463,12 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
                     if phase not in phases:
                         phases.append(phase)
                     found[name].setdefault(phase, []).append((int(match.group(2)), int(match.group(3)),
-                                                              int(match.group(4) or 0), int(match.group(5) or 0)))
+                                                              int(match.group(4) or 0), int(match.group(5) or 0),
+                                                              int(match.group(6) or 0)))
     names = list(codes)
     print(f"\nlongest stall per phase, ms: median of {rounds} (the GUI thread's own CPU in it) [its longest own work "
-          f"between two ticks] {{the other threads' CPU in the phase}} each run's; goal 50 ms")
+          f"between two ticks] {{the other threads' CPU in the phase}} <the GUI thread's wait for a core in the phase> "
+          f"each run's; goal 50 ms")
     print(f"{'phase':<44} " + " ".join(f"{name:<42}" for name in names))
     for phase in phases:
         cells = []
@@ -460,8 +477,8 @@ def compare(other: Path, rounds: int, arguments: list[str]) -> None:
             if not seen:
                 cells.append("-")
                 continue
-            stall, cpu, own, others = (statistics.median(figures[k] for figures in seen) for k in range(4))
-            cells.append(f"{stall:6.0f} ({cpu:3.0f}) [{own:3.0f}] {{{others:5.0f}}} "
+            stall, cpu, own, others, waited = (statistics.median(figures[k] for figures in seen) for k in range(5))
+            cells.append(f"{stall:6.0f} ({cpu:3.0f}) [{own:3.0f}] {{{others:5.0f}}} <{waited:4.0f}> "
                          + "/".join(str(figures[0]) for figures in seen))
         print(f"{phase:<44} " + " ".join(f"{cell:<42}" for cell in cells))
     print(f"load average while running: {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
