@@ -56,7 +56,7 @@ class DocumentWords:
 
     def add_clause(self, index: int, tokens) -> None:
         """One clause's tokens, read in context (``add_words`` of one clause)."""
-        numbers, first = self.numbers, {}
+        numbers, first = self.numbers, dict[str, Token]()
         for token in tokens:
             if token.kind == "word" and token.text not in numbers:
                 first.setdefault(token.text, token)
@@ -84,7 +84,7 @@ class DocumentWords:
         readings = self.readings
         for tokens in first.values():
             for token in tokens:
-                readings[token.text] = token.pinyin
+                readings[token.text] = token.pinyin or ()  # a word's: it has its syllables
 
     def extend(self, later: DocumentWords) -> None:
         """Add the figures of the clauses that come right after these, gathered apart (by a worker process): the
