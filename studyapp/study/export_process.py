@@ -14,16 +14,14 @@ slices of ``SLICE`` objects: one ``pickle.dumps`` of 18,000 terms held the inter
 
 from __future__ import annotations
 
-import json
+import itertools
 import pickle
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..child_python import module_command, module_environment
+from ..child_python import ChildStopped, run_module, tell_outcome
 from ..errors import StudyAppError
 from ..text import Document, packed, unpacked
 from ..translation.segments import Segment, SegmentTable, as_table
@@ -62,30 +60,14 @@ def export_deck_in_a_process(library_path: Path, made: Sequence[Card] | TermsToE
         document = (made.document_id, packed(made.document), segments, made.with_sound)
     objects = list(made.terms) if isinstance(made, TermsToExport) else list(made)
     header = (str(library_path), document, fmt, str(out), title, tuple(kinds), -(-len(objects) // SLICE))
-    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a pipe nobody reads can fill and stop the child
-        child = subprocess.Popen(module_command(__name__), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=errors, env=module_environment())
-        try:
-            assert child.stdin is not None and child.stdout is not None  # noqa: S101 - piped just above
-            pickle.dump(header, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            for start in range(0, len(objects), SLICE):
-                pickle.dump(objects[start:start + SLICE], child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            child.stdin.close()
-            said_out = child.stdout.read()  # one line, once the file is written
-            child.wait()
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-        errors.seek(0)
-        said = errors.read().decode("utf-8", "replace").strip().splitlines()
-    kind, _, value = said_out.decode("utf-8").strip().partition(" ")
-    if child.returncode or kind not in ("done", "error"):
-        raise DeckExportProcessError(f"The export stopped ({said[-1] if said else child.returncode}).")
-    result = json.loads(value)
-    if kind == "error":
+    slices = (objects[start:start + SLICE] for start in range(0, len(objects), SLICE))
+    try:
+        ended, result = run_module(__name__, itertools.chain([header], slices))
+    except ChildStopped as stopped:
+        raise DeckExportProcessError(f"The export stopped ({stopped}).") from None
+    if ended == "error":
         raise DeckExportProcessError(str(result))
-    return [str(problem) for problem in result]
+    return [str(problem) for problem in result] if isinstance(result, list) else []
 
 
 def _run() -> int:
@@ -112,9 +94,9 @@ def _run() -> int:
                 problems = sounds.problems
         write_atomically(Path(out), export_deck(objects, fmt, title, kinds))
     except StudyAppError as error:
-        print(f"error {json.dumps(str(error))}", flush=True)
+        tell_outcome("error", str(error))
         return 0
-    print(f"done {json.dumps(problems)}", flush=True)
+    tell_outcome("done", problems)
     return 0
 
 

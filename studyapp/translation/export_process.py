@@ -13,16 +13,13 @@ its warnings as lines; a cancelled job ends the process.
 
 from __future__ import annotations
 
-import json
 import pickle
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..child_python import module_command, module_environment
-from ..errors import JobCancelled, StudyAppError
+from ..child_python import ChildStopped, run_module, tell_outcome, tell_progress
+from ..errors import StudyAppError
 from ..text import Document, packed, unpacked
 from .segments import Segment, SegmentTable, as_table
 
@@ -41,35 +38,11 @@ def export_in_a_process(document: Document, segments: Sequence[Segment], fmt: st
     export's own error (an unknown format, a file that cannot be written) with its message, and ``JobCancelled``
     (the process ended, ``out`` untouched) once ``cancelled()`` says so."""
     table = segments if isinstance(segments, SegmentTable) else as_table(segments)
-    payload = pickle.dumps((packed(document), table, fmt, str(out), language, title, units),
-                           protocol=pickle.HIGHEST_PROTOCOL)
-    outcome: tuple[str, object] | None = None
-    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a pipe nobody reads can fill and stop the child
-        child = subprocess.Popen(module_command(__name__), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=errors, env=module_environment())
-        try:
-            assert child.stdin is not None and child.stdout is not None  # noqa: S101 - piped just above
-            child.stdin.write(payload)
-            child.stdin.close()
-            for line in child.stdout:
-                if cancelled is not None and cancelled():
-                    raise JobCancelled("Cancelled.")
-                kind, _, value = line.decode("utf-8").rstrip("\n").partition(" ")
-                if kind == "progress" and progress is not None:
-                    done, total = map(int, value.split())
-                    progress(done, total)
-                elif kind in ("done", "error"):
-                    outcome = kind, json.loads(value)
-            child.wait()
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-        errors.seek(0)
-        said = errors.read().decode("utf-8", "replace").strip().splitlines()
-    if outcome is None or child.returncode:
-        raise ExportProcessError(f"The export stopped ({said[-1] if said else child.returncode}).")
-    ended, result = outcome
+    payload = (packed(document), table, fmt, str(out), language, title, units)
+    try:
+        ended, result = run_module(__name__, [payload], progress, cancelled)
+    except ChildStopped as stopped:
+        raise ExportProcessError(f"The export stopped ({stopped}).") from None
     if ended == "error":
         raise ExportProcessError(str(result))
     return [str(warning) for warning in result] if isinstance(result, list) else []
@@ -83,17 +56,14 @@ def _run() -> int:
     sent, segments, fmt, out, language, title, units = pickle.load(sys.stdin.buffer)
     document = unpacked(sent)
 
-    def report(done: int, total: int) -> None:
-        print(f"progress {done} {total}", flush=True)
-
     try:
-        data = export_text(document, segments, fmt, language, title, report, None, units)
+        data = export_text(document, segments, fmt, language, title, tell_progress, None, units)
         write_atomically(Path(out), data)
         warnings = export_warnings(document, segments, fmt)
     except StudyAppError as error:
-        print(f"error {json.dumps(str(error))}", flush=True)
+        tell_outcome("error", str(error))
         return 0
-    print(f"done {json.dumps(warnings)}", flush=True)
+    tell_outcome("done", warnings)
     return 0
 
 
