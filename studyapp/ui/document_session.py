@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .. import heap, timings
 from ..document import OpenedDocument, Pins, cut_again, open_loaded, reopen_in_library
-from ..errors import JobCancelled, PasswordNeeded
+from ..errors import JobCancelled, LibraryError, PasswordNeeded
 from ..library import DocumentInfo, Library, Unstored, split_ahead
 from ..library.connection import PendingStore
 from ..reading.analysis import ANALYSIS_BATCH, Analyzer, Leftovers, Token, context_reader
@@ -302,8 +302,10 @@ class DocumentSession(QObject):
 
         def work(_report, cancelled) -> Opening:
             with Library.connect(library_path) as library:
-                opened = reopen_in_library(library, identifier)
-                info = library.document_info(identifier)
+                info = library.document_info(identifier)  # once: it counts the document's segments
+                if info is None:
+                    raise LibraryError("That document is no longer in the library.")
+                opened = reopen_in_library(library, identifier, info)
                 source = Path(info.source_path) if info.source_path else Path(info.title)
                 return _opening(library, opened, source, cancelled)
 

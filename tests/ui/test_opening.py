@@ -127,3 +127,33 @@ def test_an_opening_estimates_its_rows_heights_off_the_gui_thread(window, monkey
     unmeasured = [row for row in range(model.rowCount()) if not view.rows.measured[row]]
     assert unmeasured and [view.rows.heights[row] for row in unmeasured] == [expected[row] for row in unmeasured]
     assert view.rows.top(1) == view.rows.heights[0]
+
+
+def test_a_document_opened_from_the_library_reads_its_row_once(window, qtbot, monkeypatch):
+    """The row counts the document's segments (30-100 ms for a novel): the opening had read it twice."""
+    from studyapp.library import Library
+
+    read = []
+    document_info = Library.document_info
+
+    def counting(library, identifier):
+        read.append(identifier)
+        return document_info(library, identifier)
+
+    monkeypatch.setattr(Library, "document_info", counting)
+    identifier, rows = window.session.document_id, window.session.model.rowCount()
+    done = []
+    window.session.open_from_library(identifier, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    assert done == [True] and window.session.document_id == identifier
+    assert window.session.model.rowCount() == rows
+    assert read == [identifier]
+
+
+def test_a_document_gone_from_the_library_says_so_and_keeps_the_open_text(window, qtbot):
+    identifier = window.session.document_id
+    done = []
+    window.session.open_from_library("no-such-document", done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    assert done == [False] and window.session.document_id == identifier
+    assert "no longer in the library" in window.last_error
